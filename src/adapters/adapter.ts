@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import type { AgentEvent, Subagent } from '../events.js';
+
+export type AgentName = 'claude-code' | 'codex';
+
+export interface LineContext {
+  /** Set when the line comes from a subagent's own transcript file. */
+  subagent?: Subagent;
+}
+
+export interface ParseResult<S> {
+  state: S;
+  events: AgentEvent[];
+}
+
+/**
+ * One adapter per transcript format. `parseLine` is pure and total: it never throws, never does
+ * I/O, and returns a new state rather than mutating the old one. State must be JSON-serialisable
+ * (it is stored between runs) and bounded in size whatever the transcript length.
+ */
+export interface Adapter<S> {
+  readonly name: AgentName;
+  readonly stateSchema: z.ZodType<S>;
+  initialState(): S;
+  parseLine(state: S, line: string, ctx?: LineContext): ParseResult<S>;
+}

@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { z } from 'zod';
+import type { AgentEvent, FileChange } from '../events.js';
+import { commitFromOutput, isCommitCommand, isTestCommand } from './commands.js';
+
+/**
+ * Tracks the window of work since the session's last entry and decides, from the events alone,
+ * where windows end: a gap longer than the idle time between two records (a resumed session),
+ * and in `turn` granularity each new prompt. Explicit closes (SessionEnd, /clear, flush, idle by
+ * the clock) come from the caller through `close()`. Everything kept is bounded.
+ */
+
+const MAX_PROMPTS = 20;
+const MAX_TEXT = 2000;
+const MAX_LIST = 50;
+const MAX_PENDING = 500;
+
+const FileOp = z.object({ op: z.enum(['created', 'modified', 'deleted', 'moved']), from: z.string().optional() });
+
+const Pending = z.object({
+  command: z.string().optional(),
+  files: z.array(z.object({ path: z.string(), op: z.string(), from: z.string().optional() })),
+  test: z.boolean(),
+  commit: z.boolean(),
+});
+
+export const OpenWindow = z.object({
+  startSeq: z.number().int(),
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  prompts: z.array(z.string()),
+  promptCount: z.number().int(),
+  lastReply: z.string().nullable(),
+  replyCount: z.number().int(),
+  toolCount: z.number().int(),
+  tools: z.record(z.string(), z.number().int()),
+  commands: z.array(z.string()),
+  commandCount: z.number().int(),
+  /** Absolute path → net effect of the window on it, in first-touched order. */
+  files: z.record(z.string(), FileOp),
+  pending: z.record(z.string(), Pending),
+  tests: z.array(z.object({ cmd: z.string(), result: z.enum(['pass', 'fail', 'unknown']) })),
+  commits: z.array(z.object({ hash: z.string(), message: z.string() })),
+  subagents: z.array(z.object({ type: z.string().nullable(), description: z.string().nullable() })),
+});
+export type OpenWindow = z.infer<typeof OpenWindow>;
+
+export const WindowState = z.object({
+  index: z.number().int(),
+  prevRunId: z.string().nullable(),
+  eventSeq: z.number().int(),
+  cwd: z.string().nullable(),
+  lastEventAt: z.string().nullable(),
+  cur: OpenWindow.nullable(),
+});
+export type WindowState = z.infer<typeof WindowState>;
+
+export interface ClosedWindow {
+  runId: string;
+  index: number;
+  continuationOf: string | null;
+  reason: string;
+  window: OpenWindow;
+}
+
+export interface WindowOptions {
+  sessionId: string;
+  granularity: 'session' | 'turn';
+  idleMs: number;
+}
+
+export function initialWindowState(): WindowState {
+  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null };
+}
+
+export function runIdFor(sessionId: string, startSeq: number): string {
+  return createHash('sha256').update(`${sessionId}\n${startSeq}`).digest('hex').slice(0, 20);
+}
+
+export class WindowTracker {
+  private readonly state: WindowState;
+  private closed: ClosedWindow[] = [];
+
+  constructor(
+    state: WindowState,
+    private readonly opts: WindowOptions,
+  ) {
+    this.state = structuredClone(state);
+  }
+
+  apply(event: AgentEvent): void {
+    if (event.kind === 'skipped') return;
+    if (event.kind === 'session') {
+      if (event.cwd) this.state.cwd = event.cwd;
+      return;
+    }
+    const seq = this.state.eventSeq++;
+    const at = 'at' in event ? event.at : undefined;
+    if (at && this.state.cur && this.state.lastEventAt && Date.parse(at) - Date.parse(this.state.lastEventAt) > this.opts.idleMs) {
+      this.close('idle-gap');
+    }
+    if (event.kind === 'prompt' && this.opts.granularity === 'turn' && this.state.cur && hasWork(this.state.cur)) {
+      this.close('turn');
+    }
+    if (at) this.state.lastEventAt = at;
+    if (event.kind === 'compaction' || event.kind === 'subagent_ref') return;
+    const w = (this.state.cur ??= emptyWindow(seq, at ?? null));
+    if (at) {
+      w.start ??= at;
+      w.end = at;
+    }
+    switch (event.kind) {
+      case 'prompt':
+        w.promptCount++;
+        if (w.prompts.length < MAX_PROMPTS) w.prompts.push(event.text.slice(0, MAX_TEXT));
+        break;
+      case 'reply':
+        w.replyCount++;
+        w.lastReply = event.text.slice(-MAX_TEXT);
+        break;
+      case 'subagent_result':
+        if (w.subagents.length < MAX_LIST) w.subagents.push({ type: event.agentType ?? null, description: event.description ?? null });
+        break;
+      case 'tool_call':
+        this.onCall(w, event);
+        break;
+      case 'tool_result':
+        this.onResult(w, event);
+        break;
+    }
+  }
+
+  /** Closes the current window, if it holds any work. */
+  close(reason: string): void {
+    const w = this.state.cur;
+    this.state.cur = null;
+    if (!w || !hasWork(w)) return;
+    for (const p of Object.values(w.pending)) {
+      if (p.test && p.command && w.tests.length < MAX_LIST) w.tests.push({ cmd: p.command.slice(0, 500), result: 'unknown' });
+    }
+    w.pending = {};
+    const runId = runIdFor(this.opts.sessionId, w.startSeq);
+    this.closed.push({ runId, index: this.state.index, continuationOf: this.state.prevRunId, reason, window: w });
+    this.state.index++;
+    this.state.prevRunId = runId;
+  }
+
+  takeClosed(): ClosedWindow[] {
+    const out = this.closed;
+    this.closed = [];
+    return out;
+  }
+
+  hasOpenWork(): boolean {
+    return this.state.cur !== null && hasWork(this.state.cur);
+  }
+
+  snapshot(): WindowState {
+    return structuredClone(this.state);
+  }
+
+  private onCall(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_call' }>): void {
+    w.toolCount++;
+    w.tools[e.tool] = (w.tools[e.tool] ?? 0) + 1;
+    if (e.command !== undefined) {
+      w.commandCount++;
+      if (w.commands.length < MAX_LIST) w.commands.push(e.command.slice(0, 500));
+    }
+    const files = e.files.filter((f) => f.op !== 'read').map((f) => this.absolute(f));
+    const test = e.command !== undefined && isTestCommand(e.command);
+    const commit = e.command !== undefined && isCommitCommand(e.command);
+    if (files.length === 0 && !test && !commit) return;
+    if (Object.keys(w.pending).length >= MAX_PENDING) {
+      const oldest = Object.keys(w.pending)[0];
+      if (oldest !== undefined) delete w.pending[oldest];
+    }
+    w.pending[e.callId] = { ...(e.command !== undefined && { command: e.command }), files, test, commit };
+  }
+
+  private onResult(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_result' }>): void {
+    const p = w.pending[e.callId];
+    if (!p) return;
+    delete w.pending[e.callId];
+    const failed = e.isError || (e.exitCode !== undefined && e.exitCode !== 0);
+    if (p.test && p.command && w.tests.length < MAX_LIST) {
+      const cmd = p.command.slice(0, 500);
+      const result = failed ? 'fail' : 'pass';
+      const last = w.tests[w.tests.length - 1];
+      if (!last || last.cmd !== cmd || last.result !== result) w.tests.push({ cmd, result });
+    }
+    if (failed) return;
+    if (p.commit && e.output !== undefined && w.commits.length < MAX_LIST) {
+      const c = commitFromOutput(e.output, p.command ?? '');
+      if (c && !w.commits.some((x) => x.hash === c.hash)) w.commits.push(c);
+    }
+    // The result is authoritative where it knows better (Write: created or overwritten).
+    const byPath = new Map(p.files.map((f) => [f.path, f]));
+    for (const f of e.files ?? []) {
+      if (f.op === 'read') continue;
+      const abs = this.absolute(f);
+      byPath.set(abs.path, abs);
+    }
+    for (const f of byPath.values()) applyFileChange(w.files, f);
+  }
+
+  private absolute(f: { path: string; op: string; from?: string | undefined }): { path: string; op: string; from?: string } {
+    const cwd = this.state.cwd ?? '/';
+    const path = posix.resolve(cwd, f.path);
+    return f.from !== undefined ? { path, op: f.op, from: posix.resolve(cwd, f.from) } : { path, op: f.op };
+  }
+}
+
+function emptyWindow(startSeq: number, at: string | null): OpenWindow {
+  return {
+    startSeq,
+    start: at,
+    end: at,
+    prompts: [],
+    promptCount: 0,
+    lastReply: null,
+    replyCount: 0,
+    toolCount: 0,
+    tools: {},
+    commands: [],
+    commandCount: 0,
+    files: {},
+    pending: {},
+    tests: [],
+    commits: [],
+    subagents: [],
+  };
+}
+
+function hasWork(w: OpenWindow): boolean {
+  return w.promptCount > 0 || w.replyCount > 0 || w.toolCount > 0 || w.subagents.length > 0;
+}
+
+/** Keeps the window's net effect per file: created-then-edited is created, created-then-deleted
+ *  is nothing, a move of a new file is a new file at its new place. */
+export function applyFileChange(files: OpenWindow['files'], f: { path: string; op: string; from?: string }): void {
+  const prev = files[f.path];
+  switch (f.op as FileChange['op']) {
+    case 'created':
+      files[f.path] = prev?.op === 'deleted' ? { op: 'modified' } : { op: 'created' };
+      break;
+    case 'modified':
+      if (!prev || prev.op === 'deleted') files[f.path] = { op: 'modified' };
+      break;
+    case 'deleted':
+      if (prev?.op === 'created') delete files[f.path];
+      else files[f.path] = { op: 'deleted' };
+      break;
+    case 'moved': {
+      const from = f.from;
+      if (from === undefined) break;
+      const src = files[from];
+      delete files[from];
+      if (src?.op === 'created') files[f.path] = { op: 'created' };
+      else if (src?.op === 'moved' && src.from !== undefined) files[f.path] = { op: 'moved', from: src.from };
+      else files[f.path] = { op: 'moved', from };
+      break;
+    }
+    case 'read':
+      break;
+  }
+}

@@ -1,0 +1,101 @@
+import { basename, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.js';
+import { isSafeId } from '../ids.js';
+import { createLogger } from '../log.js';
+import { stateDir } from '../paths.js';
+import { openDb } from '../state/db.js';
+import { releaseLock, tryLock } from '../state/session-lock.js';
+import { runSession, type RunOutcome } from '../worker/pipeline.js';
+import { CliError } from './errors.js';
+
+export const PROCESS_HELP = `Usage: shiplog process <transcript.jsonl> [options]
+
+Runs the same pipeline a hook would, in the foreground, and prints what it wrote:
+the devlog document and any changelog entries or failure records.
+
+Options:
+  --repo DIR        write .devlog/ and .changelog/ into DIR (default: the git top level
+                    of the session's working folder, as recorded in the transcript)
+  --session ID      session id (default: the transcript's file name without .jsonl)
+  --agent NAME      transcript format: claude-code (default)
+  --keep-open       do not close the window at the end (more of this session will follow)
+  --json            print the outcome as JSON
+  -h, --help        show this help
+`;
+
+export async function processCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      repo: { type: 'string' },
+      session: { type: 'string' },
+      agent: { type: 'string', default: 'claude-code' },
+      'keep-open': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(PROCESS_HELP);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new CliError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
+  if (values.agent !== 'claude-code') throw new CliError(`unknown agent ${values.agent}`, 'Use --agent claude-code.');
+  const transcriptPath = resolve(file);
+  const sessionId = values.session ?? basename(transcriptPath).replace(/\.jsonl$/, '');
+  if (!isSafeId(sessionId)) throw new CliError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
+
+  const dir = stateDir();
+  const log = createLogger(dir, 'process');
+  const db = openDb(dir);
+  try {
+    const repo = values.repo ? resolve(values.repo) : undefined;
+    const { config, problems } = loadConfig({ repo: repo ?? null });
+    for (const p of problems) process.stderr.write(`shiplog: ignoring invalid config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`);
+    const lock = await waitForLock(db, sessionId);
+    let outcome: RunOutcome;
+    try {
+      outcome = await runSession(
+        { db, log, config },
+        { sessionId, agent: 'claude-code', transcriptPath, repo, trigger: 'process', close: values['keep-open'] ? null : 'process' },
+      );
+    } catch (err) {
+      throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a Claude Code transcript; details are in the shiplog log.', { cause: err });
+    } finally {
+      releaseLock(db, lock);
+    }
+    process.stdout.write(values.json ? `${JSON.stringify(outcome, null, 2)}\n` : describe(outcome));
+    return outcome.windows.failed.length > 0 ? 1 : 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function waitForLock(db: ReturnType<typeof openDb>, sessionId: string) {
+  for (let i = 0; i < 300; i++) {
+    const lock = tryLock(db, sessionId);
+    if (lock) return lock;
+    if (i === 0) process.stderr.write(`shiplog: waiting for the worker already processing ${sessionId}…\n`);
+    await sleep(100);
+  }
+  throw new CliError(`session ${sessionId} stayed locked by another worker for 30 s`, 'Try again once it finishes (shiplog status shows it).');
+}
+
+function describe(o: RunOutcome): string {
+  const lines: string[] = [];
+  lines.push(`session   ${o.sessionId}`);
+  lines.push(`repo      ${o.repo ?? '(none)'}`);
+  lines.push(`read      ${o.lines} lines, ${o.bytesRead} bytes${o.oversized ? `, ${o.oversized} over the line cap (skipped)` : ''}`);
+  const skipped = Object.entries(o.skipped);
+  if (skipped.length > 0) lines.push(`skipped   ${skipped.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  if (o.resync) lines.push(`re-synced transcript changed under the cursor (${o.resync})`);
+  if (o.devlogPath) lines.push(`devlog    ${o.devlogPath}`);
+  for (const e of o.windows.written) lines.push(`entry     ${e.run_id}  ${e.label}`);
+  for (const f of o.windows.failed) lines.push(`FAILED    ${f.run_id}  ${f.stage}: ${f.message}`);
+  if (o.windows.written.length === 0 && o.windows.failed.length === 0) lines.push('entries   none closed in this run');
+  return `${lines.join('\n')}\n`;
+}

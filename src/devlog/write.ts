@@ -1,0 +1,63 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureOutputDir } from '../output/folders.js';
+import { DevlogDocument, type ConversationEntry } from './schema.js';
+
+/**
+ * Renders one conversation entry the way it sits inside the document, so stored entries can be
+ * concatenated into the file without parsing them again (the file is rewritten after every run,
+ * and its cost must not grow with re-parsing a long session).
+ */
+export function renderEntry(entry: ConversationEntry): string {
+  return JSON.stringify(entry, null, 2).replace(/^/gm, '    ');
+}
+
+export interface DevlogHeader {
+  session_id: string;
+  timestamp: string;
+  project_dir: string;
+  git: DevlogDocument['git'];
+}
+
+/**
+ * Atomically replaces `<repo>/.devlog/sessions/<session_id>.json`: written to a temporary file in
+ * the same folder, flushed, then renamed over the old one, so a reader never sees half a file.
+ */
+export function writeDevlog(repo: string, header: DevlogHeader, entries: Iterable<string>, commit: boolean): string {
+  const doc = DevlogDocument.parse({ schema_version: '1.0', ...header, conversation: [] });
+  const dir = ensureOutputDir(repo, '.devlog', ['sessions'], commit);
+  const target = join(dir, `${doc.session_id}.json`);
+  const tmp = join(dir, `.${doc.session_id}.json.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    const head = JSON.stringify({ ...doc, conversation: [] }, null, 2);
+    // `head` ends in `"conversation": []\n}`; open the array and stream the entries into it.
+    let out = `${head.slice(0, head.lastIndexOf('[]'))}[`;
+    let first = true;
+    let pending = '';
+    for (const e of entries) {
+      pending += `${first ? '\n' : ',\n'}${e}`;
+      first = false;
+      if (pending.length > 1 << 20) {
+        writeAll(fd, out + pending);
+        out = '';
+        pending = '';
+      }
+    }
+    writeAll(fd, `${out}${pending}${first ? ']' : '\n  ]'}\n}\n`);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, target);
+  return target;
+}
+
+function writeAll(fd: number, s: string): void {
+  const buf = Buffer.from(s);
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off);
+}

@@ -1,0 +1,26 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where shiplog keeps its own state. `SHIPLOG_HOME` wins (tests, several installs side by side);
+ * otherwise the XDG state folder. The hook entrypoint (plain JS) resolves the same folder with
+ * the same rules; test/paths.test.ts keeps the two in step.
+ */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SHIPLOG_HOME) return env.SHIPLOG_HOME;
+  const xdg = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(xdg, 'shiplog');
+}
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  return join(xdg, 'shiplog');
+}
+
+export const statePaths = (dir: string) => ({
+  dir,
+  db: join(dir, 'state.db'),
+  log: join(dir, 'shiplog.log'),
+  spool: join(dir, 'spool'),
+  sessionSpool: (sessionId: string) => join(dir, 'spool', sessionId),
+});

@@ -1,0 +1,95 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { statePaths } from '../paths.js';
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id      TEXT PRIMARY KEY,
+  agent           TEXT NOT NULL,
+  transcript_path TEXT NOT NULL,
+  repo            TEXT,
+  cwd             TEXT,
+  inode           INTEGER,
+  offset          INTEGER NOT NULL DEFAULT 0,
+  head_hash       TEXT NOT NULL DEFAULT '',
+  tail_hash       TEXT NOT NULL DEFAULT '',
+  last_event_at   TEXT,
+  adapter_state   TEXT,
+  devlog_state    TEXT,
+  window_state    TEXT,
+  seq             INTEGER NOT NULL DEFAULT 0,
+  ended_at        TEXT,
+  last_trigger_at TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conversation (
+  session_id TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  entry      TEXT NOT NULL,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS subagent_cursors (
+  session_id    TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  offset        INTEGER NOT NULL DEFAULT 0,
+  adapter_state TEXT,
+  PRIMARY KEY (session_id, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS windows (
+  run_id      TEXT PRIMARY KEY,
+  session_id  TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('closing', 'written', 'failed')),
+  repo        TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  entry       TEXT NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  error       TEXT,
+  failure_recorded INTEGER NOT NULL DEFAULT 0,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS windows_by_session ON windows (session_id, status);
+CREATE TABLE IF NOT EXISTS runs (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id  TEXT NOT NULL,
+  trigger     TEXT NOT NULL,
+  pid         INTEGER NOT NULL,
+  started_at  TEXT NOT NULL,
+  ended_at    TEXT,
+  status      TEXT NOT NULL DEFAULT 'running',
+  bytes_read  INTEGER NOT NULL DEFAULT 0,
+  lines       INTEGER NOT NULL DEFAULT 0,
+  oversized   INTEGER NOT NULL DEFAULT 0,
+  skipped     TEXT,
+  resync      TEXT,
+  error       TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_session ON runs (session_id, id);
+CREATE TABLE IF NOT EXISTS locks (
+  session_id  TEXT PRIMARY KEY,
+  pid         INTEGER NOT NULL,
+  start_time  TEXT,
+  token       TEXT NOT NULL,
+  acquired_at TEXT NOT NULL
+);
+`;
+
+/**
+ * Opens (creating if needed) the state database. WAL lets `shiplog status` read while a worker
+ * writes; the busy timeout makes concurrent workers of different sessions queue instead of fail.
+ */
+export function openDb(stateDir: string): Db {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const path = statePaths(stateDir).db;
+  const fresh = !existsSync(path);
+  const db = new Database(path, { timeout: 15_000 });
+  if (fresh) chmodSync(path, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 15000');
+  db.exec(SCHEMA);
+  return db;
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { AgentName } from '../adapters/adapter.js';
+import type { Db } from './db.js';
+
+/** Typed access to the per-session rows. JSON columns are parsed with zod on the way out. */
+
+export const SessionRow = z.object({
+  session_id: z.string(),
+  agent: z.enum(['claude-code', 'codex']),
+  transcript_path: z.string(),
+  repo: z.string().nullable(),
+  cwd: z.string().nullable(),
+  inode: z.number().nullable(),
+  offset: z.number().int(),
+  head_hash: z.string(),
+  tail_hash: z.string(),
+  last_event_at: z.string().nullable(),
+  adapter_state: z.string().nullable(),
+  devlog_state: z.string().nullable(),
+  window_state: z.string().nullable(),
+  seq: z.number().int(),
+  ended_at: z.string().nullable(),
+  last_trigger_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type SessionRow = z.infer<typeof SessionRow>;
+
+export function getSession(db: Db, sessionId: string): SessionRow | null {
+  const row = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId);
+  return row === undefined ? null : SessionRow.parse(row);
+}
+
+export function newSession(sessionId: string, agent: AgentName, transcriptPath: string, now: string): SessionRow {
+  return {
+    session_id: sessionId,
+    agent,
+    transcript_path: transcriptPath,
+    repo: null,
+    cwd: null,
+    inode: null,
+    offset: 0,
+    head_hash: '',
+    tail_hash: '',
+    last_event_at: null,
+    adapter_state: null,
+    devlog_state: null,
+    window_state: null,
+    seq: 0,
+    ended_at: null,
+    last_trigger_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+export function saveSession(db: Db, row: SessionRow): void {
+  const cols = Object.keys(SessionRow.shape) as (keyof SessionRow)[];
+  db.prepare(
+    `INSERT OR REPLACE INTO sessions (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
+  ).run(row);
+}
+
+export function appendConversation(db: Db, sessionId: string, firstSeq: number, rendered: string[]): void {
+  const insert = db.prepare('INSERT OR REPLACE INTO conversation (session_id, seq, entry) VALUES (?, ?, ?)');
+  rendered.forEach((entry, i) => insert.run(sessionId, firstSeq + i, entry));
+}
+
+export function* conversationEntries(db: Db, sessionId: string): Generator<string> {
+  const rows = db.prepare('SELECT entry FROM conversation WHERE session_id = ? ORDER BY seq').pluck().iterate(sessionId);
+  for (const entry of rows) yield z.string().parse(entry);
+}
+
+export function resetConversation(db: Db, sessionId: string): void {
+  db.prepare('DELETE FROM conversation WHERE session_id = ?').run(sessionId);
+  db.prepare('DELETE FROM subagent_cursors WHERE session_id = ?').run(sessionId);
+}
+
+export const SubagentCursor = z.object({ offset: z.number().int(), adapter_state: z.string().nullable() });
+export type SubagentCursor = z.infer<typeof SubagentCursor>;
+
+export function getSubagentCursor(db: Db, sessionId: string, path: string): SubagentCursor | null {
+  const row = db.prepare('SELECT offset, adapter_state FROM subagent_cursors WHERE session_id = ? AND path = ?').get(sessionId, path);
+  return row === undefined ? null : SubagentCursor.parse(row);
+}
+
+export function saveSubagentCursor(db: Db, sessionId: string, path: string, cursor: SubagentCursor): void {
+  db.prepare('INSERT OR REPLACE INTO subagent_cursors (session_id, path, offset, adapter_state) VALUES (?, ?, ?, ?)').run(
+    sessionId,
+    path,
+    cursor.offset,
+    cursor.adapter_state,
+  );
+}
+
+export const WindowRow = z.object({
+  run_id: z.string(),
+  session_id: z.string(),
+  status: z.enum(['closing', 'written', 'failed']),
+  repo: z.string(),
+  actor: z.string(),
+  entry: z.string(),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  failure_recorded: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type WindowRow = z.infer<typeof WindowRow>;
+
+export function insertWindow(db: Db, row: Pick<WindowRow, 'run_id' | 'session_id' | 'repo' | 'actor' | 'entry'>, now: string): void {
+  // OR IGNORE: a window re-closed after a crash or a re-sync keeps its first record and status.
+  db.prepare(
+    `INSERT OR IGNORE INTO windows (run_id, session_id, status, repo, actor, entry, attempts, created_at, updated_at)
+     VALUES (?, ?, 'closing', ?, ?, ?, 0, ?, ?)`,
+  ).run(row.run_id, row.session_id, row.repo, row.actor, row.entry, now, now);
+}
+
+export function unwrittenWindows(db: Db, sessionId: string): WindowRow[] {
+  return db
+    .prepare(`SELECT * FROM windows WHERE session_id = ? AND status != 'written' ORDER BY created_at, run_id`)
+    .all(sessionId)
+    .map((r) => WindowRow.parse(r));
+}
+
+export function markWindow(db: Db, runId: string, status: WindowRow['status'], error: string | null, failureRecorded: boolean, now: string): void {
+  db.prepare(
+    `UPDATE windows SET status = ?, error = ?, attempts = attempts + 1,
+       failure_recorded = MAX(failure_recorded, ?), updated_at = ? WHERE run_id = ?`,
+  ).run(status, error, failureRecorded ? 1 : 0, now, runId);
+}

@@ -1,0 +1,166 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/**
+ * One item per complete line. `end` is the offset just after the line's `\n`, i.e. the cursor to
+ * store once the line has been handled. An `oversized` line was skipped without being held in
+ * memory; the caller records it and moves its cursor past it like any other line.
+ */
+export type TailItem =
+  | { kind: 'line'; text: string; start: number; end: number }
+  | { kind: 'oversized'; start: number; end: number };
+
+export interface ReadLinesOptions {
+  /**
+   * Longest line, in bytes excluding its `\n` (a `\r` before it counts), that is decoded and
+   * yielded. Longer lines become one `oversized` item. Default 8 MiB.
+   */
+  maxLineBytes?: number;
+  /** Bytes asked of each read. Default 1 MiB. */
+  chunkBytes?: number;
+  /**
+   * Offset to stop reading at. Default: the file size when iteration starts, so bytes a writer
+   * appends while we iterate are left for the next run instead of racing with it.
+   */
+  endOffset?: number;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function offset(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Yields the complete lines of `fd` between `fromOffset` and `endOffset`. A trailing line without
+ * its `\n` is not yielded: the caller's cursor stays at that line's start and a later run, after
+ * the writer has finished the line, reads it whole.
+ *
+ * Reads use explicit positions (pread), so the fd's own file position is neither used nor moved
+ * and the same fd can be shared with fingerprint checks.
+ *
+ * Memory: one buffer that starts at min(chunkBytes, bytes to read) and only grows while a single
+ * line is longer than it, up to chunkBytes + maxLineBytes. Lines are decoded from the buffer in one
+ * `toString` call each, which is both what keeps split UTF-8 sequences intact (a line is decoded
+ * only once all its bytes are present) and what makes this faster than readline's per-chunk
+ * StringDecoder plus string splitting.
+ */
+export function* readLines(
+  fd: number,
+  fromOffset: number,
+  opts: ReadLinesOptions = {},
+): Generator<TailItem, void, undefined> {
+  const maxLineBytes = positiveInteger('maxLineBytes', opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const chunkBytes = positiveInteger('chunkBytes', opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  offset('fromOffset', fromOffset);
+  const endOffset = offset('endOffset', opts.endOffset ?? fstatSync(fd).size);
+  if (fromOffset > endOffset) {
+    // A cursor past the end means the file shrank; yielding nothing would silently hide that.
+    throw new RangeError(
+      `fromOffset ${fromOffset} is past endOffset ${endOffset}; the file was truncated (check the cursor first)`,
+    );
+  }
+  if (fromOffset === endOffset) return;
+
+  const maxCapacity = chunkBytes + maxLineBytes;
+  let buf = Buffer.allocUnsafe(Math.min(chunkBytes, endOffset - fromOffset));
+  // Invariants: buf[0] is at file offset `base`; bytes [0, filled) are valid; the next read
+  // starts at base + filled; [lineStart, filled) is the current partial line and holds no LF.
+  let base = fromOffset;
+  let filled = 0;
+  let lineStart = 0;
+  // While skipping, nothing is kept in buf: bytes are read and dropped until the next LF.
+  let skipping = false;
+  let skipStart = 0;
+
+  for (;;) {
+    const pos = base + filled;
+    if (pos >= endOffset) return;
+    const want = Math.min(chunkBytes, endOffset - pos);
+
+    if (lineStart > 0) {
+      // Move the partial line to the front so the buffer never grows for lines that merely
+      // straddle a chunk boundary.
+      if (filled > lineStart) buf.copyWithin(0, lineStart, filled);
+      base += lineStart;
+      filled -= lineStart;
+      lineStart = 0;
+    }
+    if (filled + want > buf.length) {
+      // Only a line longer than the buffer gets here; filled <= maxLineBytes is guaranteed by
+      // the skip check below, so capacity never exceeds chunkBytes + maxLineBytes.
+      const grown = Buffer.allocUnsafe(
+        Math.min(maxCapacity, Math.max(filled + want, buf.length * 2)),
+      );
+      buf.copy(grown, 0, 0, filled);
+      buf = grown;
+    }
+
+    const n = readSync(fd, buf, filled, want, base + filled);
+    // Fewer bytes than fstat promised: the file was truncated under us. Stop at what exists;
+    // the next run's cursor check reports the truncation.
+    if (n === 0) return;
+    const scanFrom = filled;
+    filled += n;
+
+    // indexOf on the whole buffer could match stale bytes past `filled`.
+    const view = filled === buf.length ? buf : buf.subarray(0, filled);
+    let nl = view.indexOf(LF, scanFrom);
+    while (nl !== -1) {
+      const end = base + nl + 1;
+      if (skipping) {
+        skipping = false;
+        yield { kind: 'oversized', start: skipStart, end };
+      } else if (nl - lineStart > maxLineBytes) {
+        // Same verdict whether the line arrived in one chunk or many, so results never depend
+        // on chunkBytes.
+        yield { kind: 'oversized', start: base + lineStart, end };
+      } else {
+        const textEnd = nl > lineStart && buf[nl - 1] === CR ? nl - 1 : nl;
+        yield { kind: 'line', text: buf.toString('utf8', lineStart, textEnd), start: base + lineStart, end };
+      }
+      lineStart = nl + 1;
+      nl = view.indexOf(LF, lineStart);
+    }
+
+    if (!skipping && filled - lineStart > maxLineBytes) {
+      skipping = true;
+      skipStart = base + lineStart;
+    }
+    if (skipping) {
+      base += filled;
+      filled = 0;
+      lineStart = 0;
+    }
+  }
+}
+
+/**
+ * Opens `path`, yields its complete lines from `fromOffset` like {@link readLines}, and closes the
+ * file when iteration ends, including on `break` or a thrown error.
+ */
+export function* readAppended(
+  path: string,
+  fromOffset: number,
+  opts: ReadLinesOptions = {},
+): Generator<TailItem, void, undefined> {
+  const fd = openSync(path, 'r');
+  try {
+    yield* readLines(fd, fromOffset, opts);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,127 @@
+import { rmdirSync } from 'node:fs';
+import { loadConfig, type LoadedConfig } from '../config/config.js';
+import { isSafeId } from '../ids.js';
+import { createLogger, type Logger } from '../log.js';
+import { stateDir, statePaths } from '../paths.js';
+import { openDb, type Db } from '../state/db.js';
+import { releaseLock, tryLock } from '../state/session-lock.js';
+import { getSession } from '../state/sessions.js';
+import { hasJobs, removeJobs, takeJobs, type SpooledJob } from './jobs.js';
+import { runSession, type RunRequest } from './pipeline.js';
+import { waitForTranscript } from './stop-wait.js';
+
+/**
+ * The detached worker a hook starts: `node worker/main.js <session_id>`. It drains the jobs the
+ * hooks spooled for that session under the session lock. A hook that fires while a run is going
+ * leaves its job in the spool and its own worker finds the lock taken and exits; the running
+ * worker looks at the spool again after releasing the lock, so no trigger is ever dropped.
+ */
+export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const dir = stateDir(env);
+  const log = createLogger(dir);
+  if (!isSafeId(sessionId)) {
+    log.warn({ sessionId: sessionId.slice(0, 200) }, 'worker started with an unsafe session id; ignored');
+    return;
+  }
+  const db = openDb(dir);
+  const spool = statePaths(dir).sessionSpool(sessionId);
+  try {
+    do {
+      const lock = tryLock(db, sessionId);
+      if (!lock) {
+        log.debug({ session: sessionId }, 'another worker holds this session; it will take our job');
+        return;
+      }
+      try {
+        for (let jobs = takeJobs(spool, log); jobs.length > 0; jobs = takeJobs(spool, log)) {
+          await runJobs(db, log, sessionId, jobs, env);
+          removeJobs(jobs);
+        }
+      } finally {
+        releaseLock(db, lock);
+      }
+    } while (hasJobs(spool));
+    removeEmptyDir(spool);
+    await closeIdleWindows(db, log, env);
+  } finally {
+    db.close();
+  }
+}
+
+async function runJobs(db: Db, log: Logger, sessionId: string, jobs: SpooledJob[], env: NodeJS.ProcessEnv): Promise<void> {
+  const last = jobs[jobs.length - 1];
+  if (!last) return;
+  const end = jobs.find((j) => j.job.payload.hook_event_name === 'SessionEnd');
+  const stop = [...jobs].reverse().find((j) => j.job.payload.hook_event_name === 'Stop');
+  const cwd = last.job.payload.cwd;
+  const loaded = configFor(cwd, env, log);
+  const config = loaded.config;
+  const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : stop && config.changelog.granularity === 'turn' ? 'turn' : null;
+  const req: RunRequest = {
+    sessionId,
+    agent: last.job.agent,
+    transcriptPath: last.job.payload.transcript_path,
+    cwd,
+    trigger: last.job.payload.hook_event_name,
+    close,
+  };
+  if (stop && !end) {
+    const row = getSession(db, sessionId);
+    const waited = await waitForTranscript(req.transcriptPath, row?.offset ?? 0, stop.job.payload.last_assistant_message, config.stop.wait_ms).catch(
+      (err: unknown) => {
+        log.warn({ err, session: sessionId }, 'could not watch the transcript before the run');
+        return 'error' as const;
+      },
+    );
+    log.debug({ session: sessionId, waited }, 'stop wait');
+  }
+  try {
+    const outcome = await runSession({ db, log, config }, req);
+    log.info(
+      { session: sessionId, trigger: req.trigger, jobs: jobs.length, bytes: outcome.bytesRead, lines: outcome.lines, written: outcome.windows.written.length, failed: outcome.windows.failed.length },
+      'run done',
+    );
+  } catch (err) {
+    // Logged with its reason by runSession; the cursor did not move past what was stored, so the
+    // next trigger for this session picks up from the same place.
+    log.warn({ session: sessionId, code: (err as NodeJS.ErrnoException).code }, 'run failed; jobs dropped, state kept');
+  }
+}
+
+function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {
+  const loaded = loadConfig({ repo: cwd ?? null, env });
+  for (const p of loaded.problems) log.warn({ file: p.file, key: p.key, message: p.message }, 'invalid configuration ignored; using defaults for it');
+  return loaded;
+}
+
+/** Windows of other sessions that have seen no activity for the idle time are closed here. */
+async function closeIdleWindows(db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
+  const { config } = loadConfig({ env });
+  const cutoff = new Date(Date.now() - config.changelog.idle_minutes * 60_000).toISOString();
+  const idle = db
+    .prepare(
+      `SELECT session_id, agent, transcript_path, cwd FROM sessions
+       WHERE ended_at IS NULL AND updated_at < ? AND json_extract(window_state, '$.cur') IS NOT NULL LIMIT 20`,
+    )
+    .all(cutoff) as { session_id: string; agent: 'claude-code' | 'codex'; transcript_path: string; cwd: string | null }[];
+  for (const s of idle) {
+    const lock = tryLock(db, s.session_id);
+    if (!lock) continue;
+    try {
+      const sessionConfig = configFor(s.cwd ?? undefined, env, log).config;
+      await runSession({ db, log, config: sessionConfig }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'idle', close: 'idle' });
+    } catch (err) {
+      log.warn({ err, session: s.session_id }, 'idle close failed; will retry later');
+    } finally {
+      releaseLock(db, lock);
+    }
+  }
+}
+
+function removeEmptyDir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (a hook just spooled a job: its own worker handles it) or already gone.
+  }
+}

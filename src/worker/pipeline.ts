@@ -1,0 +1,358 @@
+import { closeSync, constants, existsSync, fstatSync, openSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { adapterFor, TOOL_NAME, type Adapter, type AgentName } from '../adapters/index.js';
+import { resolveActor } from '../changelog/actor.js';
+import { heuristicEntry } from '../changelog/heuristic.js';
+import { ChangelogEntry } from '../changelog/schema.js';
+import { initialWindowState, WindowState, WindowTracker, type ClosedWindow } from '../changelog/window.js';
+import type { Config } from '../config/config.js';
+import { DevlogReducer, DevlogState, initialDevlogState } from '../devlog/reducer.js';
+import { ConversationEntry } from '../devlog/schema.js';
+import { renderEntry, writeDevlog } from '../devlog/write.js';
+import type { AgentEvent, Subagent } from '../events.js';
+import { gitInfo, repoRoot } from '../git.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../state/db.js';
+import {
+  appendConversation,
+  conversationEntries,
+  getSession,
+  getSubagentCursor,
+  insertWindow,
+  newSession,
+  resetConversation,
+  saveSession,
+  saveSubagentCursor,
+  type SessionRow,
+} from '../state/sessions.js';
+import { checkCursor, fingerprintAt } from '../tail/fingerprint.js';
+import { readLines } from '../tail/tail.js';
+import { flushWindows, type FlushOutcome } from './flush-windows.js';
+
+/**
+ * One run over one session: read the bytes appended since the cursor, fold them into the devlog
+ * and the open window, store everything in one transaction per batch (so a kill at any instant
+ * leaves a consistent cursor), rewrite the devlog file, and append any closed windows.
+ */
+
+export interface RunRequest {
+  sessionId: string;
+  agent: AgentName;
+  transcriptPath: string;
+  /** The agent's working folder from the hook payload. */
+  cwd?: string | undefined;
+  /** An explicit output repository (`shiplog process --repo`). */
+  repo?: string | undefined;
+  trigger: string;
+  /** Close the open window at the end of the run, with this reason. */
+  close?: string | null | undefined;
+}
+
+export interface RunContext {
+  db: Db;
+  log: Logger;
+  config: Config;
+  now?: () => Date;
+}
+
+export interface RunOutcome {
+  sessionId: string;
+  repo: string | null;
+  devlogPath: string | null;
+  bytesRead: number;
+  lines: number;
+  oversized: number;
+  skipped: Record<string, number>;
+  resync: string | null;
+  windows: FlushOutcome;
+}
+
+export class RunError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RunError';
+  }
+}
+
+const BATCH_LINES = 4000;
+const BATCH_BYTES = 32 * 1024 * 1024;
+
+export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunOutcome> {
+  const { db, log, config } = ctx;
+  const now = () => (ctx.now ? ctx.now() : new Date()).toISOString();
+  const adapter = adapterFor(req.agent);
+  const runId = Number(
+    db
+      .prepare('INSERT INTO runs (session_id, trigger, pid, started_at) VALUES (?, ?, ?, ?)')
+      .run(req.sessionId, req.trigger, process.pid, now()).lastInsertRowid,
+  );
+  const outcome: RunOutcome = {
+    sessionId: req.sessionId,
+    repo: null,
+    devlogPath: null,
+    bytesRead: 0,
+    lines: 0,
+    oversized: 0,
+    skipped: {},
+    resync: null,
+    windows: { written: [], failed: [] },
+  };
+  try {
+    await runInner(ctx, req, adapter, outcome, now);
+    db.prepare(
+      `UPDATE runs SET ended_at = ?, status = ?, bytes_read = ?, lines = ?, oversized = ?, skipped = ?, resync = ? WHERE id = ?`,
+    ).run(now(), outcome.windows.failed.length > 0 ? 'partial' : 'ok', outcome.bytesRead, outcome.lines, outcome.oversized, JSON.stringify(outcome.skipped), outcome.resync, runId);
+    return outcome;
+  } catch (err) {
+    db.prepare('UPDATE runs SET ended_at = ?, status = ?, bytes_read = ?, lines = ?, error = ? WHERE id = ?').run(
+      now(),
+      'error',
+      outcome.bytesRead,
+      outcome.lines,
+      err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      runId,
+    );
+    log.error({ err, session: req.sessionId, transcript: req.transcriptPath }, 'run failed');
+    throw err;
+  }
+}
+
+async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unknown>, outcome: RunOutcome, now: () => string): Promise<void> {
+  const { db, log, config } = ctx;
+  if (!isAbsolute(req.transcriptPath)) throw new RunError(`transcript path is not absolute: ${req.transcriptPath}`, 'EBADPATH');
+  let row = getSession(db, req.sessionId) ?? newSession(req.sessionId, req.agent, req.transcriptPath, now());
+  const fd = openTranscript(req.transcriptPath);
+  try {
+    const st = fstatSync(fd);
+    let ignoreWindowUntil = 0;
+    const check =
+      row.transcript_path !== req.transcriptPath
+        ? ({ kind: 'resync', reason: 'replaced' } as const)
+        : checkCursor(fd, { offset: row.offset, inode: row.inode, headHash: row.head_hash, tailHash: row.tail_hash });
+    if (check.kind === 'resync' && row.offset > 0) {
+      log.warn({ session: req.sessionId, transcript: req.transcriptPath, reason: check.reason, oldOffset: row.offset, size: st.size }, 'transcript changed under the cursor; re-syncing from the start');
+      outcome.resync = check.reason;
+      // The conversation is rebuilt from scratch; the window keeps what it already counted.
+      ignoreWindowUntil = row.offset;
+      db.transaction(() => resetConversation(db, req.sessionId))();
+      row = { ...row, transcript_path: req.transcriptPath, offset: 0, head_hash: '', tail_hash: '', adapter_state: null, devlog_state: null, seq: 0 };
+    }
+    row.transcript_path = req.transcriptPath;
+    row.inode = st.ino;
+
+    const repo = await resolveRepo(req, row, fd, adapter);
+    if (!repo) throw new RunError(`cannot tell which repository ${req.transcriptPath} belongs to (no usable cwd)`, 'ENOREPO');
+    row.repo = repo;
+    outcome.repo = repo;
+    const actor = await resolveActor(config.changelog.actor, repo);
+
+    const fold = new Fold(adapter, row, {
+      sessionId: req.sessionId,
+      granularity: config.changelog.granularity,
+      idleMs: config.changelog.idle_minutes * 60_000,
+    });
+    const subagentDir = join(dirname(req.transcriptPath), basename(req.transcriptPath, '.jsonl'), 'subagents');
+    const entryFor = (closed: ClosedWindow) =>
+      ChangelogEntry.parse(
+        heuristicEntry(closed, { tool: TOOL_NAME[req.agent], actor, repo, sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }),
+      );
+
+    const commit = (offset: number) => {
+      const fp = fingerprintAt(fd, offset);
+      db.transaction(() => {
+        const finalized = fold.devlog.takeFinalized().map((e) => renderEntry(ConversationEntry.parse(e)));
+        appendConversation(db, req.sessionId, row.seq, finalized);
+        row.seq += finalized.length;
+        for (const closed of fold.windows.takeClosed()) {
+          insertWindow(db, { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entryFor(closed)) }, now());
+        }
+        for (const [path, cursor] of fold.subagentCursors) saveSubagentCursor(db, req.sessionId, path, cursor);
+        row.offset = offset;
+        row.head_hash = fp.headHash;
+        row.tail_hash = fp.tailHash;
+        row.adapter_state = JSON.stringify(fold.adapterState);
+        row.devlog_state = JSON.stringify(fold.devlog.snapshot());
+        row.window_state = JSON.stringify(fold.windows.snapshot());
+        row.last_event_at = fold.lastEventAt ?? row.last_event_at;
+        row.updated_at = now();
+        saveSession(db, row);
+      })();
+    };
+
+    let sinceCommitLines = 0;
+    let sinceCommitBytes = 0;
+    let cursor = row.offset;
+    for (const item of readLines(fd, row.offset, { maxLineBytes: config.tail.max_line_bytes, endOffset: st.size })) {
+      const len = item.end - item.start;
+      outcome.bytesRead += len;
+      cursor = item.end;
+      if (item.kind === 'oversized') {
+        outcome.oversized++;
+        log.warn({ session: req.sessionId, start: item.start, bytes: len }, 'skipped a line over the size cap');
+      } else if (item.text.length > 0) {
+        outcome.lines++;
+        fold.line(item.text, item.end > ignoreWindowUntil, (agentId, agentType) => readSubagent(fold, subagentDir, agentId, agentType, ctx, req.sessionId, outcome));
+      }
+      sinceCommitLines++;
+      sinceCommitBytes += len;
+      if (sinceCommitLines >= BATCH_LINES || sinceCommitBytes >= BATCH_BYTES) {
+        commit(cursor);
+        sinceCommitLines = 0;
+        sinceCommitBytes = 0;
+      }
+    }
+    for (const [reason, n] of Object.entries(fold.skipped)) outcome.skipped[reason] = n;
+    if (req.close) fold.windows.close(req.close);
+    if (req.close === 'session-end' || req.close === 'clear') row.ended_at = now();
+    row.cwd = req.cwd ?? fold.cwd ?? row.cwd;
+    commit(cursor);
+    if (outcome.oversized > 0 || Object.keys(outcome.skipped).length > 0) {
+      log.info({ session: req.sessionId, oversized: outcome.oversized, skipped: outcome.skipped }, 'lines skipped');
+    }
+
+    if (config.devlog.enabled) {
+      const git = await gitInfo(repo);
+      const entries = (function* () {
+        yield* conversationEntries(db, req.sessionId);
+        for (const e of fold.devlog.openEntries()) yield renderEntry(ConversationEntry.parse(e));
+      })();
+      outcome.devlogPath = writeDevlog(
+        repo,
+        { session_id: req.sessionId, timestamp: row.last_event_at ?? now(), project_dir: repo, git },
+        entries,
+        config.devlog.commit,
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+  outcome.windows = await flushWindows(ctx, req.sessionId, now);
+}
+
+/** Holds the adapter, the devlog reducer and the window tracker for one run. */
+class Fold {
+  adapterState: unknown;
+  readonly devlog: DevlogReducer;
+  readonly windows: WindowTracker;
+  readonly skipped: Record<string, number> = {};
+  readonly subagentCursors = new Map<string, { offset: number; adapter_state: string | null }>();
+  lastEventAt: string | null = null;
+  cwd: string | null = null;
+
+  constructor(
+    readonly adapter: Adapter<unknown>,
+    row: SessionRow,
+    windowOpts: ConstructorParameters<typeof WindowTracker>[1],
+  ) {
+    this.adapterState = row.adapter_state ? adapter.stateSchema.parse(JSON.parse(row.adapter_state)) : adapter.initialState();
+    this.devlog = new DevlogReducer(row.devlog_state ? DevlogState.parse(JSON.parse(row.devlog_state)) : initialDevlogState());
+    this.windows = new WindowTracker(row.window_state ? WindowState.parse(JSON.parse(row.window_state)) : initialWindowState(), windowOpts);
+  }
+
+  line(text: string, countInWindow: boolean, onSubagent: (agentId: string, agentType: string | undefined) => void): void {
+    const r = this.adapter.parseLine(this.adapterState, text);
+    this.adapterState = r.state;
+    for (const e of r.events) {
+      if (e.kind === 'subagent_ref') {
+        onSubagent(e.agentId, e.agentType);
+        continue;
+      }
+      this.apply(e, countInWindow);
+    }
+  }
+
+  apply(e: AgentEvent, countInWindow: boolean): void {
+    if (e.kind === 'skipped') {
+      this.skipped[e.reason] = (this.skipped[e.reason] ?? 0) + 1;
+      return;
+    }
+    if (e.kind === 'session' && e.cwd) this.cwd = e.cwd;
+    if ('at' in e && e.at) this.lastEventAt = e.at;
+    this.devlog.apply(e);
+    if (countInWindow) this.windows.apply(e);
+  }
+}
+
+/**
+ * Reads the part of a subagent's own transcript (Claude Code 2.1.x `subagents/agent-<id>.jsonl`)
+ * not read before, at the point where the parent transcript reports on that subagent, so its
+ * edits and commands count for the parent session in a fixed place in the conversation.
+ */
+function readSubagent(fold: Fold, dir: string, agentId: string, agentType: string | undefined, ctx: RunContext, sessionId: string, outcome: RunOutcome): void {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(agentId)) return;
+  const path = join(dir, `agent-${agentId}.jsonl`);
+  if (!existsSync(path)) return;
+  const known = fold.subagentCursors.get(path) ?? getSubagentCursor(ctx.db, sessionId, path);
+  let state = known?.adapter_state ? fold.adapter.stateSchema.parse(JSON.parse(known.adapter_state)) : fold.adapter.initialState();
+  let offset = known?.offset ?? 0;
+  const subagent: Subagent = { id: agentId, ...(agentType !== undefined && { type: agentType }) };
+  const fd = openTranscript(path);
+  try {
+    for (const item of readLines(fd, offset, { maxLineBytes: ctx.config.tail.max_line_bytes })) {
+      offset = item.end;
+      outcome.bytesRead += item.end - item.start;
+      if (item.kind === 'oversized') {
+        outcome.oversized++;
+        continue;
+      }
+      if (item.text.length === 0) continue;
+      const r = fold.adapter.parseLine(state, item.text, { subagent });
+      state = r.state;
+      for (const e of r.events) if (e.kind !== 'subagent_ref') fold.apply(e, true);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  fold.subagentCursors.set(path, { offset, adapter_state: JSON.stringify(state) });
+}
+
+/** Opens a transcript for reading without blocking on a FIFO, and refuses anything but a file. */
+function openTranscript(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EOPEN';
+    throw new RunError(`cannot open transcript ${path}: ${code}`, code, { cause: err });
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new RunError(`transcript ${path} is not a regular file`, 'ENOTFILE');
+  }
+  return fd;
+}
+
+async function resolveRepo(req: RunRequest, row: SessionRow, fd: number, adapter: Adapter<unknown>): Promise<string | null> {
+  if (req.repo) return usableDir(req.repo) ? repoRoot(req.repo) : null;
+  if (row.repo && usableDir(row.repo)) return row.repo;
+  const cwd = req.cwd && usableDir(req.cwd) ? req.cwd : discoverCwd(fd, adapter);
+  return cwd && usableDir(cwd) ? repoRoot(cwd) : null;
+}
+
+function usableDir(p: string): boolean {
+  if (!isAbsolute(p)) return false;
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    // Missing or unreadable: not a folder we can write into; the caller reports ENOREPO.
+    return false;
+  }
+}
+
+/** The first cwd the transcript itself names (for `shiplog process` without a payload). */
+function discoverCwd(fd: number, adapter: Adapter<unknown>): string | null {
+  let state = adapter.initialState();
+  let n = 0;
+  for (const item of readLines(fd, 0, { maxLineBytes: 1 << 20 })) {
+    if (++n > 500) break;
+    if (item.kind !== 'line' || item.text === '') continue;
+    const r = adapter.parseLine(state, item.text);
+    state = r.state;
+    for (const e of r.events) if (e.kind === 'session' && e.cwd) return e.cwd;
+  }
+  return null;
+}
