@@ -295,7 +295,10 @@ function tagContent(text: string, name: string, allowUnclosed = false): string |
   return text.slice(from, end);
 }
 
-/** Remove every `<system-reminder>…</system-reminder>` block; an unclosed one runs to the end. */
+/**
+ * Remove every `<system-reminder>…</system-reminder>` block. Injected reminders are always
+ * closed; an unclosed tag is something the human typed ("fix the <system-reminder> bug") and stays.
+ */
 function stripSystemReminders(text: string): string {
   const open = '<system-reminder>';
   const close = '</system-reminder>';
@@ -306,7 +309,7 @@ function stripSystemReminders(text: string): string {
     if (start < 0) return out + text.slice(pos);
     out += text.slice(pos, start);
     const end = text.indexOf(close, start + open.length);
-    if (end < 0) return out;
+    if (end < 0) return out + text.slice(start);
     pos = end + close.length;
   }
 }
@@ -550,11 +553,11 @@ function summarizeToolUse(name: string, input: unknown, base: PathBase): ToolSum
 
 /** Everything about the current line that the handlers share. */
 interface LineInfo {
-  env: Envelope;
-  at: string | undefined;
-  base: PathBase;
+  readonly env: Envelope;
+  readonly at: string | undefined;
+  readonly base: PathBase;
   /** Set when the record belongs to a subagent (subagent file or inline sidechain). */
-  subagent: Subagent | undefined;
+  readonly subagent: Subagent | undefined;
 }
 
 /** Mutable accumulator for one parseLine call; the input state is never written to. */
@@ -585,14 +588,17 @@ function findBackgroundAgent(state: ClaudeCodeState, agentId: string): Backgroun
   return state.backgroundAgents.find((agent) => agent.agentId === agentId);
 }
 
-/** The `session` event, once per session id, from main-conversation records only. */
-function noteSession(draft: Draft, line: LineInfo): void {
-  const { env } = line;
+/**
+ * Remember the project folder (first cwd) and emit the `session` event: once per session id, from
+ * main-conversation records only. Later cwd changes are not re-announced: 1.0.x records follow
+ * `cd` inside subagents, which would make the session's folder flap.
+ */
+function noteSession(draft: Draft, env: Envelope, subagent: Subagent | undefined): void {
   const cwd = env.cwd !== undefined && env.cwd.length <= MAX_CWD_CHARS ? env.cwd : undefined;
   if (draft.state.rootCwd === undefined && cwd !== undefined && cwd !== '') {
     draft.state = { ...draft.state, rootCwd: cwd };
   }
-  if (line.subagent !== undefined) return;
+  if (subagent !== undefined) return;
   if (env.sessionId === undefined && cwd === undefined) return;
   const sessionId = clipId(env.sessionId) ?? '';
   const known = draft.state.sessionEmitted;
@@ -602,7 +608,7 @@ function noteSession(draft: Draft, line: LineInfo): void {
   draft.events.push(
     withoutUndefined({
       kind: 'session' as const,
-      at: line.at,
+      at: env.timestamp,
       sessionId: env.sessionId,
       cwd: env.cwd,
       gitBranch: env.gitBranch,
@@ -931,14 +937,14 @@ function parseRecord(state: ClaudeCodeState, value: unknown, ctx: LineContext | 
     state: uuid === undefined ? state : { ...state, seenUuids: pushBounded(state.seenUuids, uuid) },
     events: [],
   };
+  const subagent = subagentOf(env.data, ctx);
+  noteSession(draft, env.data, subagent);
   const line: LineInfo = {
     env: env.data,
     at: env.data.timestamp,
-    base: { cwd: env.data.cwd, root: state.rootCwd },
-    subagent: subagentOf(env.data, ctx),
+    base: { cwd: env.data.cwd, root: draft.state.rootCwd },
+    subagent,
   };
-  noteSession(draft, line);
-  line.base = { cwd: env.data.cwd, root: draft.state.rootCwd };
 
   if (user?.success === true) handleUser(draft, line, user.data);
   else if (assistant?.success === true) handleAssistant(draft, line, assistant.data);

@@ -1,0 +1,6 @@
+// Types for the plain-JS hook runtime, for the tests that import it.
+export declare const MAX_STDIN_BYTES: number;
+export declare const STDIN_TIMEOUT_MS: number;
+export declare function stateDir(env?: NodeJS.ProcessEnv): string;
+export declare function payloadProblem(payload: unknown, events: string[]): string | null;
+export declare function runHook(agent: string, events: string[]): Promise<void>;

@@ -1,0 +1,182 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { Config } from '../src/config/config.js';
+import { createLogger } from '../src/log.js';
+import { openDb } from '../src/state/db.js';
+import { runSession, type RunRequest } from '../src/worker/pipeline.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+export const CLAUDE_CORPUS = join(CORPUS, 'claude-code');
+export const HOOK = join(ROOT, 'hooks', 'claude-code.mjs');
+export const WORKER = join(ROOT, 'dist', 'src', 'worker', 'entry.js');
+export const CLI = join(ROOT, 'bin', 'shiplog.mjs');
+
+/** Every Claude Code main transcript in the corpus (subagent files are read through their parent). */
+export function claudeTranscripts(): string[] {
+  const out: string[] = [];
+  for (const origin of readdirSync(CLAUDE_CORPUS)) {
+    const dir = join(CLAUDE_CORPUS, origin);
+    for (const name of readdirSync(dir)) if (name.endsWith('.jsonl')) out.push(join(dir, name));
+  }
+  return out.sort();
+}
+
+export function tempDir(prefix = 'shiplog-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A real git repository with one commit, so devlogs carry real git metadata. */
+export function gitRepo(dir: string, withCommit = false): string {
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'tester@example.com');
+  git('config', 'user.name', 'Tester');
+  if (withCommit) git('commit', '-q', '--allow-empty', '-m', 'init');
+  return dir;
+}
+
+export function defaultConfig(overrides: { granularity?: 'session' | 'turn' } = {}): Config {
+  return Config.parse({ changelog: { granularity: overrides.granularity ?? 'session' } });
+}
+
+/** Runs the pipeline in this process against a real SQLite state folder. */
+export async function runInProcess(home: string, req: RunRequest, config = defaultConfig()) {
+  const db = openDb(home);
+  try {
+    return await runSession({ db, log: createLogger(home, 'test'), config }, req);
+  } finally {
+    db.close();
+  }
+}
+
+export function readOutputs(repo: string, sessionId: string): { devlog: string | null; entries: string; failures: string } {
+  const devlogPath = join(repo, '.devlog', 'sessions', `${sessionId}.json`);
+  const read = (name: string) => {
+    const dir = join(repo, '.changelog');
+    if (!existsSync(dir)) return '';
+    return readdirSync(dir)
+      .filter((a) => !a.startsWith('.'))
+      .map((a) => (existsSync(join(dir, a, name)) ? readFileSync(join(dir, a, name), 'utf8') : ''))
+      .join('');
+  };
+  return { devlog: existsSync(devlogPath) ? readFileSync(devlogPath, 'utf8') : null, entries: read('entries.jsonl'), failures: read('failures.jsonl') };
+}
+
+export interface ProcResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts a real child process, feeds it stdin (or keeps stdin open), and collects its output. */
+export function runProcess(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; keepStdinOpen?: boolean; cwd?: string } = {},
+): Promise<ProcResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.on('error', () => {
+      // The hook may exit before reading everything (size cap): EPIPE is expected then.
+    });
+    if (opts.input !== undefined) child.stdin.write(opts.input);
+    if (!opts.keepStdinOpen) child.stdin.end();
+    else child.on('exit', () => child.stdin.destroy());
+  });
+}
+
+export function hookEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.SHIPLOG_INTERNAL;
+  return { ...env, SHIPLOG_HOME: home, ...extra };
+}
+
+/** Waits until every job spooled for the session has been taken and no worker holds it. */
+export async function waitForWorkers(home: string, sessionId: string, timeoutMs = 60_000): Promise<void> {
+  const spool = join(home, 'spool', sessionId);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const pending = existsSync(spool) ? readdirSync(spool).filter((n) => n.endsWith('.json')).length : 0;
+    if (pending === 0 && !lockHeld(home, sessionId)) {
+      // A worker can be between taking the lock and reading the spool; look once more.
+      await sleep(150);
+      const again = existsSync(spool) ? readdirSync(spool).filter((n) => n.endsWith('.json')).length : 0;
+      if (again === 0 && !lockHeld(home, sessionId)) return;
+    }
+    await sleep(50);
+  }
+  throw new Error(`workers for ${sessionId} did not finish within ${timeoutMs} ms`);
+}
+
+function lockHeld(home: string, sessionId: string): boolean {
+  const path = join(home, 'state.db');
+  if (!existsSync(path)) return false;
+  const db = new Database(path, { readonly: true, timeout: 5000 });
+  try {
+    const row = db.prepare('SELECT pid FROM locks WHERE session_id = ?').get(sessionId) as { pid: number } | undefined;
+    if (!row) return false;
+    try {
+      process.kill(row.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+export function cleanup(...dirs: string[]): void {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+/** Deterministic PRNG so a failing random test can be replayed from its seed. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function stopPayload(sessionId: string, transcriptPath: string, cwd: string, extra: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ session_id: sessionId, transcript_path: transcriptPath, cwd, hook_event_name: 'Stop', stop_hook_active: false, ...extra })}\n`;
+}
+
+export function sessionEndPayload(sessionId: string, transcriptPath: string, cwd: string, reason = 'other'): string {
+  return `${JSON.stringify({ session_id: sessionId, transcript_path: transcriptPath, cwd, hook_event_name: 'SessionEnd', reason })}\n`;
+}
+
+/** Every file under `dir` (relative paths), for "nothing written outside" checks. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(d, e.name), r);
+      else out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}

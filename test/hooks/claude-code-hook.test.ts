@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stateDir as srcStateDir } from '../../src/paths.js';
+import {
+  CLAUDE_CORPUS,
+  cleanup,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  listFiles,
+  readOutputs,
+  runProcess,
+  sessionEndPayload,
+  stopPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
+
+/** The hook as Claude Code runs it: a real child process with real stdin. */
+describe('claude-code hook', () => {
+  let root: string;
+  let home: string;
+  let repo: string;
+  let transcript: string;
+
+  before(() => {
+    root = tempDir();
+    home = join(root, 'state');
+    repo = mkdirRepo(join(root, 'repo'));
+    transcript = join(root, 'projects', 'sess-1.jsonl');
+    mkdirSync(join(root, 'projects'));
+    copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), transcript);
+  });
+  after(() => cleanup(root));
+
+  it('exits 0 with empty stdout and the worker writes the devlog and the entry', async () => {
+    const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(home), input: stopPayload('sess-1', transcript, repo) });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, '');
+    await waitForWorkers(home, 'sess-1');
+    const afterStop = readOutputs(repo, 'sess-1');
+    assert.ok(afterStop.devlog, 'devlog written after Stop');
+    assert.match(afterStop.devlog, /"type": "user"/);
+    assert.equal(afterStop.entries, '', 'a Stop does not close the window in session granularity');
+
+    const end = await runProcess(process.execPath, [HOOK], { env: hookEnv(home), input: sessionEndPayload('sess-1', transcript, repo) });
+    assert.equal(end.code, 0);
+    assert.equal(end.stdout, '');
+    await waitForWorkers(home, 'sess-1');
+    const entries = readOutputs(repo, 'sess-1').entries.trim().split('\n');
+    assert.equal(entries.length, 1);
+    const entry = JSON.parse(entries[0] ?? '');
+    assert.equal(entry.tool, 'claude');
+    assert.equal(entry.transcript.session_id, 'sess-1');
+  });
+
+  it('does nothing at all under SHIPLOG_INTERNAL=1', async () => {
+    const internalHome = join(root, 'internal-state');
+    const r = await runProcess(process.execPath, [HOOK], {
+      env: hookEnv(internalHome, { SHIPLOG_INTERNAL: '1' }),
+      input: stopPayload('sess-internal', transcript, repo),
+    });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.equal(existsSync(internalHome), false, 'no state folder, no log, no job');
+  });
+
+  const malformed: { name: string; input?: string | Buffer; keepOpen?: boolean; reason: RegExp }[] = [
+    { name: 'empty stdin', input: '', reason: /not JSON/ },
+    { name: 'not JSON', input: 'this is not json{', reason: /not JSON/ },
+    { name: '5 MiB of stdin', input: Buffer.alloc(5 * 1024 * 1024, 0x61), reason: /size cap/ },
+    { name: 'a JSON array', input: '[1,2,3]', reason: /not a JSON object/ },
+    { name: 'missing fields', input: JSON.stringify({ hook_event_name: 'Stop' }), reason: /session_id/ },
+    { name: 'missing transcript_path', input: JSON.stringify({ session_id: 'ok-id', hook_event_name: 'Stop' }), reason: /transcript_path/ },
+    { name: 'a traversal session id', input: JSON.stringify({ session_id: '../../x', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }), reason: /unsafe session_id/ },
+    { name: 'an absolute session id', input: JSON.stringify({ session_id: '/etc/passwd', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }), reason: /unsafe session_id/ },
+    { name: 'an unknown event', input: JSON.stringify({ session_id: 'ok-id', transcript_path: '/tmp/x.jsonl', hook_event_name: 'PreToolUse' }), reason: /hook_event_name/ },
+    { name: 'stdin held open without a payload', input: '{"session_id":', keepOpen: true, reason: /stayed open/ },
+  ];
+
+  for (const c of malformed) {
+    it(`exits 0 silently on ${c.name}, writes only its log line`, async () => {
+      const caseRoot = tempDir();
+      const caseHome = join(caseRoot, 'state');
+      const caseRepo = mkdirRepo(join(caseRoot, 'repo'));
+      const beforeFiles = listFiles(caseRoot);
+      try {
+        const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(caseHome, { HOME: caseRoot }), input: c.input, keepStdinOpen: c.keepOpen });
+        assert.equal(r.code, 0);
+        assert.equal(r.stdout, '');
+        assert.equal(r.stderr, '');
+        assert.deepEqual(listFiles(caseRoot), [...beforeFiles, 'state/shiplog.log'].sort(), 'nothing but the log line was written');
+        assert.equal(existsSync(join(caseRepo, '.devlog')) || existsSync(join(caseRepo, '.changelog')), false);
+        const log = readFileSync(join(caseHome, 'shiplog.log'), 'utf8');
+        assert.match(log, c.reason);
+        for (const line of log.trim().split('\n')) JSON.parse(line);
+      } finally {
+        cleanup(caseRoot);
+      }
+    });
+  }
+
+  it('a complete payload on stdin that is never closed is still taken', async () => {
+    const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(home), input: stopPayload('sess-open', transcript, repo), keepStdinOpen: true });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    await waitForWorkers(home, 'sess-open');
+    assert.ok(readOutputs(repo, 'sess-open').devlog);
+  });
+
+  it('resolves the same state folder as the worker', async () => {
+    const { stateDir } = await import('../../hooks/lib/hook-runtime.mjs');
+    const envs: NodeJS.ProcessEnv[] = [
+      { SHIPLOG_HOME: '/x/y' },
+      { XDG_STATE_HOME: '/xdg/state' },
+      { XDG_STATE_HOME: 'relative/ignored' },
+      {},
+    ];
+    for (const env of envs) assert.equal(stateDir(env), srcStateDir(env));
+  });
+});
+
+function mkdirRepo(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return gitRepo(dir);
+}
