@@ -13,6 +13,8 @@ export interface EntryContext {
   repo: string;
   sessionId: string;
   transcriptPath: string;
+  /** The session's own working folder, for paths outside `repo` (output sent elsewhere). */
+  projectDir?: string | null;
   /** Used only when the window has no record timestamps at all. */
   fallbackTime: string;
 }
@@ -27,7 +29,7 @@ const EXT_TAGS: Record<string, string> = {
 
 export function heuristicEntry(closed: ClosedWindow, ctx: EntryContext): ChangelogEntry {
   const w = closed.window;
-  const files = touchedFiles(w, ctx.repo);
+  const files = touchedFiles(w, ctx.repo, ctx.projectDir ?? null);
   const firstPrompt = oneLine(w.prompts[0] ?? '');
   const label = clip(firstPrompt || describeWork(w, files) || 'Agent session', 120);
   const start = w.start ?? ctx.fallbackTime;
@@ -60,14 +62,17 @@ export function heuristicEntry(closed: ClosedWindow, ctx: EntryContext): Changel
   };
 }
 
-export function touchedFiles(w: OpenWindow, repo: string): ChangelogEntry['touched_files'] {
+export function touchedFiles(w: OpenWindow, repo: string, projectDir: string | null): ChangelogEntry['touched_files'] {
   const out: ChangelogEntry['touched_files'] = { created: [], modified: [], deleted: [], moved: [] };
+  const rel = (p: string) => {
+    const inRepo = relativeTo(repo, p);
+    return inRepo === p && projectDir ? relativeTo(projectDir, p) : inRepo;
+  };
   for (const [path, f] of Object.entries(w.files)) {
-    const rel = relativeTo(repo, path);
-    if (f.op === 'moved' && f.from !== undefined) out.moved.push({ from: relativeTo(repo, f.from), to: rel });
-    else if (f.op === 'created') out.created.push(rel);
-    else if (f.op === 'modified') out.modified.push(rel);
-    else if (f.op === 'deleted') out.deleted.push(rel);
+    if (f.op === 'moved' && f.from !== undefined) out.moved.push({ from: rel(f.from), to: rel(path) });
+    else if (f.op === 'created') out.created.push(rel(path));
+    else if (f.op === 'modified') out.modified.push(rel(path));
+    else if (f.op === 'deleted') out.deleted.push(rel(path));
   }
   return out;
 }

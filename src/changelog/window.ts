@@ -152,6 +152,11 @@ export class WindowTracker {
     return out;
   }
 
+  /** The session's working folder as the transcript first named it. */
+  cwd(): string | null {
+    return this.state.cwd;
+  }
+
   hasOpenWork(): boolean {
     return this.state.cur !== null && hasWork(this.state.cur);
   }

@@ -158,7 +158,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     const subagentDir = join(dirname(req.transcriptPath), basename(req.transcriptPath, '.jsonl'), 'subagents');
     const entryFor = (closed: ClosedWindow) =>
       ChangelogEntry.parse(
-        heuristicEntry(closed, { tool: TOOL_NAME[req.agent], actor, repo, sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }),
+        heuristicEntry(closed, { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }),
       );
 
     const commit = (offset: number) => {
