@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+
+describe('concurrency', () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+
+  it('32 hooks for one session fired at once give the outputs of one clean run', async () => {
+    const repo = join(root, 'one', 'repo');
+    mkdirSync(repo, { recursive: true });
+    gitRepo(repo);
+    const transcript = join(root, 'one', 'sess-32.jsonl');
+    copyFileSync(join(CLAUDE_CORPUS, 'claude-code-viewer', 'fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl'), transcript);
+
+    await runInProcess(join(root, 'one', 'clean-home'), { sessionId: 'sess-32', agent: 'claude-code', transcriptPath: transcript, cwd: repo, trigger: 'test', close: 'session-end' });
+    const clean = readOutputs(repo, 'sess-32');
+    rmSync(join(repo, '.devlog'), { recursive: true });
+    rmSync(join(repo, '.changelog'), { recursive: true });
+
+    const home = join(root, 'one', 'home');
+    const hooks = Array.from({ length: 32 }, (_, i) =>
+      runProcess(process.execPath, [HOOK], {
+        env: hookEnv(home),
+        input: i === 31 ? sessionEndPayload('sess-32', transcript, repo) : stopPayload('sess-32', transcript, repo),
+      }),
+    );
+    for (const r of await Promise.all(hooks)) {
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, '');
+    }
+    await waitForWorkers(home, 'sess-32');
+    const out = readOutputs(repo, 'sess-32');
+    assert.equal(out.devlog, clean.devlog);
+    assert.equal(out.entries, clean.entries, 'exactly the one entry of a clean run');
+    assert.equal(out.failures, '');
+  });
+
+  it('8 sessions appending to one entries.jsonl at once: every line valid, none missing or doubled', async () => {
+    const repo = join(root, 'eight', 'repo');
+    mkdirSync(repo, { recursive: true });
+    gitRepo(repo);
+    const home = join(root, 'eight', 'home');
+    const sources = [
+      'spotter/short.jsonl',
+      'spotter/tool_heavy.jsonl',
+      'spotter/subagent.jsonl',
+      'claude-reliability/hello-world-script.transcript.jsonl',
+      'claude-reliability/stop-hook-reflection-first-stop.transcript.jsonl',
+      'claude-reliability/python-to-rust-port.transcript.jsonl',
+      'claude-code-viewer/1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl',
+      'claude-code-viewer/5c0375b4-57a5-4f26-b12d-d022ee4e51b7.jsonl',
+    ];
+    const sessions = sources.map((src, i) => {
+      const transcript = join(root, 'eight', `sess-${i}.jsonl`);
+      copyFileSync(join(CLAUDE_CORPUS, src), transcript);
+      return { id: `sess-${i}`, transcript };
+    });
+    const fire = () =>
+      Promise.all(sessions.map((s) => runProcess(process.execPath, [HOOK], { env: hookEnv(home, { SHIPLOG_ACTOR: 'team' }), input: sessionEndPayload(s.id, s.transcript, repo) })));
+    for (const r of await fire()) assert.equal(r.code, 0);
+    for (const s of sessions) await waitForWorkers(home, s.id);
+    // Firing again must not add anything: every window was already written.
+    for (const r of await fire()) assert.equal(r.code, 0);
+    for (const s of sessions) await waitForWorkers(home, s.id);
+
+    const lines = readOutputs(repo, 'x').entries.trim().split('\n');
+    const entries = lines.map((l) => JSON.parse(l) as { run_id: string; transcript: { session_id: string } });
+    assert.deepEqual(entries.map((e) => e.transcript.session_id).sort(), sessions.map((s) => s.id).sort());
+    assert.equal(new Set(entries.map((e) => e.run_id)).size, 8);
+  });
+});
