@@ -18,7 +18,7 @@ const TEST_PATTERNS: RegExp[] = [
   /^dotnet\s+test\b/,
   /^swift\s+test\b/,
   /^deno\s+test\b/,
-  /^node\s+(--[\w-]+(=\S+)?\s+)*--test\b/,
+  /^node\b[^|;&]*\s--test\b/,
   /^make\s+(test|check|tests)\b/,
   /^bundle\s+exec\s+(rspec|rake\s+test)\b/,
   /^rake\s+test\b/,

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, describe, it } from 'node:test';
+import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+
+/**
+ * Claude Code may fire Stop before the turn's last assistant record is in the file. The worker
+ * waits for the payload's last_assistant_message, so the reply is in the devlog after that Stop.
+ */
+describe('Stop before the transcript is flushed', () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+  const lines = readFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), 'utf8').split('\n').filter(Boolean);
+  // The last record is the final assistant reply of the session.
+  const lastRecord = lines[lines.length - 1] ?? '';
+  const lastText = (JSON.parse(lastRecord) as { message: { content: { type: string; text: string }[] } }).message.content.find((b) => b.type === 'text')?.text ?? '';
+
+  async function scenario(name: string, waitMs: string): Promise<string> {
+    const dir = join(root, name);
+    const repo = join(dir, 'repo');
+    mkdirSync(repo, { recursive: true });
+    gitRepo(repo);
+    const home = join(dir, 'home');
+    const transcript = join(dir, 'late.jsonl');
+    writeFileSync(transcript, `${lines.slice(0, -1).join('\n')}\n`);
+    const hook = await runProcess(process.execPath, [HOOK], {
+      env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: waitMs }),
+      input: stopPayload('late', transcript, repo, { last_assistant_message: lastText }),
+    });
+    assert.equal(hook.code, 0);
+    // The record lands well after the hook has exited, as in the reported races.
+    await sleep(700);
+    appendFileSync(transcript, `${lastRecord}\n`);
+    await waitForWorkers(home, 'late');
+    return readOutputs(repo, 'late').devlog ?? '';
+  }
+
+  it('the last reply is in the devlog written for that Stop', async () => {
+    assert.ok(lastText.length > 20);
+    const devlog = await scenario('waits', '3000');
+    assert.ok(devlog.includes(JSON.stringify(lastText).slice(1, -1)), 'final reply present');
+  });
+
+  it('without the wait the same race loses the reply (the check above can fail)', async () => {
+    const devlog = await scenario('no-wait', '0');
+    assert.ok(devlog.length > 0);
+    assert.equal(devlog.includes(JSON.stringify(lastText).slice(1, -1)), false);
+  });
+});
