@@ -1,4 +1,5 @@
 import { CliError } from './errors.js';
+import { installCommand } from './install.js';
 import { processCommand } from './process.js';
 
 const HELP = `shiplog — records what Claude Code and Codex sessions did, as a devlog and a changelog.
@@ -6,6 +7,8 @@ const HELP = `shiplog — records what Claude Code and Codex sessions did, as a 
 Usage: shiplog <command> [options]
 
 Commands:
+  install                register shiplog's hooks with Claude Code
+  uninstall              remove them again
   process <transcript>   run the pipeline on a transcript in the foreground
   help                   show this help
 
@@ -15,6 +18,8 @@ Run "shiplog <command> --help" for a command's options. Output goes to <repo>/.d
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   process: processCommand,
+  install: (argv) => installCommand(argv),
+  uninstall: (argv) => installCommand(argv, true),
 };
 
 export async function main(argv: string[]): Promise<number> {

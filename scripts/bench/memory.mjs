@@ -1,0 +1,78 @@
+// 4. Memory: peak RSS of `shiplog process` over a 1 GB transcript holding one 64 MB line.
+import { existsSync, readFileSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MB, NODE, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGitRepo, note, run, tempDir } from './common.mjs';
+import { runCli } from './pipeline.mjs';
+import { buildTranscript, loadTemplates, writeHugeLine } from './transcripts.mjs';
+
+export const MEMORY_TARGET_MB = 150;
+const GNU_TIME = '/usr/bin/time';
+const REPORT_RSS = new URL('./report-rss.mjs', import.meta.url).href;
+
+/**
+ * How a child's peak RSS is read: GNU time's %M (max RSS in KiB, from wait4) when installed,
+ * else a preloaded module that writes process.resourceUsage().maxRSS at exit.
+ */
+function rssProbe(outFile) {
+  if (existsSync(GNU_TIME)) {
+    return { how: `${GNU_TIME} -f %M`, wrap: (cmd, args) => [GNU_TIME, ['-f', '%M', '-o', outFile, cmd, ...args]], env: {} };
+  }
+  return {
+    how: 'process.resourceUsage().maxRSS at exit (--import wrapper)',
+    wrap: (cmd, args) => [cmd, ['--import', REPORT_RSS, ...args]],
+    env: { SHIPLOG_BENCH_RSS_OUT: outFile },
+  };
+}
+
+const readKiB = (file) => Number(readFileSync(file, 'utf8').trim().split('\n').at(-1));
+
+function freeBytes(dir) {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
+export async function benchMemory({ quick }) {
+  const fileBytes = quick ? 200 * MB : 1024 * MB;
+  const lineBytes = 64 * MB;
+  const free = freeBytes(tmpdir());
+  const need = quick ? 1024 * MB : 3 * 1024 * MB;
+  if (free < need) {
+    return { name: 'Memory', skipped: `only ${fmtMB(free)} free under ${tmpdir()}; needs ${fmtMB(need)} (file + state + devlog)` };
+  }
+
+  const dir = tempDir('memory');
+  const sessionId = `${TAG}-mem`;
+  const transcript = join(dir, `${sessionId}.jsonl`);
+  const built = buildTranscript(transcript, loadTemplates(sessionId), fileBytes, { hugeLine: (w) => writeHugeLine(w, lineBytes, sessionId) });
+  note(`memory: built ${fmtMB(built.bytes)} (${built.lines} lines, one of ${fmtMB(lineBytes)}); processing it`);
+
+  const rssFile = join(benchTemp(), 'rss.txt');
+  const probe = rssProbe(rssFile);
+
+  // Reference: an empty node.
+  const [bcmd, bargs] = probe.wrap(NODE, ['-e', '0']);
+  expectOk(await run(bcmd, bargs, { env: childEnv(probe.env) }), 'node -e 0');
+  const bareKiB = readKiB(rssFile);
+
+  const home = join(dir, 'state');
+  const repo = makeGitRepo(join(dir, 'repo'));
+  const r = await runCli({ home, transcript, repo, sessionId, keepOpen: true, wrap: probe.wrap, extraEnv: probe.env });
+  const peakKiB = readKiB(rssFile);
+  const peakMB = peakKiB / 1024;
+  if (r.outcome.bytesRead !== built.bytes) throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
+
+  return {
+    name: 'Memory',
+    ratio: peakMB,
+    unit: 'MB',
+    target: `≤ ${MEMORY_TARGET_MB} MB`,
+    pass: peakMB <= MEMORY_TARGET_MB,
+    summary: `peak RSS ${fmt(peakMB)} MB (node -e 0: ${fmt(bareKiB / 1024)} MB)`,
+    details: [
+      `file: ${fmtMB(built.bytes)}, ${built.lines} lines, one line of ${fmtMB(lineBytes)} (a tool_result string) in the middle`,
+      `shiplog process as a child, window kept open: ${fmt(r.ms / 1000)} s (${fmt(built.bytes / MB / (r.ms / 1000))} MB/s), ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`,
+      `peak RSS via ${probe.how}: shiplog ${fmt(peakMB)} MB, node -e 0 ${fmt(bareKiB / 1024)} MB`,
+    ],
+  };
+}
