@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS subagent_cursors (
   PRIMARY KEY (session_id, path)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS windows (
-  run_id      TEXT PRIMARY KEY,
+  run_id      TEXT PRIMARY KEY,  -- rowid gives closing order: windows are appended in it
   session_id  TEXT NOT NULL,
   status      TEXT NOT NULL CHECK (status IN ('closing', 'written', 'failed')),
   repo        TEXT NOT NULL,

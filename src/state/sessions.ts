@@ -118,7 +118,7 @@ export function insertWindow(db: Db, row: Pick<WindowRow, 'run_id' | 'session_id
 
 export function unwrittenWindows(db: Db, sessionId: string): WindowRow[] {
   return db
-    .prepare(`SELECT * FROM windows WHERE session_id = ? AND status != 'written' ORDER BY created_at, run_id`)
+    .prepare(`SELECT * FROM windows WHERE session_id = ? AND status != 'written' ORDER BY rowid`)
     .all(sessionId)
     .map((r) => WindowRow.parse(r));
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/log.js';
+import { openDb } from '../../src/state/db.js';
+import { runSession } from '../../src/worker/pipeline.js';
+import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, tempDir } from '../helpers.js';
+
+const root = tempDir();
+after(() => cleanup(root));
+
+// Regression: windows closed in one run were appended in run_id order when they shared a
+// wall-clock millisecond. A frozen clock makes that collision certain; for session s5 the
+// second window's run_id sorts first.
+it('windows closed in the same run are appended in the order they closed', async () => {
+  const repo = join(root, 'repo');
+  mkdirSync(repo);
+  gitRepo(repo);
+  const id = '4d5611e5-241a-462a-8d15-5122611a9569';
+  cpSync(join(CLAUDE_CORPUS, 'spotter', `${id}.jsonl`), join(root, `${id}.jsonl`));
+  const db = openDb(join(root, 'home'));
+  try {
+    const frozen = new Date('2026-11-01T00:00:00Z');
+    await runSession(
+      { db, log: createLogger(join(root, 'home')), config: Config.parse({}), now: () => frozen },
+      { sessionId: 's5', agent: 'claude-code', transcriptPath: join(root, `${id}.jsonl`), repo, trigger: 'test', close: 'end' },
+    );
+  } finally {
+    db.close();
+  }
+  const entries = readOutputs(repo, 's5').entries.trim().split('\n').map((l) => JSON.parse(l) as { transcript: { window_index: number } });
+  assert.ok(entries.length >= 2);
+  assert.deepEqual(entries.map((e) => e.transcript.window_index), entries.map((_, i) => i));
+});
