@@ -25,6 +25,13 @@ if [ "${1:-}" = "--uninstall" ]; then
   exit 0
 fi
 
+# better-sqlite3 compiles against node's headers; use the ones installed beside node when npm
+# has not been told where they are (otherwise node-gyp tries to download them).
+prefix="$(dirname "$(dirname "$(command -v node)")")"
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node.h" ]; then
+  export npm_config_nodedir="$prefix"
+fi
+
 echo "==> installing dependencies (npm ci)"
 npm ci --no-audit --no-fund
 echo "==> building"
