@@ -1,5 +1,5 @@
 import type { Adapter, AgentName } from './adapter.js';
-import { claudeCodeAdapter } from './claude-code.js';
+import { claudeCodeAdapter } from './claude-code/index.js';
 
 export type { Adapter, AgentName } from './adapter.js';
 

@@ -82,7 +82,7 @@ const BATCH_LINES = 4000;
 const BATCH_BYTES = 32 * 1024 * 1024;
 
 export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunOutcome> {
-  const { db, log, config } = ctx;
+  const { db, log } = ctx;
   const now = () => (ctx.now ? ctx.now() : new Date()).toISOString();
   const adapter = adapterFor(req.agent);
   const runId = Number(

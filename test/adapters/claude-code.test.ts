@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { LineContext } from '../../src/adapters/adapter.js';
-import { claudeCodeAdapter, claudeCodeStateSchema, type ClaudeCodeState } from '../../src/adapters/claude-code.js';
+import { claudeCodeAdapter, claudeCodeStateSchema, type ClaudeCodeState } from '../../src/adapters/claude-code/index.js';
 import { AgentEvent, type EventOf } from '../../src/events.js';
 
 // The shared corpus sits next to the repository (`../shared/corpus` from /work/main).

@@ -1,0 +1,91 @@
+/**
+ * Claude Code transcript adapter: one JSONL record in, common events out. This file is the entry
+ * point (parseLine and the adapter object); the rest of this folder holds the pieces it uses.
+ *
+ * Format facts (shared/reference/claude-code.md §8–13): records are `user`, `assistant` and
+ * `system` plus a long, growing list of metadata types; one API message is split into one record
+ * per content block (all sharing `message.id`); 1.0.x writes subagents inline as
+ * `isSidechain: true` records, 2.1.x into `<session>/subagents/agent-<id>.jsonl`; 2.1.330 runs
+ * subagents in the background and reports them later in a `<task-notification>` user turn. The
+ * format is internal and changes between versions, so every schema in this folder is loose:
+ * unknown fields are ignored, a field of the wrong type counts as absent, and only a record whose
+ * core shape is unusable becomes a `skipped` event.
+ */
+
+import type { Adapter, LineContext, ParseResult } from '../adapter.js';
+import { type Draft, type LineInfo, skipped } from './draft.js';
+import { MAX_NAME_CHARS } from './limits.js';
+import { handleAssistant, handleSystem, handleUser } from './messages.js';
+import { AssistantRecord, Envelope, IGNORED_TYPES, isPlainObject, SystemRecord, UserRecord } from './records.js';
+import { noteSession } from './session.js';
+import { type ClaudeCodeState, claudeCodeStateSchema, initialState, pushBounded } from './state.js';
+import { learnFromProgress, subagentOf } from './subagents.js';
+import { clipEnd, clipId } from './text.js';
+
+export { claudeCodeStateSchema, type ClaudeCodeState } from './state.js';
+
+function parseRecord(state: ClaudeCodeState, value: unknown, ctx: LineContext | undefined): ParseResult<ClaudeCodeState> {
+  if (!isPlainObject(value)) return { state, events: [skipped('not-an-object')] };
+  const type = value['type'];
+  if (typeof type !== 'string') return { state, events: [skipped('no-type')] };
+  if (type === 'progress') return { state: learnFromProgress(state, value), events: [] };
+  if (IGNORED_TYPES.has(type)) return { state, events: [] };
+  if (type !== 'user' && type !== 'assistant' && type !== 'system') {
+    return { state, events: [skipped(`unknown-type:${clipEnd(type, MAX_NAME_CHARS)}`)] };
+  }
+
+  const env = Envelope.safeParse(value);
+  if (!env.success) return { state, events: [skipped(`bad-shape:${type}`)] };
+  const user = type === 'user' ? UserRecord.safeParse(value) : undefined;
+  const assistant = type === 'assistant' ? AssistantRecord.safeParse(value) : undefined;
+  if (user?.success === false || assistant?.success === false) {
+    return { state, events: [skipped(`bad-shape:${type}`)] };
+  }
+
+  // Re-written copies of a record (same uuid) were already turned into events.
+  const uuid = clipId(env.data.uuid);
+  if (uuid !== undefined && state.seenUuids.includes(uuid)) return { state, events: [] };
+  const draft: Draft = {
+    state: uuid === undefined ? state : { ...state, seenUuids: pushBounded(state.seenUuids, uuid) },
+    events: [],
+  };
+  const subagent = subagentOf(env.data, ctx);
+  noteSession(draft, env.data, subagent);
+  const line: LineInfo = {
+    env: env.data,
+    at: env.data.timestamp,
+    base: { cwd: env.data.cwd, root: draft.state.rootCwd },
+    subagent,
+  };
+
+  if (user?.success === true) handleUser(draft, line, user.data);
+  else if (assistant?.success === true) handleAssistant(draft, line, assistant.data);
+  else handleSystem(draft, line, SystemRecord.safeParse(value).data?.subtype);
+  return draft;
+}
+
+function parseLine(state: ClaudeCodeState, line: string, ctx?: LineContext): ParseResult<ClaudeCodeState> {
+  // Blank lines (a trailing newline, an editor's empty line) carry nothing and are not counted.
+  if (line.trim() === '') return { state, events: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    // SyntaxError, or RangeError for pathological nesting: either way not a usable record.
+    return { state, events: [skipped('invalid-json')] };
+  }
+  try {
+    return parseRecord(state, value, ctx);
+  } catch (error) {
+    // Totality backstop: a bug must not stop the pipeline; it is counted under its own reason.
+    const name = error instanceof Error ? error.name : typeof error;
+    return { state, events: [skipped(`internal-error:${clipEnd(name, MAX_NAME_CHARS)}`)] };
+  }
+}
+
+export const claudeCodeAdapter: Adapter<ClaudeCodeState> = {
+  name: 'claude-code',
+  stateSchema: claudeCodeStateSchema,
+  initialState,
+  parseLine,
+};
