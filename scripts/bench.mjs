@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // shiplog benchmark: four ratios against their targets, in one run, printed side by side.
 //
-//   npm run bench                      full run (100 MB / 150 MB / 1 GB inputs; ~15–25 min on 2 cores)
+//   npm run bench                      full run (100 MB / 150 MB / 1 GB inputs; ~2–3 min on 2 cores)
 //   npm run bench -- --quick           smoke run (20 MB / 20 MB / 200 MB, fewer repetitions)
 //   npm run bench -- --only=hook,tail  any of: hook, tail, throughput, memory
 //   npm run bench -- --no-build        use dist/ as it is (default: rebuild when src/ is newer)
@@ -82,7 +82,7 @@ function machineNotes(buildState, quick) {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || '?';
   const dirty = spawnSync('git', ['--no-optional-locks', 'status', '--porcelain', '--', 'src', 'hooks', 'bin'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim();
   return [
-    `node ${process.version} on ${process.platform}/${process.arch}; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}; ${fmt(totalmem() / 2 ** 30)} GiB RAM; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `node ${process.version} on ${process.platform}/${process.arch}; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}; ${fmt(totalmem() / 2 ** 30)} GiB RAM; load at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
     `commit ${git}${dirty ? ' + uncommitted changes in src/hooks/bin' : ''}; ${buildState}; mode ${quick ? 'quick' : 'full'}`,
     droppedEnv.length ? `children run without ${droppedEnv.join(', ')} (set in this environment; it slows every node start)` : null,
   ].filter(Boolean);
@@ -121,6 +121,7 @@ const NAMES = { hook: 'Hook cost', tail: 'Cost follows new bytes', throughput: '
 async function main() {
   const opts = options();
   const buildState = ensureBuilt(opts.build);
+  const notes = machineNotes(buildState, opts.quick);
   const rows = [];
   for (const name of opts.only) {
     note(`running ${name}…`);
@@ -138,7 +139,8 @@ async function main() {
 
   const out = [];
   out.push('shiplog bench');
-  for (const n of machineNotes(buildState, opts.quick)) out.push(`  ${n}`);
+  for (const n of notes) out.push(`  ${n}`);
+  out.push(`  load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   out.push('', table(rows), '');
   for (const r of rows) {
     out.push(`${r.name}${r.error ? ' — ERROR' : r.skipped ? ' — SKIPPED' : ''}`);

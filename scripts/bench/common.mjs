@@ -202,12 +202,6 @@ export function fmt(x, digits) {
 
 export const fmtMB = (bytes) => `${fmt(bytes / MB)} MB`;
 
-export function hrtimeMs(fn) {
-  const t = process.hrtime.bigint();
-  const r = fn();
-  return { ms: Number(process.hrtime.bigint() - t) / 1e6, value: r };
-}
-
 export async function timeAsync(fn) {
   const t = process.hrtime.bigint();
   const value = await fn();

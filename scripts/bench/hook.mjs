@@ -98,7 +98,7 @@ async function runHookOnce(env, transcript, repo, i) {
   const sessionId = `${TAG}-hook-${i}`;
   const r = expectOk(await run(NODE, [HOOK], { env, input: stopPayload(sessionId, transcript, repo), capture: true }), 'hook');
   if (r.stdout !== '') throw new Error(`the hook printed to stdout: ${r.stdout.slice(0, 200)}`);
-  // The worker's argv is `entry.js <session_id>`: wait for it (kill it after 15 s).
-  const workerWaitMs = await waitForProcesses(sessionId);
+  // The worker's argv is `entry.js <session_id>` (NUL-terminated in /proc): wait for it, kill it after 15 s.
+  const workerWaitMs = await waitForProcesses(`${sessionId}\0`);
   return { ms: r.ms, workerWaitMs };
 }

@@ -45,6 +45,7 @@ function appendTurn(side, turn, n) {
 
 function checkIncrement(side, outcome, appended, how) {
   side.bytesRead.push(outcome.bytesRead);
+  side.entriesWritten = (side.entriesWritten ?? 0) + outcome.windows.written.length;
   // The run must have read exactly the appended bytes: more means the cursor did not hold.
   if (outcome.bytesRead !== appended) {
     throw new Error(`${how} on ${side.label} read ${outcome.bytesRead} bytes but ${appended} were appended (cursor not honoured?)`);
@@ -52,7 +53,7 @@ function checkIncrement(side, outcome, appended, how) {
 }
 
 export async function benchTail({ quick }) {
-  const reps = quick ? 3 : 7;
+  const reps = quick ? 3 : 9;
   const sizes = quick ? { small: 1 * MB, big: 20 * MB } : { small: 1 * MB, big: 100 * MB };
   const turn = pickTurn();
   const sides = [];
@@ -90,7 +91,7 @@ export async function benchTail({ quick }) {
     summary: `${fmtMB(big.baseBytes)}: ${fmt(median(big.cli))} ms / ${fmtMB(small.baseBytes)}: ${fmt(median(small.cli))} ms`,
     details: [
       `appended turn: ${turn.records.length} records, ${turnBytes} bytes (from ${turn.file.split('/').slice(-2).join('/')}), fresh ids and timestamps per append`,
-      `runs: ${reps} per side per method, sides alternating; every run read exactly the appended bytes`,
+      `runs: ${reps} per side per method, sides alternating; every run read exactly the appended bytes; changelog entries written by timed runs: ${big.entriesWritten + small.entriesWritten} (window stays open)`,
       `shiplog process (child, node start included): ${big.label} median ${fmt(median(big.cli))} ms (${spread(big.cli)}) | ${small.label} median ${fmt(median(small.cli))} ms (${spread(small.cli)}) → ratio ${fmt(ratio, 2)}`,
       `runSession in-process:                        ${big.label} median ${fmt(median(big.inproc))} ms (${spread(big.inproc)}) | ${small.label} median ${fmt(median(small.inproc))} ms (${spread(small.inproc)}) → ratio ${fmt(inprocRatio, 2)}`,
       `untimed base runs (shiplog process, full file): ${big.label} ${fmtMB(big.baseBytes)} in ${fmt(big.baseMs / 1000)} s (${big.baseLines} lines), ${small.label} ${fmtMB(small.baseBytes)} in ${fmt(small.baseMs)} ms`,
