@@ -23,4 +23,6 @@ export const statePaths = (dir: string) => ({
   log: join(dir, 'shiplog.log'),
   spool: join(dir, 'spool'),
   sessionSpool: (sessionId: string) => join(dir, 'spool', sessionId),
+  /** The finalized devlog entries of a session, as bytes (src/devlog/fragment.ts). */
+  fragment: (sessionId: string) => join(dir, 'devlog', `${sessionId}.frag`),
 });

@@ -52,7 +52,7 @@ export function defaultConfig(overrides: { granularity?: 'session' | 'turn' } = 
 export async function runInProcess(home: string, req: RunRequest, config = defaultConfig()) {
   const db = openDb(home);
   try {
-    return await runSession({ db, log: createLogger(home, 'test'), config }, req);
+    return await runSession({ stateDir: home, db, log: createLogger(home, 'test'), config }, req);
   } finally {
     db.close();
   }

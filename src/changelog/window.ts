@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { AgentEvent, FileChange } from '../events.js';
+import { eventKey, SeenRing } from '../seen-ring.js';
 import { commitFromOutput, isCommitCommand, isTestCommand } from './commands.js';
 
 /**
@@ -53,6 +54,8 @@ export const WindowState = z.object({
   cwd: z.string().nullable(),
   lastEventAt: z.string().nullable(),
   cur: OpenWindow.nullable(),
+  /** Ids of events already counted, so a re-written record counts once. */
+  seen: z.array(z.string()).default([]),
 });
 export type WindowState = z.infer<typeof WindowState>;
 
@@ -71,7 +74,7 @@ export interface WindowOptions {
 }
 
 export function initialWindowState(): WindowState {
-  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null };
+  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [] };
 }
 
 export function runIdFor(sessionId: string, startSeq: number): string {
@@ -80,6 +83,7 @@ export function runIdFor(sessionId: string, startSeq: number): string {
 
 export class WindowTracker {
   private readonly state: WindowState;
+  private readonly seen: SeenRing;
   private closed: ClosedWindow[] = [];
 
   constructor(
@@ -87,10 +91,13 @@ export class WindowTracker {
     private readonly opts: WindowOptions,
   ) {
     this.state = structuredClone(state);
+    this.seen = new SeenRing(this.state.seen);
   }
 
   apply(event: AgentEvent): void {
     if (event.kind === 'skipped') return;
+    const key = eventKey(event);
+    if (key !== undefined && this.seen.check(key)) return;
     if (event.kind === 'session') {
       if (event.cwd) this.state.cwd = event.cwd;
       return;
@@ -162,7 +169,7 @@ export class WindowTracker {
   }
 
   snapshot(): WindowState {
-    return structuredClone(this.state);
+    return { ...structuredClone(this.state), seen: this.seen.toJSON() };
   }
 
   private onCall(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_call' }>): void {

@@ -60,7 +60,7 @@ export async function processCommand(argv: string[]): Promise<number> {
     let outcome: RunOutcome;
     try {
       outcome = await runSession(
-        { db, log, config },
+        { stateDir: dir, db, log, config },
         { sessionId, agent: 'claude-code', transcriptPath, repo, trigger: 'process', close: values['keep-open'] ? null : 'process' },
       );
     } catch (err) {

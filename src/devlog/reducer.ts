@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentEvent } from '../events.js';
+import { eventKey, SeenRing } from '../seen-ring.js';
 import type { ConversationEntry } from './schema.js';
 
 /**
@@ -14,7 +15,6 @@ import type { ConversationEntry } from './schema.js';
 const EPOCH = '1970-01-01T00:00:00.000Z';
 /** Past this many open entries the oldest are finalized, keeping state small in long turns. */
 const MAX_OPEN = 200;
-const MAX_SEEN = 1000;
 
 const OpenEntry = z.object({
   entry: z.custom<ConversationEntry>((v) => typeof v === 'object' && v !== null && 'type' in v),
@@ -26,7 +26,7 @@ const OpenEntry = z.object({
 export const DevlogState = z.object({
   open: z.array(OpenEntry),
   lastAt: z.string().nullable(),
-  /** Ids of prompts and reply parts already folded in, so a re-written record counts once. */
+  /** Ids of events already folded in, so a re-written record counts once. */
   seen: z.array(z.string()),
 });
 export type DevlogState = z.infer<typeof DevlogState>;
@@ -37,26 +37,26 @@ export function initialDevlogState(): DevlogState {
 
 export class DevlogReducer {
   private readonly state: DevlogState;
-  private readonly seenSet: Set<string>;
+  private readonly seen: SeenRing;
   /** Entries that can no longer change, in order, since the last `takeFinalized()`. */
   private finalized: ConversationEntry[] = [];
   private changed = false;
 
   constructor(state: DevlogState) {
     this.state = structuredClone(state);
-    this.seenSet = new Set(this.state.seen);
+    this.seen = new SeenRing(this.state.seen);
   }
 
   apply(event: AgentEvent): void {
+    const key = eventKey(event);
+    if (key !== undefined && this.seen.check(key)) return;
     if ('at' in event && event.at) this.state.lastAt = event.at;
     switch (event.kind) {
       case 'prompt':
-        if (event.id !== undefined && this.markSeen(`p:${event.id}`)) return;
         this.finalizeOpen(0);
         this.finalized.push({ type: 'user', timestamp: this.time(event.at), content: event.text });
         break;
       case 'reply':
-        if (event.partId !== undefined && this.markSeen(`r:${event.partId}`)) return;
         this.addReply(event.messageId, this.time(event.at), event.text);
         break;
       case 'tool_call':
@@ -97,22 +97,11 @@ export class DevlogReducer {
   }
 
   snapshot(): DevlogState {
-    return { ...structuredClone(this.state), seen: [...this.seenSet].slice(-MAX_SEEN) };
+    return { ...structuredClone(this.state), seen: this.seen.toJSON() };
   }
 
   private time(at: string | undefined): string {
     return at ?? this.state.lastAt ?? EPOCH;
-  }
-
-  /** Returns true when the id was seen before. */
-  private markSeen(id: string): boolean {
-    if (this.seenSet.has(id)) return true;
-    this.seenSet.add(id);
-    if (this.seenSet.size > MAX_SEEN) {
-      const oldest = this.seenSet.values().next().value;
-      if (oldest !== undefined) this.seenSet.delete(oldest);
-    }
-    return false;
   }
 
   private addReply(messageId: string, timestamp: string, text: string): void {

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureOutputDir } from '../output/folders.js';
+import type { Fragment } from './fragment.js';
 import { DevlogDocument, type ConversationEntry } from './schema.js';
 
 /**
@@ -22,29 +23,26 @@ export interface DevlogHeader {
 /**
  * Atomically replaces `<repo>/.devlog/sessions/<session_id>.json`: written to a temporary file in
  * the same folder, flushed, then renamed over the old one, so a reader never sees half a file.
+ * The finalized entries come as raw bytes from the session's fragment; `open` are the entries of
+ * the current turn, rendered.
  */
-export function writeDevlog(repo: string, header: DevlogHeader, entries: Iterable<string>, commit: boolean): string {
+export function writeDevlog(repo: string, header: DevlogHeader, fragment: Fragment, open: string[], commit: boolean): string {
   const doc = DevlogDocument.parse({ schema_version: '1.0', ...header, conversation: [] });
   const dir = ensureOutputDir(repo, '.devlog', ['sessions'], commit);
   const target = join(dir, `${doc.session_id}.json`);
   const tmp = join(dir, `.${doc.session_id}.json.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    const head = JSON.stringify({ ...doc, conversation: [] }, null, 2);
-    // `head` ends in `"conversation": []\n}`; open the array and stream the entries into it.
-    let out = `${head.slice(0, head.lastIndexOf('[]'))}[`;
-    let first = true;
-    let pending = '';
-    for (const e of entries) {
-      pending += `${first ? '\n' : ',\n'}${e}`;
+    const head = JSON.stringify(doc, null, 2);
+    // `head` ends in `"conversation": []\n}`; open the array and put the entries into it.
+    writeAll(fd, Buffer.from(`${head.slice(0, head.lastIndexOf('[]'))}[`));
+    fragment.copyTo((chunk) => writeAll(fd, chunk));
+    let first = fragment.bytes === 0;
+    for (const e of open) {
+      writeAll(fd, Buffer.from(`${first ? '\n' : ',\n'}${e}`));
       first = false;
-      if (pending.length > 1 << 20) {
-        writeAll(fd, out + pending);
-        out = '';
-        pending = '';
-      }
     }
-    writeAll(fd, `${out}${pending}${first ? ']' : '\n  ]'}\n}\n`);
+    writeAll(fd, Buffer.from(`${first ? ']' : '\n  ]'}\n}\n`));
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -56,8 +54,7 @@ export function writeDevlog(repo: string, header: DevlogHeader, entries: Iterabl
   return target;
 }
 
-function writeAll(fd: number, s: string): void {
-  const buf = Buffer.from(s);
+function writeAll(fd: number, buf: Buffer): void {
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off);
 }

@@ -2,13 +2,19 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, wri
 import lockfile from 'proper-lockfile';
 
 /**
- * Appends one JSONL record under a file lock, at most once per `runId`: a retried, concurrent or
- * crashed-and-rerun worker never writes the same window twice. A torn last line left by a writer
- * killed mid-append is cut off first (its window was not marked written, so it is re-appended),
- * and before the duplicate check, so a torn copy can never pass for a written one.
+ * Appends JSONL records under a file lock, each at most once per `runId`: a retried, concurrent
+ * or crashed-and-rerun worker never writes the same window twice. A torn last line left by a
+ * writer killed mid-append is cut off first (its window was not marked written, so it is
+ * re-appended), and before the duplicate check, so a torn copy can never pass for a written one.
+ * All records of one call share one lock, one read and one fsync.
  */
 export interface AppendResult {
   written: boolean;
+}
+
+export interface Keyed {
+  runId: string;
+  record: object;
 }
 
 const LOCK_OPTIONS = {
@@ -20,6 +26,11 @@ const LOCK_OPTIONS = {
 };
 
 export async function appendOnce(file: string, runId: string, record: object): Promise<AppendResult> {
+  const [result] = await appendAllOnce(file, [{ runId, record }]);
+  return result ?? { written: false };
+}
+
+export async function appendAllOnce(file: string, records: Keyed[]): Promise<AppendResult[]> {
   closeSync(openSync(file, 'a', 0o644));
   let compromised: Error | null = null;
   const release = await lockfile.lock(file, {
@@ -29,9 +40,9 @@ export async function appendOnce(file: string, runId: string, record: object): P
     },
   });
   try {
-    const written = appendLocked(file, runId, `${JSON.stringify(record)}\n`);
+    const written = appendLocked(file, records);
     if (compromised) throw compromised;
-    return { written };
+    return written.map((w) => ({ written: w }));
   } finally {
     await release().catch((err: unknown) => {
       // Release fails only when the lock was already taken over as stale; that is reported
@@ -41,7 +52,7 @@ export async function appendOnce(file: string, runId: string, record: object): P
   }
 }
 
-function appendLocked(file: string, runId: string, line: string): boolean {
+function appendLocked(file: string, records: Keyed[]): boolean[] {
   const fd = openSync(file, 'r+');
   try {
     const size = fstatSync(fd).size;
@@ -57,13 +68,23 @@ function appendLocked(file: string, runId: string, line: string): boolean {
       end = content.lastIndexOf(0x0a, end - 1) + 1;
       ftruncateSync(fd, end);
     }
-    const needle = Buffer.from(`"run_id":${JSON.stringify(runId)}`);
-    if (content.subarray(0, end).includes(needle)) return false;
-    const buf = Buffer.from(line);
+    const existing = content.subarray(0, end);
+    const seen = new Set<string>();
+    const written = records.map(({ runId }) => {
+      const dup = seen.has(runId) || existing.includes(Buffer.from(`"run_id":${JSON.stringify(runId)}`));
+      seen.add(runId);
+      return !dup;
+    });
+    const text = records
+      .filter((_, i) => written[i])
+      .map((r) => `${JSON.stringify(r.record)}\n`)
+      .join('');
+    if (text === '') return written;
+    const buf = Buffer.from(text);
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, end + off);
     fsyncSync(fd);
-    return true;
+    return written;
   } finally {
     closeSync(fd);
   }

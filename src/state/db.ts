@@ -19,18 +19,12 @@ CREATE TABLE IF NOT EXISTS sessions (
   adapter_state   TEXT,
   devlog_state    TEXT,
   window_state    TEXT,
-  seq             INTEGER NOT NULL DEFAULT 0,
+  frag_bytes      INTEGER NOT NULL DEFAULT 0,
   ended_at        TEXT,
   last_trigger_at TEXT,
   created_at      TEXT NOT NULL,
   updated_at      TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS conversation (
-  session_id TEXT NOT NULL,
-  seq        INTEGER NOT NULL,
-  entry      TEXT NOT NULL,
-  PRIMARY KEY (session_id, seq)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS subagent_cursors (
   session_id    TEXT NOT NULL,
   path          TEXT NOT NULL,

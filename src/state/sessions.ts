@@ -18,7 +18,7 @@ export const SessionRow = z.object({
   adapter_state: z.string().nullable(),
   devlog_state: z.string().nullable(),
   window_state: z.string().nullable(),
-  seq: z.number().int(),
+  frag_bytes: z.number().int(),
   ended_at: z.string().nullable(),
   last_trigger_at: z.string().nullable(),
   created_at: z.string(),
@@ -46,7 +46,7 @@ export function newSession(sessionId: string, agent: AgentName, transcriptPath: 
     adapter_state: null,
     devlog_state: null,
     window_state: null,
-    seq: 0,
+    frag_bytes: 0,
     ended_at: null,
     last_trigger_at: null,
     created_at: now,
@@ -61,18 +61,7 @@ export function saveSession(db: Db, row: SessionRow): void {
   ).run(row);
 }
 
-export function appendConversation(db: Db, sessionId: string, firstSeq: number, rendered: string[]): void {
-  const insert = db.prepare('INSERT OR REPLACE INTO conversation (session_id, seq, entry) VALUES (?, ?, ?)');
-  rendered.forEach((entry, i) => insert.run(sessionId, firstSeq + i, entry));
-}
-
-export function* conversationEntries(db: Db, sessionId: string): Generator<string> {
-  const rows = db.prepare('SELECT entry FROM conversation WHERE session_id = ? ORDER BY seq').pluck().iterate(sessionId);
-  for (const entry of rows) yield z.string().parse(entry);
-}
-
-export function resetConversation(db: Db, sessionId: string): void {
-  db.prepare('DELETE FROM conversation WHERE session_id = ?').run(sessionId);
+export function resetSubagentCursors(db: Db, sessionId: string): void {
   db.prepare('DELETE FROM subagent_cursors WHERE session_id = ?').run(sessionId);
 }
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { ChangelogEntry, FailureRecord } from '../changelog/schema.js';
-import { appendOnce } from '../output/append.js';
+import { appendAllOnce, appendOnce } from '../output/append.js';
 import { ensureOutputDir } from '../output/folders.js';
-import { markWindow, unwrittenWindows } from '../state/sessions.js';
+import { markWindow, unwrittenWindows, type WindowRow } from '../state/sessions.js';
 import type { RunContext } from './pipeline.js';
 
 export interface FlushOutcome {
@@ -17,21 +17,38 @@ export interface FlushOutcome {
  */
 export async function flushWindows(ctx: RunContext, sessionId: string, now: () => string): Promise<FlushOutcome> {
   const out: FlushOutcome = { written: [], failed: [] };
+  // Windows of one session share a repo and actor almost always: one lock and fsync per file.
+  const groups = new Map<string, WindowRow[]>();
   for (const w of unwrittenWindows(ctx.db, sessionId)) {
-    const entry = ChangelogEntry.parse(JSON.parse(w.entry));
+    const key = JSON.stringify([w.repo, w.actor]);
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  for (const windows of groups.values()) {
+    const first = windows[0];
+    if (!first) continue;
+    const entries = windows.map((w) => ChangelogEntry.parse(JSON.parse(w.entry)));
     try {
-      const dir = ensureOutputDir(w.repo, '.changelog', [w.actor], ctx.config.changelog.commit);
-      const r = await appendOnce(join(dir, 'entries.jsonl'), w.run_id, entry);
-      markWindow(ctx.db, w.run_id, 'written', null, false, now());
-      if (r.written) out.written.push(entry);
-      ctx.log.info({ session: sessionId, run_id: w.run_id, appended: r.written }, 'changelog entry written');
+      const dir = ensureOutputDir(first.repo, '.changelog', [first.actor], ctx.config.changelog.commit);
+      const results = await appendAllOnce(
+        join(dir, 'entries.jsonl'),
+        entries.map((entry) => ({ runId: entry.run_id, record: entry })),
+      );
+      ctx.db.transaction(() => {
+        for (const w of windows) markWindow(ctx.db, w.run_id, 'written', null, false, now());
+      })();
+      entries.forEach((entry, i) => {
+        if (results[i]?.written) out.written.push(entry);
+      });
+      ctx.log.info({ session: sessionId, run_ids: windows.map((w) => w.run_id), appended: results.filter((r) => r.written).length }, 'changelog entries written');
     } catch (err) {
-      const failure = failureRecord(w.run_id, sessionId, err, now());
-      let recorded = w.failure_recorded === 1;
-      if (!recorded) recorded = await recordFailure(ctx, w.repo, w.actor, failure);
-      markWindow(ctx.db, w.run_id, 'failed', failure.message, recorded, now());
-      out.failed.push(failure);
-      ctx.log.error({ err, session: sessionId, run_id: w.run_id }, 'changelog entry not written; window stays pending');
+      for (const w of windows) {
+        const failure = failureRecord(w.run_id, sessionId, err, now());
+        let recorded = w.failure_recorded === 1;
+        if (!recorded) recorded = await recordFailure(ctx, w.repo, w.actor, failure);
+        markWindow(ctx.db, w.run_id, 'failed', failure.message, recorded, now());
+        out.failed.push(failure);
+      }
+      ctx.log.error({ err, session: sessionId, run_ids: windows.map((w) => w.run_id) }, 'changelog entries not written; windows stay pending');
     }
   }
   return out;

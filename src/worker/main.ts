@@ -76,7 +76,7 @@ async function runJobs(db: Db, log: Logger, sessionId: string, jobs: SpooledJob[
     log.debug({ session: sessionId, waited }, 'stop wait');
   }
   try {
-    const outcome = await runSession({ db, log, config }, req);
+    const outcome = await runSession({ stateDir: stateDir(env), db, log, config }, req);
     log.info(
       { session: sessionId, trigger: req.trigger, jobs: jobs.length, bytes: outcome.bytesRead, lines: outcome.lines, written: outcome.windows.written.length, failed: outcome.windows.failed.length },
       'run done',
@@ -109,7 +109,7 @@ async function closeIdleWindows(db: Db, log: Logger, env: NodeJS.ProcessEnv): Pr
     if (!lock) continue;
     try {
       const sessionConfig = configFor(s.cwd ?? undefined, env, log).config;
-      await runSession({ db, log, config: sessionConfig }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'idle', close: 'idle' });
+      await runSession({ stateDir: stateDir(env), db, log, config: sessionConfig }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'idle', close: 'idle' });
     } catch (err) {
       log.warn({ err, session: s.session_id }, 'idle close failed; will retry later');
     } finally {

@@ -8,23 +8,14 @@ import { initialWindowState, WindowState, WindowTracker, type ClosedWindow } fro
 import type { Config } from '../config/config.js';
 import { DevlogReducer, DevlogState, initialDevlogState } from '../devlog/reducer.js';
 import { ConversationEntry } from '../devlog/schema.js';
+import { Fragment } from '../devlog/fragment.js';
 import { renderEntry, writeDevlog } from '../devlog/write.js';
 import type { AgentEvent, Subagent } from '../events.js';
 import { gitInfo, repoRoot } from '../git.js';
 import type { Logger } from '../log.js';
+import { statePaths } from '../paths.js';
 import type { Db } from '../state/db.js';
-import {
-  appendConversation,
-  conversationEntries,
-  getSession,
-  getSubagentCursor,
-  insertWindow,
-  newSession,
-  resetConversation,
-  saveSession,
-  saveSubagentCursor,
-  type SessionRow,
-} from '../state/sessions.js';
+import { getSession, getSubagentCursor, insertWindow, newSession, resetSubagentCursors, saveSession, saveSubagentCursor, type SessionRow } from '../state/sessions.js';
 import { checkCursor, fingerprintAt } from '../tail/fingerprint.js';
 import { readLines } from '../tail/tail.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
@@ -49,6 +40,8 @@ export interface RunRequest {
 }
 
 export interface RunContext {
+  /** The state folder (`SHIPLOG_HOME`): the database, the log and the devlog fragments. */
+  stateDir: string;
   db: Db;
   log: Logger;
   config: Config;
@@ -126,21 +119,30 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
   if (!isAbsolute(req.transcriptPath)) throw new RunError(`transcript path is not absolute: ${req.transcriptPath}`, 'EBADPATH');
   let row = getSession(db, req.sessionId) ?? newSession(req.sessionId, req.agent, req.transcriptPath, now());
   const fd = openTranscript(req.transcriptPath);
+  let fragment: Fragment | null = null;
   try {
     const st = fstatSync(fd);
     let ignoreWindowUntil = 0;
+    const fragmentPath = statePaths(ctx.stateDir).fragment(req.sessionId);
+    fragment = Fragment.open(fragmentPath, row.frag_bytes);
     const check =
       row.transcript_path !== req.transcriptPath
         ? ({ kind: 'resync', reason: 'replaced' } as const)
-        : checkCursor(fd, { offset: row.offset, inode: row.inode, headHash: row.head_hash, tailHash: row.tail_hash });
+        : fragment === null
+          ? ({ kind: 'resync', reason: 'devlog-state-lost' } as const)
+          : checkCursor(fd, { offset: row.offset, inode: row.inode, headHash: row.head_hash, tailHash: row.tail_hash });
     if (check.kind === 'resync' && row.offset > 0) {
       log.warn({ session: req.sessionId, transcript: req.transcriptPath, reason: check.reason, oldOffset: row.offset, size: st.size }, 'transcript changed under the cursor; re-syncing from the start');
       outcome.resync = check.reason;
       // The conversation is rebuilt from scratch; the window keeps what it already counted.
       ignoreWindowUntil = row.offset;
-      db.transaction(() => resetConversation(db, req.sessionId))();
-      row = { ...row, transcript_path: req.transcriptPath, offset: 0, head_hash: '', tail_hash: '', adapter_state: null, devlog_state: null, seq: 0 };
+      db.transaction(() => resetSubagentCursors(db, req.sessionId))();
+      row = { ...row, transcript_path: req.transcriptPath, offset: 0, head_hash: '', tail_hash: '', adapter_state: null, devlog_state: null, frag_bytes: 0 };
     }
+    fragment ??= Fragment.open(fragmentPath, 0);
+    if (!fragment) throw new RunError(`cannot open ${fragmentPath}`, 'EFRAGMENT');
+    if (row.frag_bytes === 0 && fragment.bytes > 0) fragment.reset();
+    const frag = fragment;
     row.transcript_path = req.transcriptPath;
     row.inode = st.ino;
 
@@ -163,10 +165,11 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
 
     const commit = (offset: number) => {
       const fp = fingerprintAt(fd, offset);
+      // Bytes first, then the commit that makes them count: a crash in between leaves bytes past
+      // `frag_bytes`, which the next run cuts off.
+      frag.append(fold.devlog.takeFinalized().map((e) => renderEntry(ConversationEntry.parse(e))));
       db.transaction(() => {
-        const finalized = fold.devlog.takeFinalized().map((e) => renderEntry(ConversationEntry.parse(e)));
-        appendConversation(db, req.sessionId, row.seq, finalized);
-        row.seq += finalized.length;
+        row.frag_bytes = frag.bytes;
         for (const closed of fold.windows.takeClosed()) {
           insertWindow(db, { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entryFor(closed)) }, now());
         }
@@ -214,21 +217,20 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       log.info({ session: req.sessionId, oversized: outcome.oversized, skipped: outcome.skipped }, 'lines skipped');
     }
 
-    if (config.devlog.enabled) {
+    const devlogFile = join(repo, '.devlog', 'sessions', `${req.sessionId}.json`);
+    if (config.devlog.enabled && (outcome.lines > 0 || outcome.resync !== null || !existsSync(devlogFile))) {
       const git = await gitInfo(repo);
-      const entries = (function* () {
-        yield* conversationEntries(db, req.sessionId);
-        for (const e of fold.devlog.openEntries()) yield renderEntry(ConversationEntry.parse(e));
-      })();
       outcome.devlogPath = writeDevlog(
         repo,
         { session_id: req.sessionId, timestamp: row.last_event_at ?? now(), project_dir: repo, git },
-        entries,
+        frag,
+        fold.devlog.openEntries().map((e) => renderEntry(ConversationEntry.parse(e))),
         config.devlog.commit,
       );
     }
   } finally {
     closeSync(fd);
+    fragment?.close();
   }
   outcome.windows = await flushWindows(ctx, req.sessionId, now);
 }

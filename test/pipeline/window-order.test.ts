@@ -24,7 +24,7 @@ it('windows closed in the same run are appended in the order they closed', async
   try {
     const frozen = new Date('2026-11-01T00:00:00Z');
     await runSession(
-      { db, log: createLogger(join(root, 'home')), config: Config.parse({}), now: () => frozen },
+      { stateDir: join(root, 'home'), db, log: createLogger(join(root, 'home')), config: Config.parse({}), now: () => frozen },
       { sessionId: 's5', agent: 'claude-code', transcriptPath: join(root, `${id}.jsonl`), repo, trigger: 'test', close: 'end' },
     );
   } finally {

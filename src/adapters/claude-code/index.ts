@@ -18,9 +18,9 @@ import { MAX_NAME_CHARS } from './limits.js';
 import { handleAssistant, handleSystem, handleUser } from './messages.js';
 import { AssistantRecord, Envelope, IGNORED_TYPES, isPlainObject, SystemRecord, UserRecord } from './records.js';
 import { noteSession } from './session.js';
-import { type ClaudeCodeState, claudeCodeStateSchema, initialState, pushBounded } from './state.js';
+import { type ClaudeCodeState, claudeCodeStateSchema, initialState } from './state.js';
 import { learnFromProgress, subagentOf } from './subagents.js';
-import { clipEnd, clipId } from './text.js';
+import { clipEnd } from './text.js';
 
 export { claudeCodeStateSchema, type ClaudeCodeState } from './state.js';
 
@@ -42,13 +42,9 @@ function parseRecord(state: ClaudeCodeState, value: unknown, ctx: LineContext | 
     return { state, events: [skipped(`bad-shape:${type}`)] };
   }
 
-  // Re-written copies of a record (same uuid) were already turned into events.
-  const uuid = clipId(env.data.uuid);
-  if (uuid !== undefined && state.seenUuids.includes(uuid)) return { state, events: [] };
-  const draft: Draft = {
-    state: uuid === undefined ? state : { ...state, seenUuids: pushBounded(state.seenUuids, uuid) },
-    events: [],
-  };
+  // Re-written copies of a record (same uuid) give events with the same ids; the reducers after
+  // the adapter fold those in once (src/seen-ring.ts), so the state here stays tiny per line.
+  const draft: Draft = { state, events: [] };
   const subagent = subagentOf(env.data, ctx);
   noteSession(draft, env.data, subagent);
   const line: LineInfo = {

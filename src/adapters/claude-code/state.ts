@@ -31,7 +31,6 @@ export const claudeCodeStateSchema = z.object({
   /** First cwd seen: the project folder that file paths are made relative to. */
   rootCwd: z.string().optional(),
   /** Ring of user/assistant/system record uuids already processed, oldest first. */
-  seenUuids: z.array(z.string()),
   /** Task/Agent calls, oldest first, so their results can name the subagent type. */
   agentCalls: z.array(AgentCall),
   /** 2.1.330 background agents launched and not necessarily finished, oldest first. */
@@ -45,7 +44,6 @@ export function initialState(): ClaudeCodeState {
   return {
     version: 1,
     sessionEmitted: false,
-    seenUuids: [],
     agentCalls: [],
     backgroundAgents: [],
   };
