@@ -13,7 +13,7 @@ import { runSession, type RunRequest } from '../src/worker/pipeline.js';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 export const CLAUDE_CORPUS = join(CORPUS, 'claude-code');
-export const HOOK = join(ROOT, 'hooks', 'claude-code.mjs');
+export const HOOK = join(ROOT, 'hooks', 'claude-code.cjs');
 export const WORKER = join(ROOT, 'dist', 'src', 'worker', 'entry.js');
 export const CLI = join(ROOT, 'bin', 'shiplog.mjs');
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const NODE = process.execPath;
 export const CLI = join(REPO_ROOT, 'bin', 'shiplog.mjs');
-export const HOOK = join(REPO_ROOT, 'hooks', 'claude-code.mjs');
+export const HOOK = join(REPO_ROOT, 'hooks', 'claude-code.cjs');
 export const DIST = join(REPO_ROOT, 'dist');
 
 export const MB = 1024 * 1024;

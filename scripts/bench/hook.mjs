@@ -86,7 +86,7 @@ export async function benchHook({ quick }) {
     details: [
       `runs: ${reps} of each side, alternating; wall time spawn→exit of each child process`,
       `node -e 0:                      median ${fmt(median(bare))} ms (range ${spread(bare)})`,
-      `node hooks/claude-code.mjs:     median ${fmt(median(hook))} ms (range ${spread(hook)})  [Stop payload, ${transcript.file.split('/').slice(-2).join('/')}]`,
+      `node hooks/claude-code.cjs:     median ${fmt(median(hook))} ms (range ${spread(hook)})  [Stop payload, ${transcript.file.split('/').slice(-2).join('/')}]`,
       `  same, SHIPLOG_INTERNAL=1:     median ${fmt(median(importsOnly))} ms (range ${spread(importsOnly)})  [startup + imports only → ratio ${fmt(median(importsOnly) / median(bare), 3)}]`,
       `  hook work after imports (stdin, spool, spawn): ~${fmt(median(hook) - median(importsOnly))} ms`,
       `detached workers: waited for each to finish before the next run (${fmt(workerWaitMs / reps)} ms avg, not counted)`,

@@ -16,7 +16,7 @@ Options:
   -h, --help             show this help
 `;
 
-const HOOK = fileURLToPath(new URL('../../../hooks/claude-code.mjs', import.meta.url));
+const HOOK = fileURLToPath(new URL('../../../hooks/claude-code.cjs', import.meta.url));
 
 export async function installCommand(argv: string[], uninstall = false): Promise<number> {
   const { values } = parseArgs({

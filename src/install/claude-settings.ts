@@ -11,7 +11,6 @@ import { z } from 'zod';
 export const CLAUDE_EVENTS = ['Stop', 'SubagentStop', 'SessionEnd'] as const;
 /** SessionEnd hooks share a 1.5 s budget unless a hook in a settings file asks for more. */
 const TIMEOUT_SECONDS = 10;
-const HOOK_FILE = 'claude-code.mjs';
 
 const Handler = z.looseObject({ type: z.string().optional(), command: z.string().optional() });
 const MatcherGroup = z.looseObject({ matcher: z.string().optional(), hooks: z.array(Handler).optional() });
@@ -42,9 +41,9 @@ function shQuote(s: string): string {
   return /^[A-Za-z0-9_./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A handler shiplog installed, from this checkout or an older one elsewhere. */
+/** A handler shiplog installed (hooks/claude-code.cjs), from this checkout or an older one elsewhere. */
 function isOurs(h: z.infer<typeof Handler>): boolean {
-  return typeof h.command === 'string' && h.command.includes(`/hooks/${HOOK_FILE}`);
+  return typeof h.command === 'string' && /\/hooks\/claude-code\.[cm]?js\b/.test(h.command);
 }
 
 /** Pure: returns the settings with shiplog's handlers present exactly once per event. */

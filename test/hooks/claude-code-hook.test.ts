@@ -112,7 +112,7 @@ describe('claude-code hook', () => {
   });
 
   it('resolves the same state folder as the worker', async () => {
-    const { stateDir } = await import('../../hooks/lib/hook-runtime.mjs');
+    const { stateDir } = await import('../../hooks/lib/hook-runtime.cjs');
     const envs: NodeJS.ProcessEnv[] = [
       { SHIPLOG_HOME: '/x/y' },
       { XDG_STATE_HOME: '/xdg/state' },

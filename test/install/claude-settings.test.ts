@@ -24,7 +24,7 @@ describe('shiplog install (Claude Code settings.json)', () => {
     assert.equal(installed.model, 'opus');
     assert.deepEqual(installed.hooks.PreToolUse, original.hooks.PreToolUse);
     for (const event of ['Stop', 'SubagentStop', 'SessionEnd']) {
-      const ours = installed.hooks[event].flatMap((g: { hooks: { command: string; timeout?: number }[] }) => g.hooks).filter((h: { command: string }) => h.command.includes('/hooks/claude-code.mjs'));
+      const ours = installed.hooks[event].flatMap((g: { hooks: { command: string; timeout?: number }[] }) => g.hooks).filter((h: { command: string }) => h.command.includes('/hooks/claude-code.cjs'));
       assert.equal(ours.length, 1, event);
       assert.ok(ours[0].command.startsWith(process.execPath), 'node by absolute path');
       assert.equal(ours[0].timeout, 10);

@@ -1,4 +1,4 @@
-// Types for the plain-JS hook runtime, for the tests that import it.
+// Types for the plain-JS hook runtime, for the tests that load it.
 export declare const MAX_STDIN_BYTES: number;
 export declare const STDIN_TIMEOUT_MS: number;
 export declare function stateDir(env?: NodeJS.ProcessEnv): string;
