@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+import { setFlagsFromString } from 'node:v8';
+
+// Before anything is loaded: a small young generation keeps peak memory flat while a long
+// transcript is parsed (the detached worker gets the same flag from the hook).
+setFlagsFromString('--max-semi-space-size=1');
+setFlagsFromString('--semi-space-growth-factor=1');
+const { main } = await import('../dist/src/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

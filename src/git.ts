@@ -1,16 +1,20 @@
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import type { GitInfo } from './devlog/schema.js';
 
-/** git is run with argument arrays only, never through a shell, and never prompts. */
-async function git(cwd: string, args: string[]): Promise<string | null> {
-  const r = await execa('git', args, {
-    cwd,
-    reject: false,
-    timeout: 10_000,
-    stdin: 'ignore',
-    env: { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+/**
+ * git is run with argument arrays only, never through a shell, and never prompts. node's own
+ * execFile rather than execa here: the worker runs git on every run, and execa's module graph
+ * costs ~15 MB of resident memory that the worker's memory budget cannot spare.
+ */
+function git(cwd: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      args,
+      { cwd, timeout: 10_000, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } },
+      (err, stdout) => resolve(err ? null : stdout.trim()),
+    );
   });
-  return r.exitCode === 0 && typeof r.stdout === 'string' ? r.stdout.trim() : null;
 }
 
 /** The repository an output belongs to: the git top level of `cwd`, else `cwd` itself. */

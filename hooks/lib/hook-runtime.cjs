@@ -129,7 +129,9 @@ function spoolAndSpawn(agent, payload) {
   }
   // Loaded only here: child_process is the costliest module the hook needs.
   const { spawn } = require('node:child_process');
-  const child = spawn(process.execPath, [WORKER, payload.session_id], { detached: true, stdio: 'ignore' });
+  // A small young generation keeps the worker's peak memory flat on huge transcripts (it parses
+  // line after line of short-lived objects); bin/shiplog.mjs sets the same for foreground runs.
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--semi-space-growth-factor=1', WORKER, payload.session_id], { detached: true, stdio: 'ignore' });
   child.on('error', (err) => log(50, 'could not start the worker', { error: String(err) }));
   child.unref();
 }

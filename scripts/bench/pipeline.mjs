@@ -31,7 +31,7 @@ export async function runInProcess({ home, transcript, repo, sessionId, keepOpen
   try {
     const { ms, value } = await timeAsync(() =>
       m.pipeline.runSession(
-        { db, log, config },
+        { stateDir: home, db, log, config },
         { sessionId, agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'bench', close: keepOpen ? null : 'process' },
       ),
     );

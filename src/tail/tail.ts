@@ -99,6 +99,12 @@ export function* readLines(
       filled -= lineStart;
       lineStart = 0;
     }
+    if (buf.length > 2 * chunkBytes && filled <= chunkBytes) {
+      // A long line made the buffer grow; give the memory back once it has passed.
+      const shrunk = Buffer.allocUnsafe(chunkBytes + Math.max(filled, 1));
+      buf.copy(shrunk, 0, 0, filled);
+      buf = shrunk;
+    }
     if (filled + want > buf.length) {
       // Only a line longer than the buffer gets here; filled <= maxLineBytes is guaranteed by
       // the skip check below, so capacity never exceeds chunkBytes + maxLineBytes.

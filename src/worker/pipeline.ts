@@ -71,8 +71,8 @@ export class RunError extends Error {
   }
 }
 
-const BATCH_LINES = 4000;
-const BATCH_BYTES = 32 * 1024 * 1024;
+const BATCH_LINES = 2000;
+const BATCH_BYTES = 16 * 1024 * 1024;
 
 export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunOutcome> {
   const { db, log } = ctx;
