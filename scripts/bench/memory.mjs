@@ -1,8 +1,9 @@
 // 4. Memory: peak RSS of `shiplog process` over a 1 GB transcript holding one 64 MB line.
-import { existsSync, readFileSync, statfsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MB, NODE, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGitRepo, note, run, tempDir } from './common.mjs';
+import { HOOK, MB, NODE, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGitRepo, note, run, tempDir } from './common.mjs';
 import { runCli } from './pipeline.mjs';
 import { buildTranscript, loadTemplates, writeHugeLine } from './transcripts.mjs';
 
@@ -55,11 +56,21 @@ export async function benchMemory({ quick }) {
   expectOk(await run(bcmd, bargs, { env: childEnv(probe.env) }), 'node -e 0');
   const bareKiB = readKiB(rssFile);
 
-  const home = join(dir, 'state');
   const repo = makeGitRepo(join(dir, 'repo'));
-  const r = await runCli({ home, transcript, repo, sessionId, keepOpen: true, wrap: probe.wrap, extraEnv: probe.env });
+
+  // The product's path: a job spooled as the hook spools it, and the worker started with exactly
+  // the command line and environment the hook uses (hooks/lib/hook-runtime.cjs workerCommand).
+  const workerHome = join(dir, 'worker-state');
+  const worker = await runWorker({ home: workerHome, transcript, repo, sessionId, probe });
   const peakKiB = readKiB(rssFile);
   const peakMB = peakKiB / 1024;
+  if (worker.offset !== built.bytes) throw new Error(`worker stopped at byte ${worker.offset} of ${built.bytes}`);
+
+  // The foreground command on the same file, for reference (it cannot set the allocator's
+  // environment for itself, so it is not the number the target is about).
+  const home = join(dir, 'state');
+  const r = await runCli({ home, transcript, repo, sessionId, keepOpen: true, wrap: probe.wrap, extraEnv: probe.env });
+  const cliKiB = readKiB(rssFile);
   if (r.outcome.bytesRead !== built.bytes) throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
 
   return {
@@ -71,8 +82,30 @@ export async function benchMemory({ quick }) {
     summary: `peak RSS ${fmt(peakMB)} MB (node -e 0: ${fmt(bareKiB / 1024)} MB)`,
     details: [
       `file: ${fmtMB(built.bytes)}, ${built.lines} lines, one line of ${fmtMB(lineBytes)} (a tool_result string) in the middle`,
-      `shiplog process as a child, window kept open: ${fmt(r.ms / 1000)} s (${fmt(built.bytes / MB / (r.ms / 1000))} MB/s), ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`,
-      `peak RSS via ${probe.how}: shiplog ${fmt(peakMB)} MB, node -e 0 ${fmt(bareKiB / 1024)} MB`,
+      `worker as the hook starts it (${worker.argv}): ${fmt(worker.ms / 1000)} s (${fmt(built.bytes / MB / (worker.ms / 1000))} MB/s), read to byte ${worker.offset}`,
+      `peak RSS via ${probe.how}: worker ${fmt(peakMB)} MB, node -e 0 ${fmt(bareKiB / 1024)} MB`,
+      `for reference, shiplog process on the same file: ${fmt(cliKiB / 1024)} MB peak, ${fmt(r.ms / 1000)} s, ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`,
     ],
   };
+}
+
+/** Spools one Stop job for the session and runs the worker on it under the RSS probe. */
+async function runWorker({ home, transcript, repo, sessionId, probe }) {
+  const require = createRequire(import.meta.url);
+  const { workerCommand } = require(join(HOOK, '..', 'lib', 'hook-runtime.cjs'));
+  const spool = join(home, 'spool', sessionId);
+  mkdirSync(spool, { recursive: true });
+  const payload = { session_id: sessionId, transcript_path: transcript, cwd: repo, hook_event_name: 'Stop' };
+  writeFileSync(join(spool, '000000000000001-bench.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
+  const env = childEnv({ ...probe.env, SHIPLOG_HOME: home, SHIPLOG_STOP_WAIT_MS: '0' });
+  const cmd = workerCommand(sessionId, env);
+  const [wcmd, wargs] = probe.wrap(cmd.command, cmd.args);
+  const started = performance.now();
+  expectOk(await run(wcmd, wargs, { env: cmd.env }), 'worker');
+  const ms = performance.now() - started;
+  const Database = require('better-sqlite3');
+  const db = new Database(join(home, 'state.db'), { readonly: true });
+  const row = db.prepare('SELECT offset FROM sessions WHERE session_id = ?').get(sessionId);
+  db.close();
+  return { ms, offset: row?.offset ?? 0, argv: `node ${cmd.args.filter((a) => a.startsWith('--')).join(' ')}, MALLOC_ARENA_MAX=${cmd.env.MALLOC_ARENA_MAX}` };
 }
