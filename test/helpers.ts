@@ -104,7 +104,9 @@ export function runProcess(
 export function hookEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.SHIPLOG_INTERNAL;
-  return { ...env, SHIPLOG_HOME: home, ...extra };
+  // Workers leave as soon as their jobs are done, so every test's processes end with it; the
+  // lingering worker has its own test.
+  return { ...env, SHIPLOG_HOME: home, SHIPLOG_WORKER_LINGER_SECONDS: '0', ...extra };
 }
 
 /** Waits until every job spooled for the session has been taken and no worker holds it. */

@@ -4,7 +4,6 @@
 // dependencies. The rules it keeps: exit 0, print nothing, never wait for the worker, never hang
 // on stdin.
 const fs = require('node:fs');
-const { homedir } = require('node:os');
 const { isAbsolute, join } = require('node:path');
 
 const MAX_STDIN_BYTES = 1024 * 1024;
@@ -15,7 +14,8 @@ const WORKER = join(__dirname, '..', '..', 'dist', 'src', 'worker', 'entry.js');
 // Same rules as src/paths.ts stateDir(); a test keeps them in step.
 function stateDir(env = process.env) {
   if (env.SHIPLOG_HOME) return env.SHIPLOG_HOME;
-  const xdg = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  // node:os is loaded only when needed: every module counts against the hook's start-up budget.
+  const xdg = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(require('node:os').homedir(), '.local', 'state');
   return join(xdg, 'shiplog');
 }
 
@@ -53,7 +53,7 @@ function readStdin() {
 function readFdNonBlocking(fd) {
   const chunks = [];
   const buf = Buffer.allocUnsafe(64 * 1024);
-  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let pause = null;
   const deadline = Date.now() + STDIN_TIMEOUT_MS;
   let size = 0;
   for (;;) {
@@ -63,6 +63,7 @@ function readFdNonBlocking(fd) {
     } catch (err) {
       if (err && err.code === 'EAGAIN') {
         if (Date.now() >= deadline) return { text: Buffer.concat(chunks).toString('utf8'), timedOut: true };
+        pause ??= new Int32Array(new SharedArrayBuffer(4));
         Atomics.wait(pause, 0, 0, 2);
         continue;
       }
@@ -109,6 +110,36 @@ function payloadProblem(payload, events) {
 }
 
 /**
+ * True when a live worker is watching this session's spool (src/worker/alive-file.ts writes the
+ * file; the same liveness rule as src/state/session-lock.ts isAlive, repeated here because the
+ * hook loads no project code). The job was written before this check, so a worker on its way
+ * out still sees it.
+ */
+function workerAlive(spoolDir) {
+  let owner;
+  try {
+    owner = JSON.parse(fs.readFileSync(join(spoolDir, 'worker.alive'), 'utf8'));
+  } catch {
+    // No worker (no file), or one killed while writing it: start one.
+    return false;
+  }
+  if (!owner || !Number.isInteger(owner.pid)) return false;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (err) {
+    if (!err || err.code !== 'EPERM') return false;
+  }
+  if (typeof owner.start !== 'string') return true;
+  try {
+    const stat = fs.readFileSync(`/proc/${owner.pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] === owner.start;
+  } catch {
+    // No /proc here: kill(pid, 0) above is all we can know.
+    return true;
+  }
+}
+
+/**
  * How the worker is started (also used by scripts/bench to measure exactly this process). The
  * worker parses a stream of short-lived objects: a 1 MiB young generation that does not grow and
  * a single malloc arena keep its peak memory flat on gigabyte transcripts (each about halves
@@ -127,16 +158,18 @@ function spoolAndSpawn(agent, payload) {
   const dir = join(stateDir(), 'spool', payload.session_id);
   const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.json`;
   const job = JSON.stringify({ v: 1, agent, received_at: new Date().toISOString(), payload });
-  // A worker may remove the (empty) folder between our mkdir and write: one retry covers it.
+  // The folder usually exists (a worker is watching it): write first, create it only when
+  // missing. A worker may remove an empty folder between our mkdir and write: retry covers it.
   for (let attempt = 0; ; attempt++) {
     try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       fs.writeFileSync(join(dir, name), job, { mode: 0o600, flag: 'wx' });
       break;
     } catch (err) {
-      if (attempt >= 2 || !err || err.code !== 'ENOENT') throw err;
+      if (attempt >= 3 || !err || err.code !== 'ENOENT') throw err;
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
   }
+  if (workerAlive(dir)) return;
   if (!fs.existsSync(WORKER)) {
     log(50, 'worker not built; job left in the spool for the next run', { worker: WORKER });
     return;

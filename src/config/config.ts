@@ -33,6 +33,13 @@ export const Config = z
       })
       .strict()
       .default({ max_line_bytes: 8 * 1024 * 1024 }),
+    worker: z
+      .object({
+        /** How long a worker stays after its last job, so the next turns' hooks need not start one. */
+        linger_seconds: z.number().min(0).max(3600).default(120),
+      })
+      .strict()
+      .default({ linger_seconds: 120 }),
     stop: z
       .object({
         /** How long a Stop run waits for the transcript to catch up with the hook payload. */
@@ -68,6 +75,7 @@ const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
   'changelog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_CHANGELOG'] },
   'tail.max_line_bytes': { kind: 'number', names: ['SHIPLOG_MAX_LINE_BYTES'] },
   'stop.wait_ms': { kind: 'number', names: ['SHIPLOG_STOP_WAIT_MS'] },
+  'worker.linger_seconds': { kind: 'number', names: ['SHIPLOG_WORKER_LINGER_SECONDS'] },
 };
 
 export function loadConfig(opts: { repo?: string | null; env?: NodeJS.ProcessEnv } = {}): LoadedConfig {

@@ -1,4 +1,5 @@
-import { rmdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type LoadedConfig } from '../config/config.js';
 import { isSafeId } from '../ids.js';
 import { createLogger, type Logger } from '../log.js';
@@ -6,15 +7,18 @@ import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import { getSession } from '../state/sessions.js';
+import { AliveFile } from './alive-file.js';
 import { hasJobs, removeJobs, takeJobs, type SpooledJob } from './jobs.js';
 import { runSession, type RunRequest } from './pipeline.js';
 import { waitForTranscript } from './stop-wait.js';
 
 /**
  * The detached worker a hook starts: `node worker/main.js <session_id>`. It drains the jobs the
- * hooks spooled for that session under the session lock. A hook that fires while a run is going
- * leaves its job in the spool and its own worker finds the lock taken and exits; the running
- * worker looks at the spool again after releasing the lock, so no trigger is ever dropped.
+ * hooks spooled for that session under the session lock, then stays for a while
+ * (`worker.linger_seconds`) watching the spool, so the hooks of the next turns find it alive and
+ * skip starting a process (see alive-file.ts). A hook that fires while another worker holds the
+ * session leaves its job in the spool, and the holder takes it before it leaves: no trigger is
+ * ever dropped, none runs twice.
  */
 export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dir = stateDir(env);
@@ -23,34 +27,53 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     log.warn({ sessionId: sessionId.slice(0, 200) }, 'worker started with an unsafe session id; ignored');
     return;
   }
-  const db = openDb(dir);
   const spool = statePaths(dir).sessionSpool(sessionId);
+  mkdirSync(spool, { recursive: true, mode: 0o700 });
+  const alive = new AliveFile(spool);
+  if (!alive.claim()) {
+    log.debug({ session: sessionId }, 'another worker is alive for this session; it takes our job');
+    return;
+  }
+  const lingerMs = loadConfig({ env }).config.worker.linger_seconds * 1000;
+  const db = openDb(dir);
   try {
-    do {
-      const lock = tryLock(db, sessionId);
-      if (!lock) {
-        log.debug({ session: sessionId }, 'another worker holds this session; it will take our job');
-        return;
-      }
-      try {
-        for (let jobs = takeJobs(spool, log); jobs.length > 0; jobs = takeJobs(spool, log)) {
-          await runJobs(db, log, sessionId, jobs, env);
-          removeJobs(jobs);
+    let idleSince = Date.now();
+    let ended = false;
+    for (;;) {
+      if (hasJobs(spool)) {
+        const lock = tryLock(db, sessionId);
+        // Locked: `shiplog process` or a worker that won a race holds it and drains the spool.
+        if (lock) {
+          try {
+            for (let jobs = takeJobs(spool, log); jobs.length > 0; jobs = takeJobs(spool, log)) {
+              ended = (await runJobs(db, log, sessionId, jobs, env)) || ended;
+              removeJobs(jobs);
+            }
+          } finally {
+            releaseLock(db, lock);
+          }
         }
-      } finally {
-        releaseLock(db, lock);
+        idleSince = Date.now();
       }
-    } while (hasJobs(spool));
+      if (ended || Date.now() - idleSince >= lingerMs) {
+        alive.release();
+        if (!hasJobs(spool) || !alive.claim()) break;
+        continue;
+      }
+      await sleep(Math.min(100, lingerMs));
+    }
     removeEmptyDir(spool);
     await closeIdleWindows(db, log, env);
   } finally {
+    alive.release();
     db.close();
   }
 }
 
-async function runJobs(db: Db, log: Logger, sessionId: string, jobs: SpooledJob[], env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs one batch of jobs as one run; true when the batch ended the session. */
+async function runJobs(db: Db, log: Logger, sessionId: string, jobs: SpooledJob[], env: NodeJS.ProcessEnv): Promise<boolean> {
   const last = jobs[jobs.length - 1];
-  if (!last) return;
+  if (!last) return false;
   const end = jobs.find((j) => j.job.payload.hook_event_name === 'SessionEnd');
   const stop = [...jobs].reverse().find((j) => j.job.payload.hook_event_name === 'Stop');
   const cwd = last.job.payload.cwd;
@@ -86,6 +109,7 @@ async function runJobs(db: Db, log: Logger, sessionId: string, jobs: SpooledJob[
     // next trigger for this session picks up from the same place.
     log.warn({ session: sessionId, code: (err as NodeJS.ErrnoException).code }, 'run failed; jobs dropped, state kept');
   }
+  return end !== undefined;
 }
 
 function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {
