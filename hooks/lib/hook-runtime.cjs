@@ -31,37 +31,53 @@ function log(level, msg, fields = {}) {
 }
 
 /**
- * Reads stdin up to the size cap, giving up on it after the time cap. On Linux it reopens
- * /dev/stdin non-blocking and reads synchronously, which avoids building a stream (a few ms of
- * the hook's budget); where that is not possible it falls back to process.stdin. Never rejects.
+ * Reads stdin up to the size cap, giving up on it after the time cap. Never rejects. Clients
+ * hand hooks a pipe, a socket or a file (Bun, inside Claude Code, has used all three), so:
+ * - a file (or /dev/null) is read synchronously: it always ends;
+ * - a pipe is reopened through /dev/stdin without blocking and read synchronously, which
+ *   spares building a stream (a few ms of the hook's budget);
+ * - anything else (a socket, a terminal) goes through process.stdin, whose non-blocking reads
+ *   let the timer fire on a stdin held open. (A blocking read in libuv's thread pool would
+ *   not: process.exit waits for that thread.)
  */
 function readStdin() {
-  let fd;
+  let st;
   try {
-    fd = fs.openSync('/dev/stdin', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch {
-    // No /dev/stdin, or a socket (which cannot be reopened): the portable path.
-    return readStdinStream();
+    st = fs.fstatSync(0);
+  } catch (err) {
+    return Promise.resolve({ error: String(err && err.code ? err.code : err) });
   }
-  try {
-    return Promise.resolve(readFdNonBlocking(fd));
-  } finally {
-    fs.closeSync(fd);
+  if (st.isFile() || st.isCharacterDevice() && !require('node:tty').isatty(0)) return Promise.resolve(readFd(0, false));
+  if (st.isFIFO()) {
+    let fd;
+    try {
+      fd = fs.openSync('/dev/stdin', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    } catch {
+      // No /dev/stdin to reopen (not Linux): the portable path.
+      return readStdinStream();
+    }
+    try {
+      return Promise.resolve(readFd(fd, true));
+    } finally {
+      fs.closeSync(fd);
+    }
   }
+  return readStdinStream();
 }
 
-function readFdNonBlocking(fd) {
+/** Synchronous read to EOF; with `nonBlocking`, waits out EAGAIN in 2 ms steps up to the cap. */
+function readFd(fd, nonBlocking) {
   const chunks = [];
   const buf = Buffer.allocUnsafe(64 * 1024);
-  let pause = null;
   const deadline = Date.now() + STDIN_TIMEOUT_MS;
+  let pause = null;
   let size = 0;
   for (;;) {
     let n;
     try {
       n = fs.readSync(fd, buf, 0, buf.length, null);
     } catch (err) {
-      if (err && err.code === 'EAGAIN') {
+      if (nonBlocking && err && err.code === 'EAGAIN') {
         if (Date.now() >= deadline) return { text: Buffer.concat(chunks).toString('utf8'), timedOut: true };
         pause ??= new Int32Array(new SharedArrayBuffer(4));
         Atomics.wait(pause, 0, 0, 2);
@@ -190,13 +206,14 @@ async function runHook(agent, events) {
   });
   if (process.env.SHIPLOG_INTERNAL === '1') process.exit(0);
   const input = await readStdin();
+  const leave = () => process.exit(0);
   if (input.tooLarge) {
     log(40, 'hook payload over the size cap; ignored', { agent, bytes: input.size });
-    process.exit(0);
+    leave();
   }
   if (input.error) {
     log(40, 'could not read hook stdin', { agent, error: input.error });
-    process.exit(0);
+    leave();
   }
   let payload;
   try {
@@ -206,15 +223,15 @@ async function runHook(agent, events) {
       agent,
       bytes: input.text.length,
     });
-    process.exit(0);
+    leave();
   }
   const problem = payloadProblem(payload, events);
   if (problem) {
     log(40, `hook payload rejected: ${problem}`, { agent, event: typeof payload?.hook_event_name === 'string' ? payload.hook_event_name.slice(0, 40) : undefined });
-    process.exit(0);
+    leave();
   }
   spoolAndSpawn(agent, payload);
-  process.exit(0);
+  leave();
 }
 
 module.exports = { MAX_STDIN_BYTES, STDIN_TIMEOUT_MS, stateDir, payloadProblem, workerCommand, runHook };

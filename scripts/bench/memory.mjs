@@ -97,7 +97,8 @@ async function runWorker({ home, transcript, repo, sessionId, probe }) {
   mkdirSync(spool, { recursive: true });
   const payload = { session_id: sessionId, transcript_path: transcript, cwd: repo, hook_event_name: 'Stop' };
   writeFileSync(join(spool, '000000000000001-bench.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
-  const env = childEnv({ ...probe.env, SHIPLOG_HOME: home, SHIPLOG_STOP_WAIT_MS: '0' });
+  // No lingering after the job: the measured process is the run itself.
+  const env = childEnv({ ...probe.env, SHIPLOG_HOME: home, SHIPLOG_STOP_WAIT_MS: '0', SHIPLOG_WORKER_LINGER_SECONDS: '0' });
   const cmd = workerCommand(sessionId, env);
   const [wcmd, wargs] = probe.wrap(cmd.command, cmd.args);
   const started = performance.now();

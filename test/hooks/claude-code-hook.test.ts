@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stateDir as srcStateDir } from '../../src/paths.js';
@@ -109,6 +109,29 @@ describe('claude-code hook', () => {
     assert.equal(r.stdout, '');
     await waitForWorkers(home, 'sess-open');
     assert.ok(readOutputs(repo, 'sess-open').devlog);
+  });
+
+  it('reads stdin whether it is a file, a pipe or a socket, and a pipe held open does not hold it', async () => {
+    const kinds: { name: string; script: string }[] = [
+      { name: 'file', script: 'exec "$NODE" "$HOOK" < "$PAYLOAD"' },
+      { name: 'pipe', script: 'cat "$PAYLOAD" | "$NODE" "$HOOK"' },
+      // The writer keeps the pipe open for 4 s after the payload; the hook must leave on its own.
+      { name: 'held-pipe', script: 'start=$(date +%s%3N); (cat "$PAYLOAD"; sleep 4) | { "$NODE" "$HOOK"; echo "status $? after $(( $(date +%s%3N) - start )) ms"; }' },
+    ];
+    for (const kind of kinds) {
+      const id = `sess-${kind.name}`;
+      const payloadFile = join(root, `${id}.json`);
+      writeFileSync(payloadFile, stopPayload(id, transcript, repo));
+      const r = await runProcess('sh', ['-c', kind.script], { env: { ...hookEnv(home), NODE: process.execPath, HOOK, PAYLOAD: payloadFile } });
+      assert.equal(r.code, 0, `${kind.name}: ${r.stderr}`);
+      if (kind.name === 'held-pipe') {
+        const m = /^status 0 after (\d+) ms$/m.exec(r.stdout);
+        assert.ok(m, r.stdout);
+        assert.ok(Number(m[1]) < 3500, `the hook left before the writer closed the pipe (${m[1]} ms)`);
+      } else assert.equal(r.stdout, '', kind.name);
+      await waitForWorkers(home, id);
+      assert.ok(readOutputs(repo, id).devlog, `${kind.name}: the worker ran`);
+    }
   });
 
   it('resolves the same state folder as the worker', async () => {
