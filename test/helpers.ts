@@ -109,21 +109,35 @@ export function hookEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
   return { ...env, SHIPLOG_HOME: home, SHIPLOG_WORKER_LINGER_SECONDS: '0', ...extra };
 }
 
-/** Waits until every job spooled for the session has been taken and no worker holds it. */
+/** Waits until every job spooled for the session has been taken and its worker has left. */
 export async function waitForWorkers(home: string, sessionId: string, timeoutMs = 60_000): Promise<void> {
   const spool = join(home, 'spool', sessionId);
+  const busy = () => {
+    const names = existsSync(spool) ? readdirSync(spool) : [];
+    return names.some((n) => n.endsWith('.json')) || aliveWorker(join(spool, 'worker.alive')) || lockHeld(home, sessionId);
+  };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const pending = existsSync(spool) ? readdirSync(spool).filter((n) => n.endsWith('.json')).length : 0;
-    if (pending === 0 && !lockHeld(home, sessionId)) {
-      // A worker can be between taking the lock and reading the spool; look once more.
+    if (!busy()) {
+      // A worker can be between starting and claiming the spool; look once more.
       await sleep(150);
-      const again = existsSync(spool) ? readdirSync(spool).filter((n) => n.endsWith('.json')).length : 0;
-      if (again === 0 && !lockHeld(home, sessionId)) return;
+      if (!busy()) return;
     }
     await sleep(50);
   }
   throw new Error(`workers for ${sessionId} did not finish within ${timeoutMs} ms`);
+}
+
+/** A worker that advertised itself in the spool and is still running (a killed one is not). */
+function aliveWorker(file: string): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    process.kill((JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid, 0);
+    return true;
+  } catch {
+    // Half-written by a worker killed while writing it, gone since, or naming a dead process.
+    return false;
+  }
 }
 
 function lockHeld(home: string, sessionId: string): boolean {
@@ -131,6 +145,8 @@ function lockHeld(home: string, sessionId: string): boolean {
   if (!existsSync(path)) return false;
   const db = new Database(path, { readonly: true, timeout: 5000 });
   try {
+    // A worker may have created the file but not its tables yet.
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'locks'").get() === undefined) return false;
     const row = db.prepare('SELECT pid FROM locks WHERE session_id = ?').get(sessionId) as { pid: number } | undefined;
     if (!row) return false;
     try {

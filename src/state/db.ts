@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   devlog_state    TEXT,
   window_state    TEXT,
   frag_bytes      INTEGER NOT NULL DEFAULT 0,
+  devlog_offset   INTEGER NOT NULL DEFAULT -1,
   ended_at        TEXT,
   last_trigger_at TEXT,
   created_at      TEXT NOT NULL,

@@ -19,6 +19,8 @@ export const SessionRow = z.object({
   devlog_state: z.string().nullable(),
   window_state: z.string().nullable(),
   frag_bytes: z.number().int(),
+  /** The cursor the devlog file in the repository was last written at (-1: never). */
+  devlog_offset: z.number().int(),
   ended_at: z.string().nullable(),
   last_trigger_at: z.string().nullable(),
   created_at: z.string(),
@@ -47,6 +49,7 @@ export function newSession(sessionId: string, agent: AgentName, transcriptPath: 
     devlog_state: null,
     window_state: null,
     frag_bytes: 0,
+    devlog_offset: -1,
     ended_at: null,
     last_trigger_at: null,
     created_at: now,

@@ -137,7 +137,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       // The conversation is rebuilt from scratch; the window keeps what it already counted.
       ignoreWindowUntil = row.offset;
       db.transaction(() => resetSubagentCursors(db, req.sessionId))();
-      row = { ...row, transcript_path: req.transcriptPath, offset: 0, head_hash: '', tail_hash: '', adapter_state: null, devlog_state: null, frag_bytes: 0 };
+      row = { ...row, transcript_path: req.transcriptPath, offset: 0, head_hash: '', tail_hash: '', adapter_state: null, devlog_state: null, frag_bytes: 0, devlog_offset: -1 };
     }
     fragment ??= Fragment.open(fragmentPath, 0);
     if (!fragment) throw new RunError(`cannot open ${fragmentPath}`, 'EFRAGMENT');
@@ -218,7 +218,8 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     }
 
     const devlogFile = join(repo, '.devlog', 'sessions', `${req.sessionId}.json`);
-    if (config.devlog.enabled && (outcome.lines > 0 || outcome.resync !== null || !existsSync(devlogFile))) {
+    // Not `lines > 0`: a run may have stored its cursor and died before writing the file.
+    if (config.devlog.enabled && (row.devlog_offset !== row.offset || !existsSync(devlogFile))) {
       const git = await gitInfo(repo);
       outcome.devlogPath = writeDevlog(
         repo,
@@ -227,6 +228,8 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
         fold.devlog.openEntries().map((e) => renderEntry(ConversationEntry.parse(e))),
         config.devlog.commit,
       );
+      row.devlog_offset = row.offset;
+      db.prepare('UPDATE sessions SET devlog_offset = ? WHERE session_id = ?').run(row.offset, req.sessionId);
     }
   } finally {
     closeSync(fd);

@@ -13,9 +13,12 @@ import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess
 describe('lingering worker', () => {
   const root = tempDir();
   let workerPid: number | undefined;
-  after(() => {
-    // Only reached with a worker still there when an assertion failed first.
-    if (workerPid !== undefined && isRunning(workerPid)) process.kill(workerPid, 'SIGTERM');
+  after(async () => {
+    // Only finds a worker still there when an assertion failed first.
+    if (workerPid !== undefined && isRunning(workerPid)) {
+      process.kill(workerPid, 'SIGTERM');
+      await until(() => workerPid === undefined || !isRunning(workerPid), 'the worker to stop');
+    }
     cleanup(root);
   });
 
@@ -54,6 +57,9 @@ function runs(home: string): { pid: number; status: string }[] {
   if (!existsSync(join(home, 'state.db'))) return [];
   const db = new Database(join(home, 'state.db'), { readonly: true, timeout: 5000 });
   try {
+    // The first worker may not have created its tables yet.
+    const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'runs'").get() !== undefined;
+    if (!hasRuns) return [];
     return db.prepare("SELECT pid, status FROM runs WHERE session_id = 'warm' AND ended_at IS NOT NULL ORDER BY id").all() as { pid: number; status: string }[];
   } finally {
     db.close();

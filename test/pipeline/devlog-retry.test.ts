@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+
+const root = tempDir();
+after(() => cleanup(root));
+
+// Regression (found by the crash test): a run that stored its cursor but died before writing
+// the devlog left the file stale, because the next run read no new bytes and skipped the write.
+it('a devlog that could not be written after the cursor moved is written by the next run', async () => {
+  const repo = join(root, 'repo');
+  mkdirSync(repo);
+  gitRepo(repo);
+  const transcript = join(root, 'sess.jsonl');
+  const bytes = readFileSync(join(CLAUDE_CORPUS, 'spotter', 'tool_heavy.jsonl'));
+  const half = bytes.lastIndexOf(0x0a, Math.floor(bytes.length / 2)) + 1;
+  const home = join(root, 'home');
+  const req = { sessionId: 'sess', agent: 'claude-code' as const, transcriptPath: transcript, repo, trigger: 'test', close: null };
+
+  writeFileSync(transcript, bytes.subarray(0, half));
+  await runInProcess(home, req);
+  const early = readOutputs(repo, 'sess').devlog;
+
+  // The devlog folder is unusable while the rest of the transcript is read.
+  writeFileSync(transcript, bytes);
+  renameSync(join(repo, '.devlog'), join(root, 'devlog-aside'));
+  writeFileSync(join(repo, '.devlog'), 'not a folder');
+  await assert.rejects(runInProcess(home, req));
+  rmSync(join(repo, '.devlog'));
+  renameSync(join(root, 'devlog-aside'), join(repo, '.devlog'));
+  assert.equal(readOutputs(repo, 'sess').devlog, early);
+
+  await runInProcess(home, req);
+  const fixed = readOutputs(repo, 'sess').devlog;
+  rmSync(join(repo, '.devlog'), { recursive: true });
+  await runInProcess(join(root, 'fresh-home'), req);
+  assert.equal(fixed, readOutputs(repo, 'sess').devlog);
+});
