@@ -43,18 +43,18 @@ describe('crash safety', () => {
     rmSync(join(repo, '.devlog'), { recursive: true });
     rmSync(join(repo, '.changelog'), { recursive: true });
 
-    // The transcript grows while workers are killed: 55 runs while it grows, then 25 more
+    // The transcript grows while workers are killed: 80 runs while it grows, then 30 more
     // around the SessionEnd that closes the window and appends the entry.
     const home = join(root, 'home');
     const rand = prng(42);
     writeFileSync(transcript, '');
-    const growth = 55;
+    const growth = 80;
     let kills = 0;
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 110; i++) {
       if (i < growth) appendFileSync(transcript, bytes.subarray(Math.floor((bytes.length * i) / growth), Math.floor((bytes.length * (i + 1)) / growth)));
       spoolJob(home, i < growth ? 'Stop' : 'SessionEnd', transcript, repo, i);
       const w = startWorker(home);
-      await Promise.race([sleep(Math.floor(rand() * 450)), w.exited]);
+      await Promise.race([sleep(Math.floor(rand() * 300)), w.exited]);
       if (w.child.exitCode === null && w.child.signalCode === null) {
         w.child.kill('SIGKILL');
         kills++;
