@@ -98,7 +98,7 @@ export async function benchHook({ quick }) {
     pass: ratio <= HOOK_TARGET,
     summary: `hook ${fmt(median(warm))} ms / node -e 0 ${fmt(median(bare))} ms (starting a worker: ${fmt(coldRatio)})`,
     details: [
-      `runs: ${reps} of each side, alternating; wall time spawn→exit of each child process`,
+      `runs: ${reps} of each side, alternating; wall time spawn→exit of each child process; the hook's stdin is a socket, as Claude Code 2.1.330 gives it`,
       `node -e 0:                      median ${fmt(median(bare))} ms (range ${spread(bare)})`,
       `hook, worker alive (the usual case: every turn after the first, within worker.linger_seconds):`,
       `  node hooks/claude-code.cjs:   median ${fmt(median(warm))} ms (range ${spread(warm)}) → ratio ${fmt(ratio)}`,
