@@ -32,13 +32,14 @@ function log(level, msg, fields = {}) {
 
 /**
  * Reads stdin up to the size cap, giving up on it after the time cap. Never rejects. Clients
- * hand hooks a pipe, a socket or a file (Bun, inside Claude Code, has used all three), so:
+ * hand hooks a pipe, a socket or a file (Claude Code 2.1.330 gives a socket; Bun has also used
+ * memfds and pipes), so:
  * - a file (or /dev/null) is read synchronously: it always ends;
- * - a pipe is reopened through /dev/stdin without blocking and read synchronously, which
- *   spares building a stream (a few ms of the hook's budget);
- * - anything else (a socket, a terminal) goes through process.stdin, whose non-blocking reads
- *   let the timer fire on a stdin held open. (A blocking read in libuv's thread pool would
- *   not: process.exit waits for that thread.)
+ * - a pipe is reopened through /dev/stdin without blocking and read synchronously;
+ * - a socket is read through node's own pipe handle (readSocket below);
+ * - anything else, or any surprise on the way, goes through process.stdin.
+ * Every path keeps the hook well clear of building a stream, which costs about a quarter of a
+ * node start. None leaves a blocking read behind: process.exit would wait for it.
  */
 function readStdin() {
   let st;
@@ -48,6 +49,11 @@ function readStdin() {
     return Promise.resolve({ error: String(err && err.code ? err.code : err) });
   }
   if (st.isFile() || st.isCharacterDevice() && !require('node:tty').isatty(0)) return Promise.resolve(readFd(0, false));
+  if (st.isSocket()) {
+    const fast = readSocket();
+    if (fast) return fast;
+    return readStdinStream();
+  }
   if (st.isFIFO()) {
     let fd;
     try {
@@ -90,6 +96,59 @@ function readFd(fd, nonBlocking) {
     if (size > MAX_STDIN_BYTES) return { tooLarge: true, size };
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
+}
+
+/**
+ * Reads a socket stdin with the pipe handle process.stdin itself is built on, without loading
+ * `net` and the stream machinery. process.binding is deprecated (DEP0111, documentation-only):
+ * when the handle is missing or not shaped as expected this returns null and the caller uses
+ * process.stdin. test/hooks checks that this path is the one taken on the Node CI runs.
+ * The handle reads without blocking, so the timer can always end it.
+ */
+function readSocket() {
+  let Pipe, SOCKET, state, kBytes, kOffset;
+  try {
+    const pipeWrap = process.binding('pipe_wrap');
+    const streamWrap = process.binding('stream_wrap');
+    Pipe = pipeWrap.Pipe;
+    SOCKET = pipeWrap.constants && pipeWrap.constants.SOCKET;
+    state = streamWrap.streamBaseState;
+    kBytes = streamWrap.kReadBytesOrError;
+    kOffset = streamWrap.kArrayBufferOffset;
+  } catch {
+    // This node has no such bindings (or forbids them): process.stdin it is.
+    return null;
+  }
+  if (typeof Pipe !== 'function' || typeof SOCKET !== 'number' || !(state instanceof Int32Array)) return null;
+  if (typeof kBytes !== 'number' || typeof kOffset !== 'number') return null;
+  const handle = new Pipe(SOCKET);
+  if (handle.open(0) !== 0 || typeof handle.readStart !== 'function') return null;
+  return new Promise((resolve) => {
+    const chunks = [];
+    let size = 0;
+    let done = false;
+    const finish = (result) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      handle.readStop();
+      resolve({ ...result, via: 'socket-handle' });
+    };
+    const timer = setTimeout(() => finish({ text: Buffer.concat(chunks).toString('utf8'), timedOut: true }), STDIN_TIMEOUT_MS);
+    handle.onread = (arrayBuffer) => {
+      const n = state[kBytes];
+      if (n > 0) {
+        size += n;
+        if (size > MAX_STDIN_BYTES) return finish({ tooLarge: true, size });
+        chunks.push(Buffer.from(arrayBuffer, state[kOffset], n));
+        return;
+      }
+      // Negative: EOF (UV_EOF) or an error; both end the payload.
+      if (n < 0) finish({ text: Buffer.concat(chunks).toString('utf8'), timedOut: false });
+    };
+    const rc = handle.readStart();
+    if (rc !== 0 && rc !== undefined) finish({ error: `readStart ${rc}` });
+  });
 }
 
 function readStdinStream() {
@@ -234,4 +293,4 @@ async function runHook(agent, events) {
   leave();
 }
 
-module.exports = { MAX_STDIN_BYTES, STDIN_TIMEOUT_MS, stateDir, payloadProblem, workerCommand, runHook };
+module.exports = { MAX_STDIN_BYTES, STDIN_TIMEOUT_MS, stateDir, readStdin, payloadProblem, workerCommand, runHook };

@@ -2,6 +2,7 @@
 export declare const MAX_STDIN_BYTES: number;
 export declare const STDIN_TIMEOUT_MS: number;
 export declare function stateDir(env?: NodeJS.ProcessEnv): string;
+export declare function readStdin(): Promise<{ text?: string; timedOut?: boolean; tooLarge?: boolean; size?: number; error?: string; via?: string }>;
 export declare function payloadProblem(payload: unknown, events: string[]): string | null;
 export declare function workerCommand(sessionId: string, env?: NodeJS.ProcessEnv): { command: string; args: string[]; env: NodeJS.ProcessEnv };
 export declare function runHook(agent: string, events: string[]): Promise<void>;

@@ -134,6 +134,19 @@ describe('claude-code hook', () => {
     }
   });
 
+  it('reads a socket stdin (what Claude Code gives hooks) through the pipe handle, not a stream', async () => {
+    const runtime = join(HOOK, '..', 'lib', 'hook-runtime.cjs');
+    const script = `require(${JSON.stringify(runtime)}).readStdin().then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })`;
+    const payload = stopPayload('sess-socket', transcript, repo);
+    const r = await runProcess(process.execPath, ['-e', script], { input: payload });
+    const result = JSON.parse(r.stdout) as { via?: string; text?: string; timedOut?: boolean };
+    assert.equal(result.via, 'socket-handle', 'the fast path still works on this node');
+    assert.equal(result.text, payload);
+    assert.equal(result.timedOut, false);
+    const held = await runProcess(process.execPath, ['-e', script], { input: '{"session_id":', keepStdinOpen: true });
+    assert.deepEqual(JSON.parse(held.stdout), { text: '{"session_id":', timedOut: true, via: 'socket-handle' });
+  });
+
   it('resolves the same state folder as the worker', async () => {
     const { stateDir } = await import('../../hooks/lib/hook-runtime.cjs');
     const envs: NodeJS.ProcessEnv[] = [
