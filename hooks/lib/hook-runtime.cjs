@@ -124,55 +124,56 @@ function readSocket() {
   const handle = new Pipe(SOCKET);
   if (handle.open(0) !== 0 || typeof handle.readStart !== 'function') return null;
   return new Promise((resolve) => {
-    const chunks = [];
-    let size = 0;
-    let done = false;
-    const finish = (result) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      handle.readStop();
-      resolve({ ...result, via: 'socket-handle' });
-    };
-    const timer = setTimeout(() => finish({ text: Buffer.concat(chunks).toString('utf8'), timedOut: true }), STDIN_TIMEOUT_MS);
+    const sink = collector(() => handle.readStop(), (result) => resolve({ ...result, via: 'socket-handle' }));
     handle.onread = (arrayBuffer) => {
       const n = state[kBytes];
-      if (n > 0) {
-        size += n;
-        if (size > MAX_STDIN_BYTES) return finish({ tooLarge: true, size });
-        chunks.push(Buffer.from(arrayBuffer, state[kOffset], n));
-        return;
-      }
+      if (n > 0) sink.push(Buffer.from(arrayBuffer, state[kOffset], n));
       // Negative: EOF (UV_EOF) or an error; both end the payload.
-      if (n < 0) finish({ text: Buffer.concat(chunks).toString('utf8'), timedOut: false });
+      else if (n < 0) sink.end();
     };
     const rc = handle.readStart();
-    if (rc !== 0 && rc !== undefined) finish({ error: `readStart ${rc}` });
+    if (rc !== 0 && rc !== undefined) sink.fail(`readStart ${rc}`);
   });
 }
 
 function readStdinStream() {
   return new Promise((resolve) => {
-    const chunks = [];
-    let size = 0;
-    let done = false;
-    const finish = (result) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+    const sink = collector(() => {
       process.stdin.removeAllListeners();
       process.stdin.pause();
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish({ text: Buffer.concat(chunks).toString('utf8'), timedOut: true }), STDIN_TIMEOUT_MS);
-    process.stdin.on('data', (chunk) => {
-      size += chunk.length;
-      if (size > MAX_STDIN_BYTES) return finish({ tooLarge: true, size });
-      chunks.push(chunk);
-    });
-    process.stdin.on('end', () => finish({ text: Buffer.concat(chunks).toString('utf8'), timedOut: false }));
-    process.stdin.on('error', (err) => finish({ error: String(err && err.code ? err.code : err) }));
+    }, resolve);
+    process.stdin.on('data', (chunk) => sink.push(chunk));
+    process.stdin.on('end', () => sink.end());
+    process.stdin.on('error', (err) => sink.fail(String(err && err.code ? err.code : err)));
   });
+}
+
+/**
+ * Gathers an asynchronous reader's chunks under the size and time caps and settles once:
+ * `stop` ends the reader, `settle` receives the result.
+ */
+function collector(stop, settle) {
+  const chunks = [];
+  let size = 0;
+  let done = false;
+  const text = () => Buffer.concat(chunks).toString('utf8');
+  const finish = (result) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    stop();
+    settle(result);
+  };
+  const timer = setTimeout(() => finish({ text: text(), timedOut: true }), STDIN_TIMEOUT_MS);
+  return {
+    push(chunk) {
+      size += chunk.length;
+      if (size > MAX_STDIN_BYTES) finish({ tooLarge: true, size });
+      else chunks.push(chunk);
+    },
+    end: () => finish({ text: text(), timedOut: false }),
+    fail: (error) => finish({ error }),
+  };
 }
 
 /** Checks a parsed payload; returns a reason string when it cannot become a job. */

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 import { checkCursor, fingerprintAt, FingerprintSchema, type CursorPosition } from '../../src/tail/fingerprint.js';
 import { readAppended, readLines, type ReadLinesOptions, type TailItem } from '../../src/tail/tail.js';
+import { prng } from '../helpers.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const corpusPath = resolve(repoRoot, '../shared/corpus/claude-code/spotter/tool_heavy.jsonl');
@@ -65,17 +66,6 @@ function expectedItems(buf: Buffer, maxLineBytes = Number.MAX_SAFE_INTEGER): Tai
   return items;
 }
 
-/** Deterministic PRNG so a failing seed can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function multiByteText(rand: () => number, lines: number): string {
   const alphabet = ['a', 'Z', ' ', '"', '{', 'é', '日本', '😀', '👩‍💻', 'ß', '\t', '\\u00e9'];
@@ -93,7 +83,7 @@ function multiByteText(rand: () => number, lines: number): string {
  * reading after each append from the cursor as a worker would, and returns everything read.
  */
 function tailWhileAppending(content: Buffer, seed: number, opts: (rand: () => number) => ReadLinesOptions, maxCut: number): TailItem[] {
-  const rand = mulberry32(seed);
+  const rand = prng(seed);
   const path = tmpFile();
   const fd = openSync(path, 'r');
   try {
@@ -185,7 +175,7 @@ describe('readLines', () => {
   });
 
   it('gives the same lines for any chunk size, including 7 bytes and 1 byte', () => {
-    const content = Buffer.from(multiByteText(mulberry32(1), 300));
+    const content = Buffer.from(multiByteText(prng(1), 300));
     const path = tmpFile(content);
     const want = expectedItems(content);
     assert.ok(want.length === 300);
@@ -196,7 +186,7 @@ describe('readLines', () => {
 
   it('appending in random cuts mid-line and mid-UTF-8 yields exactly the lines of one full read', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const content = Buffer.from(multiByteText(mulberry32(seed * 7919), 200));
+      const content = Buffer.from(multiByteText(prng(seed * 7919), 200));
       const seen = tailWhileAppending(content, seed, (r) => ({ chunkBytes: r() < 0.5 ? 7 : 1 + Math.floor(r() * 100) }), 30);
       const finalPath = tmpFile(content);
       assert.deepEqual(seen, collect(finalPath), `seed ${seed}`);
