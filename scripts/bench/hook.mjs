@@ -44,7 +44,8 @@ function stopPayload(sessionId, transcript, cwd, event = 'Stop') {
  * for the 2 cores with the next measurement and none outlives the bench.
  */
 export async function benchHook({ quick }) {
-  const reps = quick ? 10 : 30;
+  // The machine is shared and noisy (a do-nothing control varies by ±10%): many reps, medians.
+  const reps = quick ? 10 : 60;
   const dir = tempDir('hook');
   const home = join(dir, 'state');
   const repo = makeGitRepo(join(dir, 'repo'));

@@ -147,6 +147,19 @@ describe('claude-code hook', () => {
     assert.deepEqual(JSON.parse(held.stdout), { text: '{"session_id":', timedOut: true, via: 'socket-handle' });
   });
 
+  it('starts the worker through the process handle, detached, with the environment it is given', async () => {
+    const runtime = join(HOOK, '..', 'lib', 'hook-runtime.cjs');
+    const marker = join(root, 'spawned.json');
+    const child = `require('fs').writeFileSync(${JSON.stringify(marker)}, JSON.stringify({ x: process.env.SPAWN_TEST, pid: process.pid, sid: require('fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[3] }))`;
+    const script = `const r = require(${JSON.stringify(runtime)}).spawnDetached(process.execPath, ['-e', ${JSON.stringify(child)}], { ...process.env, SPAWN_TEST: 'yes' }); process.stdout.write(r); process.exit(0);`;
+    const r = await runProcess(process.execPath, ['-e', script]);
+    assert.equal(r.stdout, 'process-handle', 'the fast path still works on this node');
+    for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((res) => setTimeout(res, 50));
+    const spawned = JSON.parse(readFileSync(marker, 'utf8')) as { x: string; pid: number; sid: string };
+    assert.equal(spawned.x, 'yes');
+    assert.equal(spawned.sid, String(spawned.pid), 'a session leader of its own (detached)');
+  });
+
   it('resolves the same state folder as the worker', async () => {
     const { stateDir } = await import('../../hooks/lib/hook-runtime.cjs');
     const envs: NodeJS.ProcessEnv[] = [
