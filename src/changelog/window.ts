@@ -164,10 +164,6 @@ export class WindowTracker {
     return this.state.cwd;
   }
 
-  hasOpenWork(): boolean {
-    return this.state.cur !== null && hasWork(this.state.cur);
-  }
-
   snapshot(): WindowState {
     return { ...structuredClone(this.state), seen: this.seen.toJSON() };
   }

@@ -40,7 +40,6 @@ export class DevlogReducer {
   private readonly seen: SeenRing;
   /** Entries that can no longer change, in order, since the last `takeFinalized()`. */
   private finalized: ConversationEntry[] = [];
-  private changed = false;
 
   constructor(state: DevlogState) {
     this.state = structuredClone(state);
@@ -77,7 +76,6 @@ export class DevlogReducer {
       default:
         return;
     }
-    this.changed = true;
     if (this.state.open.length > MAX_OPEN) this.finalizeOpen(1);
   }
 
@@ -90,10 +88,6 @@ export class DevlogReducer {
 
   openEntries(): ConversationEntry[] {
     return this.state.open.map((o) => o.entry);
-  }
-
-  hasChanged(): boolean {
-    return this.changed;
   }
 
   snapshot(): DevlogState {
