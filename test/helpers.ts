@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { openDb } from '../src/state/db.js';
+import { isAlive } from '../src/state/session-lock.js';
 import { runSession, type RunRequest } from '../src/worker/pipeline.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +32,9 @@ export function tempDir(prefix = 'shiplog-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A real git repository with one commit, so devlogs carry real git metadata. */
+/** A real git repository (created if missing), with one commit when asked, so devlogs carry real git metadata. */
 export function gitRepo(dir: string, withCommit = false): string {
+  mkdirSync(dir, { recursive: true });
   const git = (...args: string[]) => {
     const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
@@ -131,13 +133,14 @@ export async function waitForWorkers(home: string, sessionId: string, timeoutMs 
 /** A worker that advertised itself in the spool and is still running (a killed one is not). */
 function aliveWorker(file: string): boolean {
   if (!existsSync(file)) return false;
+  let owner: { pid: number; start: string | null };
   try {
-    process.kill((JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid, 0);
-    return true;
+    owner = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; start: string | null };
   } catch {
-    // Half-written by a worker killed while writing it, gone since, or naming a dead process.
+    // Half-written by a worker killed while writing it, or gone since.
     return false;
   }
+  return isAlive(owner.pid, owner.start);
 }
 
 function lockHeld(home: string, sessionId: string): boolean {
@@ -147,14 +150,8 @@ function lockHeld(home: string, sessionId: string): boolean {
   try {
     // A worker may have created the file but not its tables yet.
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'locks'").get() === undefined) return false;
-    const row = db.prepare('SELECT pid FROM locks WHERE session_id = ?').get(sessionId) as { pid: number } | undefined;
-    if (!row) return false;
-    try {
-      process.kill(row.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    const row = db.prepare('SELECT pid, start_time FROM locks WHERE session_id = ?').get(sessionId) as { pid: number; start_time: string | null } | undefined;
+    return row !== undefined && isAlive(row.pid, row.start_time);
   } finally {
     db.close();
   }

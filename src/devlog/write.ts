@@ -13,6 +13,11 @@ export function renderEntry(entry: ConversationEntry): string {
   return JSON.stringify(entry, null, 2).replace(/^/gm, '    ');
 }
 
+/** Where a session's devlog lives in the repository. */
+export function devlogPath(repo: string, sessionId: string): string {
+  return join(repo, '.devlog', 'sessions', `${sessionId}.json`);
+}
+
 export interface DevlogHeader {
   session_id: string;
   timestamp: string;
@@ -29,7 +34,7 @@ export interface DevlogHeader {
 export function writeDevlog(repo: string, header: DevlogHeader, fragment: Fragment, open: string[], commit: boolean): string {
   const doc = DevlogDocument.parse({ schema_version: '1.0', ...header, conversation: [] });
   const dir = ensureOutputDir(repo, '.devlog', ['sessions'], commit);
-  const target = join(dir, `${doc.session_id}.json`);
+  const target = devlogPath(repo, doc.session_id);
   const tmp = join(dir, `.${doc.session_id}.json.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w', 0o644);
   try {

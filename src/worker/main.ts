@@ -46,7 +46,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
         if (lock) {
           try {
             for (let jobs = takeJobs(spool, log); jobs.length > 0; jobs = takeJobs(spool, log)) {
-              ended = (await runJobs(db, log, sessionId, jobs, env)) || ended;
+              ended = (await runJobs(dir, db, log, sessionId, jobs, env)) || ended;
               removeJobs(jobs);
             }
           } finally {
@@ -63,7 +63,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
       await sleep(Math.min(100, lingerMs));
     }
     removeEmptyDir(spool);
-    await closeIdleWindows(db, log, env);
+    await closeIdleWindows(dir, db, log, env);
   } finally {
     alive.release();
     db.close();
@@ -71,7 +71,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
 }
 
 /** Runs one batch of jobs as one run; true when the batch ended the session. */
-async function runJobs(db: Db, log: Logger, sessionId: string, jobs: SpooledJob[], env: NodeJS.ProcessEnv): Promise<boolean> {
+async function runJobs(dir: string, db: Db, log: Logger, sessionId: string, jobs: SpooledJob[], env: NodeJS.ProcessEnv): Promise<boolean> {
   const last = jobs[jobs.length - 1];
   if (!last) return false;
   const end = jobs.find((j) => j.job.payload.hook_event_name === 'SessionEnd');
@@ -99,7 +99,7 @@ async function runJobs(db: Db, log: Logger, sessionId: string, jobs: SpooledJob[
     log.debug({ session: sessionId, waited }, 'stop wait');
   }
   try {
-    const outcome = await runSession({ stateDir: stateDir(env), db, log, config }, req);
+    const outcome = await runSession({ stateDir: dir, db, log, config }, req);
     log.info(
       { session: sessionId, trigger: req.trigger, jobs: jobs.length, bytes: outcome.bytesRead, lines: outcome.lines, written: outcome.windows.written.length, failed: outcome.windows.failed.length },
       'run done',
@@ -119,7 +119,7 @@ function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger)
 }
 
 /** Windows of other sessions that have seen no activity for the idle time are closed here. */
-async function closeIdleWindows(db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
+async function closeIdleWindows(dir: string, db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
   const { config } = loadConfig({ env });
   const cutoff = new Date(Date.now() - config.changelog.idle_minutes * 60_000).toISOString();
   const idle = db
@@ -133,7 +133,7 @@ async function closeIdleWindows(db: Db, log: Logger, env: NodeJS.ProcessEnv): Pr
     if (!lock) continue;
     try {
       const sessionConfig = configFor(s.cwd ?? undefined, env, log).config;
-      await runSession({ stateDir: stateDir(env), db, log, config: sessionConfig }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'idle', close: 'idle' });
+      await runSession({ stateDir: dir, db, log, config: sessionConfig }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'idle', close: 'idle' });
     } catch (err) {
       log.warn({ err, session: s.session_id }, 'idle close failed; will retry later');
     } finally {

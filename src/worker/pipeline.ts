@@ -9,7 +9,7 @@ import type { Config } from '../config/config.js';
 import { DevlogReducer, DevlogState, initialDevlogState } from '../devlog/reducer.js';
 import { ConversationEntry } from '../devlog/schema.js';
 import { Fragment } from '../devlog/fragment.js';
-import { renderEntry, writeDevlog } from '../devlog/write.js';
+import { devlogPath, renderEntry, writeDevlog } from '../devlog/write.js';
 import type { AgentEvent, Subagent } from '../events.js';
 import { gitInfo, repoRoot } from '../git.js';
 import type { Logger } from '../log.js';
@@ -137,11 +137,12 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       // The conversation is rebuilt from scratch; the window keeps what it already counted.
       ignoreWindowUntil = row.offset;
       db.transaction(() => resetSubagentCursors(db, req.sessionId))();
+      fragment?.reset();
       row = { ...row, transcript_path: req.transcriptPath, offset: 0, head_hash: '', tail_hash: '', adapter_state: null, devlog_state: null, frag_bytes: 0, devlog_offset: -1 };
     }
+    // Lost (shorter than committed): the re-sync above starts the conversation over.
     fragment ??= Fragment.open(fragmentPath, 0);
     if (!fragment) throw new RunError(`cannot open ${fragmentPath}`, 'EFRAGMENT');
-    if (row.frag_bytes === 0 && fragment.bytes > 0) fragment.reset();
     const frag = fragment;
     row.transcript_path = req.transcriptPath;
     row.inode = st.ino;
@@ -217,9 +218,8 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       log.info({ session: req.sessionId, oversized: outcome.oversized, skipped: outcome.skipped }, 'lines skipped');
     }
 
-    const devlogFile = join(repo, '.devlog', 'sessions', `${req.sessionId}.json`);
     // Not `lines > 0`: a run may have stored its cursor and died before writing the file.
-    if (config.devlog.enabled && (row.devlog_offset !== row.offset || !existsSync(devlogFile))) {
+    if (config.devlog.enabled && (row.devlog_offset !== row.offset || !existsSync(devlogPath(repo, req.sessionId)))) {
       const git = await gitInfo(repo);
       outcome.devlogPath = writeDevlog(
         repo,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
@@ -10,7 +10,6 @@ describe('concurrency', () => {
 
   it('32 hooks for one session fired at once give the outputs of one clean run', async () => {
     const repo = join(root, 'one', 'repo');
-    mkdirSync(repo, { recursive: true });
     gitRepo(repo);
     const transcript = join(root, 'one', 'sess-32.jsonl');
     copyFileSync(join(CLAUDE_CORPUS, 'claude-code-viewer', 'fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl'), transcript);
@@ -40,7 +39,6 @@ describe('concurrency', () => {
 
   it('8 sessions appending to one entries.jsonl at once: every line valid, none missing or doubled', async () => {
     const repo = join(root, 'eight', 'repo');
-    mkdirSync(repo, { recursive: true });
     gitRepo(repo);
     const home = join(root, 'eight', 'home');
     const sources = [

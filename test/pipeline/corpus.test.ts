@@ -36,7 +36,6 @@ describe('every Claude Code corpus transcript converts', () => {
     it(rel, async () => {
       const dir = join(root, rel.replace(/[^A-Za-z0-9]+/g, '-'));
       const repo = join(dir, 'repo');
-      mkdirSync(repo, { recursive: true });
       gitRepo(repo);
       const home = join(dir, 'state');
       const projects = join(dir, 'projects');

@@ -28,7 +28,6 @@ describe('crash safety', () => {
 
   it('SIGKILL at random moments, at least 50 times, then one more run converges to a clean run', async () => {
     const repo = join(root, 'repo');
-    mkdirSync(repo, { recursive: true });
     gitRepo(repo);
     const projects = join(root, 'projects');
     mkdirSync(projects);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
@@ -11,7 +11,6 @@ after(() => cleanup(root));
 // the devlog left the file stale, because the next run read no new bytes and skipped the write.
 it('a devlog that could not be written after the cursor moved is written by the next run', async () => {
   const repo = join(root, 'repo');
-  mkdirSync(repo);
   gitRepo(repo);
   const transcript = join(root, 'sess.jsonl');
   const bytes = readFileSync(join(CLAUDE_CORPUS, 'spotter', 'tool_heavy.jsonl'));

@@ -9,7 +9,6 @@ after(() => cleanup(root));
 
 it('a window that cannot be written leaves exactly one failure record and is written by a later run', async () => {
   const repo = join(root, 'repo');
-  mkdirSync(repo);
   gitRepo(repo);
   const transcript = join(root, 'sess.jsonl');
   copyFileSync(join(CLAUDE_CORPUS, 'spotter', 'short.jsonl'), transcript);

@@ -41,7 +41,6 @@ describe('incremental equivalence', () => {
       const bytes = readFileSync(src);
       const dir = join(root, String(c.seed));
       const repo = join(dir, 'repo');
-      mkdirSync(repo, { recursive: true });
       gitRepo(repo);
       const projects = join(dir, 'projects');
       mkdirSync(projects);

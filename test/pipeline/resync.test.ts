@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
@@ -37,7 +37,6 @@ describe('re-sync of a changed transcript', () => {
     it(`${c.name}: logged, re-read, no duplicated entries`, async () => {
       const dir = join(root, c.reason);
       const repo = join(dir, 'repo');
-      mkdirSync(repo, { recursive: true });
       gitRepo(repo);
       const transcript = join(dir, 'sess.jsonl');
       const req = { sessionId: 'sess', agent: 'claude-code' as const, transcriptPath: transcript, repo, trigger: 'test', close: null };

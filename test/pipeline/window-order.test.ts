@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { Config } from '../../src/config/config.js';
@@ -16,7 +16,6 @@ after(() => cleanup(root));
 // second window's run_id sorts first.
 it('windows closed in the same run are appended in the order they closed', async () => {
   const repo = join(root, 'repo');
-  mkdirSync(repo);
   gitRepo(repo);
   const id = '4d5611e5-241a-462a-8d15-5122611a9569';
   cpSync(join(CLAUDE_CORPUS, 'spotter', `${id}.jsonl`), join(root, `${id}.jsonl`));

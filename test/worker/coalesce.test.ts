@@ -17,7 +17,6 @@ describe('triggers during a run', () => {
 
   it('are picked up by the running worker', async () => {
     const repo = join(root, 'repo');
-    mkdirSync(repo, { recursive: true });
     gitRepo(repo);
     const home = join(root, 'home');
     const lines = readFileSync(join(CLAUDE_CORPUS, 'spotter', 'tool_heavy.jsonl'), 'utf8').split('\n').filter(Boolean);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
@@ -24,7 +24,6 @@ describe('lingering worker', () => {
 
   it('takes the next turns’ jobs without a new process, and leaves at SessionEnd', async () => {
     const repo = join(root, 'repo');
-    mkdirSync(repo);
     gitRepo(repo);
     const home = join(root, 'home');
     const transcript = join(root, 'warm.jsonl');

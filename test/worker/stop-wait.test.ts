@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
@@ -20,7 +20,6 @@ describe('Stop before the transcript is flushed', () => {
   async function scenario(name: string, waitMs: string): Promise<string> {
     const dir = join(root, name);
     const repo = join(dir, 'repo');
-    mkdirSync(repo, { recursive: true });
     gitRepo(repo);
     const home = join(dir, 'home');
     const transcript = join(dir, 'late.jsonl');
