@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { configDir } from '../paths.js';
-import { parseToml, type TomlTable } from './toml.js';
+import { parse as parseToml, TomlError } from 'smol-toml';
+
+interface TomlTable {
+  [key: string]: unknown;
+}
 
 export const Config = z
   .object({
@@ -16,7 +20,10 @@ export const Config = z
         actor: z.string().min(1).optional(),
         /** Commit `.changelog/` with the repository (no `.gitignore` inside it). */
         commit: z.boolean().default(false),
+        /** Who writes the entry. Only the built-in heuristic so far; claude and codex come with the LLM evaluators. */
         evaluator: z.enum(['heuristic']).default('heuristic'),
+        /** The model an LLM evaluator asks for (CTX_CHANGELOG_MODEL); unused by the heuristic. */
+        model: z.string().min(1).optional(),
       })
       .strict()
       .default({ enabled: true, granularity: 'session', idle_minutes: 30, commit: false, evaluator: 'heuristic' }),
@@ -67,12 +74,16 @@ export interface LoadedConfig {
 
 /** Environment overrides, dotted key → variable names in priority order. */
 type EnvKind = 'bool' | 'number' | 'string';
-const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
+export const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
   'changelog.enabled': { kind: 'bool', names: ['SHIPLOG_CHANGELOG', 'CTX_CHANGELOG'] },
   'changelog.granularity': { kind: 'string', names: ['SHIPLOG_GRANULARITY'] },
   'changelog.idle_minutes': { kind: 'number', names: ['SHIPLOG_IDLE_MINUTES'] },
   'changelog.actor': { kind: 'string', names: ['SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR'] },
   'changelog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_CHANGELOG'] },
+  'changelog.evaluator': { kind: 'string', names: ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR'] },
+  'changelog.model': { kind: 'string', names: ['SHIPLOG_MODEL', 'CTX_CHANGELOG_MODEL'] },
+  'devlog.enabled': { kind: 'bool', names: ['SHIPLOG_DEVLOG'] },
+  'devlog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_DEVLOG'] },
   'tail.max_line_bytes': { kind: 'number', names: ['SHIPLOG_MAX_LINE_BYTES'] },
   'stop.wait_ms': { kind: 'number', names: ['SHIPLOG_STOP_WAIT_MS'] },
   'worker.linger_seconds': { kind: 'number', names: ['SHIPLOG_WORKER_LINGER_SECONDS'] },
@@ -127,7 +138,9 @@ function readTomlFile(file: string, problems: ConfigProblem[]): TomlTable | null
   try {
     return parseToml(text);
   } catch (err) {
-    problems.push({ file, message: err instanceof Error ? err.message : String(err) });
+    // smol-toml's message carries a code excerpt over several lines; the first says what is wrong.
+    if (err instanceof TomlError) problems.push({ file, message: `line ${err.line}: ${err.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '')}` });
+    else problems.push({ file, message: err instanceof Error ? err.message : String(err) });
     return null;
   }
 }
@@ -135,9 +148,9 @@ function readTomlFile(file: string, problems: ConfigProblem[]): TomlTable | null
 function mergeInto(target: TomlTable, src: TomlTable, file: string, sources: Record<string, string>, prefix: string): void {
   for (const [k, v] of Object.entries(src)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'object' && !Array.isArray(v)) {
+    if (isTable(v)) {
       const sub = target[k];
-      const next: TomlTable = typeof sub === 'object' && !Array.isArray(sub) ? sub : {};
+      const next: TomlTable = isTable(sub) ? sub : {};
       target[k] = next;
       mergeInto(next, v, file, sources, key);
     } else {
@@ -152,7 +165,7 @@ function setPath(target: TomlTable, key: string, value: string | number | boolea
   let t = target;
   for (const p of parts.slice(0, -1)) {
     const next = t[p];
-    if (typeof next === 'object' && !Array.isArray(next)) t = next;
+    if (isTable(next)) t = next;
     else {
       const created: TomlTable = {};
       t[p] = created;
@@ -160,6 +173,10 @@ function setPath(target: TomlTable, key: string, value: string | number | boolea
     }
   }
   t[parts[parts.length - 1] as string] = value;
+}
+
+function isTable(v: unknown): v is TomlTable {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function coerceEnv(raw: string, kind: EnvKind): string | number | boolean {

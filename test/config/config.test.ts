@@ -3,20 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/config.js';
-import { parseToml, TomlError } from '../../src/config/toml.js';
 import { safeFolderName } from '../../src/ids.js';
 import { cleanup, tempDir } from '../helpers.js';
-
-describe('toml subset', () => {
-  it('reads tables, strings, numbers, booleans, arrays and comments', () => {
-    const t = parseToml(`# top\nname = "a # not a comment"\n[changelog] # trailing\nidle_minutes = 15\ncommit = true\ntags = ["x", 'y']\n[a.b]\nc = 1.5\n`);
-    assert.deepEqual(t, { name: 'a # not a comment', changelog: { idle_minutes: 15, commit: true, tags: ['x', 'y'] }, a: { b: { c: 1.5 } } });
-  });
-  it('names the line of an error', () => {
-    assert.throws(() => parseToml('[ok]\nkey = \n'), (e: unknown) => e instanceof TomlError && e.line === 2);
-    assert.throws(() => parseToml('a = "unterminated\n'), TomlError);
-  });
-});
 
 describe('configuration', () => {
   const root = tempDir();
@@ -52,6 +40,32 @@ describe('configuration', () => {
         ['env SHIPLOG_IDLE_MINUTES', 'changelog.idle_minutes'],
       ],
     );
+  });
+});
+
+describe('configuration files that are not valid TOML', () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+  it('are reported with the file and line, and the defaults stay in force', () => {
+    const xdg = join(root, 'xdg');
+    mkdirSync(join(xdg, 'shiplog'), { recursive: true });
+    const file = join(xdg, 'shiplog', 'config.toml');
+    writeFileSync(file, '# mine\n[changelog]\nidle_minutes = \n');
+    const { config, problems } = loadConfig({ env: { XDG_CONFIG_HOME: xdg } });
+    assert.equal(config.changelog.idle_minutes, 30);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.file, file);
+    assert.match(problems[0]?.message ?? '', /^line 3: /);
+  });
+  it('read the whole of TOML: dotted keys, inline tables and multi-line arrays', () => {
+    const xdg = join(root, 'xdg2');
+    mkdirSync(join(xdg, 'shiplog'), { recursive: true });
+    writeFileSync(join(xdg, 'shiplog', 'config.toml'), 'changelog.idle_minutes = 12\nstop = { wait_ms = 500 }\n[devlog]\ncommit = true # keep it\n');
+    const { config, problems } = loadConfig({ env: { XDG_CONFIG_HOME: xdg } });
+    assert.deepEqual(problems, []);
+    assert.equal(config.changelog.idle_minutes, 12);
+    assert.equal(config.stop.wait_ms, 500);
+    assert.equal(config.devlog.commit, true);
   });
 });
 
