@@ -1,7 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { claudeConfigDir } from './agents.js';
+import { editConfigFile, readConfigText } from './config-file.js';
+import { isClaudeHook } from './hook-files.js';
 
 /**
  * Registering shiplog's hook in Claude Code's settings.json. Everything else in the file — other
@@ -29,21 +30,12 @@ export class SettingsError extends Error {
 
 export function claudeSettingsPath(scope: 'user' | 'project', env: NodeJS.ProcessEnv = process.env, projectDir = process.cwd()): string {
   if (scope === 'project') return join(projectDir, '.claude', 'settings.json');
-  return join(env.CLAUDE_CONFIG_DIR || join(homedir(), '.claude'), 'settings.json');
-}
-
-/** The command Claude Code runs: absolute node and hook paths, so PATH (nvm, cron) is irrelevant. */
-export function hookCommand(nodePath: string, hookPath: string): string {
-  return `${shQuote(nodePath)} ${shQuote(hookPath)}`;
-}
-
-function shQuote(s: string): string {
-  return /^[A-Za-z0-9_./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return join(claudeConfigDir(env), 'settings.json');
 }
 
 /** A handler shiplog installed (hooks/claude-code.cjs), from this checkout or an older one elsewhere. */
 function isOurs(h: z.infer<typeof Handler>): boolean {
-  return typeof h.command === 'string' && /\/hooks\/claude-code\.[cm]?js\b/.test(h.command);
+  return typeof h.command === 'string' && isClaudeHook(h.command);
 }
 
 /** Pure: returns the settings with shiplog's handlers present exactly once per event. */
@@ -59,6 +51,12 @@ export function withShiplogHooks(settings: Settings, command: string): Settings 
   return { ...settings, hooks };
 }
 
+/** For `shiplog doctor`: shiplog's handler commands per event (an empty list: not installed there). */
+export function shiplogHandlers(settings: Settings): Record<(typeof CLAUDE_EVENTS)[number], string[]> {
+  const pick = (event: string) => (settings.hooks?.[event] ?? []).flatMap((g) => g.hooks ?? []).flatMap((h) => (isOurs(h) && h.command ? [h.command] : []));
+  return { Stop: pick('Stop'), SubagentStop: pick('SubagentStop'), SessionEnd: pick('SessionEnd') };
+}
+
 /** Pure: removes shiplog's handlers (and groups left empty by that), nothing else. */
 export function withoutShiplogHooks(settings: Settings): Settings {
   if (!settings.hooks) return settings;
@@ -69,14 +67,21 @@ export function withoutShiplogHooks(settings: Settings): Settings {
       .filter((g) => g.hooks === undefined || g.hooks.length > 0);
     if (kept.length > 0) hooks[event] = kept;
   }
-  const { hooks: _drop, ...rest } = settings;
-  return Object.keys(hooks).length > 0 ? { ...rest, hooks } : rest;
+  // Rebuilt key by key so "hooks" keeps its place in the user's file.
+  const out: Settings = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (key !== 'hooks') out[key] = value;
+    else if (Object.keys(hooks).length > 0) out.hooks = hooks;
+  }
+  return out;
 }
 
 export function readSettings(file: string): Settings {
-  if (!existsSync(file)) return {};
-  const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') return {};
+  return parseSettings(readConfigText(file), file);
+}
+
+function parseSettings(text: string | null, file: string): Settings {
+  if (text === null || text.trim() === '') return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -88,13 +93,15 @@ export function readSettings(file: string): Settings {
   return settings.data;
 }
 
-/** Writes only when something changes: a backup of the old file first, then an atomic rename. */
-export function writeSettings(file: string, before: Settings, after: Settings): boolean {
-  if (JSON.stringify(before) === JSON.stringify(after) && existsSync(file)) return false;
-  mkdirSync(dirname(file), { recursive: true });
-  if (existsSync(file)) copyFileSync(file, `${file}.shiplog.bak`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(after, null, 2)}\n`);
-  renameSync(tmp, file);
-  return true;
+/**
+ * Applies `change` to the settings file: written (backup first, atomic rename) only when the
+ * settings change, so a second install leaves the file's bytes alone. Returns whether it wrote.
+ */
+export function editSettings(file: string, change: (s: Settings) => Settings): boolean {
+  return editConfigFile(file, (text) => {
+    const before = parseSettings(text, file);
+    const after = change(before);
+    if (text !== null && JSON.stringify(before) === JSON.stringify(after)) return text;
+    return `${JSON.stringify(after, null, 2)}\n`;
+  });
 }

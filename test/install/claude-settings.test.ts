@@ -1,62 +1,70 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLI, cleanup, runProcess, tempDir } from '../helpers.js';
+import { CLI, cleanup, HOOK, runProcess, tempDir } from '../helpers.js';
 
-describe('shiplog install (Claude Code settings.json)', () => {
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'claude');
+
+describe('shiplog install --claude (settings.json, compared with expected files)', () => {
   const root = tempDir();
   after(() => cleanup(root));
+  const command = `${process.execPath} ${HOOK}`;
+  const expected = (name: string, which: 'install' | 'uninstall') => readFileSync(join(FIXTURES, name, `expected-${which}.json`), 'utf8').replaceAll('@COMMAND@', command);
+  const run = (configDir: string, ...args: string[]) =>
+    runProcess(process.execPath, [CLI, ...args, '--claude'], { env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, HOME: root, CODEX_HOME: join(root, 'no-codex') } });
 
-  const run = (configDir: string, ...args: string[]) => runProcess(process.execPath, [CLI, ...args], { env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, HOME: root } });
+  for (const name of ['missing', 'empty', 'existing', 'foreign-hooks']) {
+    it(`${name}: install, install again (no change), uninstall`, async () => {
+      const dir = join(root, name);
+      mkdirSync(dir);
+      const file = join(dir, 'settings.json');
+      const before = join(FIXTURES, name, 'before.json');
+      if (existsSync(before)) copyFileSync(before, file);
 
-  it('adds the three hooks to an existing file, keeps foreign hooks and keys, is idempotent, and uninstalls cleanly', async () => {
-    const dir = join(root, 'existing');
-    mkdirSync(dir);
-    const original = {
-      model: 'opus',
-      hooks: { Stop: [{ hooks: [{ type: 'command', command: 'other-tool stop' }] }], PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'guard' }] }] },
-    };
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify(original, null, 2));
-    const first = await run(dir, 'install');
-    assert.equal(first.code, 0, first.stderr);
-    const installed = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
-    assert.equal(installed.model, 'opus');
-    assert.deepEqual(installed.hooks.PreToolUse, original.hooks.PreToolUse);
-    for (const event of ['Stop', 'SubagentStop', 'SessionEnd']) {
-      const ours = installed.hooks[event].flatMap((g: { hooks: { command: string; timeout?: number }[] }) => g.hooks).filter((h: { command: string }) => h.command.includes('/hooks/claude-code.cjs'));
-      assert.equal(ours.length, 1, event);
-      assert.ok(ours[0].command.startsWith(process.execPath), 'node by absolute path');
-      assert.equal(ours[0].timeout, 10);
-    }
-    assert.equal(installed.hooks.Stop[0].hooks[0].command, 'other-tool stop');
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'settings.json.shiplog.bak'), 'utf8')), original);
+      const first = await run(dir, 'install');
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(readFileSync(file, 'utf8'), expected(name, 'install'));
+      if (existsSync(before)) assert.equal(readFileSync(`${file}.shiplog.bak`, 'utf8'), readFileSync(before, 'utf8'), 'the old file is kept as the backup');
 
-    const before = readFileSync(join(dir, 'settings.json'), 'utf8');
-    const second = await run(dir, 'install');
-    assert.match(second.stdout, /already up to date/);
-    assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8'), before);
+      const mtime = statSync(file).mtimeMs;
+      const second = await run(dir, 'install');
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stdout, /already up to date/);
+      assert.equal(readFileSync(file, 'utf8'), expected(name, 'install'));
+      assert.equal(statSync(file).mtimeMs, mtime, 'a second install does not touch the file');
 
-    assert.equal((await run(dir, 'uninstall')).code, 0);
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')), original);
-  });
+      const removed = await run(dir, 'uninstall');
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.equal(readFileSync(file, 'utf8'), expected(name, 'uninstall'));
+    });
+  }
 
-  it('creates a missing file', async () => {
-    const dir = join(root, 'missing');
-    const r = await run(dir, 'install');
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).hooks), ['Stop', 'SubagentStop', 'SessionEnd']);
-  });
-
-  it('refuses a broken file with a clear message and changes nothing', async () => {
+  it('broken: refuses with a clear message on stderr and changes nothing', async () => {
     const dir = join(root, 'broken');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'settings.json'), '{ "model": "opus", ');
-    const r = await run(dir, 'install');
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /not valid JSON/);
-    assert.match(r.stderr, /Nothing was changed/);
-    assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8'), '{ "model": "opus", ');
-    assert.equal(existsSync(join(dir, 'settings.json.shiplog.bak')), false);
+    const file = join(dir, 'settings.json');
+    copyFileSync(join(FIXTURES, 'broken', 'before.json'), file);
+    for (const verb of ['install', 'uninstall']) {
+      const r = await run(dir, verb);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /settings\.json is not valid JSON/);
+      assert.match(r.stderr, /Nothing was changed/);
+      assert.equal(readFileSync(file, 'utf8'), expected('broken', verb === 'install' ? 'install' : 'uninstall'));
+      assert.equal(existsSync(`${file}.shiplog.bak`), false);
+    }
+  });
+
+  it('--scope project writes ./.claude/settings.json of the current folder', async () => {
+    const project = join(root, 'project');
+    mkdirSync(project);
+    const r = await runProcess(process.execPath, [CLI, 'install', '--claude', '--scope', 'project'], {
+      cwd: project,
+      env: { ...process.env, CLAUDE_CONFIG_DIR: join(root, 'untouched'), HOME: root },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'), expected('missing', 'install'));
+    assert.equal(existsSync(join(root, 'untouched')), false);
   });
 });
