@@ -231,6 +231,7 @@ function workerCommand(sessionId, env = process.env) {
 
 /** Leaves the job in the session's spool folder and starts a detached worker for it. */
 function spoolAndSpawn(agent, payload) {
+  // Both payload checks have made session_id a safe folder name by now.
   const dir = join(stateDir(), 'spool', payload.session_id);
   const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.json`;
   const job = JSON.stringify({ v: 1, agent, received_at: new Date().toISOString(), payload });
@@ -285,11 +286,17 @@ function spawnDetached(command, args, env) {
       if (typeof handle.unref === 'function') handle.unref();
       return 'process-handle';
     }
-    log(40, 'fast worker start failed; using child_process', { rc });
+    // A libuv error code: the system refused this program (missing, not executable), and
+    // child_process would be refused the same way.
+    if (typeof rc === 'number' && rc < 0) {
+      log(50, 'could not start a process', { command, rc });
+      return 'failed';
+    }
+    log(40, 'fast process start failed; using child_process', { rc });
   }
   const { spawn } = require('node:child_process');
   const child = spawn(command, args, { detached: true, stdio: 'ignore', env });
-  child.on('error', (err) => log(50, 'could not start the worker', { error: String(err) }));
+  child.on('error', (err) => log(50, 'could not start a process', { command, error: String(err) }));
   child.unref();
   return 'child_process';
 }
@@ -330,4 +337,53 @@ async function runHook(agent, events) {
   leave();
 }
 
-module.exports = { MAX_STDIN_BYTES, STDIN_TIMEOUT_MS, stateDir, readStdin, payloadProblem, workerCommand, spawnDetached, runHook };
+/**
+ * Codex's `notify` program: argv is [the user's previous notify program…, json]. Their program
+ * runs first whatever happens here (and even under SHIPLOG_INTERNAL: it is theirs, not ours);
+ * then the turn becomes a job like a hook's, keyed by thread id. Notify gives no rollout path:
+ * the worker looks it up. Payloads without a thread id (Codex before 0.100) cannot be tied to a
+ * rollout from here and are logged and left.
+ */
+function runNotify(argv) {
+  process.on('uncaughtException', (err) => {
+    log(50, 'notify failed', { error: String(err && err.stack ? err.stack : err) });
+    process.exit(0);
+  });
+  const json = argv[argv.length - 1];
+  const chain = argv.slice(0, -1);
+  if (chain.length > 0 && typeof json === 'string') {
+    const how = spawnDetached(chain[0], [...chain.slice(1), json], process.env);
+  }
+  if (process.env.SHIPLOG_INTERNAL === '1') process.exit(0);
+  let payload;
+  try {
+    payload = JSON.parse(typeof json === 'string' ? json : '');
+  } catch {
+    log(40, 'notify argument is not JSON; ignored', { bytes: typeof json === 'string' ? json.length : 0 });
+    process.exit(0);
+  }
+  const problem = notifyProblem(payload);
+  if (problem) {
+    log(problem.level, `notify payload ignored: ${problem.reason}`, { type: typeof payload?.type === 'string' ? payload.type.slice(0, 40) : undefined });
+    process.exit(0);
+  }
+  spoolAndSpawn('codex', {
+    hook_event_name: 'Notify',
+    session_id: payload['thread-id'],
+    turn_id: typeof payload['turn-id'] === 'string' ? payload['turn-id'] : undefined,
+    cwd: typeof payload.cwd === 'string' && isAbsolute(payload.cwd) ? payload.cwd : undefined,
+    last_assistant_message: typeof payload['last-assistant-message'] === 'string' ? payload['last-assistant-message'] : undefined,
+  });
+  process.exit(0);
+}
+
+function notifyProblem(payload) {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return { level: 40, reason: 'not a JSON object' };
+  if (payload.type !== 'agent-turn-complete') return { level: 30, reason: 'not agent-turn-complete' };
+  const id = payload['thread-id'];
+  if (id === undefined) return { level: 30, reason: 'no thread-id (Codex before 0.100); install hooks or a newer Codex' };
+  if (typeof id !== 'string' || !SAFE_ID.test(id) || id.includes('..')) return { level: 40, reason: 'unsafe thread-id' };
+  return null;
+}
+
+module.exports = { MAX_STDIN_BYTES, STDIN_TIMEOUT_MS, stateDir, readStdin, payloadProblem, workerCommand, spawnDetached, runHook, runNotify };

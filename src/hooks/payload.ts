@@ -7,9 +7,11 @@ import { z } from 'zod';
 export const ClaudeHookPayload = z
   .object({
     session_id: z.string().min(1),
-    transcript_path: z.string().min(1),
+    /** Absent for Codex `notify` jobs: notify names the thread, not its rollout. */
+    transcript_path: z.string().min(1).optional(),
     cwd: z.string().optional(),
-    hook_event_name: z.enum(['Stop', 'SubagentStop', 'SessionEnd']),
+    hook_event_name: z.enum(['Stop', 'SubagentStop', 'SessionEnd', 'Notify']),
+    turn_id: z.string().optional(),
     last_assistant_message: z.string().optional(),
     reason: z.string().optional(),
     agent_transcript_path: z.string().optional(),

@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS runs (
   error       TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_session ON runs (session_id, id);
+CREATE TABLE IF NOT EXISTS hook_fires (
+  agent       TEXT NOT NULL,
+  event       TEXT NOT NULL,
+  last_at     TEXT NOT NULL,  -- when the hook received it (the job's received_at)
+  count       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (agent, event)
+);
 CREATE TABLE IF NOT EXISTS locks (
   session_id  TEXT PRIMARY KEY,
   pid         INTEGER NOT NULL,

@@ -121,3 +121,11 @@ export function markWindow(db: Db, runId: string, status: WindowRow['status'], e
        failure_recorded = MAX(failure_recorded, ?), updated_at = ? WHERE run_id = ?`,
   ).run(status, error, failureRecorded ? 1 : 0, now, runId);
 }
+
+/** Remembers that a hook fired, for `shiplog doctor` ("last Stop from codex: 3 min ago"). */
+export function recordHookFire(db: Db, agent: AgentName, event: string, at: string): void {
+  db.prepare(
+    `INSERT INTO hook_fires (agent, event, last_at, count) VALUES (?, ?, ?, 1)
+     ON CONFLICT (agent, event) DO UPDATE SET last_at = MAX(last_at, excluded.last_at), count = count + 1`,
+  ).run(agent, event, at);
+}

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
-import { getSession } from '../state/sessions.js';
+import { getSession, recordHookFire } from '../state/sessions.js';
 import { AliveFile } from './alive-file.js';
 import { hasJobs, removeJobs, takeJobs, type SpooledJob } from './jobs.js';
 import { runSession, type RunRequest } from './pipeline.js';
@@ -74,16 +74,23 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
 async function runJobs(dir: string, db: Db, log: Logger, sessionId: string, jobs: SpooledJob[], env: NodeJS.ProcessEnv): Promise<boolean> {
   const last = jobs[jobs.length - 1];
   if (!last) return false;
+  for (const { job } of jobs) recordHookFire(db, job.agent, job.payload.hook_event_name, job.received_at);
   const end = jobs.find((j) => j.job.payload.hook_event_name === 'SessionEnd');
   const stop = [...jobs].reverse().find((j) => j.job.payload.hook_event_name === 'Stop');
   const cwd = last.job.payload.cwd;
   const loaded = configFor(cwd, env, log);
   const config = loaded.config;
   const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : stop && config.changelog.granularity === 'turn' ? 'turn' : null;
+  // Codex notify jobs name only the thread; a hook of the same session may have given the path.
+  const transcriptPath = [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ?? getSession(db, sessionId)?.transcript_path;
+  if (!transcriptPath) {
+    log.info({ session: sessionId, trigger: last.job.payload.hook_event_name }, 'no transcript known for this session yet; jobs dropped');
+    return end !== undefined;
+  }
   const req: RunRequest = {
     sessionId,
     agent: last.job.agent,
-    transcriptPath: last.job.payload.transcript_path,
+    transcriptPath,
     cwd,
     trigger: last.job.payload.hook_event_name,
     close,

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, describe, it } from 'node:test';
+import { cleanup, hookEnv, ROOT, runProcess, tempDir, waitForWorkers } from '../helpers.js';
+
+const NOTIFY = join(ROOT, 'hooks', 'codex-notify.cjs');
+const THREAD = '01a2007f-c9c4-7083-b3b6-473cb6f459ec';
+
+/** Codex runs notify as: node codex-notify.cjs [the user's program…] <json>, with stdio on /dev/null. */
+describe('codex notify entry', () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+  let n = 0;
+
+  /** A real program standing in for the user's own notify: it records the arguments it got. */
+  function userProgram(): { argv: string[]; marker: string } {
+    const marker = join(root, `marker-${++n}.json`);
+    return { argv: [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, JSON.stringify(process.argv.slice(1)))`, 'extra-arg'], marker };
+  }
+  async function waitFor(file: string): Promise<string> {
+    for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(25);
+    return readFileSync(file, 'utf8');
+  }
+  const payload = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ type: 'agent-turn-complete', 'thread-id': THREAD, 'turn-id': 't1', cwd: '/tmp', 'input-messages': ['hi'], 'last-assistant-message': 'Done.', ...extra });
+
+  it('runs the user\'s program with the same JSON, exits 0 silently, and spools the turn by thread id', async () => {
+    const home = join(root, 'state-1');
+    const user = userProgram();
+    const json = payload();
+    const r = await runProcess(process.execPath, [NOTIFY, ...user.argv, json], { env: hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '0' }) });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, '');
+    assert.deepEqual(JSON.parse(await waitFor(user.marker)), ['extra-arg', json]);
+    await waitForWorkers(home, THREAD);
+    // No Codex hook has named this thread's rollout yet, so the worker has nothing to read.
+    assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /"trigger":"Notify".*no transcript known for this session yet/);
+  });
+
+  it('without a user program it only spools; under SHIPLOG_INTERNAL=1 it still runs the user\'s program but records nothing', async () => {
+    const home = join(root, 'state-2');
+    const user = userProgram();
+    const r = await runProcess(process.execPath, [NOTIFY, ...user.argv, payload()], { env: { ...hookEnv(home), SHIPLOG_INTERNAL: '1' } });
+    assert.equal(r.code, 0);
+    assert.ok((await waitFor(user.marker)).includes('agent-turn-complete'));
+    assert.equal(existsSync(join(home, 'spool')), false);
+  });
+
+  it('older payloads (no thread-id), other types and garbage are logged and left, and the user\'s program still runs', async () => {
+    const home = join(root, 'state-3');
+    for (const json of [JSON.stringify({ type: 'agent-turn-complete', 'turn-id': '1', 'input-messages': [], 'last-assistant-message': 'ok' }), payload({ type: 'other' }), 'not json', payload({ 'thread-id': '../../etc' })]) {
+      const user = userProgram();
+      const r = await runProcess(process.execPath, [NOTIFY, ...user.argv, json], { env: hookEnv(home) });
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout + r.stderr, '');
+      assert.ok((await waitFor(user.marker)).length > 0);
+    }
+    assert.equal(existsSync(join(home, 'spool')) ? readdirSync(join(home, 'spool')).length : 0, 0);
+    const lines = readFileSync(join(home, 'shiplog.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      [
+        'notify payload ignored: no thread-id (Codex before 0.100); install hooks or a newer Codex',
+        'notify payload ignored: not agent-turn-complete',
+        'notify argument is not JSON; ignored',
+        'notify payload ignored: unsafe thread-id',
+      ],
+    );
+  });
+
+  it('a user program that no longer exists is logged; the turn is still spooled', async () => {
+    const home = join(root, 'state-4');
+    const r = await runProcess(process.execPath, [NOTIFY, join(root, 'gone', 'notify-program'), payload()], { env: hookEnv(home) });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout + r.stderr, '');
+    await waitForWorkers(home, THREAD);
+    const log = readFileSync(join(home, 'shiplog.log'), 'utf8');
+    assert.match(log, /could not start a process/);
+    assert.match(log, /"trigger":"Notify"/);
+  });
+});
