@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets shiplog up from this checkout: dependencies, build, the `shiplog` command, and the hooks
-# that make every Claude Code session record itself. Safe to run again; --uninstall reverses it.
+# that make every Claude Code and Codex session record itself. Safe to run again; --uninstall reverses it.
 set -euo pipefail
 cd "$(dirname "$0")"
 here="$(pwd)"
@@ -15,6 +15,17 @@ if [ "$major" -lt 20 ]; then
   echo "shiplog needs Node.js 20 or newer; this is $(node --version). Upgrade node, then run ./install.sh again." >&2
   exit 1
 fi
+
+case "${1:-}" in
+  ""|--uninstall) ;;
+  -h|--help)
+    echo "Usage: ./install.sh [--uninstall]"
+    echo "Installs dependencies, builds, links the shiplog command into $bin_dir, registers the"
+    echo "hooks with Claude Code and Codex (shiplog install) and checks them (shiplog doctor)."
+    echo "--uninstall removes the hooks and the command again."
+    exit 0 ;;
+  *) echo "unknown option $1; run ./install.sh --help" >&2; exit 2 ;;
+esac
 
 if [ "${1:-}" = "--uninstall" ]; then
   if [ -f dist/src/cli/main.js ]; then node bin/shiplog.mjs uninstall; fi
@@ -32,8 +43,17 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node.h" ]; the
   export npm_config_nodedir="$prefix"
 fi
 
-echo "==> installing dependencies (npm ci)"
-npm ci --no-audit --no-fund
+# npm ci starts from scratch (and rebuilds better-sqlite3, about a minute): skip it when the
+# installed tree was made from this very lock file by this very node.
+stamp="node_modules/.shiplog-install-stamp"
+want="$(node -e 'const c=require("crypto"),f=require("fs");process.stdout.write(c.createHash("sha256").update(f.readFileSync("package-lock.json")).update(process.version).digest("hex"))')"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "==> dependencies up to date"
+else
+  echo "==> installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+  printf '%s' "$want" > "$stamp"
+fi
 echo "==> building"
 npm run build --silent
 
@@ -47,4 +67,10 @@ esac
 
 echo "==> registering hooks"
 node bin/shiplog.mjs install
-echo "Done. Every Claude Code session now writes .devlog/ and .changelog/ in its repository."
+echo "==> checking (shiplog doctor)"
+if node bin/shiplog.mjs doctor; then
+  echo "Done. Claude Code and Codex sessions now write .devlog/ and .changelog/ in their repository."
+else
+  echo "Installed, but shiplog doctor found problems; each has its fix above." >&2
+  exit 1
+fi

@@ -1,14 +1,24 @@
+import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
 import { CliError } from './errors.js';
+import { flushCommand } from './flush.js';
 import { installCommand } from './install.js';
+import { logCommand } from './log.js';
 import { processCommand } from './process.js';
+import { statusCommand } from './status.js';
 
 const HELP = `shiplog — records what Claude Code and Codex sessions did, as a devlog and a changelog.
 
 Usage: shiplog <command> [options]
 
 Commands:
-  install                register shiplog's hooks with Claude Code
-  uninstall              remove them again
+  install                register shiplog with Claude Code and Codex (./install.sh runs it)
+  uninstall              remove shiplog's hooks and notify entry again, and nothing else
+  doctor                 check the wiring, the state and recent failures; says how to fix each
+  status                 recent sessions: cursor, open window, entries, failures
+  log                    print a repository's changelog entries readably
+  flush                  close open windows of work now and write their entries
+  config show            every setting with its value and where it came from
   process <transcript>   run the pipeline on a transcript in the foreground
   help                   show this help
 
@@ -18,6 +28,11 @@ Run "shiplog <command> --help" for a command's options. Output goes to <repo>/.d
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   process: processCommand,
+  doctor: doctorCommand,
+  status: statusCommand,
+  flush: flushCommand,
+  log: (argv) => logCommand(argv),
+  config: configCommand,
   install: (argv) => installCommand(argv),
   uninstall: (argv) => installCommand(argv, true),
 };

@@ -75,7 +75,7 @@ export async function processCommand(argv: string[]): Promise<number> {
   }
 }
 
-async function waitForLock(db: ReturnType<typeof openDb>, sessionId: string) {
+export async function waitForLock(db: ReturnType<typeof openDb>, sessionId: string) {
   for (let i = 0; i < 300; i++) {
     const lock = tryLock(db, sessionId);
     if (lock) return lock;

@@ -1,0 +1,62 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ENV, loadConfig } from '../config/config.js';
+import { repoRoot } from '../git.js';
+import { configDir } from '../paths.js';
+import { CliError } from './errors.js';
+
+export const CONFIG_HELP = `Usage: shiplog config show [--repo DIR] [--json]
+
+Prints every setting, its value, and where the value came from: the default, the user file
+($XDG_CONFIG_HOME/shiplog/config.toml, default ~/.config/shiplog/config.toml), the repository's
+.shiplog.toml, or an environment variable. Later sources win, in that order. Invalid files or
+values are listed with the file and key; shiplog uses the default for them meanwhile.
+
+Options:
+  --repo DIR   the repository whose .shiplog.toml applies (default: the git top level of the
+               current folder)
+  --json       print {config, sources, problems} as JSON
+  -h, --help   show this help
+
+Environment variables:
+${Object.entries(ENV)
+  .map(([key, { names }]) => `  ${key.padEnd(24)} ${names.join(', ')}`)
+  .join('\n')}
+`;
+
+export async function configCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { repo: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write(CONFIG_HELP);
+    return 0;
+  }
+  const [sub, ...extra] = positionals;
+  if (sub !== 'show' || extra.length > 0) throw new CliError(sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand', 'Run: shiplog config show (see shiplog config --help).');
+  const repo = values.repo ? resolve(values.repo) : await repoRoot(process.cwd());
+  const loaded = loadConfig({ repo });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
+    return loaded.problems.length > 0 ? 1 : 0;
+  }
+  const lines = [`files: ${join(configDir(), 'config.toml')}, ${join(repo, '.shiplog.toml')}`];
+  const rows = flatten(loaded.config);
+  const width = Math.max(...rows.map(([k, v]) => `${k} = ${v}`.length));
+  for (const [key, value] of rows) lines.push(`${`${key} = ${value}`.padEnd(width)}   # ${loaded.sources[key] ?? 'default'}`);
+  for (const p of loaded.problems) lines.push(`problem: ${p.file}${p.key ? `: ${p.key}` : ''}: ${p.message} (the default is used instead)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return loaded.problems.length > 0 ? 1 : 0;
+}
+
+function flatten(obj: object, prefix = ''): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v, key));
+    else out.push([key, JSON.stringify(v)]);
+  }
+  return out;
+}

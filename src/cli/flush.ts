@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../log.js';
+import { stateDir } from '../paths.js';
+import { openDb } from '../state/db.js';
+import { sessionsWithOpenWork } from '../state/report.js';
+import { releaseLock } from '../state/session-lock.js';
+import { runSession } from '../worker/pipeline.js';
+import { CliError } from './errors.js';
+import { waitForLock } from './process.js';
+
+export const FLUSH_HELP = `Usage: shiplog flush [--session ID]
+
+Closes the open windows of work now instead of waiting for SessionEnd, /clear or the idle time:
+reads what the transcripts gained since the last run, then writes each window's changelog
+entry (or its failure record). A session that is still running simply opens a new window
+with its next turn.
+
+Options:
+  --session ID   only this session (default: every session with an open window)
+  -h, --help     show this help
+`;
+
+export async function flushCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { session: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) {
+    process.stdout.write(FLUSH_HELP);
+    return 0;
+  }
+  const dir = stateDir();
+  const log = createLogger(dir, 'flush');
+  const db = openDb(dir);
+  let failed = 0;
+  try {
+    const sessions = sessionsWithOpenWork(db, values.session);
+    if (sessions.length === 0) {
+      if (values.session && !db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(values.session)) {
+        throw new CliError(`no session ${values.session} recorded`, 'Run "shiplog status" to see the session ids.');
+      }
+      process.stdout.write('Nothing to flush: no open windows.\n');
+      return 0;
+    }
+    for (const s of sessions) {
+      const { config } = loadConfig({ repo: s.repo ?? s.cwd });
+      const lock = await waitForLock(db, s.session_id);
+      try {
+        const outcome = await runSession({ stateDir: dir, db, log, config }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'flush', close: 'flush' });
+        for (const e of outcome.windows.written) process.stdout.write(`${s.session_id}  entry   ${e.run_id}  ${e.label}\n`);
+        for (const f of outcome.windows.failed) process.stdout.write(`${s.session_id}  FAILED  ${f.run_id}  ${f.stage}: ${f.message}\n`);
+        if (outcome.windows.written.length === 0 && outcome.windows.failed.length === 0) process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
+        failed += outcome.windows.failed.length;
+      } catch (err) {
+        failed++;
+        process.stderr.write(`${s.session_id}: could not flush: ${err instanceof Error ? err.message : String(err)}\n`);
+      } finally {
+        releaseLock(db, lock);
+      }
+    }
+  } finally {
+    db.close();
+  }
+  if (failed > 0) process.stderr.write('Some windows were not written; their failure records and the shiplog log say why.\n');
+  return failed > 0 ? 1 : 0;
+}

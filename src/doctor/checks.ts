@@ -1,0 +1,253 @@
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isErrno, loadConfig } from '../config/config.js';
+import { detectAgents, findOnPath } from '../install/agents.js';
+import { claudeSettingsPath, CLAUDE_EVENTS, readSettings, SettingsError, shiplogHandlers } from '../install/claude-settings.js';
+import { readConfigText } from '../install/config-file.js';
+import { ConfigEditError, inspectHooks, readNotify } from '../install/codex-config.js';
+import { chainedNotify, codexTarget, userConfig } from '../install/codex-install.js';
+import { commandPaths, hookFiles, isCodexHook, isCodexNotify } from '../install/hook-files.js';
+import { statePaths } from '../paths.js';
+import { openDb } from '../state/db.js';
+import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
+
+/**
+ * What `shiplog doctor` checks. Each check has a stable key (scripts grep for it), a status and,
+ * for a problem, the command or edit that fixes it. Checks read; they never change anything.
+ */
+export interface Check {
+  key: string;
+  status: 'ok' | 'problem' | 'info';
+  message: string;
+  fix?: string;
+}
+
+export interface DoctorContext {
+  env: NodeJS.ProcessEnv;
+  stateDir: string;
+  cwd: string;
+  now: Date;
+}
+
+export function runChecks(ctx: DoctorContext): Check[] {
+  return [nodeCheck(), hookFilesCheck(), ...configChecks(ctx), ...claudeChecks(ctx), ...codexChecks(ctx), ...stateChecks(ctx)];
+}
+
+const ok = (key: string, message: string): Check => ({ key, status: 'ok', message });
+const info = (key: string, message: string): Check => ({ key, status: 'info', message });
+const problem = (key: string, message: string, fix: string): Check => ({ key, status: 'problem', message, fix });
+const REINSTALL = 'run ./install.sh in the shiplog checkout (or: shiplog install)';
+
+function nodeCheck(): Check {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 20) return problem('node', `node ${process.version} at ${process.execPath} is older than 20`, 'install Node.js 20 or newer, then run ./install.sh again');
+  return ok('node', `${process.execPath} (${process.version})`);
+}
+
+function hookFilesCheck(): Check {
+  const missing = Object.values(hookFiles).filter((f) => !existsSync(f));
+  if (missing.length > 0) return problem('hooks.files', `missing: ${missing.join(', ')}`, 'run ./install.sh in the shiplog checkout (it builds the worker)');
+  return ok('hooks.files', `hooks and worker present in ${join(hookFiles.claude, '..', '..')}`);
+}
+
+function configChecks(ctx: DoctorContext): Check[] {
+  const { problems, sources } = loadConfig({ repo: ctx.cwd, env: ctx.env });
+  if (problems.length === 0) {
+    const files = [...new Set(Object.values(sources).filter((s) => s !== 'default'))];
+    return [ok('config', files.length > 0 ? `read from ${files.join(', ')}` : 'defaults (no config file)')];
+  }
+  return problems.map((p) =>
+    problem('config', `${p.file}${p.key ? `: ${p.key}` : ''}: ${p.message} (hooks use the default for it meanwhile)`, `fix ${p.key ? `"${p.key}" in ` : ''}${p.file}; "shiplog config show" lists the valid keys`),
+  );
+}
+
+/** Paths a hook command names that are gone (a moved checkout, a removed node). */
+function missingPaths(command: string): string[] {
+  return commandPaths(command).filter((p) => !existsSync(p));
+}
+
+function claudeChecks(ctx: DoctorContext): Check[] {
+  const agents = detectAgents(ctx.env);
+  const files = [claudeSettingsPath('user', ctx.env)];
+  const project = claudeSettingsPath('project', ctx.env, ctx.cwd);
+  if (existsSync(project)) files.push(project);
+  const out: Check[] = [];
+  let wiredAnywhere = false;
+  for (const file of files) {
+    const key = file === project ? 'claude.settings.project' : 'claude.settings';
+    let handlers: Record<string, string[]>;
+    try {
+      handlers = shiplogHandlers(readSettings(file));
+    } catch (err) {
+      if (err instanceof SettingsError) {
+        out.push(problem(key, err.message, `fix ${file} (it must be valid JSON), then run: shiplog install --claude`));
+        continue;
+      }
+      throw err;
+    }
+    const missing = CLAUDE_EVENTS.filter((e) => (handlers[e] ?? []).length === 0);
+    if (missing.length === CLAUDE_EVENTS.length) {
+      if (file === project) continue;
+      if (agents.claude.present) out.push(problem(key, `Claude Code is here but ${file} has no shiplog hooks`, 'run: shiplog install --claude'));
+      else out.push(info(key, 'Claude Code not found (no claude on PATH, no config folder); nothing to check'));
+      continue;
+    }
+    wiredAnywhere = true;
+    if (missing.length > 0) {
+      out.push(problem(key, `${file} lacks shiplog's ${missing.join(', ')} hook`, 'run: shiplog install --claude'));
+      continue;
+    }
+    const gone = [...new Set(Object.values(handlers).flat().flatMap(missingPaths))];
+    if (gone.length > 0) out.push(problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL));
+    else out.push(ok(key, `Stop, SubagentStop and SessionEnd hooks in ${file}`));
+  }
+  if (!wiredAnywhere && !agents.claude.present) return out.filter((c) => c.key !== 'claude.settings.project');
+  return out;
+}
+
+function codexChecks(ctx: DoctorContext): Check[] {
+  const agents = detectAgents(ctx.env);
+  const user = codexTarget('user', ctx.env, ctx.cwd);
+  const project = codexTarget('project', ctx.env, ctx.cwd);
+  const stateText = readConfigText(userConfig(user));
+  const out: Check[] = [];
+  let hooksFound = false;
+  for (const target of [user, project]) {
+    const text = target === user ? stateText : readConfigText(target.hooksFile);
+    if (text === null) continue;
+    const key = target === user ? 'codex.hooks' : 'codex.hooks.project';
+    let hooks: ReturnType<typeof inspectHooks>;
+    try {
+      hooks = inspectHooks(text, { hooksFile: target.hooksFile, isOurs: isCodexHook, stateText: stateText ?? '' });
+    } catch (err) {
+      if (err instanceof ConfigEditError) {
+        out.push(problem(key, err.message, `fix ${target.hooksFile}, then run: shiplog install --codex`));
+        continue;
+      }
+      throw err;
+    }
+    if (hooks.length === 0) continue;
+    hooksFound = true;
+    const events = new Set(hooks.map((h) => h.event));
+    const untrusted = hooks.filter((h) => h.storedHash !== h.expectedHash);
+    const disabled = hooks.filter((h) => !h.enabled);
+    const gone = [...new Set(hooks.flatMap((h) => missingPaths(h.command)))];
+    if (!events.has('Stop') || !events.has('SessionEnd')) out.push(problem(key, `${target.hooksFile} lacks shiplog's ${events.has('Stop') ? 'SessionEnd' : 'Stop'} hook`, 'run: shiplog install --codex'));
+    else if (untrusted.length > 0)
+      out.push(problem(key, `Codex will skip ${untrusted.map((h) => h.key).join(', ')}: the stored trusted_hash does not match the hook`, 'run: shiplog install --codex (or trust it in the Codex TUI with /hooks)'));
+    else if (disabled.length > 0) out.push(problem(key, `${disabled.map((h) => h.key).join(', ')} disabled (enabled = false)`, `remove "enabled = false" from that [hooks.state] table in ${userConfig(user)}`));
+    else if (gone.length > 0) out.push(problem(key, `hooks in ${target.hooksFile} point at missing ${gone.join(', ')}`, REINSTALL));
+    else out.push(ok(key, `Stop and SessionEnd hooks in ${target.hooksFile}, trusted`));
+  }
+  const notify = stateText === null ? null : safeNotify(stateText);
+  if (notify && isCodexNotify(notify)) {
+    const chained = chainedNotify(notify);
+    const gone = notify.slice(0, 2).filter((p) => p.startsWith('/') && !existsSync(p));
+    const program = chained[0];
+    if (gone.length > 0) out.push(problem('codex.notify', `notify points at missing ${gone.join(', ')}`, REINSTALL));
+    else if (program && !(program.startsWith('/') ? existsSync(program) : findOnPath(program, ctx.env)))
+      out.push(problem('codex.notify', `the notify program shiplog passes turns on to, ${program}, is not found`, `install ${program} again, or edit notify in ${userConfig(user)}`));
+    else out.push(ok('codex.notify', program ? `notify installed, chained to ${chained.join(' ')}` : 'notify installed'));
+  } else if (!hooksFound) {
+    if (agents.codex.present) out.push(problem('codex.hooks', `Codex is here but ${userConfig(user)} has no shiplog hooks or notify`, 'run: shiplog install --codex'));
+    else out.push(info('codex.hooks', 'Codex not found (no codex on PATH, no $CODEX_HOME); nothing to check'));
+  }
+  return out;
+}
+
+function safeNotify(text: string): string[] | null {
+  try {
+    return readNotify(text);
+  } catch (err) {
+    if (err instanceof ConfigEditError) return null;
+    throw err;
+  }
+}
+
+function stateChecks(ctx: DoctorContext): Check[] {
+  const paths = statePaths(ctx.stateDir);
+  let db: ReturnType<typeof openDb>;
+  try {
+    db = openDb(ctx.stateDir);
+  } catch (err) {
+    return [problem('state.db', `cannot open ${paths.db}: ${err instanceof Error ? err.message : String(err)}`, `check that ${ctx.stateDir} is writable (or set SHIPLOG_HOME)`)];
+  }
+  const out: Check[] = [ok('state.db', paths.db)];
+  try {
+    const fires = hookFires(db);
+    for (const agent of ['claude-code', 'codex']) {
+      const mine = fires.filter((f) => f.agent === agent);
+      const latest = mine[0];
+      if (!latest) out.push(info(`hooks.last_fire.${agent}`, 'no hook fire recorded yet (it shows after the first turn of a session)'));
+      else out.push(info(`hooks.last_fire.${agent}`, `${latest.event} ${age(latest.last_at, ctx.now)} (${mine.map((f) => `${f.event} ×${f.count}`).join(', ')})`));
+    }
+    const run = lastRun(db);
+    if (!run) out.push(info('worker.last_run', 'no worker run yet'));
+    else if (run.status === 'error') out.push(problem('worker.last_run', `${age(run.started_at, ctx.now)}, session ${run.session_id}: ${run.error ?? 'failed'}`, `see ${paths.log}; the next trigger retries from the same place`));
+    else out.push(info('worker.last_run', `${age(run.started_at, ctx.now)}, session ${run.session_id}, ${run.trigger}, ${run.status}`));
+    const stale = staleJobs(paths.spool, ctx.now);
+    if (stale > 0) out.push(problem('worker.spool', `${stale} hook job(s) waiting for more than 5 minutes`, `see ${paths.log}; a worker starts with the next hook, or run: shiplog flush`));
+
+    const dayAgo = new Date(ctx.now.getTime() - 24 * 3600_000).toISOString();
+    const failures = failuresSince(db, dayAgo);
+    if (failures.length > 0) {
+      const where = [...new Set(failures.map((f) => join(f.repo, '.changelog', f.actor, 'failures.jsonl')))];
+      out.push(problem('failures.24h', `${failures.length} window(s) failed in the last day: ${failures[0]?.error ?? ''}`, `read ${where.join(', ')}`));
+    } else out.push(ok('failures.24h', 'no failed windows in the last day'));
+
+    const weekAgo = new Date(ctx.now.getTime() - 7 * 24 * 3600_000).toISOString();
+    for (const { repo, actor } of recentOutputs(db, weekAgo)) out.push(outputCheck(repo, actor));
+  } finally {
+    db.close();
+  }
+  return out;
+}
+
+function outputCheck(repo: string, actor: string | null): Check {
+  const key = `output.${repo}`;
+  const candidates = actor ? [join(repo, '.changelog', actor), join(repo, '.changelog')] : [join(repo, '.devlog', 'sessions'), join(repo, '.devlog')];
+  const dir = [...candidates, repo].find((d) => existsSync(d));
+  if (!dir) return problem(key, `${repo} no longer exists`, 'nothing to do if the repository was removed');
+  try {
+    accessSync(dir, constants.W_OK);
+    return ok(key, `${dir} writable`);
+  } catch {
+    return problem(key, `${dir} is not writable`, `make it writable for this user (chmod u+w ${dir})`);
+  }
+}
+
+function staleJobs(spool: string, now: Date): number {
+  let count = 0;
+  let sessions: string[];
+  try {
+    sessions = readdirSync(spool);
+  } catch (err) {
+    if (isErrno(err) && err.code === 'ENOENT') return 0; // no hook has fired yet
+    throw err;
+  }
+  for (const s of sessions) {
+    let names: string[];
+    try {
+      names = readdirSync(join(spool, s)).filter((n) => n.endsWith('.json'));
+    } catch {
+      continue; // removed by its worker after the listing, or a stray file
+    }
+    for (const n of names) {
+      try {
+        if (now.getTime() - statSync(join(spool, s, n)).mtimeMs > 5 * 60_000) count++;
+      } catch {
+        // Taken by a worker between the listing and the stat.
+      }
+    }
+  }
+  return count;
+}
+
+export function age(iso: string, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(s)) return iso;
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
