@@ -5,10 +5,13 @@
  * dropping `undefined` properties so events compare and serialise cleanly.
  */
 
-import type { AgentEvent, EventOf, Subagent } from '../../events.js';
-import type { PathBase } from './paths.js';
+import type { AgentEvent, Subagent } from '../../events.js';
+import { skipped } from '../common/events.js';
+import type { PathBase } from '../common/paths.js';
 import type { Envelope } from './records.js';
 import type { ClaudeCodeState } from './state.js';
+
+export { skipped, withoutUndefined } from '../common/events.js';
 
 /** Everything about the current line that the handlers share. */
 export interface LineInfo {
@@ -23,17 +26,6 @@ export interface LineInfo {
 export interface Draft {
   state: ClaudeCodeState;
   events: AgentEvent[];
-}
-
-/** Drop `undefined` properties so events compare and serialise cleanly. */
-export function withoutUndefined<T extends object>(value: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
-  return out as T;
-}
-
-export function skipped(reason: string): EventOf<'skipped'> {
-  return { kind: 'skipped', reason };
 }
 
 /** Several malformed blocks in one line still count as one skipped line. */

@@ -14,7 +14,7 @@
 
 import type { Adapter, LineContext, ParseResult } from '../adapter.js';
 import { type Draft, type LineInfo, skipped } from './draft.js';
-import { MAX_NAME_CHARS } from './limits.js';
+import { MAX_NAME_CHARS } from '../common/limits.js';
 import { handleAssistant, handleSystem, handleUser } from './messages.js';
 import { AssistantRecord, Envelope, IGNORED_TYPES, isPlainObject, SystemRecord, UserRecord } from './records.js';
 import { noteSession } from './session.js';

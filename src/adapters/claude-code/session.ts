@@ -6,7 +6,7 @@
 
 import type { Subagent } from '../../events.js';
 import { type Draft, withoutUndefined } from './draft.js';
-import { MAX_CWD_CHARS } from './limits.js';
+import { MAX_CWD_CHARS } from '../common/limits.js';
 import type { Envelope } from './records.js';
 import { clipId } from './text.js';
 

@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { STATE_LIST_CAP } from './limits.js';
+import { STATE_LIST_CAP } from '../common/limits.js';
 
 const AgentCall = z.object({
   /** tool_use id of the Task/Agent call. */

@@ -5,7 +5,10 @@
  * labels and strings inside the limits without splitting a surrogate pair.
  */
 
-import { MAX_ID_CHARS, MAX_LABEL_CHARS } from './limits.js';
+import { clipEnd } from '../common/clip.js';
+import { MAX_ID_CHARS, MAX_LABEL_CHARS } from '../common/limits.js';
+
+export { clipEnd, oneLine, tail } from '../common/clip.js';
 import { TextBlock } from './records.js';
 
 /**
@@ -50,27 +53,6 @@ export function clipId(value: string | undefined): string | undefined {
 
 export function clipLabel(value: string | undefined): string | undefined {
   return value === undefined ? undefined : clipEnd(value, MAX_LABEL_CHARS);
-}
-
-/** Cut to at most `max` chars with a trailing `…`, never splitting a surrogate pair. */
-export function clipEnd(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
-
-/** The last `max` chars, never starting inside a surrogate pair. */
-export function tail(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(text.length - max);
-  if (/^[\uDC00-\uDFFF]/.test(cut)) cut = cut.slice(1);
-  return cut;
-}
-
-/** Collapse all whitespace (newlines included) so a command fits on one devlog line. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** `<name>…</name>` contents, found with indexOf (linear even on huge hostile strings). */

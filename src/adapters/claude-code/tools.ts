@@ -8,8 +8,8 @@
 
 import type { FileChange } from '../../events.js';
 import { type Draft, type LineInfo, withoutUndefined } from './draft.js';
-import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from './limits.js';
-import { type PathBase, repoPath } from './paths.js';
+import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../common/limits.js';
+import { type PathBase, repoPath } from '../common/paths.js';
 import {
   AgentInput,
   BashInput,
@@ -21,42 +21,14 @@ import {
   type ToolUseBlock,
   WriteResult,
 } from './records.js';
-import { shellFileOp } from './shell.js';
+import { summarizeCommand, type ToolSummary } from '../common/shell.js';
 import { type AgentCall, findAgentCall, pushBounded } from './state.js';
 import { handleAgentResult } from './subagents.js';
 import { clipEnd, clipId, clipLabel, oneLine, tail, textItems } from './text.js';
 
-interface ToolSummary {
-  action: string;
-  files: FileChange[];
-  command?: string;
-}
-
 const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write']);
 const SEARCH_TOOLS = new Set(['Grep', 'Glob']);
 const AGENT_TOOLS = new Set(['Task', 'Agent']);
-
-function summarizeBash(command: string, base: PathBase): ToolSummary {
-  const op = shellFileOp(command);
-  if (op?.verb === 'deleted') {
-    const paths = op.paths.map((p) => repoPath(p, base));
-    return {
-      action: `deleted ${clipEnd(paths.join(', '), ACTION_PART_CHARS)}`,
-      files: paths.map((path) => ({ path, op: 'deleted' as const })),
-      command,
-    };
-  }
-  if (op?.verb === 'moved') {
-    const from = repoPath(op.from, base);
-    const to = repoPath(op.to, base);
-    return {
-      action: `moved ${clipEnd(from, ACTION_PART_CHARS)} to ${clipEnd(to, ACTION_PART_CHARS)}`,
-      files: [{ path: to, op: 'moved', from }],
-      command,
-    };
-  }
-  return { action: `ran ${clipEnd(oneLine(command), ACTION_PART_CHARS)}`, files: [], command };
-}
 
 /** The devlog action for one tool_use. Inputs that do not fit fall back to `used <Tool>`. */
 function summarizeToolUse(name: string, input: unknown, base: PathBase): ToolSummary {
@@ -80,7 +52,7 @@ function summarizeToolUse(name: string, input: unknown, base: PathBase): ToolSum
   }
   if (name === 'Bash') {
     const parsed = BashInput.safeParse(input);
-    return parsed.success ? summarizeBash(parsed.data.command, base) : used;
+    return parsed.success ? summarizeCommand(parsed.data.command, base) : used;
   }
   if (SEARCH_TOOLS.has(name)) {
     const parsed = SearchInput.safeParse(input);

@@ -5,7 +5,10 @@
  * not recognised; the command length is bounded so hostile input stays cheap.
  */
 
-import { MAX_FILE_OP_COMMAND_CHARS } from './limits.js';
+import type { FileChange } from '../../events.js';
+import { clipEnd, oneLine } from './clip.js';
+import { ACTION_PART_CHARS, MAX_FILE_OP_COMMAND_CHARS } from './limits.js';
+import { type PathBase, repoPath } from './paths.js';
 
 type ShellFileOp = { verb: 'deleted'; paths: string[] } | { verb: 'moved'; from: string; to: string };
 
@@ -105,4 +108,33 @@ export function shellFileOp(command: string): ShellFileOp | undefined {
   return paths.length === 2 && from !== undefined && to !== undefined
     ? { verb: 'moved', from, to }
     : undefined;
+}
+
+export interface ToolSummary {
+  action: string;
+  files: FileChange[];
+  command?: string;
+}
+
+/** The devlog action for a shell command: `deleted x` / `moved x to y` when it clearly is one, else `ran …`. */
+export function summarizeCommand(command: string, base: PathBase): ToolSummary {
+  const op = shellFileOp(command);
+  if (op?.verb === 'deleted') {
+    const paths = op.paths.map((p) => repoPath(p, base));
+    return {
+      action: `deleted ${clipEnd(paths.join(', '), ACTION_PART_CHARS)}`,
+      files: paths.map((path) => ({ path, op: 'deleted' as const })),
+      command,
+    };
+  }
+  if (op?.verb === 'moved') {
+    const from = repoPath(op.from, base);
+    const to = repoPath(op.to, base);
+    return {
+      action: `moved ${clipEnd(from, ACTION_PART_CHARS)} to ${clipEnd(to, ACTION_PART_CHARS)}`,
+      files: [{ path: to, op: 'moved', from }],
+      command,
+    };
+  }
+  return { action: `ran ${clipEnd(oneLine(command), ACTION_PART_CHARS)}`, files: [], command };
 }

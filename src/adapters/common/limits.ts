@@ -1,5 +1,5 @@
 /**
- * Limits for the Claude Code adapter. They keep the state small whatever the transcript, and
+ * Limits for the transcript adapters. They keep the state small whatever the transcript, and
  * events sane whatever the line: every id, label, path, command and output that reaches state or
  * an event is bounded by one of these.
  */
