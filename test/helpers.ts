@@ -15,6 +15,10 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 export const CLAUDE_CORPUS = join(CORPUS, 'claude-code');
 export const HOOK = join(ROOT, 'hooks', 'claude-code.cjs');
+export const CODEX_HOOK = join(ROOT, 'hooks', 'codex.cjs');
+export const CODEX_CORPUS = join(CORPUS, 'codex');
+/** Rollouts written by the real Codex CLI against the mock (scripts/make-codex-fixtures.ts). */
+export const CODEX_FIXTURES = join(ROOT, 'test', 'fixtures', 'codex');
 export const WORKER = join(ROOT, 'dist', 'src', 'worker', 'entry.js');
 export const CLI = join(ROOT, 'bin', 'shiplog.mjs');
 
@@ -25,6 +29,20 @@ export function claudeTranscripts(): string[] {
     const dir = join(CLAUDE_CORPUS, origin);
     for (const name of readdirSync(dir)) if (name.endsWith('.jsonl')) out.push(join(dir, name));
   }
+  return out.sort();
+}
+
+/** Every Codex rollout the tests know: the public corpus and the fixtures made with the real CLI. */
+export function codexRollouts(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.jsonl')) out.push(join(dir, e.name));
+    }
+  };
+  walk(CODEX_CORPUS);
+  walk(CODEX_FIXTURES);
   return out.sort();
 }
 

@@ -1,17 +1,16 @@
 import type { Adapter, AgentName } from './adapter.js';
 import { claudeCodeAdapter } from './claude-code/index.js';
+import { codexAdapter } from './codex/index.js';
 
 export type { Adapter, AgentName } from './adapter.js';
 
-const ADAPTERS: Record<AgentName, Adapter<unknown> | undefined> = {
+const ADAPTERS: Record<AgentName, Adapter<unknown>> = {
   'claude-code': claudeCodeAdapter,
-  codex: undefined,
+  codex: codexAdapter,
 };
 
 export function adapterFor(agent: AgentName): Adapter<unknown> {
-  const adapter = ADAPTERS[agent];
-  if (!adapter) throw new Error(`no transcript adapter for ${agent} yet`);
-  return adapter;
+  return ADAPTERS[agent];
 }
 
 /** The changelog entry's `tool` field for each agent, as ai-code-sessions names them. */

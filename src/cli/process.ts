@@ -1,7 +1,9 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
+import { detectAgent, threadIdFromRolloutName } from '../adapters/detect.js';
 import { isSafeId } from '../ids.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
@@ -18,8 +20,9 @@ the devlog document and any changelog entries or failure records.
 Options:
   --repo DIR        write .devlog/ and .changelog/ into DIR (default: the git top level
                     of the session's working folder, as recorded in the transcript)
-  --session ID      session id (default: the transcript's file name without .jsonl)
-  --agent NAME      transcript format: claude-code (default)
+  --session ID      session id (default: the file name without .jsonl; for a Codex rollout,
+                    the thread id at its end)
+  --agent NAME      transcript format: claude-code or codex (default: told from the file)
   --keep-open       do not close the window at the end (more of this session will follow)
   --json            print the outcome as JSON
   -h, --help        show this help
@@ -32,7 +35,7 @@ export async function processCommand(argv: string[]): Promise<number> {
     options: {
       repo: { type: 'string' },
       session: { type: 'string' },
-      agent: { type: 'string', default: 'claude-code' },
+      agent: { type: 'string' },
       'keep-open': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -44,9 +47,11 @@ export async function processCommand(argv: string[]): Promise<number> {
   }
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new CliError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
-  if (values.agent !== 'claude-code') throw new CliError(`unknown agent ${values.agent}`, 'Use --agent claude-code.');
+  if (values.agent !== undefined && values.agent !== 'claude-code' && values.agent !== 'codex') throw new CliError(`unknown agent ${values.agent}`, 'Use --agent claude-code or --agent codex.');
   const transcriptPath = resolve(file);
-  const sessionId = values.session ?? basename(transcriptPath).replace(/\.jsonl$/, '');
+  const name = basename(transcriptPath);
+  const agent = values.agent ?? detectAgent(name, firstLine(transcriptPath));
+  const sessionId = values.session ?? (agent === 'codex' ? threadIdFromRolloutName(name) : undefined) ?? name.replace(/\.jsonl$/, '');
   if (!isSafeId(sessionId)) throw new CliError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
 
   const dir = stateDir();
@@ -61,10 +66,10 @@ export async function processCommand(argv: string[]): Promise<number> {
     try {
       outcome = await runSession(
         { stateDir: dir, db, log, config },
-        { sessionId, agent: 'claude-code', transcriptPath, repo, trigger: 'process', close: values['keep-open'] ? null : 'process' },
+        { sessionId, agent, transcriptPath, repo, trigger: 'process', close: values['keep-open'] ? null : 'process' },
       );
     } catch (err) {
-      throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a Claude Code transcript; details are in the shiplog log.', { cause: err });
+      throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a Claude Code transcript or a Codex rollout; details are in the shiplog log.', { cause: err });
     } finally {
       releaseLock(db, lock);
     }
@@ -72,6 +77,22 @@ export async function processCommand(argv: string[]): Promise<number> {
     return outcome.windows.failed.length > 0 ? 1 : 0;
   } finally {
     db.close();
+  }
+}
+
+/** The first line (up to 64 KiB), to tell the format; '' when the file cannot be read (the run reports why). */
+function firstLine(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8').split('\n', 1)[0] ?? '';
+  } catch {
+    // Missing or unreadable: the run that follows reports the real error with its path.
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -1,0 +1,589 @@
+// Produces REAL Codex rollout fixtures by running pinned releases of the Codex CLI offline against the
+// loopback Responses-API mock in test/e2e/mock-responses.ts.
+//
+//   node --import tsx scripts/make-codex-fixtures.ts [scenario ...]
+//
+// Codex releases are installed once into /work/.cache-clients/codex-<version> (outside the repository;
+// override with SHIPLOG_CODEX_CACHE) and reused. Every run gets a throwaway CODEX_HOME, HOME and git
+// workspace under one mkdtemp folder, TZ=UTC and SHIPLOG_INTERNAL=1; the rollouts are copied from
+// $CODEX_HOME/sessions/** to test/fixtures/codex/<name>.jsonl and test/fixtures/codex/README.md is
+// regenerated. Temp folders and the mock server are removed/closed on exit, also on failure.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  applyPatch,
+  codeModeExec,
+  execCommand,
+  message,
+  shell,
+  startMockResponses,
+  type MockRequest,
+  type MockScript,
+  type MockServer,
+} from '../test/e2e/mock-responses.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(repoRoot, 'test', 'fixtures', 'codex');
+const cacheRoot = process.env['SHIPLOG_CODEX_CACHE'] ?? '/work/.cache-clients';
+const RUN_TIMEOUT_MS = 180_000;
+
+// ---------------------------------------------------------------------------------------------
+// Scripted conversations
+// ---------------------------------------------------------------------------------------------
+
+const TEST_SH = [
+  '#!/bin/sh',
+  '# passes once notes.txt mentions "tested"',
+  'if grep -q tested notes.txt; then echo "PASS: notes.txt is tested"; else echo "FAIL: notes.txt does not mention tested"; exit 1; fi',
+].join('\n');
+
+const CLASSIC_TURN_1 = [
+  [execCommand("printf 'hi\\n' > hello.txt")],
+  [
+    applyPatch(
+      [
+        '*** Begin Patch',
+        '*** Add File: notes.txt',
+        '+line one',
+        '*** Add File: test.sh',
+        ...TEST_SH.trimEnd().split('\n').map((l) => `+${l}`),
+        '*** Update File: hello.txt',
+        '@@',
+        '-hi',
+        '+hello',
+        '*** End Patch',
+      ].join('\n'),
+    ),
+  ],
+  [execCommand('sh test.sh')], // fails: exit 1
+  [applyPatch(['*** Begin Patch', '*** Update File: notes.txt', '@@', ' line one', '+tested', '*** End Patch'].join('\n'))],
+  [execCommand('sh test.sh')], // passes
+  [execCommand('git add -A && git commit -qm "Add notes and hello"')],
+  [message('Created hello.txt, notes.txt and test.sh; the test failed once, I fixed notes.txt, it passes now, and I committed the work.')],
+];
+
+const CLASSIC_TURN_2 = [
+  [applyPatch(['*** Begin Patch', '*** Delete File: hello.txt', '*** End Patch'].join('\n'))],
+  [
+    applyPatch(
+      ['*** Begin Patch', '*** Update File: notes.txt', '*** Move to: docs/notes.md', '@@', '-line one', '+# Notes', '*** End Patch'].join('\n'),
+    ),
+  ],
+  [message('Deleted hello.txt and moved notes.txt to docs/notes.md.')],
+];
+
+const FORK_TURN = [[execCommand('ls docs && cat docs/notes.md')], [message('docs/notes.md holds the notes; nothing else to do on this fork.')]];
+
+// JavaScript for the code-mode `exec` tool. String.raw keeps `\\n` so the JS string holds `\n`
+// (printf's escape) and `\n` in the patch string is a real newline inside JS.
+const CODE_MODE_JS = String.raw`const r = await tools.exec_command({ cmd: "printf 'x\\n' > a.txt" });
+text(r.output);
+const p = await tools.apply_patch("*** Begin Patch\n*** Add File: b.txt\n+b\n*** End Patch");
+text(typeof p === "string" ? p : JSON.stringify(p));`;
+
+const CODE_MODE_TURN = [[codeModeExec(CODE_MODE_JS)], [message('Wrote a.txt with exec_command and added b.txt with apply_patch from code mode.')]];
+
+const PRE_ENVELOPE_TURN = [
+  [shell(['bash', '-lc', "printf 'hi\\n' > hello.txt"])],
+  [shell(['apply_patch', '*** Begin Patch\n*** Add File: notes.txt\n+one\n*** End Patch'])],
+  [message('Created hello.txt with the shell tool and notes.txt with apply_patch.')],
+];
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------------------------
+
+interface Ctx {
+  version: string;
+  bin: string;
+  mock: MockServer;
+  home: string;
+  codexHome: string;
+  ws: string;
+  run(args: string[]): Promise<{ stdout: string; threadIds: string[] }>;
+}
+
+interface Scenario {
+  name: string;
+  fixtures: string[];
+  version: string;
+  model: string;
+  script: MockScript;
+  /** Extra top-level config.toml lines / provider lines for this version. */
+  configExtra?: string;
+  providerExtra?: string;
+  steps: string[];
+  commands: string[];
+  /** Observations about the produced rollout, copied into the README. */
+  notes: string[];
+  /** Files (relative to ws) that must exist / be absent afterwards: proves the tools really ran. */
+  expect: { present: string[]; absent: string[] };
+  body(ctx: Ctx): Promise<Record<string, string>>; // fixture name -> rollout path
+}
+
+const PROMPT_1 = 'Create hello.txt and notes.txt, add a test, make it pass and commit.';
+const PROMPT_2 = 'Delete hello.txt and move notes.txt to docs/notes.md.';
+const PROMPT_FORK = 'On this fork, show me what is in docs.';
+
+const classicSteps = [
+  "turn 1 (`exec`): exec_command `printf 'hi\\n' > hello.txt`",
+  'apply_patch: Add `notes.txt`, Add `test.sh` (greps notes.txt for `tested`), Update `hello.txt`',
+  'exec_command `sh test.sh` → FAILS (exit 1)',
+  'apply_patch: Update `notes.txt` (adds `tested`)',
+  'exec_command `sh test.sh` → passes',
+  'exec_command `git add -A && git commit -qm "Add notes and hello"`',
+  'final assistant message',
+];
+const classicTurn2Steps = [
+  'turn 2 (`exec resume`): apply_patch `*** Delete File: hello.txt`',
+  'apply_patch `*** Update File: notes.txt` + `*** Move to: docs/notes.md` (one hunk)',
+  'final assistant message',
+];
+
+const scenarios: Scenario[] = [
+  {
+    name: 'paginated-classic',
+    fixtures: ['paginated-classic.jsonl', 'paginated-fork.jsonl'],
+    version: '0.169.0',
+    model: 'gpt-5.5',
+    script: [CLASSIC_TURN_1, CLASSIC_TURN_2, FORK_TURN],
+    steps: [
+      ...classicSteps,
+      ...classicTurn2Steps,
+      'fork (`exec fork <parent>`): exec_command `ls docs && cat docs/notes.md`, final message → `paginated-fork.jsonl`',
+      'the parent rollout is copied after the fork ran → `paginated-classic.jsonl`',
+    ],
+    commands: [
+      `codex exec --json -C <ws> "${PROMPT_1}"`,
+      `codex exec --json -C <ws> resume <thread-id> "${PROMPT_2}"`,
+      `codex exec --json -C <ws> fork <thread-id> "${PROMPT_FORK}"`,
+    ],
+    notes: [
+      'Paginated envelope; commands/patches appear as `function_call`/`custom_tool_call` (+ outputs) and as `event_msg item_completed` `CommandExecution`/`FileChange` (ids = `call_id`). No `exec_command_end`/`patch_apply_end`.',
+      '`exec resume` appends turn 2 to the same file (new `thread_settings_applied`, `task_started`, `turn_context`; no second `session_meta`).',
+      "The fork's first line is `session_meta` with `ordinal` = the parent's line count, `forked_from_id` and `history_base.end_byte_offset` = the size of `paginated-classic.jsonl`; the parent's lines are not copied.",
+    ],
+    expect: { present: ['docs/notes.md', 'test.sh'], absent: ['hello.txt', 'notes.txt'] },
+    async body(ctx) {
+      const t1 = await ctx.run(['exec', '--json', '-C', ctx.ws, PROMPT_1]);
+      const parent = single(t1.threadIds, 'turn 1');
+      await ctx.run(['exec', '--json', '-C', ctx.ws, 'resume', parent, PROMPT_2]);
+      const fork = await ctx.run(['exec', '--json', '-C', ctx.ws, 'fork', parent, PROMPT_FORK]);
+      const child = single(fork.threadIds.filter((id) => id !== parent), 'fork');
+      return {
+        'paginated-fork.jsonl': rolloutFor(ctx.codexHome, child),
+        'paginated-classic.jsonl': rolloutFor(ctx.codexHome, parent),
+      };
+    },
+  },
+  {
+    name: 'paginated-code-mode',
+    fixtures: ['paginated-code-mode.jsonl'],
+    version: '0.169.0',
+    model: 'gpt-6-sol',
+    script: [CODE_MODE_TURN],
+    steps: [
+      'code-mode custom tool `exec` with JavaScript: `await tools.exec_command({ cmd: "printf \'x\\\\n\' > a.txt" })` and `await tools.apply_patch("*** Begin Patch\\n*** Add File: b.txt\\n+b\\n*** End Patch")`',
+      'final assistant message',
+    ],
+    commands: [`codex exec --json -C <ws> "Create a.txt and b.txt."`],
+    notes: [
+      '`gpt-6-sol` gets code mode: a developer `additional_tools` item and a single custom `exec` tool; the output is an array of `input_text` parts (`tools.apply_patch` resolved to `{}`).',
+      'The nested command and patch appear only as `item_completed` `CommandExecution` / `FileChange` with ids `exec-<uuid>` (not joinable to the `custom_tool_call`).',
+    ],
+    expect: { present: ['a.txt', 'b.txt'], absent: [] },
+    async body(ctx) {
+      const r = await ctx.run(['exec', '--json', '-C', ctx.ws, 'Create a.txt and b.txt.']);
+      return { 'paginated-code-mode.jsonl': rolloutFor(ctx.codexHome, single(r.threadIds, 'code mode')) };
+    },
+  },
+  {
+    name: 'legacy-0.140',
+    fixtures: ['legacy-0.140.jsonl'],
+    version: '0.140.0',
+    model: 'gpt-5.5',
+    script: [CLASSIC_TURN_1, CLASSIC_TURN_2],
+    steps: [...classicSteps, ...classicTurn2Steps],
+    commands: [`codex exec --json -C <ws> "${PROMPT_1}"`, `codex exec --json -C <ws> resume <thread-id> "${PROMPT_2}"`],
+    notes: [
+      'Legacy envelope (`history_mode: null`); `event_msg user_message`/`agent_message`, `patch_apply_end` for each apply_patch, no `exec_command_end`; one `turn_context` per turn.',
+    ],
+    expect: { present: ['docs/notes.md', 'test.sh'], absent: ['hello.txt', 'notes.txt'] },
+    async body(ctx) {
+      const t1 = await ctx.run(['exec', '--json', '-C', ctx.ws, PROMPT_1]);
+      const id = single(t1.threadIds, 'turn 1');
+      await ctx.run(['exec', '--json', '-C', ctx.ws, 'resume', id, PROMPT_2]);
+      return { 'legacy-0.140.jsonl': rolloutFor(ctx.codexHome, id) };
+    },
+  },
+  {
+    name: 'pre-envelope-0.20',
+    fixtures: ['pre-envelope-0.20.jsonl'],
+    version: '0.20.0',
+    model: 'gpt-5',
+    script: [PRE_ENVELOPE_TURN],
+    steps: [
+      'function tool `shell` `{"command":["bash","-lc","printf \'hi\\\\n\' > hello.txt"]}`',
+      'apply_patch through `shell`: `{"command":["apply_patch","*** Begin Patch\\n*** Add File: notes.txt\\n+one\\n*** End Patch"]}`',
+      'final assistant message',
+    ],
+    commands: [`codex exec --json -C <ws> "Create hello.txt and notes.txt."`],
+    notes: [
+      'Same config as the newer versions (no changes needed); the model slug is `gpt-5`, a model of that era (0.20 has no bundled catalog of the 0.1xx slugs).',
+      'Bare objects: a `{id, timestamp, instructions, git}` header, `{"record_type":"state"}` lines, and `message` / `function_call` / `function_call_output` items; no events. Shell outputs are JSON strings `{"output":…,"metadata":{"exit_code",…}}`; the apply_patch through `shell` is applied by Codex itself.',
+    ],
+    expect: { present: ['hello.txt', 'notes.txt'], absent: [] },
+    async body(ctx) {
+      const r = await ctx.run(['exec', '--json', '-C', ctx.ws, 'Create hello.txt and notes.txt.']);
+      return { 'pre-envelope-0.20.jsonl': rolloutFor(ctx.codexHome, single(r.threadIds, '0.20 turn')) };
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+function single(ids: string[], what: string): string {
+  const unique = [...new Set(ids)];
+  if (unique.length !== 1) throw new Error(`${what}: expected exactly one new rollout, got ${unique.length} (${unique.join(', ')})`);
+  return unique[0]!;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+const ROLLOUT_RE = /^rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/;
+
+function rollouts(codexHome: string): Map<string, { path: string; size: number }> {
+  const out = new Map<string, { path: string; size: number }>();
+  for (const p of walk(join(codexHome, 'sessions'))) {
+    const m = ROLLOUT_RE.exec(basename(p));
+    if (m) out.set(m[1]!, { path: p, size: statSync(p).size });
+  }
+  return out;
+}
+
+function rolloutFor(codexHome: string, threadId: string): string {
+  const r = rollouts(codexHome).get(threadId);
+  if (!r) throw new Error(`no rollout for thread ${threadId} under ${codexHome}/sessions`);
+  return r.path;
+}
+
+function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+/** Path of the `codex` shim for a pinned version, installing it into the cache on first use. */
+function ensureCodex(version: string): string {
+  const candidates = [join(cacheRoot, `codex-${version}`)];
+  if (version === '0.169.0') candidates.unshift(join(cacheRoot, 'codex'));
+  for (const dir of candidates) {
+    const bin = join(dir, 'node_modules', '.bin', 'codex');
+    if (existsSync(bin) && codexVersion(bin) === version) return bin;
+  }
+  const dir = join(cacheRoot, `codex-${version}`);
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  console.log(`installing @openai/codex@${version} into ${dir} …`);
+  sh('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `@openai/codex@${version}`], { cwd: dir });
+  const bin = join(dir, 'node_modules', '.bin', 'codex');
+  const got = codexVersion(bin);
+  if (got !== version) throw new Error(`installed codex reports ${got}, expected ${version}`);
+  return bin;
+}
+
+function codexVersion(bin: string): string | null {
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return /codex-cli (\S+)/.exec(r.stdout ?? '')?.[1] ?? null;
+}
+
+function configToml(s: Scenario, baseUrl: string): string {
+  return [
+    `model = "${s.model}"`,
+    'model_provider = "mock"',
+    'approval_policy = "never"',
+    'sandbox_mode = "danger-full-access"',
+    ...(s.configExtra ? [s.configExtra] : []),
+    '',
+    '[model_providers.mock]',
+    'name = "Mock"',
+    `base_url = "${baseUrl}/v1"`,
+    'wire_api = "responses"',
+    'env_key = "MOCK_API_KEY"',
+    'request_max_retries = 0',
+    'stream_max_retries = 0',
+    ...(s.providerExtra ? [s.providerExtra] : []),
+    '',
+  ].join('\n');
+}
+
+function clientEnv(home: string, codexHome: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // Keep the basics; drop anything that could point Codex at a real account or another home.
+    if (/^(OPENAI_|CODEX_|AZURE_|ANTHROPIC_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    HOME: home,
+    CODEX_HOME: codexHome,
+    MOCK_API_KEY: 'dummy',
+    SHIPLOG_INTERNAL: '1',
+    TZ: 'UTC',
+    GIT_CONFIG_NOSYSTEM: '1',
+    NO_COLOR: '1',
+    RUST_LOG: 'error',
+  };
+}
+
+function runCodex(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logDir: string, label: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      reject(new Error(`${label}: timed out after ${RUN_TIMEOUT_MS} ms\n${stderr}`));
+    }, RUN_TIMEOUT_MS);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      killGroup(child.pid); // anything the client left behind in its process group
+      writeFileSync(join(logDir, `${label}.stdout.jsonl`), stdout);
+      writeFileSync(join(logDir, `${label}.stderr.txt`), stderr);
+      if (code !== 0) reject(new Error(`${label}: codex exited ${code ?? signal}\nstderr:\n${stderr}\nstdout:\n${stdout}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+function initWorkspace(ws: string, env: NodeJS.ProcessEnv): void {
+  mkdirSync(ws, { recursive: true });
+  sh('git', ['init', '-q', '-b', 'main'], { cwd: ws, env });
+  sh('git', ['config', 'user.email', 'fixtures@shiplog.invalid'], { cwd: ws, env });
+  sh('git', ['config', 'user.name', 'Shiplog Fixtures'], { cwd: ws, env });
+  sh('git', ['config', 'commit.gpgsign', 'false'], { cwd: ws, env });
+  writeFileSync(join(ws, 'README.md'), '# fixture workspace\n');
+  sh('git', ['add', '-A'], { cwd: ws, env });
+  sh('git', ['commit', '-qm', 'Initial commit'], { cwd: ws, env });
+}
+
+function unanswered(requests: MockRequest[]): MockRequest[] {
+  return requests.filter((r) => r.path.endsWith('/responses') && r.answered === null);
+}
+
+function scriptSize(script: MockScript): number {
+  return script.reduce((n, turn) => n + turn.length, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+interface Result {
+  scenario: Scenario;
+  files: string[];
+}
+
+async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
+  const bin = ensureCodex(s.version);
+  const base = join(tmpRoot, s.name);
+  const home = join(base, 'home');
+  const codexHome = join(base, 'codex-home');
+  const ws = join(base, 'ws');
+  const logDir = join(base, 'logs');
+  for (const d of [home, codexHome, logDir]) mkdirSync(d, { recursive: true });
+  const env = clientEnv(home, codexHome);
+  initWorkspace(ws, env);
+
+  const mock = await startMockResponses(s.script, { title: 'Scripted fixture task' });
+  try {
+    writeFileSync(join(codexHome, 'config.toml'), configToml(s, mock.url));
+    let n = 0;
+    const ctx: Ctx = {
+      version: s.version,
+      bin,
+      mock,
+      home,
+      codexHome,
+      ws,
+      async run(args) {
+        const before = rollouts(codexHome);
+        const label = `${String(++n).padStart(2, '0')}-${args.filter((a) => ['resume', 'fork'].includes(a))[0] ?? 'exec'}`;
+        console.log(`  [${s.name}] codex ${s.version}: ${args.map((a) => (a === ws ? '<ws>' : a)).join(' ')}`);
+        const stdout = await runCodex(bin, args, ws, env, logDir, label);
+        const after = rollouts(codexHome);
+        const threadIds = [...after.entries()]
+          .filter(([id, r]) => !before.has(id) || before.get(id)!.size !== r.size)
+          .map(([id]) => id);
+        return { stdout, threadIds };
+      },
+    };
+    const produced = await s.body(ctx);
+
+    const bad = unanswered(mock.requests);
+    if (bad.length > 0) throw new Error(`${s.name}: ${bad.length} request(s) had no scripted step`);
+    const answered = new Set(mock.requests.flatMap((r) => (r.answered && r.answered !== 'title' ? [`${r.answered.turn}:${r.answered.step}`] : [])));
+    if (answered.size !== scriptSize(s.script)) {
+      throw new Error(`${s.name}: only ${answered.size} of ${scriptSize(s.script)} scripted steps were requested`);
+    }
+    for (const f of s.expect.present) if (!existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} in the workspace`);
+    for (const f of s.expect.absent) if (existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} to be gone`);
+
+    mkdirSync(outDir, { recursive: true });
+    const files: string[] = [];
+    for (const [name, src] of Object.entries(produced)) {
+      copyFileSync(src, join(outDir, name));
+      files.push(name);
+    }
+    return { scenario: s, files };
+  } finally {
+    await mock.close();
+    // Kept only with SHIPLOG_KEEP_TMP=1 (debugging): what Codex sent to the mock.
+    writeFileSync(join(logDir, 'requests.json'), JSON.stringify(mock.requests, null, 2));
+  }
+}
+
+function lineCount(p: string): number {
+  return readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).length;
+}
+
+function writeReadme(): void {
+  const rows = scenarios.flatMap((s) =>
+    s.fixtures.map((f) => {
+      const p = join(outDir, f);
+      return `| \`${f}\` | ${s.version} | \`${s.model}\` | ${existsSync(p) ? lineCount(p) : '(not generated)'} |`;
+    }),
+  );
+  const sections = scenarios.map((s) =>
+    [
+      `### ${s.name} — Codex ${s.version}, model \`${s.model}\``,
+      '',
+      `Fixtures: ${s.fixtures.map((f) => `\`${f}\``).join(', ')}`,
+      '',
+      'Commands (run in the workspace, `MOCK_API_KEY=dummy TZ=UTC SHIPLOG_INTERNAL=1`):',
+      '',
+      '```',
+      ...s.commands,
+      '```',
+      '',
+      'Scripted model steps (each is one mock response):',
+      '',
+      ...s.steps.map((st, i) => `${i + 1}. ${st}`),
+      '',
+      'Observed:',
+      '',
+      ...s.notes.map((n) => `- ${n}`),
+      ...(s.configExtra || s.providerExtra ? ['', `Extra config: \`${[s.configExtra, s.providerExtra].filter(Boolean).join('; ')}\``] : []),
+      '',
+    ].join('\n'),
+  );
+  const text = `# Codex rollout fixtures
+
+Real rollout files written by the real Codex CLI — **not** hand-written and not copied from anywhere.
+They were produced by \`scripts/make-codex-fixtures.ts\` (\`node --import tsx scripts/make-codex-fixtures.ts\`),
+which runs pinned npm releases of \`@openai/codex\` (cached outside the repository in
+\`/work/.cache-clients/codex-<version>\`) fully offline against the scripted loopback mock of the OpenAI
+Responses API in \`test/e2e/mock-responses.ts\`. No notify program and no hooks were configured.
+
+Each scenario uses a throwaway \`CODEX_HOME\`, \`HOME\` and git workspace (with one initial commit and a local
+git user) under a \`mkdtemp\` folder, \`TZ=UTC\`, \`SHIPLOG_INTERNAL=1\`, and this \`config.toml\`:
+
+\`\`\`toml
+model = "<model>"
+model_provider = "mock"
+approval_policy = "never"
+sandbox_mode = "danger-full-access"
+
+[model_providers.mock]
+name = "Mock"
+base_url = "http://127.0.0.1:<port>/v1"
+wire_api = "responses"
+env_key = "MOCK_API_KEY"
+request_max_retries = 0
+stream_max_retries = 0
+\`\`\`
+
+The rollouts are copied from \`$CODEX_HOME/sessions/**\`. They contain Codex's own base instructions,
+absolute temp paths (\`/tmp/shiplog-codex-fixtures-*/…/ws\`) and real timestamps/ids of the run; the
+commands really ran in the workspace (the script checks the resulting files). Regenerating changes ids,
+timestamps and paths. Codex prints a harmless warning on stderr (\`could not create PATH aliases: Refusing to
+create helper binaries under temporary dir "/tmp"\`), because \`CODEX_HOME\` lives under \`/tmp\`.
+
+| file | Codex | model | lines |
+|---|---|---|---|
+${rows.join('\n')}
+
+Formats: \`paginated-*\` = paginated envelope (\`ordinal\`, \`history_mode: "paginated"\`, 0.148+);
+\`legacy-0.140\` = legacy envelope (\`{timestamp,type,payload}\`); \`pre-envelope-0.20\` = bare objects (0.20).
+
+## Scenarios
+
+${sections.join('\n')}`;
+  writeFileSync(join(outDir, 'README.md'), text);
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const selected = scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name));
+  const tmpRoot = mkdtempSync(join(tmpdir(), 'shiplog-codex-fixtures-'));
+  const keep = process.env['SHIPLOG_KEEP_TMP'] === '1';
+  const cleanup = (): void => {
+    if (!keep) rmSync(tmpRoot, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const failures: string[] = [];
+  try {
+    for (const s of selected) {
+      try {
+        const r = await runScenario(s, tmpRoot);
+        for (const f of r.files) console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
+      } catch (err) {
+        failures.push(s.name);
+        console.error(`  [${s.name}] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    mkdirSync(outDir, { recursive: true });
+    writeReadme();
+  } finally {
+    if (keep) console.log(`kept temp dir ${tmpRoot}`);
+    cleanup();
+  }
+  if (failures.length > 0) {
+    console.error(`failed scenarios: ${failures.join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,219 @@
+/**
+ * Tool calls and their results. Commands (`exec_command`, `shell`, `shell_command`,
+ * `local_shell_call`) become `ran …` (or `deleted` / `moved` for plain rm / mv); `apply_patch` in
+ * all its shapes becomes one event per file it creates, edits, deletes or moves. Results come
+ * from the call's output, or from `exec_command_end` / `patch_apply_end` / `item_completed`
+ * records, whichever is first; a long-running command's exit code comes from the `write_stdin`
+ * poll that saw it finish. Code mode (`exec` scripts) names its commands and patches only in
+ * `item_completed` items, whose ids join no call: those items are the calls there.
+ */
+
+import type { z } from 'zod';
+import type { FileChange } from '../../events.js';
+import { clipEnd, oneLine } from '../common/clip.js';
+import { withoutUndefined } from '../common/events.js';
+import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS } from '../common/limits.js';
+import { repoPath } from '../common/paths.js';
+import { summarizeCommand } from '../common/shell.js';
+import { type Draft, type LineInfo, pathBase } from './draft.js';
+import { endPromptStretch } from './messages.js';
+import { readOutput, patchSucceeded } from './output.js';
+import { changesOps, commandLine, patchFromArgv, patchOps, type PatchOp } from './patch.js';
+import { type Changes, type CompletedItem, type ExecCommandEnd, isPlainObject, type PatchApplyEnd } from './records.js';
+import { type Call, pushBounded } from './state.js';
+
+interface Summary {
+  tool: string;
+  action: string;
+  files: FileChange[];
+  command?: string;
+}
+
+const partId = (callId: string, i: number) => (i === 0 ? callId : `${callId}#${i}`);
+
+function remember(draft: Draft, call: Call): void {
+  draft.state = { ...draft.state, calls: pushBounded(draft.state.calls.filter((c) => c.id !== call.id), call) };
+}
+
+function findCall(draft: Draft, id: string): Call | undefined {
+  return draft.state.calls.find((c) => c.id === id);
+}
+
+function emitCalls(draft: Draft, line: LineInfo, callId: string, kind: Call['kind'], summaries: Summary[]): void {
+  if (callId.length > MAX_ID_CHARS || summaries.length === 0) return;
+  endPromptStretch(draft);
+  summaries.forEach((s, i) => {
+    draft.events.push(
+      withoutUndefined({
+        kind: 'tool_call' as const,
+        at: line.at,
+        callId: partId(callId, i),
+        tool: clipEnd(s.tool, MAX_NAME_CHARS),
+        action: clipEnd(s.action, ACTION_MAX_CHARS),
+        files: s.files,
+        command: s.command,
+        subagent: draft.subagent,
+      }),
+    );
+  });
+  remember(draft, { id: callId, kind, parts: summaries.length, done: false });
+}
+
+/** One tool_result per part of the call, once. */
+function emitResult(draft: Draft, line: LineInfo, callId: string, result: { isError: boolean; exitCode?: number; output?: string }): void {
+  const call = findCall(draft, callId);
+  if (!call || call.done) return;
+  for (let i = 0; i < call.parts; i++) {
+    draft.events.push(
+      withoutUndefined({ kind: 'tool_result' as const, at: line.at, callId: partId(callId, i), isError: result.isError, exitCode: result.exitCode, output: result.output, subagent: draft.subagent }),
+    );
+  }
+  remember(draft, { ...call, done: true });
+}
+
+function commandSummary(draft: Draft, tool: string, command: string, workdir: string | undefined): Summary {
+  return { tool, ...summarizeCommand(command, pathBase(draft.state, workdir)) };
+}
+
+function patchSummaries(draft: Draft, tool: string, ops: PatchOp[], workdir: string | undefined): Summary[] {
+  const base = pathBase(draft.state, workdir);
+  return ops.map((o) => {
+    const path = repoPath(o.path, base);
+    if (o.op === 'moved') {
+      const from = repoPath(o.from, base);
+      return { tool, action: `moved ${clipEnd(from, ACTION_PART_CHARS)} to ${clipEnd(path, ACTION_PART_CHARS)}`, files: [{ path, op: 'moved', from }] };
+    }
+    const verb = o.op === 'created' ? 'created' : o.op === 'deleted' ? 'deleted' : 'edited';
+    return { tool, action: `${verb} ${clipEnd(path, ACTION_PART_CHARS)}`, files: [{ path, op: o.op }] };
+  });
+}
+
+function parseArgs(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return isPlainObject(value) ? value : undefined;
+  } catch {
+    // Redacted corpora and odd builds put non-JSON text here: the call is still counted as used.
+    return undefined;
+  }
+}
+
+const stringOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const argvOf = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((a) => typeof a === 'string') ? v : undefined);
+
+/** A command given as an argv: a patch (apply_patch / heredoc) or a shell line. */
+function fromArgv(draft: Draft, line: LineInfo, callId: string, tool: string, argv: string[], workdir: string | undefined): void {
+  const patch = patchFromArgv(argv);
+  if (patch !== undefined) emitCalls(draft, line, callId, 'patch', patchSummaries(draft, tool, patchOps(patch), workdir));
+  else emitCalls(draft, line, callId, 'exec', [commandSummary(draft, tool, commandLine(argv), workdir)]);
+}
+
+export function handleFunctionCall(draft: Draft, line: LineInfo, call: { name: string; arguments?: string | undefined; call_id: string }): void {
+  const args = parseArgs(call.arguments);
+  const workdir = stringOf(args?.['workdir']);
+  const name = call.name;
+  if (name === 'exec_command' || name === 'shell_command') {
+    const cmd = stringOf(args?.['cmd']) ?? stringOf(args?.['command']);
+    if (cmd !== undefined) return emitCalls(draft, line, call.call_id, 'exec', [commandSummary(draft, name, cmd, workdir)]);
+  } else if (name === 'shell' || name === 'container.exec') {
+    const argv = argvOf(args?.['command']);
+    if (argv !== undefined && argv.length > 0) return fromArgv(draft, line, call.call_id, name, argv, workdir);
+  } else if (name === 'apply_patch') {
+    const input = stringOf(args?.['input']) ?? stringOf(args?.['patch']);
+    if (input !== undefined) return emitCalls(draft, line, call.call_id, 'patch', patchSummaries(draft, name, patchOps(input), workdir));
+  } else if (name === 'write_stdin') {
+    const session = args?.['session_id'];
+    endPromptStretch(draft);
+    if (typeof session === 'number' && Number.isInteger(session)) remember(draft, { id: call.call_id, kind: 'stdin', parts: 1, target: session, done: false });
+    return;
+  }
+  emitCalls(draft, line, call.call_id, 'other', [{ tool: name, action: `used ${clipEnd(name, MAX_NAME_CHARS)}`, files: [] }]);
+}
+
+export function handleCustomToolCall(draft: Draft, line: LineInfo, call: { name: string; input?: string | undefined; call_id: string }): void {
+  if (call.name === 'apply_patch' && call.input !== undefined) {
+    return emitCalls(draft, line, call.call_id, 'patch', patchSummaries(draft, call.name, patchOps(call.input), undefined));
+  }
+  // Code mode's `exec` script: its commands and patches arrive as item_completed items.
+  if (call.name === 'exec') {
+    endPromptStretch(draft);
+    return;
+  }
+  emitCalls(draft, line, call.call_id, 'other', [{ tool: call.name, action: `used ${clipEnd(call.name, MAX_NAME_CHARS)}`, files: [] }]);
+}
+
+export function handleLocalShellCall(draft: Draft, line: LineInfo, callId: string, argv: string[] | undefined, workdir: string | undefined): void {
+  if (argv && argv.length > 0) fromArgv(draft, line, callId, 'local_shell', argv, workdir);
+}
+
+export function handleWebSearch(draft: Draft, line: LineInfo, id: string | undefined, action: { type?: string | undefined; query?: string | undefined; url?: string | undefined } | undefined): void {
+  const what = action?.query !== undefined ? `searched the web for ${clipEnd(oneLine(action.query), ACTION_PART_CHARS)}` : action?.url !== undefined ? `opened ${clipEnd(action.url, ACTION_PART_CHARS)}` : 'searched the web';
+  const callId = id ?? `web-search-${draft.state.seq + 1}`;
+  if (id === undefined) draft.state = { ...draft.state, seq: draft.state.seq + 1 };
+  emitCalls(draft, line, callId, 'other', [{ tool: 'web_search', action: what, files: [] }]);
+  emitResult(draft, line, callId, { isError: false });
+}
+
+export function handleCallOutput(draft: Draft, line: LineInfo, callId: string, output: unknown): void {
+  const call = findCall(draft, callId);
+  if (!call) return;
+  if (call.kind === 'patch') return emitResult(draft, line, callId, { isError: !patchSucceeded(output) });
+  const read = readOutput(output);
+  if (call.kind === 'stdin') {
+    if (read.exitCode === undefined || call.target === undefined) return;
+    const run = draft.state.running.find((r) => r.session === call.target);
+    if (!run) return;
+    draft.state = { ...draft.state, running: draft.state.running.filter((r) => r !== run) };
+    return emitResult(draft, line, run.callId, { isError: read.exitCode !== 0, exitCode: read.exitCode, output: read.text });
+  }
+  if (call.kind === 'exec') {
+    if (read.runningSession !== undefined) {
+      draft.state = { ...draft.state, running: pushBounded(draft.state.running.filter((r) => r.session !== read.runningSession), { session: read.runningSession, callId }, 200) };
+      return;
+    }
+    // No exit code in the output (an unknown shape): exec_command_end or the item may still say.
+    if (read.exitCode === undefined) return;
+    return emitResult(draft, line, callId, { isError: read.exitCode !== 0, exitCode: read.exitCode, output: read.text });
+  }
+  emitResult(draft, line, callId, { isError: false });
+}
+
+export function handleExecEnd(draft: Draft, line: LineInfo, end: z.infer<typeof ExecCommandEnd>): void {
+  if (!findCall(draft, end.call_id) && end.command && end.command.length > 0) fromArgv(draft, line, end.call_id, 'exec_command', end.command, end.cwd);
+  if (end.exit_code === undefined) return;
+  emitResult(draft, line, end.call_id, { isError: end.exit_code !== 0, exitCode: end.exit_code, output: readOutput(end.aggregated_output ?? end.stdout ?? '').text });
+}
+
+export function handlePatchEnd(draft: Draft, line: LineInfo, end: z.infer<typeof PatchApplyEnd>): void {
+  if (!findCall(draft, end.call_id) && end.changes) emitCalls(draft, line, end.call_id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(end.changes), undefined));
+  if (end.success === undefined) return;
+  emitResult(draft, line, end.call_id, { isError: !end.success });
+}
+
+/** Paginated `item_completed` CommandExecution / FileChange: results in classic mode, the calls themselves in code mode. */
+export function handleCompletedTool(draft: Draft, line: LineInfo, item: z.infer<typeof CompletedItem>): void {
+  const id = item.id;
+  if (id === undefined) return;
+  if (item.type === 'CommandExecution') {
+    const argv = typeof item.command === 'string' ? [item.command] : item.command;
+    if (!findCall(draft, id) && argv && argv.length > 0) fromArgv(draft, line, id, 'exec_command', argv, fileUrlPath(item.cwd));
+    if (item.exit_code !== undefined) emitResult(draft, line, id, { isError: item.exit_code !== 0, exitCode: item.exit_code, output: readOutput(item.aggregated_output ?? '').text });
+    else if (item.status === 'failed' || item.status === 'declined') emitResult(draft, line, id, { isError: true });
+  } else if (item.type === 'FileChange') {
+    if (!findCall(draft, id) && item.changes) emitCalls(draft, line, id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(item.changes satisfies z.infer<typeof Changes>), undefined));
+    if (item.status === 'completed') emitResult(draft, line, id, { isError: false });
+    else if (item.status === 'failed' || item.status === 'declined') emitResult(draft, line, id, { isError: true });
+  }
+}
+
+/** Items give cwd as a `file://` URL; commands elsewhere as a plain path. */
+function fileUrlPath(cwd: string | undefined): string | undefined {
+  if (cwd === undefined || !cwd.startsWith('file://')) return cwd;
+  try {
+    return decodeURIComponent(new URL(cwd).pathname);
+  } catch {
+    // A malformed URL: no working folder rather than a wrong one.
+    return undefined;
+  }
+}
