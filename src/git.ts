@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import type { GitInfo } from './devlog/schema.js';
 
 /**
@@ -34,4 +34,31 @@ export async function gitInfo(repo: string): Promise<GitInfo | null> {
 
 export async function gitUserEmail(repo: string): Promise<string | null> {
   return git(repo, ['config', '--get', 'user.email']);
+}
+
+/**
+ * The commit a `git commit -q` made, which printed no hash: the newest commit at or before `until`
+ * (the window's end) whose subject is `message` (any, when the message is not known), not older
+ * than `since`. Synchronous because entries are built inside the run's database transaction;
+ * it runs only for such commits, and git answers in milliseconds.
+ */
+export function findCommitSync(repo: string, message: string, since: string, until: string): { hash: string; message: string } | null {
+  let out: string;
+  try {
+    out = execFileSync('git', ['log', '-n', '50', `--since=${since}`, `--until=${until}`, '--format=%H%x1f%s'], {
+      cwd: repo,
+      timeout: 10_000,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    });
+  } catch {
+    // Not a repository any more, or git is missing: the commit is left out of the entry.
+    return null;
+  }
+  for (const line of out.split('\n')) {
+    const [hash, subject] = line.split('\x1f');
+    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && subject !== undefined && (message === '' || subject === message.split('\n')[0])) return { hash, message: subject };
+  }
+  return null;
 }

@@ -373,6 +373,7 @@ function runNotify(argv) {
     turn_id: typeof payload['turn-id'] === 'string' ? payload['turn-id'] : undefined,
     cwd: typeof payload.cwd === 'string' && isAbsolute(payload.cwd) ? payload.cwd : undefined,
     last_assistant_message: typeof payload['last-assistant-message'] === 'string' ? payload['last-assistant-message'] : undefined,
+    codex_home: process.env.CODEX_HOME && isAbsolute(process.env.CODEX_HOME) ? process.env.CODEX_HOME : join(require('node:os').homedir(), '.codex'),
   });
   process.exit(0);
 }

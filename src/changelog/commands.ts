@@ -20,6 +20,8 @@ const TEST_PATTERNS: RegExp[] = [
   /^deno\s+test\b/,
   /^node\b[^|;&]*\s--test\b/,
   /^make\s+(test|check|tests)\b/,
+  // Test scripts by name: `sh test.sh`, `bash scripts/run-tests.sh`, `./test.sh`.
+  /^((ba|z|da)?sh\s+)?(\.\/)?([\w.-]+\/)*(run[-_]?)?tests?([-_.][\w.-]*)?\.sh\b/,
   /^bundle\s+exec\s+(rspec|rake\s+test)\b/,
   /^rake\s+test\b/,
 ];
@@ -55,7 +57,8 @@ export function commitFromOutput(output: string, command: string): { hash: strin
   return { hash, message: message.slice(0, 300) };
 }
 
-function messageFromCommand(command: string): string | null {
-  const m = /\s-m\s+(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(command);
+/** The `-m` message of a `git commit` (also combined flags: `-am`, `-qm`; and `--message`). */
+export function messageFromCommand(command: string): string | null {
+  const m = /\s(?:-[a-zA-Z]*m\s*|--message[= ])(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(command);
   return m ? (m[1] ?? m[2] ?? m[3] ?? null) : null;
 }

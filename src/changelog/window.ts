@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import type { AgentEvent, FileChange } from '../events.js';
 import { eventKey, SeenRing } from '../seen-ring.js';
-import { commitFromOutput, isCommitCommand, isTestCommand } from './commands.js';
+import { commitFromOutput, isCommitCommand, isTestCommand, messageFromCommand } from './commands.js';
 
 /**
  * Tracks the window of work since the session's last entry and decides, from the events alone,
@@ -25,6 +25,9 @@ const Pending = z.object({
   test: z.boolean(),
   commit: z.boolean(),
 });
+
+/** Hash of a commit whose output did not show it (`git commit -q`); resolved against git later. */
+export const UNRESOLVED_COMMIT = '';
 
 export const OpenWindow = z.object({
   startSeq: z.number().int(),
@@ -159,6 +162,11 @@ export class WindowTracker {
     return out;
   }
 
+  /** A working folder to resolve relative paths against when the transcript names none (Codex 0.20). */
+  assumeCwd(dir: string): void {
+    this.state.cwd ??= dir;
+  }
+
   /** The session's working folder as the transcript first named it. */
   cwd(): string | null {
     return this.state.cwd;
@@ -198,9 +206,12 @@ export class WindowTracker {
       if (!last || last.cmd !== cmd || last.result !== result) w.tests.push({ cmd, result });
     }
     if (failed) return;
-    if (p.commit && e.output !== undefined && w.commits.length < MAX_LIST) {
-      const c = commitFromOutput(e.output, p.command ?? '');
+    if (p.commit && w.commits.length < MAX_LIST) {
+      const c = e.output !== undefined ? commitFromOutput(e.output, p.command ?? '') : null;
       if (c && !w.commits.some((x) => x.hash === c.hash)) w.commits.push(c);
+      // `git commit -q` prints nothing: the hash is looked up in the repository when the entry is
+      // written (UNRESOLVED_COMMIT), by its message.
+      else if (!c) w.commits.push({ hash: UNRESOLVED_COMMIT, message: messageFromCommand(p.command ?? '') ?? '' });
     }
     // The result is authoritative where it knows better (Write: created or overwritten).
     const byPath = new Map(p.files.map((f) => [f.path, f]));

@@ -12,6 +12,8 @@ export const ClaudeHookPayload = z
     cwd: z.string().optional(),
     hook_event_name: z.enum(['Stop', 'SubagentStop', 'SessionEnd', 'Notify']),
     turn_id: z.string().optional(),
+    /** Codex notify: the $CODEX_HOME it ran with, where the thread's rollout is looked up. */
+    codex_home: z.string().optional(),
     last_assistant_message: z.string().optional(),
     reason: z.string().optional(),
     agent_transcript_path: z.string().optional(),

@@ -8,9 +8,10 @@ import { openDb, type Db } from '../state/db.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import { getSession, recordHookFire } from '../state/sessions.js';
 import { AliveFile } from './alive-file.js';
+import { findRollout } from './codex-rollouts.js';
 import { hasJobs, removeJobs, takeJobs, type SpooledJob } from './jobs.js';
 import { runSession, type RunRequest } from './pipeline.js';
-import { waitForTranscript } from './stop-wait.js';
+import { holdsReply, holdsTurnComplete, waitForTranscript } from './stop-wait.js';
 
 /**
  * The detached worker a hook starts: `node worker/main.js <session_id>`. It drains the jobs the
@@ -82,9 +83,10 @@ async function runJobs(dir: string, db: Db, log: Logger, sessionId: string, jobs
   const config = loaded.config;
   const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : stop && config.changelog.granularity === 'turn' ? 'turn' : null;
   // Codex notify jobs name only the thread; a hook of the same session may have given the path.
-  const transcriptPath = [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ?? getSession(db, sessionId)?.transcript_path;
+  const transcriptPath = [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ?? getSession(db, sessionId)?.transcript_path ?? notifyRollout(jobs, sessionId, log);
   if (!transcriptPath) {
-    log.info({ session: sessionId, trigger: last.job.payload.hook_event_name }, 'no transcript known for this session yet; jobs dropped');
+    // Codex notify for a thread without a rollout: its title generation, or an --ephemeral session.
+    log.info({ session: sessionId, trigger: last.job.payload.hook_event_name }, 'no transcript for this session; jobs dropped');
     return end !== undefined;
   }
   const req: RunRequest = {
@@ -97,7 +99,8 @@ async function runJobs(dir: string, db: Db, log: Logger, sessionId: string, jobs
   };
   if (stop && !end) {
     const row = getSession(db, sessionId);
-    const waited = await waitForTranscript(req.transcriptPath, row?.offset ?? 0, stop.job.payload.last_assistant_message, config.stop.wait_ms).catch(
+    const turnEnd = req.agent === 'codex' ? holdsTurnComplete(stop.job.payload.turn_id) : holdsReply(stop.job.payload.last_assistant_message);
+    const waited = await waitForTranscript(req.transcriptPath, row?.offset ?? 0, turnEnd, config.stop.wait_ms).catch(
       (err: unknown) => {
         log.warn({ err, session: sessionId }, 'could not watch the transcript before the run');
         return 'error' as const;
@@ -117,6 +120,15 @@ async function runJobs(dir: string, db: Db, log: Logger, sessionId: string, jobs
     log.warn({ session: sessionId, code: (err as NodeJS.ErrnoException).code }, 'run failed; jobs dropped, state kept');
   }
   return end !== undefined;
+}
+
+/** Codex notify names only the thread: its rollout is looked up in the $CODEX_HOME it ran with. */
+function notifyRollout(jobs: SpooledJob[], sessionId: string, log: Logger): string | undefined {
+  const home = jobs.find((j) => j.job.agent === 'codex' && j.job.payload.codex_home)?.job.payload.codex_home;
+  if (home === undefined) return undefined;
+  const found = findRollout(home, sessionId);
+  if (found) log.debug({ session: sessionId, path: found.path, via: found.source }, 'found the rollout of a notify turn');
+  return found?.path;
 }
 
 function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {

@@ -4,20 +4,21 @@ import { adapterFor, TOOL_NAME, type Adapter, type AgentName } from '../adapters
 import { resolveActor } from '../changelog/actor.js';
 import { heuristicEntry } from '../changelog/heuristic.js';
 import { ChangelogEntry } from '../changelog/schema.js';
-import { initialWindowState, WindowState, WindowTracker, type ClosedWindow } from '../changelog/window.js';
+import { initialWindowState, UNRESOLVED_COMMIT, WindowState, WindowTracker, type ClosedWindow } from '../changelog/window.js';
 import type { Config } from '../config/config.js';
 import { DevlogReducer, DevlogState, initialDevlogState } from '../devlog/reducer.js';
 import { ConversationEntry } from '../devlog/schema.js';
 import { Fragment } from '../devlog/fragment.js';
 import { devlogPath, renderEntry, writeDevlog } from '../devlog/write.js';
 import type { AgentEvent, Subagent } from '../events.js';
-import { gitInfo, repoRoot } from '../git.js';
+import { findCommitSync, gitInfo, repoRoot } from '../git.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
 import type { Db } from '../state/db.js';
 import { getSession, getSubagentCursor, insertWindow, newSession, resetSubagentCursors, saveSession, saveSubagentCursor, type SessionRow } from '../state/sessions.js';
 import { checkCursor, fingerprintAt } from '../tail/fingerprint.js';
 import { readLines } from '../tail/tail.js';
+import { codexSubagentRollout } from './codex-rollouts.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
 
 /**
@@ -158,10 +159,11 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       granularity: config.changelog.granularity,
       idleMs: config.changelog.idle_minutes * 60_000,
     });
-    const subagentDir = join(dirname(req.transcriptPath), basename(req.transcriptPath, '.jsonl'), 'subagents');
+    const locateSubagent = subagentLocator(req.agent, req.transcriptPath);
+    fold.windows.assumeCwd(req.cwd ?? repo);
     const entryFor = (closed: ClosedWindow) =>
       ChangelogEntry.parse(
-        heuristicEntry(closed, { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }),
+        heuristicEntry(withResolvedCommits(closed, repo), { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }),
       );
 
     const commit = (offset: number) => {
@@ -199,7 +201,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
         log.warn({ session: req.sessionId, start: item.start, bytes: len }, 'skipped a line over the size cap');
       } else if (item.text.length > 0) {
         outcome.lines++;
-        fold.line(item.text, item.end > ignoreWindowUntil, (agentId, agentType) => readSubagent(fold, subagentDir, agentId, agentType, ctx, req.sessionId, outcome));
+        fold.line(item.text, item.end > ignoreWindowUntil, (agentId, agentType) => readSubagent(fold, locateSubagent(agentId), agentId, agentType, ctx, req.sessionId, outcome));
       }
       sinceCommitLines++;
       sinceCommitBytes += len;
@@ -236,6 +238,23 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     fragment?.close();
   }
   outcome.windows = await flushWindows(ctx, req.sessionId, now);
+}
+
+/** Commits made with `git commit -q` carry no hash in the transcript: look each up in the repository. */
+function withResolvedCommits(closed: ClosedWindow, repo: string): ClosedWindow {
+  const w = closed.window;
+  if (!w.commits.some((c) => c.hash === UNRESOLVED_COMMIT)) return closed;
+  const since = new Date(Date.parse(w.start ?? '') - 60_000);
+  const until = new Date(Date.parse(w.end ?? '') + 60_000);
+  const commits: typeof w.commits = [];
+  for (const c of w.commits) {
+    if (c.hash !== UNRESOLVED_COMMIT) commits.push(c);
+    else if (Number.isFinite(since.getTime()) && Number.isFinite(until.getTime())) {
+      const found = findCommitSync(repo, c.message, since.toISOString(), until.toISOString());
+      if (found && !commits.some((x) => x.hash === found.hash)) commits.push(found);
+    }
+  }
+  return { ...closed, window: { ...w, commits } };
 }
 
 /** Holds the adapter, the devlog reducer and the window tracker for one run. */
@@ -283,14 +302,22 @@ class Fold {
 }
 
 /**
- * Reads the part of a subagent's own transcript (Claude Code 2.1.x `subagents/agent-<id>.jsonl`)
- * not read before, at the point where the parent transcript reports on that subagent, so its
- * edits and commands count for the parent session in a fixed place in the conversation.
+ * Where a subagent's own transcript is: Claude Code 2.1.x `<session>/subagents/agent-<id>.jsonl`
+ * beside the parent; Codex, a rollout of its own named by the child thread id.
  */
-function readSubagent(fold: Fold, dir: string, agentId: string, agentType: string | undefined, ctx: RunContext, sessionId: string, outcome: RunOutcome): void {
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(agentId)) return;
-  const path = join(dir, `agent-${agentId}.jsonl`);
-  if (!existsSync(path)) return;
+function subagentLocator(agent: AgentName, transcriptPath: string): (agentId: string) => string | null {
+  if (agent === 'codex') return (agentId) => codexSubagentRollout(transcriptPath, agentId);
+  const dir = join(dirname(transcriptPath), basename(transcriptPath, '.jsonl'), 'subagents');
+  return (agentId) => (/^[A-Za-z0-9_-]{1,128}$/.test(agentId) ? join(dir, `agent-${agentId}.jsonl`) : null);
+}
+
+/**
+ * Reads the part of a subagent's own transcript not read before, at the point where the parent
+ * transcript reports on that subagent, so its edits and commands count for the parent session in
+ * a fixed place in the conversation.
+ */
+function readSubagent(fold: Fold, path: string | null, agentId: string, agentType: string | undefined, ctx: RunContext, sessionId: string, outcome: RunOutcome): void {
+  if (path === null || !existsSync(path)) return;
   const known = fold.subagentCursors.get(path) ?? getSubagentCursor(ctx.db, sessionId, path);
   let state = known?.adapter_state ? fold.adapter.stateSchema.parse(JSON.parse(known.adapter_state)) : fold.adapter.initialState();
   let offset = known?.offset ?? 0;

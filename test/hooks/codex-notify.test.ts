@@ -37,7 +37,7 @@ describe('codex notify entry', () => {
     assert.deepEqual(JSON.parse(await waitFor(user.marker)), ['extra-arg', json]);
     await waitForWorkers(home, THREAD);
     // No Codex hook has named this thread's rollout yet, so the worker has nothing to read.
-    assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /"trigger":"Notify".*no transcript known for this session yet/);
+    assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /"trigger":"Notify".*no transcript for this session/);
   });
 
   it('without a user program it only spools; under SHIPLOG_INTERNAL=1 it still runs the user\'s program but records nothing', async () => {
