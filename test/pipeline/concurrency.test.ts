@@ -2,40 +2,46 @@ import assert from 'node:assert/strict';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { CLAUDE_CORPUS, cleanup, CODEX_FIXTURES, CODEX_HOOK, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
 
 describe('concurrency', () => {
   const root = tempDir();
   after(() => cleanup(root));
 
-  it('32 hooks for one session fired at once give the outputs of one clean run', async () => {
-    const repo = join(root, 'one', 'repo');
-    gitRepo(repo);
-    const transcript = join(root, 'one', 'sess-32.jsonl');
-    copyFileSync(join(CLAUDE_CORPUS, 'claude-code-viewer', 'fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl'), transcript);
+  const CASES = [
+    { agent: 'claude-code' as const, hook: HOOK, session: 'sess-32', src: join(CLAUDE_CORPUS, 'claude-code-viewer', 'fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl') },
+    { agent: 'codex' as const, hook: CODEX_HOOK, session: 'codex-32', src: join(CODEX_FIXTURES, 'paginated-classic.jsonl') },
+  ];
+  for (const c of CASES) {
+    it(`${c.agent}: 32 hooks for one session fired at once give the outputs of one clean run`, async () => {
+      const repo = join(root, c.agent, 'repo');
+      gitRepo(repo);
+      const transcript = join(root, c.agent, `${c.session}.jsonl`);
+      copyFileSync(c.src, transcript);
 
-    await runInProcess(join(root, 'one', 'clean-home'), { sessionId: 'sess-32', agent: 'claude-code', transcriptPath: transcript, cwd: repo, trigger: 'test', close: 'session-end' });
-    const clean = readOutputs(repo, 'sess-32');
-    rmSync(join(repo, '.devlog'), { recursive: true });
-    rmSync(join(repo, '.changelog'), { recursive: true });
+      await runInProcess(join(root, c.agent, 'clean-home'), { sessionId: c.session, agent: c.agent, transcriptPath: transcript, cwd: repo, trigger: 'test', close: 'session-end' });
+      const clean = readOutputs(repo, c.session);
+      rmSync(join(repo, '.devlog'), { recursive: true });
+      rmSync(join(repo, '.changelog'), { recursive: true });
 
-    const home = join(root, 'one', 'home');
-    const hooks = Array.from({ length: 32 }, (_, i) =>
-      runProcess(process.execPath, [HOOK], {
-        env: hookEnv(home),
-        input: i === 31 ? sessionEndPayload('sess-32', transcript, repo) : stopPayload('sess-32', transcript, repo),
-      }),
-    );
-    for (const r of await Promise.all(hooks)) {
-      assert.equal(r.code, 0);
-      assert.equal(r.stdout, '');
-    }
-    await waitForWorkers(home, 'sess-32');
-    const out = readOutputs(repo, 'sess-32');
-    assert.equal(out.devlog, clean.devlog);
-    assert.equal(out.entries, clean.entries, 'exactly the one entry of a clean run');
-    assert.equal(out.failures, '');
-  });
+      const home = join(root, c.agent, 'home');
+      const hooks = Array.from({ length: 32 }, (_, i) =>
+        runProcess(process.execPath, [c.hook], {
+          env: hookEnv(home),
+          input: i === 31 ? sessionEndPayload(c.session, transcript, repo) : stopPayload(c.session, transcript, repo),
+        }),
+      );
+      for (const r of await Promise.all(hooks)) {
+        assert.equal(r.code, 0);
+        assert.equal(r.stdout, '');
+      }
+      await waitForWorkers(home, c.session);
+      const out = readOutputs(repo, c.session);
+      assert.equal(out.devlog, clean.devlog);
+      assert.equal(out.entries, clean.entries, 'exactly the one entry of a clean run');
+      assert.equal(out.failures, '');
+    });
+  }
 
   it('8 sessions appending to one entries.jsonl at once: every line valid, none missing or doubled', async () => {
     const repo = join(root, 'eight', 'repo');

@@ -193,13 +193,14 @@ function parseRecord(state: CodexState, value: unknown, ctx: LineContext | undef
   if (value['record_type'] !== undefined) return draft;
   const header = state.format === 'unknown' && value['type'] === undefined ? PreEnvelopeHeader.safeParse(value) : undefined;
   if (header?.success) {
-    draft.state = { ...draft.state, format: 'pre-envelope' };
+    const at = header.data.timestamp !== undefined && header.data.timestamp.length <= 64 ? header.data.timestamp : undefined;
+    draft.state = withoutUndefined({ ...draft.state, format: 'pre-envelope' as const, headerAt: at });
     noteSession(draft, { at: header.data.timestamp }, { id: header.data.id, branch: header.data.git?.branch });
     return draft;
   }
   if (typeof value['type'] === 'string') {
     if (draft.state.format === 'unknown') draft.state = { ...draft.state, format: 'pre-envelope' };
-    handleResponseItem(draft, { at: undefined }, value);
+    handleResponseItem(draft, { at: draft.state.headerAt }, value);
     return draft;
   }
   return { state, events: [skipped('no-type')] };

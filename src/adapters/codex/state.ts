@@ -28,6 +28,8 @@ export const codexStateSchema = z.object({
   rootCwd: z.string().optional(),
   /** The current turn's cwd (turn_context), where relative patch paths start. */
   cwd: z.string().optional(),
+  /** 0.20's header time: its bare records have none of their own, and take this one. */
+  headerAt: z.string().optional(),
   /** Counter behind reply message ids, so ids are stable across incremental runs. */
   seq: z.number().int(),
   /** Hashes of prompt texts since the last non-prompt event: one prompt is written 2–3 times. */
