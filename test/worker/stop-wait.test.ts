@@ -3,7 +3,8 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import Database from 'better-sqlite3';
+import { CLAUDE_CORPUS, cleanup, CODEX_FIXTURES, CODEX_HOOK, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
 
 /**
  * Claude Code may fire Stop before the turn's last assistant record is in the file. The worker
@@ -46,5 +47,49 @@ describe('Stop before the transcript is flushed', () => {
     const devlog = await scenario('no-wait', '0');
     assert.ok(devlog.length > 0);
     assert.equal(devlog.includes(JSON.stringify(lastText).slice(1, -1)), false);
+  });
+});
+
+/**
+ * Codex fires Stop before the turn's task_complete is written (~10–20 ms later, reference §3.3).
+ * The worker waits for that turn's end record, so a Stop run reads the whole turn.
+ */
+describe('Codex Stop before task_complete', () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+  const lines = readFileSync(join(CODEX_FIXTURES, 'paginated-classic.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const end = lines.findIndex((l) => l.includes('"type":"task_complete"'));
+  const turnId = (JSON.parse(lines[end] ?? '{}') as { payload: { turn_id: string } }).payload.turn_id;
+  const before = `${lines.slice(0, end).join('\n')}\n`;
+  const through = `${before}${lines[end]}\n`;
+
+  async function offsetAfterStop(name: string, waitMs: string): Promise<number> {
+    const dir = join(root, name);
+    const repo = join(dir, 'repo');
+    gitRepo(repo);
+    const home = join(dir, 'home');
+    const rollout = join(dir, 'rollout.jsonl');
+    writeFileSync(rollout, before);
+    const hook = await runProcess(process.execPath, [CODEX_HOOK], { env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: waitMs }), input: stopPayload('cx', rollout, repo, { turn_id: turnId }) });
+    assert.equal(hook.code, 0);
+    assert.equal(hook.stdout, '');
+    await sleep(700);
+    appendFileSync(rollout, `${lines[end]}\n`);
+    await waitForWorkers(home, 'cx');
+    const db = new Database(join(home, 'state.db'), { readonly: true });
+    try {
+      return (db.prepare('SELECT offset FROM sessions WHERE session_id = ?').get('cx') as { offset: number }).offset;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('the run after Stop reads through the turn\'s task_complete', async () => {
+    assert.ok(end > 0 && turnId);
+    assert.equal(await offsetAfterStop('waits', '3000'), Buffer.byteLength(through));
+  });
+
+  it('without the wait the same run stops short of it (the check above can fail)', async () => {
+    assert.equal(await offsetAfterStop('no-wait', '0'), Buffer.byteLength(before));
   });
 });
