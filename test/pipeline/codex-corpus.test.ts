@@ -101,4 +101,28 @@ describe('every Codex rollout converts', () => {
     ]);
     assert.deepEqual(entry.commits, [{ hash, message: 'Add notes and hello' }]);
   });
+
+  it('a subagent thread\'s rollout is read where the parent waits on it, and attributed to the parent', async () => {
+    const dir = join(root, 'subagent');
+    const repo = join(dir, 'repo');
+    gitRepo(repo);
+    const day = join(dir, 'sessions', '2026', '05', '12');
+    mkdirSync(day, { recursive: true });
+    const parent = join(day, 'rollout-2026-05-12T13-00-00-spawn-test-uuid.jsonl');
+    copyFileSync(join(CORPUS, 'codex', 'codemie-code', 'synthetic', 'turn-spawn-skill.jsonl'), parent);
+    const at = (s: number) => `2026-05-12T10:00:${String(s).padStart(2, '0')}.000Z`;
+    const child = [
+      { timestamp: at(4), type: 'session_meta', payload: { id: 'child-thread-uuid', cwd: '/home/user/project', source: { subagent: { thread_spawn: { parent_thread_id: 'spawn-test-uuid' } } } } },
+      { timestamp: at(5), type: 'event_msg', payload: { type: 'user_message', message: 'review code' } },
+      { timestamp: at(6), type: 'response_item', payload: { type: 'function_call', name: 'exec_command', call_id: 'k1', arguments: JSON.stringify({ cmd: 'rg TODO src' }) } },
+      { timestamp: at(7), type: 'response_item', payload: { type: 'function_call_output', call_id: 'k1', output: 'Process exited with code 0\nOutput:\nsrc/a.ts:1: TODO\n' } },
+      { timestamp: at(8), type: 'event_msg', payload: { type: 'task_complete', turn_id: 'c1', last_agent_message: 'One TODO left in src/a.ts.' } },
+    ];
+    writeFileSync(join(day, 'rollout-2026-05-12T13-00-04-child-thread-uuid.jsonl'), `${child.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    await runInProcess(join(dir, 'state'), { sessionId: 'spawn-test-uuid', agent: 'codex', transcriptPath: parent, repo, trigger: 'test', close: 'test' });
+    const doc = JSON.parse(readOutputs(repo, 'spawn-test-uuid').devlog ?? '{}') as { conversation: { type: string; content?: string; actions?: string[]; subagent?: unknown }[] };
+    assert.deepEqual(doc.conversation.filter((e) => e.type === 'user').map((e) => e.content), ['run a review'], 'the subagent\'s prompt is the parent\'s instruction, not a user prompt');
+    assert.ok(doc.conversation.some((e) => e.actions?.includes('ran rg TODO src')));
+    assert.deepEqual(doc.conversation.find((e) => e.subagent !== undefined), { type: 'assistant', timestamp: at(8), content: 'One TODO left in src/a.ts.', subagent: { type: 'explorer', id: 'child-thread-uuid' } });
+  });
 });

@@ -44,7 +44,7 @@ const IGNORED_TYPES = new Set(['world_state', 'token_usage_record', 'dynamic_too
 const IGNORED_EVENTS = new Set([
   'token_count', 'task_started', 'agent_reasoning', 'agent_reasoning_raw_content', 'context_compacted', 'web_search_end', 'mcp_tool_call_end',
   'thread_settings_applied', 'item_started', 'exec_command_begin', 'patch_apply_begin', 'turn_diff', 'thread_name_updated', 'entered_review_mode',
-  'exited_review_mode', 'thread_goal_updated', 'image_generation_end', 'sub_agent_activity', 'thread_rolled_back', 'collab_waiting_end',
+  'exited_review_mode', 'thread_goal_updated', 'image_generation_end', 'sub_agent_activity', 'thread_rolled_back',
   'collab_agent_spawn_begin', 'collab_waiting_begin', 'mcp_tool_call_begin', 'background_event', 'stream_error', 'error', 'warning',
 ]);
 const IGNORED_ITEMS = new Set(['reasoning', 'compaction', 'compaction_summary', 'context_compaction', 'ghost_snapshot', 'additional_tools', 'tool_search_call', 'tool_search_output', 'image_generation_call', 'configuration_update', 'agent_message']);
