@@ -22,7 +22,7 @@ async function dist() {
  * One `runSession` in this process, timed on its own (opening the database, the logger and the
  * config are outside the timer: they are per-worker constants, not per-byte costs).
  */
-export async function runInProcess({ home, transcript, repo, sessionId, keepOpen = true }) {
+export async function runInProcess({ home, transcript, repo, sessionId, keepOpen = true, agent = 'claude-code' }) {
   const m = await dist();
   const env = childEnv({ SHIPLOG_HOME: home });
   const { config } = m.config.loadConfig({ repo, env });
@@ -32,7 +32,7 @@ export async function runInProcess({ home, transcript, repo, sessionId, keepOpen
     const { ms, value } = await timeAsync(() =>
       m.pipeline.runSession(
         { stateDir: home, db, log, config },
-        { sessionId, agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'bench', close: keepOpen ? null : 'process' },
+        { sessionId, agent, transcriptPath: transcript, repo, trigger: 'bench', close: keepOpen ? null : 'process' },
       ),
     );
     return { ms, outcome: value };

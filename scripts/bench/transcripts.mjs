@@ -234,3 +234,84 @@ export function turnLines(turn, n, sessionId, startMs) {
   });
   return { text: `${lines.join('\n')}\n`, endMs: last };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Codex rollouts.
+
+/** Keys that tie a Codex record to a call, item or turn: suffixed per copy like ID_KEYS above. */
+const CODEX_ID_KEYS = new Set(['call_id', 'id', 'turn_id', 'new_thread_id', 'thread_id']);
+
+function rewriteCodexIds(value, suffix) {
+  if (Array.isArray(value)) for (const v of value) rewriteCodexIds(v, suffix);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'string' && CODEX_ID_KEYS.has(k)) value[k] = `${v}-${suffix}`;
+      else rewriteCodexIds(v, suffix);
+    }
+  }
+  return value;
+}
+
+/**
+ * Every envelope-format rollout of the corpus and the fixtures made with the real CLI, as
+ * templates for one long rollout: one session_meta at the top, then the records of every file
+ * (their own session_meta lines left out), ids suffixed per copy. 0.20's bare format is left
+ * out: one file has one format.
+ */
+export function loadCodexTemplates() {
+  const files = [];
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.jsonl') && !e.name.startsWith('pre-envelope')) files.push(p);
+    }
+  };
+  walk(join(CORPUS, 'codex'));
+  walk(join(REPO_ROOT, 'test', 'fixtures', 'codex'));
+  if (files.length === 0) throw new Error(`no Codex rollouts under ${join(CORPUS, 'codex')}`);
+  const head = [];
+  const templates = [];
+  for (const file of files) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      let rec;
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (rec.type === 'session_meta') {
+        if (head.length === 0) head.push({ parts: [line], bytes: Buffer.byteLength(line) + 1, prompt: false, ts: NaN, file });
+        continue;
+      }
+      const prompt = rec.type === 'event_msg' && rec.payload?.type === 'user_message';
+      const text = JSON.stringify(rewriteCodexIds(rec, COPY));
+      templates.push({ parts: text.split(COPY), bytes: Buffer.byteLength(text) + 1, prompt, ts: Date.parse(rec.timestamp ?? ''), file });
+    }
+  }
+  return { head, templates };
+}
+
+/** A rollout of about `targetBytes`: the session_meta, then the templates over and over. */
+export function buildCodexRollout(path, targetBytes) {
+  const { head, templates } = loadCodexTemplates();
+  const w = new Writer(path);
+  try {
+    for (const t of head) w.line(t.parts[0], t.bytes);
+  } finally {
+    w.close();
+  }
+  const rest = `${path}.rest`;
+  const built = buildTranscript(rest, templates, targetBytes - w.bytes);
+  const out = openSync(path, 'a');
+  try {
+    const buf = readFileSync(rest);
+    let off = 0;
+    while (off < buf.length) off += writeSync(out, buf, off);
+  } finally {
+    closeSync(out);
+  }
+  return { bytes: w.bytes + built.bytes, lines: w.lines + built.lines };
+}

@@ -72,7 +72,12 @@ export class RunError extends Error {
   }
 }
 
-const BATCH_LINES = 2000;
+/**
+ * Lines and bytes per database transaction. Each commit stores the whole (bounded) state, so
+ * the batch is large enough that small-lined rollouts (Codex: ~600 bytes a line) do not spend
+ * their time there, and small enough that a crash repeats little work.
+ */
+const BATCH_LINES = 10_000;
 const BATCH_BYTES = 16 * 1024 * 1024;
 
 export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunOutcome> {
@@ -306,7 +311,14 @@ class Fold {
  * beside the parent; Codex, a rollout of its own named by the child thread id.
  */
 function subagentLocator(agent: AgentName, transcriptPath: string): (agentId: string) => string | null {
-  if (agent === 'codex') return (agentId) => codexSubagentRollout(transcriptPath, agentId);
+  if (agent === 'codex') {
+    // A parent names each child several times; a thread with no rollout is looked for once a run.
+    const found = new Map<string, string | null>();
+    return (agentId) => {
+      if (!found.has(agentId)) found.set(agentId, codexSubagentRollout(transcriptPath, agentId));
+      return found.get(agentId) ?? null;
+    };
+  }
   const dir = join(dirname(transcriptPath), basename(transcriptPath, '.jsonl'), 'subagents');
   return (agentId) => (/^[A-Za-z0-9_-]{1,128}$/.test(agentId) ? join(dir, `agent-${agentId}.jsonl`) : null);
 }

@@ -22,7 +22,6 @@ import {
   CallOutput,
   CompletedItem,
   CustomToolCall,
-  Envelope,
   ExecCommandEnd,
   FunctionCall,
   isPlainObject,
@@ -30,6 +29,7 @@ import {
   MessageItem,
   PatchApplyEnd,
   PreEnvelopeHeader,
+  readEnvelope,
   SessionMeta,
   TurnContext,
   WebSearchCall,
@@ -153,12 +153,12 @@ function subagentRef(draft: Draft, line: LineInfo, threadId: unknown, role: unkn
 }
 
 function parseEnvelope(draft: Draft, value: Record<string, unknown>): void {
-  const env = Envelope.safeParse(value);
-  if (!env.success) return void draft.events.push(skipped('bad-shape:envelope'));
-  const line: LineInfo = { at: env.data.timestamp };
-  const { type, payload } = env.data;
-  if (draft.state.format === 'unknown') draft.state = { ...draft.state, format: env.data.ordinal !== undefined ? 'paginated' : 'legacy' };
-  else if (draft.state.format === 'legacy' && env.data.ordinal !== undefined) draft.state = { ...draft.state, format: 'paginated' };
+  const env = readEnvelope(value);
+  if (!env) return void draft.events.push(skipped('bad-shape:envelope'));
+  const line: LineInfo = { at: env.timestamp };
+  const { type, payload } = env;
+  if (draft.state.format === 'unknown') draft.state = { ...draft.state, format: env.ordinal !== undefined ? 'paginated' : 'legacy' };
+  else if (draft.state.format === 'legacy' && env.ordinal !== undefined) draft.state = { ...draft.state, format: 'paginated' };
   switch (type) {
     case 'session_meta': {
       const meta = SessionMeta.safeParse(payload);
@@ -206,7 +206,34 @@ function parseRecord(state: CodexState, value: unknown, ctx: LineContext | undef
   return { state, events: [skipped('no-type')] };
 }
 
+/**
+ * Records that carry nothing, recognised from the start of the line without parsing it: token
+ * counts, encrypted reasoning and the like are a third of a rollout's lines and much of its
+ * bytes. Codex writes the envelope keys in a fixed order; a line written otherwise is parsed.
+ */
+const NOTHING_TO_READ = /^\{"timestamp":"[^"]{0,40}",(?:"ordinal":\d{1,15},)?"type":"(?:event_msg","payload":\{"type":"(?:token_count|agent_reasoning|task_started|exec_command_begin|patch_apply_begin|item_started|thread_settings_applied)"|response_item","payload":\{"type":"(?:reasoning"|message","role":"(?:developer|user|system)")|world_state"|token_usage_record")/;
+
+/** turn_context lines are large (instructions, policies) and only their cwd is used: read it from the text. */
+const TURN_CONTEXT_CWD = /^\{"timestamp":"[^"]{0,40}",(?:"ordinal":\d{1,15},)?"type":"turn_context","payload":\{(?:"turn_id":"[^"\\]{0,200}",)?"cwd":("(?:[^"\\]|\\.){0,4096}")/;
+
+function turnContextCwd(state: CodexState, line: string): CodexState | undefined {
+  const m = TURN_CONTEXT_CWD.exec(line);
+  if (!m) return undefined;
+  let cwd: unknown;
+  try {
+    cwd = JSON.parse(m[1] as string);
+  } catch {
+    // Not a plain JSON string after all: the full parse decides.
+    return undefined;
+  }
+  if (typeof cwd !== 'string' || cwd.length > MAX_CWD_CHARS) return state;
+  return cwd === state.cwd && state.rootCwd !== undefined ? state : { ...state, cwd, rootCwd: state.rootCwd ?? cwd };
+}
+
 function parseLine(state: CodexState, line: string, ctx?: LineContext): ParseResult<CodexState> {
+  if (NOTHING_TO_READ.test(line)) return { state, events: [] };
+  const afterContext = line.length > 512 ? turnContextCwd(state, line) : undefined;
+  if (afterContext) return { state: afterContext, events: [] };
   if (line.trim() === '') return { state, events: [] };
   let value: unknown;
   try {

@@ -14,8 +14,6 @@ const Call = z.object({
   parts: z.number().int().min(1),
   /** For `stdin`: the unified-exec session it polls. */
   target: z.number().int().optional(),
-  /** A result was emitted; later copies (exec_command_end after the output) add nothing. */
-  done: z.boolean(),
 });
 export type Call = z.infer<typeof Call>;
 
@@ -36,15 +34,24 @@ export const codexStateSchema = z.object({
   recentPrompts: z.array(z.string()),
   /** Hashes of assistant texts in this turn: agent_message, the assistant item and task_complete repeat each other. */
   recentReplies: z.array(z.string()),
+  /** Calls still waiting for their result. */
   calls: z.array(Call),
+  /** Ids of calls whose result was emitted: the echoes that follow (exec_command_end, item_completed) add nothing. */
+  done: z.array(z.string()),
   /** Unified-exec sessions still running: polled by write_stdin, finished later. */
   running: z.array(z.object({ session: z.number().int(), callId: z.string() })),
 });
 export type CodexState = z.infer<typeof codexStateSchema>;
 
 export function initialState(): CodexState {
-  return { version: 1, format: 'unknown', sessionEmitted: false, seq: 0, recentPrompts: [], recentReplies: [], calls: [], running: [] };
+  return { version: 1, format: 'unknown', sessionEmitted: false, seq: 0, recentPrompts: [], recentReplies: [], calls: [], done: [], running: [] };
 }
+
+/**
+ * Calls remembered: those waiting for a result (a handful at a time), and the ids of those done,
+ * whose echoes (exec_command_end, item_completed) come within a few dozen records.
+ */
+export const CALLS_CAP = 256;
 
 export function pushBounded<T>(list: readonly T[], item: T, cap = STATE_LIST_CAP): T[] {
   const next = [...list, item];

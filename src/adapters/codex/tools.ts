@@ -20,7 +20,7 @@ import { endPromptStretch } from './messages.js';
 import { readOutput, patchSucceeded } from './output.js';
 import { changesOps, commandLine, patchFromArgv, patchOps, type PatchOp } from './patch.js';
 import { type Changes, type CompletedItem, type ExecCommandEnd, isPlainObject, type PatchApplyEnd } from './records.js';
-import { type Call, pushBounded } from './state.js';
+import { type Call, CALLS_CAP, pushBounded } from './state.js';
 
 interface Summary {
   tool: string;
@@ -32,11 +32,16 @@ interface Summary {
 const partId = (callId: string, i: number) => (i === 0 ? callId : `${callId}#${i}`);
 
 function remember(draft: Draft, call: Call): void {
-  draft.state = { ...draft.state, calls: pushBounded(draft.state.calls.filter((c) => c.id !== call.id), call) };
+  draft.state = { ...draft.state, calls: pushBounded(draft.state.calls.filter((c) => c.id !== call.id), call, CALLS_CAP) };
 }
 
 function findCall(draft: Draft, id: string): Call | undefined {
   return draft.state.calls.find((c) => c.id === id);
+}
+
+/** Seen before, waiting or done: an echo of it is not a new call. */
+function known(draft: Draft, id: string): boolean {
+  return findCall(draft, id) !== undefined || draft.state.done.includes(id);
 }
 
 function emitCalls(draft: Draft, line: LineInfo, callId: string, kind: Call['kind'], summaries: Summary[]): void {
@@ -56,19 +61,19 @@ function emitCalls(draft: Draft, line: LineInfo, callId: string, kind: Call['kin
       }),
     );
   });
-  remember(draft, { id: callId, kind, parts: summaries.length, done: false });
+  remember(draft, { id: callId, kind, parts: summaries.length });
 }
 
 /** One tool_result per part of the call, once. */
 function emitResult(draft: Draft, line: LineInfo, callId: string, result: { isError: boolean; exitCode?: number; output?: string }): void {
   const call = findCall(draft, callId);
-  if (!call || call.done) return;
+  if (!call) return;
   for (let i = 0; i < call.parts; i++) {
     draft.events.push(
       withoutUndefined({ kind: 'tool_result' as const, at: line.at, callId: partId(callId, i), isError: result.isError, exitCode: result.exitCode, output: result.output, subagent: draft.subagent }),
     );
   }
-  remember(draft, { ...call, done: true });
+  draft.state = { ...draft.state, calls: draft.state.calls.filter((c) => c !== call), done: pushBounded(draft.state.done, callId, CALLS_CAP) };
 }
 
 function commandSummary(draft: Draft, tool: string, command: string, workdir: string | undefined): Summary {
@@ -89,7 +94,8 @@ function patchSummaries(draft: Draft, tool: string, ops: PatchOp[], workdir: str
 }
 
 function parseArgs(raw: string | undefined): Record<string, unknown> | undefined {
-  if (raw === undefined) return undefined;
+  // Checked first because a thrown SyntaxError costs more than the parse (redacted corpora have thousands).
+  if (raw === undefined || !raw.trimStart().startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(raw);
     return isPlainObject(value) ? value : undefined;
@@ -125,7 +131,7 @@ export function handleFunctionCall(draft: Draft, line: LineInfo, call: { name: s
   } else if (name === 'write_stdin') {
     const session = args?.['session_id'];
     endPromptStretch(draft);
-    if (typeof session === 'number' && Number.isInteger(session)) remember(draft, { id: call.call_id, kind: 'stdin', parts: 1, target: session, done: false });
+    if (typeof session === 'number' && Number.isInteger(session)) remember(draft, { id: call.call_id, kind: 'stdin', parts: 1, target: session });
     return;
   }
   emitCalls(draft, line, call.call_id, 'other', [{ tool: name, action: `used ${clipEnd(name, MAX_NAME_CHARS)}`, files: [] }]);
@@ -161,6 +167,7 @@ export function handleCallOutput(draft: Draft, line: LineInfo, callId: string, o
   if (call.kind === 'patch') return emitResult(draft, line, callId, { isError: !patchSucceeded(output) });
   const read = readOutput(output);
   if (call.kind === 'stdin') {
+    draft.state = { ...draft.state, calls: draft.state.calls.filter((c) => c !== call) };
     if (read.exitCode === undefined || call.target === undefined) return;
     const run = draft.state.running.find((r) => r.session === call.target);
     if (!run) return;
@@ -180,13 +187,13 @@ export function handleCallOutput(draft: Draft, line: LineInfo, callId: string, o
 }
 
 export function handleExecEnd(draft: Draft, line: LineInfo, end: z.infer<typeof ExecCommandEnd>): void {
-  if (!findCall(draft, end.call_id) && end.command && end.command.length > 0) fromArgv(draft, line, end.call_id, 'exec_command', end.command, end.cwd);
+  if (!known(draft, end.call_id) && end.command && end.command.length > 0) fromArgv(draft, line, end.call_id, 'exec_command', end.command, end.cwd);
   if (end.exit_code === undefined) return;
   emitResult(draft, line, end.call_id, { isError: end.exit_code !== 0, exitCode: end.exit_code, output: readOutput(end.aggregated_output ?? end.stdout ?? '').text });
 }
 
 export function handlePatchEnd(draft: Draft, line: LineInfo, end: z.infer<typeof PatchApplyEnd>): void {
-  if (!findCall(draft, end.call_id) && end.changes) emitCalls(draft, line, end.call_id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(end.changes), undefined));
+  if (!known(draft, end.call_id) && end.changes) emitCalls(draft, line, end.call_id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(end.changes), undefined));
   if (end.success === undefined) return;
   emitResult(draft, line, end.call_id, { isError: !end.success });
 }
@@ -197,11 +204,11 @@ export function handleCompletedTool(draft: Draft, line: LineInfo, item: z.infer<
   if (id === undefined) return;
   if (item.type === 'CommandExecution') {
     const argv = typeof item.command === 'string' ? [item.command] : item.command;
-    if (!findCall(draft, id) && argv && argv.length > 0) fromArgv(draft, line, id, 'exec_command', argv, fileUrlPath(item.cwd));
+    if (!known(draft, id) && argv && argv.length > 0) fromArgv(draft, line, id, 'exec_command', argv, fileUrlPath(item.cwd));
     if (item.exit_code !== undefined) emitResult(draft, line, id, { isError: item.exit_code !== 0, exitCode: item.exit_code, output: readOutput(item.aggregated_output ?? '').text });
     else if (item.status === 'failed' || item.status === 'declined') emitResult(draft, line, id, { isError: true });
   } else if (item.type === 'FileChange') {
-    if (!findCall(draft, id) && item.changes) emitCalls(draft, line, id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(item.changes satisfies z.infer<typeof Changes>), undefined));
+    if (!known(draft, id) && item.changes) emitCalls(draft, line, id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(item.changes satisfies z.infer<typeof Changes>), undefined));
     if (item.status === 'completed') emitResult(draft, line, id, { isError: false });
     else if (item.status === 'failed' || item.status === 'declined') emitResult(draft, line, id, { isError: true });
   }
