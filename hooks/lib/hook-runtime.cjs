@@ -330,7 +330,9 @@ async function runHook(agent, events) {
   }
   const problem = payloadProblem(payload, events);
   if (problem) {
-    log(40, `hook payload rejected: ${problem}`, { agent, event: typeof payload?.hook_event_name === 'string' ? payload.hook_event_name.slice(0, 40) : undefined });
+    // Codex gives `transcript_path: null` for --ephemeral sessions: nothing to record, not a fault.
+    const ephemeral = payload && typeof payload === 'object' && payload.transcript_path === null;
+    log(ephemeral ? 30 : 40, ephemeral ? 'no transcript (ephemeral session); nothing to record' : `hook payload rejected: ${problem}`, { agent, event: typeof payload?.hook_event_name === 'string' ? payload.hook_event_name.slice(0, 40) : undefined });
     leave();
   }
   spoolAndSpawn(agent, payload);
