@@ -1,3 +1,5 @@
+import type { Adapter, LineContext } from '../src/adapters/adapter.js';
+import type { AgentEvent } from '../src/events.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,4 +214,16 @@ export function listFiles(dir: string): string[] {
   };
   walk(dir, '');
   return out.sort();
+}
+
+/** Feeds lines through an adapter, carrying the state: what the pipeline does, minus the I/O. */
+export function runAdapter<S>(adapter: Adapter<S>, lines: string[], opts: { state?: S; ctx?: LineContext } = {}): { state: S; events: AgentEvent[] } {
+  let state = opts.state ?? adapter.initialState();
+  const events: AgentEvent[] = [];
+  for (const line of lines) {
+    const r = adapter.parseLine(state, line, opts.ctx);
+    state = r.state;
+    events.push(...r.events);
+  }
+  return { state, events };
 }

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LineContext } from '../../src/adapters/adapter.js';
-import { codexAdapter, type CodexState } from '../../src/adapters/codex/index.js';
+import { codexAdapter } from '../../src/adapters/codex/index.js';
 import type { AgentEvent } from '../../src/events.js';
-import { CODEX_CORPUS, CODEX_FIXTURES } from '../helpers.js';
+import { CODEX_CORPUS, CODEX_FIXTURES, runAdapter } from '../helpers.js';
 
 const T = '2026-11-22T10:00:00.000Z';
 const line = (type: string, payload: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ timestamp: T, type, payload, ...extra });
@@ -13,15 +13,7 @@ const meta = line('session_meta', { id: 'th-1', cwd: '/w', cli_version: '0.140.0
 const item = (payload: unknown) => line('response_item', payload);
 const event = (payload: unknown) => line('event_msg', payload);
 
-function run(lines: string[], ctx?: LineContext, state: CodexState = codexAdapter.initialState()): { state: CodexState; events: AgentEvent[] } {
-  const events: AgentEvent[] = [];
-  for (const l of lines) {
-    const r = codexAdapter.parseLine(state, l, ctx);
-    state = r.state;
-    events.push(...r.events);
-  }
-  return { state, events };
-}
+const run = (lines: string[], ctx?: LineContext) => runAdapter(codexAdapter, lines, { ctx });
 const kinds = (events: AgentEvent[], kind: AgentEvent['kind']) => events.filter((e) => e.kind === kind);
 const actions = (events: AgentEvent[]) => events.flatMap((e) => (e.kind === 'tool_call' ? [e.action] : []));
 const fileLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);

@@ -5,7 +5,7 @@ import type { Adapter, LineContext } from '../../src/adapters/adapter.js';
 import { claudeCodeAdapter } from '../../src/adapters/claude-code/index.js';
 import { codexAdapter } from '../../src/adapters/codex/index.js';
 import { AgentEvent } from '../../src/events.js';
-import { claudeTranscripts, codexRollouts, prng } from '../helpers.js';
+import { claudeTranscripts, codexRollouts, prng, runAdapter } from '../helpers.js';
 
 /**
  * The contract every transcript adapter keeps (src/adapters/adapter.ts), checked the same way for
@@ -94,15 +94,7 @@ function check(adapter: Adapter<unknown>, state: unknown, line: string, what: st
   return r.state;
 }
 
-function run(adapter: Adapter<unknown>, lines: string[], state = adapter.initialState(), ctx?: LineContext): { state: unknown; events: AgentEvent[] } {
-  const events: AgentEvent[] = [];
-  for (const line of lines) {
-    const r = adapter.parseLine(state, line, ctx);
-    state = r.state;
-    events.push(...r.events);
-  }
-  return { state, events };
-}
+const run = (adapter: Adapter<unknown>, lines: string[], state?: unknown) => runAdapter(adapter, lines, { state });
 
 for (const subject of SUBJECTS) {
   const { adapter, files } = subject;

@@ -13,6 +13,7 @@
  */
 
 import type { Adapter, LineContext, ParseResult } from '../adapter.js';
+import { parseJsonLine } from '../common/events.js';
 import { type Draft, type LineInfo, skipped } from './draft.js';
 import { MAX_NAME_CHARS } from '../common/limits.js';
 import { handleAssistant, handleSystem, handleUser } from './messages.js';
@@ -61,22 +62,7 @@ function parseRecord(state: ClaudeCodeState, value: unknown, ctx: LineContext | 
 }
 
 function parseLine(state: ClaudeCodeState, line: string, ctx?: LineContext): ParseResult<ClaudeCodeState> {
-  // Blank lines (a trailing newline, an editor's empty line) carry nothing and are not counted.
-  if (line.trim() === '') return { state, events: [] };
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    // SyntaxError, or RangeError for pathological nesting: either way not a usable record.
-    return { state, events: [skipped('invalid-json')] };
-  }
-  try {
-    return parseRecord(state, value, ctx);
-  } catch (error) {
-    // Totality backstop: a bug must not stop the pipeline; it is counted under its own reason.
-    const name = error instanceof Error ? error.name : typeof error;
-    return { state, events: [skipped(`internal-error:${clipEnd(name, MAX_NAME_CHARS)}`)] };
-  }
+  return parseJsonLine(state, line, ctx, parseRecord);
 }
 
 export const claudeCodeAdapter: Adapter<ClaudeCodeState> = {

@@ -12,9 +12,10 @@
  * conversation. Pure and total: nothing here throws or does I/O.
  */
 
+import type { z } from 'zod';
 import type { Adapter, LineContext, ParseResult } from '../adapter.js';
 import { clipEnd } from '../common/clip.js';
-import { skipped, withoutUndefined } from '../common/events.js';
+import { parseJsonLine, skipped, withoutUndefined } from '../common/events.js';
 import { MAX_CWD_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS } from '../common/limits.js';
 import type { Draft, LineInfo } from './draft.js';
 import { addPrompt, addReply, contentText, subagentReport } from './messages.js';
@@ -57,6 +58,13 @@ function noteSession(draft: Draft, line: LineInfo, meta: { id?: string | undefin
   draft.events.push(withoutUndefined({ kind: 'session' as const, at: line.at, sessionId: id, cwd, gitBranch: meta.branch, version: meta.version }));
 }
 
+/** Runs `handle` on a payload of the expected shape; anything else is one `bad-shape` skip. */
+function shaped<T>(draft: Draft, schema: z.ZodType<T>, value: unknown, what: string, handle: (data: T) => void): void {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) handle(parsed.data);
+  else draft.events.push(skipped(`bad-shape:${what}`));
+}
+
 /** A response item: the same handling in every format (0.20 writes them bare). */
 function handleResponseItem(draft: Draft, line: LineInfo, item: unknown): void {
   if (!isPlainObject(item) || typeof item['type'] !== 'string') {
@@ -74,14 +82,10 @@ function handleResponseItem(draft: Draft, line: LineInfo, item: unknown): void {
       else if (msg.data.role === 'assistant') addReply(draft, line, contentText(msg.data.content, ['output_text']));
       return;
     }
-    case 'function_call': {
-      const call = FunctionCall.safeParse(item);
-      return call.success ? handleFunctionCall(draft, line, call.data) : void draft.events.push(skipped('bad-shape:function_call'));
-    }
-    case 'custom_tool_call': {
-      const call = CustomToolCall.safeParse(item);
-      return call.success ? handleCustomToolCall(draft, line, call.data) : void draft.events.push(skipped('bad-shape:custom_tool_call'));
-    }
+    case 'function_call':
+      return shaped(draft, FunctionCall, item, type, (call) => handleFunctionCall(draft, line, call));
+    case 'custom_tool_call':
+      return shaped(draft, CustomToolCall, item, type, (call) => handleCustomToolCall(draft, line, call));
     case 'local_shell_call': {
       const call = LocalShellCall.safeParse(item);
       return call.success ? handleLocalShellCall(draft, line, call.data.call_id, call.data.action?.command, call.data.action?.working_directory) : void draft.events.push(skipped('bad-shape:local_shell_call'));
@@ -119,14 +123,10 @@ function handleEvent(draft: Draft, line: LineInfo, payload: unknown): void {
       return draft.subagent ? subagentReport(draft, line, text('last_agent_message')) : addReply(draft, line, text('last_agent_message'));
     case 'turn_aborted':
       return;
-    case 'exec_command_end': {
-      const end = ExecCommandEnd.safeParse(payload);
-      return end.success ? handleExecEnd(draft, line, end.data) : void draft.events.push(skipped('bad-shape:exec_command_end'));
-    }
-    case 'patch_apply_end': {
-      const end = PatchApplyEnd.safeParse(payload);
-      return end.success ? handlePatchEnd(draft, line, end.data) : void draft.events.push(skipped('bad-shape:patch_apply_end'));
-    }
+    case 'exec_command_end':
+      return shaped(draft, ExecCommandEnd, payload, type, (end) => handleExecEnd(draft, line, end));
+    case 'patch_apply_end':
+      return shaped(draft, PatchApplyEnd, payload, type, (end) => handlePatchEnd(draft, line, end));
     case 'item_completed': {
       const item = CompletedItem.safeParse(payload['item']);
       if (!item.success) return void draft.events.push(skipped('bad-shape:item_completed'));
@@ -234,22 +234,7 @@ function parseLine(state: CodexState, line: string, ctx?: LineContext): ParseRes
   if (NOTHING_TO_READ.test(line)) return { state, events: [] };
   const afterContext = line.length > 512 ? turnContextCwd(state, line) : undefined;
   if (afterContext) return { state: afterContext, events: [] };
-  if (line.trim() === '') return { state, events: [] };
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    // SyntaxError, or RangeError for pathological nesting: not a usable record.
-    return { state, events: [skipped('invalid-json')] };
-  }
-  try {
-    const result = parseRecord(state, value, ctx);
-    return { state: result.state, events: result.events };
-  } catch (error) {
-    // Totality backstop: a bug must not stop the pipeline; it is counted under its own reason.
-    const name = error instanceof Error ? error.name : typeof error;
-    return { state, events: [skipped(`internal-error:${clipEnd(name, MAX_NAME_CHARS)}`)] };
-  }
+  return parseJsonLine(state, line, ctx, parseRecord);
 }
 
 export const codexAdapter: Adapter<CodexState> = {
