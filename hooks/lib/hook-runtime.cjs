@@ -354,7 +354,7 @@ function runNotify(argv) {
   const json = argv[argv.length - 1];
   const chain = argv.slice(0, -1);
   if (chain.length > 0 && typeof json === 'string') {
-    const how = spawnDetached(chain[0], [...chain.slice(1), json], process.env);
+    spawnDetached(chain[0], [...chain.slice(1), json], process.env);
   }
   if (process.env.SHIPLOG_INTERNAL === '1') process.exit(0);
   let payload;
@@ -369,22 +369,69 @@ function runNotify(argv) {
     log(problem.level, `notify payload ignored: ${problem.reason}`, { type: typeof payload?.type === 'string' ? payload.type.slice(0, 40) : undefined });
     process.exit(0);
   }
+  const codexHome = process.env.CODEX_HOME && isAbsolute(process.env.CODEX_HOME) ? process.env.CODEX_HOME : join(require('node:os').homedir(), '.codex');
+  let threadId = payload['thread-id'];
+  let transcriptPath;
+  if (threadId === undefined) {
+    // Codex before 0.100 names no thread: the turn that just ended is in the rollout written last.
+    const latest = latestRollout(codexHome);
+    if (!latest) {
+      log(30, 'notify payload ignored: no thread-id and no rollout written in the last two minutes');
+      process.exit(0);
+    }
+    threadId = latest.threadId;
+    transcriptPath = latest.path;
+  }
   spoolAndSpawn('codex', {
     hook_event_name: 'Notify',
-    session_id: payload['thread-id'],
+    session_id: threadId,
+    transcript_path: transcriptPath,
     turn_id: typeof payload['turn-id'] === 'string' ? payload['turn-id'] : undefined,
-    cwd: typeof payload.cwd === 'string' && isAbsolute(payload.cwd) ? payload.cwd : undefined,
+    // Old payloads have no cwd; notify runs in Codex's own working folder.
+    cwd: typeof payload.cwd === 'string' && isAbsolute(payload.cwd) ? payload.cwd : process.cwd(),
     last_assistant_message: typeof payload['last-assistant-message'] === 'string' ? payload['last-assistant-message'] : undefined,
-    codex_home: process.env.CODEX_HOME && isAbsolute(process.env.CODEX_HOME) ? process.env.CODEX_HOME : join(require('node:os').homedir(), '.codex'),
+    codex_home: codexHome,
   });
   process.exit(0);
+}
+
+/**
+ * The most recently written rollout under today's or yesterday's date folder (local time, as
+ * Codex names them), if written in the last two minutes: for notify payloads that name no thread.
+ */
+function latestRollout(codexHome) {
+  const pad = (n) => String(n).padStart(2, '0');
+  const folders = [0, 1].map((daysAgo) => {
+    const d = new Date(Date.now() - daysAgo * 86_400_000);
+    return join(codexHome, 'sessions', String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate()));
+  });
+  let best = null;
+  for (const dir of folders) {
+    let names;
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue; // no sessions that day
+    }
+    for (const name of names) {
+      const m = /^rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/.exec(name);
+      if (!m) continue;
+      try {
+        const mtime = fs.statSync(join(dir, name)).mtimeMs;
+        if (!best || mtime > best.mtime) best = { path: join(dir, name), threadId: m[1], mtime };
+      } catch {
+        // Moved (archived) since the listing.
+      }
+    }
+  }
+  return best && Date.now() - best.mtime < 120_000 ? best : null;
 }
 
 function notifyProblem(payload) {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return { level: 40, reason: 'not a JSON object' };
   if (payload.type !== 'agent-turn-complete') return { level: 30, reason: 'not agent-turn-complete' };
   const id = payload['thread-id'];
-  if (id === undefined) return { level: 30, reason: 'no thread-id (Codex before 0.100); install hooks or a newer Codex' };
+  if (id === undefined) return null;
   if (typeof id !== 'string' || !SAFE_ID.test(id) || id.includes('..')) return { level: 40, reason: 'unsafe thread-id' };
   return null;
 }
