@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node:test (Node 20's runner does not expand globs itself).
-// Children inherit this process's --import tsx, so run it as: node --import tsx scripts/run-tests.mjs [path-substring ...]
+// Runs every test/**/*.test.ts with node:test (Node 20's runner does not expand globs itself);
+// with --e2e, the end-to-end suite (test/**/*.e2e.ts) against the real clients instead.
+// Children inherit this process's --import tsx, so run it as:
+//   node --import tsx scripts/run-tests.mjs [--e2e] [path-substring ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { run } from 'node:test';
@@ -8,13 +10,15 @@ import { spec } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const filters = process.argv.slice(2);
+const e2e = process.argv.includes('--e2e');
+const filters = process.argv.slice(2).filter((a) => a !== '--e2e');
+const suffix = e2e ? '.e2e.ts' : '.test.ts';
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) return find(p);
-    return name.endsWith('.test.ts') ? [p] : [];
+    return name.endsWith(suffix) ? [p] : [];
   });
 }
 
@@ -27,7 +31,8 @@ if (files.length === 0) {
 }
 
 let failed = false;
-const stream = run({ files, concurrency: 2, timeout: 10 * 60_000 });
+// End-to-end files each install and drive real clients: one at a time, with room for the first install.
+const stream = run({ files, concurrency: e2e ? 1 : 2, timeout: (e2e ? 40 : 10) * 60_000 });
 stream.on('test:fail', (data) => {
   if (data.details?.type !== 'suite') failed = true;
 });
