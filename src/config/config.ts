@@ -47,6 +47,15 @@ export const Config = z
       })
       .strict()
       .default({ linger_seconds: 120 }),
+    redact: z
+      .object({
+        /** Exact strings never redacted (a test fixture's fake key, say). */
+        allow: z.array(z.string().min(1)).default([]),
+        /** More patterns to redact: `{ kind = "acme-token", pattern = "acme_[a-z0-9]{32}" }`. */
+        extra: z.array(z.object({ kind: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/), pattern: z.string().min(1) }).strict()).default([]),
+      })
+      .strict()
+      .default({ allow: [], extra: [] }),
     stop: z
       .object({
         /** How long a Stop run waits for the transcript to catch up with the hook payload. */

@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS runs (
   oversized   INTEGER NOT NULL DEFAULT 0,
   skipped     TEXT,
   resync      TEXT,
+  redactions  TEXT,  -- JSON: secrets redacted in this run, per kind (never the secrets)
   error       TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_session ON runs (session_id, id);
@@ -93,5 +94,12 @@ export function openDb(stateDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 15000');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
+}
+
+/** Columns added after a state database may already have been created by an older shiplog. */
+function migrate(db: Db): void {
+  const runs = db.prepare('PRAGMA table_info(runs)').all() as { name: string }[];
+  if (!runs.some((c) => c.name === 'redactions')) db.exec('ALTER TABLE runs ADD COLUMN redactions TEXT');
 }

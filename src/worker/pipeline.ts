@@ -18,6 +18,7 @@ import type { Db } from '../state/db.js';
 import { getSession, getSubagentCursor, insertWindow, newSession, resetSubagentCursors, saveSession, saveSubagentCursor, type SessionRow } from '../state/sessions.js';
 import { checkCursor, fingerprintAt } from '../tail/fingerprint.js';
 import { readLines } from '../tail/tail.js';
+import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
 import { codexSubagentRollout } from './codex-rollouts.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
 
@@ -58,6 +59,8 @@ export interface RunOutcome {
   oversized: number;
   skipped: Record<string, number>;
   resync: string | null;
+  /** Secrets redacted from what this run read, per kind. */
+  redactions: Record<string, number>;
   windows: FlushOutcome;
 }
 
@@ -98,13 +101,14 @@ export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunO
     oversized: 0,
     skipped: {},
     resync: null,
+    redactions: {},
     windows: { written: [], failed: [] },
   };
   try {
     await runInner(ctx, req, adapter, outcome, now);
     db.prepare(
-      `UPDATE runs SET ended_at = ?, status = ?, bytes_read = ?, lines = ?, oversized = ?, skipped = ?, resync = ? WHERE id = ?`,
-    ).run(now(), outcome.windows.failed.length > 0 ? 'partial' : 'ok', outcome.bytesRead, outcome.lines, outcome.oversized, JSON.stringify(outcome.skipped), outcome.resync, runId);
+      `UPDATE runs SET ended_at = ?, status = ?, bytes_read = ?, lines = ?, oversized = ?, skipped = ?, resync = ?, redactions = ? WHERE id = ?`,
+    ).run(now(), outcome.windows.failed.length > 0 ? 'partial' : 'ok', outcome.bytesRead, outcome.lines, outcome.oversized, JSON.stringify(outcome.skipped), outcome.resync, JSON.stringify(outcome.redactions), runId);
     return outcome;
   } catch (err) {
     db.prepare('UPDATE runs SET ended_at = ?, status = ?, bytes_read = ?, lines = ?, error = ? WHERE id = ?').run(
@@ -163,7 +167,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       sessionId: req.sessionId,
       granularity: config.changelog.granularity,
       idleMs: config.changelog.idle_minutes * 60_000,
-    });
+    }, createRedactor({ allow: config.redact.allow, extra: config.redact.extra }));
     const locateSubagent = subagentLocator(req.agent, req.transcriptPath);
     fold.windows.assumeCwd(req.cwd ?? repo);
     const entryFor = (closed: ClosedWindow) =>
@@ -217,6 +221,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       }
     }
     for (const [reason, n] of Object.entries(fold.skipped)) outcome.skipped[reason] = n;
+    outcome.redactions = { ...fold.redactor.counts };
     if (req.close) fold.windows.close(req.close);
     if (req.close === 'session-end' || req.close === 'clear') row.ended_at = now();
     row.cwd = req.cwd ?? fold.cwd ?? row.cwd;
@@ -276,6 +281,7 @@ class Fold {
     readonly adapter: Adapter<unknown>,
     row: SessionRow,
     windowOpts: ConstructorParameters<typeof WindowTracker>[1],
+    readonly redactor: Redactor,
   ) {
     this.adapterState = row.adapter_state ? adapter.stateSchema.parse(JSON.parse(row.adapter_state)) : adapter.initialState();
     this.devlog = new DevlogReducer(row.devlog_state ? DevlogState.parse(JSON.parse(row.devlog_state)) : initialDevlogState());
@@ -294,11 +300,13 @@ class Fold {
     }
   }
 
-  apply(e: AgentEvent, countInWindow: boolean): void {
-    if (e.kind === 'skipped') {
-      this.skipped[e.reason] = (this.skipped[e.reason] ?? 0) + 1;
+  apply(raw: AgentEvent, countInWindow: boolean): void {
+    if (raw.kind === 'skipped') {
+      this.skipped[raw.reason] = (this.skipped[raw.reason] ?? 0) + 1;
       return;
     }
+    // Everything after this point (devlog, window, entries, state) sees the redacted event only.
+    const e = redactDeep(raw, this.redactor);
     if (e.kind === 'session' && e.cwd) this.cwd = e.cwd;
     if ('at' in e && e.at) this.lastEventAt = e.at;
     this.devlog.apply(e);

@@ -1,0 +1,185 @@
+import { GENERIC, MIN_LENGTH, SPECIFIC, TRIGGERS, type Rule, type Span } from './patterns.js';
+
+/**
+ * Secret redaction for everything shiplog writes into a repository. Transcripts carry whatever
+ * the agent saw (env dumps, curl commands, pasted keys), so every string is passed through a
+ * Redactor before it reaches a devlog or changelog. Secrets become `[REDACTED:<kind>]`; only the
+ * per-kind counts are kept, never the secret.
+ */
+
+export interface RedactOptions {
+  /** User patterns (regex sources, compiled with the `g` flag). With a capture group, only group 1 is redacted. */
+  extra?: { kind: string; pattern: string }[];
+  /** Exact strings never redacted (documentation examples, known test fixtures). */
+  allow?: string[];
+}
+
+export interface Redactor {
+  redact(text: string): string;
+  /** Secrets redacted so far, per kind, over this Redactor's life. A snapshot. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+const KIND_NAME = /^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,8}$/;
+
+function compileExtra({ kind, pattern }: { kind: string; pattern: string }): Rule {
+  if (!KIND_NAME.test(kind)) {
+    throw new Error(`redact: extra pattern kind ${JSON.stringify(kind)} must be kebab-case, like "acme-token"`);
+  }
+  let re: RegExp;
+  try {
+    // `d` gives group offsets, so a pattern can redact just its capture group.
+    re = new RegExp(pattern, 'gd');
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`redact: extra pattern for kind "${kind}" is not a valid regular expression: /${pattern}/ (${why})`, {
+      cause: err,
+    });
+  }
+  if (re.test('')) {
+    throw new Error(`redact: extra pattern for kind "${kind}" matches the empty string: /${pattern}/`);
+  }
+  return {
+    kind,
+    when: () => true,
+    find(text) {
+      const spans: Span[] = [];
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        // A pattern can still match empty at some positions (`(?=x)`): step over, or the loop never ends.
+        if (m[0].length === 0) {
+          re.lastIndex += 1;
+          continue;
+        }
+        const [start, end] = m.indices?.[1] ?? [m.index, m.index + m[0].length];
+        if (end > start) spans.push({ start, end });
+      }
+      re.lastIndex = 0;
+      return spans;
+    },
+  };
+}
+
+interface Hit extends Span {
+  /** Index into the rule list: lower is more specific. */
+  readonly priority: number;
+  readonly fallback: boolean;
+}
+
+/**
+ * Fallback hits (high-entropy) stand only where nothing else matched: around a recognised token
+ * they would just widen the redaction over the path or word the token sits in.
+ */
+function dropShadowedFallbacks(hits: Hit[]): Hit[] {
+  const firm = hits.filter((h) => !h.fallback).sort((a, b) => a.start - b.start);
+  if (firm.length === hits.length || firm.length === 0) return hits;
+  // maxEnd[i]: the furthest end among firm[0..i], so one binary search answers "does any overlap?".
+  const maxEnd: number[] = [];
+  for (const h of firm) maxEnd.push(Math.max(h.end, maxEnd[maxEnd.length - 1] ?? -1));
+  const shadowed = (h: Hit) => {
+    let lo = 0;
+    let hi = firm.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((firm[mid]?.start ?? Infinity) < h.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && (maxEnd[lo - 1] ?? -1) > h.start;
+  };
+  return [...firm, ...hits.filter((h) => h.fallback && !shadowed(h))];
+}
+
+/**
+ * Overlapping hits become one redaction covering all of them (so no piece of a secret survives
+ * between two detectors' spans), named after the most specific detector involved.
+ */
+function merge(hits: Hit[]): Hit[] {
+  hits.sort((a, b) => a.start - b.start || a.priority - b.priority);
+  const out: Hit[] = [];
+  for (const h of hits) {
+    const last = out[out.length - 1];
+    if (last !== undefined && h.start < last.end) {
+      out[out.length - 1] = {
+        start: last.start,
+        end: Math.max(last.end, h.end),
+        priority: Math.min(last.priority, h.priority),
+        fallback: last.fallback && h.fallback,
+      };
+    } else {
+      out.push(h);
+    }
+  }
+  return out;
+}
+
+export function createRedactor(opts: RedactOptions = {}): Redactor {
+  const extras = (opts.extra ?? []).map(compileExtra);
+  const rules: readonly Rule[] = [...SPECIFIC, ...extras, ...GENERIC];
+  const firstExtra = SPECIFIC.length;
+  const allow = new Set(opts.allow ?? []);
+  const counts: Record<string, number> = {};
+
+  function redact(text: string): string {
+    // The common case: no trigger substring at all, one regex scan and out.
+    const builtin = text.length >= MIN_LENGTH && TRIGGERS.test(text);
+    if (!builtin && extras.length === 0) return text;
+    const lower = builtin ? text.toLowerCase() : '';
+    const hits: Hit[] = [];
+    rules.forEach((rule, priority) => {
+      const isExtra = priority >= firstExtra && priority < firstExtra + extras.length;
+      if (!isExtra && !(builtin && rule.when(text, lower))) return;
+      for (const s of rule.find(text)) {
+        if (!allow.has(text.slice(s.start, s.end))) hits.push({ start: s.start, end: s.end, priority, fallback: rule.fallback === true });
+      }
+    });
+    if (hits.length === 0) return text;
+
+    let out = '';
+    let at = 0;
+    for (const h of merge(dropShadowedFallbacks(hits))) {
+      const kind = rules[h.priority]?.kind ?? 'secret';
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      out += `${text.slice(at, h.start)}[REDACTED:${kind}]`;
+      at = h.end;
+    }
+    return out + text.slice(at);
+  }
+
+  return {
+    redact,
+    get counts() {
+      return Object.freeze({ ...counts });
+    },
+  };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function deep(value: unknown, r: Redactor): unknown {
+  if (typeof value === 'string') return r.redact(value);
+  if (Array.isArray(value)) return value.map((v: unknown) => deep(v, r));
+  if (!isPlainObject(value)) return value;
+  const used = new Set<string>();
+  const entries = Object.entries(value).map(([k, v]): [string, unknown] => {
+    const base = r.redact(k);
+    let key = base;
+    // Two keys redacted to the same marker must not overwrite each other's values.
+    for (let i = 2; used.has(key); i++) key = `${base}#${i}`;
+    used.add(key);
+    return [key, deep(v, r)];
+  });
+  // fromEntries defines own properties, so a `__proto__` key stays a key instead of a prototype.
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Every string inside a JSON-like value, object keys included, redacted into a new value; the
+ * input is never mutated. Values that are not JSON-like (class instances) are passed through as is.
+ */
+export function redactDeep<T>(value: T, r: Redactor): T {
+  return deep(value, r) as T;
+}
