@@ -1,0 +1,61 @@
+// Redaction cost: the share of a full pipeline run spent redacting, on the throughput transcript.
+// Measured side by side in one process: the pipeline run (which redacts every event), and the
+// redaction of the same events on their own (adapter output collected first, not timed).
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { DIST, MB, TAG, fmt, fmtMB, makeGitRepo, median, note, tempDir, timeAsync } from './common.mjs';
+import { runInProcess } from './pipeline.mjs';
+import { buildTranscript, loadTemplates } from './transcripts.mjs';
+
+export const REDACT_TARGET = 0.15;
+
+async function events(path, adapter) {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let state = adapter.initialState();
+  const out = [];
+  for await (const line of rl) {
+    if (line === '') continue;
+    const r = adapter.parseLine(state, line);
+    state = r.state;
+    for (const e of r.events) if (e.kind !== 'skipped') out.push(e);
+  }
+  return out;
+}
+
+export async function benchRedact({ quick }) {
+  const reps = quick ? 2 : 5;
+  const dir = tempDir('redact');
+  const sessionId = `${TAG}-redact`;
+  const transcript = join(dir, `${sessionId}.jsonl`);
+  const built = buildTranscript(transcript, loadTemplates(sessionId), quick ? 20 * MB : 100 * MB);
+  note(`redact: built ${fmtMB(built.bytes)}`);
+  const load = (p) => import(pathToFileURL(join(DIST, 'src', p)).href);
+  const { adapterFor } = await load('adapters/index.js');
+  const { createRedactor, redactDeep } = await load('redact/redact.js');
+  const all = await events(transcript, adapterFor('claude-code'));
+  const pipe = [];
+  const red = [];
+  let counted = 0;
+  for (let i = 0; i < reps; i++) {
+    const run = tempDir(`redact-run-${i}`);
+    pipe.push((await runInProcess({ home: join(run, 'state'), repo: makeGitRepo(join(run, 'repo')), transcript, sessionId })).ms);
+    const r = createRedactor();
+    red.push((await timeAsync(async () => { for (const e of all) redactDeep(e, r); })).ms);
+    counted = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  }
+  const ratio = median(red) / median(pipe);
+  return {
+    name: 'Redaction cost',
+    ratio,
+    target: `< ${REDACT_TARGET}`,
+    pass: ratio < REDACT_TARGET,
+    summary: `redaction ${fmt(median(red))} ms / pipeline ${fmt(median(pipe))} ms`,
+    details: [
+      `transcript built from the Claude Code corpus: ${fmtMB(built.bytes)}, ${all.length} events; ${reps} runs each`,
+      `pipeline = runSession in-process (it redacts every event itself): median ${fmt(median(pipe))} ms`,
+      `redaction alone = redactDeep over the same ${all.length} events with a fresh redactor: median ${fmt(median(red))} ms (${counted} redactions)`,
+    ],
+  };
+}
