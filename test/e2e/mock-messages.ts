@@ -14,9 +14,8 @@
 // anything unscripted gets a plain "mock: no scripted step" text with end_turn, so the client never
 // hangs. Only node built-ins; listens on 127.0.0.1 with a random port.
 import { randomBytes } from 'node:crypto';
+import { listenLoopback, readBody } from './loopback.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface TextBlock {
   type: 'text';
@@ -310,21 +309,6 @@ function notFound(res: ServerResponse, method: string, path: string): void {
 
 // --- server ----------------------------------------------------------------------------------
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  switch (String(req.headers['content-encoding'] ?? '').toLowerCase()) {
-    case 'gzip':
-      return gunzipSync(raw);
-    case 'deflate':
-      return inflateSync(raw);
-    case 'br':
-      return brotliDecompressSync(raw);
-    default:
-      return raw;
-  }
-}
 
 interface ParsedBody {
   model?: unknown;
@@ -362,7 +346,6 @@ function withUniqueIds(blocks: ClaudeStep, sent: Set<string>): ClaudeStep {
 
 export async function startMockMessages(script: ClaudeScript, options: MockMessagesOptions = {}): Promise<MockMessagesServer> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const sentToolIds = new Set<string>();
   const summary = options.summary ?? 'The user asked for scripted changes; they were made and committed.';
   let seq = 0;
@@ -421,32 +404,6 @@ export async function startMockMessages(script: ClaudeScript, options: MockMessa
       res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: `mock: ${String(err)}` } }));
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close() {
-      closed ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Keep-alive sockets of a client that is still running would otherwise hold close() open.
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
-      return closed;
-    },
-  };
+  const { url, close } = await listenLoopback(server);
+  return { url, requests, close };
 }

@@ -8,9 +8,8 @@
 //     last user message (a step with N tool calls consumes N outputs).
 // Title-generation requests (last user text starts "Generate a concise, single-line task title") get a
 // plain message. Only node built-ins; listens on 127.0.0.1 with a random port.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { listenLoopback, readBody } from './loopback.js';
+import { createServer, type ServerResponse } from 'node:http';
 
 export type MockItem = Record<string, unknown> & { type: string };
 export type MockStep = MockItem[];
@@ -191,25 +190,9 @@ function streamResponse(res: ServerResponse, items: MockItem[], inputChars: numb
 
 // --- server ----------------------------------------------------------------------------------
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  switch (String(req.headers['content-encoding'] ?? '').toLowerCase()) {
-    case 'gzip':
-      return gunzipSync(raw);
-    case 'deflate':
-      return inflateSync(raw);
-    case 'br':
-      return brotliDecompressSync(raw);
-    default:
-      return raw;
-  }
-}
 
 export async function startMockResponses(script: MockScript, options: MockOptions = {}): Promise<MockServer> {
   const requests: MockRequest[] = [];
-  const sockets = new Set<Socket>();
   let seq = 0; // per server, so ids only depend on the script
   const nextId: IdGen = (prefix) => `${prefix}_${++seq}`;
 
@@ -257,31 +240,6 @@ export async function startMockResponses(script: MockScript, options: MockOption
     });
   });
 
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close() {
-      closed ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
-      return closed;
-    },
-  };
+  const { url, close } = await listenLoopback(server);
+  return { url, requests, close };
 }
