@@ -24,10 +24,12 @@ import {
   type MockScript,
   type MockServer,
 } from '../test/e2e/mock-responses.js';
+import { e2eCache } from '../test/e2e/clients.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repoRoot, 'test', 'fixtures', 'codex');
-const cacheRoot = process.env['SHIPLOG_CODEX_CACHE'] ?? '/work/.cache-clients';
+// The same cache as the end-to-end suite (outside the repository), one folder per version.
+const cacheRoot = process.env['SHIPLOG_CODEX_CACHE'] ?? e2eCache();
 const RUN_TIMEOUT_MS = 180_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -287,7 +289,6 @@ function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 /** Path of the `codex` shim for a pinned version, installing it into the cache on first use. */
 function ensureCodex(version: string): string {
   const candidates = [join(cacheRoot, `codex-${version}`)];
-  if (version === '0.169.0') candidates.unshift(join(cacheRoot, 'codex'));
   for (const dir of candidates) {
     const bin = join(dir, 'node_modules', '.bin', 'codex');
     if (existsSync(bin) && codexVersion(bin) === version) return bin;
