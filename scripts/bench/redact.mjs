@@ -33,7 +33,8 @@ export async function benchRedact({ quick }) {
   note(`redact: built ${fmtMB(built.bytes)}`);
   const load = (p) => import(pathToFileURL(join(DIST, 'src', p)).href);
   const { adapterFor } = await load('adapters/index.js');
-  const { createRedactor, redactDeep } = await load('redact/redact.js');
+  const { createRedactor } = await load('redact/redact.js');
+  const { redactEvent } = await load('redact/event.js');
   const all = await events(transcript, adapterFor('claude-code'));
   const pipe = [];
   const red = [];
@@ -42,7 +43,7 @@ export async function benchRedact({ quick }) {
     const run = tempDir(`redact-run-${i}`);
     pipe.push((await runInProcess({ home: join(run, 'state'), repo: makeGitRepo(join(run, 'repo')), transcript, sessionId })).ms);
     const r = createRedactor();
-    red.push((await timeAsync(async () => { for (const e of all) redactDeep(e, r); })).ms);
+    red.push((await timeAsync(async () => { for (const e of all) redactEvent(e, r); })).ms);
     counted = Object.values(r.counts).reduce((a, b) => a + b, 0);
   }
   const ratio = median(red) / median(pipe);
@@ -55,7 +56,7 @@ export async function benchRedact({ quick }) {
     details: [
       `transcript built from the Claude Code corpus: ${fmtMB(built.bytes)}, ${all.length} events; ${reps} runs each`,
       `pipeline = runSession in-process (it redacts every event itself): median ${fmt(median(pipe))} ms`,
-      `redaction alone = redactDeep over the same ${all.length} events with a fresh redactor: median ${fmt(median(red))} ms (${counted} redactions)`,
+      `redaction alone = redactEvent (what the pipeline runs on each event) over the same ${all.length} events with a fresh redactor: median ${fmt(median(red))} ms (${counted} redactions)`,
     ],
   };
 }

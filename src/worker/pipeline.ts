@@ -18,6 +18,7 @@ import type { Db } from '../state/db.js';
 import { getSession, getSubagentCursor, insertWindow, newSession, resetSubagentCursors, saveSession, saveSubagentCursor, type SessionRow } from '../state/sessions.js';
 import { checkCursor, fingerprintAt } from '../tail/fingerprint.js';
 import { readLines } from '../tail/tail.js';
+import { redactEvent } from '../redact/event.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
 import { codexSubagentRollout } from './codex-rollouts.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
@@ -172,7 +173,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     fold.windows.assumeCwd(req.cwd ?? repo);
     const entryFor = (closed: ClosedWindow) =>
       ChangelogEntry.parse(
-        heuristicEntry(withResolvedCommits(closed, repo), { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }),
+        redactEntry(fold.redactor, heuristicEntry(withResolvedCommits(closed, repo), { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() })),
       );
 
     const commit = (offset: number) => {
@@ -250,6 +251,11 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
   outcome.windows = await flushWindows(ctx, req.sessionId, now);
 }
 
+/** Commit messages come from tool output, which is not redacted as an event: the entry is, as a whole. */
+function redactEntry<T>(redactor: Redactor, entry: T): T {
+  return redactDeep(entry, redactor);
+}
+
 /** Commits made with `git commit -q` carry no hash in the transcript: look each up in the repository. */
 function withResolvedCommits(closed: ClosedWindow, repo: string): ClosedWindow {
   const w = closed.window;
@@ -305,8 +311,8 @@ class Fold {
       this.skipped[raw.reason] = (this.skipped[raw.reason] ?? 0) + 1;
       return;
     }
-    // Everything after this point (devlog, window, entries, state) sees the redacted event only.
-    const e = redactDeep(raw, this.redactor);
+    // Everything after this point (devlog, window, entries) sees the redacted event only.
+    const e = redactEvent(raw, this.redactor);
     if (e.kind === 'session' && e.cwd) this.cwd = e.cwd;
     if ('at' in e && e.at) this.lastEventAt = e.at;
     this.devlog.apply(e);
