@@ -9,22 +9,12 @@
  * the kind under test is the most specific detector that applies.
  */
 
+import { prng } from '../helpers.js';
+
 export interface Planted {
   kind: string;
   secret: string;
   contexts: string[];
-}
-
-/** mulberry32: tiny, fast, and identical on every platform. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
