@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -48,7 +48,8 @@ export async function processCommand(argv: string[]): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new CliError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
   if (values.agent !== undefined && values.agent !== 'claude-code' && values.agent !== 'codex') throw new CliError(`unknown agent ${values.agent}`, 'Use --agent claude-code or --agent codex.');
-  const transcriptPath = resolve(file);
+  // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
+  const transcriptPath = realTranscriptPath(resolve(file));
   const name = basename(transcriptPath);
   const agent = values.agent ?? detectAgent(name, firstLine(transcriptPath));
   const sessionId = values.session ?? (agent === 'codex' ? threadIdFromRolloutName(name) : undefined) ?? name.replace(/\.jsonl$/, '');
@@ -77,6 +78,15 @@ export async function processCommand(argv: string[]): Promise<number> {
     return outcome.windows.failed.length > 0 ? 1 : 0;
   } finally {
     db.close();
+  }
+}
+
+function realTranscriptPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // Missing: the run reports it with the path as given.
+    return path;
   }
 }
 

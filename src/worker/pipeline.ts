@@ -372,9 +372,12 @@ function readSubagent(fold: Fold, path: string | null, agentId: string, agentTyp
 function openTranscript(path: string): number {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // Transcripts are regular files the agent wrote; a symbolic link in their place could point
+    // anywhere (and its target would end up in the repository), so it is not followed.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'EOPEN';
+    if (code === 'ELOOP') throw new RunError(`transcript ${path} is a symbolic link; not followed`, 'ESYMLINK', { cause: err });
     throw new RunError(`cannot open transcript ${path}: ${code}`, code, { cause: err });
   }
   if (!fstatSync(fd).isFile()) {
