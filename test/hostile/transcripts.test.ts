@@ -50,7 +50,7 @@ describe('hostile transcripts and paths', () => {
     assert.deepEqual(w.outside(), []);
   });
 
-  it('binary garbage, invalid UTF-8, 100k-deep nesting, wrong field types and a 200 MB line are skipped and counted; the rest is read', async () => {
+  it('binary garbage, invalid UTF-8, 100k-deep nesting, wrong field types, a 200 MB line and a line of 10M keys are skipped and counted; the rest is read', async () => {
     const w = world('garbage');
     const t = w.input('t.jsonl');
     copyFileSync(good, t);
@@ -64,13 +64,21 @@ describe('hostile transcripts and paths', () => {
     writeSync(fd, '{"type":"user","message":{"content":"');
     for (let i = 0; i < 25; i++) writeSync(fd, piece);
     writeSync(fd, '"}}\n');
+    // A line of 10 million short keys (about 110 MB): also over the cap, also never parsed.
+    writeSync(fd, '{"type":"user"');
+    for (let k = 0; k < 10_000_000; k += 100_000) {
+      let chunk = '';
+      for (let j = k; j < k + 100_000; j++) chunk += `,"k${j}":0`;
+      writeSync(fd, chunk);
+    }
+    writeSync(fd, '}\n');
     closeSync(fd);
     appendFileSync(t, '{"type":"user","uuid":"after","timestamp":"2026-01-21T07:00:00.000Z","cwd":"/tmp","message":{"role":"user","content":"a prompt after all of it"}}\n');
     const r = await w.run(t, '--json');
     rmSync(t);
     assert.equal(r.code, 0, r.stderr);
     const outcome = JSON.parse(r.stdout) as { oversized: number; skipped: Record<string, number> };
-    assert.equal(outcome.oversized, 1, 'the 200 MB line');
+    assert.equal(outcome.oversized, 2, 'the 200 MB line and the 10M-key line');
     // The garbage and the invalid UTF-8 line are not JSON; the deep array parses but is no record;
     // the wrong-typed assistant record is skipped as malformed: four lines, four reasons counted.
     assert.equal(outcome.skipped['invalid-json'], 2, JSON.stringify(outcome.skipped));
