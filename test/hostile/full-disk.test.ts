@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, readOutputs, runProcess, tempDir } from '../helpers.js';
+import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, listFiles, readOutputs, runProcess, tempDir } from '../helpers.js';
 
 /**
  * The repository's .changelog on a full disk, then on a read-only one (small tmpfs mounts; the
@@ -39,7 +39,10 @@ describe('a full or read-only .changelog', () => {
       const t = join(root, kind, 't.jsonl');
       copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), t);
 
+      const others = () => listFiles(join(root, kind)).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'));
+      const before = others();
       const r = await runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', kind, '--agent', 'claude-code'], { env });
+      assert.deepEqual(others(), before, 'nothing written outside the outputs and the state folder');
       assert.equal(r.code, 1);
       assert.match(r.stdout, new RegExp(`FAILED\\s+\\S+\\s+append: .*${kind === 'full' ? 'ENOSPC' : 'EROFS'}`));
       assert.match(readFileSync(join(state, 'shiplog.log'), 'utf8'), kind === 'full' ? /ENOSPC/ : /EROFS/);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, readOutputs, ROOT, runProcess, tempDir } from '../helpers.js';
+import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, listFiles, readOutputs, ROOT, runProcess, tempDir } from '../helpers.js';
 
 /**
  * Another process holds the lock on entries.jsonl (and keeps it fresh) past shiplog's lock
@@ -28,7 +28,10 @@ it('an entries file locked by another process past the lock timeout: pending, th
   );
   try {
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const others = () => listFiles(root).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'));
+    const before = others();
     const r = await runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', 'lk', '--agent', 'claude-code'], { env });
+    assert.deepEqual(others(), before, 'nothing written outside the outputs and the state folder');
     assert.equal(r.code, 1);
     assert.match(r.stdout, /FAILED\s+\S+\s+append: .*(lock|ELOCKED)/i);
     assert.equal(readOutputs(repo, 'lk').entries, '');

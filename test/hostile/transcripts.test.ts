@@ -118,4 +118,18 @@ describe('hostile transcripts and paths', () => {
       assert.equal(rows[0]?.failures, 1, `${kind}: the window is kept, failed, for a retry`);
     }
   });
+
+  it('a transcript deleted while it is being read: the run either reads what it opened or says it is gone', async () => {
+    const w = world('mid-read');
+    const t = w.input('t.jsonl');
+    const lines = readFileSync(good, 'utf8');
+    writeFileSync(t, lines.repeat(400));
+    const running = w.run(t, '--json');
+    await new Promise((res) => setTimeout(res, 30));
+    rmSync(t);
+    const r = await running;
+    if (r.code === 0) assert.ok(readOutputs(w.repo, 'mid-read').devlog, 'read through its open descriptor');
+    else assert.match(r.stderr, /cannot open transcript .*ENOENT/);
+    assert.deepEqual(w.outside(), []);
+  });
 });
