@@ -69,6 +69,20 @@ function isPrompt(rec) {
   return Array.isArray(c) && c.some((b) => b?.type === 'text') && !c.some((b) => b?.type === 'tool_result');
 }
 
+/** The parsed records of a JSONL file, with their text; lines that are not JSON are left out. */
+function* records(file) {
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    let rec;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      continue; // the bench builds from valid records only
+    }
+    yield { line, rec };
+  }
+}
+
 /**
  * Every corpus line as a template: `parts` joined with a copy suffix gives the line. Parsing and
  * re-serialising happens once here; writing N copies is then string joins only.
@@ -76,14 +90,7 @@ function isPrompt(rec) {
 export function loadTemplates(sessionId) {
   const templates = [];
   for (const file of corpusFiles()) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      let rec;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        continue;
-      }
+    for (const { line, rec } of records(file)) {
       const prompt = isPrompt(rec);
       const text = JSON.stringify(rewriteIds(rec, COPY, sessionId));
       const ts = typeof rec.timestamp === 'string' ? Date.parse(rec.timestamp) : NaN;
@@ -274,14 +281,7 @@ export function loadCodexTemplates() {
   const head = [];
   const templates = [];
   for (const file of files) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      let rec;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        continue;
-      }
+    for (const { line, rec } of records(file)) {
       if (rec.type === 'session_meta') {
         if (head.length === 0) head.push({ parts: [line], bytes: Buffer.byteLength(line) + 1, prompt: false, ts: NaN, file });
         continue;

@@ -173,7 +173,8 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     fold.windows.assumeCwd(req.cwd ?? repo);
     const entryFor = (closed: ClosedWindow) =>
       ChangelogEntry.parse(
-        redactEntry(fold.redactor, heuristicEntry(withResolvedCommits(closed, repo), { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() })),
+        // Commit messages come from tool output, which events keep unredacted: redact the entry whole.
+        redactDeep(heuristicEntry(withResolvedCommits(closed, repo), { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
       );
 
     const commit = (offset: number) => {
@@ -249,11 +250,6 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     fragment?.close();
   }
   outcome.windows = await flushWindows(ctx, req.sessionId, now);
-}
-
-/** Commit messages come from tool output, which is not redacted as an event: the entry is, as a whole. */
-function redactEntry<T>(redactor: Redactor, entry: T): T {
-  return redactDeep(entry, redactor);
 }
 
 /** Commits made with `git commit -q` carry no hash in the transcript: look each up in the repository. */
