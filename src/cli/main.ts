@@ -1,3 +1,4 @@
+import { backfillCommand } from './backfill.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { CliError } from './errors.js';
@@ -5,6 +6,7 @@ import { flushCommand } from './flush.js';
 import { installCommand } from './install.js';
 import { logCommand } from './log.js';
 import { processCommand } from './process.js';
+import { retryCommand } from './retry.js';
 import { statusCommand } from './status.js';
 
 const HELP = `shiplog — records what Claude Code and Codex sessions did, as a devlog and a changelog.
@@ -20,6 +22,8 @@ Commands:
   flush                  close open windows of work now and write their entries
   config show            every setting with its value and where it came from
   process <transcript>   run the pipeline on a transcript in the foreground
+  backfill               run the pipeline over existing Claude Code and Codex sessions
+  retry                  write the windows whose evaluation failed, now
   help                   show this help
 
 Run "shiplog <command> --help" for a command's options. Output goes to <repo>/.devlog/ and
@@ -31,6 +35,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   doctor: doctorCommand,
   status: statusCommand,
   flush: flushCommand,
+  backfill: backfillCommand,
+  retry: retryCommand,
   log: (argv) => logCommand(argv),
   config: configCommand,
   install: (argv) => installCommand(argv),

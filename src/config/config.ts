@@ -20,13 +20,25 @@ export const Config = z
         actor: z.string().min(1).optional(),
         /** Commit `.changelog/` with the repository (no `.gitignore` inside it). */
         commit: z.boolean().default(false),
-        /** Who writes the entry. Only the built-in heuristic so far; claude and codex come with the LLM evaluators. */
-        evaluator: z.enum(['heuristic']).default('heuristic'),
+        /** Who writes summary, bullets, tags and notes: the offline heuristic, `claude --print`,
+         *  `codex exec`, or `auto` (an installed, logged-in CLI, else the heuristic). Files, tests
+         *  and commits are always computed locally. */
+        evaluator: z.enum(['heuristic', 'claude', 'codex', 'auto']).default('heuristic'),
         /** The model an LLM evaluator asks for (CTX_CHANGELOG_MODEL); unused by the heuristic. */
         model: z.string().min(1).optional(),
+        /** Claude's thinking budget for the evaluation (CTX_CHANGELOG_CLAUDE_THINKING_TOKENS). */
+        claude_thinking_tokens: z.number().int().min(0).max(128_000).optional(),
+        /** `-c key=value` overrides for `codex exec` (its CODEX_HOME is a throwaway holding only auth.json). */
+        codex_config: z.array(z.string().min(3).regex(/^[A-Za-z0-9_.\-"]+=/)).default([]),
+        /** An evaluator run is killed, with every process it started, after this long. */
+        timeout_seconds: z.number().int().min(5).max(3600).default(300),
+        /** How long evaluator calls pause after an authentication error or a usage/rate limit. */
+        backoff_minutes: z.number().min(1).max(7 * 24 * 60).default(30),
+        /** Size of the digest handed to the evaluator, in characters; a retry gets about a third. */
+        digest_chars: z.number().int().min(2000).max(400_000).default(40_000),
       })
       .strict()
-      .default({ enabled: true, granularity: 'session', idle_minutes: 30, commit: false, evaluator: 'heuristic' }),
+      .default({ enabled: true, granularity: 'session', idle_minutes: 30, commit: false, evaluator: 'heuristic', codex_config: [], timeout_seconds: 300, backoff_minutes: 30, digest_chars: 40_000 }),
     devlog: z
       .object({
         enabled: z.boolean().default(true),
@@ -91,6 +103,8 @@ export const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
   'changelog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_CHANGELOG'] },
   'changelog.evaluator': { kind: 'string', names: ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR'] },
   'changelog.model': { kind: 'string', names: ['SHIPLOG_MODEL', 'CTX_CHANGELOG_MODEL'] },
+  'changelog.claude_thinking_tokens': { kind: 'number', names: ['SHIPLOG_CLAUDE_THINKING_TOKENS', 'CTX_CHANGELOG_CLAUDE_THINKING_TOKENS'] },
+  'changelog.timeout_seconds': { kind: 'number', names: ['SHIPLOG_EVALUATOR_TIMEOUT'] },
   'devlog.enabled': { kind: 'bool', names: ['SHIPLOG_DEVLOG'] },
   'devlog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_DEVLOG'] },
   'tail.max_line_bytes': { kind: 'number', names: ['SHIPLOG_MAX_LINE_BYTES'] },

@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS windows (
   attempts    INTEGER NOT NULL DEFAULT 0,
   error       TEXT,
   failure_recorded INTEGER NOT NULL DEFAULT 0,
+  digest      TEXT,              -- JSON {full, budget}: what an LLM evaluator is shown (redacted)
+  needs_eval  INTEGER NOT NULL DEFAULT 0,  -- 1 until an LLM evaluator has written summary/bullets/tags/notes
+  stage       TEXT,              -- where it last failed: 'evaluate' waits for shiplog retry, 'append' retries itself
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
 );
@@ -70,6 +73,13 @@ CREATE TABLE IF NOT EXISTS hook_fires (
   last_at     TEXT NOT NULL,  -- when the hook received it (the job's received_at)
   count       INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (agent, event)
+);
+CREATE TABLE IF NOT EXISTS evaluator_backoff (
+  evaluator   TEXT PRIMARY KEY,  -- claude | codex
+  until       TEXT NOT NULL,     -- no calls to it before this time
+  reason      TEXT NOT NULL,     -- auth | rate_limit
+  message     TEXT NOT NULL,
+  set_at      TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS locks (
   session_id  TEXT PRIMARY KEY,
@@ -102,4 +112,8 @@ export function openDb(stateDir: string): Db {
 function migrate(db: Db): void {
   const runs = db.prepare('PRAGMA table_info(runs)').all() as { name: string }[];
   if (!runs.some((c) => c.name === 'redactions')) db.exec('ALTER TABLE runs ADD COLUMN redactions TEXT');
+  const windows = new Set((db.prepare('PRAGMA table_info(windows)').all() as { name: string }[]).map((c) => c.name));
+  if (!windows.has('digest')) db.exec('ALTER TABLE windows ADD COLUMN digest TEXT');
+  if (!windows.has('needs_eval')) db.exec('ALTER TABLE windows ADD COLUMN needs_eval INTEGER NOT NULL DEFAULT 0');
+  if (!windows.has('stage')) db.exec('ALTER TABLE windows ADD COLUMN stage TEXT');
 }

@@ -95,17 +95,25 @@ export const WindowRow = z.object({
   attempts: z.number().int(),
   error: z.string().nullable(),
   failure_recorded: z.number().int(),
+  digest: z.string().nullable(),
+  needs_eval: z.number().int(),
+  stage: z.enum(['evaluate', 'append']).nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type WindowRow = z.infer<typeof WindowRow>;
 
-export function insertWindow(db: Db, row: Pick<WindowRow, 'run_id' | 'session_id' | 'repo' | 'actor' | 'entry'>, now: string): void {
+export function insertWindow(db: Db, row: Pick<WindowRow, 'run_id' | 'session_id' | 'repo' | 'actor' | 'entry' | 'digest' | 'needs_eval'>, now: string): void {
   // OR IGNORE: a window re-closed after a crash or a re-sync keeps its first record and status.
   db.prepare(
-    `INSERT OR IGNORE INTO windows (run_id, session_id, status, repo, actor, entry, attempts, created_at, updated_at)
-     VALUES (?, ?, 'closing', ?, ?, ?, 0, ?, ?)`,
-  ).run(row.run_id, row.session_id, row.repo, row.actor, row.entry, now, now);
+    `INSERT OR IGNORE INTO windows (run_id, session_id, status, repo, actor, entry, digest, needs_eval, attempts, created_at, updated_at)
+     VALUES (?, ?, 'closing', ?, ?, ?, ?, ?, 0, ?, ?)`,
+  ).run(row.run_id, row.session_id, row.repo, row.actor, row.entry, row.digest, row.needs_eval, now, now);
+}
+
+/** The evaluator's fields are in: the entry is final, and only its append is left. */
+export function saveEvaluatedEntry(db: Db, runId: string, entry: string, now: string): void {
+  db.prepare(`UPDATE windows SET entry = ?, needs_eval = 0, updated_at = ? WHERE run_id = ?`).run(entry, now, runId);
 }
 
 export function unwrittenWindows(db: Db, sessionId: string): WindowRow[] {
@@ -115,11 +123,11 @@ export function unwrittenWindows(db: Db, sessionId: string): WindowRow[] {
     .map((r) => WindowRow.parse(r));
 }
 
-export function markWindow(db: Db, runId: string, status: WindowRow['status'], error: string | null, failureRecorded: boolean, now: string): void {
+export function markWindow(db: Db, runId: string, status: WindowRow['status'], error: string | null, failureRecorded: boolean, now: string, stage: WindowRow['stage'] = null): void {
   db.prepare(
-    `UPDATE windows SET status = ?, error = ?, attempts = attempts + 1,
+    `UPDATE windows SET status = ?, error = ?, stage = ?, attempts = attempts + 1,
        failure_recorded = MAX(failure_recorded, ?), updated_at = ? WHERE run_id = ?`,
-  ).run(status, error, failureRecorded ? 1 : 0, now, runId);
+  ).run(status, error, status === 'written' ? null : stage, failureRecorded ? 1 : 0, now, runId);
 }
 
 /** Remembers that a hook fired, for `shiplog doctor` ("last Stop from codex: 3 min ago"). */

@@ -21,6 +21,7 @@ import { readLines } from '../tail/tail.js';
 import { redactEvent } from '../redact/event.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
 import { codexSubagentRollout } from './codex-rollouts.js';
+import { discoverCwd } from './transcript-cwd.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
 
 /**
@@ -398,18 +399,4 @@ function usableDir(p: string): boolean {
     // Missing or unreadable: not a folder we can write into; the caller reports ENOREPO.
     return false;
   }
-}
-
-/** The first cwd the transcript itself names (for `shiplog process` without a payload). */
-function discoverCwd(fd: number, adapter: Adapter<unknown>): string | null {
-  let state = adapter.initialState();
-  let n = 0;
-  for (const item of readLines(fd, 0, { maxLineBytes: 1 << 20 })) {
-    if (++n > 500) break;
-    if (item.kind !== 'line' || item.text === '') continue;
-    const r = adapter.parseLine(state, item.text);
-    state = r.state;
-    for (const e of r.events) if (e.kind === 'session' && e.cwd) return e.cwd;
-  }
-  return null;
 }

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Db } from '../state/db.js';
+
+/**
+ * A pause on calls to one evaluator after an authentication error or a usage/rate limit. It is
+ * kept in the state database, so every worker and `shiplog backfill` sees it: one limit hit
+ * stops them all instead of each one spending a call (and a failure record) to find out.
+ */
+export const LlmEvaluatorName = z.enum(['claude', 'codex']);
+export type LlmEvaluatorName = z.infer<typeof LlmEvaluatorName>;
+
+export const Backoff = z.object({
+  evaluator: LlmEvaluatorName,
+  until: z.string(),
+  reason: z.enum(['auth', 'rate_limit']),
+  message: z.string(),
+  set_at: z.string(),
+});
+export type Backoff = z.infer<typeof Backoff>;
+
+/** The pause in force for `evaluator` at `now`, if any. */
+export function activeBackoff(db: Db, evaluator: LlmEvaluatorName, now: Date): Backoff | null {
+  const row = db.prepare('SELECT * FROM evaluator_backoff WHERE evaluator = ?').get(evaluator);
+  if (row === undefined) return null;
+  const b = Backoff.parse(row);
+  return Date.parse(b.until) > now.getTime() ? b : null;
+}
+
+/** Every pause still in force (for `shiplog status`, `doctor` and `backfill`). */
+export function activeBackoffs(db: Db, now: Date): Backoff[] {
+  return db
+    .prepare('SELECT * FROM evaluator_backoff WHERE until > ? ORDER BY evaluator')
+    .all(now.toISOString())
+    .map((r) => Backoff.parse(r));
+}
+
+export function setBackoff(db: Db, b: Backoff): void {
+  db.prepare(
+    `INSERT INTO evaluator_backoff (evaluator, until, reason, message, set_at) VALUES (@evaluator, @until, @reason, @message, @set_at)
+     ON CONFLICT (evaluator) DO UPDATE SET until = excluded.until, reason = excluded.reason, message = excluded.message, set_at = excluded.set_at`,
+  ).run(b);
+}
+
+/** `shiplog retry` is the user saying "try now". */
+export function clearBackoff(db: Db, evaluator?: LlmEvaluatorName): void {
+  if (evaluator) db.prepare('DELETE FROM evaluator_backoff WHERE evaluator = ?').run(evaluator);
+  else db.exec('DELETE FROM evaluator_backoff');
+}
