@@ -71,10 +71,10 @@ export function defaultConfig(overrides: { granularity?: 'session' | 'turn' } = 
 }
 
 /** Runs the pipeline in this process against a real SQLite state folder. */
-export async function runInProcess(home: string, req: RunRequest, config = defaultConfig()) {
+export async function runInProcess(home: string, req: RunRequest, config = defaultConfig(), env?: NodeJS.ProcessEnv) {
   const db = openDb(home);
   try {
-    return await runSession({ stateDir: home, db, log: createLogger(home, 'test'), config }, req);
+    return await runSession({ stateDir: home, db, log: createLogger(home, 'test'), config, ...(env && { env }) }, req);
   } finally {
     db.close();
   }

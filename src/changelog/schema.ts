@@ -34,6 +34,8 @@ export const ChangelogEntry = z.object({
   tests: z.array(z.object({ cmd: z.string().min(1).max(500), result: z.enum(['pass', 'fail', 'unknown']) })).max(50),
   commits: z.array(z.object({ hash: z.string().min(4).max(64), message: z.string().min(1).max(300) })).max(50),
   notes: z.string().max(800).nullable(),
+  /** Which LLM wrote summary, bullets, tags and notes; absent when the heuristic did. */
+  evaluator: z.enum(['claude', 'codex']).optional(),
 });
 export type ChangelogEntry = z.infer<typeof ChangelogEntry>;
 

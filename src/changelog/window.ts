@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AgentEvent, FileChange } from '../events.js';
 import { eventKey, SeenRing } from '../seen-ring.js';
 import { commitFromOutput, isCommitCommand, isTestCommand, messageFromCommand } from './commands.js';
+import { DIGEST_CAPS, DigestItem, relevance } from './digest-item.js';
 
 /**
  * Tracks the window of work since the session's last entry and decides, from the events alone,
@@ -47,6 +48,10 @@ export const OpenWindow = z.object({
   tests: z.array(z.object({ cmd: z.string(), result: z.enum(['pass', 'fail', 'unknown']) })),
   commits: z.array(z.object({ hash: z.string(), message: z.string() })),
   subagents: z.array(z.object({ type: z.string().nullable(), description: z.string().nullable() })),
+  /** The window's conversation for an LLM evaluator (bounded; see digest-item.ts). */
+  digest: z.array(DigestItem).default([]),
+  /** The last prompts before this window, so the evaluator knows what the work continues. */
+  context: z.array(z.string()).default([]),
 });
 export type OpenWindow = z.infer<typeof OpenWindow>;
 
@@ -59,6 +64,8 @@ export const WindowState = z.object({
   cur: OpenWindow.nullable(),
   /** Ids of events already counted, so a re-written record counts once. */
   seen: z.array(z.string()).default([]),
+  /** The session's latest prompts (clipped), the next window's context. */
+  recentPrompts: z.array(z.string()).default([]),
 });
 export type WindowState = z.infer<typeof WindowState>;
 
@@ -74,10 +81,15 @@ export interface WindowOptions {
   sessionId: string;
   granularity: 'session' | 'turn';
   idleMs: number;
+  /** Applied to the output tails kept for the digest (tool output reaches the tracker unredacted). */
+  redact?: (text: string) => string;
 }
 
+const CONTEXT_PROMPTS = 3;
+const CONTEXT_CHARS = 500;
+
 export function initialWindowState(): WindowState {
-  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [] };
+  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [], recentPrompts: [] };
 }
 
 export function runIdFor(sessionId: string, startSeq: number): string {
@@ -115,7 +127,7 @@ export class WindowTracker {
     }
     if (at) this.state.lastEventAt = at;
     if (event.kind === 'compaction' || event.kind === 'subagent_ref') return;
-    const w = (this.state.cur ??= emptyWindow(seq, at ?? null));
+    const w = (this.state.cur ??= { ...emptyWindow(seq, at ?? null), context: [...this.state.recentPrompts] });
     if (at) {
       w.start ??= at;
       w.end = at;
@@ -124,13 +136,21 @@ export class WindowTracker {
       case 'prompt':
         w.promptCount++;
         if (w.prompts.length < MAX_PROMPTS) w.prompts.push(event.text.slice(0, MAX_TEXT));
+        addDigest(w, { k: 'prompt', text: event.text.slice(0, DIGEST_CAPS.prompt) });
+        this.state.recentPrompts = [...this.state.recentPrompts, event.text.slice(0, CONTEXT_CHARS)].slice(-CONTEXT_PROMPTS);
         break;
-      case 'reply':
+      case 'reply': {
         w.replyCount++;
         w.lastReply = event.text.slice(-MAX_TEXT);
+        // A message arrives in several blocks: they read as one reply.
+        const last = w.digest[w.digest.length - 1];
+        if (last?.k === 'reply') last.text = `${last.text}\n${event.text}`.slice(0, DIGEST_CAPS.reply);
+        else addDigest(w, { k: 'reply', text: event.text.slice(0, DIGEST_CAPS.reply) });
         break;
+      }
       case 'subagent_result':
         if (w.subagents.length < MAX_LIST) w.subagents.push({ type: event.agentType ?? null, description: event.description ?? null });
+        addDigest(w, { k: 'subagent', text: `${event.agentType ?? 'subagent'}${event.description ? ` (${event.description})` : ''}: ${event.text}`.slice(0, DIGEST_CAPS.subagent) });
         break;
       case 'tool_call':
         this.onCall(w, event);
@@ -186,6 +206,9 @@ export class WindowTracker {
     const files = e.files.filter((f) => f.op !== 'read').map((f) => this.absolute(f));
     const test = e.command !== undefined && isTestCommand(e.command);
     const commit = e.command !== undefined && isCommitCommand(e.command);
+    const tag = files.length > 0 ? 'edit' : test ? 'test' : e.command !== undefined && /^\s*git\s/.test(e.command) ? 'git' : e.command !== undefined ? 'command' : 'other';
+    const who = e.subagent ? `[${e.subagent.type ?? 'subagent'}] ` : '';
+    addDigest(w, { k: 'tool', text: `${who}${e.action}`.slice(0, DIGEST_CAPS.tool), tag, callId: e.callId });
     if (files.length === 0 && !test && !commit) return;
     if (Object.keys(w.pending).length >= MAX_PENDING) {
       const oldest = Object.keys(w.pending)[0];
@@ -195,10 +218,11 @@ export class WindowTracker {
   }
 
   private onResult(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_result' }>): void {
+    const failed = e.isError || (e.exitCode !== undefined && e.exitCode !== 0);
+    if (failed) this.noteFailure(w, e);
     const p = w.pending[e.callId];
     if (!p) return;
     delete w.pending[e.callId];
-    const failed = e.isError || (e.exitCode !== undefined && e.exitCode !== 0);
     if (p.test && p.command && w.tests.length < MAX_LIST) {
       const cmd = p.command.slice(0, 500);
       const result = failed ? 'fail' : 'pass';
@@ -221,6 +245,21 @@ export class WindowTracker {
       byPath.set(abs.path, abs);
     }
     for (const f of byPath.values()) applyFileChange(w.files, f);
+  }
+
+  /** The digest keeps no command output, except the end of what a failed call printed. */
+  private noteFailure(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_result' }>): void {
+    for (let i = w.digest.length - 1; i >= 0 && i >= w.digest.length - 200; i--) {
+      const item = w.digest[i];
+      if (item?.k !== 'tool' || item.callId !== e.callId) continue;
+      item.failed = true;
+      const out = (e.output ?? '').trimEnd();
+      if (out) {
+        const tail = out.slice(-DIGEST_CAPS.tail);
+        item.tail = this.opts.redact ? this.opts.redact(tail) : tail;
+      }
+      return;
+    }
   }
 
   private absolute(f: { path: string; op: string; from?: string | undefined }): { path: string; op: string; from?: string } {
@@ -248,7 +287,20 @@ function emptyWindow(startSeq: number, at: string | null): OpenWindow {
     tests: [],
     commits: [],
     subagents: [],
+    digest: [],
+    context: [],
   };
+}
+
+/** Appends to the digest; when full, the least telling of the older items makes room. */
+function addDigest(w: OpenWindow, item: DigestItem): void {
+  if (w.digest.length >= DIGEST_CAPS.items) {
+    const older = Math.floor(w.digest.length * 0.8);
+    let drop = 0;
+    for (let i = 1; i < older; i++) if (relevance(w.digest[i] as DigestItem) < relevance(w.digest[drop] as DigestItem)) drop = i;
+    w.digest.splice(drop, 1);
+  }
+  w.digest.push(item);
 }
 
 function hasWork(w: OpenWindow): boolean {

@@ -130,6 +130,14 @@ export function markWindow(db: Db, runId: string, status: WindowRow['status'], e
   ).run(status, error, status === 'written' ? null : stage, failureRecorded ? 1 : 0, now, runId);
 }
 
+/** The window waits (its evaluator is paused): still pending, with the reason and whether its failure record is out. */
+export function notePending(db: Db, runId: string, error: string, failureRecorded: boolean, now: string): void {
+  db.prepare(
+    `UPDATE windows SET status = 'closing', error = ?, stage = NULL, attempts = attempts + 1,
+       failure_recorded = MAX(failure_recorded, ?), updated_at = ? WHERE run_id = ?`,
+  ).run(error, failureRecorded ? 1 : 0, now, runId);
+}
+
 /** Remembers that a hook fired, for `shiplog doctor` ("last Stop from codex: 3 min ago"). */
 export function recordHookFire(db: Db, agent: AgentName, event: string, at: string): void {
   db.prepare(

@@ -20,6 +20,7 @@ import { checkCursor, fingerprintAt } from '../tail/fingerprint.js';
 import { readLines } from '../tail/tail.js';
 import { redactEvent } from '../redact/event.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
+import { renderDigests } from '../evaluator/digest.js';
 import { codexSubagentRollout } from './codex-rollouts.js';
 import { discoverCwd } from './transcript-cwd.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
@@ -50,6 +51,8 @@ export interface RunContext {
   log: Logger;
   config: Config;
   now?: () => Date;
+  /** The environment evaluator CLIs are looked up in and run with (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunOutcome {
@@ -165,18 +168,26 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     outcome.repo = repo;
     const actor = await resolveActor(config.changelog.actor, repo);
 
+    const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra });
     const fold = new Fold(adapter, row, {
       sessionId: req.sessionId,
       granularity: config.changelog.granularity,
       idleMs: config.changelog.idle_minutes * 60_000,
-    }, createRedactor({ allow: config.redact.allow, extra: config.redact.extra }));
+      redact: (text) => redactor.redact(text),
+    }, redactor);
     const locateSubagent = subagentLocator(req.agent, req.transcriptPath);
     fold.windows.assumeCwd(req.cwd ?? repo);
-    const entryFor = (closed: ClosedWindow) =>
-      ChangelogEntry.parse(
-        // Commit messages come from tool output, which events keep unredacted: redact the entry whole.
-        redactDeep(heuristicEntry(withResolvedCommits(closed, repo), { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
+    const needsEval = config.changelog.evaluator === 'heuristic' ? 0 : 1;
+    const closedRow = (closed: ClosedWindow) => {
+      const resolved = withResolvedCommits(closed, repo);
+      // Commit messages come from tool output, which events keep unredacted: redact the entry whole.
+      const entry = ChangelogEntry.parse(
+        redactDeep(heuristicEntry(resolved, { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
       );
+      // Kept for every window, so `shiplog retry` or a later switch to an LLM evaluator can use it.
+      const digest = redactDeep(renderDigests(resolved.window, entry, config.changelog.digest_chars), fold.redactor);
+      return { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entry), digest: JSON.stringify(digest), needs_eval: needsEval };
+    };
 
     const commit = (offset: number) => {
       const fp = fingerprintAt(fd, offset);
@@ -186,7 +197,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       db.transaction(() => {
         row.frag_bytes = frag.bytes;
         for (const closed of fold.windows.takeClosed()) {
-          insertWindow(db, { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entryFor(closed)) }, now());
+          insertWindow(db, closedRow(closed), now());
         }
         for (const [path, cursor] of fold.subagentCursors) saveSubagentCursor(db, req.sessionId, path, cursor);
         row.offset = offset;

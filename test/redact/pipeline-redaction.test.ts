@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { CLAUDE_CORPUS, cleanup, CODEX_FIXTURES, gitRepo, runInProcess, tempDir } from '../helpers.js';
+import { Config } from '../../src/config/config.js';
+import { fakeCalls, fakeEnv } from '../evaluator/fake-env.js';
 import { plantedSecrets } from './planted.js';
 
 /**
@@ -83,9 +85,17 @@ describe('planted secrets through the whole pipeline', () => {
         return agent === 'claude-code' ? claudeRecords(i, place, text, repo) : codexRecords(i, place, text);
       });
       writeFileSync(transcript, `${head.trimEnd()}\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-      const outcome = await runInProcess(home, { sessionId: 'planted', agent, transcriptPath: transcript, repo, trigger: 'test', close: 'test' });
+      // With an LLM evaluator (a fake claude that records its stdin): the digest it is handed counts as output too.
+      const env = fakeEnv(dir, 'ok');
+      const outcome = await runInProcess(home, { sessionId: 'planted', agent, transcriptPath: transcript, repo, trigger: 'test', close: 'test' }, Config.parse({ changelog: { evaluator: 'claude' } }), env);
+      const handed = fakeCalls(env.FAKE_LOG as string);
+      assert.equal(handed.length, outcome.windows.written.length, 'the evaluator was called for each window');
+      assert.match(handed.map((h) => h.stdin).join(''), /\[REDACTED:[a-z-]+\]/);
 
-      const written = [...files(join(repo, '.devlog')), ...files(join(repo, '.changelog')), join(home, 'shiplog.log')].map((f) => [f, readFileSync(f, 'utf8')] as const);
+      const written = [
+        ...[...files(join(repo, '.devlog')), ...files(join(repo, '.changelog')), join(home, 'shiplog.log')].map((f) => [f, readFileSync(f, 'utf8')] as const),
+        ...handed.map((h, i) => [`evaluator stdin ${i}`, h.stdin] as const),
+      ];
       const leaked: Record<string, number> = {};
       const total: Record<string, number> = {};
       for (const p of planted) {
@@ -101,6 +111,8 @@ describe('planted secrets through the whole pipeline', () => {
         const row = db.prepare('SELECT redactions FROM runs ORDER BY id DESC LIMIT 1').get() as { redactions: string };
         assert.deepEqual(JSON.parse(row.redactions), outcome.redactions);
         assert.ok(!planted.some((p) => row.redactions.includes(p.secret)));
+        const digests = db.prepare('SELECT digest FROM windows').all() as { digest: string }[];
+        assert.ok(digests.length > 0 && !planted.some((p) => digests.some((d) => d.digest.includes(p.secret))), 'the stored digest is redacted');
       } finally {
         db.close();
       }

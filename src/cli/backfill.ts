@@ -1,0 +1,399 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import type { AgentName } from '../adapters/adapter.js';
+import { discoverTranscripts, isUpToDate, locateSessions, newBytes, type Located, type Skipped } from '../backfill/discover.js';
+import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
+import { Config, loadConfig } from '../config/config.js';
+import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
+import { chooseEvaluator } from '../evaluator/choose.js';
+import { claudeConfigDir, codexHome } from '../install/agents.js';
+import { createLogger } from '../log.js';
+import { stateDir, statePaths } from '../paths.js';
+import { openDb, type Db } from '../state/db.js';
+import { releaseLock } from '../state/session-lock.js';
+import { getSession, unwrittenWindows } from '../state/sessions.js';
+import { runSession } from '../worker/pipeline.js';
+import { CliError } from './errors.js';
+import { parseSince } from './log.js';
+import { waitForLock } from './process.js';
+
+export const BACKFILL_HELP = `Usage: shiplog backfill [options]
+
+Runs the pipeline over the Claude Code and Codex sessions already on this machine, as their
+hooks would have: each transcript under $CLAUDE_CONFIG_DIR/projects (~/.claude) and each rollout
+under $CODEX_HOME/sessions and archived_sessions (~/.codex) is read from where shiplog last
+stopped (the start, for a session it never saw), its devlog written and its finished windows
+written as changelog entries. A later hook continues from the same cursor, so nothing is read
+twice. Sessions read to the end already are "up to date"; sessions whose working folder no
+longer exists are skipped, with the reason.
+
+Safe to interrupt (Ctrl-C, or a kill at any instant) and to rerun: every session commits its
+cursor as it goes, and the same command continues where the last run stopped.
+
+Options:
+  --agent NAME          only claude (Claude Code) or codex sessions (default: both)
+  --since WHEN          only transcripts modified after WHEN: an ISO date or time (2026-11-20,
+                        2026-11-20T14:00Z) or an age: 30m, 12h, 7d, 2w
+  --repo DIR            only sessions whose working folder is DIR or inside it
+  --evaluator NAME      who writes each entry's summary: heuristic, claude, codex or auto
+                        (default: the changelog.evaluator setting)
+  --max-concurrency N   sessions at a time (default 4 with an LLM evaluator, else 1)
+  --dry-run             list what would be read, what is up to date and what is skipped;
+                        write nothing
+  --json                print a JSON summary on stdout at the end
+  -h, --help            show this help
+
+Exit status: 0 done; 1 some sessions or windows failed (stderr and failures.jsonl say why);
+3 stopped early because the LLM evaluator is paused after a usage/rate limit or a login
+problem (rerun the same command after the time shown); 130 interrupted.
+`;
+
+const EvaluatorName = Config.shape.changelog.unwrap().shape.evaluator.unwrap();
+
+interface Options {
+  agents: AgentName[];
+  since: Date | null;
+  repo: string | null;
+  evaluator: Config['changelog']['evaluator'] | null;
+  concurrency: number | null;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export async function backfillCommand(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
+  if (opts === null) {
+    process.stdout.write(BACKFILL_HELP);
+    return 0;
+  }
+  const startedAt = Date.now();
+  const found = discoverTranscripts({ agents: opts.agents, claudeDir: claudeConfigDir(), codexHome: codexHome(), since: opts.since });
+  const located = locateSessions(found.transcripts, { repo: opts.repo });
+  const skipped = [...found.skipped, ...located.skipped];
+  const dir = stateDir();
+  const notes = new Set<string>();
+  const note = (text: string) => {
+    if (!notes.has(text)) process.stderr.write(`${text}\n`);
+    notes.add(text);
+  };
+
+  if (opts.dryRun) {
+    // Read-only, and no state database is created where there is none: a dry run writes nothing.
+    const db = readOnlyState(dir);
+    try {
+      const plan = planSessions(db, located.sessions, { evaluator: opts.evaluator, now: new Date(), note });
+      return dryRunReport(plan, skipped, { json: opts.json, paused: db ? pausedBy(db, plan.evaluators) : null });
+    } finally {
+      db?.close();
+    }
+  }
+
+  const db = openDb(dir);
+  try {
+    const plan = planSessions(db, located.sessions, { evaluator: opts.evaluator, now: new Date(), note });
+    return await run(db, dir, opts, plan, skipped, startedAt);
+  } finally {
+    db.close();
+  }
+}
+
+interface Result {
+  session_id: string;
+  agent: AgentName;
+  path: string;
+  status: 'processed' | 'up-to-date' | 'skipped' | 'failed';
+  entries?: number;
+  failed_windows?: number;
+  bytes_read?: number;
+  reason?: string;
+}
+
+async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skipped[], startedAt: number): Promise<number> {
+  const log = createLogger(dir, 'backfill');
+  const tty = process.stderr.isTTY === true;
+  const reporter = new Reporter(
+    {
+      lines: opts.json ? process.stderr : process.stdout,
+      err: process.stderr,
+      tty,
+      columns: () => process.stderr.columns ?? 80,
+      now: Date.now,
+      startedAt,
+    },
+    skipped.length + plan.upToDate.length + plan.todo.length,
+    plan.todo.reduce((n, s) => n + s.newBytes, 0),
+  );
+  const results: Result[] = [];
+  const report = (r: SessionResult, s: Pick<Located, 'path'>, planned: number) => {
+    reporter.session(r, planned);
+    results.push(resultOf(r, s.path));
+  };
+  for (const s of skipped) report({ kind: 'skipped', sessionId: s.sessionId, agent: s.agent, reason: s.reason }, s, 0);
+  for (const s of plan.upToDate) report({ kind: 'up-to-date', sessionId: s.sessionId, agent: s.agent }, s, 0);
+
+  let interrupted = false;
+  let paused = plan.todo.length > 0 ? pausedBy(db, plan.evaluators) : null;
+  const onSignal = () => {
+    // A second Ctrl-C means "now": what is in flight is safe to drop, its cursor is committed per batch.
+    if (interrupted) {
+      reporter.clear();
+      process.stderr.write('shiplog backfill: interrupted; rerun the same command to continue\n');
+      process.exit(130);
+    }
+    interrupted = true;
+    reporter.note('shiplog backfill: stopping after the sessions in progress (Ctrl-C again to stop at once)…');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const timer = tty ? setInterval(() => reporter.redraw(), 1000) : null;
+  timer?.unref();
+  reporter.redraw();
+
+  const concurrency = opts.concurrency ?? (plan.defaultEvaluator === 'heuristic' ? 1 : 4);
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.todo.length && !interrupted && paused === null) {
+      const s = plan.todo[next++];
+      if (!s) break;
+      report(await runOne(db, dir, log, s), s, s.newBytes);
+      // The evaluator code records a pause when it hits a limit: no point starting more runs into it.
+      if (paused === null) paused = pausedBy(db, plan.evaluators);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, plan.todo.length)) }, worker));
+  } finally {
+    if (timer) clearInterval(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    reporter.clear();
+  }
+
+  const tally = reporter.current;
+  const elapsed = Date.now() - startedAt;
+  if (opts.json) process.stdout.write(`${JSON.stringify(jsonSummary(tally, elapsed, interrupted, paused, results), null, 2)}\n`);
+  else process.stdout.write(`${summaryLine(tally, elapsed)}\n`);
+  if (interrupted) {
+    process.stderr.write('shiplog backfill: interrupted; rerun the same command to continue\n');
+    return 130;
+  }
+  if (paused) {
+    process.stderr.write(pauseMessage(paused));
+    return 3;
+  }
+  if (tally.errors > 0 || tally.failedWindows > 0) {
+    process.stderr.write('Some sessions or windows were not written; the lines above, failures.jsonl and the shiplog log say why.\n');
+    return 1;
+  }
+  return 0;
+}
+
+async function runOne(db: Db, dir: string, log: ReturnType<typeof createLogger>, s: Planned): Promise<SessionResult> {
+  const base = { sessionId: s.sessionId, agent: s.agent };
+  try {
+    const lock = await waitForLock(db, s.sessionId);
+    try {
+      const outcome = await runSession(
+        { stateDir: dir, db, log, config: s.config },
+        // A finished session's window is closed like SessionEnd would; a live one stays open for its hooks.
+        { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, trigger: 'backfill', close: s.idle ? 'backfill' : null },
+      );
+      return { ...base, kind: 'processed', entries: outcome.windows.written.length, failed: outcome.windows.failed.length, bytes: outcome.bytesRead };
+    } finally {
+      releaseLock(db, lock);
+    }
+  } catch (err) {
+    // One broken session must not stop the others: it is counted, shown, and the run goes on.
+    return { ...base, kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function resultOf(r: SessionResult, path: string): Result {
+  const base = { session_id: r.sessionId, agent: r.agent, path };
+  switch (r.kind) {
+    case 'processed':
+      return { ...base, status: 'processed', entries: r.entries, failed_windows: r.failed, bytes_read: r.bytes };
+    case 'up-to-date':
+      return { ...base, status: 'up-to-date' };
+    case 'skipped':
+      return { ...base, status: 'skipped', reason: r.reason };
+    case 'error':
+      return { ...base, status: 'failed', reason: r.message };
+  }
+}
+
+function jsonSummary(t: Tally, elapsedMs: number, interrupted: boolean, paused: Backoff | null, results: Result[]) {
+  return {
+    sessions: t.total,
+    processed: t.processed,
+    up_to_date: t.upToDate,
+    skipped: t.skipped,
+    failed_sessions: t.errors,
+    not_started: t.total - t.done,
+    entries: t.entries,
+    failed_windows: t.failedWindows,
+    bytes_read: t.bytesRead,
+    elapsed_ms: elapsedMs,
+    interrupted,
+    paused,
+    results,
+  };
+}
+
+/** The pause in force for an evaluator these sessions would use, if any. */
+function pausedBy(db: Db, evaluators: ReadonlySet<LlmEvaluatorName>): Backoff | null {
+  if (evaluators.size === 0) return null;
+  return activeBackoffs(db, new Date()).find((b) => evaluators.has(b.evaluator)) ?? null;
+}
+
+export function pauseMessage(b: Backoff): string {
+  const why = b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit';
+  const fix = b.reason === 'auth' ? ` Log the ${b.evaluator} CLI in again, then rerun` : ' Rerun';
+  return (
+    `shiplog backfill: stopped: the ${b.evaluator} evaluator is paused until ${b.until} after ${why} (${b.message}).\n` +
+    `${fix} the same command after that time to continue where this run stopped. Nothing is lost: the windows read so far stay pending and are evaluated automatically.\n`
+  );
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      agent: { type: 'string' },
+      since: { type: 'string' },
+      repo: { type: 'string' },
+      evaluator: { type: 'string' },
+      'max-concurrency': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return null;
+  const agents = agentsOf(values.agent);
+  let evaluator: Options['evaluator'] = null;
+  if (values.evaluator !== undefined) {
+    const parsed = EvaluatorName.safeParse(values.evaluator);
+    if (!parsed.success) throw new CliError(`unknown evaluator "${values.evaluator}"`, 'Use --evaluator heuristic, claude, codex or auto.');
+    evaluator = parsed.data;
+  }
+  let concurrency: number | null = null;
+  if (values['max-concurrency'] !== undefined) {
+    concurrency = Number(values['max-concurrency']);
+    if (!/^\d+$/.test(values['max-concurrency']) || concurrency < 1 || concurrency > 64) {
+      throw new CliError(`--max-concurrency must be a whole number from 1 to 64, not "${values['max-concurrency']}"`, 'For example: shiplog backfill --max-concurrency 2');
+    }
+  }
+  return {
+    agents,
+    since: values.since === undefined ? null : parseSince(values.since, new Date()),
+    repo: values.repo === undefined ? null : existingDir(values.repo),
+    evaluator,
+    concurrency,
+    dryRun: values['dry-run'],
+    json: values.json,
+  };
+}
+
+function agentsOf(raw: string | undefined): AgentName[] {
+  if (raw === undefined) return ['claude-code', 'codex'];
+  if (raw === 'claude' || raw === 'claude-code') return ['claude-code'];
+  if (raw === 'codex') return ['codex'];
+  throw new CliError(`unknown agent "${raw}"`, 'Use --agent claude or --agent codex (default: both).');
+}
+
+function existingDir(raw: string): string {
+  const dir = resolve(raw);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // Missing: reported just below with a hint.
+  }
+  if (!isDir) throw new CliError(`--repo ${raw}: no such folder`, 'Name the repository (or any folder) whose sessions to back fill.');
+  return dir;
+}
+
+interface Planned extends Located {
+  config: Config;
+  /** Untouched for the idle time: a finished session, whose window is closed at the end. */
+  idle: boolean;
+  newBytes: number;
+}
+
+interface Plan {
+  todo: Planned[];
+  upToDate: Located[];
+  /** The LLM evaluators the runs to do would call: a pause on one of them stops the backfill. */
+  evaluators: Set<LlmEvaluatorName>;
+  /** The evaluator setting outside any repository, for the default concurrency. */
+  defaultEvaluator: Config['changelog']['evaluator'];
+}
+
+/** Splits the sessions into those with work to do and those already up to date. Reads only. */
+function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Options['evaluator']; now: Date; note: (text: string) => void }): Plan {
+  const configs = new Map<string, Config>();
+  const configFor = (cwd: string): Config => {
+    const cached = configs.get(cwd);
+    if (cached) return cached;
+    const { config, problems } = loadConfig({ repo: cwd });
+    for (const p of problems) opts.note(`shiplog: ignoring invalid config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}`);
+    const applied = opts.evaluator ? { ...config, changelog: { ...config.changelog, evaluator: opts.evaluator } } : config;
+    configs.set(cwd, applied);
+    return applied;
+  };
+  const chosen = new Map<string, LlmEvaluatorName | 'heuristic'>();
+  const evaluatorOf = (setting: Config['changelog']['evaluator']) => {
+    if (!chosen.has(setting)) chosen.set(setting, chooseEvaluator(setting, process.env).name);
+    return chosen.get(setting) ?? 'heuristic';
+  };
+  const plan: Plan = { todo: [], upToDate: [], evaluators: new Set(), defaultEvaluator: opts.evaluator ?? loadConfig().config.changelog.evaluator };
+  for (const s of sessions) {
+    const config = configFor(s.cwd);
+    const idle = opts.now.getTime() - s.mtimeMs >= config.changelog.idle_minutes * 60_000;
+    const known = db ? getSession(db, s.sessionId) : null;
+    const unwritten = db ? unwrittenWindows(db, s.sessionId).length : 0;
+    if (isUpToDate(known, s, { idle, unwrittenWindows: unwritten })) {
+      plan.upToDate.push(s);
+      continue;
+    }
+    plan.todo.push({ ...s, config, idle, newBytes: newBytes(known, s) });
+    const evaluator = evaluatorOf(config.changelog.evaluator);
+    if (evaluator !== 'heuristic') plan.evaluators.add(evaluator);
+  }
+  return plan;
+}
+
+const TableNames = z.array(z.string());
+
+/** The state database opened read-only, or null when there is none (or it holds no tables yet). */
+function readOnlyState(dir: string): Db | null {
+  const path = statePaths(dir).db;
+  if (!existsSync(path)) return null;
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 15_000 });
+  const tables = new Set(TableNames.parse(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()));
+  if (['sessions', 'windows', 'evaluator_backoff'].every((t) => tables.has(t))) return db;
+  db.close();
+  return null;
+}
+
+function dryRunReport(plan: Plan, skipped: Skipped[], opts: { json: boolean; paused: Backoff | null }): number {
+  const rows = [
+    ...plan.todo.map((s) => ({ kind: 'would-process' as const, sessionId: s.sessionId, agent: s.agent, path: s.path, cwd: s.cwd, newBytes: s.newBytes })),
+    ...plan.upToDate.map((s) => ({ kind: 'up-to-date' as const, sessionId: s.sessionId, agent: s.agent, path: s.path, cwd: s.cwd })),
+    ...skipped.map((s) => ({ kind: 'skipped' as const, sessionId: s.sessionId, agent: s.agent, path: s.path, reason: s.reason })),
+  ];
+  const counts = { todo: plan.todo.length, newBytes: plan.todo.reduce((n, s) => n + s.newBytes, 0), upToDate: plan.upToDate.length, skipped: skipped.length };
+  if (opts.json) {
+    const sessions = rows.map(({ kind, sessionId, agent, ...rest }) => ({ session_id: sessionId, agent, status: kind, ...rest }));
+    process.stdout.write(`${JSON.stringify({ dry_run: true, to_process: counts.todo, new_bytes: counts.newBytes, up_to_date: counts.upToDate, skipped: counts.skipped, paused: opts.paused, sessions }, null, 2)}\n`);
+  } else {
+    process.stdout.write(rows.map((r) => `${dryRunLine(r)}\n`).join(''));
+    process.stdout.write(`${dryRunSummary(counts)}\n`);
+  }
+  if (opts.paused && plan.todo.length > 0) process.stderr.write(`note: the ${opts.paused.evaluator} evaluator is paused until ${opts.paused.until} (${opts.paused.message}); a backfill now would stop at once.\n`);
+  return 0;
+}

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../config/config.js';
+import { clearBackoff } from '../evaluator/backoff.js';
+import { createLogger } from '../log.js';
+import { stateDir } from '../paths.js';
+import { openDb, type Db } from '../state/db.js';
+import { releaseLock } from '../state/session-lock.js';
+import { flushWindows } from '../worker/flush-windows.js';
+import { CliError } from './errors.js';
+import { waitForLock } from './process.js';
+
+export const RETRY_HELP = `Usage: shiplog retry [--session ID]
+
+Writes the windows of work that are still waiting: those whose evaluation failed (the
+failure record in .changelog/<actor>/failures.jsonl says "shiplog retry"), those whose
+append failed, and those held back while the evaluator was paused after an authentication
+error or a usage limit (the pause is lifted: you are saying "try now"). Transcripts are not
+read again; each window keeps what it was closed with.
+
+Options:
+  --session ID   only this session (default: every session with such windows)
+  -h, --help     show this help
+`;
+
+const Waiting = z.object({ session_id: z.string(), repo: z.string(), windows: z.number().int() });
+
+export async function retryCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { session: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) {
+    process.stdout.write(RETRY_HELP);
+    return 0;
+  }
+  const dir = stateDir();
+  const log = createLogger(dir, 'retry');
+  const db = openDb(dir);
+  let failed = 0;
+  try {
+    const sessions = waitingSessions(db, values.session);
+    if (sessions.length === 0) {
+      if (values.session && !db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(values.session)) {
+        throw new CliError(`no session ${values.session} recorded`, 'Run "shiplog status" to see the session ids.');
+      }
+      process.stdout.write('Nothing to retry: no failed or waiting windows.\n');
+      return 0;
+    }
+    clearBackoff(db);
+    for (const s of sessions) {
+      const { config } = loadConfig({ repo: s.repo });
+      const lock = await waitForLock(db, s.session_id);
+      try {
+        const now = () => new Date().toISOString();
+        const outcome = await flushWindows({ stateDir: dir, db, log, config }, s.session_id, now, { retry: true });
+        for (const e of outcome.written) process.stdout.write(`${s.session_id}  entry   ${e.run_id}  ${e.label}\n`);
+        for (const f of outcome.failed) process.stdout.write(`${s.session_id}  FAILED  ${f.run_id}  ${f.stage}: ${f.message}\n`);
+        for (const id of outcome.deferred ?? []) process.stdout.write(`${s.session_id}  PAUSED  ${id}  the evaluator hit a limit again; see failures.jsonl for when it resumes\n`);
+        failed += outcome.failed.length + (outcome.deferred?.length ?? 0);
+      } finally {
+        releaseLock(db, lock);
+      }
+    }
+  } finally {
+    db.close();
+  }
+  if (failed > 0) process.stderr.write('Some windows are still not written; their failure records and the shiplog log say why.\n');
+  return failed > 0 ? 1 : 0;
+}
+
+function waitingSessions(db: Db, sessionId: string | undefined): z.infer<typeof Waiting>[] {
+  return db
+    .prepare(
+      `SELECT session_id, MIN(repo) AS repo, COUNT(*) AS windows FROM windows
+       WHERE status != 'written' AND (? IS NULL OR session_id = ?)
+       GROUP BY session_id ORDER BY MIN(rowid)`,
+    )
+    .all(sessionId ?? null, sessionId ?? null)
+    .map((r) => Waiting.parse(r));
+}
