@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
+import { activeBackoffs, type Backoff } from '../evaluator/backoff.js';
 import { age } from '../doctor/checks.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
@@ -44,8 +45,10 @@ export async function statusCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a positive whole number, not "${values.limit}"`, 'For example: shiplog status --limit 20');
   const db = openDb(stateDir());
   let rows: StatusRow[];
+  let paused: Backoff[];
   try {
     rows = recentSessions(db, { limit, sessionId: values.session }).map(withSize);
+    paused = activeBackoffs(db, new Date());
   } finally {
     db.close();
   }
@@ -56,6 +59,9 @@ export async function statusCommand(argv: string[]): Promise<number> {
   if (rows.length === 0) {
     process.stdout.write(values.session ? `No session ${values.session} recorded.\n` : 'No sessions recorded yet. They appear after the first turn of a Claude Code or Codex session ("shiplog doctor" checks the wiring).\n');
     return values.session ? 1 : 0;
+  }
+  for (const b of paused) {
+    process.stdout.write(`evaluator ${b.evaluator} paused until ${b.until} (${b.reason === 'auth' ? 'authentication error' : 'usage or rate limit'}); windows to write wait for it, or run: shiplog retry\n\n`);
   }
   process.stdout.write(render(rows, new Date()));
   return 0;

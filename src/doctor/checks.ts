@@ -8,7 +8,9 @@ import { ConfigEditError, inspectHooks, readNotify } from '../install/codex-conf
 import { chainedNotify, codexTarget, userConfig } from '../install/codex-install.js';
 import { commandPaths, hookFiles, isCodexHook, isCodexNotify } from '../install/hook-files.js';
 import { statePaths } from '../paths.js';
-import { openDb } from '../state/db.js';
+import { activeBackoffs } from '../evaluator/backoff.js';
+import { chooseEvaluator, claudeLoggedIn, codexLoggedIn } from '../evaluator/choose.js';
+import { openDb, type Db } from '../state/db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
 
 /**
@@ -188,6 +190,8 @@ function stateChecks(ctx: DoctorContext): Check[] {
     const stale = staleJobs(paths.spool, ctx.now);
     if (stale > 0) out.push(problem('worker.spool', `${stale} hook job(s) waiting for more than 5 minutes`, `see ${paths.log}; a worker starts with the next hook, or run: shiplog flush`));
 
+    out.push(...evaluatorChecks(ctx, db));
+
     const dayAgo = new Date(ctx.now.getTime() - 24 * 3600_000).toISOString();
     const failures = failuresSince(db, dayAgo);
     if (failures.length > 0) {
@@ -200,6 +204,23 @@ function stateChecks(ctx: DoctorContext): Check[] {
   } finally {
     db.close();
   }
+  return out;
+}
+
+/** Which evaluator writes entries, whether it can run, and whether it is paused or owes windows. */
+function evaluatorChecks(ctx: DoctorContext, db: Db): Check[] {
+  const out: Check[] = [];
+  const setting = loadConfig({ repo: ctx.cwd, env: ctx.env }).config.changelog.evaluator;
+  const choice = chooseEvaluator(setting, ctx.env);
+  if (choice.name === 'heuristic') out.push(ok('evaluator', setting === 'auto' ? 'auto: no logged-in claude or codex found, using the heuristic' : 'heuristic (offline)'));
+  else if (!findOnPath(choice.name, ctx.env)) out.push(problem('evaluator', `${choice.name} is the evaluator but is not on PATH`, `install the ${choice.name} CLI, or set changelog.evaluator = "heuristic" (CTX_CHANGELOG_EVALUATOR)`));
+  else if (!(choice.name === 'claude' ? claudeLoggedIn(ctx.env) : codexLoggedIn(ctx.env))) out.push(problem('evaluator', `${choice.name} at ${choice.bin} does not look logged in`, `log in once: ${choice.name === 'claude' ? 'claude (then /login)' : 'codex login'}`));
+  else out.push(ok('evaluator', `${setting === 'auto' ? 'auto: ' : ''}${choice.name} at ${choice.bin}`));
+  for (const b of activeBackoffs(db, ctx.now)) {
+    out.push(problem(`evaluator.paused.${b.evaluator}`, `${b.evaluator} paused until ${b.until} after ${b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit'}: ${b.message}`, b.reason === 'auth' ? `log in to ${b.evaluator} again, then: shiplog retry` : 'wait, or try now with: shiplog retry'));
+  }
+  const waiting = db.prepare(`SELECT COUNT(*) AS n FROM windows WHERE status != 'written' AND (stage = 'evaluate' OR needs_eval = 1)`).get() as { n: number };
+  if (waiting.n > 0) out.push(problem('evaluator.waiting', `${waiting.n} window(s) wait for their evaluation`, 'shiplog retry (or shiplog status to see which)'));
   return out;
 }
 

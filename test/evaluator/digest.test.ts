@@ -96,7 +96,7 @@ describe('evaluator digest', () => {
       assert.match(d, /edited src\/mod11\.ts/);
     }
     assert.ok((budget.match(/\[user\]/g) ?? []).length <= 3);
-    const tools = budget.match(/^\[tool\] .*$/gm) ?? [];
+    const tools: string[] = budget.match(/^\[tool\] .*$/gm) ?? [];
     assert.ok(tools.length <= 25, `${tools.length} tool calls in the budget digest`);
     for (let p = 0; p < 12; p++) assert.ok(tools.includes(`[tool] edited src/mod${p}.ts`), `edit ${p} kept`);
     assert.ok(tools.filter((l) => l.startsWith('[tool] read ')).length <= 25 - 14, 'reads only fill what edits, tests and git leave');

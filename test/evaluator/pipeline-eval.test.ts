@@ -120,6 +120,13 @@ describe('LLM evaluators in the pipeline', () => {
       assert.equal(lines(readOutputs(b.repo, 's1').failures).length, 1);
       assert.deepEqual(windows(b.home).map((w) => [w.status, w.needs_eval]), [['closing', 1], ['closing', 1]]);
 
+      // The pause and the waiting windows show in doctor and status.
+      const doctor = shiplog(['doctor'], { ...b.env, SHIPLOG_HOME: b.home, CTX_CHANGELOG_EVALUATOR: 'claude' });
+      assert.equal(doctor.status, 1);
+      assert.match(doctor.stdout, /evaluator\.paused\.claude/);
+      assert.match(doctor.stdout, /evaluator\.waiting +problem +2 window\(s\)|evaluator\.waiting.*2 window\(s\)/);
+      assert.match(shiplog(['status'], { ...b.env, SHIPLOG_HOME: b.home }).stdout, /evaluator claude paused until \S+ \((authentication error|usage or rate limit)\)/);
+
       const r = shiplog(['retry'], { ...b.env, FAKE_MODE: 'ok', SHIPLOG_HOME: b.home, CTX_CHANGELOG_EVALUATOR: 'claude' });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(fakeCalls(b.log).length, 3);
