@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { classifyStatus, classifyText } from './classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from './fields.js';
 import { EVALUATOR_SYSTEM_PROMPT } from './prompt.js';
-import { tail, type EvalResult, type EvaluatorSettings } from './result.js';
+import { detachedEnv, tail, type EvalResult, type EvaluatorSettings } from './result.js';
 import { runCli, type CliRun } from './run-cli.js';
 
 /**
@@ -29,7 +29,7 @@ export function claudeArgs(s: Pick<EvaluatorSettings, 'model'>): string[] {
 
 export function claudeEnv(s: Pick<EvaluatorSettings, 'env' | 'claudeThinkingTokens'>): NodeJS.ProcessEnv {
   return {
-    ...s.env,
+    ...detachedEnv(s.env),
     SHIPLOG_INTERNAL: '1',
     ...(s.claudeThinkingTokens !== undefined && { MAX_THINKING_TOKENS: String(s.claudeThinkingTokens) }),
   };

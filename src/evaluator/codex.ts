@@ -7,7 +7,7 @@ import { firstLine, jsonIn } from './claude.js';
 import { classifyText } from './classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from './fields.js';
 import { EVALUATOR_SYSTEM_PROMPT } from './prompt.js';
-import { tail, type EvalResult, type EvaluatorSettings } from './result.js';
+import { detachedEnv, tail, type EvalResult, type EvaluatorSettings } from './result.js';
 import { runCli, type CliRun } from './run-cli.js';
 
 /**
@@ -39,7 +39,7 @@ export function codexArgs(p: CodexPaths, s: Pick<EvaluatorSettings, 'model' | 'c
 }
 
 export function codexEnv(p: CodexPaths, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...env, CODEX_HOME: p.home, SHIPLOG_INTERNAL: '1' };
+  return { ...detachedEnv(env), CODEX_HOME: p.home, SHIPLOG_INTERNAL: '1' };
 }
 
 export async function runCodex(bin: string, prompt: string, s: EvaluatorSettings): Promise<EvalResult> {

@@ -27,6 +27,7 @@ const record = {
   cwd: process.cwd(),
   stdin,
   env: { SHIPLOG_INTERNAL: process.env.SHIPLOG_INTERNAL, MAX_THINKING_TOKENS: process.env.MAX_THINKING_TOKENS, CODEX_HOME: home },
+  session: Object.keys(process.env).filter((k) => /^CLAUDE/.test(k)).sort(),
   codexHome: name === 'codex' && home ? readdirSync(home).map((f) => ({ f, mode: (statSync(join(home, f)).mode & 0o777).toString(8), text: readFileSync(join(home, f), 'utf8') })) : null,
   schema: name === 'codex' && opt('--output-schema') ? readFileSync(opt('--output-schema'), 'utf8') : null,
 };

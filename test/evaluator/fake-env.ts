@@ -18,6 +18,8 @@ export interface FakeCall {
   cwd: string;
   stdin: string;
   env: { SHIPLOG_INTERNAL?: string; MAX_THINKING_TOKENS?: string; CODEX_HOME?: string };
+  /** Names of the CLAUDE* variables it was given. */
+  session: string[];
   codexHome: { f: string; mode: string; text: string }[] | null;
   schema: string | null;
 }

@@ -59,6 +59,14 @@ describe('evaluator runner (fake CLIs)', () => {
       assert.ok(!existsSync(call.cwd), `its working folder ${call.cwd} is removed afterwards`);
     });
 
+    it(`${name}: runs detached from the agent session whose hook started the worker`, async () => {
+      const dir = box();
+      const session = { CLAUDECODE: '1', CLAUDE_CODE_CHILD_SESSION: '1', CLAUDE_CODE_ENTRYPOINT: 'cli', CLAUDE_CODE_SESSION_ID: 'abc', CLAUDE_PID: '1', CLAUDE_PROJECT_DIR: '/p', CLAUDE_CODE_MESSAGING_SOCKET: '/tmp/s', CLAUDE_CODE_MESSAGING_TOKEN: 't' };
+      const env = fakeEnv(dir, 'ok', { ...session, CLAUDE_CONFIG_DIR: join(dir, 'home', '.claude') });
+      await evaluateWindow(name, name, DIGESTS, settings(env));
+      assert.deepEqual(fakeCalls(env.FAKE_LOG as string)[0]?.session, ['CLAUDE_CONFIG_DIR'], 'only the user setting is left');
+    });
+
     it(`${name}: malformed output is a failure of its own, with no second call`, async () => {
       const dir = box();
       const env = fakeEnv(dir, 'malformed');
