@@ -47,7 +47,8 @@ export async function flushCommand(argv: string[]): Promise<number> {
         const outcome = await runSession({ stateDir: dir, db, log, config }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'flush', close: 'flush' });
         for (const e of outcome.windows.written) process.stdout.write(`${s.session_id}  entry   ${e.run_id}  ${e.label}\n`);
         for (const f of outcome.windows.failed) process.stdout.write(`${s.session_id}  FAILED  ${f.run_id}  ${f.stage}: ${f.message}\n`);
-        if (outcome.windows.written.length === 0 && outcome.windows.failed.length === 0) process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
+        for (const id of outcome.windows.deferred ?? []) process.stdout.write(`${s.session_id}  PAUSED  ${id}  the evaluator is paused; written after the pause, or with: shiplog retry\n`);
+        if (outcome.windows.written.length === 0 && outcome.windows.failed.length === 0 && !outcome.windows.deferred?.length) process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
         failed += outcome.windows.failed.length;
       } catch (err) {
         failed++;

@@ -75,7 +75,7 @@ export async function processCommand(argv: string[]): Promise<number> {
       releaseLock(db, lock);
     }
     process.stdout.write(values.json ? `${JSON.stringify(outcome, null, 2)}\n` : describe(outcome));
-    return outcome.windows.failed.length > 0 ? 1 : 0;
+    return outcome.windows.failed.length > 0 || (outcome.windows.deferred?.length ?? 0) > 0 ? 1 : 0;
   } finally {
     db.close();
   }
@@ -127,6 +127,7 @@ function describe(o: RunOutcome): string {
   if (o.devlogPath) lines.push(`devlog    ${o.devlogPath}`);
   for (const e of o.windows.written) lines.push(`entry     ${e.run_id}  ${e.label}`);
   for (const f of o.windows.failed) lines.push(`FAILED    ${f.run_id}  ${f.stage}: ${f.message}`);
-  if (o.windows.written.length === 0 && o.windows.failed.length === 0) lines.push('entries   none closed in this run');
+  for (const id of o.windows.deferred ?? []) lines.push(`PAUSED    ${id}  the evaluator is paused (auth error or usage limit); written after the pause, or with: shiplog retry`);
+  if (o.windows.written.length === 0 && o.windows.failed.length === 0 && !o.windows.deferred?.length) lines.push('entries   none closed in this run');
   return `${lines.join('\n')}\n`;
 }
