@@ -7,13 +7,12 @@ import type { GitInfo } from './devlog/schema.js';
  * costs ~15 MB of resident memory that the worker's memory budget cannot spare.
  */
 function git(cwd: string, args: string[]): Promise<string | null> {
+  // A group of its own (execFile hands `detached` on to spawn): Ctrl-C at a terminal running
+  // `shiplog backfill` stops backfill between sessions, and must not kill the git of the session
+  // still finishing (its repository or actor would silently become a fallback).
+  const options = { cwd, timeout: 10_000, encoding: 'utf8' as const, detached: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } };
   return new Promise((resolve) => {
-    execFile(
-      'git',
-      args,
-      { cwd, timeout: 10_000, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } },
-      (err, stdout) => resolve(err ? null : stdout.trim()),
-    );
+    execFile('git', args, options, (err, stdout) => resolve(err ? null : stdout.trim()));
   });
 }
 

@@ -7,8 +7,10 @@ import type { AgentName } from '../adapters/adapter.js';
 import { discoverTranscripts, isUpToDate, locateSessions, newBytes, type Located, type Skipped } from '../backfill/discover.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
 import { Config, loadConfig } from '../config/config.js';
+import { resolveActor } from '../changelog/actor.js';
 import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
 import { chooseEvaluator } from '../evaluator/choose.js';
+import { repoRoot } from '../git.js';
 import { claudeConfigDir, codexHome } from '../install/agents.js';
 import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
@@ -74,6 +76,12 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   const located = locateSessions(found.transcripts, { repo: opts.repo });
   const skipped = [...found.skipped, ...located.skipped];
   const dir = stateDir();
+  if (located.sessions.length === 0 && skipped.length === 0 && !opts.json) {
+    const where = [opts.agents.includes('claude-code') && `${claudeConfigDir()}/projects`, opts.agents.includes('codex') && `${codexHome()}/sessions`].filter(Boolean).join(' or ');
+    const filters = [opts.since && `modified since ${opts.since.toISOString()}`, opts.repo && `working in ${opts.repo}`].filter(Boolean).join(', ');
+    process.stdout.write(`No sessions found in ${where}${filters ? ` (${filters})` : ''}; nothing to do.\n`);
+    return 0;
+  }
   const notes = new Set<string>();
   const note = (text: string) => {
     if (!notes.has(text)) process.stderr.write(`${text}\n`);
@@ -94,6 +102,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   const db = openDb(dir);
   try {
     const plan = planSessions(db, located.sessions, { evaluator: opts.evaluator, now: new Date(), note });
+    await pinOutputs(db, plan.todo);
     return await run(db, dir, opts, plan, skipped, startedAt);
   } finally {
     db.close();
@@ -119,7 +128,7 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
       lines: opts.json ? process.stderr : process.stdout,
       err: process.stderr,
       tty,
-      columns: () => process.stderr.columns ?? 80,
+      columns: () => process.stderr.columns || 80,
       now: Date.now,
       startedAt,
     },
@@ -176,6 +185,8 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
   const elapsed = Date.now() - startedAt;
   if (opts.json) process.stdout.write(`${JSON.stringify(jsonSummary(tally, elapsed, interrupted, paused, results), null, 2)}\n`);
   else process.stdout.write(`${summaryLine(tally, elapsed)}\n`);
+  // The bar only counts them; the plain lines said why already.
+  if (tty && tally.skipped > 0) process.stderr.write(`${tally.skipped} skipped: "shiplog backfill --dry-run" lists each with its reason.\n`);
   if (interrupted) {
     process.stderr.write('shiplog backfill: interrupted; rerun the same command to continue\n');
     return 130;
@@ -199,7 +210,7 @@ async function runOne(db: Db, dir: string, log: ReturnType<typeof createLogger>,
       const outcome = await runSession(
         { stateDir: dir, db, log, config: s.config },
         // A finished session's window is closed like SessionEnd would; a live one stays open for its hooks.
-        { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, trigger: 'backfill', close: s.idle ? 'backfill' : null },
+        { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo, trigger: 'backfill', close: s.idle ? 'backfill' : null },
       );
       return { ...base, kind: 'processed', entries: outcome.windows.written.length, failed: outcome.windows.failed.length, bytes: outcome.bytesRead };
     } finally {
@@ -249,9 +260,9 @@ function pausedBy(db: Db, evaluators: ReadonlySet<LlmEvaluatorName>): Backoff | 
   return activeBackoffs(db, new Date()).find((b) => evaluators.has(b.evaluator)) ?? null;
 }
 
-export function pauseMessage(b: Backoff): string {
+function pauseMessage(b: Backoff): string {
   const why = b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit';
-  const fix = b.reason === 'auth' ? ` Log the ${b.evaluator} CLI in again, then rerun` : ' Rerun';
+  const fix = b.reason === 'auth' ? `Log the ${b.evaluator} CLI in again, then rerun` : 'Rerun';
   return (
     `shiplog backfill: stopped: the ${b.evaluator} evaluator is paused until ${b.until} after ${why} (${b.message}).\n` +
     `${fix} the same command after that time to continue where this run stopped. Nothing is lost: the windows read so far stay pending and are evaluated automatically.\n`
@@ -307,13 +318,7 @@ function agentsOf(raw: string | undefined): AgentName[] {
 
 function existingDir(raw: string): string {
   const dir = resolve(raw);
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    // Missing: reported just below with a hint.
-  }
-  if (!isDir) throw new CliError(`--repo ${raw}: no such folder`, 'Name the repository (or any folder) whose sessions to back fill.');
+  if (!isDir(dir)) throw new CliError(`--repo ${raw}: no such folder`, 'Name the repository (or any folder) whose sessions to back fill.');
   return dir;
 }
 
@@ -322,6 +327,8 @@ interface Planned extends Located {
   /** Untouched for the idle time: a finished session, whose window is closed at the end. */
   idle: boolean;
   newBytes: number;
+  /** The output repository, found before any run starts (see pinOutputs). */
+  repo?: string;
 }
 
 interface Plan {
@@ -365,6 +372,38 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
     if (evaluator !== 'heuristic') plan.evaluators.add(evaluator);
   }
   return plan;
+}
+
+/**
+ * Fixes each session's repository and actor folder before the runs start, while Ctrl-C still
+ * simply ends the process. A Ctrl-C in a terminal reaches every process of the foreground group,
+ * git included: a `git rev-parse` or `git config user.email` killed during a run would send that
+ * session's entries to its working folder or to the OS user's actor folder instead.
+ */
+async function pinOutputs(db: Db, todo: Planned[]): Promise<void> {
+  const roots = new Map<string, Promise<string>>();
+  const actors = new Map<string, Promise<string>>();
+  for (const s of todo) {
+    const known = getSession(db, s.sessionId)?.repo;
+    if (known && isDir(known)) s.repo = known;
+    else {
+      if (!roots.has(s.cwd)) roots.set(s.cwd, repoRoot(s.cwd));
+      s.repo = await roots.get(s.cwd);
+    }
+    const repo = s.repo ?? s.cwd;
+    const key = JSON.stringify([s.config.changelog.actor ?? null, repo]);
+    if (!actors.has(key)) actors.set(key, resolveActor(s.config.changelog.actor, repo));
+    s.config = { ...s.config, changelog: { ...s.config.changelog, actor: await actors.get(key) } };
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    // Gone since the last run: the repository is looked up again from the working folder.
+    return false;
+  }
 }
 
 const TableNames = z.array(z.string());

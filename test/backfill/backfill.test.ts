@@ -246,7 +246,7 @@ describe('shiplog backfill over the whole corpus', () => {
     assert.equal(existsSync(home()), false, 'no state folder');
     assert.deepEqual([...outputs(fx).keys()], []);
     const later = await backfill(fx, home(), ['--dry-run', '--since', '1d']);
-    assert.match(later.stdout, /^dry run: 0 sessions:/m, 'every copy is two days old');
+    assert.match(later.stdout, /^No sessions found in .+\/projects or .+\/sessions \(modified since .+\); nothing to do\.$/m, 'every copy is two days old');
   });
 
   it('processes every session once, one progress line each and a summary', async () => {
@@ -310,6 +310,32 @@ describe('shiplog backfill over the whole corpus', () => {
     const summary = JSON.parse(again.stdout) as { up_to_date: number; processed: number };
     assert.deepEqual([summary.up_to_date, summary.processed], [21, 0]);
   });
+
+  it('Ctrl-C (SIGINT) lets the session in flight finish, exits 130, and the rerun completes the same entries', async () => {
+    removeOutputs(fx.work);
+    const home3 = join(fx.root, 'state-3');
+    const child = spawn(process.execPath, [CLI, 'backfill', '--max-concurrency', '1'], { env: envFor(fx, home3), cwd: fx.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let sent = false;
+    const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!sent && progressLines(out).length > 0) sent = child.kill('SIGINT');
+    });
+    assert.equal(await ended, 130, err);
+    assert.match(err, /interrupted; rerun the same command to continue/);
+    const done = progressLines(out).length;
+    assert.ok(done < 21, out);
+    assert.match(out, new RegExp(`^backfill: 21 sessions \\(${done} processed, 0 up to date, 0 skipped, ${21 - done} not started\\)`, 'm'));
+    assert.equal(query(home3, "SELECT id FROM runs WHERE status != 'ok'").length, 0, 'every run that started, finished');
+
+    const r = await backfill(fx, home3);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(progressLines(r.stdout).filter((l) => l.endsWith(': up to date')).length, done);
+    assert.deepEqual(entries(fx), firstEntries);
+  });
 });
 
 describe('shiplog backfill filters and pauses', () => {
@@ -330,27 +356,39 @@ describe('shiplog backfill filters and pauses', () => {
 
   it('--agent codex touches Codex sessions only, and reports a session whose folder is gone as skipped', async () => {
     const home = join(fx.root, 'state-codex');
-    const r = await backfill(fx, home, ['--agent', 'codex']);
+    const r = await backfill(fx, home, ['--agent', 'codex', '--max-concurrency', '4']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(progressLines(r.stdout).length, 12);
     assert.match(r.stdout, new RegExp(`^\\[\\d+/12\\] 00000000-0000-4000-8000-0000000000aa codex: skipped: working folder ${escapeRe(gone)} no longer exists$`, 'm'));
     const codexIds = fx.sessions.filter((s) => s.agent === 'codex').map((s) => s.id).sort();
+    assert.equal(query(home, 'SELECT id FROM runs').length, 11, 'four at a time, each session still runs once');
+    entries(fx);
     assert.deepEqual(query<{ session_id: string }>(home, 'SELECT session_id FROM sessions ORDER BY session_id').map((x) => x.session_id), codexIds);
     assert.deepEqual(query<{ session_id: string }>(home, 'SELECT DISTINCT session_id FROM runs ORDER BY session_id').map((x) => x.session_id), codexIds);
     for (const s of fx.sessions.filter((x) => x.agent === 'claude-code')) assert.equal(existsSync(join(s.cwd, '.changelog')), false, s.cwd);
   });
 
-  it('--repo keeps the sessions whose working folder is inside it', async () => {
+  it('--repo keeps the sessions whose working folder is inside it; a live session keeps its window open', async () => {
     const home = join(fx.root, 'state-repo');
     const spotter = fx.folder('/home/marco/projects/spotter');
+    const live = fx.sessions.find((s) => s.id === 'tool_heavy');
+    assert.ok(live);
+    const now = new Date();
+    utimesSync(live.path, now, now);
     const r = await backfill(fx, home, ['--repo', spotter]);
     assert.equal(r.code, 0, r.stderr);
     const expected = fx.sessions.filter((s) => s.cwd === spotter).map((s) => s.id).sort();
     assert.deepEqual(expected, ['short', 'subagent', 'tool_heavy']);
     assert.deepEqual(query<{ session_id: string }>(home, 'SELECT session_id FROM runs ORDER BY session_id').map((x) => x.session_id), expected);
     assert.equal(progressLines(r.stdout).length, 3);
+    const open = query<{ session_id: string }>(home, "SELECT session_id FROM sessions WHERE json_extract(window_state, '$.cur') IS NOT NULL");
+    assert.deepEqual(open.map((x) => x.session_id), ['tool_heavy'], 'its hooks close it, not the backfill');
+    const again = await backfill(fx, home, ['--repo', spotter]);
+    assert.equal(progressLines(again.stdout).filter((l) => l.endsWith(': up to date')).length, 3, again.stdout);
+    assert.equal(query(home, 'SELECT id FROM runs').length, 3);
+    utimesSync(live.path, PAST, PAST);
     const demo = await backfill(fx, home, ['--repo', join(fx.folder('/path/to/Demo'), 'todo-app'), '--dry-run']);
-    assert.match(demo.stdout, /^dry run: 0 sessions:/m, 'a session started in Demo/ is not inside Demo/todo-app');
+    assert.match(demo.stdout, /^No sessions found in .+ \(working in .+\/todo-app\); nothing to do\.$/m, 'a session started in Demo/ is not inside Demo/todo-app');
   });
 
   it('stops with exit 3 and says until when, without running anything, while the evaluator is paused', async () => {
@@ -372,6 +410,26 @@ describe('shiplog backfill filters and pauses', () => {
     // The heuristic calls no model: the pause does not concern it.
     const dry = await backfill(fx, home, ['--evaluator', 'heuristic', '--agent', 'codex', '--dry-run']);
     assert.equal(dry.stderr, '');
+  });
+
+  it('a session whose run throws is counted as failed, the others still run, and the exit status is 1', async () => {
+    const home = join(fx.root, 'state-broken');
+    const status = await runProcess(process.execPath, [CLI, 'status'], { env: envFor(fx, home) });
+    assert.equal(status.code, 0, status.stderr);
+    const broken = fx.sessions.find((s) => s.id === 'short');
+    assert.ok(broken);
+    const db = new Database(join(home, 'state.db'));
+    const at = new Date().toISOString();
+    db.prepare("INSERT INTO sessions (session_id, agent, transcript_path, adapter_state, created_at, updated_at) VALUES (?, 'claude-code', ?, '{not json', ?, ?)").run(broken.id, broken.path, at, at);
+    db.close();
+
+    const r = await backfill(fx, home, ['--repo', fx.folder('/home/marco/projects/spotter')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^\[\d\/3\] short claude-code: FAILED: .+$/m);
+    assert.equal(progressLines(r.stdout).length, 2, 'the other two on stdout');
+    assert.match(r.stdout, /\(2 processed, 0 up to date, 0 skipped, 1 failed\)/);
+    const runs = query<{ session_id: string; status: string }>(home, 'SELECT session_id, status FROM runs ORDER BY session_id');
+    assert.deepEqual(runs.map((x) => `${x.session_id} ${x.status}`), ['short error', 'subagent ok', 'tool_heavy ok']);
   });
 
   it('rejects bad option values with a hint', async () => {
