@@ -82,26 +82,29 @@ export function sessionLine(n: number, total: number, r: SessionResult): string 
   }
 }
 
-/** One terminal line: `[=====>    ] 5/21 sessions · 12 entries · 0 failed · 2 skipped · 3.1/9.8 MB · ETA 0:12`. */
+/** One terminal line: `[=====>    ] 5/21 sessions · 12 entries · 0 failed · 2 skipped · 3.1 MB/9.8 MB · ETA 0:12`. */
 export function barLine(t: Tally, elapsedMs: number, columns: number): string {
   const eta = etaMs(t.bytesDone, t.bytesTotal, elapsedMs);
-  const parts = [
-    `${t.done}/${t.total} sessions`,
-    plural(t.entries, 'entry', 'entries'),
-    `${t.failedWindows + t.errors} failed`,
-    `${t.skipped} skipped`,
-    `${formatBytes(t.bytesDone)} of ${formatBytes(t.bytesTotal)}`,
-    `ETA ${eta === null ? '--:--' : formatDuration(eta)}`,
-  ].join(' · ');
-  const width = Math.max(0, columns - 1);
-  const barWidth = Math.min(30, width - parts.length - 3);
-  // A narrow terminal loses the bar first, then the end of the text: the line must never wrap,
-  // or `\r` would redraw only its last row.
-  if (barWidth < 5) return parts.slice(0, width);
+  const head = [`${t.done}/${t.total} sessions`, plural(t.entries, 'entry', 'entries'), `${t.failedWindows + t.errors} failed`, `${t.skipped} skipped`];
+  const bytes = `${formatBytes(t.bytesDone)}/${formatBytes(t.bytesTotal)}`;
+  const tail = `ETA ${eta === null ? '--:--' : formatDuration(eta)}`;
+  // The line must never wrap, or `\r` would redraw only its last row: a narrow terminal loses
+  // the byte counts first, then the bar, then the end of the text.
+  const width = Math.max(10, columns - 1);
   const fraction = t.bytesTotal > 0 ? t.bytesDone / t.bytesTotal : t.total > 0 ? t.done / t.total : 1;
-  const filled = Math.min(barWidth, Math.round(fraction * barWidth));
-  const bar = `${'='.repeat(filled)}${filled < barWidth ? '>' : ''}`.padEnd(barWidth, ' ').slice(0, barWidth);
-  return `[${bar}] ${parts}`;
+  // A bar as wide as the terminal allows, but not as wide as the text: it must not jump about.
+  const barWidth = width >= 120 ? 30 : width >= 100 ? 20 : width >= 70 ? 10 : 0;
+  for (const parts of [[...head, bytes, tail], [...head, tail]]) {
+    const text = parts.join(' · ');
+    if (barWidth > 0 && barWidth + 3 + text.length <= width) return `[${bar(fraction, barWidth)}] ${text}`;
+    if (barWidth === 0 && text.length <= width) return text;
+  }
+  return [...head, tail].join(' · ').slice(0, width);
+}
+
+function bar(fraction: number, width: number): string {
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return `${'='.repeat(filled)}${filled < width ? '>' : ''}`.padEnd(width, ' ').slice(0, width);
 }
 
 export function summaryLine(t: Tally, elapsedMs: number): string {
