@@ -7,7 +7,7 @@ import type { AgentName } from '../adapters/adapter.js';
  */
 
 export type SessionResult =
-  | { kind: 'processed'; sessionId: string; agent: AgentName; entries: number; failed: number; bytes: number }
+  | { kind: 'processed'; sessionId: string; agent: AgentName; entries: number; failed: number; bytes: number; waiting: number }
   | { kind: 'up-to-date'; sessionId: string; agent: AgentName }
   | { kind: 'skipped'; sessionId: string; agent: AgentName; reason: string }
   | { kind: 'error'; sessionId: string; agent: AgentName; message: string };
@@ -24,6 +24,8 @@ export interface Tally {
   entries: number;
   /** Windows that ended as a failure record. */
   failedWindows: number;
+  /** Windows read but held back while the LLM evaluator is paused; the next run writes them. */
+  waiting: number;
   /** Bytes the finished runs were planned to read, against the planned bytes of all runs. */
   bytesDone: number;
   bytesTotal: number;
@@ -31,13 +33,13 @@ export interface Tally {
 }
 
 export function emptyTally(total: number, bytesTotal: number): Tally {
-  return { total, done: 0, processed: 0, upToDate: 0, skipped: 0, errors: 0, entries: 0, failedWindows: 0, bytesDone: 0, bytesTotal, bytesRead: 0 };
+  return { total, done: 0, processed: 0, upToDate: 0, skipped: 0, errors: 0, entries: 0, failedWindows: 0, waiting: 0, bytesDone: 0, bytesTotal, bytesRead: 0 };
 }
 
 /** The tally after one more session; `plannedBytes` is what that run was expected to read. */
 export function count(t: Tally, r: SessionResult, plannedBytes: number): Tally {
   const next = { ...t, done: t.done + 1, bytesDone: t.bytesDone + plannedBytes };
-  if (r.kind === 'processed') return { ...next, processed: t.processed + 1, entries: t.entries + r.entries, failedWindows: t.failedWindows + r.failed, bytesRead: t.bytesRead + r.bytes };
+  if (r.kind === 'processed') return { ...next, processed: t.processed + 1, entries: t.entries + r.entries, failedWindows: t.failedWindows + r.failed, waiting: t.waiting + r.waiting, bytesRead: t.bytesRead + r.bytes };
   if (r.kind === 'up-to-date') return { ...next, upToDate: t.upToDate + 1 };
   if (r.kind === 'skipped') return { ...next, skipped: t.skipped + 1 };
   return { ...next, errors: t.errors + 1 };
@@ -72,7 +74,7 @@ export function sessionLine(n: number, total: number, r: SessionResult): string 
   const head = `[${n}/${total}] ${r.sessionId} ${r.agent}`;
   switch (r.kind) {
     case 'processed':
-      return `${head}: ${plural(r.entries, 'entry', 'entries')}, ${r.failed} failed (${formatBytes(r.bytes)})`;
+      return `${head}: ${plural(r.entries, 'entry', 'entries')}, ${r.failed} failed${r.waiting > 0 ? `, ${r.waiting} waiting for the evaluator` : ''} (${formatBytes(r.bytes)})`;
     case 'up-to-date':
       return `${head}: up to date`;
     case 'skipped':
@@ -112,7 +114,7 @@ export function summaryLine(t: Tally, elapsedMs: number): string {
   if (t.errors > 0) sessions.push(`${t.errors} failed`);
   const notDone = t.total - t.done;
   if (notDone > 0) sessions.push(`${notDone} not started`);
-  return `backfill: ${plural(t.total, 'session', 'sessions')} (${sessions.join(', ')}); ${plural(t.entries, 'entry', 'entries')} written, ${plural(t.failedWindows, 'window', 'windows')} failed; read ${formatBytes(t.bytesRead)} in ${(elapsedMs / 1000).toFixed(1)} s`;
+  return `backfill: ${plural(t.total, 'session', 'sessions')} (${sessions.join(', ')}); ${plural(t.entries, 'entry', 'entries')} written, ${plural(t.failedWindows, 'window', 'windows')} failed${t.waiting > 0 ? `, ${t.waiting} waiting for the evaluator` : ''}; read ${formatBytes(t.bytesRead)} in ${(elapsedMs / 1000).toFixed(1)} s`;
 }
 
 export interface Sink {

@@ -116,6 +116,8 @@ interface Result {
   status: 'processed' | 'up-to-date' | 'skipped' | 'failed';
   entries?: number;
   failed_windows?: number;
+  /** Held back while the evaluator is paused. */
+  waiting_windows?: number;
   bytes_read?: number;
   reason?: string;
 }
@@ -212,7 +214,7 @@ async function runOne(db: Db, dir: string, log: ReturnType<typeof createLogger>,
         // A finished session's window is closed like SessionEnd would; a live one stays open for its hooks.
         { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo, trigger: 'backfill', close: s.idle ? 'backfill' : null },
       );
-      return { ...base, kind: 'processed', entries: outcome.windows.written.length, failed: outcome.windows.failed.length, bytes: outcome.bytesRead };
+      return { ...base, kind: 'processed', entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
     } finally {
       releaseLock(db, lock);
     }
@@ -226,7 +228,7 @@ function resultOf(r: SessionResult, path: string): Result {
   const base = { session_id: r.sessionId, agent: r.agent, path };
   switch (r.kind) {
     case 'processed':
-      return { ...base, status: 'processed', entries: r.entries, failed_windows: r.failed, bytes_read: r.bytes };
+      return { ...base, status: 'processed', entries: r.entries, failed_windows: r.failed, waiting_windows: r.waiting, bytes_read: r.bytes };
     case 'up-to-date':
       return { ...base, status: 'up-to-date' };
     case 'skipped':
@@ -246,6 +248,7 @@ function jsonSummary(t: Tally, elapsedMs: number, interrupted: boolean, paused: 
     not_started: t.total - t.done,
     entries: t.entries,
     failed_windows: t.failedWindows,
+    waiting_windows: t.waiting,
     bytes_read: t.bytesRead,
     elapsed_ms: elapsedMs,
     interrupted,

@@ -5,6 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { discoverTranscripts, isUpToDate, locateSessions } from '../../src/backfill/discover.js';
+import { fakeBin, fakeCalls } from '../evaluator/fake-env.js';
 import { CLAUDE_CORPUS, CLI, cleanup, CODEX_CORPUS, gitRepo, runProcess, tempDir, type ProcResult } from '../helpers.js';
 
 type Agent = 'claude-code' | 'codex';
@@ -410,6 +411,42 @@ describe('shiplog backfill filters and pauses', () => {
     // The heuristic calls no model: the pause does not concern it.
     const dry = await backfill(fx, home, ['--evaluator', 'heuristic', '--agent', 'codex', '--dry-run']);
     assert.equal(dry.stderr, '');
+  });
+
+  it('halts on a 429 from the evaluator mid-run, says how to resume, and the rerun after the pause writes every entry once', async () => {
+    removeOutputs(fx.work);
+    const home = join(fx.root, 'state-429');
+    const log = join(fx.root, 'calls-429.jsonl');
+    const env = (mode: string) => ({ ...envFor(fx, home), PATH: `${fakeBin(fx.root)}:${envFor(fx, home).PATH ?? ''}`, FAKE_LOG: log, FAKE_MODE: mode });
+    const run = (mode: string) => runProcess(process.execPath, [CLI, 'backfill', '--evaluator', 'claude', '--agent', 'codex', '--max-concurrency', '1'], { env: env(mode), cwd: fx.root });
+
+    const halted = await run('429');
+    assert.equal(halted.code, 3, halted.stderr);
+    assert.match(halted.stderr, /stopped: the claude evaluator is paused until \S+ after a usage or rate limit \(.*429.*\)\.\nRerun the same command after that time/);
+    assert.equal(fakeCalls(log).length, 1, 'no evaluator call after the 429');
+    const ran = progressLines(halted.stdout).filter((l) => !l.includes(': skipped: '));
+    assert.equal(ran.length, 1, halted.stdout);
+    assert.match(ran[0] ?? '', /: 0 entries, 0 failed, [1-9]\d* waiting for the evaluator \(/);
+    assert.match(halted.stdout, /\(1 processed, 0 up to date, 1 skipped, 10 not started\); 0 entries written, 0 windows failed, [1-9]\d* waiting for the evaluator;/);
+    assert.equal(entries(fx).size, 0, 'the window waits for the evaluator; nothing written yet');
+    const held = query<{ status: string; needs_eval: number }>(home, 'SELECT status, needs_eval FROM windows');
+    assert.ok(held.length >= 1 && held.every((w) => w.status === 'closing' && w.needs_eval === 1), `the windows read so far are kept for the evaluator: ${JSON.stringify(held)}`);
+    assert.equal(query(home, "SELECT id FROM runs WHERE status != 'ok'").length, 0);
+
+    // The pause has run out: the same command goes on where it stopped.
+    const db = new Database(join(home, 'state.db'));
+    db.prepare('UPDATE evaluator_backoff SET until = ?').run(new Date(Date.now() - 1000).toISOString());
+    db.close();
+    const resumed = await run('ok');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(progressLines(resumed.stdout).filter((l) => !l.includes(': skipped: ')).length, 11, resumed.stdout);
+    const written = [...entries(fx).values()].map((l) => JSON.parse(l) as { evaluator?: string; transcript: { session_id: string } });
+    assert.equal(written.length, query(home, 'SELECT run_id FROM windows').length, 'one entry per window, none twice');
+    const withWindows = query<{ session_id: string }>(home, 'SELECT DISTINCT session_id FROM windows ORDER BY session_id').map((x) => x.session_id);
+    assert.ok(withWindows.length > 1, 'sessions the first run never started wrote entries too');
+    assert.deepEqual([...new Set(written.map((e) => e.transcript.session_id))].sort(), withWindows);
+    assert.ok(written.every((e) => e.evaluator === 'claude'), 'every entry from the evaluator, the held-back ones included');
+    assert.equal(query(home, "SELECT run_id FROM windows WHERE status != 'written'").length, 0);
   });
 
   it('a session whose run throws is counted as failed, the others still run, and the exit status is 1', async () => {

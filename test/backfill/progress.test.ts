@@ -17,8 +17,9 @@ describe('backfill progress formatting', () => {
   });
 
   it('one plain line per session', () => {
-    assert.equal(sessionLine(3, 23, { kind: 'processed', sessionId: 'abc', agent: 'claude-code', entries: 2, failed: 0, bytes: 1_234_567 }), '[3/23] abc claude-code: 2 entries, 0 failed (1.2 MB)');
-    assert.equal(sessionLine(4, 23, { kind: 'processed', sessionId: 'abc', agent: 'codex', entries: 1, failed: 1, bytes: 10 }), '[4/23] abc codex: 1 entry, 1 failed (10 B)');
+    assert.equal(sessionLine(3, 23, { kind: 'processed', sessionId: 'abc', agent: 'claude-code', entries: 2, failed: 0, bytes: 1_234_567, waiting: 0 }), '[3/23] abc claude-code: 2 entries, 0 failed (1.2 MB)');
+    assert.equal(sessionLine(4, 23, { kind: 'processed', sessionId: 'abc', agent: 'codex', entries: 1, failed: 1, bytes: 10, waiting: 0 }), '[4/23] abc codex: 1 entry, 1 failed (10 B)');
+    assert.equal(sessionLine(4, 23, { kind: 'processed', sessionId: 'abc', agent: 'codex', entries: 0, failed: 0, bytes: 10, waiting: 2 }), '[4/23] abc codex: 0 entries, 0 failed, 2 waiting for the evaluator (10 B)');
     assert.equal(sessionLine(5, 23, { kind: 'up-to-date', sessionId: 'abc', agent: 'codex' }), '[5/23] abc codex: up to date');
     assert.equal(sessionLine(6, 23, { kind: 'skipped', sessionId: 'abc', agent: 'codex', reason: 'working folder /x no longer exists' }), '[6/23] abc codex: skipped: working folder /x no longer exists');
     assert.equal(sessionLine(7, 23, { kind: 'error', sessionId: 'abc', agent: 'codex', message: 'boom' }), '[7/23] abc codex: FAILED: boom');
@@ -26,15 +27,15 @@ describe('backfill progress formatting', () => {
 
   it('counts each kind of result', () => {
     let t = tally();
-    t = count(t, { kind: 'processed', sessionId: 'a', agent: 'codex', entries: 2, failed: 1, bytes: 900 }, 1000);
+    t = count(t, { kind: 'processed', sessionId: 'a', agent: 'codex', entries: 2, failed: 1, bytes: 900, waiting: 3 }, 1000);
     t = count(t, { kind: 'up-to-date', sessionId: 'b', agent: 'codex' }, 0);
     t = count(t, { kind: 'skipped', sessionId: 'c', agent: 'codex', reason: 'x' }, 0);
     t = count(t, { kind: 'error', sessionId: 'd', agent: 'codex', message: 'x' }, 500);
     assert.deepEqual(
-      { done: t.done, processed: t.processed, upToDate: t.upToDate, skipped: t.skipped, errors: t.errors, entries: t.entries, failedWindows: t.failedWindows, bytesDone: t.bytesDone, bytesRead: t.bytesRead },
-      { done: 4, processed: 1, upToDate: 1, skipped: 1, errors: 1, entries: 2, failedWindows: 1, bytesDone: 1500, bytesRead: 900 },
+      { done: t.done, processed: t.processed, upToDate: t.upToDate, skipped: t.skipped, errors: t.errors, entries: t.entries, failedWindows: t.failedWindows, waiting: t.waiting, bytesDone: t.bytesDone, bytesRead: t.bytesRead },
+      { done: 4, processed: 1, upToDate: 1, skipped: 1, errors: 1, entries: 2, failedWindows: 1, waiting: 3, bytesDone: 1500, bytesRead: 900 },
     );
-    assert.equal(summaryLine(t, 12_340), 'backfill: 23 sessions (1 processed, 1 up to date, 1 skipped, 1 failed, 19 not started); 2 entries written, 1 window failed; read 900 B in 12.3 s');
+    assert.equal(summaryLine(t, 12_340), 'backfill: 23 sessions (1 processed, 1 up to date, 1 skipped, 1 failed, 19 not started); 2 entries written, 1 window failed, 3 waiting for the evaluator; read 900 B in 12.3 s');
   });
 
   it('the bar fits the terminal: bytes go first, then the bar, then the end of the text', () => {
@@ -71,7 +72,7 @@ describe('backfill progress formatting', () => {
 
     const term = sink();
     const bar = new Reporter({ lines: sink(), err: term, tty: true, columns: () => 80, now: () => 1000, startedAt: 0 }, 2, 100);
-    bar.session({ kind: 'processed', sessionId: 'a', agent: 'codex', entries: 1, failed: 0, bytes: 50 }, 50);
+    bar.session({ kind: 'processed', sessionId: 'a', agent: 'codex', entries: 1, failed: 0, bytes: 50, waiting: 0 }, 50);
     bar.session({ kind: 'error', sessionId: 'b', agent: 'codex', message: 'boom' }, 50);
     bar.clear();
     assert.match(term.chunks[0] ?? '', /^\r\[=====>    \] 1\/2 sessions · 1 entry · 0 failed · 0 skipped · ETA 0:01\x1b\[K$/);
