@@ -1,11 +1,11 @@
-import { closeSync, lstatSync, openSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, relative, sep } from 'node:path';
 import fg from 'fast-glob';
 import { z } from 'zod';
 import type { AgentName } from '../adapters/adapter.js';
 import { threadIdFromRolloutName } from '../adapters/detect.js';
 import { isSafeId } from '../ids.js';
-import { readLines } from '../tail/tail.js';
+import { peekLines } from '../tail/tail.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
 
 /**
@@ -135,19 +135,10 @@ function parseJson(text: string | null): unknown {
 
 /** `session_meta` carries ~22 KB of instructions, so the first line is read whole (up to 4 MiB). */
 function firstLine(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    // Unreadable: the run that follows reports the real error with its path.
+  return peekLines(path, { maxLineBytes: 4 << 20 }, (lines) => {
+    for (const item of lines) return item.kind === 'line' ? item.text : null;
     return null;
-  }
-  try {
-    for (const item of readLines(fd, 0, { maxLineBytes: 4 << 20 })) return item.kind === 'line' ? item.text : null;
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**

@@ -6,8 +6,8 @@ import { openDb } from '../state/db.js';
 import { sessionsWithOpenWork } from '../state/report.js';
 import { releaseLock } from '../state/session-lock.js';
 import { runSession } from '../worker/pipeline.js';
-import { CliError } from './errors.js';
 import { waitForLock } from './process.js';
+import { assertKnownSession, outcomeLines } from './session-windows.js';
 
 export const FLUSH_HELP = `Usage: shiplog flush [--session ID]
 
@@ -34,9 +34,7 @@ export async function flushCommand(argv: string[]): Promise<number> {
   try {
     const sessions = sessionsWithOpenWork(db, values.session);
     if (sessions.length === 0) {
-      if (values.session && !db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(values.session)) {
-        throw new CliError(`no session ${values.session} recorded`, 'Run "shiplog status" to see the session ids.');
-      }
+      assertKnownSession(db, values.session);
       process.stdout.write('Nothing to flush: no open windows.\n');
       return 0;
     }
@@ -45,9 +43,7 @@ export async function flushCommand(argv: string[]): Promise<number> {
       const lock = await waitForLock(db, s.session_id);
       try {
         const outcome = await runSession({ stateDir: dir, db, log, config }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'flush', close: 'flush' });
-        for (const e of outcome.windows.written) process.stdout.write(`${s.session_id}  entry   ${e.run_id}  ${e.label}\n`);
-        for (const f of outcome.windows.failed) process.stdout.write(`${s.session_id}  FAILED  ${f.run_id}  ${f.stage}: ${f.message}\n`);
-        for (const id of outcome.windows.deferred ?? []) process.stdout.write(`${s.session_id}  PAUSED  ${id}  the evaluator is paused; written after the pause, or with: shiplog retry\n`);
+        process.stdout.write(outcomeLines(s.session_id, outcome.windows, 'the evaluator is paused; written after the pause, or with: shiplog retry').join(''));
         if (outcome.windows.written.length === 0 && outcome.windows.failed.length === 0 && !outcome.windows.deferred?.length) process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
         failed += outcome.windows.failed.length;
       } catch (err) {

@@ -7,8 +7,8 @@ import { stateDir } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { releaseLock } from '../state/session-lock.js';
 import { flushWindows } from '../worker/flush-windows.js';
-import { CliError } from './errors.js';
 import { waitForLock } from './process.js';
+import { assertKnownSession, outcomeLines } from './session-windows.js';
 
 export const RETRY_HELP = `Usage: shiplog retry [--session ID]
 
@@ -38,9 +38,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
   try {
     const sessions = waitingSessions(db, values.session);
     if (sessions.length === 0) {
-      if (values.session && !db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(values.session)) {
-        throw new CliError(`no session ${values.session} recorded`, 'Run "shiplog status" to see the session ids.');
-      }
+      assertKnownSession(db, values.session);
       process.stdout.write('Nothing to retry: no failed or waiting windows.\n');
       return 0;
     }
@@ -51,9 +49,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
       try {
         const now = () => new Date().toISOString();
         const outcome = await flushWindows({ stateDir: dir, db, log, config }, s.session_id, now, { retry: true });
-        for (const e of outcome.written) process.stdout.write(`${s.session_id}  entry   ${e.run_id}  ${e.label}\n`);
-        for (const f of outcome.failed) process.stdout.write(`${s.session_id}  FAILED  ${f.run_id}  ${f.stage}: ${f.message}\n`);
-        for (const id of outcome.deferred ?? []) process.stdout.write(`${s.session_id}  PAUSED  ${id}  the evaluator hit a limit again; see failures.jsonl for when it resumes\n`);
+        process.stdout.write(outcomeLines(s.session_id, outcome, 'the evaluator hit a limit again; see failures.jsonl for when it resumes').join(''));
         failed += outcome.failed.length + (outcome.deferred?.length ?? 0);
       } finally {
         releaseLock(db, lock);

@@ -170,3 +170,16 @@ export function* readAppended(
     closeSync(fd);
   }
 }
+
+/**
+ * The file's lines from the start, or null when it cannot be opened or read: for the quick looks
+ * (format, working folder) taken before a run, which reports the real error with its path.
+ */
+export function peekLines<T>(path: string, opts: ReadLinesOptions, take: (lines: Iterable<TailItem>) => T): T | null {
+  try {
+    return take(readAppended(path, 0, opts));
+  } catch {
+    // Unreadable, gone, a directory: the caller treats it as unknown.
+    return null;
+  }
+}

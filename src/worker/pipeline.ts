@@ -22,7 +22,7 @@ import { redactEvent } from '../redact/event.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
 import { renderDigests } from '../evaluator/digest.js';
 import { codexSubagentRollout } from './codex-rollouts.js';
-import { discoverCwd } from './transcript-cwd.js';
+import { CWD_LINE_LIMIT, discoverCwd } from './transcript-cwd.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
 
 /**
@@ -398,7 +398,7 @@ function openTranscript(path: string): number {
 async function resolveRepo(req: RunRequest, row: SessionRow, fd: number, adapter: Adapter<unknown>): Promise<string | null> {
   if (req.repo) return usableDir(req.repo) ? repoRoot(req.repo) : null;
   if (row.repo && usableDir(row.repo)) return row.repo;
-  const cwd = req.cwd && usableDir(req.cwd) ? req.cwd : discoverCwd(fd, adapter);
+  const cwd = req.cwd && usableDir(req.cwd) ? req.cwd : discoverCwd(readLines(fd, 0, CWD_LINE_LIMIT), adapter);
   return cwd && usableDir(cwd) ? repoRoot(cwd) : null;
 }
 
