@@ -35,29 +35,37 @@ export async function gitUserEmail(repo: string): Promise<string | null> {
   return git(repo, ['config', '--get', 'user.email']);
 }
 
+/** A commit as `git log` lists it: subject only, committer time in ms. */
+export interface LoggedCommit {
+  hash: string;
+  message: string;
+  at: number;
+}
+
 /**
- * The commit a `git commit -q` made, which printed no hash: the newest commit at or before `until`
- * (the window's end) whose subject is `message` (any, when the message is not known), not older
- * than `since`. Synchronous because entries are built inside the run's database transaction;
- * it runs only for such commits, and git answers in milliseconds.
+ * The commits made between `since` and `until`, newest first (at most 2,000), or null when
+ * `repo` is no repository or git is missing. Synchronous because entries are built inside the
+ * run's database transaction; one call serves every window a batch of lines closed.
  */
-export function findCommitSync(repo: string, message: string, since: string, until: string): { hash: string; message: string } | null {
+export function commitsBetweenSync(repo: string, since: Date, until: Date): LoggedCommit[] | null {
   let out: string;
   try {
-    out = execFileSync('git', ['log', '-n', '50', `--since=${since}`, `--until=${until}`, '--format=%H%x1f%s'], {
+    out = execFileSync('git', ['log', '-n', '2000', `--since=${since.toISOString()}`, `--until=${until.toISOString()}`, '--format=%H%x1f%ct%x1f%s'], {
       cwd: repo,
       timeout: 10_000,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+      maxBuffer: 8 << 20,
     });
   } catch {
-    // Not a repository any more, or git is missing: the commit is left out of the entry.
+    // Not a repository any more, no commits yet, or git is missing: nothing to look up in.
     return null;
   }
+  const commits: LoggedCommit[] = [];
   for (const line of out.split('\n')) {
-    const [hash, subject] = line.split('\x1f');
-    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && subject !== undefined && (message === '' || subject === message.split('\n')[0])) return { hash, message: subject };
+    const [hash, seconds, subject] = line.split('\x1f');
+    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && subject !== undefined) commits.push({ hash, message: subject, at: Number(seconds) * 1000 });
   }
-  return null;
+  return commits;
 }

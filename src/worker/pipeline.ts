@@ -4,14 +4,15 @@ import { adapterFor, TOOL_NAME, type Adapter, type AgentName } from '../adapters
 import { resolveActor } from '../changelog/actor.js';
 import { heuristicEntry } from '../changelog/heuristic.js';
 import { ChangelogEntry } from '../changelog/schema.js';
-import { initialWindowState, UNRESOLVED_COMMIT, WindowState, WindowTracker, type ClosedWindow } from '../changelog/window.js';
+import { initialWindowState, WindowState, WindowTracker, type ClosedWindow } from '../changelog/window.js';
 import type { Config } from '../config/config.js';
 import { DevlogReducer, DevlogState, initialDevlogState } from '../devlog/reducer.js';
 import { ConversationEntry } from '../devlog/schema.js';
 import { Fragment } from '../devlog/fragment.js';
 import { devlogPath, renderEntry, writeDevlog } from '../devlog/write.js';
 import type { AgentEvent, Subagent } from '../events.js';
-import { findCommitSync, gitInfo, repoRoot } from '../git.js';
+import { commitsBetweenSync, gitInfo, repoRoot } from '../git.js';
+import { resolveCommits, unresolvedSpan } from '../changelog/resolve-commits.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
 import type { Db } from '../state/db.js';
@@ -179,13 +180,12 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     fold.windows.assumeCwd(req.cwd ?? repo);
     const needsEval = config.changelog.evaluator === 'heuristic' ? 0 : 1;
     const closedRow = (closed: ClosedWindow) => {
-      const resolved = withResolvedCommits(closed, repo);
       // Commit messages come from tool output, which events keep unredacted: redact the entry whole.
       const entry = ChangelogEntry.parse(
-        redactDeep(heuristicEntry(resolved, { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
+        redactDeep(heuristicEntry(closed, { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
       );
       // Kept for every window, so `shiplog retry` or a later switch to an LLM evaluator can use it.
-      const digest = redactDeep(renderDigests(resolved.window, entry, config.changelog.digest_chars), fold.redactor);
+      const digest = redactDeep(renderDigests(closed.window, entry, config.changelog.digest_chars), fold.redactor);
       return { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entry), digest: JSON.stringify(digest), needs_eval: needsEval };
     };
 
@@ -194,11 +194,12 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       // Bytes first, then the commit that makes them count: a crash in between leaves bytes past
       // `frag_bytes`, which the next run cuts off.
       frag.append(fold.devlog.takeFinalized().map((e) => renderEntry(ConversationEntry.parse(e))));
+      const closed = fold.windows.takeClosed();
+      const span = unresolvedSpan(closed);
+      const log = span ? (commitsBetweenSync(repo, span.since, span.until) ?? []) : [];
       db.transaction(() => {
         row.frag_bytes = frag.bytes;
-        for (const closed of fold.windows.takeClosed()) {
-          insertWindow(db, closedRow(closed), now());
-        }
+        for (const c of closed) insertWindow(db, closedRow(resolveCommits(c, log)), now());
         for (const [path, cursor] of fold.subagentCursors) saveSubagentCursor(db, req.sessionId, path, cursor);
         row.offset = offset;
         row.head_hash = fp.headHash;
@@ -262,23 +263,6 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     fragment?.close();
   }
   outcome.windows = await flushWindows(ctx, req.sessionId, now);
-}
-
-/** Commits made with `git commit -q` carry no hash in the transcript: look each up in the repository. */
-function withResolvedCommits(closed: ClosedWindow, repo: string): ClosedWindow {
-  const w = closed.window;
-  if (!w.commits.some((c) => c.hash === UNRESOLVED_COMMIT)) return closed;
-  const since = new Date(Date.parse(w.start ?? '') - 60_000);
-  const until = new Date(Date.parse(w.end ?? '') + 60_000);
-  const commits: typeof w.commits = [];
-  for (const c of w.commits) {
-    if (c.hash !== UNRESOLVED_COMMIT) commits.push(c);
-    else if (Number.isFinite(since.getTime()) && Number.isFinite(until.getTime())) {
-      const found = findCommitSync(repo, c.message, since.toISOString(), until.toISOString());
-      if (found && !commits.some((x) => x.hash === found.hash)) commits.push(found);
-    }
-  }
-  return { ...closed, window: { ...w, commits } };
 }
 
 /** Holds the adapter, the devlog reducer and the window tracker for one run. */
