@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -45,8 +45,10 @@ export function codexEnv(p: CodexPaths, env: NodeJS.ProcessEnv): NodeJS.ProcessE
 export async function runCodex(bin: string, prompt: string, s: EvaluatorSettings): Promise<EvalResult> {
   const root = mkdtempSync(join(tmpdir(), 'shiplog-codex-'));
   try {
-    const p = preparePaths(root, codexHome(s.env));
+    const userHome = codexHome(s.env);
+    const { paths: p, auth } = preparePaths(root, userHome);
     const run = await runCli(bin, codexArgs(p, s), { input: `${EVALUATOR_SYSTEM_PROMPT}\n\n${prompt}`, env: codexEnv(p, s.env), cwd: p.workdir, timeoutMs: s.timeoutMs });
+    if (auth) keepRefreshedLogin(p, auth, userHome);
     const last = existsSync(p.lastMessage) ? readFileSync(p.lastMessage, 'utf8') : null;
     return readCodex(run, last);
   } finally {
@@ -54,17 +56,37 @@ export async function runCodex(bin: string, prompt: string, s: EvaluatorSettings
   }
 }
 
-function preparePaths(root: string, userHome: string): CodexPaths {
+/** The throwaway folders, and the user's auth.json as it was copied (null when there is none). */
+function preparePaths(root: string, userHome: string): { paths: CodexPaths; auth: Buffer | null } {
   const p: CodexPaths = { home: join(root, 'home'), schema: join(root, 'schema.json'), lastMessage: join(root, 'last-message.txt'), workdir: join(root, 'work') };
+  let copied: Buffer | null = null;
   mkdirSync(p.home, { mode: 0o700 });
   mkdirSync(p.workdir, { mode: 0o700 });
   const auth = join(userHome, 'auth.json');
   if (existsSync(auth)) {
-    writeFileSync(join(p.home, 'auth.json'), readFileSync(auth), { mode: 0o600, flag: 'wx' });
+    copied = readFileSync(auth);
+    writeFileSync(join(p.home, 'auth.json'), copied, { mode: 0o600, flag: 'wx' });
     chmodSync(join(p.home, 'auth.json'), 0o600);
   }
   writeFileSync(p.schema, JSON.stringify(LLM_FIELDS_JSON_SCHEMA));
-  return p;
+  return { paths: p, auth: copied };
+}
+
+/**
+ * A ChatGPT login's refresh token is single-use: when codex refreshed it inside the throwaway
+ * home, the user's auth.json now holds a spent token, and their own codex would be logged out.
+ * The new one goes back (atomically, 0600), unless the user's file changed during the run.
+ */
+function keepRefreshedLogin(p: CodexPaths, before: Buffer, userHome: string): void {
+  const copy = join(p.home, 'auth.json');
+  if (!existsSync(copy)) return;
+  const after = readFileSync(copy);
+  if (after.equals(before) || after.length === 0) return;
+  const target = join(userHome, 'auth.json');
+  if (!existsSync(target) || !readFileSync(target).equals(before)) return;
+  const tmp = join(userHome, `.auth.json.shiplog-${process.pid}`);
+  writeFileSync(tmp, after, { mode: 0o600, flag: 'wx' });
+  renameSync(tmp, target);
 }
 
 /** `codex exec --json` events that carry a failure. */
@@ -80,8 +102,10 @@ export function readCodex(run: CliRun, lastMessage: string | null): EvalResult {
   if (run.timedOut) return { ok: false, kind: 'timeout', message: 'codex did not finish in time; its process group was killed', stderrTail };
   if (run.exitCode !== 0 || lastMessage === null || lastMessage.trim() === '') {
     const errors = eventErrors(run.stdout);
+    // Only codex's own error reports decide the kind: the rest of stdout is the model talking
+    // about the session, where "429" or "/login" must not pause every worker.
+    const kind = classifyText([...errors, run.stderr].join('\n')) ?? (run.exitCode === 0 ? 'malformed' : 'failed');
     const text = [...errors, run.stderr, errors.length ? '' : run.stdout].join('\n');
-    const kind = classifyText(text) ?? (run.exitCode === 0 ? 'malformed' : 'failed');
     const what = run.exitCode === 0 ? 'codex wrote no last message' : `codex exited with ${run.exitCode ?? run.signal}`;
     return { ok: false, kind, message: `${what}: ${firstLine(errors[0] ?? run.stderr) || 'no error message'}`, stderrTail: tail(text) };
   }

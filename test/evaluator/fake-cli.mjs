@@ -78,6 +78,15 @@ function codex() {
       return fail('unexpected status 401 Unauthorized: Incorrect API key provided');
     case '429':
       return fail('You’ve hit your usage limit (usage_limit_reached). Try again later.');
+    case 'chatty':
+      // The model talks about the session (rate limits, a /login route) and writes no answer.
+      event({ type: 'item.completed', item: { id: 'item_0', type: 'agent_message', text: 'The window fixed the 429 rate limit handling and the /login route (401 Unauthorized).' } });
+      return event({ type: 'turn.completed' });
+    case 'refresh':
+      // Codex refreshed its login during the run: refresh tokens are single-use.
+      writeFileSync(join(home, 'auth.json'), '{"tokens":{"refresh_token":"rt-new"}}');
+      writeFileSync(opt('--output-last-message'), JSON.stringify(good));
+      return event({ type: 'turn.completed' });
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LLM_FIELDS_JSON_SCHEMA } from '../../src/evaluator/fields.js';
@@ -154,6 +154,27 @@ describe('evaluator runner (fake CLIs)', () => {
     assert.equal(call?.env.MAX_THINKING_TOKENS, '2048');
     assert.equal(call?.env.SHIPLOG_INTERNAL, '1');
     assert.equal(call?.stdin, evaluatorPrompt(DIGESTS.full));
+  });
+
+  it('codex: the model\'s own words about limits or logins are not an error report (no pause)', async () => {
+    const dir = box();
+    const env = fakeEnv(dir, 'chatty');
+    const ev = await evaluateWindow('codex', 'codex', DIGESTS, settings(env));
+    assert.ok(!ev.result.ok);
+    assert.equal(ev.result.kind, 'malformed');
+  });
+
+  it('codex: a login refreshed during the run goes back to the user\'s auth.json (refresh tokens are single-use)', async () => {
+    const dir = box();
+    const userHome = join(dir, 'home', '.codex');
+    mkdirSync(userHome, { recursive: true });
+    writeFileSync(join(userHome, 'auth.json'), '{"tokens":{"refresh_token":"rt-old"}}', { mode: 0o600 });
+    const env = fakeEnv(dir, 'refresh', { CODEX_HOME: userHome });
+    const ev = await evaluateWindow('codex', 'codex', DIGESTS, settings(env));
+    assert.ok(ev.result.ok);
+    assert.equal(readFileSync(join(userHome, 'auth.json'), 'utf8'), '{"tokens":{"refresh_token":"rt-new"}}');
+    assert.equal(statSync(join(userHome, 'auth.json')).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(userHome), ['auth.json'], 'no temporary file left beside it');
   });
 
   it('codex: the exact arguments, and a throwaway CODEX_HOME holding only auth.json (0600), removed afterwards', async () => {
