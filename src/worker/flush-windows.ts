@@ -64,16 +64,27 @@ async function evaluate(ctx: RunContext, w: WindowRow, now: () => string, redact
   const digests = w.digest ? DigestsRow.parse(JSON.parse(w.digest)) : null;
   if (!digests) return w.entry;
   const started = Date.now();
-  const ev = await evaluateWindow(choice.name, choice.bin, digests satisfies Digests, evaluatorSettings(ctx.config, env));
-  const r = ev.result;
-  ctx.log.info({ run_id: w.run_id, evaluator: choice.name, ok: r.ok, kind: r.ok ? undefined : r.kind, calls: ev.calls, budget: ev.usedBudget, ms: Date.now() - started }, 'evaluator run');
+  let r: EvalResult;
+  try {
+    const ev = await evaluateWindow(choice.name, choice.bin, digests satisfies Digests, evaluatorSettings(ctx.config, env));
+    r = ev.result;
+    ctx.log.info({ run_id: w.run_id, evaluator: choice.name, ok: r.ok, kind: r.ok ? undefined : r.kind, calls: ev.calls, budget: ev.usedBudget, ms: Date.now() - started }, 'evaluator run');
+  } catch (err) {
+    // Its temporary folder or process could not be made (a full disk, no pids left): this
+    // window fails with the reason, the others and the run go on.
+    r = { ok: false, kind: 'failed', message: `could not run ${choice.name}: ${err instanceof Error ? err.message : String(err)}`, stderrTail: null };
+  }
   if (r.ok) {
     const base = ChangelogEntry.parse(JSON.parse(w.entry));
-    // The evaluator saw a redacted digest; what it wrote is redacted again all the same.
-    const entry = ChangelogEntry.parse(redactDeep({ ...base, ...r.fields, tags: [...new Set(r.fields.tags)], evaluator: choice.name }, redactor));
-    const text = JSON.stringify(entry);
-    saveEvaluatedEntry(ctx.db, w.run_id, text, now());
-    return text;
+    // The evaluator saw a redacted digest; what it wrote is redacted again all the same, and
+    // the markers may push a field past its limit.
+    const entry = ChangelogEntry.safeParse(redactDeep({ ...base, ...r.fields, tags: [...new Set(r.fields.tags)], evaluator: choice.name }, redactor));
+    if (entry.success) {
+      const text = JSON.stringify(entry.data);
+      saveEvaluatedEntry(ctx.db, w.run_id, text, now());
+      return text;
+    }
+    r = { ok: false, kind: 'malformed', message: `${choice.name}'s answer is not a valid entry once redacted: ${z.prettifyError(entry.error).split('\n').slice(0, 4).join('; ')}`, stderrTail: null };
   }
   await evaluationFailed(ctx, w, choice.name, r, now, redactor, out);
   return null;

@@ -35,6 +35,8 @@ if (log) appendFileSync(log, `${JSON.stringify(record)}\n`);
 
 const good = { summary: 'Added retry handling to the uploader.', bullets: ['Added a retry loop to `upload.ts` with exponential backoff.', 'Ran `npm test`, which passed.'], tags: ['uploader', 'typescript'], notes: null };
 const bad = { summary: 'ok', bullets: ['retry'], tags: ['Not A Tag!'], notes: null };
+// Valid as written, but 500 characters ending in a password: redacted, the summary is too long.
+const long = { ...good, summary: `${'Reworked the uploader. '.repeat(20)}Set password=hunter2hunter2 in .env.`.slice(-500) };
 
 function claude() {
   const result = (o) => process.stdout.write(`${JSON.stringify({ type: 'result', subtype: 'success', ...o })}\n`);
@@ -43,6 +45,8 @@ function claude() {
       return result({ is_error: false, result: JSON.stringify(good), structured_output: good });
     case 'malformed':
       return result({ is_error: false, result: JSON.stringify(bad), structured_output: bad });
+    case 'long':
+      return result({ is_error: false, result: JSON.stringify(long), structured_output: long });
     case 'overflow':
       result({ is_error: true, result: 'Prompt is too long', api_error_status: 400, terminal_reason: 'prompt_too_long' });
       return process.exit(1);

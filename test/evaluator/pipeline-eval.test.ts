@@ -100,6 +100,16 @@ describe('LLM evaluators in the pipeline', () => {
     assert.equal(shiplog(['retry'], { ...b.env, SHIPLOG_HOME: b.home }).stdout, 'Nothing to retry: no failed or waiting windows.\n');
   });
 
+  it('an answer that redaction makes too long is a malformed failure of its window, not an error of the run', async () => {
+    const b = box('long');
+    const out = await runInProcess(b.home, { sessionId: 's', agent: 'claude-code', transcriptPath: TRANSCRIPT, repo: b.repo, trigger: 'test', close: 'test' }, config('claude'), b.env);
+    assert.equal(out.windows.failed.length, 1);
+    const failures = lines(readOutputs(b.repo, 's').failures).map((f) => FailureRecord.parse(f));
+    assert.equal(failures[0]?.error_code, 'malformed');
+    assert.doesNotMatch(JSON.stringify(failures), /hunter2/);
+    assert.deepEqual(windows(b.home).map((w) => [w.status, w.stage]), [['failed', 'evaluate']]);
+  });
+
   for (const [mode, kind] of [['429', 'rate_limit'], ['auth', 'auth']] as const) {
     it(`${mode}: evaluator calls pause for every session, windows stay pending, one failure record says until when`, async () => {
       const b = box(mode);
