@@ -1,5 +1,6 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { loadConfig, type LoadedConfig } from '../config/config.js';
 import { isSafeId } from '../ids.js';
 import { createLogger, type Logger } from '../log.js';
@@ -10,6 +11,7 @@ import { getSession, recordHookFire } from '../state/sessions.js';
 import { AliveFile } from './alive-file.js';
 import { findRollout } from './codex-rollouts.js';
 import { hasJobs, removeJobs, takeJobs, type SpooledJob } from './jobs.js';
+import { flushWindows } from './flush-windows.js';
 import { runSession, type RunRequest } from './pipeline.js';
 import { holdsReply, holdsTurnComplete, waitForTranscript } from './stop-wait.js';
 
@@ -65,6 +67,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     }
     removeEmptyDir(spool);
     await closeIdleWindows(dir, db, log, env);
+    await flushHeldWindows(dir, db, log, env);
   } finally {
     alive.release();
     db.close();
@@ -160,6 +163,34 @@ async function closeIdleWindows(dir: string, db: Db, log: Logger, env: NodeJS.Pr
     }
   }
 }
+
+/**
+ * Windows held back while the LLM evaluator was paused belong to sessions that may never run
+ * again (the window SessionEnd closed is the usual one): every worker, on its way out, writes
+ * those of any session once the pause is over. While it lasts flushWindows only notes them.
+ */
+async function flushHeldWindows(dir: string, db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
+  const held = db
+    .prepare(`SELECT session_id, MIN(repo) AS repo FROM windows WHERE status = 'closing' AND needs_eval = 1 GROUP BY session_id ORDER BY MIN(rowid) LIMIT 20`)
+    .all()
+    .map((r) => HeldSession.parse(r));
+  const now = () => new Date().toISOString();
+  for (const s of held) {
+    const lock = tryLock(db, s.session_id);
+    if (!lock) continue;
+    try {
+      const config = configFor(s.repo, env, log).config;
+      const out = await flushWindows({ stateDir: dir, db, log, config, env }, s.session_id, now);
+      if (out.written.length > 0) log.info({ session: s.session_id, written: out.written.length }, 'held windows written after the evaluator pause');
+    } catch (err) {
+      log.warn({ err, session: s.session_id }, 'held windows not written; will retry later');
+    } finally {
+      releaseLock(db, lock);
+    }
+  }
+}
+
+const HeldSession = z.object({ session_id: z.string(), repo: z.string() });
 
 function removeEmptyDir(dir: string): void {
   try {

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Config } from '../../src/config/config.js';
 import { ChangelogEntry, FailureRecord } from '../../src/changelog/schema.js';
-import { CLAUDE_CORPUS, CLI, cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { CLAUDE_CORPUS, CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, tempDir, waitForWorkers } from '../helpers.js';
 import { fakeCalls, fakeEnv } from './fake-env.js';
 
 /**
@@ -144,6 +144,34 @@ describe('LLM evaluators in the pipeline', () => {
       assert.equal(lines(readOutputs(b.repo, 's1').entries).length, 2);
     });
   }
+
+  it('a window held by a pause is written by the next worker of any session once the pause is over, without shiplog retry', async () => {
+    const b = box('429');
+    await runInProcess(b.home, { sessionId: 'ended', agent: 'claude-code', transcriptPath: TRANSCRIPT, repo: b.repo, trigger: 'test', close: 'session-end' }, config('claude'), b.env);
+    assert.deepEqual(windows(b.home).map((w) => w.status), ['closing']);
+    const env = hookEnv(b.home, { ...b.env, FAKE_MODE: 'ok', CTX_CHANGELOG_EVALUATOR: 'claude' });
+
+    // Still paused: another session's worker leaves it be.
+    const first = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('other-1', TRANSCRIPT, b.repo) });
+    assert.equal(first.code, 0, first.stderr);
+    await waitForWorkers(b.home, 'other-1');
+    assert.equal(windows(b.home)[0]?.status, 'closing');
+    assert.equal(fakeCalls(b.log).length, 1, 'no evaluator call during the pause');
+
+    const db = new Database(join(b.home, 'state.db'));
+    db.prepare('UPDATE evaluator_backoff SET until = ?').run(new Date(Date.now() - 1000).toISOString());
+    db.close();
+    const second = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('other-2', TRANSCRIPT, b.repo) });
+    assert.equal(second.code, 0, second.stderr);
+    await waitForWorkers(b.home, 'other-2');
+    await waitForWorkers(b.home, 'ended');
+    const all = lines(readOutputs(b.repo, 'ended').entries).map((e) => ChangelogEntry.parse(e));
+    const held = all.filter((e) => e.transcript.session_id === 'ended');
+    assert.equal(held.length, 1);
+    assert.equal(held[0]?.evaluator, 'claude');
+    assert.deepEqual(all.map((e) => e.transcript.session_id).sort(), ['ended', 'other-1', 'other-2'], 'each window once');
+    assert.ok(windows(b.home).every((w) => w.status === 'written'), JSON.stringify(windows(b.home)));
+  });
 
   it('an evaluator setting of heuristic later writes a pending window with its heuristic fields', async () => {
     const b = box('429');
