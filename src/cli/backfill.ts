@@ -11,7 +11,7 @@ import { resolveActor } from '../changelog/actor.js';
 import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
 import { chooseEvaluator } from '../evaluator/choose.js';
 import { repoRoot } from '../git.js';
-import { claudeConfigDir, codexHome } from '../install/agents.js';
+import { claudeConfigDir, codexHome, findOnPath } from '../install/agents.js';
 import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
@@ -102,6 +102,8 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   const db = openDb(dir);
   try {
     const plan = planSessions(db, located.sessions, { evaluator: opts.evaluator, now: new Date(), note });
+    // A pause says more (and until when) than a missing CLI; either way nothing runs.
+    if (!pausedBy(db, plan.evaluators)) requireEvaluatorClis(plan.evaluators);
     await pinOutputs(db, plan.todo);
     return await run(db, dir, opts, plan, skipped, startedAt);
   } finally {
@@ -375,6 +377,18 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
     if (evaluator !== 'heuristic') plan.evaluators.add(evaluator);
   }
   return plan;
+}
+
+/**
+ * An evaluator named in config or --evaluator whose CLI is missing would fail every window of
+ * every session, one failure record each: say so once, before anything runs.
+ */
+function requireEvaluatorClis(evaluators: ReadonlySet<LlmEvaluatorName>): void {
+  for (const name of evaluators) {
+    if (!findOnPath(name, process.env)) {
+      throw new CliError(`the ${name} evaluator is chosen, but no ${name} executable is on PATH`, `Install the ${name} CLI, or run with --evaluator heuristic (or auto, which uses whichever CLI is logged in).`);
+    }
+  }
 }
 
 /**

@@ -449,6 +449,17 @@ describe('shiplog backfill filters and pauses', () => {
     assert.equal(query(home, "SELECT run_id FROM windows WHERE status != 'written'").length, 0);
   });
 
+  it('an evaluator whose CLI is not installed stops the backfill before any run, with one message', async () => {
+    const home = join(fx.root, 'state-no-cli');
+    const before = outputs(fx);
+    const r = await backfill(fx, home, ['--evaluator', 'codex', '--agent', 'codex']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /the codex evaluator is chosen, but no codex executable is on PATH/);
+    assert.match(r.stderr, /--evaluator heuristic/);
+    assert.equal(existsSync(join(home, 'state.db')) ? query(home, 'SELECT id FROM runs').length : 0, 0);
+    assert.deepEqual(outputs(fx), before, 'no failure record, no entry, no devlog');
+  });
+
   it('a session whose run throws is counted as failed, the others still run, and the exit status is 1', async () => {
     const home = join(fx.root, 'state-broken');
     const status = await runProcess(process.execPath, [CLI, 'status'], { env: envFor(fx, home) });
