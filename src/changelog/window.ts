@@ -255,8 +255,11 @@ export class WindowTracker {
       item.failed = true;
       const out = (e.output ?? '').trimEnd();
       if (out) {
-        const tail = out.slice(-DIGEST_CAPS.tail);
-        item.tail = this.opts.redact ? this.opts.redact(tail) : tail;
+        // Redacted before it is cut: a secret cut at the edge (a key without its BEGIN line, a
+        // value without its name) would no longer be recognised. Failed calls are few.
+        const wide = out.slice(-REDACT_BEFORE_TAIL);
+        const clean = this.opts.redact ? this.opts.redact(wide) : wide;
+        item.tail = clean.slice(-DIGEST_CAPS.tail);
       }
       return;
     }
@@ -268,6 +271,9 @@ export class WindowTracker {
     return f.from !== undefined ? { path, op: f.op, from: posix.resolve(cwd, f.from) } : { path, op: f.op };
   }
 }
+
+/** How much of a failed call's output is redacted to take its tail from: a private key and its context. */
+const REDACT_BEFORE_TAIL = 64 * 1024;
 
 function emptyWindow(startSeq: number, at: string | null): OpenWindow {
   return {

@@ -101,4 +101,20 @@ describe('evaluator digest', () => {
     for (let p = 0; p < 12; p++) assert.ok(tools.includes(`[tool] edited src/mod${p}.ts`), `edit ${p} kept`);
     assert.ok(tools.filter((l) => l.startsWith('[tool] read ')).length <= 25 - 14, 'reads only fill what edits, tests and git leave');
   });
+
+  it('a private key printed by a failed call is redacted whole, even when the tail starts inside it', () => {
+    const body = Array.from({ length: 24 }, (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, '0')}q7Hk3nY5vT8wZxRb2LmN4pQs6UdFgH1jK9oE0aCzXyWvBt`).join('\n');
+    const output = `cat deploy/key.pem\n-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\nerror: key rejected`;
+    const t = new WindowTracker(initialWindowState(), opts);
+    t.apply({ kind: 'session', cwd: '/repo' });
+    t.apply({ kind: 'prompt', at: at(0), text: 'deploy it' });
+    t.apply(call('k', 1, { command: './deploy.sh', action: 'ran ./deploy.sh' }));
+    t.apply(result('k', 1, { exitCode: 1, isError: true, output }));
+    t.close('flush');
+    const [w] = t.takeClosed();
+    assert.ok(w);
+    const d = digests(w).full;
+    assert.match(d, /error: key rejected/);
+    for (const line of body.split('\n')) assert.ok(!d.includes(line.slice(16)), `a line of the key is in the digest: ${line}`);
+  });
 });
