@@ -6,6 +6,7 @@ import { classifyStatus, classifyText } from './classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from './fields.js';
 import { EVALUATOR_SYSTEM_PROMPT } from './prompt.js';
 import { detachedEnv, tail, type EvalResult, type EvaluatorSettings } from './result.js';
+import { trackDir } from './leftovers.js';
 import { runCli, type CliRun } from './run-cli.js';
 
 /**
@@ -48,11 +49,13 @@ const ClaudeResult = z.object({
 
 export async function runClaude(bin: string, prompt: string, s: EvaluatorSettings): Promise<EvalResult> {
   const cwd = mkdtempSync(join(tmpdir(), 'shiplog-claude-'));
+  const untrack = trackDir(cwd);
   try {
     const run = await runCli(bin, claudeArgs(s), { input: prompt, env: claudeEnv(s), cwd, timeoutMs: s.timeoutMs });
     return readClaude(run);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
+    untrack();
   }
 }
 

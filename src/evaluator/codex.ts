@@ -8,6 +8,7 @@ import { classifyText } from './classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from './fields.js';
 import { EVALUATOR_SYSTEM_PROMPT } from './prompt.js';
 import { detachedEnv, tail, type EvalResult, type EvaluatorSettings } from './result.js';
+import { trackDir } from './leftovers.js';
 import { runCli, type CliRun } from './run-cli.js';
 
 /**
@@ -44,6 +45,7 @@ export function codexEnv(p: CodexPaths, env: NodeJS.ProcessEnv): NodeJS.ProcessE
 
 export async function runCodex(bin: string, prompt: string, s: EvaluatorSettings): Promise<EvalResult> {
   const root = mkdtempSync(join(tmpdir(), 'shiplog-codex-'));
+  const untrack = trackDir(root);
   try {
     const userHome = codexHome(s.env);
     const { paths: p, auth } = preparePaths(root, userHome);
@@ -53,6 +55,7 @@ export async function runCodex(bin: string, prompt: string, s: EvaluatorSettings
     return readCodex(run, last);
   } finally {
     rmSync(root, { recursive: true, force: true });
+    untrack();
   }
 }
 

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { killGroup, trackGroup } from './leftovers.js';
 
 /**
  * Runs an evaluator CLI with the prompt on stdin, in a process group of its own, and kills the
@@ -40,6 +41,7 @@ export async function runCli(bin: string, args: string[], opts: CliOptions): Pro
     encoding: 'utf8',
   });
   const pid = child.pid;
+  const untrack = pid === undefined ? () => false : trackGroup(pid);
   let timedOut = false;
   let grace: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
@@ -63,15 +65,7 @@ export async function runCli(bin: string, args: string[], opts: CliOptions): Pro
     if (grace) clearTimeout(grace);
     // Whatever the CLI left behind in its group (a helper it did not wait for) goes with it.
     if (pid !== undefined) killGroup(pid, 'SIGKILL');
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (err) {
-    // ESRCH: the group is already empty, which is the goal.
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    untrack();
   }
 }
 

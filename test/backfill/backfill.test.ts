@@ -460,6 +460,41 @@ describe('shiplog backfill filters and pauses', () => {
     assert.deepEqual(outputs(fx), before, 'no failure record, no entry, no devlog');
   });
 
+  it('a second Ctrl-C during an evaluation leaves no evaluator process and no temporary folder behind', async () => {
+    const home = join(fx.root, 'state-ctrl-c');
+    const tmp = join(fx.root, 'tmp-ctrl-c');
+    mkdirSync(tmp);
+    const pids = join(fx.root, 'pids-ctrl-c');
+    const env = { ...envFor(fx, home), PATH: `${fakeBin(fx.root)}:${envFor(fx, home).PATH ?? ''}`, FAKE_MODE: 'hang', FAKE_PIDS: pids, TMPDIR: tmp };
+    const child = spawn(process.execPath, [CLI, 'backfill', '--evaluator', 'codex', '--agent', 'codex', '--max-concurrency', '1'], { env, cwd: fx.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const started: number[] = [];
+    try {
+      for (let i = 0; i < 200 && !existsSync(pids); i++) await new Promise((r) => setTimeout(r, 50));
+      started.push(...readFileSync(pids, 'utf8').trim().split(/\s+/).map(Number));
+      assert.equal(started.length, 2, 'the fake codex and its helper are running');
+      assert.equal(readdirSync(tmp).filter((n) => n.startsWith('shiplog-codex-')).length, 1);
+      child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGINT');
+      assert.equal(await ended, 130);
+      // A killed process may stay a zombie until init reaps it: that one is gone all the same.
+      const running = (pid: number) => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      for (let i = 0; i < 20 && started.some(running); i++) await new Promise((r) => setTimeout(r, 50));
+      const alive = started.filter(running).map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/stat`, 'utf8').slice(0, 60)}`);
+      assert.deepEqual(alive, [], 'evaluator processes left running');
+      assert.deepEqual(readdirSync(tmp), [], 'the throwaway CODEX_HOME (a copy of the login) is removed');
+    } finally {
+      for (const pid of started) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone: what the test asserts.
+        }
+      }
+    }
+  });
+
   it('a session whose run throws is counted as failed, the others still run, and the exit status is 1', async () => {
     const home = join(fx.root, 'state-broken');
     const status = await runProcess(process.execPath, [CLI, 'status'], { env: envFor(fx, home) });
