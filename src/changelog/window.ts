@@ -83,6 +83,11 @@ export interface WindowOptions {
   idleMs: number;
   /** Applied to the output tails kept for the digest (tool output reaches the tracker unredacted). */
   redact?: (text: string) => string;
+  /**
+   * Keep the digest an LLM evaluator reads (default). Off with the heuristic evaluator: its
+   * entries are final when the window closes, so the digest would never be read.
+   */
+  digest?: boolean;
 }
 
 const CONTEXT_PROMPTS = 3;
@@ -136,7 +141,7 @@ export class WindowTracker {
       case 'prompt':
         w.promptCount++;
         if (w.prompts.length < MAX_PROMPTS) w.prompts.push(event.text.slice(0, MAX_TEXT));
-        addDigest(w, { k: 'prompt', text: event.text.slice(0, DIGEST_CAPS.prompt) });
+        this.addDigest(w, { k: 'prompt', text: event.text.slice(0, DIGEST_CAPS.prompt) });
         this.state.recentPrompts = [...this.state.recentPrompts, event.text.slice(0, CONTEXT_CHARS)].slice(-CONTEXT_PROMPTS);
         break;
       case 'reply': {
@@ -144,13 +149,14 @@ export class WindowTracker {
         w.lastReply = event.text.slice(-MAX_TEXT);
         // A message arrives in several blocks: they read as one reply.
         const last = w.digest[w.digest.length - 1];
-        if (last?.k === 'reply') last.text = `${last.text}\n${event.text}`.slice(0, DIGEST_CAPS.reply);
-        else addDigest(w, { k: 'reply', text: event.text.slice(0, DIGEST_CAPS.reply) });
+        if (last?.k === 'reply') {
+          if (last.text.length < DIGEST_CAPS.reply) last.text = `${last.text}\n${event.text}`.slice(0, DIGEST_CAPS.reply);
+        } else this.addDigest(w, { k: 'reply', text: event.text.slice(0, DIGEST_CAPS.reply) });
         break;
       }
       case 'subagent_result':
         if (w.subagents.length < MAX_LIST) w.subagents.push({ type: event.agentType ?? null, description: event.description ?? null });
-        addDigest(w, { k: 'subagent', text: `${event.agentType ?? 'subagent'}${event.description ? ` (${event.description})` : ''}: ${event.text}`.slice(0, DIGEST_CAPS.subagent) });
+        this.addDigest(w, { k: 'subagent', text: `${event.agentType ?? 'subagent'}${event.description ? ` (${event.description})` : ''}: ${event.text}`.slice(0, DIGEST_CAPS.subagent) });
         break;
       case 'tool_call':
         this.onCall(w, event);
@@ -208,7 +214,7 @@ export class WindowTracker {
     const commit = e.command !== undefined && isCommitCommand(e.command);
     const tag = files.length > 0 ? 'edit' : test ? 'test' : e.command !== undefined && /^\s*git\s/.test(e.command) ? 'git' : e.command !== undefined ? 'command' : 'other';
     const who = e.subagent ? `[${e.subagent.type ?? 'subagent'}] ` : '';
-    addDigest(w, { k: 'tool', text: `${who}${e.action}`.slice(0, DIGEST_CAPS.tool), tag, callId: e.callId });
+    this.addDigest(w, { k: 'tool', text: `${who}${e.action}`.slice(0, DIGEST_CAPS.tool), tag, callId: e.callId });
     if (files.length === 0 && !test && !commit) return;
     if (Object.keys(w.pending).length >= MAX_PENDING) {
       const oldest = Object.keys(w.pending)[0];
@@ -245,6 +251,10 @@ export class WindowTracker {
       byPath.set(abs.path, abs);
     }
     for (const f of byPath.values()) applyFileChange(w.files, f);
+  }
+
+  private addDigest(w: OpenWindow, item: DigestItem): void {
+    if (this.opts.digest !== false) addDigest(w, item);
   }
 
   /** The digest keeps no command output, except the end of what a failed call printed. */

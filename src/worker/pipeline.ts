@@ -170,23 +170,24 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     const actor = await resolveActor(config.changelog.actor, repo);
 
     const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra });
+    const needsEval = config.changelog.evaluator === 'heuristic' ? 0 : 1;
     const fold = new Fold(adapter, row, {
       sessionId: req.sessionId,
       granularity: config.changelog.granularity,
       idleMs: config.changelog.idle_minutes * 60_000,
       redact: (text) => redactor.redact(text),
+      digest: needsEval === 1,
     }, redactor);
     const locateSubagent = subagentLocator(req.agent, req.transcriptPath);
     fold.windows.assumeCwd(req.cwd ?? repo);
-    const needsEval = config.changelog.evaluator === 'heuristic' ? 0 : 1;
     const closedRow = (closed: ClosedWindow) => {
       // Commit messages come from tool output, which events keep unredacted: redact the entry whole.
       const entry = ChangelogEntry.parse(
         redactDeep(heuristicEntry(closed, { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
       );
-      // Kept for every window, so `shiplog retry` or a later switch to an LLM evaluator can use it.
-      const digest = redactDeep(renderDigests(closed.window, entry, config.changelog.digest_chars), fold.redactor);
-      return { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entry), digest: JSON.stringify(digest), needs_eval: needsEval };
+      // For the evaluator, and `shiplog retry` after it failed; a heuristic entry is final as it is.
+      const digest = needsEval === 1 ? JSON.stringify(redactDeep(renderDigests(closed.window, entry, config.changelog.digest_chars), fold.redactor)) : null;
+      return { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entry), digest, needs_eval: needsEval };
     };
 
     const commit = (offset: number) => {

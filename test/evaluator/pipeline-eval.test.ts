@@ -173,6 +173,29 @@ describe('LLM evaluators in the pipeline', () => {
     assert.ok(windows(b.home).every((w) => w.status === 'written'), JSON.stringify(windows(b.home)));
   });
 
+  it('the heuristic keeps no digest (its entry is final at close); an LLM evaluator keeps one per window', async () => {
+    const digestsOf = (home: string, session: string) => {
+      const db = new Database(join(home, 'state.db'), { readonly: true });
+      try {
+        const w = db.prepare('SELECT digest FROM windows WHERE session_id = ?').all(session) as { digest: string | null }[];
+        const open = db.prepare("SELECT json_extract(window_state, '$.cur.digest') AS d FROM sessions WHERE session_id = ?").get(session) as { d: string | null };
+        return { closed: w.map((x) => x.digest), open: open.d };
+      } finally {
+        db.close();
+      }
+    };
+    const b = box('ok');
+    const req = (sessionId: string, close: 'test' | null) => ({ sessionId, agent: 'claude-code' as const, transcriptPath: TRANSCRIPT, repo: b.repo, trigger: 'test', close });
+    await runInProcess(b.home, req('h', 'test'), Config.parse({}), b.env);
+    await runInProcess(b.home, req('h-open', null), Config.parse({}), b.env);
+    assert.deepEqual(digestsOf(b.home, 'h').closed, [null]);
+    assert.equal(digestsOf(b.home, 'h-open').open, '[]');
+    await runInProcess(b.home, req('c', 'test'), config('claude'), b.env);
+    await runInProcess(b.home, req('c-open', null), config('claude'), b.env);
+    assert.match(digestsOf(b.home, 'c').closed[0] ?? '', /"full":"[^"]*\[user\]/);
+    assert.ok(JSON.parse(digestsOf(b.home, 'c-open').open ?? '[]').length > 0);
+  });
+
   it('an evaluator setting of heuristic later writes a pending window with its heuristic fields', async () => {
     const b = box('429');
     await runInProcess(b.home, { sessionId: 's', agent: 'claude-code', transcriptPath: TRANSCRIPT, repo: b.repo, trigger: 'test', close: 'test' }, config('claude'), b.env);
