@@ -14,7 +14,11 @@ export interface EvaluatorSettings {
   env: NodeJS.ProcessEnv;
 }
 
-export function tail(text: string, max = 2000): string | null {
+/**
+ * The end of what a CLI printed, kept wide: the caller redacts it and only then cuts it to
+ * STDERR_TAIL_CHARS, so a secret cut at the edge is still recognised whole.
+ */
+export function tail(text: string, max = 64 * 1024): string | null {
   const t = text.trim();
   return t === '' ? null : t.slice(-max);
 }
@@ -29,3 +33,6 @@ const SESSION_BOUND = /^(CLAUDECODE|CLAUDE_PID|CLAUDE_PROJECT_DIR|CLAUDE_ENV_FIL
 export function detachedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !SESSION_BOUND.test(k)));
 }
+
+/** What a failure record keeps of a CLI's output. */
+export const STDERR_TAIL_CHARS = 2000;

@@ -6,7 +6,7 @@ import { chooseEvaluator } from '../evaluator/choose.js';
 import { pausesEvaluator } from '../evaluator/classify.js';
 import type { Digests } from '../evaluator/digest.js';
 import { evaluateWindow, evaluatorSettings } from '../evaluator/evaluate.js';
-import type { EvalResult } from '../evaluator/result.js';
+import { STDERR_TAIL_CHARS, type EvalResult } from '../evaluator/result.js';
 import { appendAllOnce, appendOnce } from '../output/append.js';
 import { ensureOutputDir } from '../output/folders.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
@@ -92,7 +92,7 @@ async function evaluate(ctx: RunContext, w: WindowRow, now: () => string, redact
 
 async function evaluationFailed(ctx: RunContext, w: WindowRow, evaluator: LlmEvaluatorName, r: Extract<EvalResult, { ok: false }>, now: () => string, redactor: Redactor, out: FlushOutcome): Promise<void> {
   const message = redactor.redact(r.message);
-  const stderrTail = r.stderrTail === null ? null : redactor.redact(r.stderrTail);
+  const stderrTail = r.stderrTail === null ? null : redactor.redact(r.stderrTail).slice(-STDERR_TAIL_CHARS);
   if (pausesEvaluator(r.kind)) {
     const until = new Date(Date.parse(now()) + ctx.config.changelog.backoff_minutes * 60_000).toISOString();
     setBackoff(ctx.db, { evaluator, until, reason: r.kind, message, set_at: now() });

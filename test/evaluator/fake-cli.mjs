@@ -34,6 +34,8 @@ const record = {
 if (log) appendFileSync(log, `${JSON.stringify(record)}\n`);
 
 const good = { summary: 'Added retry handling to the uploader.', bullets: ['Added a retry loop to `upload.ts` with exponential backoff.', 'Ran `npm test`, which passed.'], tags: ['uploader', 'typescript'], notes: null };
+/** 40 lines of 64 characters: far longer than the 2,000 characters a failure record keeps. */
+export const KEY_BODY = Array.from({ length: 40 }, (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, '0')}q7Hk3nY5vT8wZxRb2LmN4pQs6UdFgH1jK9oE0aCzXyWvBt`).join('\n');
 const bad = { summary: 'ok', bullets: ['retry'], tags: ['Not A Tag!'], notes: null };
 // Valid as written, but 500 characters ending in a password: redacted, the summary is too long.
 const long = { ...good, summary: `${'Reworked the uploader. '.repeat(20)}Set password=hunter2hunter2 in .env.`.slice(-500) };
@@ -47,6 +49,10 @@ function claude() {
       return result({ is_error: false, result: JSON.stringify(bad), structured_output: bad });
     case 'long':
       return result({ is_error: false, result: JSON.stringify(long), structured_output: long });
+    case 'leaky':
+      // A crash that prints a private key (from its environment, a config file) before the error.
+      process.stderr.write(`-----BEGIN RSA PRIVATE KEY-----\n${KEY_BODY}\n-----END RSA PRIVATE KEY-----\nfatal: could not start\n`);
+      return process.exit(1);
     case 'overflow':
       result({ is_error: true, result: 'Prompt is too long', api_error_status: 400, terminal_reason: 'prompt_too_long' });
       return process.exit(1);

@@ -100,6 +100,16 @@ describe('LLM evaluators in the pipeline', () => {
     assert.equal(shiplog(['retry'], { ...b.env, SHIPLOG_HOME: b.home }).stdout, 'Nothing to retry: no failed or waiting windows.\n');
   });
 
+  it('a private key the CLI printed before failing is redacted whole in the failure record, though the record keeps only its end', async () => {
+    const b = box('leaky');
+    const out = await runInProcess(b.home, { sessionId: 's', agent: 'claude-code', transcriptPath: TRANSCRIPT, repo: b.repo, trigger: 'test', close: 'test' }, config('claude'), b.env);
+    assert.equal(out.windows.failed.length, 1);
+    const text = readOutputs(b.repo, 's').failures;
+    assert.match(text, /fatal: could not start/);
+    assert.match(text, /REDACTED:private-key/);
+    assert.doesNotMatch(text, /q7Hk3nY5vT8wZxRb2LmN4pQs6UdFgH1jK9oE0aCzXyWvBt/);
+  });
+
   it('an answer that redaction makes too long is a malformed failure of its window, not an error of the run', async () => {
     const b = box('long');
     const out = await runInProcess(b.home, { sessionId: 's', agent: 'claude-code', transcriptPath: TRANSCRIPT, repo: b.repo, trigger: 'test', close: 'test' }, config('claude'), b.env);
