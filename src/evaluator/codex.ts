@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +88,8 @@ function keepRefreshedLogin(p: CodexPaths, before: Buffer, userHome: string): vo
   if (after.equals(before) || after.length === 0) return;
   const target = join(userHome, 'auth.json');
   if (!existsSync(target) || !readFileSync(target).equals(before)) return;
-  const tmp = join(userHome, `.auth.json.shiplog-${process.pid}`);
+  // Unique per call: a backfill runs several evaluations at once in one process.
+  const tmp = join(userHome, `.auth.json.shiplog-${process.pid}-${randomUUID()}`);
   writeFileSync(tmp, after, { mode: 0o600, flag: 'wx' });
   renameSync(tmp, target);
 }

@@ -177,6 +177,19 @@ describe('evaluator runner (fake CLIs)', () => {
     assert.deepEqual(readdirSync(userHome), ['auth.json'], 'no temporary file left beside it');
   });
 
+  it('codex: the write-back uses a temporary name of its own (concurrent evaluations of one backfill share a pid)', async () => {
+    const dir = box();
+    const userHome = join(dir, 'home', '.codex');
+    mkdirSync(userHome, { recursive: true });
+    writeFileSync(join(userHome, 'auth.json'), '{"tokens":{"refresh_token":"rt-old"}}', { mode: 0o600 });
+    // What another evaluation of this process would be writing at this moment under a pid-only name.
+    writeFileSync(join(userHome, `.auth.json.shiplog-${process.pid}`), 'in flight');
+    const env = fakeEnv(dir, 'refresh', { CODEX_HOME: userHome });
+    const ev = await evaluateWindow('codex', 'codex', DIGESTS, settings(env));
+    assert.ok(ev.result.ok, JSON.stringify(ev.result));
+    assert.equal(readFileSync(join(userHome, 'auth.json'), 'utf8'), '{"tokens":{"refresh_token":"rt-new"}}');
+  });
+
   it('codex: the exact arguments, and a throwaway CODEX_HOME holding only auth.json (0600), removed afterwards', async () => {
     const dir = box();
     const userHome = join(dir, 'user-codex');
