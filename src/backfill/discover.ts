@@ -171,7 +171,8 @@ function inside(path: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-function isDir(path: string): boolean {
+/** A folder that exists and can be looked into; false for anything else. */
+export function isDir(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { AgentName } from '../adapters/adapter.js';
-import { discoverTranscripts, isUpToDate, locateSessions, newBytes, type Located, type Skipped } from '../backfill/discover.js';
+import { discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, type Located, type Skipped } from '../backfill/discover.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
 import { Config, loadConfig } from '../config/config.js';
 import { resolveActor } from '../changelog/actor.js';
@@ -411,15 +411,6 @@ async function pinOutputs(db: Db, todo: Planned[]): Promise<void> {
     const key = JSON.stringify([s.config.changelog.actor ?? null, repo]);
     if (!actors.has(key)) actors.set(key, resolveActor(s.config.changelog.actor, repo));
     s.config = { ...s.config, changelog: { ...s.config.changelog, actor: await actors.get(key) } };
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    // Gone since the last run: the repository is looked up again from the working folder.
-    return false;
   }
 }
 
