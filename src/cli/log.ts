@@ -5,6 +5,7 @@ import { ChangelogEntry } from '../changelog/schema.js';
 import { isErrno } from '../config/config.js';
 import { repoRoot } from '../git.js';
 import { CliError } from './errors.js';
+import { printable, printableJson } from './terminal-text.js';
 
 export const LOG_HELP = `Usage: shiplog log [--since WHEN] [--repo DIR] [--actor NAME] [--json]
 
@@ -52,9 +53,9 @@ export async function logCommand(argv: string[], now = new Date()): Promise<numb
     entries.push(...readEntries(join(dir, actor, 'entries.jsonl')));
   }
   const shown = entries.filter((e) => since === null || Date.parse(e.end) >= since.getTime()).sort((a, b) => Date.parse(a.end) - Date.parse(b.end));
-  if (values.json) process.stdout.write(shown.map((e) => `${JSON.stringify(e)}\n`).join(''));
-  else if (shown.length === 0) process.stdout.write(`No entries${since ? ` since ${since.toISOString()}` : ''} in ${dir}.\n`);
-  else process.stdout.write(shown.map(render).join('\n'));
+  if (values.json) process.stdout.write(shown.map((e) => `${printableJson(e)}\n`).join(''));
+  else if (shown.length === 0) process.stdout.write(printable(`No entries${since ? ` since ${since.toISOString()}` : ''} in ${dir}.\n`));
+  else process.stdout.write(printable(shown.map(render).join('\n')));
   return 0;
 }
 
@@ -73,12 +74,12 @@ function readEntries(file: string): ChangelogEntry[] {
     try {
       parsed = JSON.parse(line);
     } catch {
-      process.stderr.write(`shiplog log: ${file}:${i + 1} is not JSON; skipped\n`);
+      process.stderr.write(printable(`shiplog log: ${file}:${i + 1} is not JSON; skipped\n`));
       return;
     }
     const entry = ChangelogEntry.safeParse(parsed);
     if (entry.success) out.push(entry.data);
-    else process.stderr.write(`shiplog log: ${file}:${i + 1} is not a changelog entry (${entry.error.issues[0]?.path.join('.')}: ${entry.error.issues[0]?.message}); skipped\n`);
+    else process.stderr.write(printable(`shiplog log: ${file}:${i + 1} is not a changelog entry (${entry.error.issues[0]?.path.join('.')}: ${entry.error.issues[0]?.message}); skipped\n`));
   });
   return out;
 }

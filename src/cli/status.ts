@@ -7,6 +7,7 @@ import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { recentSessions, type SessionSummary } from '../state/report.js';
 import { CliError } from './errors.js';
+import { printable } from './terminal-text.js';
 
 export const STATUS_HELP = `Usage: shiplog status [--json] [--limit N] [--session ID]
 
@@ -85,7 +86,8 @@ function render(rows: StatusRow[], now: Date): string {
     table.push([
       r.session_id,
       r.agent,
-      home(r.repo ?? r.cwd ?? '-'),
+      // A working folder is whatever a payload named: no escape sequence of its reaches the terminal.
+      printable(home(r.repo ?? r.cwd ?? '-')),
       cursor,
       r.pending > 0 ? `${window}, ${r.pending} to write` : window,
       String(r.entries),
