@@ -1,11 +1,17 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
 import { isErrno } from '../config/config.js';
+import { isAlive, processStartTime } from '../state/session-lock.js';
 
 /**
  * Reading and replacing an agent's config file. The agent may rewrite the file itself while we
  * work (Codex does, to record settings): the change is computed from what was read, and written
  * only if the file still holds exactly that, by rename, so neither side's edit is half-applied.
+ * Two shiplog processes (two installs, an install beside an uninstall) take turns through a lock
+ * file beside the config, so neither renames over the other's edit. A config that is a symlink
+ * (dotfiles managers) is edited where it points, and stays a link.
  */
 
 export class ConcurrentEditError extends Error {
@@ -26,36 +32,124 @@ export function readConfigText(file: string): string | null {
 }
 
 /**
+ * The file a config path stands for: the end of its chain of symlinks (relative links resolve
+ * from the link's own folder), which may not exist yet. Renaming onto the link itself would
+ * replace the user's link with a plain file.
+ */
+export function configTarget(file: string): string {
+  let path = resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(path).isSymbolicLink();
+    } catch (err) {
+      if (isErrno(err) && err.code === 'ENOENT') return path;
+      throw err;
+    }
+    if (!isLink) return path;
+    path = resolve(dirname(path), readlinkSync(path));
+  }
+  throw new Error(`${file}: too many levels of symbolic links`);
+}
+
+/**
  * Replaces `file` with `after` when it differs from `before` (what was read; null: no file).
  * The previous version is kept as `<file>.shiplog.bak`; the mode of the old file is kept (Codex
  * makes its config 0600). Returns whether anything was written.
  */
 export function replaceConfigText(file: string, before: string | null, after: string, newMode = 0o644): boolean {
   if (before !== null && before === after) return false;
-  mkdirSync(dirname(file), { recursive: true });
-  const mode = before !== null ? statSync(file).mode & 0o777 : newMode;
-  const tmp = `${file}.shiplog-${process.pid}.tmp`;
+  const target = configTarget(file);
+  mkdirSync(dirname(target), { recursive: true });
+  const mode = before !== null ? statSync(target).mode & 0o777 : newMode;
+  const tmp = `${target}.shiplog-${process.pid}.tmp`;
   writeFileSync(tmp, after, { mode });
   try {
     chmodSync(tmp, mode);
-    if (readConfigText(file) !== before) throw new ConcurrentEditError(file);
-    if (before !== null && existsSync(file)) copyFileSync(file, `${file}.shiplog.bak`);
-    renameSync(tmp, file);
+    if (before !== null && existsSync(target)) copyFileSync(target, `${target}.shiplog.bak`);
+    // Checked last, right before the rename: the agent's own edit since our read is not lost.
+    if (readConfigText(target) !== before) throw new ConcurrentEditError(file);
+    renameSync(tmp, target);
   } finally {
     rmSync(tmp, { force: true });
   }
   return true;
 }
 
-/** Runs read → edit → replace, starting over (a few times) when the agent edits the file meanwhile. */
+/** Runs read → edit → replace under the lock, starting over (a few times) when the agent edits the file meanwhile. */
 export function editConfigFile(file: string, edit: (text: string | null) => string, newMode?: number): boolean {
-  for (let attempt = 0; ; attempt++) {
-    const before = readConfigText(file);
-    const after = edit(before);
-    try {
-      return replaceConfigText(file, before, after, newMode);
-    } catch (err) {
-      if (!(err instanceof ConcurrentEditError) || attempt >= 4) throw err;
+  const target = configTarget(file);
+  return withEditLock(target, () => {
+    for (let attempt = 0; ; attempt++) {
+      const before = readConfigText(target);
+      const after = edit(before);
+      try {
+        return replaceConfigText(target, before, after, newMode);
+      } catch (err) {
+        if (!(err instanceof ConcurrentEditError) || attempt >= 4) throw err;
+      }
     }
+  });
+}
+
+const LockOwner = z.object({ pid: z.number().int(), start: z.string().nullable() });
+const LOCK_WAIT_MS = 15_000;
+
+/**
+ * A lock file naming its holder's pid and start time, made whole in one step (written under a
+ * temporary name, then hard-linked to the lock's name, which fails if it exists): a holder that
+ * died is recognised at once and its lock taken over; a live one is waited for. Install is a
+ * command a person runs, so waiting synchronously is fine.
+ */
+function withEditLock<T>(target: string, body: () => T): T {
+  const lock = `${target}.shiplog.lock`;
+  const mine = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(mine, JSON.stringify({ pid: process.pid, start: processStartTime(process.pid) }), { mode: 0o600, flag: 'wx' });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, lock);
+        break;
+      } catch (err) {
+        if (!isErrno(err) || err.code !== 'EEXIST') throw err;
+      }
+      if (!holderAlive(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${target} is being edited by another shiplog process (${lock}); try again when it has finished`);
+      Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 20));
+    }
+  } finally {
+    rmSync(mine, { force: true });
   }
+  try {
+    return body();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function holderAlive(lock: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(lock, 'utf8');
+  } catch (err) {
+    // Released between our attempt and this read: free now.
+    if (isErrno(err) && err.code === 'ENOENT') return false;
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Locks are linked into place whole, so this one was not made by shiplog as it is now:
+    // nobody holds it.
+    return false;
+  }
+  const owner = LockOwner.safeParse(parsed);
+  return owner.success && isAlive(owner.data.pid, owner.data.start);
 }
