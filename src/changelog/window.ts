@@ -52,6 +52,13 @@ export const OpenWindow = z.object({
   digest: z.array(DigestItem).default([]),
   /** The last prompts before this window, so the evaluator knows what the work continues. */
   context: z.array(z.string()).default([]),
+  /**
+   * What the run_id is made of (see runIdFor): the marks of the window's first and last events
+   * and how many it counted. Absent in a window opened before run_ids were derived this way.
+   */
+  firstMark: z.string().optional(),
+  lastMark: z.string().optional(),
+  marks: z.number().int().default(0),
 });
 export type OpenWindow = z.infer<typeof OpenWindow>;
 
@@ -97,8 +104,30 @@ export function initialWindowState(): WindowState {
   return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [], recentPrompts: [] };
 }
 
-export function runIdFor(sessionId: string, startSeq: number): string {
-  return createHash('sha256').update(`${sessionId}\n${startSeq}`).digest('hex').slice(0, 20);
+/**
+ * A window's run_id, from its content: the session, the marks of its first and last events and
+ * their count. After state.db is lost the transcript is read again from its start, and a window
+ * rebuilt from it gets the id it had only when it holds the same work; a resumed session's later
+ * work (a later last event) gets an id of its own rather than the id of the session's first entry.
+ * The old ids (a hash of the session and the window's first event number) stay in use for a
+ * window opened before this, so its entry is not written twice.
+ */
+export function runIdFor(sessionId: string, w: Pick<OpenWindow, 'startSeq' | 'firstMark' | 'lastMark' | 'marks'>): string {
+  if (w.firstMark === undefined || w.lastMark === undefined) return createHash('sha256').update(`${sessionId}\n${w.startSeq}`).digest('hex').slice(0, 20);
+  return `w-${createHash('sha256').update(`${sessionId}\n${w.firstMark}\n${w.lastMark}\n${w.marks}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * What an event is recognised by when the transcript is read again: the record's own id (a uuid,
+ * a tool call id) where it has one, else a hash of what it says and when. Never its position in
+ * this run's reading, which restarts when state is lost or the transcript is re-synced.
+ */
+export function eventMark(e: AgentEvent): string {
+  const key = eventKey(e);
+  if (key !== undefined) return key;
+  const at = 'at' in e ? (e.at ?? '') : '';
+  const text = 'text' in e ? e.text : '';
+  return `h:${createHash('sha256').update(`${e.kind}\n${at}\n${text}`).digest('hex').slice(0, 16)}`;
 }
 
 export class WindowTracker {
@@ -132,10 +161,17 @@ export class WindowTracker {
     }
     if (at) this.state.lastEventAt = at;
     if (event.kind === 'compaction' || event.kind === 'subagent_ref') return;
+    const opened = this.state.cur === null;
     const w = (this.state.cur ??= { ...emptyWindow(seq, at ?? null), context: [...this.state.recentPrompts] });
     if (at) {
       w.start ??= at;
       w.end = at;
+    }
+    // A window opened before run_ids came from content keeps its old id: it has no first mark.
+    if (opened) w.firstMark = eventMark(event);
+    if (w.firstMark !== undefined) {
+      w.lastMark = eventMark(event);
+      w.marks++;
     }
     switch (event.kind) {
       case 'prompt':
@@ -176,7 +212,7 @@ export class WindowTracker {
       if (p.test && p.command && w.tests.length < MAX_LIST) w.tests.push({ cmd: p.command.slice(0, 500), result: 'unknown' });
     }
     w.pending = {};
-    const runId = runIdFor(this.opts.sessionId, w.startSeq);
+    const runId = runIdFor(this.opts.sessionId, w);
     this.closed.push({ runId, index: this.state.index, continuationOf: this.state.prevRunId, reason, window: w });
     this.state.index++;
     this.state.prevRunId = runId;
@@ -305,6 +341,7 @@ function emptyWindow(startSeq: number, at: string | null): OpenWindow {
     subagents: [],
     digest: [],
     context: [],
+    marks: 0,
   };
 }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { commitFromOutput, isCommitCommand, isTestCommand } from '../../src/changelog/commands.js';
 import { heuristicEntry } from '../../src/changelog/heuristic.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
-import { initialWindowState, WindowTracker } from '../../src/changelog/window.js';
+import { initialWindowState, WindowState, WindowTracker } from '../../src/changelog/window.js';
 import type { AgentEvent } from '../../src/events.js';
 
 const opts = { sessionId: 's1', granularity: 'session' as const, idleMs: 30 * 60_000 };
@@ -100,6 +101,44 @@ describe('window tracker', () => {
     b.apply(result('t1', 2));
     b.close('end');
     assert.deepEqual(b.takeClosed()[0]?.window.tests, [{ cmd: 'go test ./...', result: 'pass' }]);
+  });
+
+  it('run_ids come from the window\'s content: the same work gives the same id, more work a new one', () => {
+    const events: AgentEvent[] = [{ kind: 'prompt', at: at(0), text: 'go' }, call('a', 1, { command: 'make' }), result('a', 1), { kind: 'reply', at: at(2), text: 'done', messageId: 'm1' }];
+    const idOf = (evs: AgentEvent[], state = initialWindowState()) => {
+      const t = new WindowTracker(state, opts);
+      for (const e of evs) t.apply(e);
+      t.close('end');
+      return t.takeClosed()[0]?.runId;
+    };
+    const id = idOf(events);
+    assert.match(id ?? '', /^w-[0-9a-f]{24}$/);
+    // Read again from a fresh state (state.db lost), or after other sessions' work: the same id.
+    assert.equal(idOf(events), id);
+    // The same first and last events with one more between them is other work.
+    assert.notEqual(idOf([...events.slice(0, 3), call('b', 1, { command: 'make' }), result('b', 1), ...events.slice(3)]), id);
+    // A later end (a resumed session) is another run, though the window starts at the same event.
+    assert.notEqual(idOf([...events, { kind: 'prompt', at: at(3), text: 'more' }]), id);
+    // Another session with the same events is another run.
+    const t = new WindowTracker(initialWindowState(), { ...opts, sessionId: 's2' });
+    for (const e of events) t.apply(e);
+    t.close('end');
+    assert.notEqual(t.takeClosed()[0]?.runId, id);
+  });
+
+  it('a window opened before run_ids came from content keeps its old id', () => {
+    const a = new WindowTracker(initialWindowState(), opts);
+    a.apply({ kind: 'prompt', at: at(0), text: 'x' });
+    const saved = a.snapshot();
+    // As stored by the previous release: no marks.
+    const cur = saved.cur as Record<string, unknown>;
+    delete cur.firstMark;
+    delete cur.lastMark;
+    delete cur.marks;
+    const b = new WindowTracker(WindowState.parse(JSON.parse(JSON.stringify(saved))), opts);
+    b.apply({ kind: 'reply', at: at(1), text: 'done', messageId: 'm1' });
+    b.close('end');
+    assert.equal(b.takeClosed()[0]?.runId, createHash('sha256').update('s1\n0').digest('hex').slice(0, 20));
   });
 });
 
