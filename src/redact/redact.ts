@@ -1,3 +1,4 @@
+import { compileUserPattern, UserPatternError, type UserRegex } from '../config/safe-regex.js';
 import { GENERIC, MIN_LENGTH, SPECIFIC, TRIGGERS, type Rule, type Span } from './patterns.js';
 
 /**
@@ -26,38 +27,16 @@ function compileExtra({ kind, pattern }: { kind: string; pattern: string }): Rul
   if (!KIND_NAME.test(kind)) {
     throw new Error(`redact: extra pattern kind ${JSON.stringify(kind)} must be kebab-case, like "acme-token"`);
   }
-  let re: RegExp;
+  // RE2 (linear time), not RegExp: a user pattern must not be able to backtrack forever.
+  let re: UserRegex;
   try {
-    // `d` gives group offsets, so a pattern can redact just its capture group.
-    re = new RegExp(pattern, 'gd');
+    re = compileUserPattern(pattern);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`redact: extra pattern for kind "${kind}" is not a valid regular expression: /${pattern}/ (${why})`, {
-      cause: err,
-    });
+    if (!(err instanceof UserPatternError)) throw err;
+    const why = err.message === 'matches the empty string' ? 'matches the empty string' : `is not a valid regular expression (${err.message})`;
+    throw new Error(`redact: extra pattern for kind "${kind}" ${why}: /${pattern}/`, { cause: err });
   }
-  if (re.test('')) {
-    throw new Error(`redact: extra pattern for kind "${kind}" matches the empty string: /${pattern}/`);
-  }
-  return {
-    kind,
-    when: () => true,
-    find(text) {
-      const spans: Span[] = [];
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        // A pattern can still match empty at some positions (`(?=x)`): step over, or the loop never ends.
-        if (m[0].length === 0) {
-          re.lastIndex += 1;
-          continue;
-        }
-        const [start, end] = m.indices?.[1] ?? [m.index, m.index + m[0].length];
-        if (end > start) spans.push({ start, end });
-      }
-      re.lastIndex = 0;
-      return spans;
-    },
-  };
+  return { kind, when: () => true, find: (text) => re.find(text) };
 }
 
 interface Hit extends Span {
