@@ -3,6 +3,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { configDir } from '../paths.js';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { isErrno } from './errno.js';
+import { readRepoFile } from './repo-file.js';
+import { REPO_ALLOWED_KEYS } from './repo-keys.js';
+import { repoTop } from './repo-top.js';
+import { userPatternProblem } from './safe-regex.js';
+import { trustedHash, trustStorePath, TrustStoreError } from './trust.js';
+
+/** Re-exported: modules across shiplog take it from here. */
+export { isErrno };
 
 interface TomlTable {
   [key: string]: unknown;
@@ -64,7 +73,7 @@ export const Config = z
         /** Exact strings never redacted (a test fixture's fake key, say). */
         allow: z.array(z.string().min(1)).default([]),
         /** More patterns to redact: `{ kind = "acme-token", pattern = "acme_[a-z0-9]{32}" }`. */
-        extra: z.array(z.object({ kind: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/), pattern: z.string().min(1) }).strict()).default([]),
+        extra: z.array(z.object({ kind: z.string().regex(/^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,8}$/), pattern: z.string().min(1) }).strict()).default([]),
       })
       .strict()
       .default({ allow: [], extra: [] }),
@@ -83,14 +92,30 @@ export interface ConfigProblem {
   file: string;
   key?: string;
   message: string;
+  /** A key a repository's `.shiplog.toml` set that only the user (or `shiplog trust`) may set: ignored. */
+  refused?: boolean;
+  /** The value a refused key asked for, to show the user what was not applied. */
+  value?: unknown;
+}
+
+/** The repository config file the loader looked at. */
+export interface RepoConfigFile {
+  /** The repository's top level (where `.git` is), found from the folder the caller gave. */
+  top: string;
+  file: string;
+  /** Hash of the bytes read; null when there is no file or it was refused unread. */
+  sha256: string | null;
+  /** The user trusted exactly this content, so every key in it applies. */
+  trusted: boolean;
 }
 
 export interface LoadedConfig {
   config: Config;
   /** Dotted key → where its value came from (`default`, a file path, or `env NAME`). */
   sources: Record<string, string>;
-  /** Invalid files or values. The config falls back to defaults for them: hooks keep working. */
+  /** Invalid files or values, and refused repository keys. The config falls back to defaults for them: hooks keep working. */
   problems: ConfigProblem[];
+  repo: RepoConfigFile | null;
 }
 
 /** Environment overrides, dotted key → variable names in priority order. */
@@ -112,23 +137,35 @@ export const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
   'worker.linger_seconds': { kind: 'number', names: ['SHIPLOG_WORKER_LINGER_SECONDS'] },
 };
 
+/**
+ * The effective configuration: defaults, then the user's file, then the repository's
+ * `.shiplog.toml` (only the keys in REPO_ALLOWED_KEYS unless the user trusted that exact file),
+ * then the environment. `repo` is any folder inside the repository, the session's working folder
+ * included: the repository file is read at its top level.
+ */
 export function loadConfig(opts: { repo?: string | null; env?: NodeJS.ProcessEnv } = {}): LoadedConfig {
   const env = opts.env ?? process.env;
   const problems: ConfigProblem[] = [];
   const sources: Record<string, string> = {};
   const merged: TomlTable = {};
-  const files = [join(configDir(env), 'config.toml')];
-  if (opts.repo) files.push(join(opts.repo, '.shiplog.toml'));
 
-  for (const file of files) {
-    const table = readTomlFile(file, problems);
-    if (!table) continue;
-    const checked = Config.safeParse(table);
-    if (!checked.success) {
-      for (const issue of checked.error.issues) problems.push({ file, key: issue.path.join('.'), message: issue.message });
-      continue;
+  const userFile = join(configDir(env), 'config.toml');
+  const userTable = readTomlFile(userFile, problems);
+  if (userTable) applyFile(merged, userTable, userFile, sources, problems);
+
+  let repo: RepoConfigFile | null = null;
+  if (opts.repo) {
+    const top = repoTop(opts.repo);
+    const read = readRepoFile(top);
+    repo = { top, file: read.path, sha256: read.kind === 'read' ? read.sha256 : null, trusted: false };
+    if (read.kind === 'refused') problems.push({ file: read.path, message: `${read.reason} (ignored)` });
+    if (read.kind === 'read') {
+      const table = parseTomlText(read.text, read.path, problems);
+      if (table) {
+        repo.trusted = refuseUntrusted(table, repo, read.sha256, env, problems);
+        applyFile(merged, table, read.path, sources, problems);
+      }
     }
-    mergeInto(merged, table, file, sources, '');
   }
 
   for (const [key, { kind, names }] of Object.entries(ENV)) {
@@ -146,7 +183,95 @@ export function loadConfig(opts: { repo?: string | null; env?: NodeJS.ProcessEnv
 
   const config = Config.parse(merged);
   for (const key of allKeys(config)) sources[key] ??= 'default';
-  return { config, sources, problems };
+  return { config, sources, problems, repo };
+}
+
+/** A file's table, once valid, merged over what came before; its unusable patterns dropped first. */
+function applyFile(merged: TomlTable, table: TomlTable, file: string, sources: Record<string, string>, problems: ConfigProblem[]): void {
+  const checked = Config.safeParse(table);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) problems.push({ file, key: issue.path.join('.'), message: issue.message });
+    return;
+  }
+  dropUnusablePatterns(table, file, problems);
+  mergeInto(merged, table, file, sources, '');
+}
+
+/** `redact.extra` patterns RE2 cannot run (or should not: too big, matching empty) are problems, not crashes. */
+function dropUnusablePatterns(table: TomlTable, file: string, problems: ConfigProblem[]): void {
+  const redact = table.redact;
+  if (!isTable(redact) || !Array.isArray(redact.extra)) return;
+  redact.extra = redact.extra.filter((entry: unknown, i) => {
+    if (!isTable(entry) || typeof entry.pattern !== 'string') return true; // the schema already vouched for it
+    const why = userPatternProblem(entry.pattern);
+    if (why === null) return true;
+    problems.push({ file, key: `redact.extra.${i}`, message: `pattern for kind ${JSON.stringify(entry.kind)}, /${entry.pattern.slice(0, 200)}/, ${why}; it is not used` });
+    return false;
+  });
+}
+
+/**
+ * Takes out of a repository's table every key it may not set, recording each as a refused
+ * problem, unless the user trusted this exact content. True when the file is trusted.
+ */
+function refuseUntrusted(table: TomlTable, repo: RepoConfigFile, sha256: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): boolean {
+  const asked = leafKeys(table).filter((k) => !REPO_ALLOWED_KEYS.has(k) && isSchemaKey(k));
+  if (asked.length === 0) return false;
+  let trusted: string | null;
+  try {
+    trusted = trustedHash(repo.top, env);
+  } catch (err) {
+    // An unreadable trust list trusts nothing; the refusal names why.
+    if (!(err instanceof TrustStoreError)) throw err;
+    problems.push({ file: trustStorePath(env), message: `${err.message}; no repository file is trusted meanwhile` });
+    trusted = null;
+  }
+  if (trusted === sha256) return true;
+  const why =
+    trusted === null
+      ? `refused: a repository's .shiplog.toml may not set this key (it can choose a program, an endpoint, a timeout, redaction or committing); if you trust this file, run: shiplog trust ${repo.top}`
+      : `refused: the file changed since you trusted it; review it, then run: shiplog trust ${repo.top}`;
+  for (const key of asked) {
+    problems.push({ file: repo.file, key, message: why, refused: true, value: getPath(table, key) });
+    deletePath(table, key);
+  }
+  return false;
+}
+
+/** Every dotted key path to a non-table value. */
+function leafKeys(table: TomlTable, prefix = ''): string[] {
+  return Object.entries(table).flatMap(([k, v]) => {
+    const key = prefix ? `${prefix}.${k}` : k;
+    return isTable(v) ? leafKeys(v, key) : [key];
+  });
+}
+
+/** Dotted keys of every setting in the schema (optional ones included). */
+const SCHEMA_KEYS: ReadonlySet<string> = new Set(schemaKeys(Config, ''));
+function schemaKeys(schema: z.ZodType, prefix: string): string[] {
+  let s: z.ZodType = schema;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  if (s instanceof z.ZodObject) return Object.entries(s.shape as Record<string, z.ZodType>).flatMap(([k, v]) => schemaKeys(v, prefix ? `${prefix}.${k}` : k));
+  return [prefix];
+}
+
+/** A known setting, or a table where one belongs; unknown keys are left to the schema to report. */
+function isSchemaKey(key: string): boolean {
+  for (let k = key; k !== ''; k = k.includes('.') ? k.slice(0, k.lastIndexOf('.')) : '') if (SCHEMA_KEYS.has(k)) return true;
+  return false;
+}
+
+function getPath(table: TomlTable, key: string): unknown {
+  let v: unknown = table;
+  for (const p of key.split('.')) v = isTable(v) ? v[p] : undefined;
+  return v;
+}
+
+function deletePath(table: TomlTable, key: string): void {
+  const parts = key.split('.');
+  let t: unknown = table;
+  for (const p of parts.slice(0, -1)) t = isTable(t) ? t[p] : undefined;
+  if (isTable(t)) delete t[parts[parts.length - 1] as string];
 }
 
 function readTomlFile(file: string, problems: ConfigProblem[]): TomlTable | null {
@@ -158,6 +283,10 @@ function readTomlFile(file: string, problems: ConfigProblem[]): TomlTable | null
     problems.push({ file, message: `cannot read: ${String(err)}` });
     return null;
   }
+  return parseTomlText(text, file, problems);
+}
+
+function parseTomlText(text: string, file: string, problems: ConfigProblem[]): TomlTable | null {
   try {
     return parseToml(text);
   } catch (err) {
@@ -220,8 +349,4 @@ function allKeys(obj: object, prefix = ''): string[] {
     else out.push(key);
   }
   return out;
-}
-
-export function isErrno(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
 }

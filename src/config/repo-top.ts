@@ -1,0 +1,28 @@
+import { lstatSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isErrno } from './errno.js';
+
+/**
+ * The top level of the repository `dir` is in: the nearest folder, `dir` itself or above, that
+ * holds a `.git` (a folder, or the file a worktree or submodule has); `dir` itself outside any
+ * repository. The same answer as `git rev-parse --show-toplevel` for the ordinary layouts, but
+ * synchronous and without a process: the worker asks on every run, the CLI for every session.
+ */
+export function repoTop(dir: string): string {
+  const start = resolve(dir);
+  for (let at = start; ; at = dirname(at)) {
+    if (hasGit(at)) return at;
+    if (dirname(at) === at) return start;
+  }
+}
+
+function hasGit(dir: string): boolean {
+  try {
+    const st = lstatSync(join(dir, '.git'));
+    return st.isDirectory() || st.isFile();
+  } catch (err) {
+    // Missing, or a folder we may not look into: either way not a repository we can use.
+    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EACCES')) return false;
+    throw err;
+  }
+}
