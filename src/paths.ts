@@ -25,4 +25,6 @@ export const statePaths = (dir: string) => ({
   sessionSpool: (sessionId: string) => join(dir, 'spool', sessionId),
   /** The finalized devlog entries of a session, as bytes (src/devlog/fragment.ts). */
   fragment: (sessionId: string) => join(dir, 'devlog', `${sessionId}.frag`),
+  /** Lock databases serialising appends to each output file (src/output/append-lock.ts). */
+  appendLocks: join(dir, 'append-locks'),
 });

@@ -1,11 +1,19 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
-import lockfile from 'proper-lockfile';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, readSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { acquireAppendLock, type AppendLockOptions } from './append-lock.js';
+import { checkOutputFile, fsyncFolder, openOutputFile } from './safe-open.js';
 
 /**
- * Appends JSONL records under a file lock, each at most once per `runId`: a retried, concurrent
- * or crashed-and-rerun worker never writes the same window twice. A torn last line left by a
- * writer killed mid-append is cut off first (its window was not marked written, so it is
- * re-appended), and before the duplicate check, so a torn copy can never pass for a written one.
+ * Appends JSONL records under a lock (append-lock.ts), each at most once per `runId`: a retried,
+ * concurrent or crashed-and-rerun worker never writes the same window twice.
+ * - The file is opened, read and checked only once the lock is held, and written with O_APPEND,
+ *   so no write ever goes to an offset worked out before a wait.
+ * - A last line without its newline is kept when it parses (a hand edit, a merge, an editor
+ *   that adds no final newline): a newline is written before the new records. One that does not
+ *   parse is a writer killed mid-append: it is moved to `<file>.torn`, not destroyed, and cut off
+ *   before the duplicate check, so a torn copy can never pass for a written one (its window was
+ *   not marked written, so it is appended again whole).
+ * - Output files are opened with O_NOFOLLOW and must be regular files of this user (safe-open.ts).
  * All records of one call share one lock, one read and one fsync.
  */
 export interface AppendResult {
@@ -17,56 +25,40 @@ export interface Keyed {
   record: object;
 }
 
-const LOCK_OPTIONS = {
-  // A dead holder's lock is reclaimed after `stale`; a live one that holds it longer than the
-  // retries last makes this append fail, and the window stays pending for the next run.
-  stale: 4000,
-  update: 1000,
-  retries: { retries: 30, factor: 1.25, minTimeout: 25, maxTimeout: 500, randomize: true },
-};
+export type AppendOptions = AppendLockOptions;
 
-export async function appendOnce(file: string, runId: string, record: object): Promise<AppendResult> {
-  const [result] = await appendAllOnce(file, [{ runId, record }]);
+export async function appendOnce(file: string, runId: string, record: object, opts: AppendOptions): Promise<AppendResult> {
+  const [result] = await appendAllOnce(file, [{ runId, record }], opts);
   return result ?? { written: false };
 }
 
-export async function appendAllOnce(file: string, records: Keyed[]): Promise<AppendResult[]> {
-  closeSync(openSync(file, 'a', 0o644));
-  let compromised: Error | null = null;
-  const release = await lockfile.lock(file, {
-    ...LOCK_OPTIONS,
-    onCompromised: (err) => {
-      compromised = err;
-    },
-  });
+export async function appendAllOnce(file: string, records: Keyed[], opts: AppendOptions): Promise<AppendResult[]> {
+  // Refused before any lock is made for it.
+  checkOutputFile(file);
+  const lock = await acquireAppendLock(file, opts);
   try {
-    const written = appendLocked(file, records);
-    if (compromised) throw compromised;
-    return written.map((w) => ({ written: w }));
+    return appendLocked(file, records).map((w) => ({ written: w }));
   } finally {
-    await release().catch((err: unknown) => {
-      // Release fails only when the lock was already taken over as stale; that is reported
-      // through `compromised` above, so a second error here would only hide the first.
-      if (!compromised) throw err;
-    });
+    lock.release();
   }
 }
 
 function appendLocked(file: string, records: Keyed[]): boolean[] {
-  const fd = openSync(file, 'r+');
+  const { fd, created } = openOutputFile(file, 'append');
   try {
-    const size = fstatSync(fd).size;
-    const content = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, content, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    let end = read;
+    const content = readAll(fd);
+    let end = content.length;
+    let prefix = '';
     if (end > 0 && content[end - 1] !== 0x0a) {
-      end = content.lastIndexOf(0x0a, end - 1) + 1;
-      ftruncateSync(fd, end);
+      const start = content.lastIndexOf(0x0a, end - 1) + 1;
+      const last = content.subarray(start, end);
+      if (parses(last)) {
+        prefix = '\n';
+      } else {
+        moveAside(`${file}.torn`, last);
+        ftruncateSync(fd, start);
+        end = start;
+      }
     }
     const existing = content.subarray(0, end);
     const seen = new Set<string>();
@@ -75,17 +67,57 @@ function appendLocked(file: string, records: Keyed[]): boolean[] {
       seen.add(runId);
       return !dup;
     });
-    const text = records
+    const lines = records
       .filter((_, i) => written[i])
       .map((r) => `${JSON.stringify(r.record)}\n`)
       .join('');
-    if (text === '') return written;
-    const buf = Buffer.from(text);
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, end + off);
-    fsyncSync(fd);
+    if (lines !== '') {
+      writeAll(fd, Buffer.from(prefix + lines));
+      fsyncSync(fd);
+    }
+    if (created) fsyncFolder(dirname(file));
     return written;
   } finally {
     closeSync(fd);
   }
+}
+
+function parses(line: Buffer): boolean {
+  try {
+    JSON.parse(line.toString('utf8'));
+    return true;
+  } catch {
+    // Not JSON: the tail of a writer killed mid-line, which the caller moves aside.
+    return false;
+  }
+}
+
+/** Keeps a torn line in `<file>.torn` (durably, before it is cut from the file). */
+function moveAside(torn: string, line: Buffer): void {
+  const { fd, created } = openOutputFile(torn, 'append');
+  try {
+    writeAll(fd, Buffer.concat([line, Buffer.from('\n')]));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (created) fsyncFolder(dirname(torn));
+}
+
+function readAll(fd: number): Buffer {
+  const size = fstatSync(fd).size;
+  const content = Buffer.alloc(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, content, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return content.subarray(0, read);
+}
+
+/** O_APPEND: each write goes to the end of the file as it is then, so no position is given. */
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }

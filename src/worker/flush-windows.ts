@@ -7,8 +7,9 @@ import { pausesEvaluator } from '../evaluator/classify.js';
 import type { Digests } from '../evaluator/digest.js';
 import { evaluateWindow, evaluatorSettings } from '../evaluator/evaluate.js';
 import { STDERR_TAIL_CHARS, type EvalResult } from '../evaluator/result.js';
-import { appendAllOnce, appendOnce } from '../output/append.js';
+import { appendAllOnce, appendOnce, type AppendOptions } from '../output/append.js';
 import { ensureOutputDir } from '../output/folders.js';
+import { statePaths } from '../paths.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
 import { markWindow, notePending, saveEvaluatedEntry, unwrittenWindows, type WindowRow } from '../state/sessions.js';
 import type { RunContext } from './pipeline.js';
@@ -124,9 +125,11 @@ async function append(ctx: RunContext, sessionId: string, ready: WindowRow[], no
     const entries = windows.map((w) => ChangelogEntry.parse(JSON.parse(w.entry)));
     try {
       const dir = ensureOutputDir(first.repo, '.changelog', [first.actor], ctx.config.changelog.commit);
+      const file = join(dir, 'entries.jsonl');
       const results = await appendAllOnce(
-        join(dir, 'entries.jsonl'),
+        file,
         entries.map((entry) => ({ runId: entry.run_id, record: entry })),
+        appendOptions(ctx, file),
       );
       ctx.db.transaction(() => {
         for (const w of windows) markWindow(ctx.db, w.run_id, 'written', null, false, now());
@@ -148,6 +151,10 @@ async function append(ctx: RunContext, sessionId: string, ready: WindowRow[], no
   }
 }
 
+function appendOptions(ctx: RunContext, file: string): AppendOptions {
+  return { lockDir: statePaths(ctx.stateDir).appendLocks, onWait: () => ctx.log.info({ file }, 'waiting for another writer to finish appending') };
+}
+
 function failureRecord(runId: string, sessionId: string, stage: FailureRecord['stage'], code: string, message: string, stderrTail: string | null, at: string, retry: string): FailureRecord {
   return FailureRecord.parse({
     schema_version: 1,
@@ -166,7 +173,8 @@ function failureRecord(runId: string, sessionId: string, stage: FailureRecord['s
 async function recordFailure(ctx: RunContext, repo: string, actor: string, failure: FailureRecord): Promise<boolean> {
   try {
     const dir = ensureOutputDir(repo, '.changelog', [actor], ctx.config.changelog.commit);
-    await appendOnce(join(dir, 'failures.jsonl'), failure.run_id, failure);
+    const file = join(dir, 'failures.jsonl');
+    await appendOnce(file, failure.run_id, failure, appendOptions(ctx, file));
     return true;
   } catch (err) {
     // The failure file is unwritable too (read-only repo, full disk): the log keeps the record

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, listFiles, readOutputs, ROOT, runProcess, tempDir } from '../helpers.js';
+import { statePaths } from '../../src/paths.js';
+import { cleanup, CLI, gitRepo, listFiles, readOutputs, ROOT, runProcess, tempDir } from '../helpers.js';
+import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 /**
- * Another process holds the lock on entries.jsonl (and keeps it fresh) past shiplog's lock
- * timeout: the window fails with a reason and a failure record, stays pending, and is written
- * once by the next run after the holder is gone. Nothing is lost, nothing doubled.
+ * Another process holds the append lock on entries.jsonl (taken through the real lock code, in
+ * test/hostile/append-child.mjs) past shiplog's wait: the window fails with a reason and a
+ * failure record, stays pending, and is written once by the next run after the holder is gone.
+ * Nothing is lost, nothing doubled.
  */
 it('an entries file locked by another process past the lock timeout: pending, then written once', async () => {
   const root = tempDir();
@@ -18,16 +21,19 @@ it('an entries file locked by another process past the lock timeout: pending, th
   const env = { ...process.env, SHIPLOG_HOME: state, SHIPLOG_ACTOR: 'locker' };
   const entries = join(repo, '.changelog', 'locker', 'entries.jsonl');
   mkdirSync(join(repo, '.changelog', 'locker'), { recursive: true });
-  const t = join(root, 't.jsonl');
-  copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), t);
+  const t = writeClaudeTranscript(join(root, 't.jsonl'), 'lk', repo, [simpleTurn(1)]);
 
   const holder = spawn(
     process.execPath,
-    ['-e', `const f=require('fs');f.closeSync(f.openSync(${JSON.stringify(entries)},'a'));require(${JSON.stringify(join(ROOT, 'node_modules', 'proper-lockfile'))}).lock(${JSON.stringify(entries)},{update:1000,stale:4000}).then(()=>{process.stdout.write('locked\\n');setInterval(()=>{},1000)})`],
+    [join(ROOT, 'test', 'hostile', 'append-child.mjs'), JSON.stringify({ file: entries, runId: 'holder', lockDir: statePaths(state).appendLocks, mode: 'hold' })],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  const gone = new Promise<void>((resolve) => holder.on('exit', () => resolve()));
   try {
-    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.once('data', () => resolve());
+      holder.once('exit', () => reject(new Error('the holder exited before taking the lock')));
+    });
     const others = () => listFiles(root).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'));
     const before = others();
     const r = await runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', 'lk', '--agent', 'claude-code'], { env });
@@ -39,7 +45,8 @@ it('an entries file locked by another process past the lock timeout: pending, th
   } finally {
     holder.kill('SIGKILL');
   }
-  // The holder is gone (its lock goes stale): the pending window is written by the next run.
+  // The holder is gone, and its lock with it: the pending window is written by the next run.
+  await gone;
   const flush = await runProcess(process.execPath, [CLI, 'flush'], { env });
   assert.equal(flush.code, 0, flush.stdout + flush.stderr);
   assert.equal(readOutputs(repo, 'lk').entries.trim().split('\n').length, 1);

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { closeSync, constants, mkdirSync, openSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { OutputError } from './output-error.js';
+
+/**
+ * The lock that serialises appends to one output file, across processes.
+ *
+ * Why this shape: the lock must stay with a holder that is alive however long it is stopped
+ * (suspend, container pause, SIGSTOP, swap), and be free the moment its holder dies. Judging
+ * staleness by age (proper-lockfile's 4 s) hands a stopped holder's lock to another writer, and
+ * the thawed holder then writes over what was appended meanwhile. A lock file naming pid and
+ * start time fixes the judgement but not the takeover: two waiters that both find a dead
+ * holder race to replace its file, and one can remove the fresh lock of the other. So the lock
+ * is a kernel lock instead: an open exclusive SQLite transaction on a small lock database, which
+ * is an fcntl lock on that file. The kernel keeps it for a live (even stopped) process and drops
+ * it when the process dies, whatever the signal, with no pid to recycle and no takeover to race:
+ * a writer can never find its lock taken over while it lives. SQLite also arbitrates between
+ * connections of one process, which plain fcntl locks do not.
+ *
+ * The lock database lives in the state folder, named by a hash of the output file's real path,
+ * so nothing in a repository decides where it is created.
+ */
+export interface AppendLockOptions {
+  /** The folder for lock databases: the state folder's (paths.ts appendLocks). */
+  lockDir: string;
+  /** How long to wait for a live holder before giving up with ELOCKED (default 10 s). */
+  waitMs?: number;
+  /** Called once, when the lock is found held by another writer and this one starts waiting. */
+  onWait?: () => void;
+}
+
+export interface AppendLock {
+  release(): void;
+}
+
+/** An append takes milliseconds; a holder still at it after this long is stalled, not slow. */
+export const DEFAULT_LOCK_WAIT_MS = 10_000;
+
+export function appendLockPath(file: string, lockDir: string): string {
+  const real = join(realpathSync(dirname(file)), basename(file));
+  return join(lockDir, `${createHash('sha256').update(real).digest('hex').slice(0, 32)}.lock`);
+}
+
+export async function acquireAppendLock(file: string, opts: AppendLockOptions): Promise<AppendLock> {
+  mkdirSync(opts.lockDir, { recursive: true, mode: 0o700 });
+  const path = appendLockPath(file, opts.lockDir);
+  // Created here, 0600 like every state file; SQLite would create it 0644 less the umask.
+  closeSync(openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
+  const db = new Database(path, { timeout: 0 });
+  const deadline = Date.now() + (opts.waitMs ?? DEFAULT_LOCK_WAIT_MS);
+  let delay = 2;
+  let waited = false;
+  try {
+    for (;;) {
+      try {
+        // Rollback-journal mode: EXCLUSIVE takes the file's write lock at once; nothing is
+        // ever written, so no journal is created and nothing needs recovering after a crash.
+        db.exec('BEGIN EXCLUSIVE');
+        break;
+      } catch (err) {
+        if (!(err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY'))) throw err;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new OutputError(`${file} is locked by another shiplog process that is still running (stopped or stalled while appending); the window stays pending and is retried`, 'ELOCKED', { cause: err });
+        if (!waited) opts.onWait?.();
+        waited = true;
+        await sleep(Math.min(delay, left));
+        delay = Math.min(delay * 2, 100);
+      }
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return {
+    release: () => {
+      try {
+        db.exec('COMMIT');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
