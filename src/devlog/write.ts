@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureOutputDir } from '../output/folders.js';
+import { checkOutputFile, openOutputFile } from '../output/safe-open.js';
 import type { Fragment } from './fragment.js';
 import { DevlogDocument, type ConversationEntry } from './schema.js';
 
@@ -35,8 +36,15 @@ export function writeDevlog(repo: string, header: DevlogHeader, fragment: Fragme
   const doc = DevlogDocument.parse({ schema_version: '1.0', ...header, conversation: [] });
   const dir = ensureOutputDir(repo, '.devlog', ['sessions'], commit);
   const target = devlogPath(repo, doc.session_id);
+  // The rename below would replace a symlink, not write through it; still, a link (or a file of
+  // another user) where the devlog goes was put there by someone else, and the run says so
+  // rather than quietly replacing it.
+  checkOutputFile(target);
   const tmp = join(dir, `.${doc.session_id}.json.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
+  // A leftover of a killed run with this pid, or a link planted under this name: removing a link
+  // never touches its target, and the exclusive, no-follow create below takes only a new file.
+  rmSync(tmp, { force: true });
+  const { fd } = openOutputFile(tmp, 'new');
   try {
     const head = JSON.stringify(doc, null, 2);
     // `head` ends in `"conversation": []\n}`; open the array and put the entries into it.
