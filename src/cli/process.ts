@@ -1,8 +1,12 @@
-import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.js';
+import { isErrno, loadConfig } from '../config/config.js';
+import type { AgentName } from '../adapters/adapter.js';
+import { adapterFor } from '../adapters/index.js';
+import { peekLines } from '../tail/tail.js';
+import { CWD_LINE_LIMIT, transcriptCwd } from '../worker/transcript-cwd.js';
 import { detectAgent, threadIdFromRolloutName } from '../adapters/detect.js';
 import { isSafeId } from '../ids.js';
 import { createLogger } from '../log.js';
@@ -54,6 +58,17 @@ export async function processCommand(argv: string[]): Promise<number> {
   const agent = values.agent ?? detectAgent(name, firstLine(transcriptPath));
   const sessionId = values.session ?? (agent === 'codex' ? threadIdFromRolloutName(name) : undefined) ?? name.replace(/\.jsonl$/, '');
   if (!isSafeId(sessionId)) throw new CliError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
+  // Checked before the state database is touched: a wrong file leaves no trace anywhere. A file
+  // that cannot be read at all (missing, a folder, a FIFO, no permission) is left to the run,
+  // which names the exact reason.
+  if (isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) {
+    throw new CliError(
+      `${transcriptPath} is not a Claude Code transcript or Codex rollout${values.agent ? ` (read as ${values.agent}, as --agent asked)` : ''}`,
+      'Give the path of a Claude Code transcript (~/.claude/projects/…/<session>.jsonl) or a Codex rollout (~/.codex/sessions/…/rollout-….jsonl); --agent is only needed when the format cannot be told from the file.',
+    );
+  }
+  if (values.repo !== undefined) checkRepoOption(resolve(values.repo));
+  else checkRecordedCwd(transcriptPath, agent);
 
   const dir = stateDir();
   const log = createLogger(dir, 'process');
@@ -78,6 +93,67 @@ export async function processCommand(argv: string[]): Promise<number> {
     return outcome.windows.failed.length > 0 || (outcome.windows.deferred?.length ?? 0) > 0 ? 1 : 0;
   } finally {
     db.close();
+  }
+}
+
+/**
+ * True when the first lines of the file, read by the agent's adapter, yield anything of a
+ * session (a prompt, a reply, a tool call, the session record). Lines the adapter skips — other
+ * JSON, text, `{}` — do not count.
+ */
+function holdsSession(path: string, agent: AgentName): boolean {
+  const adapter = adapterFor(agent);
+  return (
+    peekLines(path, CWD_LINE_LIMIT, (lines) => {
+      let state = adapter.initialState();
+      let n = 0;
+      for (const item of lines) {
+        if (++n > 200) break;
+        if (item.kind !== 'line' || item.text === '') continue;
+        const r = adapter.parseLine(state, item.text);
+        state = r.state;
+        if (r.events.some((e) => e.kind !== 'skipped')) return true;
+      }
+      return false;
+    }) ?? true // unreadable after all: the run reports why
+  );
+}
+
+function checkRepoOption(dir: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (err) {
+    if (isErrno(err) && err.code === 'ENOENT') throw new CliError(`--repo ${dir} does not exist`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
+    throw err;
+  }
+  if (!st.isDirectory()) throw new CliError(`--repo ${dir} is a file, not a folder`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
+}
+
+/** Without --repo the outputs go to the folder the session worked in: say plainly when it is gone. */
+function checkRecordedCwd(path: string, agent: AgentName): void {
+  const cwd = transcriptCwd(path, agent);
+  // Unreadable (the run says why) or a session that names no folder.
+  if (cwd === null && peekLines(path, CWD_LINE_LIMIT, () => true) === null) return;
+  if (cwd === null) throw new CliError(`${path} names no working folder to write into`, 'Pass the repository to write into with --repo DIR.');
+  if (!isDirectory(cwd)) throw new CliError(`the session's working folder ${cwd} no longer exists`, 'Pass the repository to write into with --repo DIR (for example where the project lives now).');
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch (err) {
+    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EACCES')) return false;
+    throw err;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (err) {
+    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return false;
+    throw err;
   }
 }
 
