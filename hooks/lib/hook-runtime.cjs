@@ -235,17 +235,22 @@ function spoolAndSpawn(agent, payload) {
   const dir = join(stateDir(), 'spool', payload.session_id);
   const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.json`;
   const job = JSON.stringify({ v: 1, agent, received_at: new Date().toISOString(), payload });
+  // Written under a name workers never list (they take only `*.json`), then renamed: a worker
+  // polling the spool sees the whole job or nothing, never a file created but not yet filled.
+  const part = join(dir, `${name}.part`);
   // The folder usually exists (a worker is watching it): write first, create it only when
   // missing. A worker may remove an empty folder between our mkdir and write: retry covers it.
   for (let attempt = 0; ; attempt++) {
     try {
-      fs.writeFileSync(join(dir, name), job, { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(part, job, { mode: 0o600, flag: 'wx' });
       break;
     } catch (err) {
       if (attempt >= 3 || !err || err.code !== 'ENOENT') throw err;
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
   }
+  // The .part file keeps the folder non-empty, so a leaving worker cannot remove it under us.
+  fs.renameSync(part, join(dir, name));
   if (workerAlive(dir)) return;
   if (!fs.existsSync(WORKER)) {
     log(50, 'worker not built; job left in the spool for the next run', { worker: WORKER });

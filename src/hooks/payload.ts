@@ -1,22 +1,29 @@
 import { z } from 'zod';
 
 /**
+ * An optional field the worker can do without: a value of the wrong type (`null`, a number where
+ * text belongs…) is treated as absent, so one odd field from a client never drops the whole job.
+ */
+const optionalText = (schema: z.ZodString = z.string()) => schema.optional().catch(undefined);
+
+/**
  * What the hook entrypoints spool for the worker. The hook itself only does the checks a plain
- * script can do cheaply; the worker validates the whole job here before acting on it.
+ * script can do cheaply; the worker validates the whole job here before acting on it. Only the
+ * fields a job cannot exist without (session, event) reject it.
  */
 export const ClaudeHookPayload = z
   .object({
     session_id: z.string().min(1),
     /** Absent for Codex `notify` jobs: notify names the thread, not its rollout. */
-    transcript_path: z.string().min(1).optional(),
-    cwd: z.string().optional(),
+    transcript_path: optionalText(z.string().min(1)),
+    cwd: optionalText(z.string().min(1)),
     hook_event_name: z.enum(['Stop', 'SubagentStop', 'SessionEnd', 'Notify']),
-    turn_id: z.string().optional(),
+    turn_id: optionalText(),
     /** Codex notify: the $CODEX_HOME it ran with, where the thread's rollout is looked up. */
-    codex_home: z.string().optional(),
-    last_assistant_message: z.string().optional(),
-    reason: z.string().optional(),
-    agent_transcript_path: z.string().optional(),
+    codex_home: optionalText(z.string().min(1)),
+    last_assistant_message: optionalText(),
+    reason: optionalText(),
+    agent_transcript_path: optionalText(z.string().min(1)),
   })
   .loose();
 export type ClaudeHookPayload = z.infer<typeof ClaudeHookPayload>;

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isErrno } from '../config/config.js';
 import { HookJob } from '../hooks/payload.js';
 import type { Logger } from '../log.js';
@@ -9,17 +9,30 @@ export interface SpooledJob {
   job: HookJob;
 }
 
-/** The jobs the hooks left for one session, oldest first. Invalid ones are logged and removed. */
-export function takeJobs(spoolDir: string, log: Logger): SpooledJob[] {
+/** Where jobs that cannot be read are kept, beside the session folders: `spool/.bad/`. */
+export const BAD_JOBS_DIR = '.bad';
+
+/**
+ * A hook writes `<name>.json.part` and renames it to `<name>.json` (hooks/lib/hook-runtime.cjs).
+ * A `.part` this old belongs to a hook that was killed between the two steps: it is looked at
+ * like a job (it may be whole), so nothing the hook managed to write is lost.
+ */
+const ORPHAN_PART_MS = 60_000;
+
+/**
+ * The jobs the hooks left for one session, oldest first. A job that does not parse or fails the
+ * schema is moved to spool/.bad/ and logged, never deleted: it is the only copy of a trigger.
+ */
+export function takeJobs(spoolDir: string, log: Logger, now = Date.now()): SpooledJob[] {
   let names: string[];
   try {
-    names = readdirSync(spoolDir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(spoolDir);
   } catch (err) {
     if (isErrno(err) && err.code === 'ENOENT') return [];
     throw err;
   }
   const jobs: SpooledJob[] = [];
-  for (const name of names) {
+  for (const name of names.filter((n) => n.endsWith('.json') || (n.endsWith('.json.part') && isOrphanPart(join(spoolDir, n), now))).sort()) {
     const file = join(spoolDir, name);
     let raw: string;
     try {
@@ -29,11 +42,10 @@ export function takeJobs(spoolDir: string, log: Logger): SpooledJob[] {
       if (isErrno(err) && err.code === 'ENOENT') continue;
       throw err;
     }
-    const parsed = safeJson(raw);
-    const job = HookJob.safeParse(parsed);
+    const job = HookJob.safeParse(safeJson(raw));
     if (!job.success) {
-      log.warn({ file, issues: job.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'ignored an invalid hook job');
-      rmSync(file, { force: true });
+      const kept = moveAside(file);
+      log.warn({ file, kept, bytes: raw.length, issues: job.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'unreadable hook job moved aside');
       continue;
     }
     jobs.push({ file, job: job.data });
@@ -50,8 +62,34 @@ export function hasJobs(spoolDir: string): boolean {
   }
 }
 
+/** Called only once the run that took these jobs has committed. */
 export function removeJobs(jobs: SpooledJob[]): void {
   for (const j of jobs) rmSync(j.file, { force: true });
+}
+
+/** Moves a bad job to spool/.bad/<session>-<name>; returns where it went. */
+function moveAside(file: string): string {
+  const session = basename(dirname(file));
+  const badDir = join(dirname(dirname(file)), BAD_JOBS_DIR);
+  mkdirSync(badDir, { recursive: true, mode: 0o700 });
+  const target = join(badDir, `${session}-${basename(file)}`);
+  try {
+    renameSync(file, target);
+  } catch (err) {
+    // Another worker moved (or took) it first: it is kept either way.
+    if (!(isErrno(err) && err.code === 'ENOENT')) throw err;
+  }
+  return target;
+}
+
+function isOrphanPart(file: string, now: number): boolean {
+  try {
+    return now - statSync(file).mtimeMs > ORPHAN_PART_MS;
+  } catch (err) {
+    // Renamed to its .json name by its hook since the listing: taken as a job next time.
+    if (isErrno(err) && err.code === 'ENOENT') return false;
+    throw err;
+  }
 }
 
 function safeJson(raw: string): unknown {
