@@ -33,7 +33,7 @@ export function recentSessions(db: Db, opts: { limit: number; sessionId?: string
          (SELECT COUNT(*) FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing') AS pending
        FROM sessions s
        WHERE (? IS NULL OR s.session_id = ?)
-       ORDER BY s.updated_at DESC LIMIT ?`,
+       ORDER BY COALESCE(s.last_event_at, s.updated_at) DESC, s.updated_at DESC LIMIT ?`,
     )
     .all(opts.sessionId ?? null, opts.sessionId ?? null, opts.limit);
   return rows.map((r) => SessionSummary.parse(r));
