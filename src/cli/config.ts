@@ -9,12 +9,14 @@ export const CONFIG_HELP = `Usage: shiplog config show [--repo DIR] [--json]
 
 Prints every setting, its value, and where the value came from: the default, the user file
 ($XDG_CONFIG_HOME/shiplog/config.toml, default ~/.config/shiplog/config.toml), the repository's
-.shiplog.toml, or an environment variable. Later sources win, in that order. Invalid files or
-values are listed with the file and key; shiplog uses the default for them meanwhile.
+.shiplog.toml (at its top level), or an environment variable. Later sources win, in that order.
+Invalid files or values are listed with the file and key; shiplog uses the default for them
+meanwhile. A repository's file sets only output-shaping keys unless you trusted it (see
+shiplog trust --help); the keys it set and shiplog ignored are listed as "refused".
 
 Options:
-  --repo DIR   the repository whose .shiplog.toml applies (default: the git top level of the
-               current folder)
+  --repo DIR   the repository whose .shiplog.toml applies, or any folder in it (default: the
+               git top level of the current folder)
   --json       print {config, sources, problems} as JSON
   -h, --help   show this help
 
@@ -42,11 +44,15 @@ export async function configCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
     return loaded.problems.length > 0 ? 1 : 0;
   }
-  const lines = [`files: ${join(configDir(), 'config.toml')}, ${join(repo, '.shiplog.toml')}`];
+  const repoFile = loaded.repo?.file ?? join(repo, '.shiplog.toml');
+  const lines = [`files: ${join(configDir(), 'config.toml')}, ${repoFile}${loaded.repo?.trusted ? ' (trusted)' : ''}`];
   const rows = flatten(loaded.config);
   const width = Math.max(...rows.map(([k, v]) => `${k} = ${v}`.length));
   for (const [key, value] of rows) lines.push(`${`${key} = ${value}`.padEnd(width)}   # ${loaded.sources[key] ?? 'default'}`);
-  for (const p of loaded.problems) lines.push(`problem: ${p.file}${p.key ? `: ${p.key}` : ''}: ${p.message} (the default is used instead)`);
+  for (const p of loaded.problems) {
+    if (p.refused) lines.push(`refused: ${p.file}: ${p.key ?? ''} = ${JSON.stringify(p.value)} (${p.message})`);
+    else lines.push(`problem: ${p.file}${p.key ? `: ${p.key}` : ''}: ${p.message} (the default is used instead)`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return loaded.problems.length > 0 ? 1 : 0;
 }

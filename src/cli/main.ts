@@ -8,6 +8,7 @@ import { logCommand } from './log.js';
 import { processCommand } from './process.js';
 import { retryCommand } from './retry.js';
 import { statusCommand } from './status.js';
+import { trustCommand } from './trust.js';
 
 const HELP = `shiplog — records what Claude Code and Codex sessions did, as a devlog and a changelog.
 
@@ -24,6 +25,7 @@ Commands:
   process <transcript>   run the pipeline on a transcript in the foreground
   backfill               run the pipeline over existing Claude Code and Codex sessions
   retry                  write the windows whose evaluation failed, now
+  trust [<repo>]         let a repository's .shiplog.toml set more than output shape (--list, --revoke)
   help                   show this help
 
 Run "shiplog <command> --help" for a command's options. Output goes to <repo>/.devlog/ and
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   flush: flushCommand,
   backfill: backfillCommand,
   retry: retryCommand,
+  trust: trustCommand,
   log: (argv) => logCommand(argv),
   config: configCommand,
   install: (argv) => installCommand(argv),

@@ -215,7 +215,9 @@ function dropUnusablePatterns(table: TomlTable, file: string, problems: ConfigPr
  * problem, unless the user trusted this exact content. True when the file is trusted.
  */
 function refuseUntrusted(table: TomlTable, repo: RepoConfigFile, sha256: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): boolean {
-  const asked = leafKeys(table).filter((k) => !REPO_ALLOWED_KEYS.has(k) && isSchemaKey(k));
+  const asked = leafKeys(table)
+    .filter((k) => !REPO_ALLOWED_KEYS.has(k) && isSchemaKey(k))
+    .sort();
   if (asked.length === 0) return false;
   let trusted: string | null;
   try {
@@ -229,8 +231,8 @@ function refuseUntrusted(table: TomlTable, repo: RepoConfigFile, sha256: string,
   if (trusted === sha256) return true;
   const why =
     trusted === null
-      ? `refused: a repository's .shiplog.toml may not set this key (it can choose a program, an endpoint, a timeout, redaction or committing); if you trust this file, run: shiplog trust ${repo.top}`
-      : `refused: the file changed since you trusted it; review it, then run: shiplog trust ${repo.top}`;
+      ? `a repository's .shiplog.toml may not set this key (it can choose a program, an endpoint, a timeout, redaction or committing); if you trust this file, run: shiplog trust ${repo.top}`
+      : `the file changed since you trusted it; review it, then run: shiplog trust ${repo.top}`;
   for (const key of asked) {
     problems.push({ file: repo.file, key, message: why, refused: true, value: getPath(table, key) });
     deletePath(table, key);
