@@ -107,6 +107,8 @@ export interface RepoConfigFile {
   sha256: string | null;
   /** The user trusted exactly this content, so every key in it applies. */
   trusted: boolean;
+  /** The user trusted this repository's file, but its content has changed since. */
+  changed: boolean;
 }
 
 export interface LoadedConfig {
@@ -157,7 +159,7 @@ export function loadConfig(opts: { repo?: string | null; env?: NodeJS.ProcessEnv
   if (opts.repo) {
     const top = repoTop(opts.repo);
     const read = readRepoFile(top);
-    repo = { top, file: read.path, sha256: read.kind === 'read' ? read.sha256 : null, trusted: false };
+    repo = { top, file: read.path, sha256: read.kind === 'read' ? read.sha256 : null, trusted: false, changed: false };
     if (read.kind === 'refused') problems.push({ file: read.path, message: `${read.reason} (ignored)` });
     if (read.kind === 'read') {
       const table = parseTomlText(read.text, read.path, problems);
@@ -229,6 +231,7 @@ function refuseUntrusted(table: TomlTable, repo: RepoConfigFile, sha256: string,
     trusted = null;
   }
   if (trusted === sha256) return true;
+  repo.changed = trusted !== null;
   const why =
     trusted === null
       ? `a repository's .shiplog.toml may not set this key (it can choose a program, an endpoint, a timeout, redaction or committing); if you trust this file, run: shiplog trust ${repo.top}`

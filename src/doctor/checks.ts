@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno, loadConfig } from '../config/config.js';
+import { isErrno, loadConfig, type ConfigProblem, type LoadedConfig } from '../config/config.js';
+import { repoTop } from '../config/repo-top.js';
 import { detectAgents, findOnPath } from '../install/agents.js';
 import { claudeSettingsPath, CLAUDE_EVENTS, readSettings, SettingsError, shiplogHandlers } from '../install/claude-settings.js';
 import { readConfigText } from '../install/config-file.js';
@@ -53,7 +54,29 @@ function hookFilesCheck(): Check {
 }
 
 function configChecks(ctx: DoctorContext): Check[] {
-  const { problems, sources } = loadConfig({ repo: ctx.cwd, env: ctx.env });
+  const loaded = loadConfig({ repo: ctx.cwd, env: ctx.env });
+  const { sources } = loaded;
+  // Keys a repository may not set are not mistakes to fix: config.repo.<repo> reports them.
+  const problems = loaded.problems.filter((p) => !p.refused);
+  const refused = repoConfigCheck(loaded);
+  return refused ? [...configFileChecks(problems, sources), refused] : configFileChecks(problems, sources);
+}
+
+/** What a repository's .shiplog.toml set that shiplog ignores until the user trusts the file. */
+function repoConfigCheck(loaded: LoadedConfig): Check | null {
+  const refused = loaded.problems.filter((p) => p.refused);
+  if (!loaded.repo || refused.length === 0) return null;
+  const { top, file, changed } = loaded.repo;
+  const keys = refused.map((p) => p.key).join(', ');
+  return problem(
+    `config.repo.${top}`,
+    `${file} tries to set ${keys}, which only you may set${changed ? ' (it changed since you trusted it)' : ''}; ignored`,
+    `if you trust what it says (read it first: it can run programs and send your sessions elsewhere), run: shiplog trust ${top}; otherwise nothing to do`,
+  );
+}
+
+/** Invalid config files or values: each with the file and key to fix. */
+function configFileChecks(problems: ConfigProblem[], sources: Record<string, string>): Check[] {
   if (problems.length === 0) {
     const files = [...new Set(Object.values(sources).filter((s) => s !== 'default'))];
     return [ok('config', files.length > 0 ? `read from ${files.join(', ')}` : 'defaults (no config file)')];
@@ -200,7 +223,14 @@ function stateChecks(ctx: DoctorContext): Check[] {
     } else out.push(ok('failures.24h', 'no failed windows in the last day'));
 
     const weekAgo = new Date(ctx.now.getTime() - 7 * 24 * 3600_000).toISOString();
-    for (const { repo, actor } of recentOutputs(db, weekAgo)) out.push(outputCheck(repo, actor));
+    const outputs = recentOutputs(db, weekAgo);
+    for (const { repo, actor } of outputs) out.push(outputCheck(repo, actor));
+    // The current folder's repository is reported by configChecks.
+    const here = repoTop(ctx.cwd);
+    for (const repo of new Set(outputs.map((o) => o.repo).filter((r) => r !== here && existsSync(r)))) {
+      const check = repoConfigCheck(loadConfig({ repo, env: ctx.env }));
+      if (check) out.push(check);
+    }
   } finally {
     db.close();
   }
