@@ -54,8 +54,7 @@ else
   npm ci --no-audit --no-fund
   printf '%s' "$want" > "$stamp"
 fi
-echo "==> building"
-npm run build --silent
+node scripts/build-if-stale.mjs
 
 mkdir -p "$bin_dir"
 ln -sfn "$here/bin/shiplog.mjs" "$bin_dir/shiplog"
