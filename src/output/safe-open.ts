@@ -14,6 +14,7 @@ import { OutputError } from './output-error.js';
 export function checkOwned(path: string, st: Stats, kind: 'file' | 'folder'): void {
   if (st.isSymbolicLink()) throw new OutputError(`${path} is a symlink; shiplog writes only into real files and folders of the repository`, 'ESYMLINK');
   if (kind === 'folder' && !st.isDirectory()) throw new OutputError(`${path} exists and is not a folder`, 'ENOTDIR');
+  if (kind === 'file' && st.isDirectory()) throw new OutputError(`${path} is a folder where shiplog writes a file`, 'EISDIR');
   if (kind === 'file' && !st.isFile()) throw new OutputError(`${path} exists and is not a regular file`, 'ENOTFILE');
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) throw new OutputError(`${path} belongs to user ${st.uid}, not to the user shiplog runs as (${uid}); shiplog writes only into its own files`, 'EOWNER');
