@@ -352,7 +352,7 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
     const cached = configs.get(cwd);
     if (cached) return cached;
     const { config, problems } = loadConfig({ repo: cwd });
-    for (const p of problems) opts.note(`shiplog: ignoring invalid config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}`);
+    for (const p of problems) opts.note(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}`);
     const applied = opts.evaluator ? { ...config, changelog: { ...config.changelog, evaluator: opts.evaluator } } : config;
     configs.set(cwd, applied);
     return applied;

@@ -75,8 +75,9 @@ export async function processCommand(argv: string[]): Promise<number> {
   const db = openDb(dir);
   try {
     const repo = values.repo ? resolve(values.repo) : undefined;
-    const { config, problems } = loadConfig({ repo: repo ?? null });
-    for (const p of problems) process.stderr.write(`shiplog: ignoring invalid config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`);
+    // Without --repo, the repository the session worked in: its .shiplog.toml applies as for the hooks.
+    const { config, problems } = loadConfig({ repo: repo ?? transcriptCwd(transcriptPath, agent) });
+    for (const p of problems) process.stderr.write(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`);
     const lock = await waitForLock(db, sessionId);
     let outcome: RunOutcome;
     try {

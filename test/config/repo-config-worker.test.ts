@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
-import { cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 /**
@@ -66,5 +66,21 @@ describe('the worker and an untrusted repository config', () => {
     const file = join(repo, '.changelog', 'team', 'entries.jsonl');
     assert.ok(existsSync(file), `no entry in ${file}: the top-level .shiplog.toml was not read`);
     assert.equal(readOutputs(repo, id).entries.split('\n').filter(Boolean).length, 1);
+  });
+
+  it('shiplog process without --repo applies the config of the repository the session worked in', async () => {
+    const dir = join(root, 'process');
+    const repo = gitRepo(join(dir, 'repo'), true);
+    writeFileSync(join(repo, '.shiplog.toml'), REPO_TOML);
+    const cwd = join(repo, 'lib');
+    mkdirSync(cwd);
+    mkdirSync(join(dir, 'xdg'));
+    const env = hookEnv(join(dir, 'state'), { XDG_CONFIG_HOME: join(dir, 'xdg') });
+    for (const k of ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR', 'SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR']) delete env[k];
+    const transcript = writeClaudeTranscript(join(dir, 'proc-1.jsonl'), 'proc-1', cwd, [simpleTurn(2)]);
+    const r = await runProcess(process.execPath, [CLI, 'process', transcript], { env, cwd: dir });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.ok(existsSync(join(repo, '.changelog', 'team', 'entries.jsonl')), 'actor = "team" from the repository file');
+    assert.match(r.stderr, /ignoring untrusted config in .*\.shiplog\.toml \(changelog\.evaluator\)/);
   });
 });
