@@ -10,6 +10,8 @@
  *    characters is tried from its first character only, not from each of its positions.
  */
 
+import { CONTEXTUAL, PREFIXED, concatRule, encodedRule } from './forms.js';
+
 /** Offsets of one secret inside the scanned text: [start, end). */
 export interface Span {
   readonly start: number;
@@ -24,11 +26,13 @@ export interface Rule {
   readonly find: (text: string) => Span[];
   /** Counts only where no other detector matched (a guess, not a recognised format). */
   readonly fallback?: boolean;
+  /** Runs (its `when` decides) even on text holding none of TRIGGERS: encoded or split secrets show no marker. */
+  readonly always?: boolean;
 }
 
 /** Substrings of which at least one must be present for any built-in rule to match (lower-case). */
 export const TRIGGERS =
-  /akia|asia|gh[pousr]_|github_pat_|gl(?:pat|ptt|dt|rt|cbt|oas)-|xox|hooks\.slack|_live_|_test_|whsec_|sk-|aiza|npm_|eyj|-----begin|bearer|basic|:\/\/|curl|pass|pwd|secret|token|key|credential|auth/i;
+  /akia|asia|gh[pousr]_|github_pat_|gl(?:pat|ptt|dt|rt|cbt|oas)-|xox|hooks\.slack|_live_|_test_|whsec_|sk-|aiza|npm_|eyj|-----begin|bearer|basic|:\/\/|curl|pass|pwd|secret|token|key|credential|auth|hv[sb]\.|pypi-|_v1_|dckr_|sg\.|hf_|api_org_|\d:a|ac[0-9a-f]{32}|sk[0-9a-f]{32}|sig=|cookie|-[pa] |-p\S|pw|pin /i;
 
 /** No built-in rule matches fewer characters than this (`pwd=` and a 3-character value). */
 export const MIN_LENGTH = 7;
@@ -208,14 +212,19 @@ const bearer = regexRule(
   },
 );
 
-/** `scheme://user:pass@host`: only `pass` goes; user and host stay readable. */
+/**
+ * `scheme://user:pass@host`: only `pass` goes; user and host stay readable. The password may hold
+ * `/`, `?` and `#` (people and tools write them unencoded); a port and path (`host:8080/a@b`) is
+ * not a password.
+ */
 const urlPassword = regexRule(
   'url-password',
-  /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/?#@"'<>[\]{}]{0,256}:(?<v>[^\s/?#@"'<>[\]{}]{1,256})(?=@)/g,
+  /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/?#@"'<>[\]{}]{0,256}:(?<v>[^\s@"'<>[\]{}]{1,256})(?=@[A-Za-z0-9[])/g,
   (t) => t.includes('://'),
   (m) => {
     const v = tailGroup(m, ['v']);
-    return v === undefined || isPlaceholder(v.value) ? undefined : v.span;
+    if (v === undefined || isPlaceholder(v.value) || /^[0-9]{1,5}(?:[/?#]|$)/.test(v.value) || v.value.includes('://')) return undefined;
+    return v.span;
   },
 );
 
@@ -269,7 +278,7 @@ const dotenv = envRule(/^[ \t]{0,20}(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{
 const inlineEnv = envRule(/(?<=[\s;&|(])(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{0,127})=(?:"(?<dq>(?:[^"\\\n]|\\.){1,4096})(?=")|'(?<sq>[^'\n]{1,4096})(?=')|(?<bare>\S{1,4096}))/g);
 
 /** Names whose value is a secret. Each must end the key: `token=` counts, `tokens=` and `token_count=` do not. */
-const KEYS = String.raw`(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|(?:access|account|secret|private|signing|encryption|master|client)[_-]?key|credentials?)`;
+const KEYS = String.raw`(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|(?:access|account|secret|private|signing|encryption|master|client|sharedaccess)[_-]?key|credentials?)`;
 /** A quoted value (plain or JSON-escaped quotes) or a bare word; each alternative ends where the value does. */
 const VALUE = String.raw`(?:\\{1,3}"(?<esc>[^"\\\n]{1,512})(?=\\{1,3}")|"(?<dq>(?:[^"\\\n]|\\[^\n]){1,512})(?=")|'(?<sq>[^'\n]{1,512})(?=')|(?<bare>[^\s"'\x60<>{}[\](),;&|=$\\][^\s"'\x60<>{}[\](),;&|\\]{0,511}))`;
 const VALUE_GROUPS = ['esc', 'dq', 'sq', 'bare'] as const;
@@ -392,11 +401,14 @@ const highEntropy: Rule = {
   },
 };
 
-/** Highest priority first. User patterns from the config go between `SPECIFIC` and `GENERIC`. */
-export const SPECIFIC: readonly Rule[] = [
-  privateKey, jwt, awsAccessKey, awsSecretKey, github, gitlab, slackToken, slackWebhook, stripe, anthropic, openai, google, npm,
+const TOKENS: readonly Rule[] = [
+  privateKey, jwt, awsAccessKey, awsSecretKey, github, gitlab, slackToken, slackWebhook, stripe, anthropic, openai, google, npm, ...PREFIXED,
 ];
-export const GENERIC: readonly Rule[] = [basicAuth, bearer, urlPassword, dotenv, assignment, inlineEnv, flagAssignment, curlUser, highEntropy];
+const STRUCTURAL: readonly Rule[] = [basicAuth, bearer, urlPassword, ...CONTEXTUAL, dotenv, assignment, inlineEnv, flagAssignment, curlUser];
+
+/** Highest priority first. User patterns from the config go between `SPECIFIC` and `GENERIC`. */
+export const SPECIFIC: readonly Rule[] = [...TOKENS, { ...concatRule(() => TOKENS), always: true }];
+export const GENERIC: readonly Rule[] = [...STRUCTURAL, { ...encodedRule(() => [...TOKENS, ...STRUCTURAL]), always: true }, highEntropy];
 
 /** Every built-in kind, in priority order. */
 export const KINDS: readonly string[] = [...new Set([...SPECIFIC, ...GENERIC].map((r) => r.kind))];

@@ -100,13 +100,14 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
 
   function redact(text: string): string {
     // The common case: no trigger substring at all, one regex scan and out.
+    if (text.length < MIN_LENGTH && extras.length === 0) return text;
     const builtin = text.length >= MIN_LENGTH && TRIGGERS.test(text);
-    if (!builtin && extras.length === 0) return text;
+    // `always` rules look at the text itself, not at `lower`: the common case stays one scan.
     const lower = builtin ? text.toLowerCase() : '';
     const hits: Hit[] = [];
     rules.forEach((rule, priority) => {
       const isExtra = priority >= firstExtra && priority < firstExtra + extras.length;
-      if (!isExtra && !(builtin && rule.when(text, lower))) return;
+      if (!isExtra && !((builtin || rule.always === true) && rule.when(text, lower))) return;
       for (const s of rule.find(text)) {
         if (!allow.has(text.slice(s.start, s.end))) hits.push({ start: s.start, end: s.end, priority, fallback: rule.fallback === true });
       }

@@ -240,6 +240,16 @@ const MAKERS: Record<string, Maker> = {
         ],
       };
     }
+    if (i === 4) {
+      // Printed without its BEGIN line (`sed 1d`, a tail of the file): the body alone is key material.
+      const lines = body.split('\n');
+      const secret = lines.slice(1).join('\n');
+      return {
+        kind: 'private-key',
+        secret,
+        contexts: [`$ sed 1,2d deploy_key.pem\n${secret}\n-----END ${label}-----\n$ `, `$ tail -n ${lines.length - 1} id_deploy | head -n ${lines.length - 2}\n${secret}\n`],
+      };
+    }
     if (i === 6) {
       // Output cut off before the footer: everything from the header on must go.
       const secret = `-----BEGIN ${label}-----\n${body.slice(0, 200)}`;
@@ -302,8 +312,9 @@ const MAKERS: Record<string, Maker> = {
       ],
     };
   },
-  'url-password': (g) => {
-    const secret = g.mixed(`${B62}!*_~.-`, g.int(12, 24)).replace(/^[^A-Za-z0-9]/, 'Q');
+  'url-password': (g, i) => {
+    // Some carry an unencoded `/` or `#`, as people type them.
+    const secret = g.mixed(`${B62}!*_~.-${i >= 5 ? '/#' : ''}`, g.int(12, 24)).replace(/^[^A-Za-z0-9]/, 'Q');
     return {
       kind: 'url-password',
       secret,
@@ -357,6 +368,166 @@ const MAKERS: Record<string, Maker> = {
         `Rotated the deploy token ${secret} this morning.`,
         `Generated a new API key\n  ${secret}\nStore it somewhere safe; it will not be shown again.`,
         `redis-cli AUTH ${secret}`,
+      ],
+    };
+  },
+  'vault-token': (g, i) => {
+    const secret = `${i === 6 ? 'hvb.' : 'hvs.'}${g.mixed(`${B62}_-`, i === 6 ? 140 : g.int(91, 110))}`;
+    return { kind: 'vault-token', secret, contexts: [...tokenContexts(secret, 'VAULT_TOKEN'), `vault login ${secret}`, `curl -H "X-Vault-Token: ${secret}" https://vault.internal:8200/v1/secret/data/app`] };
+  },
+  'pypi-token': (g) => {
+    const secret = `pypi-AgEIcHlwaS5vcmc${g.str(B64URL, g.int(60, 160))}`;
+    return { kind: 'pypi-token', secret, contexts: [...tokenContexts(secret, 'TWINE_PASSWORD'), `twine upload -u __token__ -p ${secret} dist/*`, `[pypi]\n  username = __token__\n  password = ${secret}\n`] };
+  },
+  'digitalocean-token': (g, i) => {
+    const secret = `${['dop', 'doo', 'dor'][i % 3] ?? 'dop'}_v1_${g.str(HEX, 64)}`;
+    return { kind: 'digitalocean-token', secret, contexts: [...tokenContexts(secret, 'DIGITALOCEAN_TOKEN'), `doctl auth init -t ${secret}`] };
+  },
+  'docker-token': (g, i) => {
+    const secret = `${i % 2 === 0 ? 'dckr_pat_' : 'dckr_oat_'}${g.mixed(B64URL, 27)}`;
+    return { kind: 'docker-token', secret, contexts: [...tokenContexts(secret, 'DOCKERHUB_TOKEN'), `echo ${secret} | docker login -u ci --password-stdin`] };
+  },
+  'sendgrid-key': (g) => {
+    const secret = `SG.${g.mixed(B64URL, 22)}.${g.mixed(B64URL, 43)}`;
+    return { kind: 'sendgrid-key', secret, contexts: [...tokenContexts(secret, 'SENDGRID_API_KEY'), `sg = SendGridAPIClient("${secret}")`] };
+  },
+  'huggingface-token': (g) => {
+    const secret = `hf_Q${g.str(UPPER + LOWER, 32)}q`;
+    return { kind: 'huggingface-token', secret, contexts: [...tokenContexts(secret, 'HF_TOKEN'), `huggingface-cli login --token ${secret}`] };
+  },
+  'age-key': (g) => {
+    const secret = `AGE-SECRET-KEY-1${g.str('QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L', 58)}`;
+    return { kind: 'age-key', secret, contexts: [`# created: 2026-01-01T00:00:00Z\n# public key: age1${g.str('qpzry9x8gf2tvdw0s3jn54khce6mua7l', 58)}\n${secret}\n`, `$ cat ~/.config/sops/age/keys.txt\n${secret}\n$ `, `SOPS_AGE_KEY=${secret} sops -d secrets.yaml`, `I saved your key (${secret}) in keys.txt.`] };
+  },
+  'telegram-bot-token': (g) => {
+    const secret = `${g.str(DIGITS.slice(1), 1)}${g.str(DIGITS, g.int(7, 9))}:AA${g.mixed(B64URL, 33)}`;
+    return {
+      kind: 'telegram-bot-token',
+      secret,
+      contexts: [
+        `curl "https://api.telegram.org/bot${secret}/sendMessage?chat_id=42&text=deployed"`,
+        `requests.get(f"https://api.telegram.org/bot${secret}/getUpdates")`,
+        `The bot token from BotFather is ${secret}; the webhook is not set yet.`,
+        `TELEGRAM_BOT_TOKEN=${secret} node bot.js`,
+      ],
+    };
+  },
+  'twilio-key': (g, i) => {
+    const secret = g.str(HEX, 32);
+    const sid = `${i % 2 === 0 ? 'AC' : 'SK'}${g.str(HEX, 32)}`;
+    return {
+      kind: 'twilio-key',
+      secret,
+      contexts: [
+        `curl -X POST https://api.twilio.com/2010-04-01/Accounts/${sid}/Messages.json -u ${sid}:${secret} -d "To=+15550100"`,
+        `client = Client("${sid}", "${secret}")`,
+        `account_sid = '${sid}'\nauth = '${secret}'`,
+        `twilio profiles:add --account-sid ${sid} --auth-token ${secret}`,
+      ],
+    };
+  },
+  'cli-password': (g) => {
+    const secret = g.password(g.int(10, 18));
+    return {
+      kind: 'cli-password',
+      secret,
+      contexts: [
+        `mysql -h db.internal -u root -p${secret} app < dump.sql`,
+        `sshpass -p '${secret}' ssh deploy@10.0.0.5 uptime`,
+        `redis-cli -h cache.internal -a ${secret} INFO keyspace`,
+        `docker login -u ci -p ${secret} registry.example.com`,
+        `openssl pkcs12 -export -in cert.pem -inkey key.pem -out bundle.p12 -passout pass:${secret}`,
+        `keytool -importcert -file ca.pem -keystore truststore.jks -storepass ${secret} -noprompt`,
+        `mysqldump -uroot -p${secret} --all-databases > all.sql`,
+      ],
+    };
+  },
+  'password-prose': (g) => {
+    const secret = g.password(g.int(10, 16));
+    return {
+      kind: 'password-prose',
+      secret,
+      contexts: [
+        `Log in as admin; the password is ${secret} until we rotate it.`,
+        `The wifi password was "${secret}", can you add it to the kiosk config?`,
+        `My password for the staging VPN is ${secret}.`,
+        `Use the admin account. Its password is now ${secret}`,
+      ],
+    };
+  },
+  'azure-sas': (g) => {
+    const secret = `${g.mixed(B62, g.int(30, 40))}%2B${g.mixed(B62, 8)}%3D`;
+    return {
+      kind: 'azure-sas',
+      secret,
+      contexts: [
+        `azcopy copy ./build "https://acme.blob.core.windows.net/site?sv=2022-11-02&ss=b&srt=co&sp=rwl&se=2026-12-31T00:00:00Z&sig=${secret}" --recursive`,
+        `BlobEndpoint=https://acme.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&sp=r&sig=${secret}`,
+        `The upload URL is https://acme.blob.core.windows.net/c/a.zip?sp=r&st=2026-01-01&sig=${secret} and expires tonight.`,
+      ],
+    };
+  },
+  'docker-auth': (g) => {
+    const secret = Buffer.from(`${g.pick(['ci', 'deploy', 'robot$builder'])}:${g.password(g.int(12, 24))}`).toString('base64');
+    return {
+      kind: 'docker-auth',
+      secret,
+      contexts: [
+        `{\n  "auths": {\n    "registry.example.com": {\n      "auth": "${secret}"\n    }\n  }\n}`,
+        `$ cat ~/.docker/config.json\n{"auths":{"ghcr.io":{"auth":"${secret}"}}}`,
+        `kubectl create secret docker-registry regcred --from-literal='{"auths":{"r.example.com":{"auth":"${secret}"}}}'`,
+      ],
+    };
+  },
+  'session-cookie': (g) => {
+    const secret = g.mixed(`${B62}%-_`, g.int(24, 64)).replace(/^[^A-Za-z0-9]/, 'k');
+    return {
+      kind: 'session-cookie',
+      secret,
+      contexts: [
+        `curl -H 'Cookie: session=${secret}; theme=dark' https://app.example.com/api/me`,
+        `< HTTP/1.1 302 Found\n< Set-Cookie: sessionid=${secret}; Path=/; HttpOnly; Secure\n< Location: /home`,
+        `curl -b "connect.sid=${secret}" https://app.example.com/admin`,
+        `> GET /dashboard HTTP/2\n> Cookie: _gh_sess=${secret}\n`,
+      ],
+    };
+  },
+  'base64-secret': (g, i) => {
+    const inner = [
+      `ghp_${g.str(B62, 36)}`,
+      `DB_HOST=db\nDB_PASSWORD=${g.password(14)}\n`,
+      `AKIA${g.str(AWS_ID, 16)}`,
+      `postgres://app:${g.mixed(B62, 16)}@db:5432/app`,
+      `xoxb-${g.str(DIGITS, 12)}-${g.str(DIGITS, 13)}-${g.str(B62, 24)}`,
+      `{"api_key": "${g.mixed(B62, 32)}"}`,
+      `sk-ant-api03-${g.str(B64URL, 93)}AA`,
+    ][i] ?? `npm_${g.str(B62, 36)}`;
+    const secret = Buffer.from(inner).toString('base64').replace(/=+$/, '');
+    return {
+      kind: 'base64-secret',
+      secret,
+      contexts: [
+        `echo ${secret} | base64 -d`,
+        `apiVersion: v1\nkind: Secret\ndata:\n  config: ${secret}\n`,
+        `const blob = atob("${secret}");`,
+        `The value in the vault export is ${secret}, decode it first.`,
+      ],
+    };
+  },
+  'split-secret': (g, i) => {
+    const whole = i % 2 === 0 ? `sk-ant-api03-${g.str(B64URL, 93)}AA` : `ghp_${g.str(B62, 36)}`;
+    const cut = whole.startsWith('ghp_') ? 4 : 7;
+    const secret = whole.slice(cut);
+    const head = whole.slice(0, cut);
+    const mid = cut + Math.floor(secret.length / 2);
+    return {
+      kind: 'split-secret',
+      secret,
+      contexts: [
+        `const key = "${head}" + "${secret}";`,
+        `token = '${head}' + '${whole.slice(cut, mid)}' + '${whole.slice(mid)}'`,
+        `KEY = ("${head}"\n       "${secret}")`,
+        `String k = "${head}" +\n    "${secret}";`,
       ],
     };
   },

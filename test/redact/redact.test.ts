@@ -95,11 +95,11 @@ describe('redaction: false positives on ordinary text', () => {
     return rate;
   }
 
-  it("leaves at least 99% of the project's own source tokens unchanged", () => {
+  it("changes under 0.1% of the project's own source tokens", () => {
     const files = [...filesUnder(join(ROOT, 'src'), '.ts'), ...filesUnder(join(ROOT, 'hooks'), '.cjs'), join(ROOT, 'README.md')];
     assert.ok(files.length > 20);
     const rate = falsePositives('project sources', files.map((f) => readFileSync(f, 'utf8')));
-    assert.ok(rate <= 0.01, `false-positive rate ${rate}`);
+    assert.ok(rate < 0.001, `false-positive rate ${rate}`);
   });
 
   it('leaves at least 99% of the corpus transcripts\' text tokens unchanged', { skip: !existsSync(CORPUS) && `no corpus at ${CORPUS}` }, () => {
@@ -109,7 +109,7 @@ describe('redaction: false positives on ordinary text', () => {
     }
     assert.ok(texts.length > 10_000);
     const rate = falsePositives('corpus transcripts', texts);
-    assert.ok(rate <= 0.01, `false-positive rate ${rate}`);
+    assert.ok(rate < 0.001, `false-positive rate ${rate}`);
   });
 });
 
