@@ -33,7 +33,8 @@ export interface DoctorContext {
 }
 
 export function runChecks(ctx: DoctorContext): Check[] {
-  return [nodeCheck(), hookFilesCheck(), ...configChecks(ctx), ...claudeChecks(ctx), ...codexChecks(ctx), ...stateChecks(ctx)];
+  const agentChecks = [...claudeChecks(ctx), ...codexChecks(ctx)];
+  return [nodeCheck(), hookFilesCheck(), ...configChecks(ctx), ...agentChecks, ...registeredCheck(agentChecks), ...stateChecks(ctx)];
 }
 
 const ok = (key: string, message: string): Check => ({ key, status: 'ok', message });
@@ -45,6 +46,15 @@ function nodeCheck(): Check {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 20) return problem('node', `node ${process.version} at ${process.execPath} is older than 20`, 'install Node.js 20 or newer, then run ./install.sh again');
   return ok('node', `${process.execPath} (${process.version})`);
+}
+
+/**
+ * With no agent wired at all, shiplog records nothing: that is a problem to fix, not "all ok"
+ * (agent checks that only say "not found" are info).
+ */
+function registeredCheck(agentChecks: Check[]): Check[] {
+  if (agentChecks.some((c) => c.status !== 'info')) return [];
+  return [problem('agents', 'no Claude Code or Codex is registered: no session is recorded', 'install Claude Code or Codex, then run: shiplog install (or name one: shiplog install --claude / --codex)')];
 }
 
 function hookFilesCheck(): Check {
