@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI, cleanup, gitRepo, runProcess, tempDir } from '../helpers.js';
+import { CLI, cleanup, gitRepo, HOOK, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 interface Check {
   key: string;
@@ -63,6 +64,20 @@ describe('shiplog trust', () => {
     assert.match(check?.fix ?? '', new RegExp(`shiplog trust ${repo}`));
     // The plain "config" check is about invalid files; a refused key is not one.
     assert.notEqual(checks.find((c) => c.key === 'config')?.status, 'problem');
+  });
+
+  it('doctor names a repository a session wrote to, from any folder', async () => {
+    const other = gitRepo(join(root, 'other'), true);
+    writeFileSync(join(other, '.shiplog.toml'), '[redact]\nallow = ["ghp_0123456789abcdefghijklmnopqrstuvwxyz"]\n');
+    const transcript = writeClaudeTranscript(join(root, 'other-1.jsonl'), 'other-1', other, [simpleTurn(1)]);
+    const hook = await runProcess(process.execPath, [HOOK], { env: { ...env, SHIPLOG_WORKER_LINGER_SECONDS: '0' }, input: stopPayload('other-1', transcript, other) });
+    assert.equal(hook.code, 0, hook.stderr);
+    await waitForWorkers(env.SHIPLOG_HOME as string, 'other-1');
+    const r = await cli(['doctor', '--json'], root);
+    const check = (JSON.parse(r.stdout) as Check[]).find((c) => c.key === `config.repo.${other}`);
+    assert.equal(check?.status, 'problem', r.stdout);
+    assert.match(check?.message ?? '', /tries to set redact\.allow/);
+    assert.match(check?.fix ?? '', new RegExp(`shiplog trust ${other}`));
   });
 
   it('trust from a subfolder trusts the repository’s file; its keys then apply', async () => {
