@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -420,11 +420,26 @@ const TableNames = z.array(z.string());
 function readOnlyState(dir: string): Db | null {
   const path = statePaths(dir).db;
   if (!existsSync(path)) return null;
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 15_000 });
+  const db = existsSync(`${path}-wal`) ? new Database(path, { readonly: true, fileMustExist: true, timeout: 15_000 }) : inMemoryCopy(path);
   const tables = new Set(TableNames.parse(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()));
   if (['sessions', 'windows', 'evaluator_backoff'].every((t) => tables.has(t))) return db;
   db.close();
   return null;
+}
+
+/**
+ * A WAL database opened even read-only gets -wal and -shm files beside it, which a dry run must
+ * not leave. When no writer has it open (no -wal file), the whole database is in the main file:
+ * a copy in memory reads the same. Its header is switched to rollback journaling, the only mode
+ * an in-memory image can be opened in (bytes 18-19 of the SQLite header: 2 = WAL, 1 = legacy).
+ */
+function inMemoryCopy(path: string): Db {
+  const image = readFileSync(path);
+  if (image.length >= 20 && image[18] === 2 && image[19] === 2) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return new Database(image, { readonly: true });
 }
 
 function dryRunReport(plan: Plan, skipped: Skipped[], opts: { json: boolean; paused: Backoff | null }): number {
