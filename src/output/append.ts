@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { acquireAppendLock, type AppendLockOptions } from './append-lock.js';
+import { acquireAppendLock, type AppendLock, type AppendLockOptions } from './append-lock.js';
+import { OutputError } from './output-error.js';
 import { checkOutputFile, fsyncFolder, openOutputFile } from './safe-open.js';
 
 /**
@@ -35,17 +36,26 @@ export async function appendOnce(file: string, runId: string, record: object, op
 export async function appendAllOnce(file: string, records: Keyed[], opts: AppendOptions): Promise<AppendResult[]> {
   // Refused before any lock is made for it.
   checkOutputFile(file);
-  const lock = await acquireAppendLock(file, opts);
-  try {
-    return appendLocked(file, records).map((w) => ({ written: w }));
-  } finally {
-    lock.release();
+  for (let attempt = 1; ; attempt++) {
+    const lock = await acquireAppendLock(file, opts);
+    let written: boolean[] | null;
+    try {
+      written = appendLocked(file, records, lock);
+    } finally {
+      lock.release();
+    }
+    if (written) return written.map((w) => ({ written: w }));
+    if (attempt === LOCK_ATTEMPTS) throw new OutputError(`the append lock of ${file} was lost ${LOCK_ATTEMPTS} times (its lock file removed while held); nothing was written`, 'ELOCKLOST');
   }
 }
 
-function appendLocked(file: string, records: Keyed[]): boolean[] {
+const LOCK_ATTEMPTS = 3;
+
+/** What was written, or null when the lock was lost before anything was (the caller retries). */
+function appendLocked(file: string, records: Keyed[], lock: AppendLock): boolean[] | null {
   const { fd, created } = openOutputFile(file, 'append');
   try {
+    if (!lock.stillHeld()) return null;
     const content = readAll(fd);
     let end = content.length;
     let prefix = '';
@@ -72,6 +82,9 @@ function appendLocked(file: string, records: Keyed[]): boolean[] {
       .map((r) => `${JSON.stringify(r.record)}\n`)
       .join('');
     if (lines !== '') {
+      // Checked again at the last moment. A loss after this point is harmless: the write is
+      // one O_APPEND at the end of the file, and the run_id check stops a second copy.
+      if (!lock.stillHeld()) return null;
       writeAll(fd, Buffer.from(prefix + lines));
       fsyncSync(fd);
     }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { appendOnce } from '../../src/output/append.js';
+import { acquireAppendLock } from '../../src/output/append-lock.js';
 import { ensureOutputDir, OutputError } from '../../src/output/folders.js';
-import { cleanup, listFiles, ROOT, tempDir } from '../helpers.js';
+import { cleanup, listFiles, ROOT, runProcess, tempDir } from '../helpers.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof OutputError && e.code === code;
 
@@ -90,6 +91,42 @@ describe('appendOnce', () => {
     assert.equal(readFileSync(file, 'utf8'), '{"run_id":"x"}\n');
     assert.ok(listFiles(lockDir).every((f) => f.endsWith('.lock')), `only lock databases, no journals: ${listFiles(lockDir).join(' ')}`);
   });
+});
+
+it('a second append in the holding process does not loosen the lock for other processes', async () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+  const lockDir = join(root, 'locks');
+  const file = join(root, 'entries.jsonl');
+  const lock = await acquireAppendLock(file, { lockDir });
+  try {
+    // Opening and closing the lock file in this process would drop its fcntl lock (POSIX).
+    await assert.rejects(appendOnce(file, 'mine', { run_id: 'mine' }, { lockDir, waitMs: 0 }), isCode('ELOCKED'));
+    const other = await runProcess(process.execPath, [join(ROOT, 'test', 'hostile', 'append-child.mjs'), JSON.stringify({ file, runId: 'other', lockDir, mode: 'append', waitMs: 0 })]);
+    assert.notEqual(other.code, 0, `another process must not get the lock: ${other.stdout}`);
+    assert.match(other.stderr, /ELOCKED|locked by another/);
+  } finally {
+    lock.release();
+  }
+  assert.equal(existsSync(file), false);
+});
+
+it('a holder whose lock file is removed (the state folder wiped) knows it no longer holds the lock', async () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+  const lockDir = join(root, 'locks');
+  const file = join(root, 'entries.jsonl');
+  const lock = await acquireAppendLock(file, { lockDir });
+  try {
+    assert.equal(lock.stillHeld(), true);
+    rmSync(lockDir, { recursive: true });
+    assert.equal(lock.stillHeld(), false);
+    // A new lock file, so another writer gets in: the reason the first must not write on.
+    assert.equal((await appendOnce(file, 'b', { run_id: 'b' }, { lockDir, waitMs: 0 })).written, true);
+    assert.equal(lock.stillHeld(), false);
+  } finally {
+    lock.release();
+  }
 });
 
 describe('ensureOutputDir', () => {
