@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
-import { openDb } from '../state/db.js';
+import { busyTimeoutMs, openDb } from '../state/db.js';
 import { sessionsWithOpenWork } from '../state/report.js';
 import { releaseLock } from '../state/session-lock.js';
+import { configFor } from '../worker/main.js';
 import { runSession } from '../worker/pipeline.js';
+import { drainStranded, spooledSessions } from '../worker/stranded.js';
 import { waitForLock } from './process.js';
 import { assertKnownSession, outcomeLines } from './session-windows.js';
 
@@ -32,8 +34,14 @@ export async function flushCommand(argv: string[]): Promise<number> {
   const db = openDb(dir);
   let failed = 0;
   try {
+    // Hook jobs a dead worker left (killed, or it gave up on a busy database) come first: the
+    // windows they close or extend are then flushed with the rest.
+    const ctx = { dir, db, log, env: process.env, configFor, busyMs: busyTimeoutMs() };
+    const stranded = values.session === undefined ? await drainStranded(ctx) : spooledSessions(dir).includes(values.session) ? await drainStranded(ctx, { only: values.session }) : [];
+    for (const s of stranded) process.stdout.write(`${s}  hook jobs left by a stopped worker taken\n`);
     const sessions = sessionsWithOpenWork(db, values.session);
     if (sessions.length === 0) {
+      if (stranded.length > 0) return 0;
       assertKnownSession(db, values.session);
       process.stdout.write('Nothing to flush: no open windows.\n');
       return 0;

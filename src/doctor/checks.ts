@@ -11,7 +11,9 @@ import { commandPaths, hookFiles, isCodexHook, isCodexNotify } from '../install/
 import { statePaths } from '../paths.js';
 import { activeBackoffs } from '../evaluator/backoff.js';
 import { chooseEvaluator, claudeLoggedIn, codexLoggedIn } from '../evaluator/choose.js';
-import { openDb, type Db } from '../state/db.js';
+import type { Db } from '../state/db.js';
+import { BAD_JOBS_DIR } from '../worker/jobs.js';
+import { stateDbCheck } from './state-db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
 
 /**
@@ -201,13 +203,10 @@ function safeNotify(text: string): string[] | null {
 
 function stateChecks(ctx: DoctorContext): Check[] {
   const paths = statePaths(ctx.stateDir);
-  let db: ReturnType<typeof openDb>;
-  try {
-    db = openDb(ctx.stateDir);
-  } catch (err) {
-    return [problem('state.db', `cannot open ${paths.db}: ${err instanceof Error ? err.message : String(err)}`, `check that ${ctx.stateDir} is writable (or set SHIPLOG_HOME)`)];
-  }
-  const out: Check[] = [ok('state.db', paths.db)];
+  // Doctor only reads: a damaged database is reported, not rebuilt (state-db.ts).
+  const { db, check } = stateDbCheck(ctx.stateDir);
+  if (!db) return [check];
+  const out: Check[] = [check];
   try {
     const fires = hookFires(db);
     for (const agent of ['claude-code', 'codex']) {
@@ -222,6 +221,9 @@ function stateChecks(ctx: DoctorContext): Check[] {
     else out.push(info('worker.last_run', `${age(run.started_at, ctx.now)}, session ${run.session_id}, ${run.trigger}, ${run.status}`));
     const stale = staleJobs(paths.spool, ctx.now);
     if (stale > 0) out.push(problem('worker.spool', `${stale} hook job(s) waiting for more than 5 minutes`, `see ${paths.log}; a worker starts with the next hook, or run: shiplog flush`));
+    const badDir = join(paths.spool, BAD_JOBS_DIR);
+    const bad = countFiles(badDir);
+    if (bad > 0) out.push(problem('worker.spool.bad', `${bad} hook job(s) could not be read and were kept in ${badDir}`, `see ${paths.log} ("unreadable hook job moved aside"); they are kept only for inspection: read them, then remove them (rm ${badDir}/*)`));
 
     out.push(...evaluatorChecks(ctx, db));
 
@@ -286,7 +288,8 @@ function staleJobs(spool: string, now: Date): number {
     if (isErrno(err) && err.code === 'ENOENT') return 0; // no hook has fired yet
     throw err;
   }
-  for (const s of sessions) {
+  // Session folders only: spool/.bad/ holds jobs kept aside, not jobs waiting.
+  for (const s of sessions.filter((n) => !n.startsWith('.'))) {
     let names: string[];
     try {
       names = readdirSync(join(spool, s)).filter((n) => n.endsWith('.json'));
@@ -302,6 +305,15 @@ function staleJobs(spool: string, now: Date): number {
     }
   }
   return count;
+}
+
+function countFiles(dir: string): number {
+  try {
+    return readdirSync(dir).length;
+  } catch (err) {
+    if (isErrno(err) && err.code === 'ENOENT') return 0; // no job was ever kept aside
+    throw err;
+  }
 }
 
 export function age(iso: string, now: Date): string {

@@ -1,6 +1,9 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { isErrno } from '../config/config.js';
+import { createLogger } from '../log.js';
 import { statePaths } from '../paths.js';
+import { isCorrupt } from './db-errors.js';
 
 export type Db = Database.Database;
 
@@ -90,22 +93,85 @@ CREATE TABLE IF NOT EXISTS locks (
 );
 `;
 
+/** SQLite's busy timeout: how long one statement waits for another process's write lock. */
+export const DEFAULT_BUSY_MS = 15_000;
+
+/** `SHIPLOG_DB_BUSY_MS` shortens it (tests of a frozen lock holder); anything else keeps the default. */
+export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.SHIPLOG_DB_BUSY_MS);
+  return Number.isInteger(n) && n > 0 && n <= 600_000 ? n : DEFAULT_BUSY_MS;
+}
+
+export interface OpenOptions {
+  /**
+   * A state.db that is not a database (or is damaged where opening looks) is moved aside to
+   * state.db.corrupt-<time> and a new one is made: the sessions are read again from the start of
+   * their transcripts, and their entries' run_ids are derived from the work, so nothing doubles.
+   * `false` (doctor, which only reads) throws instead.
+   */
+  rebuildCorrupt?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Opens (creating if needed) the state database. WAL lets `shiplog status` read while a worker
  * writes; the busy timeout makes concurrent workers of different sessions queue instead of fail.
  */
-export function openDb(stateDir: string): Db {
+export function openDb(stateDir: string, opts: OpenOptions = {}): Db {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const path = statePaths(stateDir).db;
+  const before = inode(path);
+  try {
+    return openAt(path, busyTimeoutMs(opts.env));
+  } catch (err) {
+    if (opts.rebuildCorrupt === false || !isCorrupt(err)) throw err;
+    // Another process may have rebuilt it since we looked: then its new file is used as it is.
+    if (inode(path) === before) {
+      const aside = moveAside(path);
+      createLogger(stateDir).error({ aside, code: (err as { code?: string }).code }, 'state database was corrupt; moved aside and rebuilt (sessions are read again from the start of their transcripts)');
+    }
+    return openAt(path, busyTimeoutMs(opts.env));
+  }
+}
+
+function openAt(path: string, busyMs: number): Db {
   const fresh = !existsSync(path);
-  const db = new Database(path, { timeout: 15_000 });
-  if (fresh) chmodSync(path, 0o600);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 15000');
-  db.exec(SCHEMA);
-  migrate(db);
-  return db;
+  const db = new Database(path, { timeout: busyMs });
+  try {
+    if (fresh) chmodSync(path, 0o600);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`busy_timeout = ${busyMs}`);
+    db.exec(SCHEMA);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Moves state.db and its WAL files to state.db.corrupt-<time>[-wal|-shm]; returns the new name. */
+function moveAside(path: string): string {
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      renameSync(`${path}${suffix}`, `${aside}${suffix}`);
+    } catch (err) {
+      // No WAL files beside it (or another process moved them first): nothing to keep.
+      if (!(isErrno(err) && err.code === 'ENOENT')) throw err;
+    }
+  }
+  return aside;
+}
+
+function inode(path: string): number | null {
+  try {
+    return statSync(path).ino;
+  } catch (err) {
+    if (isErrno(err) && err.code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 /** Columns added after a state database may already have been created by an older shiplog. */

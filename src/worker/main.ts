@@ -5,15 +5,15 @@ import { loadConfig, type LoadedConfig } from '../config/config.js';
 import { isSafeId } from '../ids.js';
 import { createLogger, type Logger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
-import { openDb, type Db } from '../state/db.js';
+import { busyTimeoutMs, openDb, type Db } from '../state/db.js';
+import { isStateDbError, retryBusy, sqliteCode } from '../state/db-errors.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
-import { getSession, recordHookFire } from '../state/sessions.js';
 import { AliveFile } from './alive-file.js';
-import { findRollout } from './codex-rollouts.js';
-import { hasJobs, removeJobs, takeJobs, type SpooledJob } from './jobs.js';
+import { drainSession, type DrainContext } from './drain.js';
+import { hasJobs } from './jobs.js';
 import { flushWindows } from './flush-windows.js';
-import { runSession, type RunRequest } from './pipeline.js';
-import { holdsReply, holdsTurnComplete, waitForTranscript } from './stop-wait.js';
+import { runSession } from './pipeline.js';
+import { drainStranded } from './stranded.js';
 
 /**
  * The detached worker a hook starts: `node worker/main.js <session_id>`. It drains the jobs the
@@ -38,24 +38,17 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     return;
   }
   const lingerMs = loadConfig({ env }).config.worker.linger_seconds * 1000;
-  const db = openDb(dir);
+  const busyMs = busyTimeoutMs(env);
+  let db: Db | null = null;
   try {
+    db = await retryBusy('open', () => openDb(dir, { env }), { log, busyMs });
+    const ctx: DrainContext = { dir, db, log, env, configFor, busyMs };
     let idleSince = Date.now();
     let ended = false;
     for (;;) {
       if (hasJobs(spool)) {
-        const lock = tryLock(db, sessionId);
         // Locked: `shiplog process` or a worker that won a race holds it and drains the spool.
-        if (lock) {
-          try {
-            for (let jobs = takeJobs(spool, log); jobs.length > 0; jobs = takeJobs(spool, log)) {
-              ended = (await runJobs(dir, db, log, sessionId, jobs, env)) || ended;
-              removeJobs(jobs);
-            }
-          } finally {
-            releaseLock(db, lock);
-          }
-        }
+        ended = (await drainSession(ctx, sessionId)).ended || ended;
         idleSince = Date.now();
       }
       if (ended || Date.now() - idleSince >= lingerMs) {
@@ -68,74 +61,18 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     removeEmptyDir(spool);
     await closeIdleWindows(dir, db, log, env);
     await flushHeldWindows(dir, db, log, env);
+    await drainStranded(ctx, { except: sessionId, limit: 20 });
+  } catch (err) {
+    if (!isStateDbError(err)) throw err;
+    // Nothing past the last commit was lost; a job is removed only after its run committed.
+    log.warn({ err, session: sessionId, code: sqliteCode(err) }, 'state database unavailable; jobs left in the spool for the next worker or shiplog flush');
   } finally {
     alive.release();
-    db.close();
+    db?.close();
   }
 }
 
-/** Runs one batch of jobs as one run; true when the batch ended the session. */
-async function runJobs(dir: string, db: Db, log: Logger, sessionId: string, jobs: SpooledJob[], env: NodeJS.ProcessEnv): Promise<boolean> {
-  const last = jobs[jobs.length - 1];
-  if (!last) return false;
-  for (const { job } of jobs) recordHookFire(db, job.agent, job.payload.hook_event_name, job.received_at);
-  const end = jobs.find((j) => j.job.payload.hook_event_name === 'SessionEnd');
-  const stop = [...jobs].reverse().find((j) => j.job.payload.hook_event_name === 'Stop');
-  const cwd = last.job.payload.cwd;
-  const loaded = configFor(cwd, env, log);
-  const config = loaded.config;
-  const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : stop && config.changelog.granularity === 'turn' ? 'turn' : null;
-  // Codex notify jobs name only the thread; a hook of the same session may have given the path.
-  const transcriptPath = [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ?? getSession(db, sessionId)?.transcript_path ?? notifyRollout(jobs, sessionId, log);
-  if (!transcriptPath) {
-    // Codex notify for a thread without a rollout: its title generation, or an --ephemeral session.
-    log.info({ session: sessionId, trigger: last.job.payload.hook_event_name }, 'no transcript for this session; jobs dropped');
-    return end !== undefined;
-  }
-  const req: RunRequest = {
-    sessionId,
-    agent: last.job.agent,
-    transcriptPath,
-    cwd,
-    trigger: last.job.payload.hook_event_name,
-    close,
-  };
-  if (stop && !end) {
-    const row = getSession(db, sessionId);
-    const turnEnd = req.agent === 'codex' ? holdsTurnComplete(stop.job.payload.turn_id) : holdsReply(stop.job.payload.last_assistant_message);
-    const waited = await waitForTranscript(req.transcriptPath, row?.offset ?? 0, turnEnd, config.stop.wait_ms).catch(
-      (err: unknown) => {
-        log.warn({ err, session: sessionId }, 'could not watch the transcript before the run');
-        return 'error' as const;
-      },
-    );
-    log.debug({ session: sessionId, waited }, 'stop wait');
-  }
-  try {
-    const outcome = await runSession({ stateDir: dir, db, log, config }, req);
-    log.info(
-      { session: sessionId, trigger: req.trigger, jobs: jobs.length, bytes: outcome.bytesRead, lines: outcome.lines, written: outcome.windows.written.length, failed: outcome.windows.failed.length },
-      'run done',
-    );
-  } catch (err) {
-    // Logged with its reason by runSession; the cursor did not move past what was stored, so the
-    // next trigger for this session picks up from the same place.
-    log.warn({ session: sessionId, code: (err as NodeJS.ErrnoException).code }, 'run failed; jobs dropped, state kept');
-  }
-  return end !== undefined;
-}
-
-/** Codex notify names only the thread: its rollout is looked up in the $CODEX_HOME it ran with. */
-function notifyRollout(jobs: SpooledJob[], sessionId: string, log: Logger): string | undefined {
-  const home = jobs.find((j) => j.job.agent === 'codex' && j.job.payload.codex_home)?.job.payload.codex_home;
-  if (home === undefined) return undefined;
-  const found = findRollout(home, sessionId);
-  if (found) log.debug({ session: sessionId, path: found.path, via: found.source }, 'found the rollout of a notify turn');
-  return found?.path;
-}
-
-/** The session's config; `cwd` is any folder of the repository (the loader reads its top level's .shiplog.toml). */
-function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {
+export function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {
   const loaded = loadConfig({ repo: cwd ?? null, env });
   for (const p of loaded.problems) {
     if (p.refused) log.warn({ file: p.file, key: p.key }, 'repository config key refused (not trusted); run shiplog trust <repo> to allow it');
