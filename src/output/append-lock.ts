@@ -101,12 +101,11 @@ export async function acquireAppendLock(file: string, opts: AppendLockOptions): 
   try {
     for (;;) {
       try {
-        // EXCLUSIVE takes the file's write lock at once (no WAL here); nothing is ever
-        // written, so nothing needs recovering after a crash.
         // The lock transaction writes nothing; a journal kept in memory means no `-journal`
         // file can ever be left beside the lock by a holder that is killed. (Setting it reads
         // the database, so it too waits while another writer holds the lock.)
         db.pragma('journal_mode = MEMORY');
+        // EXCLUSIVE takes the file's write lock at once (no WAL here).
         db.exec('BEGIN EXCLUSIVE');
         break;
       } catch (err) {
@@ -123,7 +122,13 @@ export async function acquireAppendLock(file: string, opts: AppendLockOptions): 
     db.close();
     throw err;
   }
-  const locked = statSync(path);
+  let locked: Stats;
+  try {
+    locked = statSync(path);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return {
     stillHeld: () => {
       const now = statOrNull(path);
