@@ -7,7 +7,7 @@ import type { AgentName } from '../adapters/adapter.js';
  */
 
 export type SessionResult =
-  | { kind: 'processed'; sessionId: string; agent: AgentName; entries: number; failed: number; bytes: number; waiting: number }
+  | { kind: 'processed'; sessionId: string; agent: AgentName; entries: number; failed: number; bytes: number; waiting: number; /** Why a window was left open, if one was. */ leftOpen?: string }
   | { kind: 'up-to-date'; sessionId: string; agent: AgentName }
   | { kind: 'skipped'; sessionId: string; agent: AgentName; reason: string }
   | { kind: 'error'; sessionId: string; agent: AgentName; message: string };
@@ -74,7 +74,7 @@ export function sessionLine(n: number, total: number, r: SessionResult): string 
   const head = `[${n}/${total}] ${r.sessionId} ${r.agent}`;
   switch (r.kind) {
     case 'processed':
-      return `${head}: ${plural(r.entries, 'entry', 'entries')}, ${r.failed} failed${r.waiting > 0 ? `, ${r.waiting} waiting for the evaluator` : ''} (${formatBytes(r.bytes)})`;
+      return `${head}: ${plural(r.entries, 'entry', 'entries')}, ${r.failed} failed${r.waiting > 0 ? `, ${r.waiting} waiting for the evaluator` : ''} (${formatBytes(r.bytes)})${r.leftOpen ? `; window left open: ${r.leftOpen}` : ''}`;
     case 'up-to-date':
       return `${head}: up to date`;
     case 'skipped':

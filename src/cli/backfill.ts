@@ -216,7 +216,10 @@ async function runOne(db: Db, dir: string, log: ReturnType<typeof createLogger>,
         // A finished session's window is closed like SessionEnd would; a live one stays open for its hooks.
         { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo, trigger: 'backfill', close: s.idle ? 'backfill' : null },
       );
-      return { ...base, kind: 'processed', entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
+      const processed = { ...base, kind: 'processed' as const, entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
+      // Not idle yet: the session may still be going on, and its hooks close the window.
+      if (!s.idle && hasOpenWindow(db, s.sessionId)) return { ...processed, leftOpen: `transcript modified within idle_minutes (${s.config.changelog.idle_minutes} min)` };
+      return processed;
     } finally {
       releaseLock(db, lock);
     }
@@ -226,11 +229,18 @@ async function runOne(db: Db, dir: string, log: ReturnType<typeof createLogger>,
   }
 }
 
+function hasOpenWindow(db: Db, sessionId: string): boolean {
+  const row = db.prepare(`SELECT json_extract(window_state, '$.cur') IS NOT NULL AS open FROM sessions WHERE session_id = ?`).get(sessionId);
+  return OpenRow.safeParse(row).data?.open === 1;
+}
+
+const OpenRow = z.object({ open: z.number() });
+
 function resultOf(r: SessionResult, path: string): Result {
   const base = { session_id: r.sessionId, agent: r.agent, path };
   switch (r.kind) {
     case 'processed':
-      return { ...base, status: 'processed', entries: r.entries, failed_windows: r.failed, waiting_windows: r.waiting, bytes_read: r.bytes };
+      return { ...base, status: 'processed', entries: r.entries, failed_windows: r.failed, waiting_windows: r.waiting, bytes_read: r.bytes, ...(r.leftOpen ? { left_open: r.leftOpen } : {}) };
     case 'up-to-date':
       return { ...base, status: 'up-to-date' };
     case 'skipped':
