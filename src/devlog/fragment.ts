@@ -26,7 +26,17 @@ export class Fragment {
       closeSync(fd);
       return null;
     }
-    if (size > committedBytes) ftruncateSync(fd, committedBytes);
+    if (size > committedBytes) {
+      // Bytes past the commit are whole entries (`,\n{…}`) of a run that died before committing;
+      // anything else (a rewrite cut short by a crash) cannot be trusted: start over.
+      const edge = Buffer.alloc(3);
+      const n = committedBytes === 0 ? 0 : readSync(fd, edge, 0, 3, committedBytes - 1);
+      if (committedBytes > 0 && (n < 3 || edge.toString('latin1') !== '},\n')) {
+        closeSync(fd);
+        return null;
+      }
+      ftruncateSync(fd, committedBytes);
+    }
     return new Fragment(fd, committedBytes);
   }
 
@@ -40,6 +50,31 @@ export class Fragment {
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, this.size + off);
     this.size += buf.length;
+  }
+
+  /**
+   * Rewrites the committed bytes through `transform` (a secret learnt after these entries were
+   * written is redacted from them). In place, then cut to the new length; the caller commits the
+   * new `bytes` right after. A crash in between leaves a size the database does not expect, which
+   * `open` refuses unless it ends an entry, so the session is re-read and rebuilt.
+   */
+  rewrite(transform: (text: string) => string): void {
+    if (this.size === 0) return;
+    const buf = Buffer.alloc(this.size);
+    let got = 0;
+    while (got < this.size) {
+      const n = readSync(this.fd, buf, got, this.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const before = buf.subarray(0, got).toString('utf8');
+    const after = transform(before);
+    if (after === before) return;
+    const out = Buffer.from(after);
+    let off = 0;
+    while (off < out.length) off += writeSync(this.fd, out, off, out.length - off, off);
+    ftruncateSync(this.fd, out.length);
+    this.size = out.length;
   }
 
   reset(): void {

@@ -84,6 +84,14 @@ CREATE TABLE IF NOT EXISTS evaluator_backoff (
   message     TEXT NOT NULL,
   set_at      TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS session_secrets (
+  session_id  TEXT NOT NULL,
+  salt        TEXT NOT NULL,     -- random, one per session
+  digest      TEXT NOT NULL,     -- sha256(salt, 0, value), 128 bits: never the value (src/redact/known.ts)
+  length      INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  PRIMARY KEY (session_id, digest)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS locks (
   session_id  TEXT PRIMARY KEY,
   pid         INTEGER NOT NULL,

@@ -21,6 +21,7 @@ import { checkCursor, fingerprintAt } from '../tail/fingerprint.js';
 import { readLines } from '../tail/tail.js';
 import { redactEvent } from '../redact/event.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
+import { loadKnownSecrets, saveKnownSecrets, scrubStoredWindows } from '../redact/session-store.js';
 import { renderDigests } from '../evaluator/digest.js';
 import { codexSubagentRollout } from './codex-rollouts.js';
 import { CWD_LINE_LIMIT, discoverCwd } from './transcript-cwd.js';
@@ -169,7 +170,9 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     outcome.repo = repo;
     const actor = await resolveActor(config.changelog.actor, repo);
 
-    const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra });
+    // With the session's known secrets: a value recognised in an earlier run is found again here.
+    const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra, known: loadKnownSecrets(db, req.sessionId) });
+    const scrub = (text: string) => redactor.known.scrub(text);
     const needsEval = config.changelog.evaluator === 'heuristic' ? 0 : 1;
     const fold = new Fold(adapter, row, {
       sessionId: req.sessionId,
@@ -194,7 +197,10 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       const fp = fingerprintAt(fd, offset);
       // Bytes first, then the commit that makes them count: a crash in between leaves bytes past
       // `frag_bytes`, which the next run cuts off.
-      frag.append(fold.devlog.takeFinalized().map((e) => renderEntry(ConversationEntry.parse(e))));
+      // Entries finalized before a value was learnt (earlier runs, or earlier in this one) lose it now.
+      const learnt = redactor.known.takeLearned();
+      if (learnt.length > 0) frag.rewrite((text) => redactor.known.scrub(text, learnt));
+      frag.append(fold.devlog.takeFinalized().map((e) => scrub(renderEntry(ConversationEntry.parse(e)))));
       const closed = fold.windows.takeClosed();
       const span = unresolvedSpan(closed);
       const log = span ? (commitsBetweenSync(repo, span.since, span.until) ?? []) : [];
@@ -202,12 +208,16 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
         row.frag_bytes = frag.bytes;
         for (const c of closed) insertWindow(db, closedRow(resolveCommits(c, log)), now());
         for (const [path, cursor] of fold.subagentCursors) saveSubagentCursor(db, req.sessionId, path, cursor);
+        saveKnownSecrets(db, req.sessionId, redactor.known);
+        if (learnt.length > 0) scrubStoredWindows(db, req.sessionId, (text) => redactor.known.scrub(text, learnt));
         row.offset = offset;
         row.head_hash = fp.headHash;
         row.tail_hash = fp.tailHash;
-        row.adapter_state = JSON.stringify(fold.adapterState);
-        row.devlog_state = JSON.stringify(fold.devlog.snapshot());
-        row.window_state = JSON.stringify(fold.windows.snapshot());
+        // Stored state holds transcript text (subagent task descriptions, open entries, the open
+        // window): the adapter's is raw, the others were redacted before later-learnt values.
+        row.adapter_state = JSON.stringify(redactDeep(fold.adapterState, redactor));
+        row.devlog_state = scrub(JSON.stringify(fold.devlog.snapshot()));
+        row.window_state = scrub(JSON.stringify(fold.windows.snapshot()));
         row.last_event_at = fold.lastEventAt ?? row.last_event_at;
         row.updated_at = now();
         saveSession(db, row);
@@ -253,7 +263,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
         repo,
         { session_id: req.sessionId, timestamp: row.last_event_at ?? now(), project_dir: repo, git },
         frag,
-        fold.devlog.openEntries().map((e) => renderEntry(ConversationEntry.parse(e))),
+        fold.devlog.openEntries().map((e) => scrub(renderEntry(ConversationEntry.parse(e)))),
         config.devlog.commit,
       );
       row.devlog_offset = row.offset;
@@ -358,7 +368,7 @@ function readSubagent(fold: Fold, path: string | null, agentId: string, agentTyp
   } finally {
     closeSync(fd);
   }
-  fold.subagentCursors.set(path, { offset, adapter_state: JSON.stringify(state) });
+  fold.subagentCursors.set(path, { offset, adapter_state: JSON.stringify(redactDeep(state, fold.redactor)) });
 }
 
 /** Opens a transcript for reading without blocking on a FIFO, and refuses anything but a file. */
