@@ -6,6 +6,11 @@ export type AgentName = 'claude-code' | 'codex';
 export interface LineContext {
   /** Set when the line comes from a subagent's own transcript file. */
   subagent?: Subagent;
+  /**
+   * Applied to any text before the adapter cuts it (a command clipped into an action, the tail of
+   * an output): a secret across the cut would otherwise survive in part, unrecognisable.
+   */
+  redact?: (text: string) => string;
 }
 
 export interface ParseResult<S> {

@@ -285,6 +285,7 @@ class Fold {
   readonly subagentCursors = new Map<string, { offset: number; adapter_state: string | null }>();
   lastEventAt: string | null = null;
   cwd: string | null = null;
+  readonly redactBeforeCut = (text: string): string => this.redactor.redact(text);
 
   constructor(
     readonly adapter: Adapter<unknown>,
@@ -298,7 +299,8 @@ class Fold {
   }
 
   line(text: string, countInWindow: boolean, onSubagent: (agentId: string, agentType: string | undefined) => void): void {
-    const r = this.adapter.parseLine(this.adapterState, text);
+    // Redacted before the adapter cuts anything (a command into an action, an output's tail).
+    const r = this.adapter.parseLine(this.adapterState, text, { redact: this.redactBeforeCut });
     this.adapterState = r.state;
     for (const e of r.events) {
       if (e.kind === 'subagent_ref') {
@@ -361,7 +363,7 @@ function readSubagent(fold: Fold, path: string | null, agentId: string, agentTyp
         continue;
       }
       if (item.text.length === 0) continue;
-      const r = fold.adapter.parseLine(state, item.text, { subagent });
+      const r = fold.adapter.parseLine(state, item.text, { subagent, redact: fold.redactBeforeCut });
       state = r.state;
       for (const e of r.events) if (e.kind !== 'subagent_ref') fold.apply(e, true);
     }

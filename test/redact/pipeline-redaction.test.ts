@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { CLAUDE_CORPUS, cleanup, CODEX_FIXTURES, gitRepo, runInProcess, tempDir } from '../helpers.js';
+import { cleanup, CODEX_FIXTURES, gitRepo, runInProcess, tempDir } from '../helpers.js';
+import { claudeTurnLines, simpleTurn } from '../synthetic.js';
 import { Config } from '../../src/config/config.js';
 import { fakeCalls, fakeEnv } from '../evaluator/fake-env.js';
 import { plantedSecrets } from './planted.js';
@@ -13,7 +14,7 @@ import { plantedSecrets } from './planted.js';
  * assistant text — never reach the devlog, the changelog or the log, and the run record counts
  * them per kind.
  */
-const PLACES = ['prompt', 'command', 'output', 'path', 'reply'] as const;
+const PLACES = ['prompt', 'command', 'output', 'path', 'reply', 'task'] as const;
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -37,14 +38,18 @@ function claudeRecords(i: number, place: (typeof PLACES)[number], text: string, 
       return [assistant([{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: { command: 'cat config' } }], `a${i}`), user([{ type: 'tool_result', tool_use_id: `t${i}`, content: text }], `r${i}`)];
     case 'path':
       return [assistant([{ type: 'tool_use', id: `t${i}`, name: 'Write', input: { file_path: text, content: 'x' } }], `a${i}`), user([{ type: 'tool_result', tool_use_id: `t${i}`, content: 'File created successfully' }], `r${i}`)];
+    case 'task':
+      // A subagent task still running: its description is remembered in the adapter's state.
+      return [assistant([{ type: 'tool_use', id: `t${i}`, name: 'Task', input: { description: text.slice(0, 250), prompt: text, subagent_type: 'general-purpose' } }], `a${i}`)];
   }
 }
 
-/** The same for a legacy Codex rollout. */
+/** The same for a legacy Codex rollout (a subagent task is a prompt there). */
 function codexRecords(i: number, place: (typeof PLACES)[number], text: string): object[] {
   const env = (type: string, payload: object) => ({ timestamp: `2026-11-22T04:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`, type, payload });
   switch (place) {
     case 'prompt':
+    case 'task':
       return [env('event_msg', { type: 'user_message', message: text })];
     case 'reply':
       return [env('event_msg', { type: 'agent_message', message: text })];
@@ -70,7 +75,7 @@ describe('planted secrets through the whole pipeline', () => {
       const transcript = join(dir, 'planted.jsonl');
       const head =
         agent === 'claude-code'
-          ? readFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), 'utf8')
+          ? claudeTurnLines('planted', join(dir, 'repo'), simpleTurn(), 0, Date.UTC(2026, 0, 21, 7, 0, 0)).join('\n')
           : readFileSync(join(CODEX_FIXTURES, 'legacy-0.140.jsonl'), 'utf8');
       const lines = planted.flatMap((p, i) => {
         let place = PLACES[i % PLACES.length] as (typeof PLACES)[number];
@@ -113,6 +118,11 @@ describe('planted secrets through the whole pipeline', () => {
         assert.ok(!planted.some((p) => row.redactions.includes(p.secret)));
         const digests = db.prepare('SELECT digest FROM windows').all() as { digest: string }[];
         assert.ok(digests.length > 0 && !planted.some((p) => digests.some((d) => d.digest.includes(p.secret))), 'the stored digest is redacted');
+        // Nothing unredacted anywhere in state.db: every TEXT value of every table.
+        const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+        const stored = tables.flatMap((t) => (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).flatMap((r) => Object.entries(r).filter(([, v]) => typeof v === 'string').map(([c, v]) => [`${t}.${c}`, v as string] as const)));
+        const inDb = planted.filter((p) => stored.some(([, v]) => v.includes(p.secret))).map((p) => `${p.kind} in ${stored.filter(([, v]) => v.includes(p.secret)).map(([c]) => c).join(', ')}`);
+        assert.deepEqual(inDb, [], 'state.db holds no planted secret');
       } finally {
         db.close();
       }

@@ -1,8 +1,32 @@
 /** Clipping helpers shared by the adapters: bounded strings that never split a surrogate pair. */
 
+/**
+ * The redaction applied before any cut, for the line being parsed (LineContext.redact, set by
+ * parseJsonLine around one synchronous parse). Text is redacted from a window a little wider than
+ * what is kept, so a secret across the cut is recognised whole and a huge text costs no more.
+ */
+let redactBeforeCut: ((text: string) => string) | undefined;
+/** Context kept around the cut: longer than any secret a detector needs to see whole. */
+const CUT_CONTEXT = 8192;
+
+export function withRedactionBeforeCut<T>(redact: ((text: string) => string) | undefined, run: () => T): T {
+  const outer = redactBeforeCut;
+  redactBeforeCut = redact;
+  try {
+    return run();
+  } finally {
+    redactBeforeCut = outer;
+  }
+}
+
 /** Cut to at most `max` chars with a trailing `…`, never splitting a surrogate pair. */
 export function clipEnd(text: string, max: number): string {
   if (text.length <= max) return text;
+  if (redactBeforeCut !== undefined) {
+    const whole = text.length <= max + CUT_CONTEXT;
+    text = redactBeforeCut(text.slice(0, max + CUT_CONTEXT));
+    if (whole && text.length <= max) return text;
+  }
   let cut = text.slice(0, max - 1);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
@@ -11,6 +35,10 @@ export function clipEnd(text: string, max: number): string {
 /** The last `max` chars, never starting inside a surrogate pair. */
 export function tail(text: string, max: number): string {
   if (text.length <= max) return text;
+  if (redactBeforeCut !== undefined) {
+    text = redactBeforeCut(text.slice(-(max + CUT_CONTEXT)));
+    if (text.length <= max) return text;
+  }
   let cut = text.slice(text.length - max);
   if (/^[\uDC00-\uDFFF]/.test(cut)) cut = cut.slice(1);
   return cut;

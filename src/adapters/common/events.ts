@@ -2,7 +2,7 @@
 
 import type { EventOf } from '../../events.js';
 import type { LineContext, ParseResult } from '../adapter.js';
-import { clipEnd } from './clip.js';
+import { clipEnd, withRedactionBeforeCut } from './clip.js';
 import { MAX_NAME_CHARS } from './limits.js';
 
 /** Drop `undefined` properties so events compare and serialise cleanly. */
@@ -32,7 +32,7 @@ export function parseJsonLine<S>(state: S, line: string, ctx: LineContext | unde
     return { state, events: [skipped('invalid-json')] };
   }
   try {
-    const result = parseRecord(state, value, ctx);
+    const result = withRedactionBeforeCut(ctx?.redact, () => parseRecord(state, value, ctx));
     return { state: result.state, events: result.events };
   } catch (error) {
     // Totality backstop: a bug must not stop the pipeline; it is counted under its own reason.
