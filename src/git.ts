@@ -1,38 +1,51 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { runBounded } from './bounded-child.js';
 import type { GitInfo } from './devlog/schema.js';
 
 /**
- * git is run with argument arrays only, never through a shell, and never prompts. node's own
- * execFile rather than execa here: the worker runs git on every run, and execa's module graph
- * costs ~15 MB of resident memory that the worker's memory budget cannot spare.
+ * git is run with argument arrays only, never through a shell, and never prompts. Each run has a
+ * hard deadline (see bounded-child.ts): a git that ignores SIGTERM, or waits on a hung network
+ * mount, is SIGKILLed with its process group and given up, and a grandchild holding its output
+ * open does not hold the worker. Its own group also means Ctrl-C at a terminal running `shiplog
+ * backfill` (which stops backfill between sessions) does not kill the git of the session still
+ * finishing, whose repository or actor would silently become a fallback. node's own
+ * child_process, not execa: the worker runs git on every run, and execa's module graph costs
+ * ~15 MB of resident memory that the worker's memory budget cannot spare.
  */
-function git(cwd: string, args: string[]): Promise<string | null> {
-  // A group of its own (execFile hands `detached` on to spawn): Ctrl-C at a terminal running
-  // `shiplog backfill` stops backfill between sessions, and must not kill the git of the session
-  // still finishing (its repository or actor would silently become a fallback).
-  const options = { cwd, timeout: 10_000, encoding: 'utf8' as const, detached: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } };
-  return new Promise((resolve) => {
-    execFile('git', args, options, (err, stdout) => resolve(err ? null : stdout.trim()));
+export const GIT_DEADLINE_MS = 10_000;
+
+/** Tests pass a shorter deadline; nothing a repository or the environment sets changes it. */
+export interface GitOptions {
+  deadlineMs?: number;
+}
+
+async function git(cwd: string, args: string[], opts: GitOptions = {}): Promise<string | null> {
+  const r = await runBounded('git', args, {
+    cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    deadlineMs: opts.deadlineMs ?? GIT_DEADLINE_MS,
+    maxOutput: 8 << 20,
   });
+  // Missing git, not a repository, an unset key, or no answer in time: the caller falls back.
+  return r.exitCode === 0 && !r.timedOut ? r.stdout.trim() : null;
 }
 
 /** The repository an output belongs to: the git top level of `cwd`, else `cwd` itself. */
-export async function repoRoot(cwd: string): Promise<string> {
-  return (await git(cwd, ['rev-parse', '--show-toplevel'])) ?? cwd;
+export async function repoRoot(cwd: string, opts: GitOptions = {}): Promise<string> {
+  return (await git(cwd, ['rev-parse', '--show-toplevel'], opts)) ?? cwd;
 }
 
-export async function gitInfo(repo: string): Promise<GitInfo | null> {
+export async function gitInfo(repo: string, opts: GitOptions = {}): Promise<GitInfo | null> {
   const [commit, branch, remote] = await Promise.all([
-    git(repo, ['rev-parse', 'HEAD']),
-    git(repo, ['symbolic-ref', '--short', '-q', 'HEAD']),
-    git(repo, ['config', '--get', 'remote.origin.url']),
+    git(repo, ['rev-parse', 'HEAD'], opts),
+    git(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], opts),
+    git(repo, ['config', '--get', 'remote.origin.url'], opts),
   ]);
   if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
   return { remote: remote || null, branch: branch || 'HEAD', commit };
 }
 
-export async function gitUserEmail(repo: string): Promise<string | null> {
-  return git(repo, ['config', '--get', 'user.email']);
+export async function gitUserEmail(repo: string, opts: GitOptions = {}): Promise<string | null> {
+  return git(repo, ['config', '--get', 'user.email'], opts);
 }
 
 /** A commit as `git log` lists it: subject only, committer time in ms. */
@@ -44,24 +57,13 @@ export interface LoggedCommit {
 
 /**
  * The commits made between `since` and `until`, newest first (at most 2,000), or null when
- * `repo` is no repository or git is missing. Synchronous because entries are built inside the
- * run's database transaction; one call serves every window a batch of lines closed.
+ * `repo` is no repository, git is missing or it did not answer in time. One call serves every
+ * window a batch of lines closed; it runs before the batch's database transaction, which is never
+ * held open while git runs.
  */
-export function commitsBetweenSync(repo: string, since: Date, until: Date): LoggedCommit[] | null {
-  let out: string;
-  try {
-    out = execFileSync('git', ['log', '-n', '2000', `--since=${since.toISOString()}`, `--until=${until.toISOString()}`, '--format=%H%x1f%ct%x1f%s'], {
-      cwd: repo,
-      timeout: 10_000,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-      maxBuffer: 8 << 20,
-    });
-  } catch {
-    // Not a repository any more, no commits yet, or git is missing: nothing to look up in.
-    return null;
-  }
+export async function commitsBetween(repo: string, since: Date, until: Date, opts: GitOptions = {}): Promise<LoggedCommit[] | null> {
+  const out = await git(repo, ['log', '-n', '2000', `--since=${since.toISOString()}`, `--until=${until.toISOString()}`, '--format=%H%x1f%ct%x1f%s'], opts);
+  if (out === null) return null;
   const commits: LoggedCommit[] = [];
   for (const line of out.split('\n')) {
     const [hash, seconds, subject] = line.split('\x1f');

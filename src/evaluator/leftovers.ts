@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 
 /**
- * What an evaluator run leaves if shiplog exits in the middle of it (a second Ctrl-C in
- * `shiplog backfill`, which calls process.exit): the CLI's process group, in a session of its
- * own so no terminal signal reaches it, and the temporary folder holding a copy of the user's
- * Codex login. Both are cleared on the way out; `finally` blocks do not run on process.exit.
+ * What a child run leaves if shiplog exits in the middle of it (a second Ctrl-C in `shiplog
+ * backfill`, which calls process.exit): the process group of git or an evaluator CLI, in a
+ * session of its own so no terminal signal reaches it (see bounded-child.ts), and the temporary
+ * folder holding a copy of the user's Codex login. Both are cleared on the way out; `finally`
+ * blocks do not run on process.exit.
  */
 const groups = new Set<number>();
 const dirs = new Set<string>();

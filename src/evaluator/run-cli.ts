@@ -1,11 +1,11 @@
-import { execa } from 'execa';
-import { killGroup, trackGroup } from './leftovers.js';
+import { runBounded } from '../bounded-child.js';
 
 /**
- * Runs an evaluator CLI with the prompt on stdin, in a process group of its own, and kills the
- * whole group when the time is up (the CLIs start helpers of their own, which a plain kill of
- * the child would leave running) and again once the child has exited, so nothing it started
- * outlives the evaluation.
+ * Runs an evaluator CLI with the prompt on stdin, in a process group of its own (see
+ * bounded-child.ts). When the time is up the group is asked to stop (SIGTERM: a CLI may tidy
+ * up), and KILL_GRACE_MS later SIGKILLed and given up, however the CLI or a helper it started in
+ * a session of its own (which keeps its output open) behaves; the group is killed again once the
+ * CLI has exited, so nothing it started in it outlives the evaluation.
  */
 export interface CliRun {
   exitCode: number | null;
@@ -21,55 +21,29 @@ export interface CliOptions {
   input: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** When the CLI is asked to stop; it is killed and given up KILL_GRACE_MS later. */
   timeoutMs: number;
 }
 
-const KILL_GRACE_MS = 2000;
+export const KILL_GRACE_MS = 2000;
 const MAX_OUTPUT = 16 * 1024 * 1024;
 
 export async function runCli(bin: string, args: string[], opts: CliOptions): Promise<CliRun> {
-  const child = execa(bin, args, {
+  const r = await runBounded(bin, args, {
     input: opts.input,
     env: opts.env,
-    extendEnv: false,
     cwd: opts.cwd,
-    // setsid: the child leads a new process group, which is what gets killed.
-    detached: true,
-    reject: false,
-    stripFinalNewline: false,
-    maxBuffer: MAX_OUTPUT,
-    encoding: 'utf8',
+    termAfterMs: opts.timeoutMs,
+    deadlineMs: opts.timeoutMs + KILL_GRACE_MS,
+    stderr: true,
+    maxOutput: MAX_OUTPUT,
   });
-  const pid = child.pid;
-  const untrack = pid === undefined ? () => false : trackGroup(pid);
-  let timedOut = false;
-  let grace: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (pid !== undefined) killGroup(pid, 'SIGTERM');
-    grace = setTimeout(() => pid !== undefined && killGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
-  }, opts.timeoutMs);
-  try {
-    const r = await child;
-    const spawnError = pid === undefined || (r.exitCode === undefined && r.signal === undefined) ? describeSpawnError(r.cause) : null;
-    return {
-      exitCode: r.exitCode ?? null,
-      signal: r.signal ?? null,
-      stdout: typeof r.stdout === 'string' ? r.stdout : '',
-      stderr: typeof r.stderr === 'string' ? r.stderr : '',
-      timedOut,
-      spawnError,
-    };
-  } finally {
-    clearTimeout(timer);
-    if (grace) clearTimeout(grace);
-    // Whatever the CLI left behind in its group (a helper it did not wait for) goes with it.
-    if (pid !== undefined) killGroup(pid, 'SIGKILL');
-    untrack();
-  }
-}
-
-function describeSpawnError(cause: unknown): string {
-  if (cause instanceof Error) return `${(cause as NodeJS.ErrnoException).code ?? cause.name}: ${cause.message}`;
-  return String(cause ?? 'could not start');
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    timedOut: r.timedOut,
+    spawnError: r.spawnError === null ? null : `${r.spawnError.code ?? r.spawnError.name}: ${r.spawnError.message}`,
+  };
 }

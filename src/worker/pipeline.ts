@@ -11,7 +11,7 @@ import { ConversationEntry } from '../devlog/schema.js';
 import { Fragment } from '../devlog/fragment.js';
 import { devlogPath, renderEntry, writeDevlog } from '../devlog/write.js';
 import type { AgentEvent, Subagent } from '../events.js';
-import { commitsBetweenSync, gitInfo, repoRoot } from '../git.js';
+import { commitsBetween, gitInfo, repoRoot } from '../git.js';
 import { resolveCommits, unresolvedSpan } from '../changelog/resolve-commits.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
@@ -193,7 +193,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       return { run_id: closed.runId, session_id: req.sessionId, repo, actor, entry: JSON.stringify(entry), digest, needs_eval: needsEval };
     };
 
-    const commit = (offset: number) => {
+    const commit = async (offset: number) => {
       const fp = fingerprintAt(fd, offset);
       // Bytes first, then the commit that makes them count: a crash in between leaves bytes past
       // `frag_bytes`, which the next run cuts off.
@@ -203,7 +203,8 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       frag.append(fold.devlog.takeFinalized().map((e) => scrub(renderEntry(ConversationEntry.parse(e)))));
       const closed = fold.windows.takeClosed();
       const span = unresolvedSpan(closed);
-      const log = span ? (commitsBetweenSync(repo, span.since, span.until) ?? []) : [];
+      // Before the transaction: git has a deadline of its own, and no transaction waits for it.
+      const log = span ? ((await commitsBetween(repo, span.since, span.until)) ?? []) : [];
       db.transaction(() => {
         row.frag_bytes = frag.bytes;
         for (const c of closed) insertWindow(db, closedRow(resolveCommits(c, log)), now());
@@ -241,7 +242,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       sinceCommitLines++;
       sinceCommitBytes += len;
       if (sinceCommitLines >= BATCH_LINES || sinceCommitBytes >= BATCH_BYTES) {
-        commit(cursor);
+        await commit(cursor);
         sinceCommitLines = 0;
         sinceCommitBytes = 0;
       }
@@ -251,7 +252,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     if (req.close) fold.windows.close(req.close);
     if (req.close === 'session-end' || req.close === 'clear') row.ended_at = now();
     row.cwd = req.cwd ?? fold.cwd ?? row.cwd;
-    commit(cursor);
+    await commit(cursor);
     if (outcome.oversized > 0 || Object.keys(outcome.skipped).length > 0) {
       log.info({ session: req.sessionId, oversized: outcome.oversized, skipped: outcome.skipped }, 'lines skipped');
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { resolveCommits, unresolvedSpan } from '../../src/changelog/resolve-commits.js';
 import { initialWindowState, WindowTracker, type ClosedWindow } from '../../src/changelog/window.js';
-import { commitsBetweenSync } from '../../src/git.js';
+import { commitsBetween } from '../../src/git.js';
 import { cleanup, gitRepo, tempDir } from '../helpers.js';
 
 const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 10, min)).toISOString();
@@ -38,11 +38,11 @@ describe('resolving quiet commits against one git log', () => {
   const late = commitAt(repo, 41, 'Add retry loop');
   const later = commitAt(repo, 42, 'Tidy');
 
-  it('one span covers every window with such a commit, and one lookup resolves each in its own span', () => {
+  it('one span covers every window with such a commit, and one lookup resolves each in its own span', async () => {
     const closed = windows({ from: 0, to: 2, command: 'git commit -qm "Add parser"' }, { from: 40, to: 43, command: 'git commit -q -m "Add retry loop"' }, { from: 43, to: 45, command: 'git commit -q' });
     const span = unresolvedSpan(closed);
     assert.deepEqual(span, { since: new Date(Date.parse(at(-1))), until: new Date(Date.parse(at(46))) });
-    const log = commitsBetweenSync(repo, span.since, span.until);
+    const log = await commitsBetween(repo, span.since, span.until);
     assert.deepEqual(log?.map((c) => c.hash), [later, late, outside, early], 'newest first');
     const [a, b, c] = closed.map((w) => resolveCommits(w, log ?? []));
     assert.deepEqual(a?.window.commits, [{ hash: early, message: 'Add parser' }], 'the same subject outside the window is not taken');
@@ -51,11 +51,11 @@ describe('resolving quiet commits against one git log', () => {
     assert.deepEqual(c?.window.commits, [{ hash: later, message: 'Tidy' }]);
   });
 
-  it('a message with no match, or no repository, leaves the commit out; windows without one are untouched', () => {
+  it('a message with no match, or no repository, leaves the commit out; windows without one are untouched', async () => {
     const [w] = windows({ from: 0, to: 2, command: 'git commit -qm "Never made"' });
     assert.ok(w);
-    assert.deepEqual(resolveCommits(w, commitsBetweenSync(repo, new Date(at(-1)), new Date(at(3))) ?? []).window.commits, []);
-    assert.equal(commitsBetweenSync(join(root, 'not-a-repo-'), new Date(at(0)), new Date(at(1))), null);
+    assert.deepEqual(resolveCommits(w, (await commitsBetween(repo, new Date(at(-1)), new Date(at(3)))) ?? []).window.commits, []);
+    assert.equal(await commitsBetween(join(root, 'not-a-repo-'), new Date(at(0)), new Date(at(1))), null);
     const [plain] = windows({ from: 0, to: 2, command: 'ls' });
     assert.ok(plain);
     assert.equal(unresolvedSpan([plain]), null);

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { LLM_FIELDS_JSON_SCHEMA } from '../../src/evaluator/fields.js';
 import { evaluateWindow } from '../../src/evaluator/evaluate.js';
 import { EVALUATOR_SYSTEM_PROMPT, evaluatorPrompt } from '../../src/evaluator/prompt.js';
 import type { EvaluatorSettings } from '../../src/evaluator/result.js';
 import { cleanup, tempDir } from '../helpers.js';
+import { eventually, groupMembers, killRecorded, recordedPids, running, withinBound } from '../process-groups.js';
 import { fakeCalls, fakeEnv } from './fake-env.js';
 
 /**
  * The evaluator runner against fake `claude` and `codex` executables on PATH: what each CLI is
  * given (arguments, environment, stdin, folder), and what each kind of answer turns into.
  */
+const HERE = dirname(fileURLToPath(import.meta.url));
 const DIGESTS = { full: `Project: demo\n${'[tool] edited src/upload.ts\n'.repeat(200)}`, budget: 'Project: demo\n[tool] edited src/upload.ts\n' };
 
 function settings(env: NodeJS.ProcessEnv, over: Partial<EvaluatorSettings> = {}): EvaluatorSettings {
@@ -35,13 +38,27 @@ function gone(pid: number): boolean {
 
 describe('evaluator runner (fake CLIs)', () => {
   const root = tempDir('shiplog-eval-');
-  after(() => cleanup(root));
+  const pidFiles: string[] = [];
+  after(() => {
+    for (const f of pidFiles) killRecorded(f);
+    cleanup(root);
+  });
   let n = 0;
   const box = () => {
     const dir = join(root, String(n++));
     mkdirSync(join(dir, 'home'), { recursive: true });
     return dir;
   };
+  /** The fake CLIs of fakeEnv, behind test/evaluator/fake-stuck-cli.mjs (a helper that holds stdout). */
+  const stuckEnv = (dir: string, stuck: 'answer' | 'stubborn', name: string) => {
+    const pids = join(dir, 'pids');
+    pidFiles.push(pids);
+    const env = fakeEnv(dir, 'ok', { FAKE_PIDS: pids, FAKE_STUCK: stuck, FAKE_CLI_MAIN: join(HERE, 'fake-cli.mjs') });
+    copyFileSync(join(HERE, 'fake-stuck-cli.mjs'), join(dir, 'bin', name));
+    return env;
+  };
+  /** The stubborn CLIs' own pids: each call records its helper, then itself. */
+  const stubbornPids = (file: string) => recordedPids(file).filter((_, i) => i % 2 === 1);
 
   for (const name of ['claude', 'codex'] as const) {
     it(`${name}: success gives the validated fields from one call`, async () => {
@@ -125,6 +142,27 @@ describe('evaluator runner (fake CLIs)', () => {
       const all = readFileSync(pids, 'utf8').trim().split(/\s+/).map(Number);
       assert.equal(all.length, 4, 'two calls, each a CLI and its helper');
       for (const pid of all) assert.ok(gone(pid), `process ${pid} is still running`);
+    });
+
+    it(`${name}: a helper (setsid) holding the CLI's stdout does not hold up its answer`, async () => {
+      const dir = box();
+      const env = stuckEnv(dir, 'answer', name);
+      const ev = await withinBound(evaluateWindow(name, name, DIGESTS, settings(env, { timeoutMs: 30_000 })));
+      assert.ok(ev.result.ok, JSON.stringify(ev.result));
+      assert.equal(ev.calls, 1);
+      const [helper] = recordedPids(env.FAKE_PIDS as string);
+      assert.ok(helper !== undefined && running(helper), 'the helper still held the output when the answer was read');
+    });
+
+    it(`${name}: a CLI that ignores SIGTERM, whose helper (setsid) holds its stdout, is SIGKILLed and given up at the deadline`, async () => {
+      const dir = box();
+      const env = stuckEnv(dir, 'stubborn', name);
+      const ev = await withinBound(evaluateWindow(name, name, DIGESTS, settings(env, { timeoutMs: 800 })));
+      assert.ok(!ev.result.ok && ev.result.kind === 'timeout', JSON.stringify(ev.result));
+      assert.equal(ev.calls, 2, 'the budget digest is tried after the timeout');
+      const clis = stubbornPids(env.FAKE_PIDS as string);
+      assert.equal(clis.length, 2, 'two calls, each a stubborn CLI');
+      for (const pid of clis) assert.ok(await eventually(() => !running(pid) && groupMembers(pid).length === 0), `CLI ${pid} or its group outlived the deadline`);
     });
 
     it(`${name}: a CLI that is not installed is reported as not_found`, async () => {

@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/** What tests of hard deadlines look at: which processes and process groups are still running. */
+
+export function recordedPids(file: string): number[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** Processes still running (zombies run nothing) in process group `pgid`. */
+export function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      // The process ended while the list was read.
+      continue;
+    }
+    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z' && Number(fields[2]) === pgid) out.push(Number(name));
+  }
+  return out;
+}
+
+/** Running processes whose command line holds `text`. */
+export function processesWith(text: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+    } catch {
+      // The process ended while the list was read.
+      continue;
+    }
+    if (cmdline.includes(text) && running(Number(name))) out.push(Number(name));
+  }
+  return out;
+}
+
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Kills each recorded process and its group; the processes a test leaves are its own to stop. */
+export function killRecorded(file: string): void {
+  for (const pid of recordedPids(file)) {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch (err) {
+        // ESRCH: gone already, which is what the test asserts anyway.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
+  }
+}
+
+/** Waits (polling /proc, bounded) until `done()` holds; false when the bound passed first. */
+export async function eventually(done: () => boolean, boundMs = 20_000): Promise<boolean> {
+  const until = Date.now() + boundMs;
+  while (Date.now() < until) {
+    if (done()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return done();
+}
+
+/** Fails instead of hanging when a promise never settles. */
+export function withinBound<T>(p: Promise<T>, boundMs = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${boundMs} ms`)), boundMs);
+  });
+  return Promise.race([p, bound]).finally(() => clearTimeout(timer));
+}
