@@ -10,6 +10,9 @@ import { isStateDbError, retryBusy, sqliteCode } from '../state/db-errors.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import { AliveFile } from './alive-file.js';
 import { drainSession, type DrainContext } from './drain.js';
+import { getSession } from '../state/sessions.js';
+import { collectGarbage } from './idle-memory.js';
+import { lingerFor } from './linger.js';
 import { hasJobs } from './jobs.js';
 import { flushWindows } from './flush-windows.js';
 import { runSession } from './pipeline.js';
@@ -37,19 +40,29 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     log.debug({ session: sessionId }, 'another worker is alive for this session; it takes our job');
     return;
   }
-  const lingerMs = loadConfig({ env }).config.worker.linger_seconds * 1000;
+  const settingMs = loadConfig({ env }).config.worker.linger_seconds * 1000;
+  let lingerMs = settingMs;
   const busyMs = busyTimeoutMs(env);
   let db: Db | null = null;
   try {
-    db = await retryBusy('open', () => openDb(dir, { env }), { log, busyMs });
-    const ctx: DrainContext = { dir, db, log, env, configFor, busyMs };
+    const open = () => retryBusy('open', () => openDb(dir, { env }), { log, busyMs });
     let idleSince = Date.now();
     let ended = false;
     for (;;) {
       if (hasJobs(spool)) {
+        db ??= await open();
+        const previousRun = getSession(db, sessionId)?.updated_at;
         // Locked: `shiplog process` or a worker that won a race holds it and drains the spool.
-        ended = (await drainSession(ctx, sessionId)).ended || ended;
+        ended = (await drainSession({ dir, db, log, env, configFor, busyMs }, sessionId)).ended || ended;
         idleSince = Date.now();
+        lingerMs = lingerFor(settingMs, previousRun, idleSince);
+        if (!ended && !hasJobs(spool)) {
+          // Idle until the next turn, which may be minutes away: hold no database handle (its
+          // page cache and statements) and no garbage from the run while waiting.
+          db.close();
+          db = null;
+          collectGarbage();
+        }
       }
       if (ended || Date.now() - idleSince >= lingerMs) {
         alive.release();
@@ -59,6 +72,8 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
       await sleep(Math.min(100, lingerMs));
     }
     removeEmptyDir(spool);
+    db ??= await open();
+    const ctx: DrainContext = { dir, db, log, env, configFor, busyMs };
     await closeIdleWindows(dir, db, log, env);
     await flushHeldWindows(dir, db, log, env);
     await drainStranded(ctx, { except: sessionId, limit: 20 });
