@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds dist/ (npm run build) unless it was built from exactly these sources by this node:
 // ./install.sh runs it every time, and a rebuild of an unchanged tree costs half a minute.
-// The stamp is a sha256 over every file the build reads (src/, scripts/*.ts and the e2e helpers
-// a script imports, tsconfig, the lock file) and the node version, kept in dist/.build-stamp once the build has succeeded.
+// The stamp is a sha256 over every file the build may read (src/, scripts/*.ts and the test
+// helpers scripts import, tsconfig, the lock file) and the node version, kept in dist/.build-stamp once the build has succeeded.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ function files(dir) {
 }
 
 function sourceStamp() {
-  const inputs = [...files(join(root, 'src')), ...files(join(root, 'scripts')), ...files(join(root, 'test', 'e2e')), join(root, 'tsconfig.json'), join(root, 'package-lock.json')].filter((f) => existsSync(f)).sort();
+  const inputs = [...files(join(root, 'src')), ...files(join(root, 'scripts')), ...files(join(root, 'test')), join(root, 'tsconfig.json'), join(root, 'package-lock.json')].filter((f) => existsSync(f)).sort();
   const hash = createHash('sha256').update(process.version);
   for (const f of inputs) hash.update(`\0${relative(root, f)}\0`).update(readFileSync(f));
   return hash.digest('hex');

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { atLeast, CODEX_TRUST_SINCE, codexVersion, detectAgents } from '../install/agents.js';
-import { claudeSettingsPath, editSettings, SettingsError, withoutShiplogHooks, withShiplogHooks } from '../install/claude-settings.js';
+import { claudeSettingsPath, editSettings, SettingsError } from '../install/claude-settings.js';
 import { readConfigText } from '../install/config-file.js';
 import { ConfigEditError, hooksDisabled } from '../install/codex-config.js';
 import { chooseCodexMode, codexTarget, installCodex, uninstallCodex, userConfig } from '../install/codex-install.js';
@@ -72,7 +72,7 @@ function installClaude(scope: 'user' | 'project', uninstall: boolean): void {
   const file = claudeSettingsPath(scope);
   try {
     const command = hookCommand(process.execPath, hookFiles.claude);
-    const changed = editSettings(file, (s) => (uninstall ? withoutShiplogHooks(s) : withShiplogHooks(s, command)));
+    const changed = editSettings(file, uninstall ? null : command);
     const verb = uninstall ? 'removed from' : 'registered in';
     process.stdout.write(changed ? `claude-code: hooks ${verb} ${file}\n` : `claude-code: ${file} already up to date\n`);
   } catch (err) {

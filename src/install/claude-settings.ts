@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { claudeConfigDir } from './agents.js';
-import { editConfigFile, readConfigText } from './config-file.js';
+import { rmSync } from 'node:fs';
+import { configTarget, editConfigFile, readConfigText } from './config-file.js';
+import { appendAt, JsonTextError, parseJsonText, removeAt } from './json-text.js';
 import { isClaudeHook } from './hook-files.js';
 
 /**
@@ -38,42 +40,45 @@ function isOurs(h: z.infer<typeof Handler>): boolean {
   return typeof h.command === 'string' && isClaudeHook(h.command);
 }
 
-/** Pure: returns the settings with shiplog's handlers present exactly once per event. */
-export function withShiplogHooks(settings: Settings, command: string): Settings {
-  const hooks: Record<string, z.infer<typeof MatcherGroup>[]> = { ...(settings.hooks ?? {}) };
-  for (const event of CLAUDE_EVENTS) {
-    const groups = (hooks[event] ?? []).map((g) => ({ ...g, hooks: (g.hooks ?? []).filter((h) => !isOurs(h) || h.command === command) }));
-    const present = groups.some((g) => (g.hooks ?? []).some((h) => h.command === command));
-    const kept = groups.filter((g) => (g.hooks ?? []).length > 0 || g.hooks === undefined);
-    if (!present) kept.push({ ...(event === 'Stop' ? {} : { matcher: '' }), hooks: [{ type: 'command', command, timeout: TIMEOUT_SECONDS }] });
-    hooks[event] = kept;
+/** The group shiplog adds for one event (SessionEnd and SubagentStop take a matcher). */
+function shiplogGroup(event: (typeof CLAUDE_EVENTS)[number], command: string): z.infer<typeof MatcherGroup> {
+  return { ...(event === 'Stop' ? {} : { matcher: '' }), hooks: [{ type: 'command', command, timeout: TIMEOUT_SECONDS }] };
+}
+
+/**
+ * The next single text edit that brings the file towards "shiplog's handler present exactly once
+ * per event" (`command`) or "no shiplog handler" (null), or null when it is there. One edit at a
+ * time, each on a fresh parse, so offsets never go stale.
+ */
+function nextEdit(text: string, settings: Settings, command: string | null): string | null {
+  const hooks = settings.hooks ?? {};
+  // Handlers of ours that must go: all of them on uninstall, other checkouts' on install.
+  for (const [event, groups] of Object.entries(hooks)) {
+    for (const [gi, group] of groups.entries()) {
+      for (const [hi, handler] of (group.hooks ?? []).entries()) {
+        if (!isOurs(handler) || handler.command === command) continue;
+        // The smallest enclosing part that holds nothing else goes with it.
+        if ((group.hooks ?? []).length > 1) return removeAt(text, ['hooks', event, gi, 'hooks', hi]);
+        if (groups.length > 1) return removeAt(text, ['hooks', event, gi]);
+        if (Object.keys(hooks).length > 1) return removeAt(text, ['hooks', event]);
+        return removeAt(text, ['hooks']);
+      }
+    }
   }
-  return { ...settings, hooks };
+  if (command === null) return null;
+  if (settings.hooks === undefined) return appendAt(text, [], {}, 'hooks');
+  for (const event of CLAUDE_EVENTS) {
+    const groups = hooks[event];
+    if (groups === undefined) return appendAt(text, ['hooks'], [shiplogGroup(event, command)], event);
+    if (!groups.some((g) => (g.hooks ?? []).some((h) => h.command === command))) return appendAt(text, ['hooks', event], shiplogGroup(event, command));
+  }
+  return null;
 }
 
 /** For `shiplog doctor`: shiplog's handler commands per event (an empty list: not installed there). */
 export function shiplogHandlers(settings: Settings): Record<(typeof CLAUDE_EVENTS)[number], string[]> {
   const pick = (event: string) => (settings.hooks?.[event] ?? []).flatMap((g) => g.hooks ?? []).flatMap((h) => (isOurs(h) && h.command ? [h.command] : []));
   return { Stop: pick('Stop'), SubagentStop: pick('SubagentStop'), SessionEnd: pick('SessionEnd') };
-}
-
-/** Pure: removes shiplog's handlers (and groups left empty by that), nothing else. */
-export function withoutShiplogHooks(settings: Settings): Settings {
-  if (!settings.hooks) return settings;
-  const hooks: Record<string, z.infer<typeof MatcherGroup>[]> = {};
-  for (const [event, groups] of Object.entries(settings.hooks)) {
-    const kept = groups
-      .map((g) => (g.hooks ? { ...g, hooks: g.hooks.filter((h) => !isOurs(h)) } : g))
-      .filter((g) => g.hooks === undefined || g.hooks.length > 0);
-    if (kept.length > 0) hooks[event] = kept;
-  }
-  // Rebuilt key by key so "hooks" keeps its place in the user's file.
-  const out: Settings = {};
-  for (const [key, value] of Object.entries(settings)) {
-    if (key !== 'hooks') out[key] = value;
-    else if (Object.keys(hooks).length > 0) out.hooks = hooks;
-  }
-  return out;
 }
 
 export function readSettings(file: string): Settings {
@@ -84,9 +89,10 @@ function parseSettings(text: string | null, file: string): Settings {
   if (text === null || text.trim() === '') return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonText(text);
   } catch (err) {
-    throw new SettingsError(`${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}); fix it or move it aside, then run this again`, file);
+    if (!(err instanceof JsonTextError)) throw err;
+    throw new SettingsError(`${file} is not valid JSON (${err.message}); fix it or move it aside, then run this again`, file);
   }
   const settings = Settings.safeParse(parsed);
   if (!settings.success) throw new SettingsError(`${file} does not look like Claude Code settings (${settings.error.issues[0]?.message ?? 'unexpected shape'})`, file);
@@ -94,14 +100,43 @@ function parseSettings(text: string | null, file: string): Settings {
 }
 
 /**
- * Applies `change` to the settings file: written (backup first, atomic rename) only when the
- * settings change, so a second install leaves the file's bytes alone. Returns whether it wrote.
+ * Installs shiplog's handler (`command`) or, with null, removes every shiplog handler, editing
+ * the file's text in place: the rest of the file keeps its bytes (json-text.ts). Written (atomic
+ * rename) only when something changes, so a second install leaves the file alone. The backup
+ * `<file>.shiplog.bak` is the file as it was before the install; uninstall makes none and
+ * removes one that holds shiplog's hooks. Returns whether it wrote.
  */
-export function editSettings(file: string, change: (s: Settings) => Settings): boolean {
-  return editConfigFile(file, (text) => {
-    const before = parseSettings(text, file);
-    const after = change(before);
-    if (text !== null && JSON.stringify(before) === JSON.stringify(after)) return text;
-    return `${JSON.stringify(after, null, 2)}\n`;
-  });
+export function editSettings(file: string, command: string | null): boolean {
+  const changed = editConfigFile(
+    file,
+    (text) => {
+      let current = text === null || text.trim() === '' ? '{}\n' : text;
+      // Each edit adds or removes one thing; the bound only guards against a loop.
+      for (let i = 0; i < 64; i++) {
+        const next = nextEdit(current, parseSettings(current, file), command);
+        if (next === null) return current === '{}\n' && text !== null && text.trim() === '' ? text : current;
+        current = next;
+      }
+      throw new SettingsError(`${file}: could not bring shiplog's hooks into shape`, file);
+    },
+    undefined,
+    { backup: command !== null },
+  );
+  if (command === null) dropBackupWithHooks(file);
+  return changed;
+}
+
+function dropBackupWithHooks(file: string): void {
+  const bak = `${configTarget(file)}.shiplog.bak`;
+  const text = readConfigText(bak);
+  if (text === null) return;
+  let holdsOurs = true;
+  try {
+    holdsOurs = Object.values(shiplogHandlers(parseSettings(text, bak))).some((l) => l.length > 0);
+  } catch (err) {
+    // A backup that does not parse is not shiplog's to judge: it stays.
+    if (err instanceof SettingsError) holdsOurs = false;
+    else throw err;
+  }
+  if (holdsOurs) rmSync(bak, { force: true });
 }

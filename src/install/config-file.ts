@@ -57,7 +57,7 @@ export function configTarget(file: string): string {
  * The previous version is kept as `<file>.shiplog.bak`; the mode of the old file is kept (Codex
  * makes its config 0600). Returns whether anything was written.
  */
-export function replaceConfigText(file: string, before: string | null, after: string, newMode = 0o644): boolean {
+export function replaceConfigText(file: string, before: string | null, after: string, newMode = 0o644, opts: { backup?: boolean } = {}): boolean {
   if (before !== null && before === after) return false;
   const target = configTarget(file);
   mkdirSync(dirname(target), { recursive: true });
@@ -66,7 +66,7 @@ export function replaceConfigText(file: string, before: string | null, after: st
   writeFileSync(tmp, after, { mode });
   try {
     chmodSync(tmp, mode);
-    if (before !== null && existsSync(target)) copyFileSync(target, `${target}.shiplog.bak`);
+    if (opts.backup !== false && before !== null && existsSync(target)) copyFileSync(target, `${target}.shiplog.bak`);
     // Checked last, right before the rename: the agent's own edit since our read is not lost.
     if (readConfigText(target) !== before) throw new ConcurrentEditError(file);
     renameSync(tmp, target);
@@ -77,14 +77,14 @@ export function replaceConfigText(file: string, before: string | null, after: st
 }
 
 /** Runs read → edit → replace under the lock, starting over (a few times) when the agent edits the file meanwhile. */
-export function editConfigFile(file: string, edit: (text: string | null) => string, newMode?: number): boolean {
+export function editConfigFile(file: string, edit: (text: string | null) => string, newMode?: number, opts: { backup?: boolean } = {}): boolean {
   const target = configTarget(file);
   return withEditLock(target, () => {
     for (let attempt = 0; ; attempt++) {
       const before = readConfigText(target);
       const after = edit(before);
       try {
-        return replaceConfigText(target, before, after, newMode);
+        return replaceConfigText(target, before, after, newMode, opts);
       } catch (err) {
         if (!(err instanceof ConcurrentEditError) || attempt >= 4) throw err;
       }

@@ -41,7 +41,7 @@ describe('shiplog process on files that are not sessions', () => {
         const db = new Database(join(state, 'state.db'), { readonly: true });
         try {
           const tables = db.prepare("SELECT name FROM sqlite_master WHERE name = 'sessions'").get();
-          if (tables) assert.equal(db.prepare('SELECT COUNT(*) AS n FROM sessions').get().n, 0, 'no session row left');
+          if (tables) assert.equal(db.prepare('SELECT COUNT(*) FROM sessions').pluck().get(), 0, 'no session row left');
         } finally {
           db.close();
         }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CLI, cleanup, HOOK, runProcess, tempDir } from '../helpers.js';
@@ -40,6 +40,23 @@ describe('shiplog install --claude (settings.json, compared with expected files)
     });
   }
 
+  it('a hand-formatted file (tabs, one-line objects, comments, a trailing comma) is the same byte for byte after install and uninstall, but for the hooks', async () => {
+    const dir = join(root, 'formatted');
+    mkdirSync(dir);
+    const file = join(dir, 'settings.json');
+    const before = readFileSync(join(FIXTURES, 'formatted', 'before.json'), 'utf8');
+    writeFileSync(file, before);
+    const first = await run(dir, 'install');
+    assert.equal(first.code, 0, first.stderr);
+    const installed = readFileSync(file, 'utf8');
+    for (const line of before.split('\n').filter((l) => !l.includes('"Stop"') && !l.startsWith('\t}') && l !== '')) assert.ok(installed.includes(line), `kept: ${JSON.stringify(line)}`);
+    assert.equal(installed, expected('formatted', 'install'));
+    const removed = await run(dir, 'uninstall');
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(readFileSync(file, 'utf8'), before, 'uninstall gives back the very bytes');
+    assert.doesNotMatch(readFileSync(`${file}.shiplog.bak`, 'utf8'), /claude-code\.cjs/, 'no backup left holding shiplog hooks');
+  });
+
   it('broken: refuses with a clear message on stderr and changes nothing', async () => {
     const dir = join(root, 'broken');
     mkdirSync(dir);
@@ -50,6 +67,7 @@ describe('shiplog install --claude (settings.json, compared with expected files)
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /settings\.json is not valid JSON/);
+      assert.match(r.stderr, /line \d+, column \d+/);
       assert.match(r.stderr, /Nothing was changed/);
       assert.equal(readFileSync(file, 'utf8'), expected('broken', verb === 'install' ? 'install' : 'uninstall'));
       assert.equal(existsSync(`${file}.shiplog.bak`), false);
