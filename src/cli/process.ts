@@ -91,7 +91,7 @@ export async function processCommand(argv: string[]): Promise<number> {
       releaseLock(db, lock);
     }
     process.stdout.write(values.json ? `${JSON.stringify(outcome, null, 2)}\n` : describe(outcome));
-    return outcome.windows.failed.length > 0 || (outcome.windows.deferred?.length ?? 0) > 0 ? 1 : 0;
+    return outcome.windows.failed.length > 0 || (outcome.windows.deferred?.length ?? 0) > 0 || outcome.devlogError ? 1 : 0;
   } finally {
     db.close();
   }
@@ -202,6 +202,7 @@ function describe(o: RunOutcome): string {
   if (skipped.length > 0) lines.push(`skipped   ${skipped.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   if (o.resync) lines.push(`re-synced transcript changed under the cursor (${o.resync})`);
   if (o.devlogPath) lines.push(`devlog    ${o.devlogPath}`);
+  if (o.devlogError) lines.push(`devlog    NOT WRITTEN: ${o.devlogError}`);
   for (const e of o.windows.written) lines.push(`entry     ${e.run_id}  ${e.label}`);
   for (const f of o.windows.failed) lines.push(`FAILED    ${f.run_id}  ${f.stage}: ${f.message}`);
   for (const id of o.windows.deferred ?? []) lines.push(`PAUSED    ${id}  the evaluator is paused (auth error or usage limit); written after the pause, or with: shiplog retry`);

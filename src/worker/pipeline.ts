@@ -10,6 +10,7 @@ import { DevlogReducer, DevlogState, initialDevlogState } from '../devlog/reduce
 import { ConversationEntry } from '../devlog/schema.js';
 import { Fragment } from '../devlog/fragment.js';
 import { devlogPath, renderEntry, writeDevlog } from '../devlog/write.js';
+import { OutputError } from '../output/output-error.js';
 import type { AgentEvent, Subagent } from '../events.js';
 import { commitsBetween, gitInfo, repoRoot } from '../git.js';
 import { resolveCommits, unresolvedSpan } from '../changelog/resolve-commits.js';
@@ -61,6 +62,8 @@ export interface RunOutcome {
   sessionId: string;
   repo: string | null;
   devlogPath: string | null;
+  /** Why the devlog was refused this run (its file or folder is a symlink, say); entries still go out. */
+  devlogError?: string;
   bytesRead: number;
   lines: number;
   oversized: number;
@@ -260,15 +263,23 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     // Not `lines > 0`: a run may have stored its cursor and died before writing the file.
     if (config.devlog.enabled && (row.devlog_offset !== row.offset || !existsSync(devlogPath(repo, req.sessionId)))) {
       const git = await gitInfo(repo);
-      outcome.devlogPath = writeDevlog(
-        repo,
-        { session_id: req.sessionId, timestamp: row.last_event_at ?? now(), project_dir: repo, git },
-        frag,
-        fold.devlog.openEntries().map((e) => scrub(renderEntry(ConversationEntry.parse(e)))),
-        config.devlog.commit,
-      );
-      row.devlog_offset = row.offset;
-      db.prepare('UPDATE sessions SET devlog_offset = ? WHERE session_id = ?').run(row.offset, req.sessionId);
+      try {
+        outcome.devlogPath = writeDevlog(
+          repo,
+          { session_id: req.sessionId, timestamp: row.last_event_at ?? now(), project_dir: repo, git },
+          frag,
+          fold.devlog.openEntries().map((e) => scrub(renderEntry(ConversationEntry.parse(e)))),
+          config.devlog.commit,
+        );
+        row.devlog_offset = row.offset;
+        db.prepare('UPDATE sessions SET devlog_offset = ? WHERE session_id = ?').run(row.offset, req.sessionId);
+      } catch (err) {
+        if (!(err instanceof OutputError)) throw err;
+        // A refused devlog (a planted symlink, a foreign owner) must not hold back the changelog:
+        // the windows are flushed below all the same, and the devlog is tried again next run.
+        outcome.devlogError = err.message;
+        log.warn({ session: req.sessionId, code: err.code, message: err.message }, 'devlog not written');
+      }
     }
   } finally {
     closeSync(fd);

@@ -81,5 +81,9 @@ describe('outputs that are symlinks out of the repository', () => {
     w.untouched();
     assert.ok(lstatSync(join(sessions, 'devlog.json')).isSymbolicLink(), 'the link is not replaced either');
     assert.deepEqual(listFiles(sessions), ['devlog.json'], 'no temporary file left behind');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /devlog\s+NOT WRITTEN: .*symlink/);
+    // The devlog is refused, not the changelog: the window's entry is written all the same.
+    assert.equal(readFileSync(join(w.repo, '.changelog', 'me', 'entries.jsonl'), 'utf8').trim().split('\n').length, 1, 'the entry is written');
   });
 });
