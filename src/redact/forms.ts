@@ -109,15 +109,17 @@ const CLI_FLAGS: readonly [RegExp, RegExp | null][] = [
   [/^-(?:src|dest)?(?:store|key)pass[ \t]+$/, null],
 ];
 
+// The flag's `-` comes first, so the engine skips to each `-` instead of trying every position.
 const CLI_PASSWORD = new RegExp(
-  String.raw`(?<=\s)(?<flag>-pass(?:in|out)?[ \t]+pass:|-(?:src|dest)?(?:store|key)pass[ \t]+|-p(?=[^\s'"-])|-p[ \t]+|-a[ \t]+|-P[ \t]+)${VALUE}`,
+  String.raw`(?<flag>-(?<=\s-)(?:pass(?:in|out)?[ \t]+pass:|(?:src|dest)?(?:store|key)pass[ \t]+|p(?=[^\s'"-])|p[ \t]+|a[ \t]+|P[ \t]+))${VALUE}`,
   'g',
 );
+const CLI_PROGRAMS = /mysql|mariadb|sshpass|login|mongo|twine|redis-cli|keydb-cli|valkey-cli|zip|sqlcmd|bcp|-pass|storepass|keypass/;
 
 const cliPassword = regexRule(
   'cli-password',
   CLI_PASSWORD,
-  (t) => t.includes(' -'),
+  (t) => t.includes(' -') && CLI_PROGRAMS.test(t),
   (m, text) => {
     const v = tail(m, VALUE_GROUPS);
     const flag = m.groups?.flag ?? '';
@@ -191,7 +193,7 @@ const tokenLike = (v: string) => v.length >= 8 && !WORD.test(v) && !STAND_IN.tes
 
 const cookie: Rule = {
   kind: 'session-cookie',
-  when: (_, lower) => lower.includes('cookie') || lower.includes(' -b '),
+  when: (_, lower) => lower.includes('cookie') || (lower.includes(' -b ') && lower.includes('curl')),
   find(text) {
     const spans: Span[] = [];
     COOKIE.lastIndex = 0;
@@ -252,7 +254,12 @@ function isText(bytes: Buffer): boolean {
   return printable >= bytes.length * 0.97;
 }
 
-const BASE64 = /(?<![A-Za-z0-9+/=_-])(?=[A-Za-z0-9+/_-]{0,4095}[A-Z])(?=[A-Za-z0-9+/_-]{0,4095}[a-z])[A-Za-z0-9+/_-]{16,4096}={0,2}(?![A-Za-z0-9+/=_-])/g;
+/**
+ * No lookbehind: a global scan consumes each run whole, so it starts at run starts anyway and
+ * the engine can skip ahead fast (a lookbehind made it the costliest rule on ordinary text).
+ */
+const BASE64 = /[A-Za-z0-9+/_-]{16,4096}={0,2}/g;
+const B64_CHAR = /[A-Za-z0-9+/=_-]/;
 
 /**
  * A base64 string that decodes to text holding a recognised secret, or to a private key's DER.
@@ -267,6 +274,10 @@ export function encodedRule(inner: () => readonly Rule[]): Rule {
       BASE64.lastIndex = 0;
       for (let m = BASE64.exec(text); m !== null; m = BASE64.exec(text)) {
         const s = m[0];
+        // Part of a longer run (a blob, a path segment after a run cap): not one encoded value.
+        if (B64_CHAR.test(text[m.index - 1] ?? '') || B64_CHAR.test(text[m.index + s.length] ?? '')) continue;
+        // Encoded text mixes cases; a lower-case identifier or a hex digest is not base64 of anything.
+        if (!/[A-Z]/.test(s) || !/[a-z]/.test(s)) continue;
         const bytes = Buffer.from(s, /[-_]/.test(s) ? 'base64url' : 'base64');
         const span = { start: m.index, end: m.index + s.length };
         if (bytes.length >= 64 && isPrivateKeyDer(bytes)) {
@@ -295,7 +306,8 @@ const JOIN = /^[ \t]{0,8}(?:\+|\.\.?)?[ \t]{0,8}(?:\r?\n[ \t]{0,40}(?:\+|\.\.?)?
 export function concatRule(inner: () => readonly Rule[]): Rule {
   return {
     kind: 'split-secret',
-    when: (t) => /["'\x60][ \t]{0,8}(?:\+|\.\.?)?[ \t]{0,8}\r?\n?[ \t]{0,40}(?:\+[ \t]{0,8})?["'\x60]/.test(t),
+    // Substring checks only: this rule runs on every text, trigger or not.
+    when: (t) => t.includes('+') || t.includes('..') || t.includes('" "') || t.includes("' '") || t.includes('"\n') || t.includes("'\n"),
     find(text) {
       const spans: Span[] = [];
       const literals: { start: number; end: number; body: string }[] = [];

@@ -32,7 +32,7 @@ export interface Rule {
 
 /** Substrings of which at least one must be present for any built-in rule to match (lower-case). */
 export const TRIGGERS =
-  /akia|asia|gh[pousr]_|github_pat_|gl(?:pat|ptt|dt|rt|cbt|oas)-|xox|hooks\.slack|_live_|_test_|whsec_|sk-|aiza|npm_|eyj|-----begin|bearer|basic|:\/\/|curl|pass|pwd|secret|token|key|credential|auth|hv[sb]\.|pypi-|_v1_|dckr_|sg\.|hf_|api_org_|\d:a|ac[0-9a-f]{32}|sk[0-9a-f]{32}|sig=|cookie|-[pa] |-p\S|pw|pin /i;
+  /akia|asia|gh[pousr]_|github_pat_|gl(?:pat|ptt|dt|rt|cbt|oas)-|xox|hooks\.slack|_live_|_test_|whsec_|sk-|aiza|npm_|eyj|-----begin|bearer|basic|:\/\/|curl|pass|pwd|secret|token|key|credential|auth|hv[sb]\.|pypi-|_v1_|dckr_|sg\.|hf_|api_org_|\d{5}:a|ac[0-9a-f]{32}|sk[0-9a-f]{32}|sig=|cookie|mysql|mariadb|sshpass|redis-cli|keydb-cli|valkey-cli|login|mongo|twine|zip|sqlcmd|bcp/i;
 
 /** No built-in rule matches fewer characters than this (`pwd=` and a 3-character value). */
 export const MIN_LENGTH = 7;
