@@ -1,4 +1,5 @@
 import { compileUserPattern, UserPatternError, type UserRegex } from '../config/safe-regex.js';
+import { KnownSecrets } from './known.js';
 import { GENERIC, MIN_LENGTH, SPECIFIC, TRIGGERS, type Rule, type Span } from './patterns.js';
 
 /**
@@ -13,12 +14,19 @@ export interface RedactOptions {
   extra?: { kind: string; pattern: string }[];
   /** Exact strings never redacted (documentation examples, known test fixtures). */
   allow?: string[];
+  /**
+   * The session's known secrets: every value recognised here is added, and found again wherever
+   * it appears without context. Default: a fresh set, so one Redactor propagates within itself.
+   */
+  known?: KnownSecrets;
 }
 
 export interface Redactor {
   redact(text: string): string;
   /** Secrets redacted so far, per kind, over this Redactor's life. A snapshot. */
   readonly counts: Readonly<Record<string, number>>;
+  /** The values recognised so far (in memory) and the session's stored digests. */
+  readonly known: KnownSecrets;
 }
 
 const KIND_NAME = /^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,8}$/;
@@ -40,9 +48,10 @@ function compileExtra({ kind, pattern }: { kind: string; pattern: string }): Rul
 }
 
 interface Hit extends Span {
-  /** Index into the rule list: lower is more specific. */
+  /** Index into the rule list: lower is more specific. A known value comes after every rule. */
   readonly priority: number;
   readonly fallback: boolean;
+  readonly kind: string;
 }
 
 /**
@@ -83,6 +92,7 @@ function merge(hits: Hit[]): Hit[] {
         end: Math.max(last.end, h.end),
         priority: Math.min(last.priority, h.priority),
         fallback: last.fallback && h.fallback,
+        kind: h.priority < last.priority ? h.kind : last.kind,
       };
     } else {
       out.push(h);
@@ -97,6 +107,7 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
   const firstExtra = SPECIFIC.length;
   const allow = new Set(opts.allow ?? []);
   const counts: Record<string, number> = {};
+  const known = opts.known ?? new KnownSecrets();
 
   function redact(text: string): string {
     // The common case: no trigger substring at all, one regex scan and out.
@@ -109,17 +120,25 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
       const isExtra = priority >= firstExtra && priority < firstExtra + extras.length;
       if (!isExtra && !((builtin || rule.always === true) && rule.when(text, lower))) return;
       for (const s of rule.find(text)) {
-        if (!allow.has(text.slice(s.start, s.end))) hits.push({ start: s.start, end: s.end, priority, fallback: rule.fallback === true });
+        if (!allow.has(text.slice(s.start, s.end))) hits.push({ start: s.start, end: s.end, priority, fallback: rule.fallback === true, kind: rule.kind });
       }
     });
-    if (hits.length === 0) return text;
+    const found = dropShadowedFallbacks(hits);
+    // Learnt before the known values are looked up, so a value is found again later in this very text.
+    for (const h of found) {
+      const value = text.slice(h.start, h.end);
+      if (!allow.has(value)) known.learn(value, h.kind);
+    }
+    for (const k of known.find(text)) {
+      if (!allow.has(text.slice(k.start, k.end))) found.push({ start: k.start, end: k.end, priority: rules.length, fallback: false, kind: k.kind });
+    }
+    if (found.length === 0) return text;
 
     let out = '';
     let at = 0;
-    for (const h of merge(dropShadowedFallbacks(hits))) {
-      const kind = rules[h.priority]?.kind ?? 'secret';
-      counts[kind] = (counts[kind] ?? 0) + 1;
-      out += `${text.slice(at, h.start)}[REDACTED:${kind}]`;
+    for (const h of merge(found)) {
+      counts[h.kind] = (counts[h.kind] ?? 0) + 1;
+      out += `${text.slice(at, h.start)}[REDACTED:${h.kind}]`;
       at = h.end;
     }
     return out + text.slice(at);
@@ -127,6 +146,7 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
 
   return {
     redact,
+    known,
     get counts() {
       return Object.freeze({ ...counts });
     },
