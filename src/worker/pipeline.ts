@@ -126,7 +126,8 @@ export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunO
       'error',
       outcome.bytesRead,
       outcome.lines,
-      err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      // Messages carry paths and commands from the transcript: stored redacted, like the outputs.
+      createRedactor().redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
       runId,
     );
     log.error({ err, session: req.sessionId, transcript: req.transcriptPath }, 'run failed');
