@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { runBounded } from '../bounded-child.js';
 
 /** Which agents this machine has, so `shiplog install` wires only those. */
 
@@ -45,14 +45,15 @@ export function detectAgents(env: NodeJS.ProcessEnv = process.env): AgentPresenc
 
 export type Version = [number, number, number];
 
-/** `codex --version` → [0, 169, 0]; null when it cannot be run or says something else. */
-export function codexVersion(binary: string, env: NodeJS.ProcessEnv = process.env): Promise<Version | null> {
-  return new Promise((resolve) => {
-    execFile(binary, ['--version'], { timeout: 15_000, encoding: 'utf8', env: { ...env, SHIPLOG_INTERNAL: '1' } }, (err, stdout) => {
-      const m = err ? null : /(\d+)\.(\d+)\.(\d+)/.exec(stdout);
-      resolve(m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null);
-    });
-  });
+/**
+ * `codex --version` → [0, 169, 0]; null when it cannot be run or says something else. Bounded
+ * like every child shiplog runs: a binary that hangs (or leaves a helper holding its output)
+ * cannot hang install or doctor.
+ */
+export async function codexVersion(binary: string, env: NodeJS.ProcessEnv = process.env): Promise<Version | null> {
+  const r = await runBounded(binary, ['--version'], { cwd: process.cwd(), env: { ...env, SHIPLOG_INTERNAL: '1' }, deadlineMs: 15_000, maxOutput: 64 * 1024 });
+  const m = r.exitCode === 0 ? /(\d+)\.(\d+)\.(\d+)/.exec(r.stdout) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
 }
 
 export const atLeast = (v: Version, min: Version): boolean => v[0] !== min[0] ? v[0] > min[0] : v[1] !== min[1] ? v[1] > min[1] : v[2] >= min[2];
