@@ -6,11 +6,15 @@
  * Formats follow the vendors' documentation and gitleaks' rules.
  */
 
-import type { Rule, Span } from './patterns.js';
+import { isPlaceholder, type Rule, type Span } from './patterns.js';
 
 /** Values that stand for a secret instead of holding one (`$PW`, `${PW}`, `<password>`, `****`). */
 const STAND_IN = /^(?:\$|\{\{|<|%[A-Za-z_(]|\*{3,}|x{3,}$|\.{3}|…|\[REDACTED:)/i;
 const WORD = /^[A-Za-z_]{1,256}$/;
+/** `opts.password`, `config.auth?.token`, `githubToken`: code naming a value, not the value. */
+const CODE_NAME = /^(?:[A-Za-z_$][\w$]{0,100}(?:\??\.[A-Za-z_$][\w$]{0,100}){1,10}|[a-z]{1,50}(?:[A-Z][a-z0-9]{0,50}){1,10})$/;
+/** Not a password: a stand-in, a placeholder word or constant, a reference in code. */
+const notAValue = (v: string) => STAND_IN.test(v) || isPlaceholder(v) || CODE_NAME.test(v);
 
 function regexRule(kind: string, re: RegExp, when: Rule['when'], pick?: (m: RegExpExecArray, text: string) => Span | Span[] | undefined): Rule {
   return {
@@ -60,8 +64,10 @@ const huggingface = regexRule(
   (t) => t.includes('hf_') || t.includes('api_org_'),
   (m) => (/[A-Z]/.test(m[0].slice(3)) && /[a-z]/.test(m[0].slice(3)) ? { start: m.index, end: m.index + m[0].length } : undefined),
 );
+/** The bech32 alphabet, upper-case. */
+const BECH32 = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
 /** age identities: bech32 after a fixed prefix. */
-const age = regexRule('age-key', /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}/g, (t) => t.includes('AGE-SECRET-KEY-1'));
+const age = regexRule('age-key', new RegExp(`AGE-SECRET-KEY-1[${BECH32}]{58}`, 'g'), (t) => t.includes('AGE-SECRET-KEY-1'));
 /** Telegram bot tokens, alone or in a Bot API URL path (`/bot<id>:<secret>/method`). */
 const telegram = regexRule('telegram-bot-token', /(?<![0-9])[0-9]{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])/g, (t) => t.includes(':A'));
 
@@ -100,7 +106,7 @@ const VALUE_GROUPS = ['sq', 'dq', 'bare'] as const;
 
 /** Flag, then the programs it is a password for (looked for earlier on the same line); null: any. */
 const CLI_FLAGS: readonly [RegExp, RegExp | null][] = [
-  // `mysql -pSECRET`: attached only; `mysql -p db` prompts and names a database.
+  // mysql: the value attached to `-p` only; `mysql -p db` prompts and names a database.
   [/^-p$/, /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb(?:-dump|-admin)?)\b/],
   [/^-p[ \t]+$/, /\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|helm[ \t]+registry)[ \t]+login|mongo(?:sh|dump|restore|import|export)?|twine)\b/],
   [/^-a[ \t]+$/, /\b(?:redis-cli|keydb-cli|valkey-cli)\b/],
@@ -123,7 +129,7 @@ const cliPassword = regexRule(
   (m, text) => {
     const v = tail(m, VALUE_GROUPS);
     const flag = m.groups?.flag ?? '';
-    if (v === undefined || STAND_IN.test(v.value)) return undefined;
+    if (v === undefined || notAValue(v.value)) return undefined;
     const rule = CLI_FLAGS.find(([f]) => f.test(flag));
     if (rule === undefined) return undefined;
     const [, program] = rule;
@@ -137,9 +143,9 @@ const cliPassword = regexRule(
 );
 
 // ---------------------------------------------------------------------------------------------
-// Passwords in prose: "the password is hunter2-Xq9", "my password for the VPN was 'x'".
+// Passwords in prose: the password "is" or "was" a value; `password: x` is an assignment (patterns.ts).
 
-const PROSE = /\b(?:password|passwd|passphrase|passcode|pass ?word|pw|pwd|pin)(?:[ \t]+(?:for|of|to|on)(?:[ \t]+[^\s]{1,60}){1,4}?)?[ \t]+(?:is|was|will[ \t]+be|should[ \t]+be|became|=|:)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+|just[ \t]+)?(?:(?<q>["'\x60])(?<quoted>[^"'\x60\n]{1,128})(?=["'\x60])|(?<bare>[^\s"'\x60]{4,128}))/gi;
+const PROSE = /\b(?:password|passwd|passphrase|passcode|pass ?word|pw|pwd|pin)(?:[ \t]+(?:for|of|to|on)(?:[ \t]+[^\s]{1,60}){1,4}?)?[ \t]+(?:is|was|will[ \t]+be|should[ \t]+be|became)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+|just[ \t]+)?(?:(?<q>["'\x60])(?<quoted>[^"'\x60\n]{1,128})(?=["'\x60])|(?<bare>[^\s"'\x60]{4,128}))/gi;
 
 const prosePassword = regexRule(
   'password-prose',
@@ -148,13 +154,13 @@ const prosePassword = regexRule(
   (m) => {
     const quoted = m.groups?.quoted;
     const end = m.index + m[0].length;
-    if (quoted !== undefined) return STAND_IN.test(quoted) ? undefined : { start: end - quoted.length, end };
+    if (quoted !== undefined) return notAValue(quoted) ? undefined : { start: end - quoted.length, end };
     const bare = m.groups?.bare;
     if (bare === undefined) return undefined;
     // A sentence's last full stop or comma is not part of the password.
     const value = bare.replace(/[.,;:)]+$/, '');
     // A word is prose ("the password is required"), as is a path or a reference.
-    if (value.length < 4 || WORD.test(value) || STAND_IN.test(value) || /^(?:\/|~\/|\.\.?\/)/.test(value)) return undefined;
+    if (value.length < 4 || WORD.test(value) || notAValue(value) || /^(?:\/|~\/|\.\.?\/)/.test(value)) return undefined;
     const start = end - bare.length;
     return { start, end: start + value.length };
   },

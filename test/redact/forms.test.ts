@@ -73,3 +73,28 @@ describe('redaction: forms that leaked (issue 13, finding 9)', () => {
     });
   }
 });
+
+describe('redaction: the new forms leave look-alikes alone', () => {
+  it('commands, prose and URLs that only resemble them are unchanged', () => {
+    const r = createRedactor();
+    for (const text of [
+      'mysql -h db -u root -p app < dump.sql',
+      'mkdir -p src/redact && docker run -p 8080:80 nginx',
+      'ssh -p 2222 deploy@host && git commit -a -m "fix"',
+      'redis-cli -h cache -p 6379 ping',
+      'zip -r site.zip public/',
+      'curl -b cookies.txt https://example.com/',
+      'Set-Cookie: theme=dark; Path=/',
+      'see http://localhost:3000/path@main and https://host:8080/a@b',
+      'The password is required; the password was wrong; the password is `${PASSWORD}`.',
+      'password = opts.password',
+      'openssl rsa -in key.pem -passin env:KEY_PASS -out plain.pem',
+      'keytool -list -keystore app.jks -storepass:env STORE_PASS',
+      'const a = "foo" + "bar";',
+      'echo aGVsbG8gd29ybGQgdGhpcyBpcyBmaW5l | base64 -d',
+    ]) {
+      assert.equal(r.redact(text), text);
+    }
+    assert.deepEqual(r.counts, {});
+  });
+});
