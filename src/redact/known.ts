@@ -123,9 +123,12 @@ export class KnownSecrets {
         const byLength = this.unresolved.get(len);
         if (byLength === undefined || byLength.size === 0) continue;
         const candidate = text.slice(s, e);
-        const kind = byLength.get(this.digestOf(candidate));
+        // Only values that pass this were stored: the rest (plain words, numbers) need no hash.
+        if (!propagatable(candidate)) continue;
+        const digest = this.digestOf(candidate);
+        const kind = byLength.get(digest);
         if (kind !== undefined) {
-          byLength.delete(this.digestOf(candidate));
+          byLength.delete(digest);
           this.values.set(candidate, kind);
         }
       }
