@@ -16,7 +16,8 @@ export const FLUSH_HELP = `Usage: shiplog flush [--session ID]
 Closes the open windows of work now instead of waiting for SessionEnd, /clear or the idle time:
 reads what the transcripts gained since the last run, then writes each window's changelog
 entry (or its failure record). A session that is still running simply opens a new window
-with its next turn.
+with its next turn. Hook jobs a stopped worker left in the spool (killed, or it gave up on a
+busy or unwritable state database) are taken first.
 
 Options:
   --session ID   only this session (default: every session with an open window)
