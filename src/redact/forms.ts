@@ -101,7 +101,8 @@ const twilio: Rule = {
 // ---------------------------------------------------------------------------------------------
 // Passwords on command lines: flags whose meaning depends on the program.
 
-const VALUE = String.raw`(?:'(?<sq>[^'\n]{1,256})(?=')|"(?<dq>[^"\n]{1,256})(?=")|(?<bare>[^\s'"]{1,256}))`;
+/** Quoted, or bare: not starting with punctuation that ends a command or a code span (`-p`, in prose). */
+const VALUE = String.raw`(?:'(?<sq>[^'\n]{1,256})(?=')|"(?<dq>[^"\n]{1,256})(?=")|(?<bare>[^\s'"\x60,;()<>|&][^\s'"\x60]{0,255}))`;
 const VALUE_GROUPS = ['sq', 'dq', 'bare'] as const;
 
 /** Flag, then the programs it is a password for (looked for earlier on the same line); null: any. */
@@ -117,7 +118,7 @@ const CLI_FLAGS: readonly [RegExp, RegExp | null][] = [
 
 // The flag's `-` comes first, so the engine skips to each `-` instead of trying every position.
 const CLI_PASSWORD = new RegExp(
-  String.raw`(?<flag>-(?<=\s-)(?:pass(?:in|out)?[ \t]+pass:|(?:src|dest)?(?:store|key)pass[ \t]+|p(?=[^\s'"-])|p[ \t]+|a[ \t]+|P[ \t]+))${VALUE}`,
+  String.raw`(?<flag>-(?<=\s-)(?:pass(?:in|out)?[ \t]+pass:|(?:src|dest)?(?:store|key)pass[ \t]+|p(?!ass(?:in|out)?[ \t])(?=[^\s'"-])|p[ \t]+|a[ \t]+|P[ \t]+))${VALUE}`,
   'g',
 );
 const CLI_PROGRAMS = /mysql|mariadb|sshpass|login|mongo|twine|redis-cli|keydb-cli|valkey-cli|zip|sqlcmd|bcp|-pass|storepass|keypass/;

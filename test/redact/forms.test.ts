@@ -92,6 +92,7 @@ describe('redaction: the new forms leave look-alikes alone', () => {
       'keytool -list -keystore app.jks -storepass:env STORE_PASS',
       'const a = "foo" + "bar";',
       'echo aGVsbG8gd29ybGQgdGhpcyBpcyBmaW5l | base64 -d',
+      'Flags: `mysql -p…`, `sshpass -p`, `openssl -passin pass:`, `keytool -storepass`.',
     ]) {
       assert.equal(r.redact(text), text);
     }
