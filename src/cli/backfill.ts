@@ -18,7 +18,8 @@ import { openDb, type Db } from '../state/db.js';
 import { releaseLock } from '../state/session-lock.js';
 import { getSession, unwrittenWindows } from '../state/sessions.js';
 import { runSession } from '../worker/pipeline.js';
-import { CliError } from './errors.js';
+import { agentName } from './agent-name.js';
+import { CliError, UsageError } from './errors.js';
 import { parseSince } from './log.js';
 import { waitForLock } from './process.js';
 
@@ -303,14 +304,14 @@ function parseOptions(argv: string[]): Options | null {
   let evaluator: Options['evaluator'] = null;
   if (values.evaluator !== undefined) {
     const parsed = EvaluatorName.safeParse(values.evaluator);
-    if (!parsed.success) throw new CliError(`unknown evaluator "${values.evaluator}"`, 'Use --evaluator heuristic, claude, codex or auto.');
+    if (!parsed.success) throw new UsageError(`unknown evaluator "${values.evaluator}"`, 'Use --evaluator heuristic, claude, codex or auto.');
     evaluator = parsed.data;
   }
   let concurrency: number | null = null;
   if (values['max-concurrency'] !== undefined) {
     concurrency = Number(values['max-concurrency']);
     if (!/^\d+$/.test(values['max-concurrency']) || concurrency < 1 || concurrency > 64) {
-      throw new CliError(`--max-concurrency must be a whole number from 1 to 64, not "${values['max-concurrency']}"`, 'For example: shiplog backfill --max-concurrency 2');
+      throw new UsageError(`--max-concurrency must be a whole number from 1 to 64, not "${values['max-concurrency']}"`, 'For example: shiplog backfill --max-concurrency 2');
     }
   }
   return {
@@ -326,14 +327,12 @@ function parseOptions(argv: string[]): Options | null {
 
 function agentsOf(raw: string | undefined): AgentName[] {
   if (raw === undefined) return ['claude-code', 'codex'];
-  if (raw === 'claude' || raw === 'claude-code') return ['claude-code'];
-  if (raw === 'codex') return ['codex'];
-  throw new CliError(`unknown agent "${raw}"`, 'Use --agent claude or --agent codex (default: both).');
+  return [agentName(raw)];
 }
 
 function existingDir(raw: string): string {
   const dir = resolve(raw);
-  if (!isDir(dir)) throw new CliError(`--repo ${raw}: no such folder`, 'Name the repository (or any folder) whose sessions to back fill.');
+  if (!isDir(dir)) throw new UsageError(`--repo ${raw}: no such folder`, 'Name the repository (or any folder) whose sessions to back fill.');
   return dir;
 }
 

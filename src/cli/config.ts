@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ENV, loadConfig } from '../config/config.js';
 import { repoRoot } from '../git.js';
 import { configDir } from '../paths.js';
-import { CliError } from './errors.js';
+import { UsageError } from './errors.js';
 
 export const CONFIG_HELP = `Usage: shiplog config show [--repo DIR] [--json]
 
@@ -37,7 +37,7 @@ export async function configCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const [sub, ...extra] = positionals;
-  if (sub !== 'show' || extra.length > 0) throw new CliError(sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand', 'Run: shiplog config show (see shiplog config --help).');
+  if (sub !== 'show' || extra.length > 0) throw new UsageError(sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand', 'Run: shiplog config show (see shiplog config --help).');
   const repo = values.repo ? resolve(values.repo) : await repoRoot(process.cwd());
   const loaded = loadConfig({ repo });
   if (values.json) {

@@ -9,3 +9,11 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** The command line itself is wrong (a missing argument, a bad value): exit 2, not 1. */
+export class UsageError extends CliError {
+  constructor(message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, hint, options);
+    this.name = 'UsageError';
+  }
+}

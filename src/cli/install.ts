@@ -5,7 +5,7 @@ import { readConfigText } from '../install/config-file.js';
 import { ConfigEditError, hooksDisabled } from '../install/codex-config.js';
 import { chooseCodexMode, codexTarget, installCodex, uninstallCodex, userConfig } from '../install/codex-install.js';
 import { hookCommand, hookFiles } from '../install/hook-files.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 
 export const INSTALL_HELP = `Usage: shiplog install [--claude] [--codex] [--scope user|project] [--notify]
        shiplog uninstall [--claude] [--codex] [--scope user|project]
@@ -48,7 +48,7 @@ export async function installCommand(argv: string[], uninstall = false): Promise
     return 0;
   }
   const scope = values.scope;
-  if (scope !== 'user' && scope !== 'project') throw new CliError(`unknown scope "${scope}"`, 'Use --scope user or --scope project.');
+  if (scope !== 'user' && scope !== 'project') throw new UsageError(`unknown scope "${scope}"`, 'Use --scope user or --scope project.');
   const explicit = values.claude || values.codex;
   const found = detectAgents();
   const claude = values.uninstall ? !values.codex || values.claude : explicit ? values.claude : found.claude.present;

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ChangelogEntry } from '../changelog/schema.js';
 import { isErrno } from '../config/config.js';
 import { repoRoot } from '../git.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import { printable, printableJson } from './terminal-text.js';
 
 export const LOG_HELP = `Usage: shiplog log [--since WHEN] [--repo DIR] [--actor NAME] [--json]
@@ -93,7 +93,7 @@ export function parseSince(raw: string, now: Date): Date {
     const t = Date.parse(raw);
     if (Number.isFinite(t)) return new Date(t);
   }
-  throw new CliError(`cannot read --since "${raw}"`, 'Give an ISO date or time (2026-11-20, 2026-11-20T14:00Z) or an age such as 30m, 12h, 7d, 2w.');
+  throw new UsageError(`cannot read --since "${raw}"`, 'Give an ISO date or time (2026-11-20, 2026-11-20T14:00Z) or an age such as 30m, 12h, 7d, 2w.');
 }
 
 function render(e: ChangelogEntry): string {

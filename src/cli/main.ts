@@ -1,7 +1,8 @@
 import { backfillCommand } from './backfill.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
-import { CliError } from './errors.js';
+import { readFileSync } from 'node:fs';
+import { CliError, UsageError } from './errors.js';
 import { flushCommand } from './flush.js';
 import { installCommand } from './install.js';
 import { logCommand } from './log.js';
@@ -28,8 +29,15 @@ Commands:
   trust [<repo>]         let a repository's .shiplog.toml set more than output shape (--list, --revoke)
   help                   show this help
 
+Options:
+  -V, --version          print the version
+  -h, --help             show this help
+
 Run "shiplog <command> --help" for a command's options. Output goes to <repo>/.devlog/ and
 <repo>/.changelog/<actor>/; state and logs to $SHIPLOG_HOME (default ~/.local/state/shiplog).
+
+Exit status: 0 done; 1 a failure at run time (the message says what and how to fix it);
+2 a usage error: an unknown command or option, a missing argument or a bad value.
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -48,9 +56,18 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
     process.stdout.write(HELP);
-    return cmd ? 0 : 1;
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`shiplog ${version()}\n`);
+    return 0;
+  }
+  if (!cmd) {
+    process.stderr.write('shiplog: missing command.\n\n');
+    process.stderr.write(HELP);
+    return 2;
   }
   const run = COMMANDS[cmd];
   if (!run) {
@@ -62,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) {
       process.stderr.write(`shiplog ${cmd}: ${err.message}\n${err.hint}\n`);
-      return 1;
+      return err instanceof UsageError ? 2 : 1;
     }
     if (err instanceof TypeError && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`shiplog ${cmd}: ${err.message}\nRun "shiplog ${cmd} --help" for the options.\n`);
@@ -70,4 +87,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+/** The version in shiplog's own package.json (dist/src/cli → the checkout's root). */
+function version(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }

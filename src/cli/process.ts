@@ -14,7 +14,8 @@ import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import { runSession, type RunOutcome } from '../worker/pipeline.js';
-import { CliError } from './errors.js';
+import { agentName } from './agent-name.js';
+import { CliError, UsageError } from './errors.js';
 
 export const PROCESS_HELP = `Usage: shiplog process <transcript.jsonl> [options]
 
@@ -26,7 +27,7 @@ Options:
                     of the session's working folder, as recorded in the transcript)
   --session ID      session id (default: the file name without .jsonl; for a Codex rollout,
                     the thread id at its end)
-  --agent NAME      transcript format: claude-code or codex (default: told from the file)
+  --agent NAME      transcript format: claude (or claude-code) or codex (default: told from the file)
   --keep-open       do not close the window at the end (more of this session will follow)
   --json            print the outcome as JSON
   -h, --help        show this help
@@ -50,14 +51,14 @@ export async function processCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) throw new CliError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
-  if (values.agent !== undefined && values.agent !== 'claude-code' && values.agent !== 'codex') throw new CliError(`unknown agent ${values.agent}`, 'Use --agent claude-code or --agent codex.');
+  if (!file || extra.length > 0) throw new UsageError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
+  const forced = values.agent === undefined ? undefined : agentName(values.agent);
   // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
   const transcriptPath = realTranscriptPath(resolve(file));
   const name = basename(transcriptPath);
-  const agent = values.agent ?? detectAgent(name, firstLine(transcriptPath));
+  const agent = forced ?? detectAgent(name, firstLine(transcriptPath));
   const sessionId = values.session ?? (agent === 'codex' ? threadIdFromRolloutName(name) : undefined) ?? name.replace(/\.jsonl$/, '');
-  if (!isSafeId(sessionId)) throw new CliError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
+  if (!isSafeId(sessionId)) throw new UsageError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
   // Checked before the state database is touched: a wrong file leaves no trace anywhere. A file
   // that cannot be read at all (missing, a folder, a FIFO, no permission) is left to the run,
   // which names the exact reason.
@@ -125,10 +126,10 @@ function checkRepoOption(dir: string): void {
   try {
     st = statSync(dir);
   } catch (err) {
-    if (isErrno(err) && err.code === 'ENOENT') throw new CliError(`--repo ${dir} does not exist`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
+    if (isErrno(err) && err.code === 'ENOENT') throw new UsageError(`--repo ${dir} does not exist`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
     throw err;
   }
-  if (!st.isDirectory()) throw new CliError(`--repo ${dir} is a file, not a folder`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
+  if (!st.isDirectory()) throw new UsageError(`--repo ${dir} is a file, not a folder`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
 }
 
 /** Without --repo the outputs go to the folder the session worked in: say plainly when it is gone. */

@@ -6,7 +6,7 @@ import { age } from '../doctor/checks.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { recentSessions, type SessionSummary } from '../state/report.js';
-import { CliError } from './errors.js';
+import { UsageError } from './errors.js';
 import { printable } from './terminal-text.js';
 
 export const STATUS_HELP = `Usage: shiplog status [--json] [--limit N] [--session ID]
@@ -43,7 +43,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a positive whole number, not "${values.limit}"`, 'For example: shiplog status --limit 20');
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${values.limit}"`, 'For example: shiplog status --limit 20');
   const db = openDb(stateDir());
   let rows: StatusRow[];
   let paused: Backoff[];

@@ -5,7 +5,7 @@ import { readRepoFile } from '../config/repo-file.js';
 import { REPO_ALLOWED_KEYS } from '../config/repo-keys.js';
 import { repoTop } from '../config/repo-top.js';
 import { readTrustStore, trustKey, trustStorePath, TrustStoreError, writeTrustStore, type TrustStore } from '../config/trust.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 
 export const TRUST_HELP = `Usage: shiplog trust [<repo>]
        shiplog trust --list
@@ -43,7 +43,7 @@ export async function trustCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const modes = [values.list, values.revoke !== undefined, positionals.length > 0].filter(Boolean).length;
-  if (modes > 1 || positionals.length > 1) throw new CliError('give one repository, or --list, or --revoke <repo>', 'Run "shiplog trust --help" for the usage.');
+  if (modes > 1 || positionals.length > 1) throw new UsageError('give one repository, or --list, or --revoke <repo>', 'Run "shiplog trust --help" for the usage.');
   if (values.list) return list();
   if (values.revoke !== undefined) return revoke(values.revoke);
   return trust(positionals[0] ?? process.cwd());

@@ -518,14 +518,14 @@ describe('shiplog backfill filters and pauses', () => {
   it('rejects bad option values with a hint', async () => {
     const home = join(fx.root, 'state-bad');
     for (const [args, message] of [
-      [['--agent', 'gemini'], /unknown agent "gemini"\nUse --agent claude or --agent codex/],
+      [['--agent', 'gemini'], /unknown agent "gemini"\nUse --agent claude \(or claude-code\) or --agent codex/],
       [['--evaluator', 'gpt'], /unknown evaluator "gpt"/],
       [['--max-concurrency', '0'], /--max-concurrency must be a whole number from 1 to 64/],
       [['--since', 'yesterday'], /cannot read --since "yesterday"/],
       [['--repo', join(fx.root, 'nope')], /no such folder/],
     ] as const) {
       const r = await backfill(fx, home, [...args]);
-      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.code, 2, `${args.join(' ')}: a usage error`);
       assert.match(r.stderr, message);
     }
     const help = await backfill(fx, home, ['--help']);

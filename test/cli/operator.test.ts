@@ -119,7 +119,7 @@ describe('operator commands', () => {
     assert.equal((await cli(['log', '--since', '2099-01-01'])).stdout, `No entries since 2099-01-01T00:00:00.000Z in ${join(repo, '.changelog')}.\n`);
     assert.ok((await cli(['log', '--since', '3650d', '--json'])).stdout.includes(entry.run_id));
     const bad = await cli(['log', '--since', 'yesterday']);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2, 'a usage error');
     assert.match(bad.stderr, /cannot read --since "yesterday"\nGive an ISO date/);
   });
 
@@ -181,7 +181,7 @@ describe('operator commands', () => {
     assert.equal(badOption.code, 2);
     assert.match(badOption.stderr, /Run "shiplog status --help" for the options/);
     const badLimit = await cli(['status', '--limit', 'lots']);
-    assert.equal(badLimit.code, 1);
+    assert.equal(badLimit.code, 2, 'a usage error');
     assert.match(badLimit.stderr, /--limit must be a positive whole number/);
   });
 

@@ -68,12 +68,12 @@ describe('shiplog process when the output folder is missing', () => {
     const t = writeClaudeTranscript(join(root, 'ok.jsonl'), 'ok-1', root, [simpleTurn(0)]);
     const missing = join(root, 'nope');
     const r1 = await runProcess(process.execPath, [CLI, 'process', t, '--repo', missing], { env });
-    assert.equal(r1.code, 1);
+    assert.equal(r1.code, 2, 'a bad --repo is a usage error');
     assert.ok(r1.stderr.includes(`--repo ${missing} does not exist`), r1.stderr);
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
     const r2 = await runProcess(process.execPath, [CLI, 'process', t, '--repo', file], { env });
-    assert.equal(r2.code, 1);
+    assert.equal(r2.code, 2);
     assert.ok(r2.stderr.includes(`--repo ${file} is a file, not a folder`), r2.stderr);
     mkdirSync(join(root, 'fine'));
   });
