@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { openDb } from '../src/state/db.js';
+import { liveWorkers } from '../src/worker/registry.js';
 import { isAlive } from '../src/state/session-lock.js';
 import { runSession, type RunRequest } from '../src/worker/pipeline.js';
 
@@ -136,7 +137,9 @@ export async function waitForWorkers(home: string, sessionId: string, timeoutMs 
   const spool = join(home, 'spool', sessionId);
   const busy = () => {
     const names = existsSync(spool) ? readdirSync(spool) : [];
-    return names.some((n) => n.endsWith('.json')) || aliveWorker(join(spool, 'worker.alive')) || lockHeld(home, sessionId);
+    // Any live worker of this state folder counts: after its own session a worker goes on to
+    // other sessions' held windows and stranded jobs (src/worker/registry.ts).
+    return names.some((n) => n.endsWith('.json')) || aliveWorker(join(spool, 'worker.alive')) || lockHeld(home, sessionId) || liveWorkers(home).length > 0;
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -9,6 +9,7 @@ import { busyTimeoutMs, openDb, type Db } from '../state/db.js';
 import { isStateDbError, retryBusy, sqliteCode } from '../state/db-errors.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import { AliveFile } from './alive-file.js';
+import { registerWorker } from './registry.js';
 import { drainSession, type DrainContext } from './drain.js';
 import { getSession } from '../state/sessions.js';
 import { collectGarbage } from './idle-memory.js';
@@ -40,6 +41,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     log.debug({ session: sessionId }, 'another worker is alive for this session; it takes our job');
     return;
   }
+  const unregister = registerWorker(dir, sessionId);
   const settingMs = loadConfig({ env }).config.worker.linger_seconds * 1000;
   let lingerMs = settingMs;
   const busyMs = busyTimeoutMs(env);
@@ -84,6 +86,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
   } finally {
     alive.release();
     db?.close();
+    unregister();
   }
 }
 

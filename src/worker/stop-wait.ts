@@ -31,7 +31,7 @@ export function holdsTurnComplete(turnId: string | undefined): TurnEnd {
 /**
  * Agents can fire `Stop` before the turn's last records reach the transcript (Claude Code its
  * last reply, Codex its task_complete). Waits, bounded, until the bytes after `fromOffset`
- * satisfy `turnEnd`, or the file has stopped growing.
+ * satisfy `turnEnd`, or, when there is no `turnEnd` to wait for, the file has stopped growing.
  */
 export async function waitForTranscript(
   path: string,
@@ -43,8 +43,10 @@ export async function waitForTranscript(
   const started = Date.now();
   let lastSize = -1;
   let stableSince = Date.now();
-  // With the reply in hand we can afford to wait for it; without it, a short quiet spell will do.
-  const quietMs = needle ? 1000 : 300;
+  // With the turn's end in hand (the reply, the turn id) the run waits for it, up to maxWaitMs:
+  // on a loaded machine the agent may flush it well after a second of quiet. Without it, a short
+  // quiet spell will do.
+  const quietMs = needle ? Number.POSITIVE_INFINITY : 300;
   while (Date.now() - started < maxWaitMs) {
     const size = sizeOf(path);
     if (needle && size > fromOffset && tailHolds(path, Math.max(fromOffset, size - 4 * 1024 * 1024), size, needle)) return 'found';
