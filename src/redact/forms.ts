@@ -184,7 +184,7 @@ const decodesToCredential = (b64: string) => /^[\x20-\x7e]{1,256}:[\x20-\x7e]{1,
 const dockerAuth = regexRule(
   'docker-auth',
   /\\{0,3}"(?<key>auth|identitytoken|registrytoken)\\{0,3}"[ \t]{0,3}:[ \t]{0,3}\\{0,3}"(?<v>[A-Za-z0-9+/._-]{8,4096}={0,2})(?=\\{0,3}")/gi,
-  (_, lower) => lower.includes('"auth') || lower.includes('token"') || lower.includes('token\\"'),
+  (t) => t.includes('"auth') || t.includes('token"') || t.includes('token\\"'),
   (m) => {
     const v = tail(m);
     if (v === undefined) return undefined;
@@ -200,7 +200,7 @@ const tokenLike = (v: string) => v.length >= 8 && !WORD.test(v) && !STAND_IN.tes
 
 const cookie: Rule = {
   kind: 'session-cookie',
-  when: (_, lower) => lower.includes('cookie') || (lower.includes(' -b ') && lower.includes('curl')),
+  when: (t) => t.includes('ookie') || t.includes('OOKIE') || (t.includes(' -b ') && t.includes('curl')),
   find(text) {
     const spans: Span[] = [];
     COOKIE.lastIndex = 0;
@@ -229,10 +229,40 @@ const KEY_BODY = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{60,76}(?:\r?\n|\\n)){3,400
 /** Public material is not a secret: a certificate, a public key, a CSR. */
 const PUBLIC_HEADER = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|X509 CRL|PGP PUBLIC KEY BLOCK|PGP SIGNATURE|PGP MESSAGE|SSH2 PUBLIC KEY)-----/;
 
+/** Runs of base64 characters: matching every run whole is the cheapest scan the engine does. */
+const B64_RUNS = /[A-Za-z0-9+/_-]+/g;
+const MIN_RUN = 16;
+
+/** The runs of 16 or more base64 characters in `text`, as [start, end) pairs. */
+function longRuns(text: string): [number, number][] {
+  const runs: [number, number][] = [];
+  B64_RUNS.lastIndex = 0;
+  for (let m = B64_RUNS.exec(text); m !== null; m = B64_RUNS.exec(text)) {
+    if (m[0].length >= MIN_RUN) runs.push([m.index, m.index + m[0].length]);
+  }
+  B64_RUNS.lastIndex = 0;
+  return runs;
+}
+
+const isB64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+
+/**
+ * Whether some line (real or `\n`-escaped newline) ends in 60 or more base64 characters: walks
+ * back from each newline, so ordinary text costs a few characters per line.
+ */
+function hasFullLine(text: string, sep: string): boolean {
+  for (let i = text.indexOf(sep); i !== -1; i = text.indexOf(sep, i + 1)) {
+    let k = i - 1;
+    while (k >= 0 && i - k <= 60 && isB64(text.charCodeAt(k))) k--;
+    if (i - k > 60) return true;
+  }
+  return false;
+}
+
 const keyBody = regexRule(
   'private-key',
   KEY_BODY,
-  (t) => t.length >= 180 && (t.includes('\n') || t.includes('\\n')),
+  (t) => t.length >= 180 && (hasFullLine(t, '\n') || hasFullLine(t, '\\n')),
   (m, text) => {
     const before = text.slice(Math.max(0, m.index - 200), m.index);
     const header = before.lastIndexOf('-----BEGIN');
@@ -253,6 +283,15 @@ function isPrivateKeyDer(bytes: Buffer): boolean {
   return bytes[at] === 0x02 && bytes[at + 1] === 0x01 && (bytes[at + 2] === 0x00 || (bytes[at + 2] === 0x01 && bytes[at + 3] === 0x04));
 }
 
+/** Every 4th character, from the first, is one that encodes a byte below 0x80 first. */
+function asciiGroups(s: string): boolean {
+  for (let i = 0; i < s.length; i += 4) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
 /** Printable text: what a base64-encoded secret decodes to (a token, an env file, a config). */
 function isText(bytes: Buffer): boolean {
   if (bytes.length < 8) return false;
@@ -261,12 +300,7 @@ function isText(bytes: Buffer): boolean {
   return printable >= bytes.length * 0.97;
 }
 
-/**
- * No lookbehind: a global scan consumes each run whole, so it starts at run starts anyway and
- * the engine can skip ahead fast (a lookbehind made it the costliest rule on ordinary text).
- */
-const BASE64 = /[A-Za-z0-9+/_-]{16,4096}={0,2}/g;
-const B64_CHAR = /[A-Za-z0-9+/=_-]/;
+const MAX_ENCODED = 4096;
 
 /**
  * A base64 string that decodes to text holding a recognised secret, or to a private key's DER.
@@ -278,16 +312,23 @@ export function encodedRule(inner: () => readonly Rule[]): Rule {
     when: (t) => t.length >= 16,
     find(text) {
       const spans: Span[] = [];
-      BASE64.lastIndex = 0;
-      for (let m = BASE64.exec(text); m !== null; m = BASE64.exec(text)) {
-        const s = m[0];
-        // Part of a longer run (a blob, a path segment after a run cap): not one encoded value.
-        if (B64_CHAR.test(text[m.index - 1] ?? '') || B64_CHAR.test(text[m.index + s.length] ?? '')) continue;
+      // Every run is matched and the short ones dropped (longRuns): a `{16,}` pattern would retry
+      // inside each shorter word, and costs several times more on ordinary text.
+      for (const [start, end] of longRuns(text)) {
+        if (end - start > MAX_ENCODED) continue;
+        const pad = /^={0,2}/.exec(text.slice(end, end + 2))?.[0] ?? '';
+        const s = text.slice(start, end) + pad;
+        // Padding ends an encoded value: `=` then more text is an assignment, not base64.
+        if (/[A-Za-z0-9+/=_-]/.test(text[start + s.length] ?? '')) continue;
         // Encoded text mixes cases; a lower-case identifier or a hex digest is not base64 of anything.
         if (!/[A-Z]/.test(s) || !/[a-z]/.test(s)) continue;
+        const span = { start, end: start + s.length };
+        const der = s.length >= 86 && (s.startsWith('MI') || s.startsWith('MH') || s.startsWith('b3BlbnNzaC1rZXkt'));
+        // Without decoding: each 4-character group of encoded ASCII text starts with A–Z or a–f
+        // (the first byte's top bit is clear); identifiers and paths rarely do.
+        if (!der && !asciiGroups(s)) continue;
         const bytes = Buffer.from(s, /[-_]/.test(s) ? 'base64url' : 'base64');
-        const span = { start: m.index, end: m.index + s.length };
-        if (bytes.length >= 64 && isPrivateKeyDer(bytes)) {
+        if (der && isPrivateKeyDer(bytes)) {
           spans.push(span);
           continue;
         }
@@ -296,11 +337,12 @@ export function encodedRule(inner: () => readonly Rule[]): Rule {
         const lower = decoded.toLowerCase();
         if (inner().some((r) => r.when(decoded, lower) && r.find(decoded).length > 0)) spans.push(span);
       }
-      BASE64.lastIndex = 0;
       return spans;
     },
   };
 }
+
+const SPLIT_HINT = /["'\x60][ \t]{0,8}(?:\+|\.\.?[ \t])|\+[ \t]{0,8}\r?\n?[ \t]{0,40}["'\x60]|["'\x60][ \t]{1,8}["'\x60]|\([ \t]{0,8}["'\x60]/;
 
 /** String literals and what joins them: `+` (JS, Java, Python), `..` (Lua), `.` (PHP), nothing (Python, C). */
 const LITERAL = /(["'\x60])([^"'\x60\\\n]{0,300})\1/g;
@@ -314,7 +356,8 @@ export function concatRule(inner: () => readonly Rule[]): Rule {
   return {
     kind: 'split-secret',
     // Substring checks only: this rule runs on every text, trigger or not.
-    when: (t) => t.includes('+') || t.includes('..') || t.includes('" "') || t.includes("' '") || t.includes('"\n') || t.includes("'\n"),
+    // One scan whose branches start with a quote, `+` or `(`: the engine skips to those.
+    when: (t) => SPLIT_HINT.test(t),
     find(text) {
       const spans: Span[] = [];
       const literals: { start: number; end: number; body: string }[] = [];

@@ -69,6 +69,13 @@ export class KnownSecrets {
     return this.values.size;
   }
 
+  /** Nothing to look for: no value in memory, no stored digest unmatched. */
+  get empty(): boolean {
+    if (this.values.size > 0) return false;
+    for (const m of this.unresolved.values()) if (m.size > 0) return false;
+    return true;
+  }
+
   /** Remembers a value recognised as a secret; true when it was not known in this run before. */
   learn(value: string, kind: string): boolean {
     if (this.values.has(value) || this.values.size >= MAX_KNOWN || !propagatable(value)) return false;

@@ -108,6 +108,8 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
   const allow = new Set(opts.allow ?? []);
   const counts: Record<string, number> = {};
   const known = opts.known ?? new KnownSecrets();
+  const everyRule = rules.map((_, i) => i);
+  const untriggered = everyRule.filter((i) => rules[i]?.always === true || (i >= firstExtra && i < firstExtra + extras.length));
 
   function redact(text: string): string {
     // The common case: no trigger substring at all, one regex scan and out.
@@ -116,21 +118,26 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
     // `always` rules look at the text itself, not at `lower`: the common case stays one scan.
     const lower = builtin ? text.toLowerCase() : '';
     const hits: Hit[] = [];
-    rules.forEach((rule, priority) => {
+    // Without a trigger only the `always` rules and the user's patterns can match.
+    for (const priority of builtin ? everyRule : untriggered) {
+      const rule = rules[priority];
+      if (rule === undefined) continue;
       const isExtra = priority >= firstExtra && priority < firstExtra + extras.length;
-      if (!isExtra && !((builtin || rule.always === true) && rule.when(text, lower))) return;
+      if (!isExtra && !rule.when(text, lower)) continue;
       for (const s of rule.find(text)) {
         if (!allow.has(text.slice(s.start, s.end))) hits.push({ start: s.start, end: s.end, priority, fallback: rule.fallback === true, kind: rule.kind });
       }
-    });
-    const found = dropShadowedFallbacks(hits);
+    }
+    const found = hits.length === 0 ? hits : dropShadowedFallbacks(hits);
     // Learnt before the known values are looked up, so a value is found again later in this very text.
     for (const h of found) {
       const value = text.slice(h.start, h.end);
       if (!allow.has(value)) known.learn(value, h.kind);
     }
-    for (const k of known.find(text)) {
-      if (!allow.has(text.slice(k.start, k.end))) found.push({ start: k.start, end: k.end, priority: rules.length, fallback: false, kind: k.kind });
+    if (!known.empty) {
+      for (const k of known.find(text)) {
+        if (!allow.has(text.slice(k.start, k.end))) found.push({ start: k.start, end: k.end, priority: rules.length, fallback: false, kind: k.kind });
+      }
     }
     if (found.length === 0) return text;
 

@@ -9,7 +9,7 @@ let redactBeforeCut: ((text: string) => string) | undefined;
 /** Context kept around the cut: longer than any secret a detector needs to see whole. */
 const CUT_CONTEXT = 1024;
 /** Half the window looked at first: most cuts cross nothing, and only those that do pay for more. */
-const EDGE = 512;
+const EDGE = 256;
 
 /** Whether redaction finds anything near offset `at` (a secret across the cut would be there). */
 function nearCut(redact: (text: string) => string, text: string, at: number): boolean {
