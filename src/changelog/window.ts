@@ -73,6 +73,11 @@ export const WindowState = z.object({
   seen: z.array(z.string()).default([]),
   /** The session's latest prompts (clipped), the next window's context. */
   recentPrompts: z.array(z.string()).default([]),
+  /**
+   * Set when the session was rebuilt after state loss: events up to this time are already in an
+   * entry (written-entries.ts) and open no window; the first later event clears it.
+   */
+  writtenThrough: z.string().nullable().default(null),
 });
 export type WindowState = z.infer<typeof WindowState>;
 
@@ -101,7 +106,7 @@ const CONTEXT_PROMPTS = 3;
 const CONTEXT_CHARS = 500;
 
 export function initialWindowState(): WindowState {
-  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [], recentPrompts: [] };
+  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [], recentPrompts: [], writtenThrough: null };
 }
 
 /**
@@ -153,6 +158,14 @@ export class WindowTracker {
     }
     const seq = this.state.eventSeq++;
     const at = 'at' in event ? event.at : undefined;
+    if (this.state.writtenThrough !== null) {
+      if (at === undefined || Date.parse(at) <= Date.parse(this.state.writtenThrough)) {
+        if (at) this.state.lastEventAt = at;
+        if (event.kind === 'prompt') this.state.recentPrompts = [...this.state.recentPrompts, event.text.slice(0, CONTEXT_CHARS)].slice(-CONTEXT_PROMPTS);
+        return;
+      }
+      this.state.writtenThrough = null;
+    }
     if (at && this.state.cur && this.state.lastEventAt && Date.parse(at) - Date.parse(this.state.lastEventAt) > this.opts.idleMs) {
       this.close('idle-gap');
     }

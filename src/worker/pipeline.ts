@@ -5,6 +5,7 @@ import { resolveActor } from '../changelog/actor.js';
 import { heuristicEntry } from '../changelog/heuristic.js';
 import { ChangelogEntry } from '../changelog/schema.js';
 import { initialWindowState, WindowState, WindowTracker, type ClosedWindow } from '../changelog/window.js';
+import { writtenSoFar } from '../changelog/written-entries.js';
 import type { Config } from '../config/config.js';
 import { DevlogReducer, DevlogState, initialDevlogState } from '../devlog/reducer.js';
 import { ConversationEntry } from '../devlog/schema.js';
@@ -173,6 +174,15 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     row.repo = repo;
     outcome.repo = repo;
     const actor = await resolveActor(config.changelog.actor, repo);
+    if (row.window_state === null) {
+      // A session the state does not know, that already has entries (state.db was lost): its
+      // windows resume after them instead of writing their work again.
+      const written = writtenSoFar(repo, actor, req.sessionId);
+      if (written) {
+        row.window_state = JSON.stringify({ ...initialWindowState(), ...written });
+        log.info({ session: req.sessionId, ...written }, 'session rebuilt after its entries; windows resume after the last one');
+      }
+    }
 
     // With the session's known secrets: a value recognised in an earlier run is found again here.
     const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra, known: loadKnownSecrets(db, req.sessionId) });

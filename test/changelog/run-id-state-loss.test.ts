@@ -40,7 +40,7 @@ describe('run_ids after state loss (real `shiplog process`)', () => {
     return { repo, transcript, sessionId, process: process_, loseState, entries };
   }
 
-  it('a session resumed soon after (one window when rebuilt) gets its later work written as a new entry', async () => {
+  it('a session resumed soon after gets only its later work written, as a new entry continuing the first', async () => {
     const s = setup();
     writeClaudeTranscript(s.transcript, s.sessionId, s.repo, [simpleTurn(0)]);
     await s.process();
@@ -54,7 +54,10 @@ describe('run_ids after state loss (real `shiplog process`)', () => {
     assert.equal(all.length, 2, `the resumed work is a second entry: ${JSON.stringify(all.map((e) => e.run_id))}`);
     assert.deepEqual(all[0], first, 'the first entry is kept once, unchanged');
     assert.notEqual(all[1]?.run_id, first.run_id);
-    assert.ok(all[1]?.touched_files.created.includes('src/greet1.sh'), JSON.stringify(all[1]?.touched_files));
+    // Not doubled in content either: the work the first entry holds is not written again.
+    assert.deepEqual(all[1]?.touched_files.created, ['src/greet1.sh'], 'only the new work');
+    assert.equal(all[1]?.continuation_of_run_id, first.run_id, 'it continues the entry already written');
+    assert.equal(all[1]?.transcript.window_index, 1);
 
     // The same transcript, state lost again: the same windows, nothing new.
     s.loseState();
