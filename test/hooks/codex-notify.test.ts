@@ -19,9 +19,22 @@ describe('codex notify entry', () => {
     const marker = join(root, `marker-${++n}.json`);
     return { argv: [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, JSON.stringify(process.argv.slice(1)))`, 'extra-arg'], marker };
   }
+  /** The user program's record once it is whole: the file exists before its JSON is written. */
   async function waitFor(file: string): Promise<string> {
-    for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(25);
-    return readFileSync(file, 'utf8');
+    const bound = Date.now() + 120_000;
+    for (;;) {
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (isJson(text) || Date.now() > bound) return text;
+      await sleep(25);
+    }
+  }
+  function isJson(text: string): boolean {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false; // not written yet, or half written
+    }
   }
   const payload = (extra: Record<string, unknown> = {}) =>
     JSON.stringify({ type: 'agent-turn-complete', 'thread-id': THREAD, 'turn-id': 't1', cwd: '/tmp', 'input-messages': ['hi'], 'last-assistant-message': 'Done.', ...extra });

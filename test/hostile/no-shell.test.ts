@@ -26,10 +26,7 @@ it('shiplog never runs a command through a shell', () => {
     assert.equal(shellish, null, `${rel}: ${shellish?.[0]}`);
     for (const m of text.matchAll(/\b(execFile|execFileSync|spawn|spawnSync)\(/g)) found.push(`${rel}: ${m[1]}`);
   }
-  assert.deepEqual([...new Set(found)].sort(), [
-    'hooks/lib/hook-runtime.cjs: spawn',
-    'src/git.ts: execFile',
-    'src/git.ts: execFileSync',
-    'src/install/agents.ts: execFile',
-  ]);
+  // Every other child (git, the evaluator CLIs, codex --version) goes through bounded-child.ts,
+  // which gives it a hard deadline.
+  assert.deepEqual([...new Set(found)].sort(), ['hooks/lib/hook-runtime.cjs: spawn', 'src/bounded-child.ts: spawn']);
 });
