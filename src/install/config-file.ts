@@ -116,8 +116,12 @@ function withEditLock<T>(target: string, body: () => T): T {
       } catch (err) {
         if (!isErrno(err) || err.code !== 'EEXIST') throw err;
       }
-      if (!holderAlive(lock)) {
-        rmSync(lock, { force: true });
+      const holder = lockHolder(lock);
+      // Released meanwhile: try again at once. Never remove a lock we did not see die: the one
+      // there now may be a new holder's.
+      if (holder === 'gone') continue;
+      if (holder !== 'alive') {
+        removeIfSame(lock, holder.ino);
         continue;
       }
       if (Date.now() > deadline) throw new Error(`${target} is being edited by another shiplog process (${lock}); try again when it has finished`);
@@ -133,13 +137,15 @@ function withEditLock<T>(target: string, body: () => T): T {
   }
 }
 
-function holderAlive(lock: string): boolean {
+/** Who holds the lock: a live process, nobody any more, or a dead one (its lock file's inode). */
+function lockHolder(lock: string): 'alive' | 'gone' | { ino: number } {
   let text: string;
+  let ino: number;
   try {
+    ino = statSync(lock).ino;
     text = readFileSync(lock, 'utf8');
   } catch (err) {
-    // Released between our attempt and this read: free now.
-    if (isErrno(err) && err.code === 'ENOENT') return false;
+    if (isErrno(err) && err.code === 'ENOENT') return 'gone';
     throw err;
   }
   let parsed: unknown;
@@ -148,8 +154,17 @@ function holderAlive(lock: string): boolean {
   } catch {
     // Locks are linked into place whole, so this one was not made by shiplog as it is now:
     // nobody holds it.
-    return false;
+    return { ino };
   }
   const owner = LockOwner.safeParse(parsed);
-  return owner.success && isAlive(owner.data.pid, owner.data.start);
+  return owner.success && isAlive(owner.data.pid, owner.data.start) ? 'alive' : { ino };
+}
+
+/** Removes a dead holder's lock, unless another process has replaced it meanwhile. */
+function removeIfSame(lock: string, ino: number): void {
+  try {
+    if (statSync(lock).ino === ino) rmSync(lock, { force: true });
+  } catch (err) {
+    if (!isErrno(err) || err.code !== 'ENOENT') throw err;
+  }
 }
