@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 const root = tempDir();
 after(() => cleanup(root));
@@ -13,7 +14,8 @@ it('a devlog that could not be written after the cursor moved is written by the 
   const repo = join(root, 'repo');
   gitRepo(repo);
   const transcript = join(root, 'sess.jsonl');
-  const bytes = readFileSync(join(CLAUDE_CORPUS, 'spotter', 'tool_heavy.jsonl'));
+  writeClaudeTranscript(join(root, 'whole.jsonl'), 'sess', repo, [0, 1, 2, 3, 4, 5].map(simpleTurn));
+  const bytes = readFileSync(join(root, 'whole.jsonl'));
   const half = bytes.lastIndexOf(0x0a, Math.floor(bytes.length / 2)) + 1;
   const home = join(root, 'home');
   const req = { sessionId: 'sess', agent: 'claude-code' as const, transcriptPath: transcript, repo, trigger: 'test', close: null };
@@ -26,7 +28,9 @@ it('a devlog that could not be written after the cursor moved is written by the 
   writeFileSync(transcript, bytes);
   renameSync(join(repo, '.devlog'), join(root, 'devlog-aside'));
   writeFileSync(join(repo, '.devlog'), 'not a folder');
-  await assert.rejects(runInProcess(home, req));
+  // Refused with a reason; the rest of the run (cursor, windows) goes on.
+  const refused = await runInProcess(home, req);
+  assert.match(refused.devlogError ?? '', /not a folder/);
   rmSync(join(repo, '.devlog'));
   renameSync(join(root, 'devlog-aside'), join(repo, '.devlog'));
   assert.equal(readOutputs(repo, 'sess').devlog, early);
