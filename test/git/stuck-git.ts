@@ -23,7 +23,9 @@ export function stuckGit(dir: string, mode: 'stubborn' | 'holder', subcommand: s
     mode === 'stubborn'
       ? `echo $$ >> '${pids}'; trap '' TERM; exec sleep ${marker}`
       : // $! before git runs: setsid does not fork here (a background job leads no group), so it is the sleep's pid.
-        `setsid sleep ${marker} & echo $! >> '${pids}'; exec '${real}' "$@"`;
+        // git runs only once the grandchild has left git's group: else, on a loaded machine, the
+        // group kill after git's exit can take it too, and no pipe is held at all.
+        `setsid sleep ${marker} & echo $! >> '${pids}'; while [ "$(cut -d' ' -f5 /proc/$!/stat 2>/dev/null)" = "$$" ]; do sleep 0.01; done; exec '${real}' "$@"`;
   writeFileSync(
     join(bin, 'git'),
     `#!/bin/sh\nfor a in "$@"; do if [ "$a" = '${subcommand}' ]; then ${misbehave}; fi; done\nexec '${real}' "$@"\n`,
