@@ -6,7 +6,7 @@
 // - `stubborn`: ignores SIGTERM and never finishes.
 // Every process it starts (and its own, when stubborn) is recorded in $FAKE_PIDS.
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const pids = process.env.FAKE_PIDS;
@@ -14,6 +14,20 @@ const pids = process.env.FAKE_PIDS;
 const helper = spawn('setsid', ['sleep', '100000'], { stdio: ['ignore', 'inherit', 'inherit'] });
 helper.unref();
 if (pids) appendFileSync(pids, `${helper.pid}\n`);
+// Go on only once the helper has left this process's group: else, on a loaded machine, the
+// runner's group kill after this process exits can take it too, and no pipe is held at all.
+const pause = new Int32Array(new SharedArrayBuffer(4));
+for (;;) {
+  let pgrp = null;
+  try {
+    const stat = readFileSync(`/proc/${helper.pid}/stat`, 'utf8');
+    pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    break; // gone already: nothing to wait for
+  }
+  if (pgrp !== process.pid) break;
+  Atomics.wait(pause, 0, 0, 10);
+}
 
 if (process.env.FAKE_STUCK === 'stubborn') {
   if (pids) appendFileSync(pids, `${process.pid}\n`);
