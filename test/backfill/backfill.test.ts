@@ -465,7 +465,9 @@ describe('shiplog backfill filters and pauses', () => {
     const tmp = join(fx.root, 'tmp-ctrl-c');
     mkdirSync(tmp);
     const pids = join(fx.root, 'pids-ctrl-c');
-    const env = { ...envFor(fx, home), PATH: `${fakeBin(fx.root)}:${envFor(fx, home).PATH ?? ''}`, FAKE_MODE: 'hang', FAKE_PIDS: pids, TMPDIR: tmp };
+    // An actor of its own: the fixture's repositories already hold the other tests' entries for
+    // these sessions, and a session with entries resumes after them (nothing left to evaluate).
+    const env = { ...envFor(fx, home), PATH: `${fakeBin(fx.root)}:${envFor(fx, home).PATH ?? ''}`, FAKE_MODE: 'hang', FAKE_PIDS: pids, TMPDIR: tmp, SHIPLOG_ACTOR: 'ctrl-c' };
     const child = spawn(process.execPath, [CLI, 'backfill', '--evaluator', 'codex', '--agent', 'codex', '--max-concurrency', '1'], { env, cwd: fx.root, stdio: ['ignore', 'pipe', 'pipe'] });
     const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const started: number[] = [];
