@@ -8,10 +8,15 @@ import { safeFolderName } from '../ids.js';
  * Always a single safe folder name, whatever the source says.
  */
 export async function resolveActor(configured: string | undefined, repo: string): Promise<string> {
-  if (configured) return safeFolderName(configured);
+  return (await actorInEffect(configured, repo)).value;
+}
+
+/** The actor and where it came from, for `shiplog config show`. */
+export async function actorInEffect(configured: string | undefined, repo: string): Promise<{ value: string; from: 'config' | 'git user.email' | 'OS user' }> {
+  if (configured) return { value: safeFolderName(configured), from: 'config' };
   const email = await gitUserEmail(repo);
-  if (email) return safeFolderName(email);
-  return safeFolderName(osUser());
+  if (email) return { value: safeFolderName(email), from: 'git user.email' };
+  return { value: safeFolderName(osUser()), from: 'OS user' };
 }
 
 function osUser(): string {

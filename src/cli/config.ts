@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { actorInEffect } from '../changelog/actor.js';
 import { parseArgs } from 'node:util';
 import { ENV, loadConfig } from '../config/config.js';
 import { repoRoot } from '../git.js';
@@ -40,15 +42,28 @@ export async function configCommand(argv: string[]): Promise<number> {
   if (sub !== 'show' || extra.length > 0) throw new UsageError(sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand', 'Run: shiplog config show (see shiplog config --help).');
   const repo = values.repo ? resolve(values.repo) : await repoRoot(process.cwd());
   const loaded = loadConfig({ repo });
+  const userFile = join(configDir(), 'config.toml');
+  const repoFile = loaded.repo?.file ?? join(repo, '.shiplog.toml');
+  const files = [
+    { kind: 'user', path: userFile, exists: existsSync(userFile) },
+    { kind: 'repo', path: repoFile, exists: existsSync(repoFile), trusted: loaded.repo?.trusted ?? false },
+  ];
+  const actor = await actorInEffect(loaded.config.changelog.actor, repo);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...loaded, files, actor }, null, 2)}\n`);
     return loaded.problems.length > 0 ? 1 : 0;
   }
-  const repoFile = loaded.repo?.file ?? join(repo, '.shiplog.toml');
-  const lines = [`files: ${join(configDir(), 'config.toml')}, ${repoFile}${loaded.repo?.trusted ? ' (trusted)' : ''}`];
-  const rows = flatten(loaded.config);
+  const lines = [
+    `user file:  ${userFile} (${files[0]?.exists ? 'found' : 'not found'})`,
+    `repo file:  ${repoFile} (${!files[1]?.exists ? 'not found' : loaded.repo?.trusted ? 'found, trusted' : 'found, not trusted: output-shaping keys only'})`,
+  ];
+  // Every key, the optional ones unset included; the actor as it will be used.
+  const rows = flatten({ ...loaded.config, changelog: { ...Object.fromEntries(OPTIONAL.map((k) => [k, undefined])), ...loaded.config.changelog } }).map(([key, value]): [string, string, string] => {
+    if (key === 'changelog.actor') return [key, JSON.stringify(actor.value), actor.from === 'config' ? (loaded.sources[key] ?? 'default') : `in effect: ${actor.from}`];
+    return [key, value, loaded.sources[key] ?? 'default'];
+  });
   const width = Math.max(...rows.map(([k, v]) => `${k} = ${v}`.length));
-  for (const [key, value] of rows) lines.push(`${`${key} = ${value}`.padEnd(width)}   # ${loaded.sources[key] ?? 'default'}`);
+  for (const [key, value, source] of rows) lines.push(`${`${key} = ${value}`.padEnd(width)}   # ${source}`);
   for (const p of loaded.problems) {
     if (p.refused) lines.push(`refused: ${p.file}: ${p.key ?? ''} = ${JSON.stringify(p.value)} (${p.message})`);
     else lines.push(`problem: ${p.file}${p.key ? `: ${p.key}` : ''}: ${p.message} (the default is used instead)`);
@@ -57,12 +72,15 @@ export async function configCommand(argv: string[]): Promise<number> {
   return loaded.problems.length > 0 ? 1 : 0;
 }
 
+/** Keys with no default: shown as unset rather than left out. */
+const OPTIONAL = ['actor', 'model', 'claude_thinking_tokens'];
+
 function flatten(obj: object, prefix = ''): [string, string][] {
   const out: [string, string][] = [];
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v, key));
-    else out.push([key, JSON.stringify(v)]);
+    else out.push([key, v === undefined ? '(unset)' : JSON.stringify(v)]);
   }
   return out;
 }
