@@ -136,7 +136,7 @@ export function hookEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
 export async function waitForWorkers(home: string, sessionId: string, timeoutMs = 60_000): Promise<void> {
   const spool = join(home, 'spool', sessionId);
   const busy = () => {
-    const names = existsSync(spool) ? readdirSync(spool) : [];
+    const names = listOrNone(spool);
     // Any live worker of this state folder counts: after its own session a worker goes on to
     // other sessions' held windows and stranded jobs (src/worker/registry.ts).
     return names.some((n) => n.endsWith('.json')) || aliveWorker(join(spool, 'worker.alive')) || lockHeld(home, sessionId) || liveWorkers(home).length > 0;
@@ -151,6 +151,16 @@ export async function waitForWorkers(home: string, sessionId: string, timeoutMs 
     await sleep(50);
   }
   throw new Error(`workers for ${sessionId} did not finish within ${timeoutMs} ms`);
+}
+
+/** A folder's names; none when it is gone (a worker removes its empty spool folder as it leaves). */
+function listOrNone(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
 }
 
 /** A worker that advertised itself in the spool and is still running (a killed one is not). */

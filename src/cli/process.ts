@@ -6,7 +6,7 @@ import { isErrno, loadConfig } from '../config/config.js';
 import type { AgentName } from '../adapters/adapter.js';
 import { adapterFor } from '../adapters/index.js';
 import { peekLines } from '../tail/tail.js';
-import { CWD_LINE_LIMIT, transcriptCwd } from '../worker/transcript-cwd.js';
+import { CWD_LINE_LIMIT, firstEvent, transcriptCwd } from '../worker/transcript-cwd.js';
 import { detectAgent, threadIdFromRolloutName } from '../adapters/detect.js';
 import { isSafeId } from '../ids.js';
 import { createLogger } from '../log.js';
@@ -106,18 +106,7 @@ export async function processCommand(argv: string[]): Promise<number> {
 function holdsSession(path: string, agent: AgentName): boolean {
   const adapter = adapterFor(agent);
   return (
-    peekLines(path, CWD_LINE_LIMIT, (lines) => {
-      let state = adapter.initialState();
-      let n = 0;
-      for (const item of lines) {
-        if (++n > 200) break;
-        if (item.kind !== 'line' || item.text === '') continue;
-        const r = adapter.parseLine(state, item.text);
-        state = r.state;
-        if (r.events.some((e) => e.kind !== 'skipped')) return true;
-      }
-      return false;
-    }) ?? true // unreadable after all: the run reports why
+    peekLines(path, CWD_LINE_LIMIT, (lines) => firstEvent(lines, adapter, 200, (e) => (e.kind === 'skipped' ? null : true)) ?? false) ?? true // unreadable after all: the run reports why
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import type { AgentEvent } from '../events.js';
 import { adapterFor, type AgentName } from '../adapters/index.js';
 import { peekLines, type TailItem } from '../tail/tail.js';
 
@@ -7,14 +8,22 @@ import { peekLines, type TailItem } from '../tail/tail.js';
  * the first prompt carries it): for `shiplog process` and `backfill`, which have no payload.
  */
 export function discoverCwd(lines: Iterable<TailItem>, adapter: Adapter<unknown>): string | null {
+  return firstEvent(lines, adapter, 500, (e) => (e.kind === 'session' && e.cwd ? e.cwd : null));
+}
+
+/** The first non-null `pick` of the events in the first `limit` lines, read by `adapter`. */
+export function firstEvent<T>(lines: Iterable<TailItem>, adapter: Adapter<unknown>, limit: number, pick: (e: AgentEvent) => T | null): T | null {
   let state = adapter.initialState();
   let n = 0;
   for (const item of lines) {
-    if (++n > 500) break;
+    if (++n > limit) break;
     if (item.kind !== 'line' || item.text === '') continue;
     const r = adapter.parseLine(state, item.text);
     state = r.state;
-    for (const e of r.events) if (e.kind === 'session' && e.cwd) return e.cwd;
+    for (const e of r.events) {
+      const found = pick(e);
+      if (found !== null) return found;
+    }
   }
   return null;
 }
