@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../config/config.js';
+import { readUntrusted } from '../untrusted-file.js';
 import { ChangelogEntry } from './schema.js';
 
 /**
@@ -45,30 +45,12 @@ export function writtenSoFar(repo: string, actor: string, sessionId: string): Wr
 }
 
 /**
- * The file's text, or null when there is none. The repository is untrusted: the file is not
- * followed through a symlink, must be a regular file (a FIFO would block), and is read only up
- * to a bound.
+ * The file's text, or null when there is none to read. The repository is untrusted: no symlink,
+ * only a regular file, at most MAX_BYTES (untrusted-file.ts).
  */
 function readEntriesFile(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ELOOP' || err.code === 'ENOTDIR' || err.code === 'EACCES')) return null;
-    throw err;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_BYTES) return null;
-    const buf = Buffer.alloc(st.size);
-    let read = 0;
-    while (read < buf.length) {
-      const n = readSync(fd, buf, read, buf.length - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buf.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  const read = readUntrusted(path, MAX_BYTES);
+  if (read.kind === 'read') return read.bytes.toString('utf8');
+  if (read.kind === 'failed' && !(isErrno(read.error) && read.error.code === 'EACCES')) throw read.error;
+  return null;
 }
