@@ -11,7 +11,7 @@ import { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { openDb } from '../src/state/db.js';
 import { liveWorkers } from '../src/worker/registry.js';
-import { isAlive } from '../src/state/session-lock.js';
+import { isAlive, ProcessOwner } from '../src/state/session-lock.js';
 import { runSession, type RunRequest } from '../src/worker/pipeline.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -166,14 +166,15 @@ function listOrNone(dir: string): string[] {
 /** A worker that advertised itself in the spool and is still running (a killed one is not). */
 function aliveWorker(file: string): boolean {
   if (!existsSync(file)) return false;
-  let owner: { pid: number; start: string | null };
+  let parsed: unknown;
   try {
-    owner = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; start: string | null };
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     // Half-written by a worker killed while writing it, or gone since.
     return false;
   }
-  return isAlive(owner.pid, owner.start);
+  const owner = ProcessOwner.safeParse(parsed);
+  return owner.success && isAlive(owner.data.pid, owner.data.start);
 }
 
 function lockHeld(home: string, sessionId: string): boolean {

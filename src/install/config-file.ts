@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
 import { isErrno } from '../config/config.js';
-import { isAlive, processStartTime } from '../state/session-lock.js';
+import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
 
 /**
  * Reading and replacing an agent's config file. The agent may rewrite the file itself while we
@@ -92,7 +91,6 @@ export function editConfigFile(file: string, edit: (text: string | null) => stri
   });
 }
 
-const LockOwner = z.object({ pid: z.number().int(), start: z.string().nullable() });
 const LOCK_WAIT_MS = 15_000;
 
 /**
@@ -105,7 +103,7 @@ function withEditLock<T>(target: string, body: () => T): T {
   const lock = `${target}.shiplog.lock`;
   const mine = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}`;
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(mine, JSON.stringify({ pid: process.pid, start: processStartTime(process.pid) }), { mode: 0o600, flag: 'wx' });
+  writeFileSync(mine, JSON.stringify(thisProcess()), { mode: 0o600, flag: 'wx' });
   const deadline = Date.now() + LOCK_WAIT_MS;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   try {
@@ -156,7 +154,7 @@ function lockHolder(lock: string): 'alive' | 'gone' | { ino: number } {
     // nobody holds it.
     return { ino };
   }
-  const owner = LockOwner.safeParse(parsed);
+  const owner = ProcessOwner.safeParse(parsed);
   return owner.success && isAlive(owner.data.pid, owner.data.start) ? 'alive' : { ino };
 }
 

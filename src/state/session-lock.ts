@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { Db } from './db.js';
 
 /**
@@ -28,6 +29,18 @@ export function processStartTime(pid: number): string | null {
     // No /proc (macOS) or the process is gone: liveness falls back to kill(pid, 0).
     return null;
   }
+}
+
+/**
+ * What a marker file of shiplog's (worker.alive, the worker registry, the install lock) says of
+ * the process that made it: judged alive by `isAlive`, like the lock rows here.
+ */
+export const ProcessOwner = z.object({ pid: z.number().int(), start: z.string().nullable() });
+export type ProcessOwner = z.infer<typeof ProcessOwner>;
+
+/** This process as a ProcessOwner. */
+export function thisProcess(): ProcessOwner {
+  return { pid: process.pid, start: processStartTime(process.pid) };
 }
 
 export function isAlive(pid: number, startTime: string | null): boolean {

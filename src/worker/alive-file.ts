@@ -1,8 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { isErrno } from '../config/config.js';
-import { isAlive, processStartTime } from '../state/session-lock.js';
+import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
 
 /**
  * `spool/<session>/worker.alive` names the worker that is alive for a session and watching its
@@ -13,7 +12,6 @@ import { isAlive, processStartTime } from '../state/session-lock.js';
  */
 export const ALIVE_FILE = 'worker.alive';
 
-const Owner = z.object({ pid: z.number().int(), start: z.string().nullable() });
 
 export class AliveFile {
   private readonly path: string;
@@ -28,7 +26,7 @@ export class AliveFile {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(this.path, 'wx', 0o600);
-        writeSync(fd, JSON.stringify({ pid: process.pid, start: processStartTime(process.pid) }));
+        writeSync(fd, JSON.stringify(thisProcess()));
         closeSync(fd);
         this.held = true;
         return true;
@@ -49,9 +47,9 @@ export class AliveFile {
     this.held = false;
   }
 
-  private owner(): z.infer<typeof Owner> | null {
+  private owner(): ProcessOwner | null {
     try {
-      const parsed = Owner.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+      const parsed = ProcessOwner.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
       return parsed.success ? parsed.data : null;
     } catch (err) {
       // Gone since EEXIST, or half-written by a worker killed while writing it: no live owner.

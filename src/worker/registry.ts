@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isErrno } from '../config/config.js';
-import { isAlive, processStartTime } from '../state/session-lock.js';
+import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
 
 /**
  * `$SHIPLOG_HOME/workers/<pid>.json` names every worker for its whole life, from its claim of a
@@ -11,14 +11,14 @@ import { isAlive, processStartTime } from '../state/session-lock.js';
  * is what really means "all done" (for doctor, and for tests that must wait for an event rather
  * than a clock).
  */
-const Entry = z.object({ pid: z.number().int(), start: z.string().nullable(), session: z.string() });
+const Entry = ProcessOwner.extend({ session: z.string() });
 
 export function registerWorker(stateDir: string, sessionId: string): () => void {
   const dir = join(stateDir, 'workers');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${process.pid}.json`);
   const tmp = `${file}.part`;
-  writeFileSync(tmp, JSON.stringify({ pid: process.pid, start: processStartTime(process.pid), session: sessionId }), { mode: 0o600 });
+  writeFileSync(tmp, JSON.stringify({ ...thisProcess(), session: sessionId }), { mode: 0o600 });
   renameSync(tmp, file);
   return () => rmSync(file, { force: true });
 }
