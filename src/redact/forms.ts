@@ -7,6 +7,7 @@
  */
 
 import { isPlaceholder, type Rule, type Span } from './patterns.js';
+import { regexRule } from './regex-rule.js';
 
 /** Values that stand for a secret instead of holding one (`$PW`, `${PW}`, `<password>`, `****`). */
 const STAND_IN = /^(?:\$|\{\{|<|%[A-Za-z_(]|\*{3,}|x{3,}$|\.{3}|…|\[REDACTED:)/i;
@@ -15,24 +16,6 @@ const WORD = /^[A-Za-z_]{1,256}$/;
 const CODE_NAME = /^(?:[A-Za-z_$][\w$]{0,100}(?:\??\.[A-Za-z_$][\w$]{0,100}){1,10}|[a-z]{1,50}(?:[A-Z][a-z0-9]{0,50}){1,10})$/;
 /** Not a password: a stand-in, a placeholder word or constant, a reference in code. */
 const notAValue = (v: string) => STAND_IN.test(v) || isPlaceholder(v) || CODE_NAME.test(v);
-
-function regexRule(kind: string, re: RegExp, when: Rule['when'], pick?: (m: RegExpExecArray, text: string) => Span | Span[] | undefined): Rule {
-  return {
-    kind,
-    when,
-    find(text) {
-      const spans: Span[] = [];
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        const got = pick ? pick(m, text) : { start: m.index, end: m.index + m[0].length };
-        if (Array.isArray(got)) spans.push(...got);
-        else if (got !== undefined) spans.push(got);
-      }
-      re.lastIndex = 0;
-      return spans;
-    },
-  };
-}
 
 /** The span of named group `v`, which each pattern below places at the end of its match. */
 function tail(m: RegExpExecArray, names: readonly string[] = ['v']): { value: string; span: Span } | undefined {

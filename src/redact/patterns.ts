@@ -11,6 +11,7 @@
  */
 
 import { CONTEXTUAL, PREFIXED, concatRule, encodedRule } from './forms.js';
+import { regexRule } from './regex-rule.js';
 
 /** Offsets of one secret inside the scanned text: [start, end). */
 export interface Span {
@@ -53,30 +54,6 @@ function tailGroup(m: RegExpExecArray, names: readonly string[]): { value: strin
     return { value, span: { start: end - value.length, end } };
   }
   return undefined;
-}
-
-/** Runs a global regex over the text; `pick` turns a match into a span or rejects it. */
-function regexRule(
-  kind: string,
-  re: RegExp,
-  when: Rule['when'],
-  pick: (m: RegExpExecArray, text: string) => Span | undefined = (m) => ({ start: m.index, end: m.index + m[0].length }),
-): Rule {
-  return {
-    kind,
-    when,
-    find(text) {
-      const spans: Span[] = [];
-      // One shared regex object: the loop is synchronous and resets lastIndex, so calls cannot interfere.
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        const span = pick(m, text);
-        if (span !== undefined) spans.push(span);
-      }
-      re.lastIndex = 0;
-      return spans;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
