@@ -7,40 +7,35 @@ export function recordedPids(file: string): number[] {
   return readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
-/** Processes still running (zombies run nothing) in process group `pgid`. */
-export function groupMembers(pgid: number): number[] {
+/** The pids of /proc whose file `file` reads true for `keep` (a process that ends meanwhile is left out). */
+function processesWhere(file: 'stat' | 'cmdline', keep: (text: string, pid: number) => boolean): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    let stat: string;
+    let text: string;
     try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      text = readFileSync(`/proc/${name}/${file}`, 'utf8');
     } catch {
       // The process ended while the list was read.
       continue;
     }
-    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] !== 'Z' && Number(fields[2]) === pgid) out.push(Number(name));
+    if (keep(text, Number(name))) out.push(Number(name));
   }
   return out;
 }
 
+/** Processes still running (zombies run nothing) in process group `pgid`. */
+export function groupMembers(pgid: number): number[] {
+  return processesWhere('stat', (stat) => {
+    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] !== 'Z' && Number(fields[2]) === pgid;
+  });
+}
+
 /** Running processes whose command line holds `text`. */
 export function processesWith(text: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-    } catch {
-      // The process ended while the list was read.
-      continue;
-    }
-    if (cmdline.includes(text) && running(Number(name))) out.push(Number(name));
-  }
-  return out;
+  return processesWhere('cmdline', (cmdline, pid) => cmdline.includes(text) && running(pid));
 }
 
 export function running(pid: number): boolean {
