@@ -1,0 +1,1084 @@
+// Produces REAL Claude Code transcript fixtures by running the pinned Claude Code client (the one the
+// end-to-end suite uses, test/e2e/clients.ts) offline against the loopback Messages-API mock in
+// test/e2e/mock-messages.ts, with the drivers of test/e2e/claude-driver.ts.
+//
+//   node --import tsx scripts/make-claude-fixtures.ts [scenario ...]
+//
+// The client is installed once into the e2e cache outside the repository (~/.cache/shiplog-e2e,
+// $SHIPLOG_E2E_CACHE) and reused. Every scenario gets a throwaway HOME (the client's config and
+// transcripts in <home>/.claude) and a git workspace with a first commit, under one mkdtemp folder,
+// TZ=UTC. shiplog is NOT installed there (no hooks): only the client's own transcripts are wanted.
+// The transcripts are copied byte for byte from <home>/.claude/projects/<project>/ to
+// test/fixtures/claude-code/<scenario>/ (main `<session>.jsonl`, subagents under
+// `<session>/subagents/`), checked against what the scenario claims (the script exits non-zero when
+// the client did not produce it), and test/fixtures/claude-code/fixtures.json and README.md are
+// regenerated. Temp folders and the mock server are removed/closed on exit, also on failure
+// (SHIPLOG_KEEP_TMP=1 keeps the temp folder, with the client's stdout/stderr, for debugging).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  claudeEnv,
+  DEFAULT_TOOLS,
+  listTranscripts,
+  MOCK_API_KEY,
+  MODEL,
+  runClaudeInteractive,
+  runClaudePrint,
+  type InteractiveStep,
+} from '../test/e2e/claude-driver.js';
+import { CLIENTS, ensureClient } from '../test/e2e/clients.js';
+import { startMockMessages, text, thinking, toolUse, type ClaudeScript, type MockMessagesServer } from '../test/e2e/mock-messages.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(repoRoot, 'test', 'fixtures', 'claude-code');
+const manifestPath = join(outDir, 'fixtures.json');
+const RUN_TIMEOUT_MS = 180_000;
+/** The whole fixture set must stay small enough to live in the repository. */
+const MAX_TOTAL_BYTES = 1_500_000;
+
+// ---------------------------------------------------------------------------------------------
+// Scripted conversations
+// ---------------------------------------------------------------------------------------------
+
+// build
+const B_PROMPT_1 = 'Add app.txt, make the test pass, remove old.txt and commit';
+const B_PROMPT_2 = 'Read app.txt and ask a subagent to count the files';
+const B_SUB_PROMPT = 'Count the files in the project folder with ls and report the number';
+const NOTIFICATION_REPLY = 'The subagent reports 3 files: README.md, app.txt and test.sh.';
+const B_PROMPT_3 = '/compact';
+const B_PROMPT_4 = 'Mark app.txt as version 2 and commit';
+const B_COMMIT_1 = 'Add app.txt and drop old.txt';
+const B_COMMIT_2 = 'Mark app.txt as version 2';
+const B_SUMMARY = 'The user had app.txt added (the test failed once, then passed), old.txt removed and the work committed; a subagent counted 3 files.';
+
+// failures
+const F_PROMPT = 'Try the risky steps and tell me honestly what failed';
+const F_OUTSIDE = 'outside.txt';
+const F_FINAL =
+  'Nothing succeeded: `ls missing-dir` failed (no such directory), the Edit of README.md failed because the text to replace is not in it, missing.txt does not exist, writing outside.txt in your home folder was refused (no permission outside the workspace), and WebFetch was refused because it is not an allowed tool. No file was changed.';
+const SLOW = 'run the slow job';
+const SLOW_AGAIN = 'run the slow job once more';
+/** No Write/Edit: acceptEdits still allows edits inside the workspace, but not outside it. */
+const F_ALLOWED = ['Bash', 'Read', 'Agent'];
+
+// interactive
+const HI = 'say hi';
+const HI_REPLY = 'Hi there, friend!';
+const NOTES = 'write notes.txt';
+const INTERRUPTED = '[Request interrupted by user for tool use]';
+const NOTES_REPLY = 'Wrote notes.txt.';
+const BYE = 'say bye';
+const BYE_REPLY = 'Bye for now!';
+
+// long
+const L_PROMPT_1 = 'Create the calculator scripts with a test and commit them';
+const L_PROMPT_2 = 'Add subtraction and division with tests, then commit';
+const L_PROMPT_3 = 'Add a calc.sh entry point, document it and commit';
+const L_COMMITS = ['Add calculator with add and mul', 'Add sub and div with a division-by-zero guard', 'Add calc.sh entry point and usage docs'];
+
+const TEST_SH = 'grep -qx ok app.txt || { echo "FAIL: app.txt is not ok"; exit 1; }\necho PASS\n';
+const SLOW_SH = 'sleep 30\necho slow job finished\n';
+
+const RUN_SH = `#!/bin/sh
+# Runs the calculator checks; exits 1 when one fails.
+cd "$(dirname "$0")/.." || exit 1
+for f in lib/*.sh; do . "./$f"; done
+fail=0
+check() { got=$(eval "$1"); if [ "$got" = "$2" ]; then echo "ok   $1 = $2"; else echo "FAIL $1: expected $2, got $got"; fail=1; fi; }
+check "add 2 3" 5
+check "mul 2 3" 6
+if [ $fail -eq 0 ]; then echo PASS; else exit 1; fi
+`;
+const CALC_SH = `#!/bin/sh
+# Usage: sh calc.sh <add|sub|mul|div> A B
+cd "$(dirname "$0")" || exit 1
+for f in lib/*.sh; do . "./$f"; done
+op=$1; shift
+case $op in
+  add|sub|mul|div) "$op" "$@" ;;
+  *) echo "usage: sh calc.sh <add|sub|mul|div> A B" >&2; exit 2 ;;
+esac
+`;
+
+const bash = (command: string, description: string) => toolUse('Bash', { command, description });
+
+function buildScript(ws: string): ClaudeScript {
+  const app = join(ws, 'app.txt');
+  return {
+    [B_PROMPT_1]: [
+      [text('I will add app.txt first.'), toolUse('Write', { file_path: app, content: 'broken\n' })],
+      [bash('sh test.sh', 'Run the tests')],
+      [text('The test fails; fixing app.txt.'), toolUse('Edit', { file_path: app, old_string: 'broken', new_string: 'ok' })],
+      [bash('sh test.sh', 'Run the tests again')],
+      [bash('rm old.txt', 'Remove old.txt')],
+      [bash(`git add -A && git commit -q -m "${B_COMMIT_1}"`, 'Commit')],
+      [text('Done: app.txt added, the test passes, old.txt removed, committed.')],
+    ],
+    [B_PROMPT_2]: [
+      [toolUse('Read', { file_path: app })],
+      [text('app.txt says ok. Asking a subagent to count the files.'), toolUse('Agent', { description: 'Count files', prompt: B_SUB_PROMPT, subagent_type: 'general-purpose' })],
+      [text('A subagent is counting the files.')],
+    ],
+    [B_SUB_PROMPT]: [[bash('ls | wc -l', 'Count files')], [text('There are 3 files.')]],
+    '<task-notification>': [[text(NOTIFICATION_REPLY)]],
+    [B_PROMPT_4]: [
+      [thinking('app.txt must keep its "ok" line for the test; add a second line.'), toolUse('Read', { file_path: app })],
+      [toolUse('Edit', { file_path: app, old_string: 'ok', new_string: 'ok\nv2' })],
+      [bash('sh test.sh', 'Run the tests')],
+      [bash(`git commit -q -am "${B_COMMIT_2}"`, 'Commit')],
+      [text('app.txt now says version 2; the test still passes and the change is committed.')],
+    ],
+  };
+}
+
+function failuresScript(ws: string, home: string): ClaudeScript {
+  return {
+    [F_PROMPT]: [
+      [text('Listing missing-dir first.'), bash('ls missing-dir', 'List missing-dir')],
+      [toolUse('Read', { file_path: join(ws, 'README.md') })],
+      [toolUse('Edit', { file_path: join(ws, 'README.md'), old_string: 'this text is not in the file', new_string: 'replacement' })],
+      [toolUse('Read', { file_path: join(ws, 'missing.txt') })],
+      [toolUse('Write', { file_path: join(home, F_OUTSIDE), content: 'written outside the workspace\n' })],
+      [toolUse('WebFetch', { url: 'http://127.0.0.1:9/', prompt: 'Summarize the page' })],
+      [text(F_FINAL)],
+    ],
+    // No final step: the runs are stopped while the tool runs, so nothing else may be requested.
+    [SLOW]: [[bash('sh slow.sh', 'Slow job')]],
+    [SLOW_AGAIN]: [[bash('sh slow.sh', 'Slow job')]],
+  };
+}
+
+function interactiveScript(ws: string): ClaudeScript {
+  return {
+    [HI]: [[text(HI_REPLY)]],
+    // No final step: Escape interrupts the tool, so nothing else may be requested for this prompt.
+    [SLOW]: [[text('Starting the slow job.'), bash('sh slow.sh', 'Slow job')]],
+    // The client sends the next prompt in the same user message as the interrupt marker, which comes
+    // first; the mock takes a message's first text for the prompt, so this turn is keyed by the marker.
+    [INTERRUPTED]: [[toolUse('Write', { file_path: join(ws, 'notes.txt'), content: 'notes\n' })], [text(NOTES_REPLY)]],
+    [BYE]: [[text(BYE_REPLY)]],
+  };
+}
+
+function longScript(ws: string): ClaudeScript {
+  const p = (f: string) => join(ws, f);
+  return {
+    [L_PROMPT_1]: [
+      [thinking('Start with the library functions, then a test runner.'), text('Writing the library first.'), toolUse('Write', { file_path: p('lib/add.sh'), content: 'add() { echo $(( $1 - $2 )); }\n' })],
+      [toolUse('Write', { file_path: p('lib/mul.sh'), content: 'mul() { echo $(( $1 * $2 )); }\n' })],
+      [text('Now the checks.'), toolUse('Write', { file_path: p('test/run.sh'), content: RUN_SH })],
+      [bash('sh test/run.sh', 'Run the checks')],
+      [text('add is wrong; looking at it.'), toolUse('Read', { file_path: p('lib/add.sh') })],
+      [toolUse('Edit', { file_path: p('lib/add.sh'), old_string: '$1 - $2', new_string: '$1 + $2' })],
+      [bash('sh test/run.sh', 'Run the checks again')],
+      [toolUse('Write', { file_path: p('NOTES.md'), content: '# Calculator\n\nShell functions in lib/, checks in test/run.sh.\n' })],
+      [bash('git status --short', 'Show changes')],
+      [bash(`git add -A && git commit -q -m "${L_COMMITS[0]}"`, 'Commit')],
+      [text('Added lib/add.sh, lib/mul.sh and test/run.sh; add subtracted at first, the check caught it, it is fixed and committed.')],
+    ],
+    [L_PROMPT_2]: [
+      [
+        thinking('Two new functions; write both at once.'),
+        toolUse('Write', { file_path: p('lib/sub.sh'), content: 'sub() { echo $(( $1 - $2 )); }\n' }),
+        toolUse('Write', { file_path: p('lib/div.sh'), content: 'div() { echo $(( $1 / $2 )); }\n' }),
+      ],
+      [toolUse('Read', { file_path: p('test/run.sh') })],
+      [
+        text('Adding checks, including division by zero.'),
+        toolUse('Edit', { file_path: p('test/run.sh'), old_string: 'check "mul 2 3" 6', new_string: 'check "mul 2 3" 6\ncheck "sub 7 2" 5\ncheck "div 8 2" 4\ncheck "div 7 0" error' }),
+      ],
+      [bash('sh test/run.sh', 'Run the checks')],
+      [text('Division by zero is not handled.'), toolUse('Edit', { file_path: p('lib/div.sh'), old_string: 'div() { echo $(( $1 / $2 )); }', new_string: 'div() { if [ "$2" -eq 0 ]; then echo error; else echo $(( $1 / $2 )); fi; }' })],
+      [bash('sh test/run.sh', 'Run the checks again')],
+      [toolUse('Read', { file_path: p('NOTES.md') })],
+      [toolUse('Edit', { file_path: p('NOTES.md'), old_string: 'checks in test/run.sh.', new_string: 'checks in test/run.sh.\n\n- sub and div; `div A 0` prints `error`.' })],
+      [bash('git diff --stat', 'Show the diff size')],
+      [bash(`git add -A && git commit -q -m "${L_COMMITS[1]}"`, 'Commit')],
+      [text('Added sub and div with checks; the division-by-zero check failed first, div now prints error for it, and it is committed.')],
+    ],
+    [L_PROMPT_3]: [
+      [thinking('One entry point dispatching to the functions.'), toolUse('Write', { file_path: p('calc.sh'), content: CALC_SH })],
+      [bash('sh calc.sh add 2 3', 'Try add')],
+      [bash('sh calc.sh pow 2 3', 'Try an unknown operation')],
+      [bash('sh calc.sh div 8 2', 'Try div')],
+      [toolUse('Read', { file_path: p('NOTES.md') })],
+      [toolUse('Edit', { file_path: p('NOTES.md'), old_string: '# Calculator\n', new_string: '# Calculator\n\nUsage: `sh calc.sh <add|sub|mul|div> A B`.\n' })],
+      [toolUse('Read', { file_path: p('README.md') })],
+      [toolUse('Edit', { file_path: p('README.md'), old_string: '# fixture workspace', new_string: '# fixture workspace\n\nA shell calculator; see NOTES.md.' })],
+      [bash('sh test/run.sh', 'Run the checks')],
+      [bash(`git add -A && git commit -q -m "${L_COMMITS[2]}"`, 'Commit')],
+      [bash('git log --oneline', 'Show the history')],
+      [text('calc.sh dispatches to the functions (unknown operations exit 2 with usage); NOTES.md and README.md document it; committed.')],
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transcripts: reading and checking
+// ---------------------------------------------------------------------------------------------
+
+interface Block {
+  type?: string;
+  text?: string;
+  id?: string;
+  name?: string;
+  input?: Record<string, unknown>;
+  tool_use_id?: string;
+  is_error?: boolean;
+  content?: unknown;
+}
+interface Rec {
+  type?: string;
+  subtype?: string;
+  isMeta?: boolean;
+  isCompactSummary?: boolean;
+  isSidechain?: boolean;
+  cwd?: string;
+  sessionId?: string;
+  content?: unknown;
+  message?: { role?: string; content?: unknown };
+}
+
+interface ToolCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  /** Index of the transcript line holding the call. */
+  line: number;
+  result?: { isError: boolean; text: string };
+}
+
+class Transcript {
+  readonly records: Rec[];
+  readonly lineCount: number;
+  readonly bytes: number;
+  readonly longestLine: number;
+  constructor(readonly path: string) {
+    const raw = readFileSync(path, 'utf8');
+    this.bytes = Buffer.byteLength(raw);
+    const lines = raw.split('\n').filter((l) => l.length > 0);
+    this.lineCount = lines.length;
+    this.longestLine = Math.max(0, ...lines.map((l) => Buffer.byteLength(l)));
+    this.records = lines.map((l, i) => {
+      try {
+        return JSON.parse(l) as Rec;
+      } catch {
+        throw new Error(`${path}:${i + 1}: not JSON`);
+      }
+    });
+  }
+
+  private blocks(r: Rec): Block[] {
+    const c = r.message?.content;
+    if (typeof c === 'string') return [{ type: 'text', text: c }];
+    return Array.isArray(c) ? (c as Block[]) : [];
+  }
+
+  get toolCalls(): ToolCall[] {
+    const calls: ToolCall[] = [];
+    const byId = new Map<string, ToolCall>();
+    this.records.forEach((r, line) => {
+      for (const b of this.blocks(r)) {
+        if (r.type === 'assistant' && b.type === 'tool_use' && b.id && b.name) {
+          const call: ToolCall = { id: b.id, name: b.name, input: b.input ?? {}, line };
+          calls.push(call);
+          byId.set(b.id, call);
+        } else if (r.type === 'user' && b.type === 'tool_result' && b.tool_use_id) {
+          const call = byId.get(b.tool_use_id);
+          if (call) call.result = { isError: b.is_error === true, text: resultText(b.content) };
+        }
+      }
+    });
+    return calls;
+  }
+
+  /** Text blocks of user lines (what was typed, injected context, interrupt markers), in order. */
+  get userTexts(): string[] {
+    return this.records.filter((r) => r.type === 'user').flatMap((r) => this.blocks(r).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])));
+  }
+
+  get assistantTexts(): string[] {
+    return this.records.filter((r) => r.type === 'assistant').flatMap((r) => this.blocks(r).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])));
+  }
+
+  get cwd(): string | null {
+    return this.records.find((r) => typeof r.cwd === 'string')?.cwd ?? null;
+  }
+
+  count(pred: (r: Rec) => boolean): number {
+    return this.records.filter(pred).length;
+  }
+}
+
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((c: Block) => (typeof c.text === 'string' ? c.text : '')).join('\n');
+  return '';
+}
+
+class Checks {
+  readonly failed: string[] = [];
+  constructor(readonly scenario: string) {}
+  that(ok: boolean, what: string): void {
+    if (!ok) this.failed.push(what);
+  }
+  throwIfFailed(): void {
+    if (this.failed.length > 0) throw new Error(`${this.scenario}: the client did not produce what the scenario claims:\n  - ${this.failed.join('\n  - ')}`);
+  }
+}
+
+const cmdIs = (cmd: string) => (i: Record<string, unknown>) => i['command'] === cmd;
+const cmdHas = (s: string) => (i: Record<string, unknown>) => typeof i['command'] === 'string' && (i['command'] as string).includes(s);
+const fileIs = (path: string) => (i: Record<string, unknown>) => i['file_path'] === path;
+
+/** Every call of `name` matching, in order, with its outcome: 'ok' | 'error' | 'none'. */
+function outcomes(t: Transcript, name: string, match: (input: Record<string, unknown>) => boolean): string[] {
+  return t.toolCalls.filter((c) => c.name === name && match(c.input)).map((c) => (c.result ? (c.result.isError ? 'error' : 'ok') : 'none'));
+}
+
+function isCompactBoundary(r: Rec): boolean {
+  return r.type === 'system' && r.subtype === 'compact_boundary';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------------------------
+
+interface Ctx {
+  bin: string;
+  home: string;
+  ws: string;
+  env: NodeJS.ProcessEnv;
+  mock: MockMessagesServer;
+  /** The scenario's extra client arguments, for every run. */
+  clientArgs: string[];
+  /** One `claude -p` run; throws unless it exits 0 with a session id. */
+  print(prompt: string, opts?: { resume?: string; allowedTools?: string[] }): Promise<string>;
+  log(label: string, stdout: string, stderr: string): void;
+}
+
+/** What a scenario's recorded files look like, for its checks and README paragraph. */
+interface Recorded {
+  sessions: { id: string; main: Transcript; subagents: Transcript[]; other: string[] }[];
+  ws: string;
+  home: string;
+}
+
+interface Scenario {
+  name: string;
+  describes: string;
+  /** Prose for the README (what was scripted and why). */
+  story: string[];
+  /** How the client was driven (for the README). */
+  commands: string[];
+  /** Extra arguments for every client run of the scenario (see TOOLS). */
+  clientArgs: string[];
+  script(ws: string, home: string): ClaudeScript;
+  /** Files committed in the workspace before the client runs. */
+  prepare: Record<string, string>;
+  /** Runs the client; returns the main session ids in order of start. */
+  body(ctx: Ctx): Promise<string[]>;
+  /** Asserts the facts the scenario claims, on the copied files and the workspace. */
+  verify(rec: Recorded, check: Checks): void;
+}
+
+/**
+ * Size. 2.1.330 records the whole system prompt and tool list at the start of every session (an
+ * `attachment` `prompt_snapshot`, ~70 KB, twice, and again after a compaction) besides the request
+ * shape (`api-request-shape`, ~60-80 KB): ~250 KB per session before anything happens, and the
+ * fixture set would be well over its budget. Two documented client switches keep it small:
+ * `--tools` offers only the built-in tools a scenario uses (the default set has ~15 more, each with a
+ * long description), and `--system-prompt-snapshot off` stops recording the prompt snapshot. `build`
+ * keeps the snapshot (so those lines are covered, before and after its compaction); the others turn
+ * it off.
+ */
+const TOOLS = ['--tools', 'Bash,Write,Edit,Read,Agent'];
+const SNAPSHOT_OFF = ['--system-prompt-snapshot', 'off'];
+
+const PRINT_FLAGS = `--model ${MODEL} --permission-mode acceptEdits --allowedTools Bash Write Edit Read Agent --output-format stream-json --verbose`;
+
+const scenarios: Scenario[] = [
+  {
+    name: 'build',
+    describes: 'One print-mode session over four resumed `claude -p` runs: Write/Bash/Edit with a failing then passing test and a commit; Read and a background Agent subagent with its <task-notification> turn; /compact; Read/Edit/Bash/commit after the compaction.',
+    story: [
+      `Run 1 \`${B_PROMPT_1}\`: Write \`app.txt\` ("broken"), Bash \`sh test.sh\` FAILS (exit 1), Edit \`app.txt\` to "ok", Bash \`sh test.sh\` passes, Bash \`rm old.txt\`, Bash \`git add -A && git commit -q -m "${B_COMMIT_1}"\`, final text.`,
+      `Run 2 (\`--resume\`) \`${B_PROMPT_2}\`: Read \`app.txt\`, Agent (general-purpose) whose subagent runs Bash \`ls | wc -l\` and answers "There are 3 files."; the client runs it in the background, so the main turn ends with "A subagent is counting the files." and a second turn answers the \`<task-notification>\`.`,
+      `Run 3 (\`--resume\`) \`${B_PROMPT_3}\`: a manual compaction (the mock answers the summary request with \`<analysis>…<summary>…\`).`,
+      `Run 4 (\`--resume\`) \`${B_PROMPT_4}\`: after the compaction, thinking + Read \`app.txt\`, Edit (adds a "v2" line), Bash \`sh test.sh\` passes, Bash \`git commit -q -am "${B_COMMIT_2}"\`, final text.`,
+    ],
+    commands: [`claude -p "${B_PROMPT_1}" ${PRINT_FLAGS}`, `claude -p "${B_PROMPT_2}" … --resume <id>`, `claude -p "${B_PROMPT_3}" … --resume <id>`, `claude -p "${B_PROMPT_4}" … --resume <id>`],
+    clientArgs: TOOLS,
+    script: (ws) => buildScript(ws),
+    prepare: { 'old.txt': 'obsolete\n', 'test.sh': TEST_SH },
+    async body(ctx) {
+      const id = await ctx.print(B_PROMPT_1);
+      for (const prompt of [B_PROMPT_2, B_PROMPT_3, B_PROMPT_4]) {
+        const again = await ctx.print(prompt, { resume: id });
+        if (again !== id) throw new Error(`build: --resume ${id} reported session ${again}`);
+      }
+      return [id];
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const s = sessions[0];
+      if (!s) return;
+      const t = s.main;
+      const app = join(ws, 'app.txt');
+      check.that(outcomes(t, 'Write', fileIs(app)).join() === 'ok', 'Write app.txt succeeded once');
+      check.that(outcomes(t, 'Bash', cmdIs('sh test.sh')).join() === 'error,ok,ok', `Bash sh test.sh: fail, pass, pass (got ${outcomes(t, 'Bash', cmdIs('sh test.sh')).join()})`);
+      check.that(outcomes(t, 'Edit', fileIs(app)).join() === 'ok,ok', 'two successful Edits of app.txt');
+      check.that(outcomes(t, 'Bash', cmdIs('rm old.txt')).join() === 'ok', 'rm old.txt ran');
+      check.that(outcomes(t, 'Bash', cmdHas('git commit')).join() === 'ok,ok', 'two successful commits');
+      check.that(outcomes(t, 'Read', fileIs(app)).join() === 'ok,ok', 'two Reads of app.txt');
+      check.that(outcomes(t, 'Agent', () => true).join() === 'ok', 'one Agent call with a result');
+      const notification = t.records.findIndex((r) => r.type === 'user' && typeof r.message?.content === 'string' && r.message.content.startsWith('<task-notification>'));
+      check.that(notification >= 0, 'a user line with the background subagent\'s <task-notification>');
+      check.that(t.assistantTexts.includes(NOTIFICATION_REPLY), 'the reply to the <task-notification>');
+      const boundary = t.records.findIndex(isCompactBoundary);
+      const snapshots = t.records.flatMap((r, i) => (r.type === 'attachment' && (r as { attachment?: { type?: string } }).attachment?.type === 'prompt_snapshot' ? [i] : []));
+      check.that(snapshots.some((i) => i < boundary) && snapshots.some((i) => i > boundary), 'prompt_snapshot attachments before and after the compaction');
+      check.that(boundary >= 0, 'a compact_boundary system line');
+      check.that(t.count((r) => r.isCompactSummary === true) >= 1, 'a compact summary user line (isCompactSummary)');
+      const edits = t.toolCalls.filter((c) => c.name === 'Edit');
+      check.that(boundary >= 0 && edits.length === 2 && edits[1]!.line > boundary, 'the second Edit comes after the compact_boundary');
+      check.that(s.subagents.length >= 1, `subagent transcript(s) under ${s.id}/subagents/, got ${s.subagents.length}`);
+      check.that(s.subagents.some((a) => outcomes(a, 'Bash', cmdIs('ls | wc -l')).join() === 'ok'), 'the subagent ran Bash `ls | wc -l`');
+      const log = git(ws, ['log', '--format=%s']);
+      check.that(log.includes(B_COMMIT_1) && log.includes(B_COMMIT_2), `both commits in the workspace's git log (got ${JSON.stringify(log)})`);
+      check.that(!existsSync(join(ws, 'old.txt')), 'old.txt is gone from the workspace');
+      check.that(readFileSync(app, 'utf8') === 'ok\nv2\n', 'app.txt ends as "ok\\nv2\\n"');
+    },
+  },
+  {
+    name: 'failures',
+    describes:
+      'Session 0: a print-mode turn whose Bash exits non-zero, Edit misses its old_string, Read hits a missing file, Write outside the workspace is refused and WebFetch (not allowed) is refused; an honest final text. Session 1: `sh slow.sh` with the client SIGTERMed while the tool runs (the client kills the tool and records an is_error result). Session 2: the same with SIGKILL, so the transcript ends with a tool call without result.',
+    story: [
+      `Session 0 \`${F_PROMPT}\` (\`--allowedTools ${F_ALLOWED.join(' ')}\`: no Write/Edit rule, so only acceptEdits decides about edits): Bash \`ls missing-dir\` (exit 2), Read \`README.md\` (ok), Edit \`README.md\` with an old_string that is not in it, Read \`missing.txt\` (does not exist), Write \`$HOME/${F_OUTSIDE}\` (outside the workspace: acceptEdits does not cover it and -p cannot ask, so the client refuses), WebFetch \`http://127.0.0.1:9/\` (not allowed: refused before running), final text saying what failed.`,
+      `Session 1 \`${SLOW}\`: Bash \`sh slow.sh\` (sleep 30); the script watches the transcript and the client's processes and sends SIGTERM to the client once the tool_use line is written and \`sleep 30\` runs. The client kills the tool itself and records its tool_result (is_error) before it exits; no model reply follows. (A SIGTERM that lands after the tool_use line but before the tool's process starts leaves no result at all; that case is not deterministic, so it is recorded with SIGKILL instead.)`,
+      `Session 2 \`${SLOW_AGAIN}\`: SIGKILL as soon as the tool_use line is written: the client cannot write anything more, so the transcript ends with the Bash tool_use and no result (a crash).`,
+    ],
+    commands: [
+      `claude -p "${F_PROMPT}" ${PRINT_FLAGS.replace('Bash Write Edit Read Agent', F_ALLOWED.join(' '))}`,
+      `claude -p "${SLOW}" ${PRINT_FLAGS}   # SIGTERM once the Bash tool_use is in the transcript and sleep 30 runs`,
+      `claude -p "${SLOW_AGAIN}" ${PRINT_FLAGS}   # SIGKILL once the Bash tool_use is in the transcript`,
+    ],
+    // WebFetch is offered (so the model can call it) but not allowed.
+    clientArgs: ['--tools', 'Bash,Write,Edit,Read,Agent,WebFetch', ...SNAPSHOT_OFF],
+    script: (ws, home) => failuresScript(ws, home),
+    prepare: { 'slow.sh': SLOW_SH },
+    async body(ctx) {
+      const first = await ctx.print(F_PROMPT, { allowedTools: F_ALLOWED });
+      const second = await printKilledAtToolUse(ctx, SLOW, 'sh slow.sh', 'SIGTERM', ['sleep', '30']);
+      const third = await printKilledAtToolUse(ctx, SLOW_AGAIN, 'sh slow.sh', 'SIGKILL');
+      return [first, second, third];
+    },
+    verify({ sessions, ws, home }, check) {
+      check.that(sessions.length === 3, `three sessions, got ${sessions.length}`);
+      const [a, b, c] = sessions;
+      if (a) {
+        const t = a.main;
+        const expectError = (name: string, match: (i: Record<string, unknown>) => boolean, what: string) => {
+          const got = outcomes(t, name, match);
+          check.that(got.join() === 'error', `${what}: one ${name} call with an is_error result (got ${got.join() || 'no call'})`);
+        };
+        expectError('Bash', cmdIs('ls missing-dir'), 'ls missing-dir');
+        expectError('Edit', fileIs(join(ws, 'README.md')), 'Edit with a missing old_string');
+        expectError('Read', fileIs(join(ws, 'missing.txt')), 'Read of a missing file');
+        expectError('Write', fileIs(join(home, F_OUTSIDE)), 'Write outside the workspace');
+        expectError('WebFetch', () => true, 'WebFetch not in --allowedTools');
+        check.that(outcomes(t, 'Read', fileIs(join(ws, 'README.md'))).join() === 'ok', 'the Read of README.md succeeded');
+        check.that(!existsSync(join(home, F_OUTSIDE)), `${F_OUTSIDE} was not written in HOME`);
+        check.that(t.assistantTexts.includes(F_FINAL), 'the final text is in the transcript');
+      }
+      const killed = (sess: typeof b, what: string) => {
+        const calls = sess?.main.toolCalls ?? [];
+        const last = calls[calls.length - 1];
+        check.that(calls.length === 1 && last?.name === 'Bash' && last.input['command'] === 'sh slow.sh', `${what}: one tool call, Bash \`sh slow.sh\``);
+        check.that(!sess?.main.records.slice((last?.line ?? 0) + 1).some((r) => r.type === 'assistant'), `${what}: nothing from the model after the killed call`);
+        return last;
+      };
+      if (b) check.that(killed(b, 'session 1 (SIGTERM)')?.result?.isError === true, 'session 1 (SIGTERM): the killed Bash call has an is_error result written by the client');
+      if (c) check.that(killed(c, 'session 2 (SIGKILL)')?.result === undefined, 'session 2 (SIGKILL): the transcript ends with the Bash call and no tool_result');
+    },
+  },
+  {
+    name: 'interactive',
+    describes: 'The TUI in a pseudo-terminal: "say hi"; "run the slow job" (Bash interrupted with Escape); "write notes.txt" (Write); /clear; "say bye"; /exit. Two sessions: before and after /clear.',
+    story: [
+      `Session 0: \`${HI}\` → "${HI_REPLY}"; \`${SLOW}\` → text + Bash \`sh slow.sh\` (sleep 30), Escape pressed while it runs (the user interrupt); \`${NOTES}\` → Write \`notes.txt\`, "${NOTES_REPLY}"; then \`/clear\`.`,
+      `Session 1 (after /clear, a new session id): \`${BYE}\` → "${BYE_REPLY}"; \`/exit\`.`,
+    ],
+    commands: [`claude --model ${MODEL} --permission-mode acceptEdits --allowedTools Bash Write Edit Read Agent   # in a 140×40 pty, keys typed by the script`],
+    clientArgs: [...TOOLS, ...SNAPSHOT_OFF],
+    script: (ws) => interactiveScript(ws),
+    prepare: { 'slow.sh': SLOW_SH },
+    async body(ctx) {
+      const steps: InteractiveStep[] = [
+        { waitFor: /accept edits on|\? for shortcuts/ },
+        { type: HI },
+        { waitFor: new RegExp(escapeRe(HI_REPLY)) },
+        { waitMs: 500 },
+        { type: SLOW },
+        // The TUI redraws only what changed, so status words can arrive in pieces; the command line
+        // of the tool call is drawn whole. The job sleeps 30 s: 3 s in, it is surely running.
+        { waitFor: /\$ sh slow\.sh/ },
+        { waitMs: 3_000 },
+        // Escape (the driver sends Enter after it, on an empty prompt: nothing happens).
+        { type: '\x1b' },
+        { waitFor: /Interrupted/ },
+        { waitMs: 1_000 },
+        { type: NOTES },
+        { waitFor: new RegExp(escapeRe(NOTES_REPLY)) },
+        { waitMs: 500 },
+        { type: '/clear' },
+        { waitMs: 2_000 },
+        { type: BYE },
+        { waitFor: new RegExp(escapeRe(BYE_REPLY)) },
+        { waitMs: 500 },
+        { type: '/exit' },
+      ];
+      const args = ['--model', MODEL, '--permission-mode', 'acceptEdits', '--allowedTools', ...DEFAULT_TOOLS, ...ctx.clientArgs];
+      const r = await runClaudeInteractive(ctx.bin, { cwd: ctx.ws, env: ctx.env, steps, args, timeoutMs: RUN_TIMEOUT_MS });
+      ctx.log('interactive', r.text, '');
+      if (r.timedOut || r.code !== 0) throw new Error(`interactive: exit ${r.code ?? r.signal}, timed out ${r.timedOut}; screen tail:\n${r.text.slice(-1500)}`);
+      return r.sessionIds;
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 2, `two sessions (before and after /clear), got ${sessions.length}`);
+      const [a, b] = sessions;
+      if (a) {
+        const t = a.main;
+        check.that(t.assistantTexts.includes(HI_REPLY), 'session 0 has the hi reply');
+        check.that(outcomes(t, 'Bash', cmdIs('sh slow.sh')).join() === 'error', `the interrupted Bash sh slow.sh has an is_error result (got ${outcomes(t, 'Bash', cmdIs('sh slow.sh')).join()})`);
+        check.that(t.userTexts.some((u) => u === INTERRUPTED), `the user interrupt marker "${INTERRUPTED}"`);
+        check.that(t.userTexts.some((u) => u.trim() === NOTES), `the prompt "${NOTES}" after the interrupt`);
+        check.that(outcomes(t, 'Write', fileIs(join(ws, 'notes.txt'))).join() === 'ok', 'Write notes.txt succeeded');
+        check.that(t.assistantTexts.includes(NOTES_REPLY), 'session 0 has the notes reply');
+        check.that(!t.userTexts.some((u) => u.includes(BYE)), 'session 0 does not hold the prompt typed after /clear');
+      }
+      if (b) {
+        check.that(b.main.userTexts.some((u) => u.trim() === BYE), 'session 1 starts with "say bye"');
+        check.that(b.main.assistantTexts.includes(BYE_REPLY), 'session 1 has the bye reply');
+        check.that(b.main.toolCalls.length === 0, 'session 1 has no tool calls');
+      }
+      check.that(existsSync(join(ws, 'notes.txt')), 'notes.txt exists in the workspace');
+    },
+  },
+  {
+    name: 'long',
+    describes: 'One print-mode session of three resumed turns with 10–12 tool calls each (Write/Edit/Read/Bash, a failing then passing check per turn, a failing usage call, a commit per turn, thinking blocks, two parallel Writes): a few hundred lines for chunked replay.',
+    story: [
+      `Turn 1 \`${L_PROMPT_1}\`: thinking, Write \`lib/add.sh\` (subtracts by mistake), Write \`lib/mul.sh\`, Write \`test/run.sh\`, Bash \`sh test/run.sh\` FAILS, Read + Edit \`lib/add.sh\`, Bash \`sh test/run.sh\` passes, Write \`NOTES.md\`, Bash \`git status --short\`, Bash commit "${L_COMMITS[0]}", final text.`,
+      `Turn 2 (\`--resume\`) \`${L_PROMPT_2}\`: thinking + two parallel Writes (\`lib/sub.sh\`, \`lib/div.sh\`) in one message, Read + Edit \`test/run.sh\`, Bash \`sh test/run.sh\` FAILS (division by zero), Edit \`lib/div.sh\`, Bash \`sh test/run.sh\` passes, Read + Edit \`NOTES.md\`, Bash \`git diff --stat\`, Bash commit "${L_COMMITS[1]}", final text.`,
+      `Turn 3 (\`--resume\`) \`${L_PROMPT_3}\`: thinking + Write \`calc.sh\`, Bash \`sh calc.sh add 2 3\`, Bash \`sh calc.sh pow 2 3\` FAILS (exit 2, usage), Bash \`sh calc.sh div 8 2\`, Read + Edit \`NOTES.md\`, Read + Edit \`README.md\`, Bash \`sh test/run.sh\`, Bash commit "${L_COMMITS[2]}", Bash \`git log --oneline\`, final text.`,
+    ],
+    commands: [`claude -p "${L_PROMPT_1}" ${PRINT_FLAGS}`, `claude -p "${L_PROMPT_2}" … --resume <id>`, `claude -p "${L_PROMPT_3}" … --resume <id>`],
+    clientArgs: [...TOOLS, ...SNAPSHOT_OFF],
+    script: (ws) => longScript(ws),
+    prepare: {},
+    async body(ctx) {
+      const id = await ctx.print(L_PROMPT_1);
+      for (const prompt of [L_PROMPT_2, L_PROMPT_3]) {
+        const again = await ctx.print(prompt, { resume: id });
+        if (again !== id) throw new Error(`long: --resume ${id} reported session ${again}`);
+      }
+      return [id];
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const t = sessions[0]?.main;
+      if (!t) return;
+      const calls = t.toolCalls;
+      check.that(calls.length >= 30, `at least 30 tool calls, got ${calls.length}`);
+      check.that(calls.every((c) => c.result !== undefined), 'every tool call has a result');
+      check.that(outcomes(t, 'Bash', cmdIs('sh test/run.sh')).join() === 'error,ok,error,ok,ok', `sh test/run.sh: fail, pass, fail, pass, pass (got ${outcomes(t, 'Bash', cmdIs('sh test/run.sh')).join()})`);
+      check.that(outcomes(t, 'Bash', cmdIs('sh calc.sh pow 2 3')).join() === 'error', 'sh calc.sh pow 2 3 fails');
+      check.that(outcomes(t, 'Bash', cmdHas('git commit')).join() === 'ok,ok,ok', 'three commits');
+      check.that(calls.filter((c) => c.result?.isError).length === 3, `exactly three failed calls, got ${calls.filter((c) => c.result?.isError).length}`);
+      check.that(t.lineCount >= 150, `a few hundred lines, got ${t.lineCount}`);
+      const log = git(ws, ['log', '--format=%s']);
+      check.that(L_COMMITS.every((m) => log.includes(m)), `the three commits in git log (got ${JSON.stringify(log)})`);
+      check.that(git(ws, ['status', '--porcelain']) === '', 'the workspace is clean at the end');
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+}
+
+function initWorkspace(ws: string, files: Record<string, string>): void {
+  mkdirSync(ws, { recursive: true });
+  git(ws, ['init', '-q', '-b', 'main']);
+  git(ws, ['config', 'user.email', 'fixtures@shiplog.invalid']);
+  git(ws, ['config', 'user.name', 'Shiplog Fixtures']);
+  git(ws, ['config', 'commit.gpgsign', 'false']);
+  writeFileSync(join(ws, 'README.md'), '# fixture workspace\n');
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(ws, name)), { recursive: true });
+    writeFileSync(join(ws, name), content);
+  }
+  git(ws, ['add', '-A']);
+  git(ws, ['commit', '-qm', 'Initial commit']);
+}
+
+/** The pid of the `claude` process we started in `ws` (a process group leader running `bin`). */
+function clientPid(bin: string, ws: string): number | null {
+  const exe = realpathSync(bin);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp !== Number(entry)) continue;
+      if (readlinkSync(`/proc/${entry}/exe`) !== exe || readlinkSync(`/proc/${entry}/cwd`) !== ws) continue;
+      return Number(entry);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return null;
+}
+
+/** Pid → [ppid, argv] of every process (Linux /proc). */
+function processTable(): Map<number, { ppid: number; argv: string[] }> {
+  const table = new Map<number, { ppid: number; argv: string[] }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
+      table.set(Number(entry), { ppid, argv });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return table;
+}
+
+/** Whether a descendant of `pid` runs `argv` (e.g. the tool's `sleep 30`). */
+function descendantRuns(pid: number, argv: string[]): boolean {
+  const table = processTable();
+  const isDescendant = (p: number): boolean => {
+    for (let q = table.get(p)?.ppid, hops = 0; q !== undefined && q > 1 && hops < 64; q = table.get(q)?.ppid, hops++) if (q === pid) return true;
+    return false;
+  };
+  return [...table].some(([p, info]) => info.argv.join(' ') === argv.join(' ') && isDescendant(p));
+}
+
+/**
+ * A `claude -p` run stopped by `signal` while it runs the Bash call of `command`: the transcript is
+ * watched (not a fixed delay) until it holds that tool_use and, with `untilRunning`, until the client
+ * has the tool's process `untilRunning` running; then the client itself (found by its pid) gets the
+ * signal, as `kill` would send it.
+ */
+async function printKilledAtToolUse(ctx: Ctx, prompt: string, command: string, signal: 'SIGTERM' | 'SIGKILL', untilRunning?: string[]): Promise<string> {
+  let done = false;
+  const killed: { at: number | null } = { at: null };
+  const needle = JSON.stringify(command).slice(1, -1);
+  // Only the session this run starts: an earlier one may hold the same call.
+  const earlier = new Set(listTranscripts(ctx.env).map((t) => t.sessionId));
+  const watch = (async () => {
+    while (!done) {
+      const written = listTranscripts(ctx.env).some((t) => t.kind === 'main' && !earlier.has(t.sessionId) && readFileSync(t.path, 'utf8').split('\n').some((l) => l.includes('"tool_use"') && l.includes(`"command":"${needle}"`)));
+      const pid = written ? clientPid(ctx.bin, ctx.ws) : null;
+      if (pid !== null && (untilRunning === undefined || descendantRuns(pid, untilRunning))) {
+        process.kill(pid, signal);
+        killed.at = Date.now();
+        return;
+      }
+      await sleep(50);
+    }
+  })();
+  const started = Date.now();
+  console.log(`  claude -p ${JSON.stringify(prompt)}, ${signal} once the tool_use is written${untilRunning ? ` and \`${untilRunning.join(' ')}\` runs` : ''}`);
+  const r = await runClaudePrint(ctx.bin, { cwd: ctx.ws, prompt, env: ctx.env, timeoutMs: 60_000, extraArgs: ctx.clientArgs });
+  done = true;
+  await watch;
+  ctx.log(signal, r.stdout, r.stderr);
+  if (killed.at === null) throw new Error(`${prompt}: the transcript never showed the Bash call of ${command} (or its process) while the client ran (exit ${r.code ?? r.signal})\n${r.stderr}`);
+  const code = signal === 'SIGTERM' ? 143 : 137;
+  if (!(r.code === code || r.signal === signal)) throw new Error(`${prompt}: expected the client to end by ${signal}, got exit ${r.code} signal ${r.signal}`);
+  console.log(`    ${signal} ${killed.at - started} ms after start`);
+  const id = r.sessionId ?? newestSession(ctx.env);
+  if (!id) throw new Error(`${prompt}: no session id`);
+  return id;
+}
+
+function newestSession(env: NodeJS.ProcessEnv): string | null {
+  const mains = listTranscripts(env).filter((t) => t.kind === 'main');
+  return mains[mains.length - 1]?.sessionId ?? null;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+function scriptSize(script: ClaudeScript): number {
+  return Object.values(script).reduce((n, steps) => n + steps.length, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manifest
+// ---------------------------------------------------------------------------------------------
+
+interface Manifest {
+  client: string;
+  scenarios: Record<string, { sessions: string[]; workspace: string; describes: string }>;
+}
+
+function readManifest(version: string): Manifest {
+  if (!existsSync(manifestPath)) return { client: version, scenarios: {} };
+  const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{ sessions: string[]; workspace: string; stage: string }> {
+  const base = join(tmpRoot, s.name);
+  const home = join(base, 'home');
+  const ws = join(base, 'ws');
+  const logDir = join(base, 'logs');
+  const stage = join(base, 'out');
+  for (const d of [home, logDir, stage]) mkdirSync(d, { recursive: true });
+  initWorkspace(ws, s.prepare);
+  const script = s.script(ws, home);
+  const mock = await startMockMessages(script, { summary: B_SUMMARY });
+  try {
+    const env = claudeEnv({
+      home,
+      mockUrl: mock.url,
+      extra: { TZ: 'UTC', GIT_CONFIG_NOSYSTEM: '1', XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local', 'state'), XDG_CACHE_HOME: join(home, '.cache') },
+    });
+    let n = 0;
+    const ctx: Ctx = {
+      bin,
+      home,
+      ws,
+      env,
+      mock,
+      clientArgs: s.clientArgs,
+      log(label, stdout, stderr) {
+        writeFileSync(join(logDir, `${String(++n).padStart(2, '0')}-${label}.stdout`), stdout);
+        writeFileSync(join(logDir, `${String(n).padStart(2, '0')}-${label}.stderr`), stderr);
+      },
+      async print(prompt, opts = {}) {
+        console.log(`  [${s.name}] claude -p ${JSON.stringify(prompt)}${opts.resume ? ` --resume ${opts.resume}` : ''}`);
+        const r = await runClaudePrint(bin, { cwd: ws, prompt, env, timeoutMs: RUN_TIMEOUT_MS, ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.allowedTools ? { allowedTools: opts.allowedTools } : {}), extraArgs: s.clientArgs });
+        ctx.log(prompt.replace(/\W+/g, '-').slice(0, 30), r.stdout, r.stderr);
+        if (r.code !== 0 || r.timedOut) throw new Error(`claude -p ${JSON.stringify(prompt)}: exit ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''}\nstderr:\n${r.stderr.slice(-2000)}\nstdout tail:\n${r.stdout.slice(-2000)}`);
+        if (!r.sessionId) throw new Error(`claude -p ${JSON.stringify(prompt)}: no session id in stream-json`);
+        return r.sessionId;
+      },
+    };
+    const ids = await s.body(ctx);
+
+    // The conversation went as scripted: nothing unscripted was asked, every scripted step was.
+    const unscripted = mock.requests.filter((r) => r.answered.kind === 'unscripted' || (r.answered.kind === 'not-found' && r.path.startsWith('/v1/messages')));
+    if (unscripted.length > 0) {
+      throw new Error(`${s.name}: ${unscripted.length} request(s) had no scripted step: ${unscripted.map((r) => JSON.stringify(r.answered)).join('; ')}`);
+    }
+    const answered = new Set(mock.requests.flatMap((r) => (r.answered.kind === 'step' ? [`${r.answered.prompt}\u0000${r.answered.step}`] : [])));
+    if (answered.size !== scriptSize(script)) throw new Error(`${s.name}: only ${answered.size} of ${scriptSize(script)} scripted steps were requested`);
+
+    // Copy: main transcripts and their subagents, byte for byte, same relative layout.
+    const all = listTranscripts(env);
+    const mains = all.filter((t) => t.kind === 'main');
+    const extra = mains.filter((t) => !ids.includes(t.sessionId)).map((t) => t.sessionId);
+    if (extra.length > 0) throw new Error(`${s.name}: unexpected sessions ${extra.join(', ')}`);
+    const ordered = mains.map((t) => t.sessionId);
+    if (ordered.join() !== ids.join()) throw new Error(`${s.name}: the client reported sessions ${ids.join(', ')}, the transcripts in start order are ${ordered.join(', ')}`);
+    for (const id of ids) {
+      const main = mains.find((t) => t.sessionId === id)!;
+      copyFileSync(main.path, join(stage, `${id}.jsonl`));
+      chmodSync(join(stage, `${id}.jsonl`), 0o644); // the client writes 0600
+      const sessionDir = join(dirname(main.path), id);
+      for (const p of walk(sessionDir)) {
+        const rel = relative(sessionDir, p);
+        if (/^subagents\/(agent-[^/]+\.jsonl|[^/]+\.meta\.json)$/.test(rel)) {
+          mkdirSync(join(stage, id, 'subagents'), { recursive: true });
+          copyFileSync(p, join(stage, id, rel));
+          chmodSync(join(stage, id, rel), 0o644);
+        } else {
+          console.log(`    (not copied: ${id}/${rel})`);
+        }
+      }
+    }
+    const first = new Transcript(join(stage, `${ids[0]}.jsonl`));
+    const workspace = first.cwd;
+    if (workspace !== ws) throw new Error(`${s.name}: the transcript records cwd ${workspace}, expected ${ws}`);
+    const check = new Checks(s.name);
+    s.verify(recorded(stage, ids, ws, home), check);
+    check.throwIfFailed();
+    return { sessions: ids, workspace, stage };
+  } finally {
+    await mock.close();
+    writeFileSync(join(logDir, 'requests.json'), JSON.stringify(mock.requests, null, 2));
+  }
+}
+
+function recorded(dir: string, ids: string[], ws: string, home: string): Recorded {
+  return {
+    ws,
+    home,
+    sessions: ids.map((id) => {
+      const subDir = join(dir, id, 'subagents');
+      const subagents = existsSync(subDir)
+        ? readdirSync(subDir)
+            .filter((f) => f.endsWith('.jsonl'))
+            .sort()
+            .map((f) => new Transcript(join(subDir, f)))
+        : [];
+      const other = existsSync(join(dir, id)) ? walk(join(dir, id)).filter((p) => !p.endsWith('.jsonl')).map((p) => relative(dir, p)) : [];
+      return { id, main: new Transcript(join(dir, `${id}.jsonl`)), subagents, other };
+    }),
+  };
+}
+
+/** No credentials in the fixtures: the mock key (whole or its tail, as the client stores it) must not appear. */
+function assertNoSecrets(): void {
+  const needles = [MOCK_API_KEY, MOCK_API_KEY.slice(-20), 'sk-ant-'];
+  for (const p of walk(outDir)) {
+    const body = readFileSync(p, 'utf8');
+    for (const n of needles) if (body.includes(n)) throw new Error(`${relative(repoRoot, p)} contains ${JSON.stringify(n)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// README
+// ---------------------------------------------------------------------------------------------
+
+function brief(c: ToolCall, ws: string, home: string): string {
+  const short = (p: unknown) => (typeof p === 'string' ? (p.startsWith(`${ws}/`) ? p.slice(ws.length + 1) : p.startsWith(`${home}/`) ? `$HOME/${p.slice(home.length + 1)}` : p) : '?');
+  const i = c.input;
+  switch (c.name) {
+    case 'Bash':
+      return `Bash \`${String(i['command'])}\``;
+    case 'Write':
+    case 'Edit':
+    case 'Read':
+      return `${c.name} \`${short(i['file_path'])}\``;
+    case 'Agent':
+      return `Agent "${String(i['description'])}"`;
+    case 'WebFetch':
+      return `WebFetch \`${String(i['url'])}\``;
+    default:
+      return c.name;
+  }
+}
+
+function oneLine(s: string, max = 240): string {
+  const flat = s.replace(/\s*\n\s*/g, ' ⏎ ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function transcriptFacts(t: Transcript, ws: string, home: string): string[] {
+  const calls = t.toolCalls;
+  const types = new Map<string, number>();
+  const attachments = new Map<string, number>();
+  for (const r of t.records) {
+    const k = r.type === 'system' && r.subtype ? `system/${r.subtype}` : (r.type ?? '?');
+    types.set(k, (types.get(k) ?? 0) + 1);
+    const a = r.type === 'attachment' ? (r as { attachment?: { type?: string } }).attachment?.type : undefined;
+    if (a) attachments.set(a, (attachments.get(a) ?? 0) + 1);
+  }
+  const counts = (m: Map<string, number>) => [...m].map(([k, v]) => `${k} ×${v}`).join(', ');
+  const out = [`${t.lineCount} lines, ${t.bytes} bytes (longest line ${t.longestLine} bytes); line types: ${counts(types)}${attachments.size > 0 ? `; attachments: ${counts(attachments)}` : ''}.`];
+  const prompts = t.records
+    .filter((r) => r.type === 'user' && r.isMeta !== true && r.isCompactSummary !== true)
+    .flatMap((r) => (typeof r.message?.content === 'string' ? [r.message.content] : []))
+    .filter((u) => !u.startsWith('<'));
+  if (prompts.length > 0) out.push(`Prompts: ${prompts.map((u) => `\`${oneLine(u, 80)}\``).join(', ')}.`);
+  const replies = t.assistantTexts;
+  if (replies.length > 0) out.push(`Assistant texts (${replies.length}): ${replies.map((u) => `"${oneLine(u, 60)}"`).join(', ')}.`);
+  if (calls.length > 0) {
+    out.push(
+      `Tool calls (${calls.length}): ${calls
+        .map((c) => `${brief(c, ws, home)} → ${c.result ? (c.result.isError ? '**is_error**' : 'ok') : '**no result**'}`)
+        .join('; ')}.`,
+    );
+  }
+  for (const c of calls.filter((c) => c.result?.isError)) out.push(`is_error text of ${brief(c, ws, home)}: \`${oneLine(c.result!.text).replace(/`/g, "'")}\``);
+  const interrupts = t.userTexts.filter((u) => u.startsWith('[Request interrupted'));
+  for (const u of interrupts) out.push(`User interrupt line: \`${u}\``);
+  const boundaries = t.count(isCompactBoundary);
+  if (boundaries > 0) out.push(`Compaction: ${boundaries} \`system/compact_boundary\` line(s), ${t.count((r) => r.isCompactSummary === true)} \`isCompactSummary\` user line(s).`);
+  return out;
+}
+
+function writeReadme(manifest: Manifest): void {
+  const rows: string[] = [];
+  const sections: string[] = [];
+  let total = 0;
+  for (const s of scenarios) {
+    const entry = manifest.scenarios[s.name];
+    if (!entry) {
+      sections.push(`### ${s.name}\n\n(not generated)\n`);
+      continue;
+    }
+    const dir = join(outDir, s.name);
+    const home = join(dirname(entry.workspace), 'home');
+    const rec = recorded(dir, entry.sessions, entry.workspace, home);
+    const lines: string[] = [`### ${s.name}`, '', s.describes, '', `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`, '', 'Driven as:', '', '```', ...s.commands.map((c) => (s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c)), '```', '', ...s.story.map((st) => `- ${st}`), ''];
+    rec.sessions.forEach((sess, i) => {
+      const rel = `${s.name}/${sess.id}.jsonl`;
+      rows.push(`| \`${rel}\` | ${s.name} #${i} main | ${sess.main.lineCount} | ${sess.main.bytes} |`);
+      total += sess.main.bytes;
+      lines.push(`Session ${i} — \`${rel}\`:`, '', ...transcriptFacts(sess.main, entry.workspace, home).map((f) => `- ${f}`));
+      for (const a of sess.subagents) {
+        const arel = relative(outDir, a.path);
+        rows.push(`| \`${arel}\` | ${s.name} #${i} subagent | ${a.lineCount} | ${a.bytes} |`);
+        total += a.bytes;
+        lines.push(`- Subagent \`${arel}\`: ${transcriptFacts(a, entry.workspace, home).join(' ')}`);
+      }
+      for (const o of sess.other) {
+        const size = statSync(join(outDir, s.name, o)).size;
+        rows.push(`| \`${s.name}/${o}\` | ${s.name} #${i} subagent metadata | – | ${size} |`);
+        total += size;
+        lines.push(`- Beside it: \`${s.name}/${o}\` = \`${oneLine(readFileSync(join(outDir, s.name, o), 'utf8'))}\``);
+      }
+      lines.push('');
+    });
+    sections.push(lines.join('\n'));
+  }
+  const text = `# Claude Code transcript fixtures
+
+Real transcripts written by the real Claude Code client — **not** hand-written and not copied from
+anywhere. Re-record them with
+
+\`\`\`
+node --import tsx scripts/make-claude-fixtures.ts [scenario ...]
+\`\`\`
+
+which installs (once, outside the repository, in the e2e cache \`~/.cache/shiplog-e2e/claude-<version>\`,
+\`$SHIPLOG_E2E_CACHE\`) and runs Claude Code **${manifest.client}** (\`${CLIENTS.claude.pkg}\`, the version pinned in
+\`test/e2e/clients.ts\`) fully offline against the scripted loopback mock of the Anthropic Messages API in
+\`test/e2e/mock-messages.ts\`, through the drivers in \`test/e2e/claude-driver.ts\`. Each scenario gets a
+throwaway \`HOME\` (the client's config and transcripts in \`<home>/.claude\`) and a git workspace with a
+first commit (\`README.md\` plus the scenario's files), under one \`mkdtemp\` folder, \`TZ=UTC\`, model
+\`${MODEL}\`, \`--permission-mode acceptEdits --allowedTools Bash Write Edit Read Agent\` unless said otherwise. shiplog is
+not installed in those runs: no hooks, only the client's own files.
+
+Size: ${manifest.client} starts every session by recording its whole system prompt and tool list (\`attachment\`
+\`prompt_snapshot\`, ~70 KB, twice, and again after a compaction) and the request shape (\`api-request-shape\`,
+~60–80 KB): ~250 KB per session before anything happens. To keep the set small, every run passes the
+client's own \`--tools <the built-in tools the scenario uses>\` (the default set adds ~15 tools with long
+descriptions), and every scenario except \`build\` passes \`--system-prompt-snapshot off\`; \`build\` keeps the
+snapshot, so \`prompt_snapshot\` lines (before and after its compaction) are covered.
+
+The files are copied byte for byte from \`<home>/.claude/projects/<project>/\`: \`<scenario>/<session-id>.jsonl\`
+for main transcripts and \`<scenario>/<session-id>/subagents/agent-*.jsonl\` (plus \`*.meta.json\`) for
+subagents. \`fixtures.json\` lists each scenario's sessions in order of start and the workspace path the
+transcripts record; \`test/claude-fixtures.ts\` reads it (\`claudeFixture(scenario, index)\`,
+\`claudeFixtureWorkspace(scenario)\`, \`claudeFixtures()\`). They hold the client's real ids, timestamps and
+absolute temp paths (\`/tmp/shiplog-claude-fixtures-*/<scenario>/ws\`); re-recording changes all of those.
+The script checks every fact claimed below on the recorded files (and the workspace) and fails when the
+client did not produce it; it also checks that the mock API key does not appear in any file.
+
+| file | what | lines | bytes |
+|---|---|---|---|
+${rows.join('\n')}
+
+Total: ${total} bytes of transcripts.
+
+## Scenarios
+
+${sections.join('\n')}`;
+  writeFileSync(join(outDir, 'README.md'), text);
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const selected = scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name));
+  const { bin, version } = await ensureClient('claude', (l) => console.log(l));
+  console.log(`Claude Code ${version}: ${bin}`);
+  const tmpRoot = mkdtempSync(join(tmpdir(), 'shiplog-claude-fixtures-'));
+  const keep = process.env['SHIPLOG_KEEP_TMP'] === '1';
+  const cleanup = (): void => {
+    if (!keep) rmSync(tmpRoot, { recursive: true, force: true });
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+  const failures: string[] = [];
+  try {
+    mkdirSync(outDir, { recursive: true });
+    const manifest = readManifest(version);
+    if (manifest.client !== version) {
+      if (selected.length !== scenarios.length) throw new Error(`fixtures.json was recorded with Claude Code ${manifest.client}; re-record every scenario with ${version}`);
+      manifest.scenarios = {};
+    }
+    manifest.client = version;
+    for (const s of selected) {
+      try {
+        const r = await runScenario(s, bin, tmpRoot);
+        // Replace the scenario's folder only once everything checked out.
+        const dest = join(outDir, s.name);
+        rmSync(dest, { recursive: true, force: true });
+        renameOrCopy(r.stage, dest);
+        manifest.scenarios[s.name] = { sessions: r.sessions, workspace: r.workspace, describes: s.describes };
+        for (const p of walk(dest)) console.log(`  wrote ${relative(repoRoot, p)} (${statSync(p).size} bytes)`);
+      } catch (err) {
+        failures.push(s.name);
+        console.error(`  [${s.name}] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const ordered: Manifest = { client: manifest.client, scenarios: {} };
+    for (const s of scenarios) if (manifest.scenarios[s.name]) ordered.scenarios[s.name] = manifest.scenarios[s.name]!;
+    writeFileSync(manifestPath, `${JSON.stringify(ordered, null, 2)}\n`);
+    writeReadme(ordered);
+    assertNoSecrets();
+    const total = walk(outDir).reduce((n, p) => n + statSync(p).size, 0);
+    if (total > MAX_TOTAL_BYTES) throw new Error(`the fixture set is ${total} bytes, over the ${MAX_TOTAL_BYTES} budget`);
+    console.log(`fixture set: ${total} bytes`);
+  } finally {
+    if (keep) console.log(`kept temp dir ${tmpRoot}`);
+    cleanup();
+  }
+  if (failures.length > 0) {
+    console.error(`failed scenarios: ${failures.join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+/** The stage is in /tmp, usually another file system than the repository. */
+function renameOrCopy(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    for (const p of walk(from)) {
+      const dest = join(to, relative(from, p));
+      mkdirSync(dirname(dest), { recursive: true });
+      copyFileSync(p, dest);
+    }
+  }
+}
+
+await main();
