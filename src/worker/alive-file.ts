@@ -21,7 +21,7 @@ export class AliveFile {
     this.path = join(spoolDir, ALIVE_FILE);
   }
 
-  /** Claims the session for this process; false when another live worker already has it. */
+  /** Claims the session for this process; false when another live worker already has it, or the spool folder is gone. */
   claim(): boolean {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -31,6 +31,8 @@ export class AliveFile {
         this.held = true;
         return true;
       } catch (err) {
+        // The folder is gone: its last worker took the jobs and removed it since it was listed.
+        if (isErrno(err) && err.code === 'ENOENT') return false;
         if (!(isErrno(err) && err.code === 'EEXIST')) throw err;
       }
       const owner = this.owner();
