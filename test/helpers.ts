@@ -15,38 +15,34 @@ import { isAlive, ProcessOwner } from '../src/state/session-lock.js';
 import { runSession, type RunRequest } from '../src/worker/pipeline.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
-export const CLAUDE_CORPUS = join(CORPUS, 'claude-code');
 export const HOOK = join(ROOT, 'hooks', 'claude-code.cjs');
 export const CODEX_HOOK = join(ROOT, 'hooks', 'codex.cjs');
-export const CODEX_CORPUS = join(CORPUS, 'codex');
 /** Rollouts written by the real Codex CLI against the mock (scripts/make-codex-fixtures.ts). */
 export const CODEX_FIXTURES = join(ROOT, 'test', 'fixtures', 'codex');
 export const WORKER = join(ROOT, 'dist', 'src', 'worker', 'entry.js');
 export const CLI = join(ROOT, 'bin', 'shiplog.mjs');
 
-/** Every Claude Code main transcript in the corpus (subagent files are read through their parent). */
-export function claudeTranscripts(): string[] {
-  const out: string[] = [];
-  for (const origin of readdirSync(CLAUDE_CORPUS)) {
-    const dir = join(CLAUDE_CORPUS, origin);
-    for (const name of readdirSync(dir)) if (name.endsWith('.jsonl')) out.push(join(dir, name));
+/** Transcripts written by the real Claude Code against the mock (scripts/make-claude-fixtures.ts). */
+export const CLAUDE_FIXTURES = join(ROOT, 'test', 'fixtures', 'claude-code');
+
+function jsonlUnder(dir: string, out: string[]): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    // Subagent transcripts are read through their parent, never as sessions of their own.
+    if (e.isDirectory()) {
+      if (e.name !== 'subagents') jsonlUnder(join(dir, e.name), out);
+    } else if (e.name.endsWith('.jsonl')) out.push(join(dir, e.name));
   }
-  return out.sort();
+  return out;
 }
 
-/** Every Codex rollout the tests know: the public corpus and the fixtures made with the real CLI. */
-export function codexRollouts(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith('.jsonl')) out.push(join(dir, e.name));
-    }
-  };
-  walk(CODEX_CORPUS);
-  walk(CODEX_FIXTURES);
-  return out.sort();
+/** Every Claude Code main transcript under `root` (the recorded fixtures unless told otherwise). */
+export function claudeTranscripts(root = CLAUDE_FIXTURES): string[] {
+  return jsonlUnder(root, []).sort();
+}
+
+/** Every Codex rollout under `root` (the recorded fixtures unless told otherwise). */
+export function codexRollouts(root = CODEX_FIXTURES): string[] {
+  return jsonlUnder(root, []).sort();
 }
 
 export function tempDir(prefix = 'shiplog-test-'): string {

@@ -1,62 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { LineContext } from '../../src/adapters/adapter.js';
-import { claudeCodeAdapter, claudeCodeStateSchema, type ClaudeCodeState } from '../../src/adapters/claude-code/index.js';
+import { claudeCodeAdapter, claudeCodeStateSchema } from '../../src/adapters/claude-code/index.js';
 import { AgentEvent, type EventOf } from '../../src/events.js';
-
-// The shared corpus sits next to the repository (`../shared/corpus` from /work/main).
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/claude-code/', import.meta.url));
-const corpus = (relative: string): string => join(CORPUS, relative);
-
-const SPOTTER_LONG = 'spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl';
-const SPOTTER_SUBAGENT = 'spotter/4d5611e5-241a-462a-8d15-5122611a9569/subagents/agent-a2898e3.jsonl';
-const VIEWER_INLINE = 'claude-code-viewer/5c0375b4-57a5-4f26-b12d-d022ee4e51b7.jsonl';
-const VIEWER_BIG = 'claude-code-viewer/fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl';
-const VIEWER_INIT = 'claude-code-viewer/1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl';
-const HELLO = 'claude-reliability/hello-world-script.transcript.jsonl';
-const PORT = 'claude-reliability/python-to-rust-port.transcript.jsonl';
-
-function lines(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
-}
-
-function allCorpusFiles(): string[] {
-  return readdirSync(CORPUS, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort();
-}
-
-/** Subagent files are parsed with the context the pipeline would give them. */
-function contextFor(relative: string): LineContext | undefined {
-  const match = /subagents\/agent-([^/]+)\.jsonl$/.exec(relative);
-  return match?.[1] === undefined ? undefined : { subagent: { id: match[1] } };
-}
-
-function run(
-  input: readonly string[],
-  ctx?: LineContext,
-  start: ClaudeCodeState = claudeCodeAdapter.initialState(),
-): { state: ClaudeCodeState; events: AgentEvent[] } {
-  let state = start;
-  const events: AgentEvent[] = [];
-  for (const line of input) {
-    const result = claudeCodeAdapter.parseLine(state, line, ctx);
-    state = result.state;
-    events.push(...result.events);
-  }
-  return { state, events };
-}
-
-function runFile(relative: string): AgentEvent[] {
-  return run(lines(corpus(relative)), contextFor(relative)).events;
-}
-
-function ofKind<K extends AgentEvent['kind']>(events: readonly AgentEvent[], kind: K): EventOf<K>[] {
-  return events.filter((event): event is EventOf<K> => event.kind === kind);
-}
+import { lines, ofKind, run } from './claude-code-run.js';
+import { claudeFixture, claudeFixtureWorkspace } from '../claude-fixtures.js';
 
 function parseOne(line: string, ctx?: LineContext, state = claudeCodeAdapter.initialState()): AgentEvent[] {
   return claudeCodeAdapter.parseLine(state, line, ctx).events;
@@ -103,287 +52,77 @@ function callFor(line: string): EventOf<'tool_call'> {
   return call;
 }
 
-describe('claude-code adapter on the real corpus', () => {
-  it('parses every line of every transcript, and every event is a valid AgentEvent', () => {
-    const files = allCorpusFiles();
-    assert.ok(files.length >= 12, `found ${files.length} corpus files`);
-    for (const relative of files) {
-      const ctx = contextFor(relative);
-      const events = runFile(relative);
-      for (const event of events) {
-        const parsed = AgentEvent.safeParse(event);
-        assert.ok(parsed.success, `${relative}: invalid event ${JSON.stringify(event).slice(0, 200)}`);
-      }
-      // The corpus holds only record types the adapter knows: nothing is skipped.
-      assert.deepEqual(ofKind(events, 'skipped'), [], relative);
-      if (ctx !== undefined) {
-        for (const event of events) {
-          assert.ok(event.kind === 'tool_call' || event.kind === 'tool_result', `${relative}: ${event.kind}`);
-          assert.deepEqual(event.subagent, ctx.subagent);
-        }
-      }
-    }
+/** A recorded session, parsed whole, with its subagent files read where the pipeline reads them. */
+function recorded(scenario: string, index = 0): AgentEvent[] {
+  return run(lines(claudeFixture(scenario, index))).events;
+}
+
+describe('claude-code adapter on sessions recorded from the real client (2.1.330)', () => {
+  it('reads exactly the human prompts: no resumed-session, compaction or interrupt text', () => {
+    const prompts = (scenario: string, index = 0) => ofKind(recorded(scenario, index), 'prompt').map((p) => p.text);
+    assert.deepEqual(prompts('build'), ['Add app.txt, make the test pass, remove old.txt and commit', 'Read app.txt and ask a subagent to count the files', 'Mark app.txt as version 2 and commit']);
+    assert.deepEqual(prompts('interactive'), ['say hi', 'run the slow job', 'write notes.txt']);
+    assert.deepEqual(prompts('interactive', 1), ['say bye']);
   });
 
-  it('extracts exactly the human prompts', () => {
-    const expected: Record<string, [string, string][]> = {
-      'spotter/short.jsonl': [['7d48cbd2-6615-4dd8-87f6-38f12b8167d6', 'mix phx.server doesnt seem to start']],
-      'spotter/tool_heavy.jsonl': [
-        ['5440873c-2d59-4c8c-88ec-c0a8c38a027d', 'start phoenix in background'],
-        [
-          'f643538d-cf06-4b9a-9bb0-9ae5c26ea07a',
-          'scrolling back in xterm.js still does not work (maybe because outer web catches it)? websearch xterm.js tmux interactions',
-        ],
-      ],
-      'spotter/subagent.jsonl': [
-        [
-          'cc2c7130-8a1e-4f3c-8f99-b54aa375b7a7',
-          '/handgemacht:create-beads websearch to learn how to fastest setup credo, dialyzer, mix_audit (basically all supported by https://github.com/bradleygolden/claude-marketplace-elixir)\n\nMaybe there are igniter scripts?',
-        ],
-        ['091e0ff4-fd44-4213-968d-b1fe201aae6f', 'create the beads'],
-      ],
-      [SPOTTER_LONG]: [
-        [
-          'daa5a4bb-530c-4055-b20c-bde38255c99e',
-          'Work on bead spotter-dov. Run bd show spotter-dov to see the issue details and bd ready to find available subtasks. Start with the first ready task.',
-        ],
-        ['91d1e79a-8ceb-4c23-b5d7-9bc6055be0c4', 'continue'],
-      ],
-      [HELLO]: [
-        ['10dcdc4f-bc3e-4b4f-a336-cc788f8ffbe1', 'Write a shell script called hello.sh that prints "Hello world" and run it.'],
-      ],
-      'claude-reliability/stop-hook-reflection-first-stop.transcript.jsonl': [
-        ['80c4feb9-fb04-46ea-956d-20cbfae6b2fb', 'Read test.txt and change the content to "modified content". Commit the change, then stop.'],
-      ],
-      [VIEWER_INIT]: [['e2ab9812-8be7-4e9e-8194-d9b7b9d6da14', '/init']],
-      [VIEWER_INLINE]: [['5877060c-0a35-4f68-90a6-fdaa3727859a', '/orchestrator @CLAUDE.md を最新の状態にアップデートしてください']],
-      [VIEWER_BIG]: [
-        ['62e0bdc0-a1e4-4d5c-8509-3b9d0d57cc67', '/orchestrator create TODO app by Next.js'],
-        ['2e38973c-cb21-4d4d-be4f-b93dd59145bd', 'Thanks! Please update CLAUDE.md for current changes'],
-      ],
-    };
-    for (const [relative, prompts] of Object.entries(expected)) {
-      const actual = ofKind(runFile(relative), 'prompt').map((p) => [p.id, p.text]);
-      assert.deepEqual(actual, prompts, relative);
-    }
-    const port = ofKind(runFile(PORT), 'prompt');
-    assert.equal(port.length, 1);
-    assert.match(port[0]?.text ?? '', /^Port this Python project to Rust\./);
-  });
-
-  it('never lets harness text into a prompt', () => {
-    for (const relative of allCorpusFiles()) {
-      for (const prompt of ofKind(runFile(relative), 'prompt')) {
-        for (const marker of [
-          '<system-reminder>',
-          '<command-name>',
-          '<local-command',
-          '<task-notification>',
-          'tool_result',
-          'Stop hook feedback',
-          '[Request interrupted',
-          'This session is being continued',
-        ]) {
-          assert.ok(!prompt.text.includes(marker), `${relative}: prompt contains ${marker}`);
-        }
-      }
-    }
-  });
-
-  it('replies grouped by message id reproduce the main-conversation assistant text', () => {
-    for (const relative of allCorpusFiles().filter((f) => !f.includes('/subagents/'))) {
-      const expected = new Map<string, string[]>();
-      for (const line of lines(corpus(relative))) {
-        const record = JSON.parse(line) as {
-          type?: string;
-          isSidechain?: boolean;
-          message?: { id?: string; model?: string; content?: unknown };
-        };
-        if (record.type !== 'assistant' || record.isSidechain === true) continue;
-        const content = record.message?.content;
-        if (!Array.isArray(content) || record.message?.model === '<synthetic>') continue;
-        for (const block of content as { type?: string; text?: string }[]) {
-          if (block.type !== 'text' || typeof block.text !== 'string' || block.text.trim() === '') continue;
-          const id = record.message?.id ?? '';
-          expected.set(id, [...(expected.get(id) ?? []), block.text]);
-        }
-      }
-      const actual = new Map<string, string[]>();
-      for (const reply of ofKind(runFile(relative), 'reply')) {
-        actual.set(reply.messageId, [...(actual.get(reply.messageId) ?? []), reply.text]);
-      }
-      assert.deepEqual(actual, expected, relative);
-    }
-  });
-
-  it('splits one API message over several records under one message id, each with its own part id', () => {
-    const events = runFile('spotter/short.jsonl');
-    const replies = ofKind(events, 'reply');
+  it('settles Write as created from its result, and reads Edit, rm and Read for what they touch', () => {
+    const events = recorded('build');
     const calls = ofKind(events, 'tool_call');
-    // Five records: "\n\n" text (dropped), thinking (dropped), text, tool_use, tool_use.
-    assert.deepEqual(
-      replies.map((r) => [r.text, r.partId]),
-      [['Let me check the project structure and try running the server to see the error.', 'd4ad15f7-a11f-43cc-b2f3-e01c02800bf3']],
-    );
-    const messageIds = new Set([...replies.map((r) => r.messageId), ...calls.map((c) => c.messageId)]);
-    assert.deepEqual([...messageIds], ['msg_01MKH1ccEGrZGNPvu8pYiiQa']);
-    assert.deepEqual(
-      calls.map((c) => c.action),
-      ['ran mix phx.server 2>&1 | head -80', 'searched for mix.exs'],
-    );
-  });
-
-  it('settles Write as created from its result', () => {
-    const events = runFile(HELLO);
-    const [write] = ofKind(events, 'tool_call').filter((c) => c.tool === 'Write');
+    const [write] = calls.filter((c) => c.tool === 'Write');
     assert.ok(write);
-    assert.equal(write.action, 'edited hello.sh');
-    assert.deepEqual(write.files, [{ path: 'hello.sh', op: 'modified' }]);
-    const result = ofKind(events, 'tool_result').find((r) => r.callId === write.callId);
-    assert.deepEqual(result?.files, [{ path: 'hello.sh', op: 'created' }]);
-    assert.equal(result?.isError, false);
-    // Write over an existing file is an update.
-    const port = ofKind(runFile(PORT), 'tool_result').flatMap((r) => r.files ?? []);
-    assert.ok(port.some((f) => f.path === 'src/lib.rs' && f.op === 'modified'));
-    assert.ok(port.some((f) => f.path === 'src/string_utils.rs' && f.op === 'created'));
+    assert.deepEqual(write.files, [{ path: 'app.txt', op: 'modified' }]);
+    assert.deepEqual(ofKind(events, 'tool_result').find((r) => r.callId === write.callId)?.files, [{ path: 'app.txt', op: 'created' }]);
+    assert.deepEqual(calls.filter((c) => c.tool === 'Edit').map((c) => c.files), [[{ path: 'app.txt', op: 'modified' }], [{ path: 'app.txt', op: 'modified' }]]);
+    assert.deepEqual(calls.find((c) => c.command === 'rm old.txt')?.files, [{ path: 'old.txt', op: 'deleted' }]);
+    assert.deepEqual(calls.filter((c) => c.tool === 'Read').map((c) => c.action), ['read app.txt', 'read app.txt']);
   });
 
-  it('reports failing Bash with isError and the exit code', () => {
-    const results = ofKind(runFile(SPOTTER_LONG), 'tool_result');
-    const gitAdd = results.find((r) => r.callId === 'toolu_01Uxds48rLmddUyyYGidT1Ey');
-    assert.equal(gitAdd?.isError, true);
-    assert.equal(gitAdd?.exitCode, 1);
-    assert.match(gitAdd?.output ?? '', /paths are ignored/);
-    const push = results.find((r) => r.callId === 'toolu_011PBtiDwwmP44wZUbt17q6v');
-    assert.equal(push?.exitCode, 128);
-    // Successful Bash results carry no invented exit code.
-    const ok = results.filter((r) => !r.isError && r.exitCode !== undefined);
-    assert.deepEqual(ok, []);
-    for (const r of results) assert.ok((r.output ?? '').length <= 2000);
+  it('reports failing Bash with isError and the exit code, and invents none for a success', () => {
+    const results = ofKind(recorded('build'), 'tool_result');
+    const failed = results.filter((r) => r.isError);
+    assert.deepEqual(failed.map((r) => [r.exitCode, r.output]), [[1, 'Exit code 1\nFAIL: app.txt is not ok']]);
+    assert.deepEqual(results.filter((r) => !r.isError && r.exitCode !== undefined), []);
   });
 
-  it('links the sync Task to its subagent transcript and report', () => {
-    const events = runFile(SPOTTER_LONG);
-    const refIndex = events.findIndex((e) => e.kind === 'subagent_ref');
-    const resultIndex = events.findIndex((e) => e.kind === 'subagent_result');
-    assert.ok(refIndex >= 0 && resultIndex > refIndex, 'subagent_ref comes before subagent_result');
-    assert.deepEqual(events[refIndex], {
-      kind: 'subagent_ref',
-      at: '2026-02-12T16:05:10.054Z',
-      agentId: 'a2898e3',
-      agentType: 'Explore',
-    });
-    const report = events[resultIndex];
-    assert.ok(report?.kind === 'subagent_result');
-    assert.equal(report.agentId, 'a2898e3');
-    assert.equal(report.agentType, 'Explore');
-    assert.equal(report.description, 'Explore transcript rendering codebase');
-    assert.match(report.text, /^Perfect! Now I have all the information needed/);
-    assert.equal(ofKind(events, 'subagent_ref').length, 1);
-    assert.equal(ofKind(events, 'subagent_result').length, 1);
-    // The background shell task notification later in the file is not a subagent and not a prompt.
-    assert.ok(!ofKind(events, 'subagent_result').some((r) => r.agentId === 'b7636e2'));
-  });
-
-  it('reads a 2.1.x subagent file as tool activity attributed to the subagent', () => {
-    const events = runFile(SPOTTER_SUBAGENT);
-    const calls = ofKind(events, 'tool_call');
-    assert.ok(calls.length > 20);
-    assert.ok(calls.every((c) => c.subagent?.id === 'a2898e3'));
-    assert.equal(ofKind(events, 'prompt').length, 0);
-    assert.equal(ofKind(events, 'reply').length, 0);
-    // Without a context the records' own `agentId` still names the subagent.
-    const bare = run(lines(corpus(SPOTTER_SUBAGENT))).events;
-    assert.ok(ofKind(bare, 'tool_call').every((c) => c.subagent?.id === 'a2898e3'));
-    assert.equal(ofKind(bare, 'prompt').length, 0);
-    assert.equal(ofKind(bare, 'session').length, 0);
-  });
-
-  it('marks 1.0.108 inline sidechain tool uses with subagent, and reports the Task results', () => {
-    const file = lines(corpus(VIEWER_INLINE));
-    const sidechainCallIds = new Set<string>();
-    for (const line of file) {
-      const record = JSON.parse(line) as { type?: string; isSidechain?: boolean; message?: { content?: unknown } };
-      if (record.type !== 'assistant' || record.isSidechain !== true || !Array.isArray(record.message?.content)) continue;
-      for (const block of record.message.content as { type?: string; id?: string }[]) {
-        if (block.type === 'tool_use' && block.id !== undefined) sidechainCallIds.add(block.id);
-      }
-    }
-    assert.ok(sidechainCallIds.size > 0);
-    const events = runFile(VIEWER_INLINE);
-    for (const call of ofKind(events, 'tool_call')) {
-      assert.equal(call.subagent !== undefined, sidechainCallIds.has(call.callId), call.callId);
-      if (call.subagent !== undefined) assert.deepEqual(call.subagent, {});
-    }
-    for (const result of ofKind(events, 'tool_result')) {
-      assert.equal(result.subagent !== undefined, sidechainCallIds.has(result.callId), result.callId);
-    }
-    // Two Tasks succeeded (one failed input validation); 1.0.x results carry no agentId.
-    const reports = ofKind(events, 'subagent_result');
-    assert.deepEqual(
-      reports.map((r) => [r.agentType, r.description, r.agentId]),
-      [
-        ['general-purpose', 'Check package configuration', undefined],
-        ['general-purpose', 'Analyze current project structure', undefined],
-      ],
-    );
-    assert.equal(ofKind(events, 'subagent_ref').length, 0);
-    // The subagents' task prompts are not human prompts.
-    assert.equal(ofKind(events, 'prompt').length, 1);
-  });
-
-  it('summarises MultiEdit as an edit', () => {
-    const multi = ofKind(runFile(VIEWER_INLINE), 'tool_call').filter((c) => c.tool === 'MultiEdit');
-    assert.deepEqual(
-      multi.map((c) => [c.action, c.files]),
-      [['edited CLAUDE.md', [{ path: 'CLAUDE.md', op: 'modified' }]]],
-    );
-    const big = ofKind(runFile(VIEWER_BIG), 'tool_call').filter((c) => c.tool === 'MultiEdit');
-    assert.equal(big.length, 3);
-    assert.ok(big.every((c) => c.action.startsWith('edited ') && c.files[0]?.op === 'modified'));
-  });
-
-  it('turns auto-compaction into one compaction event and never a prompt', () => {
-    const events = runFile(SPOTTER_LONG);
-    assert.deepEqual(ofKind(events, 'compaction'), [{ kind: 'compaction', at: '2026-02-12T20:30:28.504Z' }]);
-    assert.ok(!ofKind(events, 'prompt').some((p) => p.id === 'e95c1e9a-5084-4e69-bf3d-42c8d45f3985'));
-  });
-
-  it('emits one session event from the first message record', () => {
-    const sessions = ofKind(runFile(VIEWER_BIG), 'session');
-    assert.deepEqual(sessions, [
-      {
-        kind: 'session',
-        at: sessions[0]?.at,
-        sessionId: 'fe5e1c67-53e7-4862-81ae-d0e013e3270b',
-        cwd: '/path/to/Demo',
-        gitBranch: '',
-        version: '1.0.98',
-      },
+  it('marks every failed or refused call of the failures session as an error, with the client\'s text', () => {
+    const results = ofKind(recorded('failures'), 'tool_result');
+    const errors = results.filter((r) => r.isError).map((r) => (r.output ?? '').split('\n')[0]?.replace(/\/tmp\/\S+/g, '<path>'));
+    assert.deepEqual(errors, [
+      'Exit code 2',
+      '<tool_use_error>String to replace not found in file.',
+      'File does not exist. Note: your current working directory is <path>',
+      'Claude requested permissions to write to <path> but you haven\'t granted it yet.',
+      'Claude requested permissions to use WebFetch, but you haven\'t granted it yet.',
     ]);
-    assert.equal(ofKind(runFile(HELLO), 'session').length, 1);
+    assert.equal(results.find((r) => r.isError)?.exitCode, 2);
+    // A session killed mid-call: the call is there, its result never came.
+    const killed = recorded('failures', 2);
+    assert.equal(ofKind(killed, 'tool_call').length, 1);
+    assert.equal(ofKind(killed, 'tool_result').length, 0);
   });
 
-  it('recognises plain rm as deletions', () => {
-    const deletions = ofKind(runFile(PORT), 'tool_call').filter((c) => c.action.startsWith('deleted '));
-    assert.deepEqual(
-      deletions.map((c) => c.files.map((f) => `${f.op}:${f.path}`)),
-      [
-        [
-          'deleted:src/dict_utils.py',
-          'deleted:src/__init__.py',
-          'deleted:src/math_utils.py',
-          'deleted:src/list_utils.py',
-          'deleted:src/string_utils.py',
-          'deleted:src/validation.py',
-        ],
-        ['deleted:tests'],
-        ['deleted:pyproject.toml', 'deleted:uv.lock'],
-      ],
-    );
-    assert.equal(deletions[1]?.command, 'rm -r /tmp/tmpqwh7888i/tests/');
+  it('reports a background Agent when its task-notification arrives, and reads its file as the subagent\'s work', () => {
+    const events = recorded('build');
+    const refs = ofKind(events, 'subagent_ref');
+    assert.equal(refs.length, 1);
+    const id = refs[0]?.agentId ?? '';
+    const results = ofKind(events, 'subagent_result');
+    assert.deepEqual(results.map((r) => [r.agentId, r.agentType, r.description, r.text]), [[id, 'general-purpose', 'Count files', 'There are 3 files.']]);
+    assert.ok(events.indexOf(refs[0] as AgentEvent) < events.indexOf(results[0] as AgentEvent));
+    const file = join(claudeFixture('build').replace(/\.jsonl$/, ''), 'subagents', `agent-${id}.jsonl`);
+    const sub = run(lines(file), { subagent: { id } }).events;
+    assert.deepEqual(ofKind(sub, 'tool_call').map((c) => [c.action, c.subagent?.id]), [['ran ls | wc -l', id]]);
+    assert.deepEqual(ofKind(sub, 'prompt'), []);
   });
 
+  it('turns /compact into one compaction event and one session event for the whole session', () => {
+    const events = recorded('build');
+    assert.equal(ofKind(events, 'compaction').length, 1);
+    const sessions = ofKind(events, 'session');
+    assert.equal(sessions.length, 1);
+    assert.equal(sessions[0]?.version, '2.1.330');
+    assert.equal(sessions[0]?.cwd, claudeFixtureWorkspace('build'));
+  });
 });
 
 describe('claude-code adapter on hostile input', () => {

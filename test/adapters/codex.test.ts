@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { LineContext } from '../../src/adapters/adapter.js';
 import { codexAdapter } from '../../src/adapters/codex/index.js';
 import type { AgentEvent } from '../../src/events.js';
-import { CODEX_CORPUS, CODEX_FIXTURES, runAdapter } from '../helpers.js';
+import { CODEX_FIXTURES, runAdapter } from '../helpers.js';
 
 const T = '2026-11-22T10:00:00.000Z';
 const line = (type: string, payload: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ timestamp: T, type, payload, ...extra });
@@ -170,7 +170,16 @@ describe('codex adapter: sessions, forks, subagents, times', () => {
   });
 
   it('names subagent threads at spawn and when the parent waits on them', () => {
-    const events = run(fileLines(join(CODEX_CORPUS, 'codemie-code', 'synthetic', 'turn-spawn-skill.jsonl'))).events;
+    const at = (t: string) => ({ timestamp: t });
+    const events = run([
+      meta,
+      event({ type: 'user_message', message: 'run a review' }),
+      item({ type: 'function_call', name: 'spawn_agent', arguments: JSON.stringify({ agent_type: 'explorer', message: 'review code' }), call_id: 'call_spawn1' }),
+      line('event_msg', { type: 'collab_agent_spawn_end', call_id: 'call_spawn1', new_thread_id: 'child-thread-uuid', new_agent_role: 'explorer' }, at('2026-05-12T10:00:03.050Z')),
+      item({ type: 'function_call', name: 'wait_agent', arguments: JSON.stringify({ targets: ['child-thread-uuid'] }), call_id: 'call_wait1' }),
+      line('event_msg', { type: 'collab_waiting_end', call_id: 'call_wait1', agent_statuses: [{ thread_id: 'child-thread-uuid', agent_role: 'explorer' }] }, at('2026-05-12T10:00:20.000Z')),
+      event({ type: 'task_complete', turn_id: 'turn-1' }),
+    ]).events;
     assert.deepEqual(kinds(events, 'subagent_ref'), [
       { kind: 'subagent_ref', at: '2026-05-12T10:00:03.050Z', agentId: 'child-thread-uuid', agentType: 'explorer' },
       { kind: 'subagent_ref', at: '2026-05-12T10:00:20.000Z', agentId: 'child-thread-uuid', agentType: 'explorer' },
@@ -196,10 +205,10 @@ describe('codex adapter: sessions, forks, subagents, times', () => {
   });
 
   it('uses the records\' UTC times, not the local time in the file name', () => {
-    // Named T13-19-38 (local, UTC+1); its records start at 12:19:38Z.
-    const file = join(CODEX_CORPUS, 'localpush', 'rollout-2026-02-23T13-19-38-019c8a70-dda7-7f33-98ea-f30553347322.jsonl');
-    const first = run(fileLines(file)).events.find((e) => e.kind === 'prompt');
-    assert.match(first?.kind === 'prompt' ? (first.at ?? '') : '', /^2026-02-23T12:\d\d:\d\d\.\d+Z$/);
+    // A rollout named for 13:19 local time (UTC+1) whose records say 12:19:38Z.
+    const at = '2026-02-23T12:19:38.512Z';
+    const first = run([line('session_meta', { id: 'th-1', cwd: '/w', cli_version: '0.104.0', timestamp: '2026-02-23T13:19:38' }, { timestamp: at }), line('event_msg', { type: 'user_message', message: 'hi' }, { timestamp: at })]).events.find((e) => e.kind === 'prompt');
+    assert.equal(first?.kind === 'prompt' ? first.at : undefined, at);
   });
 
   it('0.20 records take the header\'s time, and prompts come from the user items there', () => {

@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
-import { CLAUDE_CORPUS, CLI, cleanup, gitRepo, HOOK, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { CLI, cleanup, gitRepo, HOOK, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 interface Check {
   key: string;
@@ -47,7 +48,7 @@ describe('operator commands', () => {
     repo = gitRepo(join(root, 'repo'));
     transcript = join(root, 'projects', 'op-1.jsonl');
     mkdirSync(dirname(transcript));
-    copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), transcript);
+    copyFileSync(claudeFixture('build'), transcript);
   });
   after(() => cleanup(root));
 

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Config } from '../../src/config/config.js';
 import { ChangelogEntry, FailureRecord } from '../../src/changelog/schema.js';
-import { CLAUDE_CORPUS, CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 import { fakeCalls, fakeEnv } from './fake-env.js';
 
 /**
@@ -14,7 +15,7 @@ import { fakeCalls, fakeEnv } from './fake-env.js';
  * the entry takes the evaluator's fields and keeps the locally computed ones; failures never
  * lose the window; a limit pauses every evaluator call; `shiplog retry` finishes the job.
  */
-const TRANSCRIPT = join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl');
+const TRANSCRIPT = claudeFixture('build');
 
 function config(evaluator: 'claude' | 'codex'): Config {
   return Config.parse({ changelog: { evaluator } });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stateDir as srcStateDir } from '../../src/paths.js';
 import {
-  CLAUDE_CORPUS,
   cleanup,
   gitRepo,
   HOOK,
@@ -17,6 +16,7 @@ import {
   tempDir,
   waitForWorkers,
 } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 /** The hook as Claude Code runs it: a real child process with real stdin. */
 describe('claude-code hook', () => {
@@ -31,7 +31,7 @@ describe('claude-code hook', () => {
     repo = mkdirRepo(join(root, 'repo'));
     transcript = join(root, 'projects', 'sess-1.jsonl');
     mkdirSync(join(root, 'projects'));
-    copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), transcript);
+    copyFileSync(claudeFixture('build'), transcript);
   });
   after(() => cleanup(root));
 

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, listFiles, readOutputs, runProcess, tempDir } from '../helpers.js';
+import { cleanup, CLI, gitRepo, listFiles, readOutputs, runProcess, tempDir } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 /**
  * The repository's .changelog on a full disk, then on a read-only one (small tmpfs mounts; the
@@ -37,7 +38,7 @@ describe('a full or read-only .changelog', () => {
         }
       } else execFileSync('mount', ['-o', 'remount,ro', target]);
       const t = join(root, kind, 't.jsonl');
-      copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), t);
+      copyFileSync(claudeFixture('build'), t);
 
       const others = () => listFiles(join(root, kind)).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'));
       const before = others();

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 function walk(dir: string): { path: string; mode: number; dir: boolean }[] {
   const out: { path: string; mode: number; dir: boolean }[] = [{ path: dir, mode: statSync(dir).mode & 0o777, dir: true }];
@@ -21,7 +22,7 @@ it('state files are 0600 and state folders 0700, whatever the umask; the actor .
   const repo = gitRepo(join(root, 'repo'));
   const state = join(root, 'state');
   const t = join(root, 'perm.jsonl');
-  copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), t);
+  copyFileSync(claudeFixture('build'), t);
   const env = hookEnv(state, { SHIPLOG_ACTOR: '../../etc' });
   for (const input of [stopPayload('perm', t, repo), sessionEndPayload('perm', t, repo)]) {
     const r = await runProcess('/bin/sh', ['-c', `umask 000; exec "${process.execPath}" "${HOOK}"`], { env, input });

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, listFiles, readOutputs, runProcess, tempDir, WORKER } from '../helpers.js';
+import { cleanup, CLI, gitRepo, listFiles, readOutputs, runProcess, tempDir, WORKER } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 /**
  * Hostile transcripts and paths through real processes (`shiplog process`, the worker): each case
@@ -13,7 +14,7 @@ import { CLAUDE_CORPUS, cleanup, CLI, gitRepo, listFiles, readOutputs, runProces
 describe('hostile transcripts and paths', () => {
   const root = tempDir();
   after(() => cleanup(root));
-  const good = join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl');
+  const good = claudeFixture('build');
 
   function world(name: string) {
     const dir = join(root, name);

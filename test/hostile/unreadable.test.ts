@@ -3,7 +3,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { CLAUDE_CORPUS, CLI, runProcess } from '../helpers.js';
+import { CLI, runProcess } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 /**
  * A transcript the user cannot read. The tests run as root, which reads anything, so shiplog
@@ -18,7 +19,7 @@ it('a transcript without read permission: exit 1 with EACCES, nothing written', 
   chmodSync(join(dir, 'repo'), 0o777);
   chmodSync(join(dir, 'state'), 0o777);
   const t = join(dir, 't.jsonl');
-  copyFileSync(join(CLAUDE_CORPUS, 'claude-reliability', 'hello-world-script.transcript.jsonl'), t);
+  copyFileSync(claudeFixture('build'), t);
   chmodSync(t, 0o000);
   const r = await runProcess('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'process', t, '--repo', join(dir, 'repo'), '--agent', 'claude-code'], {
     env: { ...process.env, HOME: dir, SHIPLOG_HOME: join(dir, 'state') },

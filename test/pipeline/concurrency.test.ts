@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, CODEX_FIXTURES, CODEX_HOOK, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { cleanup, CODEX_FIXTURES, CODEX_HOOK, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import { claudeFixture, claudeFixtures } from '../claude-fixtures.js';
 
 describe('concurrency', () => {
   const root = tempDir();
   after(() => cleanup(root));
 
   const CASES = [
-    { agent: 'claude-code' as const, hook: HOOK, session: 'sess-32', src: join(CLAUDE_CORPUS, 'claude-code-viewer', 'fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl') },
+    { agent: 'claude-code' as const, hook: HOOK, session: 'sess-32', src: claudeFixture('long') },
     { agent: 'codex' as const, hook: CODEX_HOOK, session: 'codex-32', src: join(CODEX_FIXTURES, 'paginated-classic.jsonl') },
   ];
   for (const c of CASES) {
@@ -47,19 +48,12 @@ describe('concurrency', () => {
     const repo = join(root, 'eight', 'repo');
     gitRepo(repo);
     const home = join(root, 'eight', 'home');
-    const sources = [
-      'spotter/short.jsonl',
-      'spotter/tool_heavy.jsonl',
-      'spotter/subagent.jsonl',
-      'claude-reliability/hello-world-script.transcript.jsonl',
-      'claude-reliability/stop-hook-reflection-first-stop.transcript.jsonl',
-      'claude-reliability/python-to-rust-port.transcript.jsonl',
-      'claude-code-viewer/1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl',
-      'claude-code-viewer/5c0375b4-57a5-4f26-b12d-d022ee4e51b7.jsonl',
-    ];
+    // Every recorded session, some twice over (under other session ids).
+    const recorded = claudeFixtures();
+    const sources = Array.from({ length: 8 }, (_, i) => recorded[i % recorded.length] as string);
     const sessions = sources.map((src, i) => {
       const transcript = join(root, 'eight', `sess-${i}.jsonl`);
-      copyFileSync(join(CLAUDE_CORPUS, src), transcript);
+      copyFileSync(src, transcript);
       return { id: `sess-${i}`, transcript };
     });
     const fire = () =>

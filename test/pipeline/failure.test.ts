@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 const root = tempDir();
 after(() => cleanup(root));
@@ -11,7 +12,7 @@ it('a window that cannot be written leaves exactly one failure record and is wri
   const repo = join(root, 'repo');
   gitRepo(repo);
   const transcript = join(root, 'sess.jsonl');
-  copyFileSync(join(CLAUDE_CORPUS, 'spotter', 'short.jsonl'), transcript);
+  copyFileSync(claudeFixture('build'), transcript);
   const home = join(root, 'home');
   const req = { sessionId: 'sess', agent: 'claude-code' as const, transcriptPath: transcript, repo, trigger: 'test' };
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 /**
  * A transcript rewritten, truncated or replaced under the cursor is detected, logged, and re-read
@@ -11,14 +12,14 @@ import { CLAUDE_CORPUS, cleanup, gitRepo, readOutputs, runInProcess, tempDir } f
 describe('re-sync of a changed transcript', () => {
   const root = tempDir();
   after(() => cleanup(root));
-  const src = readFileSync(join(CLAUDE_CORPUS, 'claude-code-viewer', '5c0375b4-57a5-4f26-b12d-d022ee4e51b7.jsonl'));
+  const src = readFileSync(claudeFixture('build'));
 
   const cases: { name: string; reason: string; change: (path: string) => void }[] = [
     {
       name: 'rewritten before the cursor',
       reason: 'rewritten',
       change: (p) => {
-        const text = readFileSync(p, 'utf8').replace('最新の状態に', '最新の状態へ');
+        const text = readFileSync(p, 'utf8').replace('make the test pass', 'make the test work');
         writeFileSync(p, text);
       },
     },

@@ -13,16 +13,15 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { checkCursor, fingerprintAt, FingerprintSchema, type CursorPosition } from '../../src/tail/fingerprint.js';
 import { readAppended, readLines, type ReadLinesOptions, type TailItem } from '../../src/tail/tail.js';
 import { prng } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const corpusPath = resolve(repoRoot, '../shared/corpus/claude-code/spotter/tool_heavy.jsonl');
+const recorded = claudeFixture('long');
 
 let dir = '';
 let fileCounter = 0;
@@ -198,15 +197,15 @@ describe('readLines', () => {
   });
 
   it('tails a real Claude Code transcript appended in random cuts', () => {
-    const corpus = readFileSync(corpusPath);
-    const oneRead = collect(corpusPath);
-    assert.deepEqual(oneRead, expectedItems(corpus));
-    assert.equal(oneRead.at(-1)?.end, corpus.length);
+    const bytes = readFileSync(recorded);
+    const oneRead = collect(recorded);
+    assert.deepEqual(oneRead, expectedItems(bytes));
+    assert.equal(oneRead.at(-1)?.end, bytes.length);
     for (const item of oneRead) {
       if (item.kind === 'line' && item.text !== '') assert.doesNotThrow(() => JSON.parse(item.text));
     }
     for (const seed of [11, 12]) {
-      const seen = tailWhileAppending(corpus, seed, (r) => ({ chunkBytes: r() < 0.5 ? 7 : 1 + Math.floor(r() * 5000) }), 3000);
+      const seen = tailWhileAppending(bytes, seed, (r) => ({ chunkBytes: r() < 0.5 ? 7 : 1 + Math.floor(r() * 5000) }), 3000);
       assert.deepEqual(seen, oneRead, `seed ${seed}`);
     }
   });

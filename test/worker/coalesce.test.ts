@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { workerMain } from '../../src/worker/main.js';
-import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir } from '../helpers.js';
+import { cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 /**
  * A trigger that arrives while a run holds the session is not dropped: its own worker finds the
@@ -19,7 +20,7 @@ describe('triggers during a run', () => {
     const repo = join(root, 'repo');
     gitRepo(repo);
     const home = join(root, 'home');
-    const lines = readFileSync(join(CLAUDE_CORPUS, 'spotter', 'tool_heavy.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(claudeFixture('long'), 'utf8').split('\n').filter(Boolean);
     const transcript = join(root, 'busy.jsonl');
     const half = Math.floor(lines.length / 2);
     writeFileSync(transcript, `${lines.slice(0, half).join('\n')}\n`);

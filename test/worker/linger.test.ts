@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { CLAUDE_CORPUS, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, stopPayload, tempDir } from '../helpers.js';
+import { cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, stopPayload, tempDir } from '../helpers.js';
+import { claudeFixture } from '../claude-fixtures.js';
 
 /**
  * A worker stays alive for a while after its jobs, and the hooks of the next turns find it and
@@ -27,7 +28,7 @@ describe('lingering worker', () => {
     gitRepo(repo);
     const home = join(root, 'home');
     const transcript = join(root, 'warm.jsonl');
-    copyFileSync(join(CLAUDE_CORPUS, 'spotter', 'short.jsonl'), transcript);
+    copyFileSync(claudeFixture('build'), transcript);
     const env = hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '30', SHIPLOG_STOP_WAIT_MS: '0' });
     const aliveFile = join(home, 'spool', 'warm', 'worker.alive');
 

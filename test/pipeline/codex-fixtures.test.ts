@@ -1,82 +1,27 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
-import { cleanup, CODEX_FIXTURES, codexRollouts, CORPUS, gitRepo, readOutputs, ROOT, runInProcess, tempDir } from '../helpers.js';
+import { cleanup, CODEX_FIXTURES, codexRollouts, gitRepo, readOutputs, ROOT, runInProcess, tempDir } from '../helpers.js';
+import { describeCodexConversions } from './codex-conversions.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'codex');
 /**
- * Rollouts whose devlog is pinned byte for byte, each read through by hand against its file:
- * paginated (0.169, classic tools and code mode), legacy envelope (0.140; and the 0.104 Desktop
- * session with a `compacted` record), and pre-envelope (0.20).
+ * Rollouts recorded from the real Codex CLI whose devlog is pinned byte for byte, each read through
+ * by hand against its file: paginated (0.169, classic tools and code mode), legacy envelope (0.140),
+ * and pre-envelope (0.20).
  */
-const GOLDEN_FILES = new Set([
-  'fixtures/paginated-classic.jsonl',
-  'fixtures/paginated-code-mode.jsonl',
-  'fixtures/legacy-0.140.jsonl',
-  'fixtures/pre-envelope-0.20.jsonl',
-  'corpus/localpush/rollout-2026-02-23T12-54-34-019c8a59-e9dd-71f0-9ae3-4079fe9726a9.jsonl',
-]);
+const GOLDEN_FILES = new Set(['paginated-classic.jsonl', 'paginated-code-mode.jsonl', 'legacy-0.140.jsonl', 'pre-envelope-0.20.jsonl']);
 
-const schema = (name: string) => JSON.parse(readFileSync(join(ROOT, 'schema', `${name}.schema.json`), 'utf8')) as object;
-const label = (file: string) => (file.startsWith(CODEX_FIXTURES) ? `fixtures/${relative(CODEX_FIXTURES, file)}` : `corpus/${relative(join(CORPUS, 'codex'), file)}`);
+describeCodexConversions('every Codex rollout recorded from the real CLI converts', CODEX_FIXTURES, codexRollouts(), (rel) =>
+  GOLDEN_FILES.has(rel) ? join(GOLDEN, rel.replace(/\.jsonl$/, '.devlog.json')) : null,
+);
 
-describe('every Codex rollout converts', () => {
+describe('Codex sessions, read whole', () => {
   const root = tempDir();
   after(() => cleanup(root));
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  ajv.addFormat('date-time', true);
-  const validateDevlog = ajv.compile(schema('devlog'));
-  const validateEntry = ajv.compile(schema('changelog-entry'));
-
-  for (const file of codexRollouts()) {
-    const rel = label(file);
-    it(rel, async () => {
-      const dir = join(root, rel.replace(/[^A-Za-z0-9]+/g, '-'));
-      const repo = join(dir, 'repo');
-      gitRepo(repo);
-      mkdirSync(join(dir, 'sessions'));
-      const transcript = join(dir, 'sessions', basename(file));
-      copyFileSync(file, transcript);
-      const sessionId = threadIdFromRolloutName(basename(file)) ?? basename(file, '.jsonl');
-      const outcome = await runInProcess(join(dir, 'state'), { sessionId, agent: 'codex', transcriptPath: transcript, repo, trigger: 'test', close: 'test' });
-      assert.equal(outcome.oversized, 0);
-      assert.deepEqual(outcome.skipped, {}, 'no rollout line is unknown to the adapter');
-      const out = readOutputs(repo, sessionId);
-      assert.ok(out.devlog);
-      const doc = JSON.parse(out.devlog) as { conversation: { type: string; content?: string; actions?: string[] }[] };
-      assert.ok(validateDevlog(doc), JSON.stringify(validateDevlog.errors?.slice(0, 3)));
-      assert.ok(doc.conversation.some((e) => e.type === 'user'), 'at least one prompt');
-      for (const e of doc.conversation) {
-        if (e.type === 'user') assert.doesNotMatch(e.content ?? '', /^<(environment_context|user_instructions|permissions instructions)>|^# AGENTS\.md instructions/);
-        if (e.type === 'assistant') assert.doesNotMatch(e.content ?? '', /"encrypted_content"/);
-      }
-      // Each prompt is written 2–3 times in a rollout; the devlog has it once (a prompt the user
-      // really sent twice is in two turns, with the agent's work between).
-      doc.conversation.forEach((e, i) => {
-        const prev = doc.conversation[i - 1];
-        if (e.type === 'user' && prev?.type === 'user') assert.notEqual(e.content, prev.content, `prompt ${i} is written twice`);
-      });
-      const entries = out.entries.trim().split('\n').map((l) => JSON.parse(l) as ChangelogEntry);
-      assert.ok(entries.length >= 1);
-      for (const entry of entries) {
-        assert.ok(validateEntry(entry), JSON.stringify(validateEntry.errors?.slice(0, 3)));
-        assert.equal(entry.tool, 'codex');
-      }
-      assert.equal(out.failures, '');
-
-      if (GOLDEN_FILES.has(rel)) {
-        const normalised = out.devlog.replaceAll(JSON.stringify(repo), '"<repo>"');
-        const goldenPath = join(GOLDEN, `${basename(file, '.jsonl')}.devlog.json`);
-        if (process.env.SHIPLOG_UPDATE_GOLDEN === '1') writeFileSync(goldenPath, normalised);
-        assert.equal(normalised, readFileSync(goldenPath, 'utf8'), `devlog differs from ${goldenPath}`);
-      }
-    });
-  }
 
   it('a paginated session: touched files, failing-then-passing test and the commit come from Codex\'s commands and patches', async () => {
     const dir = join(root, 'entry-check');
@@ -109,8 +54,22 @@ describe('every Codex rollout converts', () => {
     const day = join(dir, 'sessions', '2026', '05', '12');
     mkdirSync(day, { recursive: true });
     const parent = join(day, 'rollout-2026-05-12T13-00-00-spawn-test-uuid.jsonl');
-    copyFileSync(join(CORPUS, 'codex', 'codemie-code', 'synthetic', 'turn-spawn-skill.jsonl'), parent);
     const at = (s: number) => `2026-05-12T10:00:${String(s).padStart(2, '0')}.000Z`;
+    // The parent spawns an explorer (spawn_agent, collab_agent_spawn_end) and waits on it
+    // (wait_agent, collab_waiting_end), as Codex ≥ 0.129 writes it.
+    const call = (t: number, name: string, callId: string, args: object) => ({ timestamp: at(t), type: 'response_item', payload: { type: 'function_call', name, arguments: JSON.stringify(args), call_id: callId } });
+    const parentLines = [
+      { timestamp: at(0), type: 'session_meta', payload: { id: 'spawn-test-uuid', timestamp: at(0), cwd: '/home/user/project', cli_version: '0.129.0', model_provider: 'openai' } },
+      { timestamp: at(0), type: 'event_msg', payload: { type: 'task_started', turn_id: 'turn-1' } },
+      { timestamp: at(0), type: 'turn_context', payload: { turn_id: 'turn-1', cwd: '/home/user/project', model: 'gpt-5.4' } },
+      { timestamp: at(1), type: 'event_msg', payload: { type: 'user_message', message: 'run a review' } },
+      call(2, 'spawn_agent', 'call_spawn1', { agent_type: 'explorer', message: 'review code' }),
+      { timestamp: at(3), type: 'event_msg', payload: { type: 'collab_agent_spawn_end', call_id: 'call_spawn1', new_thread_id: 'child-thread-uuid', new_agent_role: 'explorer' } },
+      call(9, 'wait_agent', 'call_wait1', { targets: ['child-thread-uuid'] }),
+      { timestamp: at(20), type: 'event_msg', payload: { type: 'collab_waiting_end', call_id: 'call_wait1', agent_statuses: [{ thread_id: 'child-thread-uuid', agent_role: 'explorer' }] } },
+      { timestamp: at(21), type: 'event_msg', payload: { type: 'task_complete', turn_id: 'turn-1' } },
+    ];
+    writeFileSync(parent, `${parentLines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     const child = [
       { timestamp: at(4), type: 'session_meta', payload: { id: 'child-thread-uuid', cwd: '/home/user/project', source: { subagent: { thread_spawn: { parent_thread_id: 'spawn-test-uuid' } } } } },
       { timestamp: at(5), type: 'event_msg', payload: { type: 'user_message', message: 'review code' } },

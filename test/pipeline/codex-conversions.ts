@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
+import { ChangelogEntry } from '../../src/changelog/schema.js';
+import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { loadSchema } from './claude-conversions.js';
+
+/**
+ * Runs every Codex rollout under `base` through the whole pipeline: a valid devlog with each prompt
+ * once and no harness text, valid entries, no line unknown to the adapter. `golden(rel)` names the
+ * file a devlog is pinned to byte for byte, or null; `SHIPLOG_UPDATE_GOLDEN=1` rewrites them.
+ */
+export function describeCodexConversions(title: string, base: string, files: string[], golden: (rel: string) => string | null): void {
+  describe(title, () => {
+    const root = tempDir();
+    after(() => cleanup(root));
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    ajv.addFormat('date-time', true);
+    const validateDevlog = ajv.compile(loadSchema('devlog'));
+    const validateEntry = ajv.compile(loadSchema('changelog-entry'));
+
+    for (const file of files) {
+      const rel = relative(base, file);
+      it(rel, async () => {
+        const dir = join(root, rel.replace(/[^A-Za-z0-9]+/g, '-'));
+        const repo = join(dir, 'repo');
+        gitRepo(repo);
+        mkdirSync(join(dir, 'sessions'));
+        const transcript = join(dir, 'sessions', basename(file));
+        copyFileSync(file, transcript);
+        const sessionId = threadIdFromRolloutName(basename(file)) ?? basename(file, '.jsonl');
+        const outcome = await runInProcess(join(dir, 'state'), { sessionId, agent: 'codex', transcriptPath: transcript, repo, trigger: 'test', close: 'test' });
+        assert.equal(outcome.oversized, 0);
+        assert.deepEqual(outcome.skipped, {}, 'no rollout line is unknown to the adapter');
+        const out = readOutputs(repo, sessionId);
+        assert.ok(out.devlog);
+        const doc = JSON.parse(out.devlog) as { conversation: { type: string; content?: string; actions?: string[] }[] };
+        assert.ok(validateDevlog(doc), JSON.stringify(validateDevlog.errors?.slice(0, 3)));
+        assert.ok(doc.conversation.some((e) => e.type === 'user'), 'at least one prompt');
+        for (const e of doc.conversation) {
+          if (e.type === 'user') assert.doesNotMatch(e.content ?? '', /^<(environment_context|user_instructions|permissions instructions)>|^# AGENTS\.md instructions/);
+          if (e.type === 'assistant') assert.doesNotMatch(e.content ?? '', /"encrypted_content"/);
+        }
+        // Each prompt is written 2–3 times in a rollout; the devlog has it once (a prompt the user
+        // really sent twice is in two turns, with the agent's work between).
+        doc.conversation.forEach((e, i) => {
+          const prev = doc.conversation[i - 1];
+          if (e.type === 'user' && prev?.type === 'user') assert.notEqual(e.content, prev.content, `prompt ${i} is written twice`);
+        });
+        const entries = out.entries.trim().split('\n').map((l) => JSON.parse(l) as ChangelogEntry);
+        assert.ok(entries.length >= 1);
+        for (const entry of entries) {
+          assert.ok(validateEntry(entry), JSON.stringify(validateEntry.errors?.slice(0, 3)));
+          assert.equal(entry.tool, 'codex');
+        }
+        assert.equal(out.failures, '');
+
+        const goldenPath = golden(rel);
+        if (goldenPath !== null) {
+          const normalised = out.devlog.replaceAll(JSON.stringify(repo), '"<repo>"');
+          if (process.env.SHIPLOG_UPDATE_GOLDEN === '1') writeFileSync(goldenPath, normalised);
+          assert.equal(normalised, readFileSync(goldenPath, 'utf8'), `devlog differs from ${goldenPath}`);
+        }
+      });
+    }
+  });
+}
