@@ -7,7 +7,7 @@
  */
 
 import { isPlaceholder, type Rule, type Span } from './patterns.js';
-import { regexRule } from './regex-rule.js';
+import { anyOfWords, gated, regexRule } from './regex-rule.js';
 
 /** Values that stand for a secret instead of holding one (`$PW`, `${PW}`, `<password>`, `****`). */
 const STAND_IN = /^(?:\$|\{\{|<|%[A-Za-z_(]|\*{3,}|x{3,}$|\.{3}|…|\[REDACTED:)/i;
@@ -104,7 +104,10 @@ const CLI_PASSWORD = new RegExp(
   String.raw`(?<flag>-(?<=\s-)(?:pass(?:in|out)?[ \t]+pass:|(?:src|dest)?(?:store|key)pass[ \t]+|p(?!ass(?:in|out)?[ \t])(?=[^\s'"-])|p[ \t]+|a[ \t]+|P[ \t]+))${VALUE}`,
   'g',
 );
-const CLI_PROGRAMS = /mysql|mariadb|sshpass|login|mongo|twine|redis-cli|keydb-cli|valkey-cli|zip|sqlcmd|bcp|-pass|storepass|keypass/;
+/** What a text must name for CLI_FLAGS to matter: a trie (anyOfWords), as it is tried on every text with ` -`. */
+const CLI_PROGRAMS = new RegExp(
+  anyOfWords(['mysql', 'mariadb', 'sshpass', 'login', 'mongo', 'twine', 'redis-cli', 'keydb-cli', 'valkey-cli', 'zip', 'sqlcmd', 'bcp', '-pass', 'storepass', 'keypass']),
+);
 
 const cliPassword = regexRule(
   'cli-password',
@@ -212,22 +215,34 @@ const KEY_BODY = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{60,76}(?:\r?\n|\\n)){3,400
 /** Public material is not a secret: a certificate, a public key, a CSR. */
 const PUBLIC_HEADER = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|X509 CRL|PGP PUBLIC KEY BLOCK|PGP SIGNATURE|PGP MESSAGE|SSH2 PUBLIC KEY)-----/;
 
-/** Runs of base64 characters: matching every run whole is the cheapest scan the engine does. */
-const B64_RUNS = /[A-Za-z0-9+/_-]+/g;
 const MIN_RUN = 16;
 
-/** The runs of 16 or more base64 characters in `text`, as [start, end) pairs. */
-function longRuns(text: string): [number, number][] {
+const isB64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+/** Base64 and base64url, `[A-Za-z0-9+/_-]`, by char code: a table look-up is the cheapest test of a character. */
+const B64_RUN = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') B64_RUN[c.charCodeAt(0)] = 1;
+const isB64Run = (c: number) => c < 128 && B64_RUN[c] === 1;
+
+/**
+ * The runs of 16 or more base64 characters in `text` (`[A-Za-z0-9+/_-]`, each run whole), as
+ * [start, end) pairs. Walked by hand: matching every run with `/[A-Za-z0-9+/_-]+/g` and dropping
+ * the short ones cost twice as much, a match object for every word of the text.
+ */
+export function longRuns(text: string): [number, number][] {
   const runs: [number, number][] = [];
-  B64_RUNS.lastIndex = 0;
-  for (let m = B64_RUNS.exec(text); m !== null; m = B64_RUNS.exec(text)) {
-    if (m[0].length >= MIN_RUN) runs.push([m.index, m.index + m[0].length]);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isB64Run(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && isB64Run(text.charCodeAt(i))) i++;
+    if (i - start >= MIN_RUN) runs.push([start, i]);
   }
-  B64_RUNS.lastIndex = 0;
   return runs;
 }
-
-const isB64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
 
 /**
  * Whether some line (real or `\n`-escaped newline) ends in 60 or more base64 characters: walks
@@ -266,6 +281,19 @@ function isPrivateKeyDer(bytes: Buffer): boolean {
   return bytes[at] === 0x02 && bytes[at + 1] === 0x01 && (bytes[at + 2] === 0x00 || (bytes[at + 2] === 0x01 && bytes[at + 3] === 0x04));
 }
 
+/** Whether text[start, end) holds both an upper-case and a lower-case ASCII letter. */
+function mixesCase(text: string, start: number, end: number): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c >= 0x61 && c <= 0x7a) lower = true;
+    if (upper && lower) return true;
+  }
+  return false;
+}
+
 /** Every 4th character, from the first, is one that encodes a byte below 0x80 first. */
 function asciiGroups(s: string): boolean {
   for (let i = 0; i < s.length; i += 4) {
@@ -295,17 +323,20 @@ export function encodedRule(inner: () => readonly Rule[]): Rule {
     when: (t) => t.length >= 16,
     find(text) {
       const spans: Span[] = [];
-      // Every run is matched and the short ones dropped (longRuns): a `{16,}` pattern would retry
-      // inside each shorter word, and costs several times more on ordinary text.
-      for (const [start, end] of longRuns(text)) {
-        if (end - start > MAX_ENCODED) continue;
-        const pad = /^={0,2}/.exec(text.slice(end, end + 2))?.[0] ?? '';
-        const s = text.slice(start, end) + pad;
+      // Every run is walked and the short ones dropped (longRuns): a `{16,}` pattern would retry
+      // inside each shorter word, and costs several times more on ordinary text. The checks before
+      // the slice read the text in place: most runs are words and paths, and fail them.
+      for (const [start, runEnd] of longRuns(text)) {
+        if (runEnd - start > MAX_ENCODED) continue;
+        let end = runEnd;
+        while (end - runEnd < 2 && text.charCodeAt(end) === 0x3d) end++;
         // Padding ends an encoded value: `=` then more text is an assignment, not base64.
-        if (/[A-Za-z0-9+/=_-]/.test(text[start + s.length] ?? '')) continue;
+        const next = text.charCodeAt(end);
+        if (next === 0x3d || isB64Run(next)) continue;
         // Encoded text mixes cases; a lower-case identifier or a hex digest is not base64 of anything.
-        if (!/[A-Z]/.test(s) || !/[a-z]/.test(s)) continue;
-        const span = { start, end: start + s.length };
+        if (!mixesCase(text, start, runEnd)) continue;
+        const s = text.slice(start, end);
+        const span = { start, end };
         const der = s.length >= 86 && (s.startsWith('MI') || s.startsWith('MH') || s.startsWith('b3BlbnNzaC1rZXkt'));
         // Without decoding: each 4-character group of encoded ASCII text starts with A–Z or a–f
         // (the first byte's top bit is clear); identifiers and paths rarely do.
@@ -368,7 +399,30 @@ export function concatRule(inner: () => readonly Rule[]): Rule {
   };
 }
 
-/** Prefixed tokens, most specific first; they go with patterns.ts's SPECIFIC rules. */
-export const PREFIXED: readonly Rule[] = [vault, pypi, digitalocean, docker, sendgrid, huggingface, age, telegram, twilio];
-/** Recognised by their surroundings; they go with patterns.ts's GENERIC rules, before the assignments. */
-export const CONTEXTUAL: readonly Rule[] = [{ ...keyBody, always: true }, cliPassword, azureSas, dockerAuth, cookie, prosePassword];
+/**
+ * Prefixed tokens, most specific first; they go with patterns.ts's SPECIFIC rules. Gated on the
+ * trigger words their `when` looks for (Rule.triggers); telegram's and twilio's look for none.
+ */
+export const PREFIXED: readonly Rule[] = [
+  gated(vault, ['hvs.', 'hvb.']),
+  gated(pypi, ['pypi-']),
+  gated(digitalocean, ['_v1_']),
+  gated(docker, ['ckr_']),
+  gated(sendgrid, ['sg.']),
+  gated(huggingface, ['hf_', 'api_org_']),
+  gated(age, ['secret']),
+  telegram,
+  twilio,
+];
+/**
+ * Recognised by their surroundings; they go with patterns.ts's GENERIC rules, before the
+ * assignments. The CLI flags, cookies and prose look for words no trigger word stands for.
+ */
+export const CONTEXTUAL: readonly Rule[] = [
+  { ...keyBody, always: true },
+  cliPassword,
+  gated(azureSas, ['sig=']),
+  gated(dockerAuth, ['auth', 'token']),
+  cookie,
+  prosePassword,
+];

@@ -72,6 +72,8 @@ export class KnownSecrets {
   /** Nothing to look for: no value in memory, no stored digest unmatched. */
   get empty(): boolean {
     if (this.values.size > 0) return false;
+    // Asked of every text redacted: a session without stored digests answers without iterating.
+    if (this.unresolved.size === 0) return true;
     for (const m of this.unresolved.values()) if (m.size > 0) return false;
     return true;
   }

@@ -5,13 +5,15 @@
  * Every detector runs on every string of every transcript event, so each must cost about one
  * linear scan and none may backtrack catastrophically:
  *  - each has a `when` check (substring lookups) so ordinary text never reaches its regex;
+ *  - most are gated on TRIGGER_WORDS too (Rule.triggers), so a text is put to the `when`s of the
+ *    rules of the trigger words it holds only;
  *  - every quantifier that scans input text is bounded;
  *  - token-shaped patterns start with a lookbehind for their own alphabet, so a long run of token
  *    characters is tried from its first character only, not from each of its positions.
  */
 
 import { CONTEXTUAL, PREFIXED, concatRule, encodedRule } from './forms.js';
-import { regexRule } from './regex-rule.js';
+import { anyOfWords, gated, regexRule } from './regex-rule.js';
 
 /** Offsets of one secret inside the scanned text: [start, end). */
 export interface Span {
@@ -29,21 +31,58 @@ export interface Rule {
   readonly fallback?: boolean;
   /** Runs (its `when` decides) even on text holding none of TRIGGERS: encoded or split secrets show no marker. */
   readonly always?: boolean;
+  /**
+   * TRIGGER_WORDS one of which a text holds (in any ASCII case) whenever this rule can find
+   * something in it. The redactor learns which trigger words a text holds in the scan it makes
+   * anyway, and skips a rule none of whose words occur without asking its `when`: the `when`s,
+   * a few substring scans each, had come to cost more than any detector. Unset: always asked.
+   */
+  readonly triggers?: readonly string[];
 }
 
 /**
  * Substrings of which at least one must be present for any built-in rule to match (lower-case).
- * This scan runs on every string: literals only, each starting with a letter some other branch
- * starts with (`ckr_` for `dckr_`, `sql` for mysql), since a new first character stops the engine
- * skipping ahead as fast.
+ * Each must start with a letter some other word starts with (`ckr_` for `dckr_`, `sql` for mysql):
+ * a new first character is one more branch the scan below tries at every position. None may start
+ * another (triggerWordsIn).
  */
-export const TRIGGERS =
-  /akia|asia|gh[pousr]_|github_pat_|gl(?:pat|ptt|dt|rt|cbt|oas)-|xox|hooks\.slack|_live_|_test_|whsec_|sk-|aiza|npm_|eyj|-----begin|bearer|basic|:\/\/|curl|pass|pwd|secret|token|key|credential|auth|hv[sb]\.|pypi-|_v1_|ckr_|sg\.|hf_|api_org_|telegram|bot|twilio|client\(|sig=|cookie|sql|ariadb|-cli|ker login|base64|b64|atob|ecode|ata:|echo/i;
+export const TRIGGER_WORDS: readonly string[] = [
+  'akia', 'asia', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'glptt-', 'gldt-', 'glrt-', 'glcbt-', 'gloas-',
+  'xox', 'hooks.slack', '_live_', '_test_', 'whsec_', 'sk-', 'aiza', 'npm_', 'eyj', '-----begin', 'bearer', 'basic', '://', 'curl',
+  'pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth', 'hvs.', 'hvb.', 'pypi-', '_v1_', 'ckr_', 'sg.', 'hf_', 'api_org_',
+  'telegram', 'bot', 'twilio', 'client(', 'sig=', 'cookie', 'sql', 'ariadb', '-cli', 'ker login', 'base64', 'b64', 'atob', 'ecode',
+  'ata:', 'echo',
+];
+
+/** This scan runs on every string: literals only, factored into a trie (anyOfWords). */
+export const TRIGGERS = new RegExp(anyOfWords(TRIGGER_WORDS), 'i');
+const TRIGGER_SCAN = new RegExp(TRIGGERS.source, 'gi');
+
+/**
+ * The TRIGGER_WORDS `text` holds, lower-case; undefined when it holds none (then the scan cost
+ * what `TRIGGERS.test` costs). Every position is tried, matches included, so a word starting inside
+ * another (`keyj…`: `key`, then `eyj`) is found too. No word is a prefix of another (tested), so the
+ * one word matched at a position is the only one there.
+ */
+export function triggerWordsIn(text: string): Set<string> | undefined {
+  let words: Set<string> | undefined;
+  TRIGGER_SCAN.lastIndex = 0;
+  for (let m = TRIGGER_SCAN.exec(text); m !== null; m = TRIGGER_SCAN.exec(text)) {
+    (words ??= new Set()).add(m[0].toLowerCase());
+    TRIGGER_SCAN.lastIndex = m.index + 1;
+  }
+  TRIGGER_SCAN.lastIndex = 0;
+  return words;
+}
 
 /** No built-in rule matches fewer characters than this (`pwd=` and a 3-character value). */
 export const MIN_LENGTH = 7;
 
-const has = (text: string, needles: readonly string[]): boolean => needles.some((n) => text.includes(n));
+/** Whether `text` holds any of `needles` (a constant list: no array is built per call). */
+function has(text: string, needles: readonly string[]): boolean {
+  for (const n of needles) if (text.includes(n)) return true;
+  return false;
+}
 
 /** The span of the first defined named group, which each pattern places at the end of its match. */
 function tailGroup(m: RegExpExecArray, names: readonly string[]): { value: string; span: Span } | undefined {
@@ -117,7 +156,8 @@ const jwt = regexRule(
 
 // Prefixed tokens: only a letter or digit right before means "part of a longer word"; an
 // underscore or dash before them is a name joined to the token (`credentials_xoxb-…`).
-const awsAccessKey = regexRule('aws-access-key', /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}/g, (t) => has(t, ['AKIA', 'ASIA']));
+const AWS_PREFIXES = ['AKIA', 'ASIA'];
+const awsAccessKey = regexRule('aws-access-key', /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}/g, (t) => has(t, AWS_PREFIXES));
 
 /** 40 base64 characters right after an `aws_secret_access_key`-like name (the value alone has no marker). */
 const awsSecretKey = regexRule(
@@ -127,17 +167,19 @@ const awsSecretKey = regexRule(
   (m) => tailGroup(m, ['v'])?.span,
 );
 
+const GITHUB_PREFIXES = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'];
 const github = regexRule(
   'github-token',
   /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{30,251}|github_pat_[A-Za-z0-9_]{30,251})/g,
-  (t) => has(t, ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_']),
+  (t) => has(t, GITHUB_PREFIXES),
 );
 
+const GITLAB_PREFIXES = ['glpat-', 'glptt-', 'gldt-', 'glrt-', 'glcbt-', 'gloas-'];
 const gitlab = regexRule(
   'gitlab-token',
   // Routable tokens end in `.<2-digit version>.<crc>`; a plain `.txt` after a token is not part of it.
   /(?<![A-Za-z0-9])gl(?:pat|ptt|dt|rt|cbt|oas)-[A-Za-z0-9_-]{20,255}(?:\.[0-9]{2}\.[A-Za-z0-9]{2,32})?/g,
-  (t) => has(t, ['glpat-', 'glptt-', 'gldt-', 'glrt-', 'glcbt-', 'gloas-']),
+  (t) => has(t, GITLAB_PREFIXES),
 );
 
 const slackToken = regexRule('slack-token', /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,255}/g, (t) => t.includes('xox'));
@@ -148,10 +190,11 @@ const slackWebhook = regexRule(
   (t) => t.includes('hooks.slack.com'),
 );
 
+const STRIPE_MARKS = ['_live_', '_test_', 'whsec_'];
 const stripe = regexRule(
   'stripe-key',
   /(?<![A-Za-z0-9])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9+/=]{24,247})/g,
-  (t) => has(t, ['_live_', '_test_', 'whsec_']),
+  (t) => has(t, STRIPE_MARKS),
 );
 
 const anthropic = regexRule('anthropic-key', /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,255}/g, (t) => t.includes('sk-ant-'));
@@ -330,7 +373,39 @@ const curlUser: Rule = {
 const ENTROPY_WORD = /(?:secret|token|passw(?:or)?d|passphrase|credentials?|key|auth(?:orization)?)(?![a-z])/i;
 /** Ids, not credentials: session and record uuids sit next to `output_tokens` in every transcript. */
 const UUID_START = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const ENTROPY_CANDIDATE = /(?<![A-Za-z0-9+/_.~-])[A-Za-z0-9+/_.~-]{20,512}={0,2}/g;
+/** A candidate is a whole run of these, 20 to 512 long: `[A-Za-z0-9+/_.~-]`, by char code. */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_.~-') TOKEN_CHAR[c.charCodeAt(0)] = 1;
+const isTokenChar = (c: number) => c < 128 && TOKEN_CHAR[c] === 1;
+const MIN_CANDIDATE = 20;
+const MAX_CANDIDATE = 512;
+
+/**
+ * The candidate tokens of `text`, as [start, end) pairs: every whole run of token characters 20 to
+ * 512 long, with up to two `=` of padding, that is not followed by more token characters or `=`
+ * (longer than any credential: a blob, such as encrypted reasoning or a base64 payload, is judged
+ * as a whole). What `/(?<![A-Za-z0-9+/_.~-])[A-Za-z0-9+/_.~-]{20,512}={0,2}/g` finds, less the
+ * blobs, walked by hand: the regex cost twice as much, its lookbehind tried at every character.
+ */
+export function entropyCandidates(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isTokenChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && isTokenChar(text.charCodeAt(i))) i++;
+    if (i - start < MIN_CANDIDATE || i - start > MAX_CANDIDATE) continue;
+    const runEnd = i;
+    while (i < n && i - runEnd < 2 && text.charCodeAt(i) === 0x3d) i++;
+    if (i < n && (isTokenChar(text.charCodeAt(i)) || text.charCodeAt(i) === 0x3d)) continue;
+    out.push([start, i]);
+  }
+  return out;
+}
 /** How far after the name the token may start; the look-back adds the longest name's length to it. */
 const ENTROPY_WINDOW = 40;
 const LONGEST_NAME = 'authorization'.length;
@@ -366,33 +441,58 @@ export function looksRandom(token: string): boolean {
 const highEntropy: Rule = {
   kind: 'high-entropy',
   fallback: true,
-  when: (_, lower) => has(lower, [...ASSIGNMENT_WORDS, 'auth']),
+  when: (_, lower) => has(lower, ASSIGNMENT_WORDS) || lower.includes('auth'),
   find(text) {
     const spans: Span[] = [];
-    ENTROPY_CANDIDATE.lastIndex = 0;
-    for (let m = ENTROPY_CANDIDATE.exec(text); m !== null; m = ENTROPY_CANDIDATE.exec(text)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      // Longer than any credential: a blob (encrypted reasoning, base64 payload), judged as a whole.
-      if (/[A-Za-z0-9+/_.~=-]/.test(text[end] ?? '')) continue;
+    for (const [start, end] of entropyCandidates(text)) {
       const before = text.slice(Math.max(0, start - ENTROPY_WINDOW - LONGEST_NAME), start);
-      if (ENTROPY_WORD.test(before) && looksRandom(m[0])) spans.push({ start, end });
+      if (ENTROPY_WORD.test(before) && looksRandom(text.slice(start, end))) spans.push({ start, end });
     }
-    ENTROPY_CANDIDATE.lastIndex = 0;
     return spans;
   },
 };
 
+// Each rule's trigger words (Rule.triggers): what its `when` looks for, or failing that (a `when`
+// on `lower`, which may hold more than the regex can match), what its regex cannot match without.
 const TOKENS: readonly Rule[] = [
-  privateKey, jwt, awsAccessKey, awsSecretKey, github, gitlab, slackToken, slackWebhook, stripe, anthropic, openai, google, npm, ...PREFIXED,
+  gated(privateKey, ['-----begin']),
+  gated(jwt, ['eyj']),
+  gated(awsAccessKey, ['akia', 'asia']),
+  gated(awsSecretKey, ['secret']),
+  gated(github, ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_']),
+  gated(gitlab, ['glpat-', 'glptt-', 'gldt-', 'glrt-', 'glcbt-', 'gloas-']),
+  gated(slackToken, ['xox']),
+  gated(slackWebhook, ['hooks.slack']),
+  gated(stripe, ['_live_', '_test_', 'whsec_']),
+  gated(anthropic, ['sk-']),
+  gated(openai, ['sk-']),
+  gated(google, ['aiza']),
+  gated(npm, ['npm_']),
+  ...PREFIXED,
 ];
-const STRUCTURAL: readonly Rule[] = [basicAuth, bearer, urlPassword, ...CONTEXTUAL, dotenv, assignment, inlineEnv, flagAssignment, curlUser];
+const STRUCTURAL: readonly Rule[] = [
+  gated(basicAuth, ['basic']),
+  gated(bearer, ['bearer', 'auth']),
+  gated(urlPassword, ['://']),
+  ...CONTEXTUAL,
+  gated(dotenv, [...ASSIGNMENT_WORDS, 'auth']),
+  gated(assignment, ASSIGNMENT_WORDS),
+  gated(inlineEnv, [...ASSIGNMENT_WORDS, 'auth']),
+  gated(flagAssignment, ASSIGNMENT_WORDS),
+  gated(curlUser, ['curl']),
+];
 
 /** Highest priority first. User patterns from the config go between `SPECIFIC` and `GENERIC`. */
 export const SPECIFIC: readonly Rule[] = [...TOKENS, { ...concatRule(() => TOKENS), always: true }];
 // Base64 is looked for only in text with a trigger (`echo`, `base64`, `decode`, `data:` and the
 // secret words among them): scanning every string for encoded runs doubled the cost of redaction.
-export const GENERIC: readonly Rule[] = [...STRUCTURAL, encodedRule(() => [...TOKENS, ...STRUCTURAL]), highEntropy];
+export const GENERIC: readonly Rule[] = [...STRUCTURAL, encodedRule(() => [...TOKENS, ...STRUCTURAL]), gated(highEntropy, [...ASSIGNMENT_WORDS, 'auth'])];
+
+// A trigger word TRIGGERS does not hold would never be found, and its rule would never run.
+for (const rule of [...SPECIFIC, ...GENERIC]) {
+  const unknown = rule.triggers?.filter((w) => !TRIGGER_WORDS.includes(w)) ?? [];
+  if (unknown.length > 0) throw new Error(`redact: rule ${rule.kind} is gated on ${unknown.join(', ')}, not among TRIGGER_WORDS`);
+}
 
 /** Every built-in kind, in priority order. */
 export const KINDS: readonly string[] = [...new Set([...SPECIFIC, ...GENERIC].map((r) => r.kind))];

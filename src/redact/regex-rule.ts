@@ -28,3 +28,24 @@ export function regexRule(
     },
   };
 }
+
+/**
+ * A regex source matching any of `words` (for a test, not a match: a word that extends another is
+ * dropped), as a trie: `a(?:kia|sia|…)|g(?:h(?:p_|…)|…)|…`. At each position the engine tries one
+ * branch per first character instead of one per word: for TRIGGERS, the one scan every string
+ * gets, that halved its cost on the bench's transcript.
+ */
+export function anyOfWords(words: readonly string[]): string {
+  const next = new Map<string, string[]>();
+  for (const w of words) {
+    const first = w.charAt(0);
+    next.set(first, [...(next.get(first) ?? []), w.slice(1)]);
+  }
+  const branches = [...next].map(([c, rests]) => c.replace(/[.*+?^${}()|[\]\\/]/, '\\$&') + (rests.includes('') ? '' : anyOfWords(rests)));
+  return branches.length === 1 ? (branches[0] ?? '') : `(?:${branches.join('|')})`;
+}
+
+/** `rule`, skipped by the redactor on text holding none of `triggers` (Rule.triggers). */
+export function gated(rule: Rule, triggers: readonly string[]): Rule {
+  return { ...rule, triggers };
+}
