@@ -67,9 +67,4 @@ esac
 echo "==> registering hooks"
 node bin/shiplog.mjs install
 echo "==> checking (shiplog doctor)"
-if node bin/shiplog.mjs doctor; then
-  echo "Done. Claude Code and Codex sessions now write .devlog/ and .changelog/ in their repository."
-else
-  echo "Installed, but shiplog doctor found problems; each has its fix above." >&2
-  exit 1
-fi
+node scripts/after-install.mjs

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { cleanup, CLI, runProcess, tempDir } from '../helpers.js';
+import { cleanup, CLI, ROOT, runProcess, tempDir } from '../helpers.js';
+
+const AFTER_INSTALL = join(ROOT, 'scripts', 'after-install.mjs');
 
 /**
  * On a machine with neither Claude Code nor Codex, install registers nothing and says how to
@@ -32,4 +34,23 @@ it('no agent found: install says nothing was registered; doctor calls it a probl
   const agents = checks.find((c) => c.key === 'agents');
   assert.equal(agents?.status, 'problem', JSON.stringify(checks));
   assert.match(agents?.fix ?? '', /shiplog install/);
+
+  // ./install.sh ends with scripts/after-install.mjs: a machine without an agent is installed, not failed.
+  const finish = await runProcess(process.execPath, [AFTER_INSTALL], { env, cwd: home });
+  assert.equal(finish.code, 0, finish.stderr);
+  assert.match(finish.stdout, /problem agents/);
+  assert.match(finish.stdout, /Installed\. No Claude Code or Codex is registered yet/);
+  assert.doesNotMatch(finish.stdout, /Done|now write/);
+});
+
+it('./install.sh fails on any other problem doctor finds', async () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+  const home = join(root, 'home');
+  mkdirSync(join(home, '.config', 'shiplog'), { recursive: true });
+  writeFileSync(join(home, '.config', 'shiplog', 'config.toml'), 'this is = = not toml\n');
+  const env: NodeJS.ProcessEnv = { HOME: home, PATH: `${join(root, 'bin')}:/usr/bin:/bin`, SHIPLOG_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(home, '.config') };
+  const r = await runProcess(process.execPath, [AFTER_INSTALL], { env, cwd: home });
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stderr, /shiplog doctor found problems/);
 });
