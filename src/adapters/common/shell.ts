@@ -1,10 +1,14 @@
 /**
- * Recognising Bash commands that clearly delete or move files (`rm`, `git rm`, `mv`, `git mv`
- * with plain paths and known flags), so the devlog can say `deleted x` / `moved x to y` instead
- * of `ran …`. Anything with globs, variables, pipes, chains, unbalanced quotes or unknown flags is
- * not recognised; the command length is bounded so hostile input stays cheap.
+ * Recognising what Bash commands clearly do to files: `rm`, `git rm`, `mv`, `git mv` with plain
+ * paths and known flags (so the devlog can say `deleted x` / `moved x to y` instead of `ran …`),
+ * and in chains (`a && b; c`, one per line) also `cp`, `touch`, `cd` and `>`/`>>` redirects, which
+ * agents write all the time (`mkdir -p docs && mv NOTES.md docs/`, `echo hi > hello.txt`). A part
+ * with globs, variables, pipes, substitutions, unbalanced quotes or unknown flags changes nothing
+ * known; after `||` or a `cd` that cannot be followed nothing more is. The command length is
+ * bounded so hostile input stays cheap.
  */
 
+import { posix } from 'node:path';
 import type { FileChange } from '../../events.js';
 import { clipEnd, oneLine } from './clip.js';
 import { ACTION_PART_CHARS, MAX_FILE_OP_COMMAND_CHARS } from './limits.js';
@@ -110,6 +114,106 @@ export function shellFileOp(command: string): ShellFileOp | undefined {
     : undefined;
 }
 
+/**
+ * The simple commands of a chain joined by `&&`, `;` or newlines, split outside quotes; `||`
+ * ends it (what follows runs only when something failed). Undefined for unbalanced quotes.
+ */
+function chainParts(command: string): string[] | undefined {
+  const parts: string[] = [];
+  let current = '';
+  let quote: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i] as string;
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      current += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '|' && command[i + 1] === '|') {
+      parts.push(current);
+      return parts;
+    } else if ((ch === '&' && command[i + 1] === '&') || ch === ';' || ch === '\n') {
+      parts.push(current);
+      current = '';
+      if (ch === '&') i++;
+      continue;
+    }
+    current += ch;
+  }
+  if (quote !== undefined) return undefined;
+  parts.push(current);
+  return parts;
+}
+
+/** `cmd … > file` / `cmd … >> file` at the end of a simple command: the command and the file. */
+const REDIRECT = /^(.*?[^0-9&>\s])\s*(>>?)\s*([^\s<>|&;'"]+)$/;
+const PLAIN_PATH = /^[^\s$`*?[\]{}~!#<>|&;()\\'"]+$/;
+
+/** What one simple command of a chain does to files, with paths as written; null when unknown. */
+function partEffects(part: string): { files: { path: string; op: 'created' | 'modified' | 'deleted' | 'moved'; from?: string }[]; cd?: string } | null {
+  const text = part.trim();
+  if (text === '') return { files: [] };
+  const redirect = REDIRECT.exec(text);
+  if (redirect) {
+    const [, , arrow, target] = redirect;
+    if (target === undefined || !PLAIN_PATH.test(target) || target.startsWith('/dev/')) return null;
+    return { files: [{ path: target, op: arrow === '>>' ? 'modified' : 'created' }] };
+  }
+  const op = shellFileOp(text);
+  if (op?.verb === 'deleted') return { files: op.paths.map((path) => ({ path, op: 'deleted' as const })) };
+  if (op?.verb === 'moved') return { files: [{ path: op.to, op: 'moved', from: op.from }] };
+  if (SHELL_SPECIAL.test(text)) return null;
+  const words = shellWords(text);
+  if (words === undefined) return null;
+  const [first, ...rest] = words;
+  if (first === 'cd') return rest.length === 1 && rest[0] !== '-' ? { files: [], cd: rest[0] as string } : null;
+  if (first === 'touch') {
+    const paths = operands(rest, TOUCH_GRAMMAR);
+    return paths === undefined ? null : { files: paths.map((path) => ({ path, op: 'created' as const })) };
+  }
+  if (first === 'cp') {
+    const paths = operands(rest, CP_GRAMMAR);
+    if (paths === undefined || paths.length !== 2) return null;
+    return { files: [{ path: paths[1] as string, op: 'created' }] };
+  }
+  // Any other command changes no file we could name (mkdir and rmdir make or remove folders, which
+  // are not files).
+  return { files: [] };
+}
+
+const TOUCH_GRAMMAR: FileOpGrammar = { shortFlags: 'c', longFlags: new Set() };
+const CP_GRAMMAR: FileOpGrammar = { shortFlags: 'fpv', longFlags: new Set(['--force', '--verbose', '--preserve']) };
+
+/**
+ * The files a chained command changes, resolved against `base` (following a plain `cd`); parts it
+ * cannot read change nothing known, and a `cd` it cannot follow ends what is known.
+ */
+export function chainFileChanges(command: string, base: PathBase): FileChange[] {
+  if (command.length > MAX_FILE_OP_COMMAND_CHARS) return [];
+  const parts = chainParts(command);
+  if (parts === undefined) return [];
+  const files: FileChange[] = [];
+  let cwd = base.cwd;
+  for (const part of parts) {
+    const effects = partEffects(part);
+    if (effects === null) {
+      if (/^\s*cd\b/.test(part)) break;
+      continue;
+    }
+    const at: PathBase = { cwd, root: base.root };
+    for (const f of effects.files) {
+      const path = repoPath(f.path, at);
+      files.push(f.from !== undefined ? { path, op: f.op, from: repoPath(f.from, at) } : { path, op: f.op });
+    }
+    if (effects.cd !== undefined) {
+      if (cwd === undefined || !cwd.startsWith('/')) break;
+      cwd = posix.resolve(cwd, effects.cd);
+    }
+  }
+  return files;
+}
+
 export interface ToolSummary {
   action: string;
   files: FileChange[];
@@ -136,5 +240,5 @@ export function summarizeCommand(command: string, base: PathBase): ToolSummary {
       command,
     };
   }
-  return { action: `ran ${clipEnd(oneLine(command), ACTION_PART_CHARS)}`, files: [], command };
+  return { action: `ran ${clipEnd(oneLine(command), ACTION_PART_CHARS)}`, files: chainFileChanges(command, base), command };
 }
