@@ -51,6 +51,28 @@ describe('resolving quiet commits against one git log', () => {
     assert.deepEqual(c?.window.commits, [{ hash: later, message: 'Tidy' }]);
   });
 
+  it('a commit git named by its short hash gets its full hash; one the log does not hold stays as printed', async () => {
+    const t = new WindowTracker(initialWindowState(), opts);
+    t.apply({ kind: 'session', cwd: '/repo' });
+    t.apply({ kind: 'prompt', at: at(40), text: 'commit it' });
+    const commit = (id: string, output: string) => {
+      t.apply({ kind: 'tool_call', at: at(41), callId: id, tool: 'Bash', action: 'ran git commit', command: 'git commit -m "Add retry loop"', files: [] });
+      t.apply({ kind: 'tool_result', at: at(41), callId: id, isError: false, exitCode: 0, output });
+    };
+    commit('a', `[main ${late.slice(0, 7)}] Add retry loop\n 1 file changed`);
+    commit('b', '[main 0abcdef] Add retry loop\n 1 file changed');
+    t.close('flush');
+    const [w] = t.takeClosed();
+    assert.ok(w);
+    const span = unresolvedSpan([w]);
+    assert.ok(span, 'short hashes need the log too');
+    const resolved = resolveCommits(w, (await commitsBetween(repo, span.since, span.until)) ?? []);
+    assert.deepEqual(resolved.window.commits, [
+      { hash: late, message: 'Add retry loop' },
+      { hash: '0abcdef', message: 'Add retry loop' },
+    ]);
+  });
+
   it('a message with no match, or no repository, leaves the commit out; windows without one are untouched', async () => {
     const [w] = windows({ from: 0, to: 2, command: 'git commit -qm "Never made"' });
     assert.ok(w);
