@@ -38,7 +38,7 @@ const outDir = join(repoRoot, 'test', 'fixtures', 'claude-code');
 const manifestPath = join(outDir, 'fixtures.json');
 const RUN_TIMEOUT_MS = 180_000;
 /** The whole fixture set must stay small enough to live in the repository. */
-const MAX_TOTAL_BYTES = 1_500_000;
+const MAX_TOTAL_BYTES = 2_600_000;
 
 // ---------------------------------------------------------------------------------------------
 // Scripted conversations
@@ -217,6 +217,113 @@ function longScript(ws: string): ClaudeScript {
   };
 }
 
+// edit-retry
+const E_PROMPT = 'Fix the greeting, turn on debug in config.json, drop obsolete.txt and rename ghost.js';
+const E_APP = "export function greet(person) {\n  return 'Hello ' + person;\n}\n";
+const E_TEST_SH = 'grep -q "Hello, " src/app.js || { echo "FAIL: no comma in the greeting"; exit 1; }\necho PASS\n';
+const E_CONFIG = '{ "debug": false }\n';
+/** Default permission mode (not acceptEdits, which lets `rm` run in the workspace unasked): only these rules allow. */
+const E_ALLOWED = ['Bash(sh test.sh)', 'Bash(git mv:*)', 'Read', 'Edit', 'Write'];
+const E_FINAL =
+  'The greeting now has a comma and the test passes (the first Edit missed because I guessed the parameter name); config.json has debug on (the first Write was refused until I read the file); removing obsolete.txt needs your approval, so it is still there; ghost.js does not exist, so git mv failed.';
+
+// parallel-subagents
+const S_PROMPT = 'Use two helpers at once: one adds src/version.js, the other finds where greet is defined';
+const S_WRITER = 'Create src/version.js exporting VERSION = "1.0.0" and report the file you created';
+const S_FINDER = 'Find where greet is defined in src and report the file and line';
+const S_WRITER_REPLY = 'Created src/version.js exporting VERSION = "1.0.0".';
+const S_FINDER_REPLY = 'greet is defined in src/app.js, line 1.';
+const S_FINAL = 'Both helpers finished: src/version.js now exports VERSION = "1.0.0", and greet is defined in src/app.js on line 1.';
+
+// chains
+const C_PROMPT = 'Tidy up: move NOTES.md into docs, try a scratch plan and clean it, make hello.txt, copy a.txt and add c.txt';
+const C_FINAL = 'NOTES.md is now docs/NOTES.md; scratch/plan.txt was written and removed again with its folder; hello.txt says hello; b.txt is a copy of a.txt and c.txt is new and empty.';
+
+// subfolder
+const SUB_DIR = 'services/api';
+const SUB_PROMPT = 'Add a config.js for the api service and mention it in the top-level README';
+const SUB_FINAL = 'Added services/api/config.js (port 8080) and a line about it in the top-level README.md.';
+
+// no-git
+const N_PROMPT = 'Write a todo.txt with two items';
+const N_FINAL = 'Wrote todo.txt with two items.';
+
+// chat-end
+const CE_PROMPT_1 = 'Create greeting.txt and show it';
+const CE_PROMPT_2 = "Thanks, that's all for now.";
+const CE_REPLY_1 = 'greeting.txt says hello.';
+const CE_REPLY_2 = "You're welcome. Bye!";
+
+function editRetryScript(ws: string): ClaudeScript {
+  const app = join(ws, 'src', 'app.js');
+  const config = join(ws, 'config.json');
+  return {
+    [E_PROMPT]: [
+      [toolUse('Read', { file_path: app })],
+      [text('Adding the comma.'), toolUse('Edit', { file_path: app, old_string: "function greet(name) {\n  return 'Hello ' + name;", new_string: "function greet(name) {\n  return 'Hello, ' + name;" })],
+      [text('The parameter is not called name; reading the file again.'), toolUse('Read', { file_path: app })],
+      [toolUse('Edit', { file_path: app, old_string: "'Hello ' + person", new_string: "'Hello, ' + person" })],
+      [bash('sh test.sh', 'Run the test')],
+      [toolUse('Write', { file_path: config, content: '{ "debug": true }\n' })],
+      [text('I have to read config.json first.'), toolUse('Read', { file_path: config })],
+      [toolUse('Write', { file_path: config, content: '{ "debug": true }\n' })],
+      [bash('rm obsolete.txt', 'Remove obsolete.txt')],
+      [bash('git mv ghost.js spirit.js', 'Rename ghost.js')],
+      [text(E_FINAL)],
+    ],
+  };
+}
+
+function subagentsScript(ws: string): ClaudeScript {
+  const agent = (description: string, prompt: string) => toolUse('Agent', { description, prompt, subagent_type: 'general-purpose', run_in_background: false });
+  return {
+    [S_PROMPT]: [[text('Starting both helpers.'), agent('Add version.js', S_WRITER), agent('Find greet', S_FINDER)], [text(S_FINAL)]],
+    [S_WRITER]: [[toolUse('Write', { file_path: join(ws, 'src', 'version.js'), content: 'export const VERSION = "1.0.0";\n' })], [text(S_WRITER_REPLY)]],
+    [S_FINDER]: [[toolUse('Grep', { pattern: 'function greet', path: join(ws, 'src'), output_mode: 'content', '-n': true })], [toolUse('Read', { file_path: join(ws, 'src', 'app.js') })], [text(S_FINDER_REPLY)]],
+  };
+}
+
+function chainsScript(ws: string): ClaudeScript {
+  return {
+    [C_PROMPT]: [
+      [bash('mkdir -p docs && mv NOTES.md docs/NOTES.md', 'Move NOTES.md into docs')],
+      [toolUse('Write', { file_path: join(ws, 'scratch', 'plan.txt'), content: '1. tidy\n2. clean up\n' })],
+      [bash('rm scratch/plan.txt && rmdir scratch', 'Remove the scratch plan')],
+      [bash('echo hi > hello.txt', 'Create hello.txt')],
+      [toolUse('Read', { file_path: join(ws, 'hello.txt') })],
+      [toolUse('Edit', { file_path: join(ws, 'hello.txt'), old_string: 'hi', new_string: 'hello' })],
+      [bash('cp a.txt b.txt; touch c.txt', 'Copy a.txt and add c.txt')],
+      [text(C_FINAL)],
+    ],
+  };
+}
+
+function subfolderScript(ws: string, root: string): ClaudeScript {
+  const readme = join(root, 'README.md');
+  return {
+    [SUB_PROMPT]: [
+      [toolUse('Write', { file_path: join(ws, 'config.js'), content: 'export const config = { port: 8080 };\n' })],
+      [toolUse('Read', { file_path: readme })],
+      [toolUse('Edit', { file_path: readme, old_string: '# fixture workspace', new_string: '# fixture workspace\n\nThe api service reads services/api/config.js.' })],
+      [bash('git status --short', 'Show changes')],
+      [text(SUB_FINAL)],
+    ],
+  };
+}
+
+function noGitScript(ws: string): ClaudeScript {
+  return {
+    [N_PROMPT]: [[toolUse('Write', { file_path: join(ws, 'todo.txt'), content: '- buy milk\n- water plants\n' })], [bash('cat todo.txt', 'Show todo.txt')], [text(N_FINAL)]],
+  };
+}
+
+function chatEndScript(ws: string): ClaudeScript {
+  return {
+    [CE_PROMPT_1]: [[toolUse('Write', { file_path: join(ws, 'greeting.txt'), content: 'hello\n' })], [bash('cat greeting.txt', 'Show greeting.txt')], [text(CE_REPLY_1)]],
+    [CE_PROMPT_2]: [[text(CE_REPLY_2)]],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Transcripts: reading and checking
 // ---------------------------------------------------------------------------------------------
@@ -351,7 +458,10 @@ function isCompactBoundary(r: Rec): boolean {
 interface Ctx {
   bin: string;
   home: string;
+  /** The session's working folder (the workspace, or the scenario's `cwd` inside it). */
   ws: string;
+  /** The workspace: the git repository (a plain folder with `git: false`). */
+  root: string;
   env: NodeJS.ProcessEnv;
   mock: MockMessagesServer;
   /** The scenario's extra client arguments, for every run. */
@@ -364,7 +474,10 @@ interface Ctx {
 /** What a scenario's recorded files look like, for its checks and README paragraph. */
 interface Recorded {
   sessions: { id: string; main: Transcript; subagents: Transcript[]; other: string[] }[];
+  /** The sessions' working folder. */
   ws: string;
+  /** The workspace it is in (= ws unless the scenario has a `cwd`). */
+  root: string;
   home: string;
 }
 
@@ -377,9 +490,18 @@ interface Scenario {
   commands: string[];
   /** Extra arguments for every client run of the scenario (see TOOLS). */
   clientArgs: string[];
-  script(ws: string, home: string): ClaudeScript;
+  /** Arguments appended after `clientArgs` and not shown before `-p` in the README (`commands` shows them). */
+  lateArgs?: string[];
+  /** `ws` is the sessions' working folder, `root` the workspace (they differ only with `cwd`). */
+  script(ws: string, home: string, root: string): ClaudeScript;
   /** Files committed in the workspace before the client runs. */
   prepare: Record<string, string>;
+  /** The sessions' working folder, relative to the workspace (default: the workspace itself). */
+  cwd?: string;
+  /** false: the workspace is a plain folder, not a git repository (default true). */
+  git?: boolean;
+  /** List every tool call's result text in the README (not only the is_error ones). */
+  showResults?: boolean;
   /** Runs the client; returns the main session ids in order of start. */
   body(ctx: Ctx): Promise<string[]>;
   /** Asserts the facts the scenario claims, on the copied files and the workspace. */
@@ -607,6 +729,217 @@ const scenarios: Scenario[] = [
       check.that(git(ws, ['status', '--porcelain']) === '', 'the workspace is clean at the end');
     },
   },
+  {
+    name: 'edit-retry',
+    describes:
+      'One print-mode turn in the default permission mode: an Edit whose old_string is not in the file (error), Read and the retried Edit (ok); a Write to an existing file not read first (refused: "File has not been read yet"), Read and the Write again (ok); Bash `rm obsolete.txt`, which no rule allows (refused: -p cannot ask); `git mv ghost.js spirit.js` (exit 128).',
+    story: [
+      `\`${E_PROMPT}\` with \`--permission-mode default --allowedTools ${E_ALLOWED.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}\` (in acceptEdits mode the client lets \`rm\`, \`mv\`, \`cp\`, \`mkdir\`, \`touch\`, \`rmdir\` and \`sed\` run in the workspace unasked, so this scenario uses the default mode): Read \`src/app.js\`, Edit with an old_string naming the parameter \`name\` (the file says \`person\`) → not found, Read \`src/app.js\` again, Edit → ok, Bash \`sh test.sh\` → passes, Write \`config.json\` (exists, never read) → refused, Read \`config.json\`, Write \`config.json\` → ok, Bash \`rm obsolete.txt\` → refused (no rule allows it), Bash \`git mv ghost.js spirit.js\` → exit 128 (ghost.js does not exist), final text.`,
+    ],
+    commands: [
+      `claude -p "${E_PROMPT}" ${PRINT_FLAGS.replace('Bash Write Edit Read Agent', E_ALLOWED.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' '))} --permission-mode default   # the later --permission-mode wins (the transcript records permissionMode "default")`,
+    ],
+    clientArgs: ['--tools', 'Bash,Write,Edit,Read', ...SNAPSHOT_OFF],
+    lateArgs: ['--permission-mode', 'default'],
+    showResults: true,
+    script: (ws) => editRetryScript(ws),
+    prepare: { 'src/app.js': E_APP, 'test.sh': E_TEST_SH, 'config.json': E_CONFIG, 'obsolete.txt': 'obsolete\n' },
+    async body(ctx) {
+      return [await ctx.print(E_PROMPT, { allowedTools: E_ALLOWED })];
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const t = sessions[0]?.main;
+      if (!t) return;
+      const app = join(ws, 'src', 'app.js');
+      const config = join(ws, 'config.json');
+      const texts = (name: string, match: (i: Record<string, unknown>) => boolean) => t.toolCalls.filter((c) => c.name === name && match(c.input)).map((c) => c.result?.text ?? '');
+      check.that(t.records.some((r) => r.type === 'user' && (r as { permissionMode?: string }).permissionMode === 'default'), 'the prompt line records permissionMode "default"');
+      check.that(outcomes(t, 'Read', fileIs(app)).join() === 'ok,ok', 'two Reads of src/app.js');
+      check.that(outcomes(t, 'Edit', fileIs(app)).join() === 'error,ok', `Edit src/app.js: not found, then ok (got ${outcomes(t, 'Edit', fileIs(app)).join()})`);
+      check.that(texts('Edit', fileIs(app))[0]?.includes('String to replace not found in file.') === true, 'the failed Edit says "String to replace not found in file."');
+      check.that(outcomes(t, 'Bash', cmdIs('sh test.sh')).join() === 'ok', 'sh test.sh passes');
+      check.that(outcomes(t, 'Write', fileIs(config)).join() === 'error,ok', `Write config.json: refused, then ok (got ${outcomes(t, 'Write', fileIs(config)).join()})`);
+      check.that(texts('Write', fileIs(config))[0]?.includes('File has not been read yet') === true, 'the refused Write says "File has not been read yet"');
+      check.that(outcomes(t, 'Read', fileIs(config)).join() === 'ok', 'one Read of config.json');
+      check.that(outcomes(t, 'Bash', cmdIs('rm obsolete.txt')).join() === 'error', 'rm obsolete.txt has an is_error result');
+      check.that(/needs approval|haven't granted it yet/.test(texts('Bash', cmdIs('rm obsolete.txt'))[0] ?? ''), `rm obsolete.txt was refused for lack of permission (got ${JSON.stringify(texts('Bash', cmdIs('rm obsolete.txt'))[0])})`);
+      check.that(existsSync(join(ws, 'obsolete.txt')), 'obsolete.txt is still there');
+      check.that(outcomes(t, 'Bash', cmdIs('git mv ghost.js spirit.js')).join() === 'error', 'git mv ghost.js spirit.js has an is_error result');
+      check.that((texts('Bash', cmdIs('git mv ghost.js spirit.js'))[0] ?? '').startsWith('Exit code 128'), `git mv exits 128 (got ${JSON.stringify(texts('Bash', cmdIs('git mv ghost.js spirit.js'))[0])})`);
+      check.that(t.toolCalls.filter((c) => c.result?.isError).length === 4, `exactly four failed calls, got ${t.toolCalls.filter((c) => c.result?.isError).length}`);
+      check.that(t.assistantTexts.includes(E_FINAL), 'the final text is in the transcript');
+      check.that(readFileSync(app, 'utf8').includes("'Hello, ' + person"), 'src/app.js has the comma');
+      check.that(readFileSync(config, 'utf8') === '{ "debug": true }\n', 'config.json has debug on');
+    },
+  },
+  {
+    // Not `subagents`: a folder of that name is where the client keeps subagent transcripts, and the
+    // tests' fixture walk skips it.
+    name: 'parallel-subagents',
+    describes:
+      'One print-mode turn whose single assistant message starts two foreground (`run_in_background: false`) Agent subagents at once: one Writes a new file, the other only Greps and Reads; the main turn gets both results and ends with a text.',
+    story: [
+      `\`${S_PROMPT}\`: text + two Agent tool_use blocks in one model response (general-purpose, \`run_in_background: false\`: 2.1.330 runs subagents in the background unless told so); the client runs both and the main turn waits for their results (no \`<task-notification>\` turn).`,
+      'The two subagent transcripts overlap in time (both run at once); each `.meta.json` says `"requestShape":"foreground"`.',
+      `Subagent \`${S_WRITER}\`: Write \`src/version.js\` (a new file), "${S_WRITER_REPLY}".`,
+      `Subagent \`${S_FINDER}\`: Grep \`function greet\` in \`src\`, Read \`src/app.js\`, "${S_FINDER_REPLY}".`,
+      `Final text: "${S_FINAL}"`,
+    ],
+    commands: [`claude -p "${S_PROMPT}" ${PRINT_FLAGS.replace('Bash Write Edit Read Agent', [...DEFAULT_TOOLS, 'Grep'].join(' '))}`],
+    clientArgs: ['--tools', 'Agent,Write,Read,Grep', ...SNAPSHOT_OFF],
+    showResults: true,
+    script: (ws) => subagentsScript(ws),
+    prepare: { 'src/app.js': E_APP },
+    async body(ctx) {
+      return [await ctx.print(S_PROMPT, { allowedTools: [...DEFAULT_TOOLS, 'Grep'] })];
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const s = sessions[0];
+      if (!s) return;
+      const t = s.main;
+      const agents = t.toolCalls.filter((c) => c.name === 'Agent');
+      check.that(agents.length === 2, `two Agent calls, got ${agents.length}`);
+      const messageId = (line: number) => (t.records[line] as { message?: { id?: string } }).message?.id;
+      check.that(agents.length === 2 && messageId(agents[0]!.line) !== undefined && messageId(agents[0]!.line) === messageId(agents[1]!.line), 'both Agent tool_use blocks belong to one assistant message (same message.id)');
+      check.that(agents.every((a) => a.input['run_in_background'] === false), 'both Agent calls ask for run_in_background: false');
+      check.that(agents.every((a) => a.result !== undefined && !a.result.isError), 'both Agent calls have a successful result');
+      const launched = t.records.filter((r) => r.type === 'user' && (r as { toolUseResult?: { status?: string } }).toolUseResult?.status === 'async_launched');
+      check.that(launched.length === 0, 'no Agent result says async_launched (they ran in the foreground)');
+      check.that(!t.records.some((r) => r.type === 'user' && typeof r.message?.content === 'string' && r.message.content.startsWith('<task-notification>')), 'no <task-notification> turn');
+      check.that(agents.some((a) => a.result?.text.includes(S_WRITER_REPLY)) && agents.some((a) => a.result?.text.includes(S_FINDER_REPLY)), "the Agent results carry the subagents' replies");
+      check.that(t.assistantTexts.includes(S_FINAL), 'the final text is in the transcript');
+      check.that(s.subagents.length === 2, `two subagent transcripts, got ${s.subagents.length}`);
+      const version = join(ws, 'src', 'version.js');
+      const writer = s.subagents.find((a) => a.toolCalls.some((c) => c.name === 'Write'));
+      const finder = s.subagents.find((a) => a !== writer);
+      check.that(writer !== undefined && outcomes(writer, 'Write', fileIs(version)).join() === 'ok', 'one subagent Wrote src/version.js');
+      check.that(writer?.toolCalls.find((c) => c.name === 'Write')?.result?.text.startsWith('File created successfully at: ') === true, 'its Write result says "File created successfully at: …"');
+      check.that(finder !== undefined && finder.toolCalls.length === 2 && finder.toolCalls.every((c) => ['Grep', 'Read'].includes(c.name) && c.result?.isError === false), 'the other subagent only Grepped and Read, successfully');
+      check.that(existsSync(version), 'src/version.js exists');
+      const span = (a: Transcript) => {
+        const times = a.records.flatMap((r) => (typeof (r as { timestamp?: unknown }).timestamp === 'string' ? [(r as { timestamp: string }).timestamp] : [])).sort();
+        return { first: times[0] ?? '', last: times.at(-1) ?? '' };
+      };
+      const shapes = s.subagents.map((a) => {
+        const meta = a.path.replace(/\.jsonl$/, '.meta.json');
+        return existsSync(meta) ? (JSON.parse(readFileSync(meta, 'utf8')) as { requestShape?: string }).requestShape : undefined;
+      });
+      check.that(shapes.length === 2 && shapes.every((x) => x === 'foreground'), `both .meta.json say requestShape "foreground" (got ${shapes.join(', ')})`);
+      const [x, y] = s.subagents.map(span);
+      check.that(x !== undefined && y !== undefined && x.first < y.last && y.first < x.last, 'the two subagents ran at the same time (their transcripts overlap in time)');
+    },
+  },
+  {
+    name: 'chains',
+    describes: 'One print-mode turn of chained shell commands: `mkdir -p docs && mv NOTES.md docs/NOTES.md`; a Write of scratch/plan.txt, then `rm scratch/plan.txt && rmdir scratch`; `echo hi > hello.txt`, then Read + Edit of hello.txt; `cp a.txt b.txt; touch c.txt`.',
+    story: [
+      `\`${C_PROMPT}\`: Bash \`mkdir -p docs && mv NOTES.md docs/NOTES.md\`, Write \`scratch/plan.txt\`, Bash \`rm scratch/plan.txt && rmdir scratch\`, Bash \`echo hi > hello.txt\`, Read \`hello.txt\` (the client refuses to Edit a file it has not read, and a file made by a shell command is not read), Edit \`hello.txt\` ("hi" → "hello"), Bash \`cp a.txt b.txt; touch c.txt\`, final text. Every call succeeds.`,
+    ],
+    commands: [`claude -p "${C_PROMPT}" ${PRINT_FLAGS}`],
+    clientArgs: ['--tools', 'Bash,Write,Edit,Read', ...SNAPSHOT_OFF],
+    showResults: true,
+    script: (ws) => chainsScript(ws),
+    prepare: { 'NOTES.md': '# Notes\n', 'a.txt': 'a\n' },
+    async body(ctx) {
+      return [await ctx.print(C_PROMPT)];
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const t = sessions[0]?.main;
+      if (!t) return;
+      for (const cmd of ['mkdir -p docs && mv NOTES.md docs/NOTES.md', 'rm scratch/plan.txt && rmdir scratch', 'echo hi > hello.txt', 'cp a.txt b.txt; touch c.txt']) {
+        check.that(outcomes(t, 'Bash', cmdIs(cmd)).join() === 'ok', `Bash \`${cmd}\` ran (got ${outcomes(t, 'Bash', cmdIs(cmd)).join() || 'no call'})`);
+      }
+      check.that(outcomes(t, 'Write', fileIs(join(ws, 'scratch', 'plan.txt'))).join() === 'ok', 'Write scratch/plan.txt succeeded');
+      check.that(outcomes(t, 'Read', fileIs(join(ws, 'hello.txt'))).join() === 'ok' && outcomes(t, 'Edit', fileIs(join(ws, 'hello.txt'))).join() === 'ok', 'Read + Edit hello.txt succeeded');
+      check.that(t.assistantTexts.includes(C_FINAL), 'the final text is in the transcript');
+      check.that(existsSync(join(ws, 'docs', 'NOTES.md')) && !existsSync(join(ws, 'NOTES.md')), 'NOTES.md moved to docs/');
+      check.that(!existsSync(join(ws, 'scratch')), 'scratch/ is gone');
+      check.that(readFileSync(join(ws, 'hello.txt'), 'utf8') === 'hello\n', 'hello.txt says hello');
+      check.that(readFileSync(join(ws, 'b.txt'), 'utf8') === 'a\n' && readFileSync(join(ws, 'c.txt'), 'utf8') === '', 'b.txt copies a.txt, c.txt is empty');
+    },
+  },
+  {
+    name: 'subfolder',
+    describes: `One print-mode turn whose working folder is \`${SUB_DIR}\` inside the git repository (not its top): Write \`config.js\` there, Read + Edit \`../../README.md\` (the repository's top-level README), \`git status --short\`.`,
+    story: [
+      `\`${SUB_PROMPT}\`, run with the working folder \`<ws>/${SUB_DIR}\` (so \`cwd\` in the transcript is that folder; the git repository is \`<ws>\`): Write \`config.js\` (new), Read \`../../README.md\`, Edit it (adds a line; outside the working folder, allowed by the \`Edit\` rule), Bash \`git status --short\` (run in the subfolder: paths relative to it), final text.`,
+    ],
+    commands: [`cd <ws>/${SUB_DIR} && claude -p "${SUB_PROMPT}" ${PRINT_FLAGS}`],
+    clientArgs: ['--tools', 'Bash,Write,Edit,Read', ...SNAPSHOT_OFF],
+    showResults: true,
+    cwd: SUB_DIR,
+    script: (ws, _home, root) => subfolderScript(ws, root),
+    prepare: { [`${SUB_DIR}/index.js`]: "import { config } from './config.js';\nconsole.log(config.port);\n" },
+    async body(ctx) {
+      return [await ctx.print(SUB_PROMPT)];
+    },
+    verify({ sessions, ws, root }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const t = sessions[0]?.main;
+      if (!t) return;
+      check.that(t.cwd === join(root, SUB_DIR), `the transcript's cwd is the subfolder (got ${t.cwd})`);
+      check.that(outcomes(t, 'Write', fileIs(join(ws, 'config.js'))).join() === 'ok', 'Write config.js in the subfolder succeeded');
+      check.that(outcomes(t, 'Read', fileIs(join(root, 'README.md'))).join() === 'ok' && outcomes(t, 'Edit', fileIs(join(root, 'README.md'))).join() === 'ok', 'Read + Edit of the top-level README.md succeeded');
+      check.that(outcomes(t, 'Bash', cmdIs('git status --short')).join() === 'ok', 'git status ran');
+      check.that(t.assistantTexts.includes(SUB_FINAL), 'the final text is in the transcript');
+      check.that(git(root, ['status', '--porcelain']) === ' M README.md\n?? services/api/config.js'.trim(), `the repository has README.md modified and services/api/config.js new (got ${JSON.stringify(git(root, ['status', '--porcelain']))})`);
+    },
+  },
+  {
+    name: 'no-git',
+    describes: 'One print-mode turn in a folder that is not a git repository (nor inside one): Write `todo.txt`, `cat todo.txt`.',
+    story: [`\`${N_PROMPT}\` in a plain folder (README.md only, no \`git init\`, no repository above it): Write \`todo.txt\` (new), Bash \`cat todo.txt\`, final text. The client records \`gitBranch: "HEAD"\` on its lines there (not \`""\`).`],
+    commands: [`claude -p "${N_PROMPT}" ${PRINT_FLAGS}`],
+    clientArgs: ['--tools', 'Bash,Write', ...SNAPSHOT_OFF],
+    git: false,
+    script: (ws) => noGitScript(ws),
+    prepare: {},
+    async body(ctx) {
+      return [await ctx.print(N_PROMPT)];
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const t = sessions[0]?.main;
+      if (!t) return;
+      check.that(outcomes(t, 'Write', fileIs(join(ws, 'todo.txt'))).join() === 'ok', 'Write todo.txt succeeded');
+      check.that(outcomes(t, 'Bash', cmdIs('cat todo.txt')).join() === 'ok', 'cat todo.txt ran');
+      check.that(t.assistantTexts.includes(N_FINAL), 'the final text is in the transcript');
+      check.that(!existsSync(join(ws, '.git')) && !isInsideGit(ws), 'the folder is not in a git repository');
+      const branches = new Set(t.records.flatMap((r) => ('gitBranch' in r ? [String((r as { gitBranch?: unknown }).gitBranch)] : [])));
+      check.that(branches.size === 1 && branches.has('HEAD'), `every line records gitBranch "HEAD" (got ${[...branches].map((b) => JSON.stringify(b)).join(', ')})`);
+    },
+  },
+  {
+    name: 'chat-end',
+    describes: `One print-mode session over two runs: turn 1 does work (Write + Bash); turn 2 (\`--resume\`) is chat only: "${CE_PROMPT_2}" → a short reply, no tool call.`,
+    story: [
+      `Run 1 \`${CE_PROMPT_1}\`: Write \`greeting.txt\`, Bash \`cat greeting.txt\`, "${CE_REPLY_1}".`,
+      `Run 2 (\`--resume\`) \`${CE_PROMPT_2}\`: "${CE_REPLY_2}" (text only).`,
+    ],
+    commands: [`claude -p "${CE_PROMPT_1}" ${PRINT_FLAGS}`, `claude -p "${CE_PROMPT_2}" … --resume <id>`],
+    clientArgs: ['--tools', 'Bash,Write', ...SNAPSHOT_OFF],
+    script: (ws) => chatEndScript(ws),
+    prepare: {},
+    async body(ctx) {
+      const id = await ctx.print(CE_PROMPT_1);
+      const again = await ctx.print(CE_PROMPT_2, { resume: id });
+      if (again !== id) throw new Error(`chat-end: --resume ${id} reported session ${again}`);
+      return [id];
+    },
+    verify({ sessions, ws }, check) {
+      check.that(sessions.length === 1, `one session, got ${sessions.length}`);
+      const t = sessions[0]?.main;
+      if (!t) return;
+      check.that(outcomes(t, 'Write', fileIs(join(ws, 'greeting.txt'))).join() === 'ok' && outcomes(t, 'Bash', cmdIs('cat greeting.txt')).join() === 'ok', 'turn 1: Write + Bash succeeded');
+      const second = t.records.findIndex((r) => r.type === 'user' && typeof r.message?.content === 'string' && r.message.content.trim() === CE_PROMPT_2);
+      check.that(second >= 0, `the resumed prompt "${CE_PROMPT_2}" is in the transcript`);
+      check.that(second >= 0 && t.toolCalls.every((c) => c.line < second), 'no tool call after the second prompt');
+      check.that(t.assistantTexts.at(-1) === CE_REPLY_2, `the last assistant text is "${CE_REPLY_2}"`);
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -621,19 +954,34 @@ function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
 }
 
-function initWorkspace(ws: string, files: Record<string, string>): void {
+/** Whether `dir` is inside a git work tree (e.g. a temp folder under a checkout). */
+function isInsideGit(dir: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** README.md plus `files`, committed as a first commit unless `withGit` is false (then a plain folder). */
+function initWorkspace(ws: string, files: Record<string, string>, withGit = true): void {
   mkdirSync(ws, { recursive: true });
-  git(ws, ['init', '-q', '-b', 'main']);
-  git(ws, ['config', 'user.email', 'fixtures@shiplog.invalid']);
-  git(ws, ['config', 'user.name', 'Shiplog Fixtures']);
-  git(ws, ['config', 'commit.gpgsign', 'false']);
+  if (withGit) {
+    git(ws, ['init', '-q', '-b', 'main']);
+    git(ws, ['config', 'user.email', 'fixtures@shiplog.invalid']);
+    git(ws, ['config', 'user.name', 'Shiplog Fixtures']);
+    git(ws, ['config', 'commit.gpgsign', 'false']);
+  }
   writeFileSync(join(ws, 'README.md'), '# fixture workspace\n');
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(dirname(join(ws, name)), { recursive: true });
     writeFileSync(join(ws, name), content);
   }
-  git(ws, ['add', '-A']);
-  git(ws, ['commit', '-qm', 'Initial commit']);
+  if (withGit) {
+    git(ws, ['add', '-A']);
+    git(ws, ['commit', '-qm', 'Initial commit']);
+  }
 }
 
 /** The pid of the `claude` process we started in `ws` (a process group leader running `bin`). */
@@ -759,12 +1107,15 @@ function readManifest(version: string): Manifest {
 async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{ sessions: string[]; workspace: string; stage: string }> {
   const base = join(tmpRoot, s.name);
   const home = join(base, 'home');
-  const ws = join(base, 'ws');
+  const root = join(base, 'ws');
+  const ws = s.cwd ? join(root, s.cwd) : root;
   const logDir = join(base, 'logs');
   const stage = join(base, 'out');
   for (const d of [home, logDir, stage]) mkdirSync(d, { recursive: true });
-  initWorkspace(ws, s.prepare);
-  const script = s.script(ws, home);
+  initWorkspace(root, s.prepare, s.git !== false);
+  mkdirSync(ws, { recursive: true });
+  if (s.git === false && isInsideGit(ws)) throw new Error(`${s.name}: ${ws} is inside a git repository; the scenario needs a folder outside any`);
+  const script = s.script(ws, home, root);
   const mock = await startMockMessages(script, { summary: B_SUMMARY });
   try {
     const env = claudeEnv({
@@ -777,6 +1128,7 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
       bin,
       home,
       ws,
+      root,
       env,
       mock,
       clientArgs: s.clientArgs,
@@ -786,7 +1138,7 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
       },
       async print(prompt, opts = {}) {
         console.log(`  [${s.name}] claude -p ${JSON.stringify(prompt)}${opts.resume ? ` --resume ${opts.resume}` : ''}`);
-        const r = await runClaudePrint(bin, { cwd: ws, prompt, env, timeoutMs: RUN_TIMEOUT_MS, ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.allowedTools ? { allowedTools: opts.allowedTools } : {}), extraArgs: s.clientArgs });
+        const r = await runClaudePrint(bin, { cwd: ws, prompt, env, timeoutMs: RUN_TIMEOUT_MS, ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.allowedTools ? { allowedTools: opts.allowedTools } : {}), extraArgs: [...s.clientArgs, ...(s.lateArgs ?? [])] });
         ctx.log(prompt.replace(/\W+/g, '-').slice(0, 30), r.stdout, r.stderr);
         if (r.code !== 0 || r.timedOut) throw new Error(`claude -p ${JSON.stringify(prompt)}: exit ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''}\nstderr:\n${r.stderr.slice(-2000)}\nstdout tail:\n${r.stdout.slice(-2000)}`);
         if (!r.sessionId) throw new Error(`claude -p ${JSON.stringify(prompt)}: no session id in stream-json`);
@@ -830,7 +1182,7 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
     const workspace = first.cwd;
     if (workspace !== ws) throw new Error(`${s.name}: the transcript records cwd ${workspace}, expected ${ws}`);
     const check = new Checks(s.name);
-    s.verify(recorded(stage, ids, ws, home), check);
+    s.verify(recorded(stage, ids, ws, home, root), check);
     check.throwIfFailed();
     return { sessions: ids, workspace, stage };
   } finally {
@@ -839,9 +1191,10 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
   }
 }
 
-function recorded(dir: string, ids: string[], ws: string, home: string): Recorded {
+function recorded(dir: string, ids: string[], ws: string, home: string, root = ws): Recorded {
   return {
     ws,
+    root,
     home,
     sessions: ids.map((id) => {
       const subDir = join(dir, id, 'subagents');
@@ -870,8 +1223,17 @@ function assertNoSecrets(): void {
 // README
 // ---------------------------------------------------------------------------------------------
 
-function brief(c: ToolCall, ws: string, home: string): string {
-  const short = (p: unknown) => (typeof p === 'string' ? (p.startsWith(`${ws}/`) ? p.slice(ws.length + 1) : p.startsWith(`${home}/`) ? `$HOME/${p.slice(home.length + 1)}` : p) : '?');
+function brief(c: ToolCall, ws: string, home: string, root = ws): string {
+  const short = (p: unknown) =>
+    typeof p === 'string'
+      ? p.startsWith(`${ws}/`)
+        ? p.slice(ws.length + 1)
+        : p.startsWith(`${root}/`)
+          ? relative(ws, p)
+          : p.startsWith(`${home}/`)
+            ? `$HOME/${p.slice(home.length + 1)}`
+            : p
+      : '?';
   const i = c.input;
   switch (c.name) {
     case 'Bash':
@@ -884,6 +1246,8 @@ function brief(c: ToolCall, ws: string, home: string): string {
       return `Agent "${String(i['description'])}"`;
     case 'WebFetch':
       return `WebFetch \`${String(i['url'])}\``;
+    case 'Grep':
+      return `Grep \`${String(i['pattern'])}\` in \`${short(i['path'])}\``;
     default:
       return c.name;
   }
@@ -894,7 +1258,7 @@ function oneLine(s: string, max = 240): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-function transcriptFacts(t: Transcript, ws: string, home: string): string[] {
+function transcriptFacts(t: Transcript, ws: string, home: string, root = ws, showResults = false): string[] {
   const calls = t.toolCalls;
   const types = new Map<string, number>();
   const attachments = new Map<string, number>();
@@ -916,11 +1280,13 @@ function transcriptFacts(t: Transcript, ws: string, home: string): string[] {
   if (calls.length > 0) {
     out.push(
       `Tool calls (${calls.length}): ${calls
-        .map((c) => `${brief(c, ws, home)} → ${c.result ? (c.result.isError ? '**is_error**' : 'ok') : '**no result**'}`)
+        .map((c) => `${brief(c, ws, home, root)} → ${c.result ? (c.result.isError ? '**is_error**' : 'ok') : '**no result**'}`)
         .join('; ')}.`,
     );
   }
-  for (const c of calls.filter((c) => c.result?.isError)) out.push(`is_error text of ${brief(c, ws, home)}: \`${oneLine(c.result!.text).replace(/`/g, "'")}\``);
+  for (const c of calls.filter((c) => c.result && (showResults || c.result.isError))) {
+    out.push(`${c.result!.isError ? 'is_error text' : 'Result text'} of ${brief(c, ws, home, root)}: \`${oneLine(c.result!.text, showResults ? 1000 : 240).replace(/`/g, "'")}\``);
+  }
   const interrupts = t.userTexts.filter((u) => u.startsWith('[Request interrupted'));
   for (const u of interrupts) out.push(`User interrupt line: \`${u}\``);
   const boundaries = t.count(isCompactBoundary);
@@ -939,19 +1305,20 @@ function writeReadme(manifest: Manifest): void {
       continue;
     }
     const dir = join(outDir, s.name);
-    const home = join(dirname(entry.workspace), 'home');
-    const rec = recorded(dir, entry.sessions, entry.workspace, home);
+    const root = s.cwd && entry.workspace.endsWith(`/${s.cwd}`) ? entry.workspace.slice(0, -(s.cwd.length + 1)) : entry.workspace;
+    const home = join(dirname(root), 'home');
+    const rec = recorded(dir, entry.sessions, entry.workspace, home, root);
     const lines: string[] = [`### ${s.name}`, '', s.describes, '', `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`, '', 'Driven as:', '', '```', ...s.commands.map((c) => (s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c)), '```', '', ...s.story.map((st) => `- ${st}`), ''];
     rec.sessions.forEach((sess, i) => {
       const rel = `${s.name}/${sess.id}.jsonl`;
       rows.push(`| \`${rel}\` | ${s.name} #${i} main | ${sess.main.lineCount} | ${sess.main.bytes} |`);
       total += sess.main.bytes;
-      lines.push(`Session ${i} — \`${rel}\`:`, '', ...transcriptFacts(sess.main, entry.workspace, home).map((f) => `- ${f}`));
+      lines.push(`Session ${i} — \`${rel}\`:`, '', ...transcriptFacts(sess.main, entry.workspace, home, root, s.showResults).map((f) => `- ${f}`));
       for (const a of sess.subagents) {
         const arel = relative(outDir, a.path);
         rows.push(`| \`${arel}\` | ${s.name} #${i} subagent | ${a.lineCount} | ${a.bytes} |`);
         total += a.bytes;
-        lines.push(`- Subagent \`${arel}\`: ${transcriptFacts(a, entry.workspace, home).join(' ')}`);
+        lines.push(`- Subagent \`${arel}\`: ${transcriptFacts(a, entry.workspace, home, root, s.showResults).join(' ')}`);
       }
       for (const o of sess.other) {
         const size = statSync(join(outDir, s.name, o)).size;
@@ -977,7 +1344,8 @@ which installs (once, outside the repository, in the e2e cache \`~/.cache/shiplo
 \`test/e2e/clients.ts\`) fully offline against the scripted loopback mock of the Anthropic Messages API in
 \`test/e2e/mock-messages.ts\`, through the drivers in \`test/e2e/claude-driver.ts\`. Each scenario gets a
 throwaway \`HOME\` (the client's config and transcripts in \`<home>/.claude\`) and a git workspace with a
-first commit (\`README.md\` plus the scenario's files), under one \`mkdtemp\` folder, \`TZ=UTC\`, model
+first commit (\`README.md\` plus the scenario's files; \`no-git\`: a plain folder; \`subfolder\`: the client runs
+in a folder inside it), under one \`mkdtemp\` folder, \`TZ=UTC\`, model
 \`${MODEL}\`, \`--permission-mode acceptEdits --allowedTools Bash Write Edit Read Agent\` unless said otherwise. shiplog is
 not installed in those runs: no hooks, only the client's own files.
 

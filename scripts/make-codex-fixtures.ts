@@ -3,15 +3,15 @@
 //
 //   node --import tsx scripts/make-codex-fixtures.ts [scenario ...]
 //
-// Codex releases are installed once into /work/.cache-clients/codex-<version> (outside the repository;
-// override with SHIPLOG_CODEX_CACHE) and reused. Every run gets a throwaway CODEX_HOME, HOME and git
+// Codex releases are installed once into the e2e cache, ~/.cache/shiplog-e2e/codex-<version> (outside
+// the repository; override with SHIPLOG_CODEX_CACHE) and reused. Every run gets a throwaway CODEX_HOME, HOME and git
 // workspace under one mkdtemp folder, TZ=UTC and SHIPLOG_INTERNAL=1; the rollouts are copied from
 // $CODEX_HOME/sessions/** to test/fixtures/codex/<name>.jsonl and test/fixtures/codex/README.md is
 // regenerated. Temp folders and the mock server are removed/closed on exit, also on failure.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applyPatch,
@@ -88,6 +88,25 @@ text(typeof p === "string" ? p : JSON.stringify(p));`;
 
 const CODE_MODE_TURN = [[codeModeExec(CODE_MODE_JS)], [message('Wrote a.txt with exec_command and added b.txt with apply_patch from code mode.')]];
 
+// patch-retry: app.txt says "hello there"; the first patch expects "hello world".
+const PATCH_RETRY_PROMPT = 'Put a comma in the greeting in app.txt, then move it to src/app.txt.';
+const PATCH_BAD = ['*** Begin Patch', '*** Update File: app.txt', '@@', '-hello world', '+hello, world', '*** End Patch'].join('\n');
+const PATCH_GOOD = ['*** Begin Patch', '*** Update File: app.txt', '@@', '-hello there', '+hello, there', '*** End Patch'].join('\n');
+const PATCH_MOVE = ['*** Begin Patch', '*** Update File: app.txt', '*** Move to: src/app.txt', '@@', ' hello, there', '+bye', '*** End Patch'].join('\n');
+const PATCH_RETRY_FINAL = 'The first patch did not apply (app.txt says "hello there", not "hello world"); the retry added the comma, and app.txt is now src/app.txt with a second line.';
+const PATCH_RETRY_TURN = [
+  [applyPatch(PATCH_BAD)],
+  [execCommand('cat app.txt')],
+  [applyPatch(PATCH_GOOD)],
+  [applyPatch(PATCH_MOVE)],
+  [message(PATCH_RETRY_FINAL)],
+];
+
+// interrupted: the only step is the slow command; the run is stopped while it runs.
+const SLOW_PROMPT = 'Run the slow job.';
+const SLOW_SH = 'sleep 30\necho slow job finished\n';
+const INTERRUPTED_TURN = [[execCommand('sh slow.sh', { yield_time_ms: 10000 })]];
+
 const PRE_ENVELOPE_TURN = [
   [shell(['bash', '-lc', "printf 'hi\\n' > hello.txt"])],
   [shell(['apply_patch', '*** Begin Patch\n*** Add File: notes.txt\n+one\n*** End Patch'])],
@@ -106,6 +125,15 @@ interface Ctx {
   codexHome: string;
   ws: string;
   run(args: string[]): Promise<{ stdout: string; threadIds: string[] }>;
+  /**
+   * A run stopped by `signal` (sent to the `codex` process we started, as `kill -INT <pid>` would)
+   * once `ready(rollout text, codex pid)` holds; polled, not a fixed delay.
+   */
+  runSignalled(
+    args: string[],
+    signal: NodeJS.Signals,
+    ready: (rollout: string, pid: number) => boolean,
+  ): Promise<{ stdout: string; threadIds: string[]; code: number | null; signal: string | null; afterMs: number; leftRunning: string[] }>;
 }
 
 interface Scenario {
@@ -123,7 +151,19 @@ interface Scenario {
   notes: string[];
   /** Files (relative to ws) that must exist / be absent afterwards: proves the tools really ran. */
   expect: { present: string[]; absent: string[] };
+  /** Files committed in the workspace beside README.md before Codex runs. */
+  prepare?: Record<string, string>;
   body(ctx: Ctx): Promise<Record<string, string>>; // fixture name -> rollout path
+  /** List the rollout's tool calls with their exact outputs and how the turn ended in the README. */
+  showFacts?: boolean;
+  /** What the rollouts must hold (fixture name -> its lines); returns the claims that failed. */
+  verify?(rollouts: Record<string, RolloutLine[]>, ws: string): string[];
+}
+
+/** One parsed rollout line (paginated envelope: `{timestamp, type, payload, ordinal?}`). */
+interface RolloutLine {
+  type?: string;
+  payload?: Record<string, unknown> & { type?: string };
 }
 
 const PROMPT_1 = 'Create hello.txt and notes.txt, add a test, make it pass and commit.';
@@ -241,6 +281,88 @@ const scenarios: Scenario[] = [
     async body(ctx) {
       const r = await ctx.run(['exec', '--json', '-C', ctx.ws, 'Create hello.txt and notes.txt.']);
       return { 'pre-envelope-0.20.jsonl': rolloutFor(ctx.codexHome, single(r.threadIds, '0.20 turn')) };
+    },
+  },
+  {
+    name: 'patch-retry',
+    fixtures: ['patch-retry.jsonl'],
+    version: '0.169.0',
+    model: 'gpt-5.5',
+    script: [PATCH_RETRY_TURN],
+    prepare: { 'app.txt': 'hello there\n' },
+    steps: [
+      'apply_patch `*** Update File: app.txt` whose hunk removes `hello world` (the file says `hello there`) → fails verification, nothing written',
+      'exec_command `cat app.txt`',
+      'apply_patch `*** Update File: app.txt` `-hello there` `+hello, there` → applied',
+      'apply_patch `*** Update File: app.txt` + `*** Move to: src/app.txt` (context ` hello, there`, `+bye`) → applied (a rename with an edit)',
+      'final assistant message',
+    ],
+    commands: [`codex exec --json -C <ws> "${PATCH_RETRY_PROMPT}"`],
+    notes: [
+      'The failed patch: its `custom_tool_call_output` says `apply_patch verification failed: Failed to find expected lines in <abs path>:` + the missing lines, with no `Exit code:` header, and no `item_completed` `FileChange` is written for it (the successful patches get one each, `status: "completed"`).',
+      'The rename: `FileChange.changes` is keyed by the OLD absolute path (`type: "update"`, the unified diff of the edit) with `move_path` = the new absolute path; the output lists only `M src/app.txt`.',
+    ],
+    showFacts: true,
+    expect: { present: ['src/app.txt'], absent: ['app.txt'] },
+    async body(ctx) {
+      const r = await ctx.run(['exec', '--json', '-C', ctx.ws, PATCH_RETRY_PROMPT]);
+      return { 'patch-retry.jsonl': rolloutFor(ctx.codexHome, single(r.threadIds, 'patch-retry')) };
+    },
+    verify(rollouts, ws) {
+      const lines = rollouts['patch-retry.jsonl'] ?? [];
+      const failed: string[] = [];
+      const calls = toolCalls(lines).filter((c) => c.name === 'apply_patch');
+      const outs = calls.map((c) => c.output ?? '');
+      if (calls.length !== 3) failed.push(`three apply_patch calls, got ${calls.length}`);
+      if (!outs[0]?.startsWith('apply_patch verification failed: Failed to find expected lines in ')) failed.push(`the first patch fails verification (got ${JSON.stringify(outs[0])})`);
+      if (!outs.slice(1).every((o) => o.startsWith('Exit code: 0'))) failed.push(`the other two patches apply (got ${JSON.stringify(outs.slice(1))})`);
+      const changes = fileChanges(lines);
+      if (calls[0] && changes.has(calls[0].callId)) failed.push('no FileChange item for the failed patch');
+      const move = calls[2] ? changes.get(calls[2].callId) : undefined;
+      const moved = move ? Object.values(move) : [];
+      if (!(moved.length === 1 && moved[0]?.['move_path'] === join(ws, 'src', 'app.txt'))) failed.push(`the rename's FileChange has move_path <ws>/src/app.txt (got ${JSON.stringify(move)})`);
+      if (!lines.some((l) => l.payload?.type === 'task_complete')) failed.push('the turn completes (task_complete)');
+      if (readFileSync(join(ws, 'src', 'app.txt'), 'utf8') !== 'hello, there\nbye\n') failed.push('src/app.txt ends as "hello, there\\nbye\\n"');
+      return failed;
+    },
+  },
+  {
+    name: 'interrupted',
+    fixtures: ['interrupted.jsonl'],
+    version: '0.169.0',
+    model: 'gpt-5.5',
+    script: [INTERRUPTED_TURN],
+    prepare: { 'slow.sh': SLOW_SH },
+    steps: ['exec_command `sh slow.sh` (`sleep 30`; `yield_time_ms: 10000`); SIGINT to the `codex` process once the rollout holds the call and `sleep 30` runs'],
+    commands: [`codex exec --json -C <ws> "${SLOW_PROMPT}"   # SIGINT once the rollout shows the call and sleep 30 runs`],
+    notes: [
+      '`codex exec` ends with exit code 1 after the SIGINT (its `--json` stdout holds only `thread.started` and `turn.started`); the command is stopped with it: nothing is left running in the workspace (the script checks).',
+      'The rollout keeps the `function_call` and gets a `function_call_output` for it ending in `aborted by user` (the command did not finish: no `item_completed` `CommandExecution`, no exit code), then a user `message` `<turn_aborted>…</turn_aborted>` (what the model is told next turn) and `event_msg` `turn_aborted` with `reason: "interrupted"` as the last line; no `task_complete`.',
+    ],
+    showFacts: true,
+    expect: { present: [], absent: [] },
+    async body(ctx) {
+      const r = await ctx.runSignalled(['exec', '--json', '-C', ctx.ws, SLOW_PROMPT], 'SIGINT', (rollout, pid) => rollout.includes('sh slow.sh') && descendantRuns(pid, ['sleep', '30']));
+      console.log(`    SIGINT ${r.afterMs} ms after start; codex exited ${r.code ?? r.signal}`);
+      if (r.code !== 1) throw new Error(`interrupted: expected codex to exit 1 after SIGINT, got ${r.code ?? r.signal}`);
+      // The <turn_aborted> note says unified exec processes "may still be running in the background".
+      console.log(`    left running in the workspace after codex exited: ${r.leftRunning.length > 0 ? r.leftRunning.join('; ') : 'nothing'}`);
+      if (r.leftRunning.length > 0) throw new Error(`interrupted: codex left ${r.leftRunning.join('; ')} running (the README says nothing is left)`);
+      return { 'interrupted.jsonl': rolloutFor(ctx.codexHome, single(r.threadIds, 'interrupted')) };
+    },
+    verify(rollouts) {
+      const lines = rollouts['interrupted.jsonl'] ?? [];
+      const failed: string[] = [];
+      const calls = toolCalls(lines);
+      const slow = calls.find((c) => c.name === 'exec_command' && c.input.includes('sh slow.sh'));
+      if (calls.length !== 1 || !slow) failed.push(`one call, exec_command \`sh slow.sh\` (got ${calls.length})`);
+      if (!slow?.output?.endsWith('aborted by user')) failed.push(`its output ends with "aborted by user" (got ${JSON.stringify(slow?.output)})`);
+      if (slow && lines.some((l) => l.payload?.type === 'item_completed' && (l.payload['item'] as { id?: string } | undefined)?.id === slow.callId)) failed.push('no item_completed for the interrupted command');
+      const last = lines.at(-1);
+      if (!(last?.type === 'event_msg' && last.payload?.type === 'turn_aborted' && last.payload['reason'] === 'interrupted')) failed.push(`the last line is turn_aborted with reason "interrupted" (got ${JSON.stringify(last?.payload)})`);
+      if (lines.some((l) => l.payload?.type === 'task_complete')) failed.push('no task_complete');
+      if (!lines.some((l) => l.type === 'response_item' && l.payload?.type === 'message' && l.payload['role'] === 'user' && JSON.stringify(l.payload['content']).includes('<turn_aborted>'))) failed.push('a user message <turn_aborted>');
+      return failed;
     },
   },
 ];
@@ -375,6 +497,178 @@ function runCodex(bin: string, args: string[], cwd: string, env: NodeJS.ProcessE
   });
 }
 
+/**
+ * Like runCodex, but sends `signal` to the `codex` process once `ready(text of the rollouts this run
+ * created or grew, pid)` holds (polled every 100 ms); the exit code is the client's to choose.
+ */
+function runCodexSignalled(
+  bin: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  label: string,
+  codexHome: string,
+  signal: NodeJS.Signals,
+  ready: (rollout: string, pid: number) => boolean,
+): Promise<{ stdout: string; code: number | null; signal: string | null; afterMs: number; leftRunning: string[] }> {
+  return new Promise((resolve, reject) => {
+    const before = rollouts(codexHome);
+    const started = Date.now();
+    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    let sentAt: number | null = null;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const poll = setInterval(() => {
+      if (sentAt !== null || child.pid === undefined) return;
+      const text = [...rollouts(codexHome).entries()]
+        .filter(([id, r]) => !before.has(id) || before.get(id)!.size !== r.size)
+        .map(([, r]) => readFileSync(r.path, 'utf8'))
+        .join('');
+      if (ready(text, child.pid)) {
+        sentAt = Date.now();
+        child.kill(signal);
+      }
+    }, 100);
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      reject(new Error(`${label}: timed out after ${RUN_TIMEOUT_MS} ms\n${stderr}`));
+    }, RUN_TIMEOUT_MS);
+    child.on('error', (err) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, sig) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      // What the client left running in the workspace once it exited (then stopped: ours to stop).
+      const table = processTable();
+      const left = processesIn(cwd).filter((pid) => pid !== child.pid);
+      const leftRunning = left.map((pid) => table.get(pid)?.argv.join(' ') ?? String(pid));
+      for (const pid of left) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+      killGroup(child.pid); // the tool's processes, if the client left them running
+      writeFileSync(join(logDir, `${label}.stdout.jsonl`), stdout);
+      writeFileSync(join(logDir, `${label}.stderr.txt`), stderr);
+      if (sentAt === null) reject(new Error(`${label}: codex ended (${code ?? sig}) before the moment to send ${signal} came\nstderr:\n${stderr}\nstdout:\n${stdout}`));
+      else resolve({ stdout, code, signal: sig, afterMs: sentAt - started, leftRunning });
+    });
+  });
+}
+
+/** Pid → [ppid, argv] of every process (Linux /proc). */
+function processTable(): Map<number, { ppid: number; argv: string[] }> {
+  const table = new Map<number, { ppid: number; argv: string[] }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
+      table.set(Number(entry), { ppid, argv });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return table;
+}
+
+/** Whether a descendant of `pid` runs exactly `argv` (e.g. the tool's `sleep 30`). */
+function descendantRuns(pid: number, argv: string[]): boolean {
+  const table = processTable();
+  const isDescendant = (p: number): boolean => {
+    for (let q = table.get(p)?.ppid, hops = 0; q !== undefined && q > 1 && hops < 64; q = table.get(q)?.ppid, hops++) if (q === pid) return true;
+    return false;
+  };
+  return [...table].some(([p, info]) => info.argv.join(' ') === argv.join(' ') && isDescendant(p));
+}
+
+/** Pids whose working folder is `dir` or inside it (what a command left running there). */
+function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+interface RolloutCall {
+  callId: string;
+  name: string;
+  /** `arguments` of a function call, `input` of a custom tool call. */
+  input: string;
+  output?: string;
+}
+
+/** Tool calls (`function_call` / `custom_tool_call` response items) with their outputs, in order. */
+function toolCalls(lines: RolloutLine[]): RolloutCall[] {
+  const calls: RolloutCall[] = [];
+  for (const l of lines) {
+    const p = l.payload;
+    if (l.type !== 'response_item' || !p) continue;
+    if (p.type === 'function_call' || p.type === 'custom_tool_call') {
+      calls.push({ callId: String(p['call_id']), name: String(p['name']), input: String(p.type === 'function_call' ? p['arguments'] : p['input']) });
+    } else if (p.type === 'function_call_output' || p.type === 'custom_tool_call_output') {
+      const call = calls.find((c) => c.callId === p['call_id']);
+      const out = p['output'];
+      if (call) call.output = typeof out === 'string' ? out : JSON.stringify(out);
+    }
+  }
+  return calls;
+}
+
+/** `item_completed` `FileChange` items by id (= call_id): their `changes`. */
+function fileChanges(lines: RolloutLine[]): Map<string, Record<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, Record<string, unknown>>>();
+  for (const l of lines) {
+    const item = l.payload?.type === 'item_completed' ? (l.payload['item'] as { type?: string; id?: string; changes?: Record<string, Record<string, unknown>> } | undefined) : undefined;
+    if (item?.type === 'FileChange' && item.id) out.set(item.id, item.changes ?? {});
+  }
+  return out;
+}
+
+function oneLine(s: string, max = 400): string {
+  const flat = s.replace(/\s*\n\s*/g, ' ⏎ ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** README lines: each call and its exact output, and how the turn ended. */
+function rolloutFacts(lines: RolloutLine[]): string[] {
+  const out: string[] = [];
+  for (const c of toolCalls(lines)) {
+    const what = c.name === 'exec_command' ? `exec_command \`${String((JSON.parse(c.input) as { cmd?: unknown }).cmd)}\`` : `${c.name} \`${oneLine(c.input, 200)}\``;
+    out.push(`${what} → output \`${c.output === undefined ? '(none)' : oneLine(c.output).replace(/`/g, "'")}\``);
+  }
+  for (const l of lines) {
+    const p = l.payload;
+    const text = l.type === 'response_item' && p?.type === 'message' && p['role'] === 'user' && Array.isArray(p['content']) ? (p['content'] as { text?: unknown }[]).map((c) => (typeof c.text === 'string' ? c.text : '')).join('') : '';
+    if (text.startsWith('<turn_aborted>')) out.push(`user message: \`${oneLine(text)}\``);
+  }
+  const ends = lines.filter((l) => l.type === 'event_msg' && (l.payload?.type === 'task_complete' || l.payload?.type === 'turn_aborted'));
+  for (const e of ends) out.push(`\`${e.payload?.type}\`${e.payload?.type === 'turn_aborted' ? ` reason \`${String(e.payload['reason'])}\`` : ''}`);
+  const types = new Map<string, number>();
+  for (const l of lines) {
+    const k = `${l.type ?? '?'}${l.payload?.type ? `/${l.payload.type}` : ''}`;
+    types.set(k, (types.get(k) ?? 0) + 1);
+  }
+  out.push(`line types: ${[...types].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  return out;
+}
+
 function killGroup(pid: number | undefined): void {
   if (!pid) return;
   try {
@@ -384,13 +678,17 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-function initWorkspace(ws: string, env: NodeJS.ProcessEnv): void {
+function initWorkspace(ws: string, env: NodeJS.ProcessEnv, files: Record<string, string> = {}): void {
   mkdirSync(ws, { recursive: true });
   sh('git', ['init', '-q', '-b', 'main'], { cwd: ws, env });
   sh('git', ['config', 'user.email', 'fixtures@shiplog.invalid'], { cwd: ws, env });
   sh('git', ['config', 'user.name', 'Shiplog Fixtures'], { cwd: ws, env });
   sh('git', ['config', 'commit.gpgsign', 'false'], { cwd: ws, env });
   writeFileSync(join(ws, 'README.md'), '# fixture workspace\n');
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(ws, name)), { recursive: true });
+    writeFileSync(join(ws, name), content);
+  }
   sh('git', ['add', '-A'], { cwd: ws, env });
   sh('git', ['commit', '-qm', 'Initial commit'], { cwd: ws, env });
 }
@@ -421,7 +719,7 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
   const logDir = join(base, 'logs');
   for (const d of [home, codexHome, logDir]) mkdirSync(d, { recursive: true });
   const env = clientEnv(home, codexHome);
-  initWorkspace(ws, env);
+  initWorkspace(ws, env, s.prepare);
 
   const mock = await startMockResponses(s.script, { title: 'Scripted fixture task' });
   try {
@@ -445,6 +743,15 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
           .map(([id]) => id);
         return { stdout, threadIds };
       },
+      async runSignalled(args, signal, ready) {
+        const before = rollouts(codexHome);
+        const label = `${String(++n).padStart(2, '0')}-${signal}`;
+        console.log(`  [${s.name}] codex ${s.version}: ${args.map((a) => (a === ws ? '<ws>' : a)).join(' ')}   # ${signal} when ready`);
+        const r = await runCodexSignalled(bin, args, ws, env, logDir, label, codexHome, signal, ready);
+        const after = rollouts(codexHome);
+        const threadIds = [...after.entries()].filter(([id, x]) => !before.has(id) || before.get(id)!.size !== x.size).map(([id]) => id);
+        return { ...r, threadIds };
+      },
     };
     const produced = await s.body(ctx);
 
@@ -456,6 +763,20 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
     }
     for (const f of s.expect.present) if (!existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} in the workspace`);
     for (const f of s.expect.absent) if (existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} to be gone`);
+
+    if (s.verify) {
+      const parsed = Object.fromEntries(
+        Object.entries(produced).map(([name, src]) => [
+          name,
+          readFileSync(src, 'utf8')
+            .split('\n')
+            .filter((l) => l.length > 0)
+            .map((l) => JSON.parse(l) as RolloutLine),
+        ]),
+      );
+      const failed = s.verify(parsed, ws);
+      if (failed.length > 0) throw new Error(`${s.name}: the client did not produce what the scenario claims:\n  - ${failed.join('\n  - ')}`);
+    }
 
     mkdirSync(outDir, { recursive: true });
     const files: string[] = [];
@@ -501,6 +822,14 @@ function writeReadme(): void {
       'Observed:',
       '',
       ...s.notes.map((n) => `- ${n}`),
+      ...(s.showFacts
+        ? s.fixtures.flatMap((f) => {
+            const p = join(outDir, f);
+            if (!existsSync(p)) return [];
+            const lines = readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as RolloutLine);
+            return ['', `\`${f}\` (${lines.length} lines, ${statSync(p).size} bytes):`, '', ...rolloutFacts(lines).map((x) => `- ${x}`)];
+          })
+        : []),
       ...(s.configExtra || s.providerExtra ? ['', `Extra config: \`${[s.configExtra, s.providerExtra].filter(Boolean).join('; ')}\``] : []),
       '',
     ].join('\n'),
@@ -510,7 +839,7 @@ function writeReadme(): void {
 Real rollout files written by the real Codex CLI — **not** hand-written and not copied from anywhere.
 They were produced by \`scripts/make-codex-fixtures.ts\` (\`node --import tsx scripts/make-codex-fixtures.ts\`),
 which runs pinned npm releases of \`@openai/codex\` (cached outside the repository in
-\`/work/.cache-clients/codex-<version>\`) fully offline against the scripted loopback mock of the OpenAI
+\`~/.cache/shiplog-e2e/codex-<version>\` (\`$SHIPLOG_CODEX_CACHE\`)) fully offline against the scripted loopback mock of the OpenAI
 Responses API in \`test/e2e/mock-responses.ts\`. No notify program and no hooks were configured.
 
 Each scenario uses a throwaway \`CODEX_HOME\`, \`HOME\` and git workspace (with one initial commit and a local
