@@ -70,12 +70,29 @@ export const ToolCallEvent = z.object({
   subagent: Subagent.optional(),
 });
 
+/**
+ * What became of a call that did not do what it set out to. `failed`: it ran, or the tool tried,
+ * and it did not work (a non-zero exit, an old_string not in the file). `refused`: it never ran
+ * (no permission, a precondition of the tool such as reading a file before writing it).
+ * `interrupted`: it was stopped before it finished (the user, a signal, a timeout, the session
+ * ending).
+ */
+export const ToolOutcome = z.enum(['failed', 'refused', 'interrupted']);
+export type ToolOutcome = z.infer<typeof ToolOutcome>;
+
 /** The outcome of a tool call. */
 export const ToolResultEvent = z.object({
   kind: z.literal('tool_result'),
   at,
   callId: z.string(),
+  /** Set for every result with an `outcome`, so consumers that only know `isError` never count
+   *  a refused or interrupted call as done. */
   isError: z.boolean(),
+  /** Absent when the call succeeded. */
+  outcome: ToolOutcome.optional(),
+  /** A short human reason for the outcome (`exit 2`, `old_string not found`, `not permitted`),
+   *  from the adapter's own fixed wording, never text copied from the transcript. */
+  reason: z.string().optional(),
   exitCode: z.number().int().optional(),
   /** Tail of the output, capped by the adapter (a few KiB), for test results and commit hashes. */
   output: z.string().optional(),

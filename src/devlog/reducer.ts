@@ -10,6 +10,19 @@ import type { ConversationEntry } from './schema.js';
  * assistant message can still grow and a `Write` can still turn from `edited` into `created`.
  * The state is plain JSON and bounded, so it is stored between runs and a run over any split of
  * the transcript ends in the same entries.
+ *
+ * Actions say what came of each call: a result with an outcome appends it (`ran ls x (failed:
+ * exit 2)`, `edited a.ts (refused: not permitted)`, `ran sh slow.sh (interrupted)`), and a call
+ * whose result has not arrived reads `(no result)`:
+ * - when its entry is finalized (the next prompt ends the turn, or the open list overflows), the
+ *   mark is written into the action for good: no later result can change a stored entry, and a
+ *   result that did not come within its turn did not come for the work the turn was about;
+ * - while its entry is open, the mark is added only when the entries are rendered
+ *   (`openEntries()`), and the stored action stays plain, so a result read in a later run still
+ *   settles it. The reducer cannot see the session close (the pipeline decides that, and a client
+ *   that is killed reports nothing), so it does not wait for one: the devlog written after the
+ *   session's last run then names exactly the calls that never got a result (a killed client's
+ *   last call included), while a devlog written mid-turn shows a running call as having none yet.
  */
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
@@ -19,9 +32,16 @@ const MAX_OPEN = 200;
 const OpenEntry = z.object({
   entry: z.custom<ConversationEntry>((v) => typeof v === 'object' && v !== null && 'type' in v),
   messageId: z.string().optional(),
-  /** callId → index in `actions`, for calls whose effect a later result may correct. */
-  calls: z.record(z.string(), z.number().int()).optional(),
+  /**
+   * callId → index in `actions`, for calls still waiting for their result (removed when it comes).
+   * States stored before results were recorded kept every call under `calls`, answered or not;
+   * parsing drops that key, so their calls are not taken for unanswered.
+   */
+  waiting: z.record(z.string(), z.number().int()).optional(),
 });
+
+/** The mark of a call whose result never came. */
+const NO_RESULT = ' (no result)';
 
 export const DevlogState = z.object({
   open: z.array(OpenEntry),
@@ -62,7 +82,7 @@ export class DevlogReducer {
         this.addAction(event.callId, event.action);
         break;
       case 'tool_result':
-        this.settleCall(event.callId, event.files ?? []);
+        this.settleCall(event);
         break;
       case 'subagent_result': {
         const subagent = {
@@ -86,8 +106,9 @@ export class DevlogReducer {
     return out;
   }
 
+  /** The open entries as they read now: a call still waiting for its result reads `(no result)`. */
   openEntries(): ConversationEntry[] {
-    return this.state.open.map((o) => o.entry);
+    return this.state.open.map((o) => withNoResultMarks(o));
   }
 
   snapshot(): DevlogState {
@@ -111,20 +132,27 @@ export class DevlogReducer {
     const last = this.state.open[this.state.open.length - 1];
     if (last && last.entry.type === 'tool_summary') {
       last.entry.actions.push(action);
-      (last.calls ??= {})[callId] = last.entry.actions.length - 1;
+      (last.waiting ??= {})[callId] = last.entry.actions.length - 1;
       return;
     }
-    this.pushOpen({ entry: { type: 'tool_summary', actions: [action] }, calls: { [callId]: 0 } });
+    this.pushOpen({ entry: { type: 'tool_summary', actions: [action] }, waiting: { [callId]: 0 } });
   }
 
-  /** A write's result is the first place that says whether the file was new. */
-  private settleCall(callId: string, files: { path: string; op: string }[]): void {
-    if (!files.some((f) => f.op === 'created')) return;
+  /**
+   * The result of a call still open: a write's result is the first place that says whether the
+   * file was new, and a call that did not succeed says so after its action. A result whose call
+   * is not open (finalized already, a bookkeeping tool, a second copy) changes nothing.
+   */
+  private settleCall(result: Extract<AgentEvent, { kind: 'tool_result' }>): void {
     for (const o of this.state.open) {
-      const idx = o.calls?.[callId];
-      if (idx === undefined || o.entry.type !== 'tool_summary') continue;
-      const action = o.entry.actions[idx];
-      if (action?.startsWith('edited ')) o.entry.actions[idx] = `created ${action.slice('edited '.length)}`;
+      const idx = o.waiting?.[result.callId];
+      if (idx === undefined || o.waiting === undefined || o.entry.type !== 'tool_summary') continue;
+      delete o.waiting[result.callId];
+      let action = o.entry.actions[idx];
+      if (action === undefined) return;
+      if (action.startsWith('edited ') && (result.files ?? []).some((f) => f.op === 'created')) action = `created ${action.slice('edited '.length)}`;
+      if (result.outcome !== undefined) action += result.reason === undefined ? ` (${result.outcome})` : ` (${result.outcome}: ${result.reason})`;
+      o.entry.actions[idx] = action;
       return;
     }
   }
@@ -133,9 +161,18 @@ export class DevlogReducer {
     this.state.open.push(o);
   }
 
-  /** Moves all but the last `keep` open entries to `finalized`. */
+  /** Moves all but the last `keep` open entries to `finalized`, their unanswered calls marked for good. */
   private finalizeOpen(keep: number): void {
     const n = Math.max(0, this.state.open.length - keep);
-    for (const o of this.state.open.splice(0, n)) this.finalized.push(o.entry);
+    for (const o of this.state.open.splice(0, n)) this.finalized.push(withNoResultMarks(o));
   }
+}
+
+/** The entry with `(no result)` after each action whose call is still waiting; the state is left as it is. */
+function withNoResultMarks(o: z.infer<typeof OpenEntry>): ConversationEntry {
+  const waiting = o.waiting === undefined ? [] : Object.values(o.waiting);
+  if (o.entry.type !== 'tool_summary' || waiting.length === 0) return o.entry;
+  const actions = [...o.entry.actions];
+  for (const idx of waiting) if (actions[idx] !== undefined) actions[idx] += NO_RESULT;
+  return { ...o.entry, actions };
 }

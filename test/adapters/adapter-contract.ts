@@ -158,6 +158,17 @@ export function describeAdapterContract(what: string, subject: Subject): void {
       }
     });
 
+    it('marks every result with an outcome as an error, with a short reason of its own words', () => {
+      for (const file of files) {
+        for (const e of run(adapter, linesOf(file)).events) {
+          if (e.kind !== 'tool_result' || e.outcome === undefined) continue;
+          // Whatever reads only isError (the window's files, tests, commits) never counts it as done.
+          assert.equal(e.isError, true, `${file}: ${e.callId}`);
+          assert.ok(e.reason === undefined || /^[\w -]{1,40}$/.test(e.reason), `${file}: reason ${e.reason}`);
+        }
+      }
+    });
+
     it('keeps its state bounded however long the transcript', () => {
       let biggest = 0;
       for (const file of files) biggest = Math.max(biggest, JSON.stringify(run(adapter, linesOf(file)).state).length);

@@ -310,9 +310,18 @@ describe('claude-code adapter: tool calls', () => {
   it('summarises searches and other tools', () => {
     assert.equal(callFor(assistantLine([toolUse('Grep', { pattern: 'TODO', path: `${CWD}/src` })])).action, 'searched for TODO in src');
     assert.equal(callFor(assistantLine([toolUse('Glob', { pattern: '**/*.ts' })])).action, 'searched for **/*.ts');
-    for (const name of ['WebSearch', 'TodoWrite', 'Task', 'Agent', 'mcp__github__create_issue', 'SomethingNew']) {
+    for (const name of ['WebSearch', 'Task', 'Agent', 'mcp__github__create_issue', 'SomethingNew']) {
       assert.equal(callFor(assistantLine([toolUse(name, {})])).action, `used ${name}`);
     }
+  });
+
+  it('yields nothing for tool discovery and task-list tools: bookkeeping, not work', () => {
+    for (const name of ['ToolSearch', 'TodoWrite', 'TodoRead', 'TaskCreate', 'TaskGet', 'TaskUpdate', 'TaskList']) {
+      assert.deepEqual(ofKind(parseOne(assistantLine([toolUse(name, { query: 'select:Read' })])), 'tool_call'), [], name);
+    }
+    // The work beside them in the same message still counts.
+    const { events } = run([assistantLine([toolUse('TodoWrite', { todos: [] }), toolUse('Bash', { command: 'npm test' })])]);
+    assert.deepEqual(ofKind(events, 'tool_call').map((c) => c.action), ['ran npm test']);
   });
 
   it('collapses and truncates long Bash commands but keeps the full command', () => {
@@ -341,11 +350,11 @@ describe('claude-code adapter: tool calls', () => {
     const state = run([userLine('hi')]).state;
     const fromSub = claudeCodeAdapter.parseLine(state, assistantLine([toolUse('Bash', { command: 'rm gone.ts' })], { cwd: `${CWD}/pkg` }));
     assert.deepEqual(ofKind(fromSub.events, 'tool_call')[0]?.files, [{ path: 'pkg/gone.ts', op: 'deleted' }]);
+    // A chain stays `ran …`; the files each of its parts changes are shell.ts's to tell (shell.test.ts).
+    for (const command of ['rm a && rm b', 'cd x; rm y']) assert.ok(bash(command).action.startsWith('ran '), command);
     for (const command of [
       'rm *.log',
       'rm -rf $DIR',
-      'rm a && rm b',
-      'cd x; rm y',
       'git rm --cached secret.env',
       'rm -i',
       'mv a b c',
@@ -382,7 +391,7 @@ describe('claude-code adapter: tool results', () => {
     assert.ok(result?.output?.endsWith('THE END'));
     assert.ok(!result?.output?.includes('QUJD'));
     const [failed] = ofKind(parseOne(toolResultLine('t2', 'Exit code 2\nboom', {}, true)), 'tool_result');
-    assert.deepEqual(failed, { kind: 'tool_result', at: '2026-01-01T00:00:00.000Z', callId: 't2', isError: true, exitCode: 2, output: 'Exit code 2\nboom' });
+    assert.deepEqual(failed, { kind: 'tool_result', at: '2026-01-01T00:00:00.000Z', callId: 't2', isError: true, outcome: 'failed', reason: 'exit 2', exitCode: 2, output: 'Exit code 2\nboom' });
     const [okResult] = ofKind(parseOne(toolResultLine('t3', 'fine')), 'tool_result');
     assert.equal(okResult?.exitCode, undefined);
     assert.equal(okResult?.isError, false);
@@ -488,5 +497,116 @@ describe('claude-code adapter: compaction and bounded state', () => {
     assert.equal(state.agentCalls.length, 2000);
     assert.equal(state.agentCalls[0]?.callId, 'toolu_600', 'oldest entries dropped first');
     assert.ok(JSON.stringify(state).length < 400_000);
+  });
+});
+
+describe('claude-code adapter: what became of each call', () => {
+  /** The outcome of one result line as the adapter reads it, with isError. */
+  const outcomeOf = (content: unknown, opts: { isError?: boolean; extra?: Record<string, unknown> } = {}) => {
+    const [result] = ofKind(parseOne(toolResultLine('t', content, opts.extra ?? {}, opts.isError ?? true)), 'tool_result');
+    assert.ok(result);
+    return [result.outcome, result.reason, result.isError];
+  };
+
+  it('reads the texts the real client writes (recorded from 2.1.330, seen in the 1.0.x–2.1.39 corpus)', () => {
+    const cases: [string, unknown, { isError?: boolean; extra?: Record<string, unknown> }, unknown[]][] = [
+      ['Bash exits non-zero', "Exit code 2\nls: cannot access 'missing-dir': No such file or directory", {}, ['failed', 'exit 2', true]],
+      ['Bash killed when the client was terminated', 'Exit code 137', {}, ['interrupted', undefined, true]],
+      ['Edit whose old_string is missing', '<tool_use_error>String to replace not found in file.\nString: this text is not in the file</tool_use_error>', {}, ['failed', 'old_string not found', true]],
+      ['Read of a missing file (2.1.330)', 'File does not exist. Note: your current working directory is /home/u/proj.', {}, ['failed', 'file does not exist', true]],
+      ['Read of a missing file (2.1.39)', '<tool_use_error>File does not exist.</tool_use_error>', {}, ['failed', 'file does not exist', true]],
+      ['Write outside the workspace in -p', "Claude requested permissions to write to /home/u/outside.txt, but you haven't granted it yet.", { extra: { toolDenialKind: 'user-rejected' } }, ['refused', 'not permitted', true]],
+      ['a tool no rule allows in -p', "Claude requested permissions to use WebFetch, but you haven't granted it yet.", { extra: { toolDenialKind: 'user-rejected' } }, ['refused', 'not permitted', true]],
+      ['Bash rm that needs approval', "rm in '/home/u/proj/obsolete.txt' needs approval. The path is inside the working directories for this session ('/home/u/proj'), and Claude Code asks before a shell command creates, changes or removes files there.", { extra: { toolDenialKind: 'user-rejected' } }, ['refused', 'not permitted', true]],
+      ['Bash needing approval', 'This command requires approval', {}, ['refused', 'not permitted', true]],
+      ['Write of a file never read', '<tool_use_error>File has not been read yet. Read it first before writing to it.</tool_use_error>', {}, ['refused', 'file not read first', true]],
+      ['Escape while the tool runs (TUI)', "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to tell you how to proceed.", { extra: { toolDenialKind: 'user-rejected' } }, ['interrupted', undefined, true]],
+      ['a parallel call failed first', '<tool_use_error>Sibling tool call errored</tool_use_error>', {}, ['interrupted', 'parallel call failed', true]],
+      ['Read of a folder', 'EISDIR: illegal operation on a directory, read', {}, ['failed', 'is a directory', true]],
+      ['Task without its prompt', '<tool_use_error>InputValidationError: Task failed due to the following issue:\nThe required parameter `prompt` is missing</tool_use_error>', {}, ['failed', 'invalid input', true]],
+      ['1.0.x Bash failure (no exit code)', "ls: cannot access 'types/': No such file or directory", {}, ['failed', undefined, true]],
+      ['a Bash command timed out (2.1.330 wording)', 'Exit code 143\npartial output\nCommand timed out after 2m 0s', {}, ['interrupted', 'timed out', true]],
+      ['a denial the text does not explain', 'Nope.', { extra: { toolDenialKind: 'permission-rule' } }, ['refused', 'not permitted', true]],
+      ['an interruption the text does not explain', 'Stopped.', { extra: { toolDenialKind: 'interrupted' } }, ['interrupted', undefined, true]],
+      ['a call left open when the session ended, answered on resume', "[Tool call interrupted: the session ended before this call's result was recorded, so its outcome is unknown. Check whether it took effect before relying on it or running it again.]", { isError: false }, ['interrupted', 'session ended', true]],
+    ];
+    for (const [what, content, opts, expected] of cases) assert.deepEqual(outcomeOf(content, opts), expected, what);
+  });
+
+  it('takes program output for no client notice, and a success for none at all', () => {
+    // After `Exit code N` comes what the command printed: its words are not the client's.
+    assert.deepEqual(outcomeOf("Exit code 1\nThe user doesn't want to proceed with this tool use."), ['failed', 'exit 1', true]);
+    assert.deepEqual(outcomeOf('Exit code 1\nFile does not exist'), ['failed', 'exit 1', true]);
+    // A successful result saying the same words is a success.
+    for (const text of ['File does not exist. (a line of a file read back)', "Claude requested permissions to use X, but you haven't granted it yet.", 'aborted by user']) {
+      assert.deepEqual(outcomeOf(text, { isError: false }), [undefined, undefined, false], text);
+    }
+    // 1.0.x BashOutput: a background command's exit code is a field of a successful result.
+    assert.deepEqual(outcomeOf('output', { isError: false, extra: { toolUseResult: { exitCode: 3, stdout: 'output' } } }), ['failed', 'exit 3', true]);
+  });
+
+  it('classifies every failed, refused and interrupted call of the recorded sessions', () => {
+    const verdicts = (scenario: string, index = 0) =>
+      ofKind(recorded(scenario, index), 'tool_result').filter((r) => r.isError || r.outcome !== undefined).map((r) => [r.outcome, r.reason, r.isError]);
+    assert.deepEqual(verdicts('failures'), [
+      ['failed', 'exit 2', true],
+      ['failed', 'old_string not found', true],
+      ['failed', 'file does not exist', true],
+      ['refused', 'not permitted', true],
+      ['refused', 'not permitted', true],
+    ]);
+    assert.deepEqual(verdicts('failures', 1), [['interrupted', undefined, true]], 'SIGTERM: the client killed the command (exit 137)');
+    assert.deepEqual(verdicts('interactive'), [['interrupted', undefined, true]], 'Escape while sh slow.sh ran');
+    assert.deepEqual(verdicts('build'), [['failed', 'exit 1', true]]);
+    assert.deepEqual(verdicts('long'), [['failed', 'exit 1', true], ['failed', 'exit 1', true], ['failed', 'exit 2', true]]);
+  });
+});
+
+describe('claude-code adapter: no client framing in what the devlog shows', () => {
+  it('keeps what the user typed beside an interrupt notice, and nothing of the notice', () => {
+    const prompts = (...input: string[]) => ofKind(run(input).events, 'prompt').map((p) => p.text);
+    assert.deepEqual(prompts(userLine([{ type: 'text', text: '[Request interrupted by user]' }, { type: 'text', text: 'use the other file' }])), ['use the other file']);
+    assert.deepEqual(prompts(userLine('[Request interrupted by user for tool use]')), []);
+  });
+
+  it('strips the 2.1.330 hand-back frame from a subagent report', () => {
+    const agent = toolUse('Agent', { description: 'Add version.js', prompt: 'p', subagent_type: 'general-purpose', run_in_background: false }, 'toolu_fg');
+    // The shapes the client recorded for a foreground subagent (fixture parallel-subagents).
+    const framed =
+      '  <tools-used-before-summary>Write</tools-used-before-summary>\n  \n[Subagent hand-back] The text below is the final report of a subagent this session delegated to. ' +
+      'It is model output, NOT a message from the user. The report follows:\n  Created src/version.js exporting VERSION = "1.0.0".\n  Second line.\n' +
+      'agentId: ab2aba1cbc6b79720\n<usage>subagent_tokens: 1148\ntool_uses: 1\nduration_ms: 782</usage>';
+    const withContent = JSON.stringify({
+      ...envelope(),
+      type: 'user',
+      message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_fg', content: [{ type: 'text', text: framed }] }] },
+      toolUseResult: {
+        status: 'completed',
+        agentId: 'ab2aba1cbc6b79720',
+        agentType: 'general-purpose',
+        content: [{ type: 'text', text: '<tools-used-before-summary>Write</tools-used-before-summary>\n' }, { type: 'text', text: 'Created src/version.js exporting VERSION = "1.0.0".' }],
+        totalDurationMs: 782,
+      },
+    });
+    const report = (line: string) => ofKind(run([assistantLine([agent]), line]).events, 'subagent_result').map((r) => r.text);
+    assert.deepEqual(report(withContent), ['Created src/version.js exporting VERSION = "1.0.0".']);
+    // Without toolUseResult content, the framed text itself.
+    assert.deepEqual(report(toolResultLine('toolu_fg', [{ type: 'text', text: framed }])), ['Created src/version.js exporting VERSION = "1.0.0".\nSecond line.']);
+    // A report that only quotes the notice, indented as the client indents reports, is left whole.
+    const quoting = '  The client writes\n  [Subagent hand-back] … The report follows:\n  before a report.';
+    assert.deepEqual(report(toolResultLine('toolu_fg', [{ type: 'text', text: quoting }])), [quoting.trim()]);
+  });
+
+  it('strips the frame from a background agent\'s notification result', () => {
+    const line = userLine(
+      '<task-notification>\n<task-id>a1</task-id>\n<status>completed</status>\n<result><tools-used-before-summary>Bash</tools-used-before-summary>\nThere are 3 files.</result>\n</task-notification>',
+    );
+    assert.deepEqual(ofKind(parseOne(line), 'subagent_result').map((r) => r.text), ['There are 3 files.']);
+  });
+
+  it('settles a subagent\'s Write as created from the result text when the record has no toolUseResult (2.1.330 subagent files)', () => {
+    const text = `File created successfully at: ${CWD}/src/version.js (file state is current in your context — no need to Read it back)`;
+    assert.deepEqual(ofKind(parseOne(toolResultLine('w', text, { isSidechain: true, agentId: 'a1' })), 'tool_result')[0]?.files, [{ path: 'src/version.js', op: 'created' }]);
+    assert.equal(ofKind(parseOne(toolResultLine('w', `The file ${CWD}/a.ts has been updated successfully.`)), 'tool_result')[0]?.files, undefined);
   });
 });

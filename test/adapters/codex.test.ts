@@ -107,9 +107,18 @@ describe('codex adapter: commands', () => {
       item({ type: 'function_call', name: 'shell_command', call_id: 'c', arguments: JSON.stringify({ command: 'git status' }) }),
       item({ type: 'local_shell_call', call_id: 'd', status: 'completed', action: { type: 'exec', command: ['echo', 'hi there'] } }),
       item({ type: 'function_call', name: 'exec_command', call_id: 'e', arguments: JSON.stringify({ cmd: 'rm old.txt' }) }),
-      item({ type: 'function_call', name: 'update_plan', call_id: 'f', arguments: '{"plan":[]}' }),
+      item({ type: 'function_call', name: 'view_image', call_id: 'f', arguments: '{"path":"a.png"}' }),
     ]);
-    assert.deepEqual(actions(events), ['ran npm test', 'ran ls -la', 'ran git status', "ran echo 'hi there'", 'deleted old.txt', 'used update_plan']);
+    assert.deepEqual(actions(events), ['ran npm test', 'ran ls -la', 'ran git status', "ran echo 'hi there'", 'deleted old.txt', 'used view_image']);
+  });
+
+  it('update_plan (the task list) is bookkeeping, not work: no call, no result', () => {
+    const { events } = run([
+      meta,
+      item({ type: 'function_call', name: 'update_plan', call_id: 'p', arguments: '{"plan":[{"step":"x","status":"pending"}]}' }),
+      item({ type: 'function_call_output', call_id: 'p', output: 'Plan updated' }),
+    ]);
+    assert.deepEqual(events.map((e) => e.kind), ['session']);
   });
 
   it('reads exit codes from unified exec text, legacy JSON, exec_command_end and CommandExecution items', () => {
@@ -215,5 +224,123 @@ describe('codex adapter: sessions, forks, subagents, times', () => {
     const events = run(fileLines(join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'))).events;
     const header = JSON.parse(fileLines(join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'))[0] ?? '{}') as { timestamp: string };
     assert.deepEqual(kinds(events, 'prompt'), [{ kind: 'prompt', at: header.timestamp, text: 'Create hello.txt and notes.txt.' }]);
+  });
+});
+
+describe('codex adapter: what became of each call', () => {
+  const exec = (id: string, cmd = 'sh slow.sh') => item({ type: 'function_call', name: 'exec_command', call_id: id, arguments: JSON.stringify({ cmd }) });
+  const patchCall = (id: string) => item({ type: 'custom_tool_call', name: 'apply_patch', call_id: id, input: '*** Begin Patch\n*** Update File: app.txt\n@@\n-hello world\n+hello, world\n*** End Patch' });
+  const verdicts = (lines: string[]) =>
+    kinds(run([meta, ...lines]).events, 'tool_result').map((r) => (r.kind === 'tool_result' ? [r.callId, r.outcome, r.reason, r.isError] : []));
+
+  it('reads command outputs: exit codes, aborts, rejections, the sandbox and timeouts', () => {
+    const out = (id: string, output: string) => [exec(id), item({ type: 'function_call_output', call_id: id, output })];
+    assert.deepEqual(
+      verdicts([
+        ...out('exit1', 'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 1\nOriginal token count: 3\nOutput:\nFAIL x\n'),
+        ...out('killed', 'Chunk ID: 1\nWall time: 3.0 seconds\nProcess exited with code 137\nOriginal token count: 0\nOutput:\n'),
+        // SIGINT to `codex exec` while the command ran (recorded from 0.169.0, fixture interrupted).
+        ...out('abort', 'Wall time: 0.1 seconds\naborted by user'),
+        ...out('abort2', 'aborted by user after 27.2s'),
+        ...out('abort3', 'aborted'),
+        ...out('rejected', 'exec command rejected by user'),
+        ...out('policy', 'exec command rejected: dangerous command detected'),
+        ...out('sandbox', 'sandbox denied exec error, exit code: 1, stdout: , stderr: Operation not permitted'),
+        ...out('legacy-sandbox', 'failed in sandbox LinuxSeccomp with execution error: Denied'),
+        ...out('timeout', 'command timed out after 10000 milliseconds'),
+        ...out('legacy', JSON.stringify({ output: 'boom', metadata: { exit_code: 2, duration_seconds: 0.1 } })),
+        // What a command printed is not Codex's verdict: exit 0 is a success whatever follows `Output:`.
+        ...out('ok', 'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 0\nOriginal token count: 1\nOutput:\naborted by user\n'),
+      ]),
+      [
+        ['exit1', 'failed', 'exit 1', true],
+        ['killed', 'interrupted', undefined, true],
+        ['abort', 'interrupted', undefined, true],
+        ['abort2', 'interrupted', undefined, true],
+        ['abort3', 'interrupted', undefined, true],
+        ['rejected', 'refused', 'rejected by user', true],
+        ['policy', 'refused', 'not permitted', true],
+        ['sandbox', 'refused', 'sandbox denied', true],
+        ['legacy-sandbox', 'refused', 'sandbox denied', true],
+        ['timeout', 'interrupted', 'timed out', true],
+        ['legacy', 'failed', 'exit 2', true],
+        ['ok', undefined, undefined, false],
+      ],
+    );
+  });
+
+  it('reads patch outputs: a verification failure names why, for every file of the patch', () => {
+    const out = (id: string, output: string) => [patchCall(id), item({ type: 'custom_tool_call_output', call_id: id, output })];
+    assert.deepEqual(
+      verdicts([
+        // Recorded from 0.169.0 (fixture patch-retry): no `Exit code:` header.
+        ...out('miss', 'apply_patch verification failed: Failed to find expected lines in /w/app.txt:\nhello world'),
+        ...out('bad', 'apply_patch verification failed: invalid hunk at line 3'),
+        ...out('no', 'patch rejected by user'),
+        ...out('exit', 'Exit code: 1\nWall time: 0 seconds\nOutput:\nsomething else'),
+        ...out('ok', 'Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nM app.txt\n'),
+      ]),
+      [
+        ['miss', 'failed', 'expected lines not found', true],
+        ['bad', 'failed', 'patch did not apply', true],
+        ['no', 'refused', 'rejected by user', true],
+        ['exit', 'failed', 'patch did not apply', true],
+        ['ok', undefined, undefined, false],
+      ],
+    );
+  });
+
+  it('reads exec_command_end, patch_apply_end and paginated items the same way', () => {
+    assert.deepEqual(
+      verdicts([
+        exec('declined'),
+        event({ type: 'exec_command_end', call_id: 'declined', exit_code: -1, stderr: 'exec command rejected by user', aggregated_output: 'exec command rejected by user', status: 'declined' }),
+        patchCall('p'),
+        event({ type: 'patch_apply_end', call_id: 'p', success: false, stderr: 'apply_patch verification failed: Failed to find expected lines in /w/app.txt:\nhello world' }),
+        exec('item-declined'),
+        event({ type: 'item_completed', item: { type: 'CommandExecution', id: 'item-declined', command: ['/bin/bash', '-lc', 'sh slow.sh'], status: 'declined' } }),
+        exec('item-failed'),
+        event({ type: 'item_completed', item: { type: 'CommandExecution', id: 'item-failed', command: ['/bin/bash', '-lc', 'sh slow.sh'], status: 'failed', exit_code: 3, aggregated_output: 'no' } }),
+        patchCall('fc'),
+        event({ type: 'item_completed', item: { type: 'FileChange', id: 'fc', status: 'failed', changes: {} } }),
+      ]),
+      [
+        ['declined', 'refused', 'rejected by user', true],
+        ['p', 'failed', 'expected lines not found', true],
+        ['item-declined', 'refused', 'not approved', true],
+        ['item-failed', 'failed', 'exit 3', true],
+        ['fc', 'failed', 'patch did not apply', true],
+      ],
+    );
+  });
+
+  it('reads a local_shell_call\'s output: its call would otherwise never get a result', () => {
+    assert.deepEqual(
+      verdicts([
+        item({ type: 'local_shell_call', call_id: 'l', status: 'completed', action: { type: 'exec', command: ['npm', 'test'] } }),
+        item({ type: 'local_shell_call_output', call_id: 'l', output: JSON.stringify({ output: 'FAIL', metadata: { exit_code: 1, duration_seconds: 0.1 } }) }),
+      ]),
+      [['l', 'failed', 'exit 1', true]],
+    );
+  });
+
+  it('an aborted poll leaves a running command without a result: it may still run', () => {
+    assert.deepEqual(
+      verdicts([
+        exec('run', 'npm run dev'),
+        item({ type: 'function_call_output', call_id: 'run', output: 'Chunk ID: 1\nWall time: 10.0 seconds\nProcess running with session ID 7\nOriginal token count: 0\nOutput:\n' }),
+        item({ type: 'function_call', name: 'write_stdin', call_id: 'poll', arguments: JSON.stringify({ session_id: 7, chars: '' }) }),
+        item({ type: 'function_call_output', call_id: 'poll', output: 'aborted by user after 3.2s' }),
+      ]),
+      [],
+    );
+  });
+
+  it('drops the interrupt notice Codex writes as a user message, keeping anything typed after it', () => {
+    const notice = '<turn_aborted>\nThe user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.\n</turn_aborted>';
+    const prompts = (message: string) => kinds(run([meta, event({ type: 'user_message', message })]).events, 'prompt').map((e) => (e.kind === 'prompt' ? e.text : ''));
+    assert.deepEqual(prompts(notice), []);
+    assert.deepEqual(prompts(`${notice}\nnow run the quick one`), ['now run the quick one']);
+    assert.deepEqual(prompts('why did <turn_aborted> show up?'), ['why did <turn_aborted> show up?']);
   });
 });

@@ -87,7 +87,9 @@ export function handleUser(draft: Draft, line: LineInfo, record: UserRecord): vo
   if (results.length > 0) {
     // `toolUseResult` describes the record's single result; with several it is ambiguous.
     const toolUseResult = results.length === 1 ? record.toolUseResult : undefined;
-    for (const result of results) handleToolResult(draft, line, result, toolUseResult);
+    // `toolDenialKind`, like `toolUseResult`, describes the record's single result.
+    const denialKind = results.length === 1 ? record.toolDenialKind : undefined;
+    for (const result of results) handleToolResult(draft, line, result, toolUseResult, denialKind);
     return;
   }
   if (line.subagent !== undefined) return; // a subagent's task prompt or injected context

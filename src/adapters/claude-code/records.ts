@@ -33,6 +33,8 @@ const Content = z.union([z.string(), z.array(z.unknown())]);
 export const UserRecord = z.looseObject({
   message: z.looseObject({ content: Content }),
   toolUseResult: z.unknown().optional(),
+  /** 2.1.330: why the client did not run the call (`user-rejected`, `permission-rule`, `interrupted`…). */
+  toolDenialKind: optString,
   /** 2.1.330: `{kind: "task-notification"}` on background-task reports. */
   origin: z.looseObject({ kind: optString }).optional().catch(undefined),
 });

@@ -16,7 +16,7 @@ import {
   findBackgroundAgent,
   pushBounded,
 } from './state.js';
-import { clipId, clipLabel, tagContent, textItems } from './text.js';
+import { clipId, clipLabel, reportText, tagContent, textItems } from './text.js';
 
 export function subagentOf(env: Envelope, ctx: LineContext | undefined): Subagent | undefined {
   const given = ctx?.subagent;
@@ -70,9 +70,9 @@ export function handleAgentResult(
     return;
   }
 
-  const resultText = result?.content !== undefined ? textItems(result.content).join('\n\n') : '';
-  const text = resultText.trim() !== '' ? resultText : blockText;
-  if (text.trim() === '') return;
+  const resultText = result?.content !== undefined ? reportText(textItems(result.content).join('\n\n')) : '';
+  const text = resultText !== '' ? resultText : reportText(blockText);
+  if (text === '') return;
   emitSubagentReport(draft, line, { agentId, agentType, description, text });
 }
 
@@ -102,7 +102,8 @@ export function handleTaskNotification(draft: Draft, line: LineInfo, text: strin
   const taskId = clipId(tagContent(text, 'task-id')?.trim());
   const toolUseId = tagContent(text, 'tool-use-id')?.trim();
   // A long report can arrive with `</result>` cut off; take what is there.
-  const result = tagContent(text, 'result', true)?.replace(/<\/task-notification>\s*$/, '').trim();
+  const raw = tagContent(text, 'result', true)?.replace(/<\/task-notification>\s*$/, '');
+  const result = raw === undefined ? undefined : reportText(raw);
   const background = taskId === undefined ? undefined : findBackgroundAgent(draft.state, taskId);
   const call = toolUseId === undefined ? undefined : findAgentCall(draft.state, toolUseId);
   if (background === undefined && call === undefined && result === undefined) return;

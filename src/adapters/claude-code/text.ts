@@ -42,8 +42,12 @@ const WRAPPER_PREFIXES = [
   '<user-memory-input>', // `#note` memory mode
 ];
 
-/** Marker text the client writes when the user interrupts a turn. */
-const INTERRUPT_PREFIX = '[Request interrupted by user';
+/**
+ * The notice the client writes on a line of its own when the user interrupts a turn
+ * (`[Request interrupted by user]`, `… for tool use]`). It is not what the user typed: the line
+ * goes, and whatever the user did type beside it stays.
+ */
+const INTERRUPT_LINE = /^[ \t]*\[Request interrupted by user[^\n\]]*\][ \t]*$/gm;
 /** Start of a compaction summary, for versions that do not flag it with `isCompactSummary`. */
 const COMPACT_SUMMARY_PREFIX = 'This session is being continued from a previous conversation';
 
@@ -85,6 +89,58 @@ function stripSystemReminders(text: string): string {
   }
 }
 
+/** Remove every closed `<name>…</name>` block (linear: one indexOf pass). */
+function stripBlocks(text: string, name: string): string {
+  const open = `<${name}>`;
+  const close = `</${name}>`;
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const start = text.indexOf(open, pos);
+    if (start < 0) return out + text.slice(pos);
+    const end = text.indexOf(close, start + open.length);
+    if (end < 0) return out + text.slice(pos);
+    out += text.slice(pos, start);
+    pos = end + close.length;
+  }
+}
+
+/** The notice the 2.1.330 client puts before a subagent's report, ending its frame. */
+const HAND_BACK = '[Subagent hand-back]';
+const REPORT_FOLLOWS = 'The report follows:';
+
+/** Without what the client appends after a report: `agentId: …` and a `<usage>…</usage>` block. */
+function withoutTrailer(text: string): string {
+  let out = text.trimEnd();
+  if (out.endsWith('</usage>')) {
+    const open = out.lastIndexOf('<usage>');
+    if (open >= 0) out = out.slice(0, open).trimEnd();
+  }
+  const nl = out.lastIndexOf('\n');
+  if (/^[ \t]*agentId: [^\n]*$/.test(out.slice(nl + 1))) out = out.slice(0, Math.max(0, nl));
+  return out;
+}
+
+/**
+ * A subagent's report as the subagent wrote it. 2.1.330 frames a hand-back for the model: a
+ * `<tools-used-before-summary>` list, a `[Subagent hand-back] … The report follows:` notice, the
+ * report indented by two spaces, then `agentId: …` and a `<usage>` block. None of that is the
+ * report; a report without the frame is returned as it is, trimmed.
+ */
+export function reportText(raw: string): string {
+  let text = stripBlocks(raw, 'tools-used-before-summary');
+  // The client's notice starts a line; the report's own lines are indented, so a notice-like
+  // line inside a report is not taken for the frame.
+  const notice = text.startsWith(HAND_BACK) ? 0 : text.indexOf(`\n${HAND_BACK}`);
+  const follows = notice < 0 ? -1 : text.indexOf(REPORT_FOLLOWS, notice);
+  const bodyStart = follows < 0 ? -1 : text.indexOf('\n', follows);
+  if (bodyStart >= 0) {
+    // The harness indents every line of the report; only that indentation is taken off.
+    text = withoutTrailer(text.slice(bodyStart + 1)).replace(/^ {2}/gm, '');
+  }
+  return text.trim();
+}
+
 /** Text items of a content array (`{type:"text", text}`); images and anything else ignored. */
 export function textItems(items: readonly unknown[]): string[] {
   const texts: string[] = [];
@@ -97,9 +153,9 @@ export function textItems(items: readonly unknown[]): string[] {
 
 /** What the human typed, or undefined when the text is harness output of some kind. */
 export function promptText(raw: string): string | undefined {
-  const text = stripSystemReminders(raw).trim();
+  const text = stripSystemReminders(raw).replace(INTERRUPT_LINE, '').trim();
   if (text === '') return undefined;
-  if (text.startsWith(INTERRUPT_PREFIX) || text.startsWith(COMPACT_SUMMARY_PREFIX)) return undefined;
+  if (text.startsWith(COMPACT_SUMMARY_PREFIX)) return undefined;
   if (text.startsWith('<command-name>') || text.startsWith('<command-message>') || text.startsWith('<command-args>')) {
     return slashCommandPrompt(text);
   }

@@ -2,8 +2,10 @@
  * Tool calls and their results. A `tool_use` block becomes a `tool_call` event with a devlog
  * action (`edited x`, `ran …`, `searched for …`) and the files it touches, and Task/Agent calls
  * are remembered so their results can name the subagent. A `tool_result` block becomes a
- * `tool_result` event with its exit code, output tail and the files a Write created or modified;
- * successful results in the main conversation are then checked for a Task/Agent report.
+ * `tool_result` event with its exit code, output tail, the files a Write created or modified, and
+ * what became of the call when it did not succeed (outcome.ts); successful results in the main
+ * conversation are then checked for a Task/Agent report. Bookkeeping tools (task lists, tool
+ * search) yield no events.
  */
 
 import type { FileChange } from '../../events.js';
@@ -21,8 +23,10 @@ import {
   type ToolUseBlock,
   WriteResult,
 } from './records.js';
+import { isBookkeepingTool } from '../common/bookkeeping.js';
 import { summarizeCommand, type ToolSummary } from '../common/shell.js';
 import { type AgentCall, findAgentCall, pushBounded } from './state.js';
+import { classifyClaudeResult } from './outcome.js';
 import { handleAgentResult } from './subagents.js';
 import { clipEnd, clipId, clipLabel, oneLine, tail, textItems } from './text.js';
 
@@ -68,6 +72,7 @@ function summarizeToolUse(name: string, input: unknown, base: PathBase): ToolSum
 }
 
 export function handleToolUse(draft: Draft, line: LineInfo, block: ToolUseBlock, messageId: string | undefined): void {
+  if (isBookkeepingTool(block.name)) return;
   const tool = clipEnd(block.name, MAX_NAME_CHARS);
   const summary = summarizeToolUse(tool, block.input, line.base);
   draft.events.push(
@@ -115,28 +120,43 @@ function exitCodeField(toolUseResult: unknown): number | undefined {
   return parsed.success ? parsed.data.exitCode : undefined;
 }
 
-/** Write results say whether the file was created or overwritten. */
-function writeResultFiles(toolUseResult: unknown, base: PathBase): FileChange[] | undefined {
+/** The Write tool's words for a new file, the path up to the end of the line or the 2.1.330 note. */
+const CREATED_TEXT = /^File created successfully at: ([^\n]+?)(?: \(file state [^\n]*)?(?:\n|$)/;
+
+/**
+ * Write results say whether the file was created or overwritten: `toolUseResult.type`, or, where
+ * the record has no `toolUseResult` (2.1.330 subagent transcripts), the result text.
+ */
+function writeResultFiles(toolUseResult: unknown, text: string, base: PathBase): FileChange[] | undefined {
   const parsed = WriteResult.safeParse(toolUseResult);
-  if (!parsed.success) return undefined;
+  if (!parsed.success) {
+    const created = toolUseResult === undefined ? CREATED_TEXT.exec(text.slice(0, 4096))?.[1] : undefined;
+    return created === undefined ? undefined : [{ path: repoPath(created, base), op: 'created' }];
+  }
   const path = repoPath(parsed.data.filePath, base);
   if (parsed.data.type === 'create') return [{ path, op: 'created' }];
   if (parsed.data.type === 'update') return [{ path, op: 'modified' }];
   return undefined;
 }
 
-export function handleToolResult(draft: Draft, line: LineInfo, block: ToolResultBlock, toolUseResult: unknown): void {
-  const isError = block.is_error === true;
+export function handleToolResult(draft: Draft, line: LineInfo, block: ToolResultBlock, toolUseResult: unknown, denialKind: string | undefined): void {
   const text = toolResultText(block.content);
+  const exitCode = exitCodeOf(text) ?? exitCodeField(toolUseResult);
+  const classified = classifyClaudeResult({ text, isError: block.is_error === true, exitCode, denialKind });
+  // A refused or interrupted call is an error too: whatever reads only `isError` (the window's
+  // files, tests and commits) must not count it as done.
+  const isError = block.is_error === true || classified !== undefined;
   draft.events.push(
     withoutUndefined({
       kind: 'tool_result' as const,
       at: line.at,
       callId: block.tool_use_id,
       isError,
-      exitCode: exitCodeOf(text) ?? exitCodeField(toolUseResult),
+      outcome: classified?.outcome,
+      reason: classified?.reason,
+      exitCode,
       output: text === '' ? undefined : tail(text, OUTPUT_TAIL_CHARS),
-      files: isError ? undefined : writeResultFiles(toolUseResult, line.base),
+      files: isError ? undefined : writeResultFiles(toolUseResult, text, line.base),
       subagent: line.subagent,
     }),
   );

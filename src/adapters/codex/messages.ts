@@ -30,8 +30,25 @@ function sameTextKey(text: string): string {
   return textHash(text.replace(/^\[REDACTED_[A-Z_]+ (len=\d+ sha=[0-9a-f]+)\]$/, '[REDACTED $1]'));
 }
 
+/**
+ * Notices Codex adds to the conversation as if the user had written them: the interrupt notice a
+ * model gets after the user stopped a turn, and subagent notifications. Only a closed block at
+ * the start counts (so a prompt that merely mentions the tag stays a prompt).
+ */
+const FRAMING_TAGS = ['turn_aborted', 'subagent_notification'];
+
+function withoutFraming(text: string): string {
+  let out = text;
+  for (;;) {
+    const tag = FRAMING_TAGS.find((t) => out.startsWith(`<${t}>`));
+    const end = tag === undefined ? -1 : out.indexOf(`</${tag}>`);
+    if (tag === undefined || end < 0) return out;
+    out = out.slice(end + tag.length + 3).trimStart();
+  }
+}
+
 export function addPrompt(draft: Draft, line: LineInfo, text: string, fromItem = false): void {
-  const clean = text.trim();
+  const clean = withoutFraming(text.trim()).trim();
   // A subagent's prompt is its parent's instruction, already in the parent's conversation.
   if (clean === '' || draft.subagent !== undefined || (fromItem && isInjectedContext(clean))) return;
   const hash = sameTextKey(clean);

@@ -67,7 +67,7 @@ export const LocalShellCall = z.looseObject({
   call_id: z.string(),
   action: z.looseObject({ command: z.array(z.string()).optional().catch(undefined), working_directory: str }).optional().catch(undefined),
 });
-export const CallOutput = z.looseObject({ type: z.enum(['function_call_output', 'custom_tool_call_output']), call_id: z.string(), output: z.unknown() });
+export const CallOutput = z.looseObject({ type: z.enum(['function_call_output', 'custom_tool_call_output', 'local_shell_call_output']), call_id: z.string(), output: z.unknown() });
 export const WebSearchCall = z.looseObject({
   type: z.literal('web_search_call'),
   id: str,
@@ -84,8 +84,9 @@ export const ExecCommandEnd = z.looseObject({
   exit_code: num,
   aggregated_output: str,
   stdout: str,
+  stderr: str,
 });
-export const PatchApplyEnd = z.looseObject({ call_id: z.string(), success: z.boolean().optional().catch(undefined), changes: Changes.optional().catch(undefined) });
+export const PatchApplyEnd = z.looseObject({ call_id: z.string(), success: z.boolean().optional().catch(undefined), changes: Changes.optional().catch(undefined), stderr: str, stdout: str });
 
 /** Paginated `item_completed.item`. */
 export const CompletedItem = z.looseObject({
@@ -98,6 +99,7 @@ export const CompletedItem = z.looseObject({
   aggregated_output: str,
   status: str,
   changes: Changes.optional().catch(undefined),
+  stderr: str,
 });
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

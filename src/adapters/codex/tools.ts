@@ -3,9 +3,11 @@
  * `local_shell_call`) become `ran …` (or `deleted` / `moved` for plain rm / mv); `apply_patch` in
  * all its shapes becomes one event per file it creates, edits, deletes or moves. Results come
  * from the call's output, or from `exec_command_end` / `patch_apply_end` / `item_completed`
- * records, whichever is first; a long-running command's exit code comes from the `write_stdin`
- * poll that saw it finish. Code mode (`exec` scripts) names its commands and patches only in
- * `item_completed` items, whose ids join no call: those items are the calls there.
+ * records, whichever is first, with what became of the call when it did not succeed
+ * (outcome.ts); a long-running command's exit code comes from the `write_stdin` poll that saw it
+ * finish. `update_plan` (the task list) is bookkeeping and yields nothing. Code mode (`exec`
+ * scripts) names its commands and patches only in `item_completed` items, whose ids join no call:
+ * those items are the calls there.
  */
 
 import type { z } from 'zod';
@@ -17,7 +19,10 @@ import { repoPath } from '../common/paths.js';
 import { summarizeCommand } from '../common/shell.js';
 import { type Draft, type LineInfo, pathBase } from './draft.js';
 import { endPromptStretch } from './messages.js';
-import { readOutput, patchSucceeded } from './output.js';
+import { type Classified } from '../common/outcome.js';
+import { isBookkeepingTool } from '../common/bookkeeping.js';
+import { classifyCodexOutput, patchFailure } from './outcome.js';
+import { outputText, readOutput, patchSucceeded } from './output.js';
 import { changesOps, commandLine, patchFromArgv, patchOps, type PatchOp } from './patch.js';
 import { type Changes, type CompletedItem, type ExecCommandEnd, isPlainObject, type PatchApplyEnd } from './records.js';
 import { type Call, CALLS_CAP, pushBounded } from './state.js';
@@ -64,13 +69,31 @@ function emitCalls(draft: Draft, line: LineInfo, callId: string, kind: Call['kin
   remember(draft, { id: callId, kind, parts: summaries.length });
 }
 
+interface Result {
+  /** What went wrong, if anything (outcome.ts); a result with an outcome is an error. */
+  classified?: Classified | undefined;
+  exitCode?: number | undefined;
+  output?: string | undefined;
+}
+
 /** One tool_result per part of the call, once. */
-function emitResult(draft: Draft, line: LineInfo, callId: string, result: { isError: boolean; exitCode?: number; output?: string }): void {
+function emitResult(draft: Draft, line: LineInfo, callId: string, result: Result): void {
   const call = findCall(draft, callId);
   if (!call) return;
+  const { classified } = result;
   for (let i = 0; i < call.parts; i++) {
     draft.events.push(
-      withoutUndefined({ kind: 'tool_result' as const, at: line.at, callId: partId(callId, i), isError: result.isError, exitCode: result.exitCode, output: result.output, subagent: draft.subagent }),
+      withoutUndefined({
+        kind: 'tool_result' as const,
+        at: line.at,
+        callId: partId(callId, i),
+        isError: classified !== undefined,
+        outcome: classified?.outcome,
+        reason: classified?.reason,
+        exitCode: result.exitCode,
+        output: result.output,
+        subagent: draft.subagent,
+      }),
     );
   }
   draft.state = { ...draft.state, calls: draft.state.calls.filter((c) => c !== call), done: pushBounded(draft.state.done, callId, CALLS_CAP) };
@@ -128,6 +151,9 @@ export function handleFunctionCall(draft: Draft, line: LineInfo, call: { name: s
   } else if (name === 'apply_patch') {
     const input = stringOf(args?.['input']) ?? stringOf(args?.['patch']);
     if (input !== undefined) return emitCalls(draft, line, call.call_id, 'patch', patchSummaries(draft, name, patchOps(input), workdir));
+  } else if (isBookkeepingTool(name)) {
+    endPromptStretch(draft);
+    return;
   } else if (name === 'write_stdin') {
     const session = args?.['session_id'];
     endPromptStretch(draft);
@@ -158,44 +184,61 @@ export function handleWebSearch(draft: Draft, line: LineInfo, id: string | undef
   const callId = id ?? `web-search-${draft.state.seq + 1}`;
   if (id === undefined) draft.state = { ...draft.state, seq: draft.state.seq + 1 };
   emitCalls(draft, line, callId, 'other', [{ tool: 'web_search', action: what, files: [] }]);
-  emitResult(draft, line, callId, { isError: false });
+  emitResult(draft, line, callId, {});
 }
 
 export function handleCallOutput(draft: Draft, line: LineInfo, callId: string, output: unknown): void {
   const call = findCall(draft, callId);
   if (!call) return;
-  if (call.kind === 'patch') return emitResult(draft, line, callId, { isError: !patchSucceeded(output) });
+  const raw = outputText(output);
+  if (call.kind === 'patch') return emitResult(draft, line, callId, { classified: patchSucceeded(output) ? undefined : patchFailure(raw) });
   const read = readOutput(output);
   if (call.kind === 'stdin') {
     draft.state = { ...draft.state, calls: draft.state.calls.filter((c) => c !== call) };
+    // Only an exit code ends the polled command: a poll that was itself aborted leaves the
+    // command's fate unknown (Codex says it may still run in the background).
     if (read.exitCode === undefined || call.target === undefined) return;
     const run = draft.state.running.find((r) => r.session === call.target);
     if (!run) return;
     draft.state = { ...draft.state, running: draft.state.running.filter((r) => r !== run) };
-    return emitResult(draft, line, run.callId, { isError: read.exitCode !== 0, exitCode: read.exitCode, output: read.text });
+    return emitResult(draft, line, run.callId, { classified: classifyCodexOutput(raw, read.exitCode), exitCode: read.exitCode, output: read.text });
   }
   if (call.kind === 'exec') {
     if (read.runningSession !== undefined) {
       draft.state = { ...draft.state, running: pushBounded(draft.state.running.filter((r) => r.session !== read.runningSession), { session: read.runningSession, callId }, 200) };
       return;
     }
-    // No exit code in the output (an unknown shape): exec_command_end or the item may still say.
-    if (read.exitCode === undefined) return;
-    return emitResult(draft, line, callId, { isError: read.exitCode !== 0, exitCode: read.exitCode, output: read.text });
+    const classified = classifyCodexOutput(raw, read.exitCode);
+    // Neither an exit code nor a verdict of Codex (an unknown shape): exec_command_end or the
+    // item may still say.
+    if (read.exitCode === undefined && classified === undefined) return;
+    return emitResult(draft, line, callId, { classified, exitCode: read.exitCode, output: read.text });
   }
-  emitResult(draft, line, callId, { isError: false });
+  emitResult(draft, line, callId, { classified: classifyCodexOutput(raw, undefined) });
 }
 
 export function handleExecEnd(draft: Draft, line: LineInfo, end: z.infer<typeof ExecCommandEnd>): void {
   if (!known(draft, end.call_id) && end.command && end.command.length > 0) fromArgv(draft, line, end.call_id, 'exec_command', end.command, end.cwd);
   if (end.exit_code === undefined) return;
-  emitResult(draft, line, end.call_id, { isError: end.exit_code !== 0, exitCode: end.exit_code, output: readOutput(end.aggregated_output ?? end.stdout ?? '').text });
+  const text = end.aggregated_output ?? end.stderr ?? end.stdout ?? '';
+  emitResult(draft, line, end.call_id, { classified: classifyCodexOutput(text, end.exit_code), exitCode: end.exit_code, output: readOutput(end.aggregated_output ?? end.stdout ?? '').text });
 }
 
 export function handlePatchEnd(draft: Draft, line: LineInfo, end: z.infer<typeof PatchApplyEnd>): void {
   if (!known(draft, end.call_id) && end.changes) emitCalls(draft, line, end.call_id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(end.changes), undefined));
   if (end.success === undefined) return;
-  emitResult(draft, line, end.call_id, { isError: !end.success });
+  emitResult(draft, line, end.call_id, { classified: end.success ? undefined : patchFailure(end.stderr ?? end.stdout ?? '') });
+}
+
+/**
+ * A paginated item's verdict: `declined` is a call that never ran (Codex's text may say who
+ * declined it), `failed` one that did not work; otherwise the exit code and text decide.
+ */
+function itemOutcome(status: string | undefined, text: string, exitCode: number | undefined): Classified | undefined {
+  if (status === 'declined') return classifyCodexOutput(text, undefined) ?? { outcome: 'refused', reason: 'not approved' };
+  const classified = classifyCodexOutput(text, exitCode);
+  if (classified !== undefined || status !== 'failed') return classified;
+  return { outcome: 'failed' };
 }
 
 /** Paginated `item_completed` CommandExecution / FileChange: results in classic mode, the calls themselves in code mode. */
@@ -205,12 +248,15 @@ export function handleCompletedTool(draft: Draft, line: LineInfo, item: z.infer<
   if (item.type === 'CommandExecution') {
     const argv = typeof item.command === 'string' ? [item.command] : item.command;
     if (!known(draft, id) && argv && argv.length > 0) fromArgv(draft, line, id, 'exec_command', argv, fileUrlPath(item.cwd));
-    if (item.exit_code !== undefined) emitResult(draft, line, id, { isError: item.exit_code !== 0, exitCode: item.exit_code, output: readOutput(item.aggregated_output ?? '').text });
-    else if (item.status === 'failed' || item.status === 'declined') emitResult(draft, line, id, { isError: true });
+    const text = item.aggregated_output ?? item.stderr ?? '';
+    if (item.exit_code !== undefined || item.status === 'failed' || item.status === 'declined') {
+      emitResult(draft, line, id, { classified: itemOutcome(item.status, text, item.exit_code), exitCode: item.exit_code, output: item.exit_code === undefined ? undefined : readOutput(item.aggregated_output ?? '').text });
+    }
   } else if (item.type === 'FileChange') {
     if (!known(draft, id) && item.changes) emitCalls(draft, line, id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(item.changes satisfies z.infer<typeof Changes>), undefined));
-    if (item.status === 'completed') emitResult(draft, line, id, { isError: false });
-    else if (item.status === 'failed' || item.status === 'declined') emitResult(draft, line, id, { isError: true });
+    if (item.status === 'completed') emitResult(draft, line, id, {});
+    else if (item.status === 'declined') emitResult(draft, line, id, { classified: itemOutcome(item.status, item.stderr ?? '', undefined) });
+    else if (item.status === 'failed') emitResult(draft, line, id, { classified: patchFailure(item.stderr ?? '') });
   }
 }
 
