@@ -10,10 +10,10 @@ import { describeCodexConversions } from './codex-conversions.js';
 const GOLDEN = join(ROOT, 'test', 'golden', 'codex');
 /**
  * Rollouts recorded from the real Codex CLI whose devlog is pinned byte for byte, each read through
- * by hand against its file: paginated (0.169, classic tools and code mode), legacy envelope (0.140),
- * and pre-envelope (0.20).
+ * by hand against its file: paginated (0.169, classic tools and code mode, a failed apply_patch
+ * retried, a command interrupted by SIGINT), legacy envelope (0.140), and pre-envelope (0.20).
  */
-const GOLDEN_FILES = new Set(['paginated-classic.jsonl', 'paginated-code-mode.jsonl', 'legacy-0.140.jsonl', 'pre-envelope-0.20.jsonl']);
+const GOLDEN_FILES = new Set(['paginated-classic.jsonl', 'paginated-code-mode.jsonl', 'legacy-0.140.jsonl', 'pre-envelope-0.20.jsonl', 'patch-retry.jsonl', 'interrupted.jsonl']);
 
 describeCodexConversions('every Codex rollout recorded from the real CLI converts', CODEX_FIXTURES, codexRollouts(), (rel) =>
   GOLDEN_FILES.has(rel) ? join(GOLDEN, rel.replace(/\.jsonl$/, '.devlog.json')) : null,
@@ -38,8 +38,9 @@ describe('Codex sessions, read whole', () => {
     copyFileSync(join(CODEX_FIXTURES, 'paginated-classic.jsonl'), transcript);
     await runInProcess(join(dir, 'state'), { sessionId: 'pc', agent: 'codex', transcriptPath: transcript, repo, trigger: 'test', close: 'test' });
     const entry = ChangelogEntry.parse(JSON.parse(readOutputs(repo, 'pc').entries.trim()));
-    // Net effect of the window: hello.txt written, patched, then deleted; notes.txt created, then moved.
-    assert.deepEqual(entry.touched_files, { created: ['test.sh', 'docs/notes.md'], modified: [], deleted: ['hello.txt'], moved: [] });
+    // Net effect of the window: hello.txt created (printf >), patched, then deleted, so nothing;
+    // notes.txt created, then moved.
+    assert.deepEqual(entry.touched_files, { created: ['test.sh', 'docs/notes.md'], modified: [], deleted: [], moved: [] });
     assert.deepEqual(entry.tests, [
       { cmd: 'sh test.sh', result: 'fail' },
       { cmd: 'sh test.sh', result: 'pass' },
