@@ -20,6 +20,14 @@ const MAX_PENDING = 500;
 
 const FileOp = z.object({ op: z.enum(['created', 'modified', 'deleted', 'moved']), from: z.string().optional() });
 
+/** A call that failed, was refused or interrupted, or never got its result. */
+export const Unfinished = z.object({
+  action: z.string(),
+  outcome: z.enum(['failed', 'refused', 'interrupted', 'no result']),
+  reason: z.string().optional(),
+});
+export type Unfinished = z.infer<typeof Unfinished>;
+
 const Pending = z.object({
   command: z.string().optional(),
   files: z.array(z.object({ path: z.string(), op: z.string(), from: z.string().optional() })),
@@ -48,6 +56,12 @@ export const OpenWindow = z.object({
   tests: z.array(z.object({ cmd: z.string(), result: z.enum(['pass', 'fail', 'unknown']) })),
   commits: z.array(z.object({ hash: z.string(), message: z.string() })),
   subagents: z.array(z.object({ type: z.string().nullable(), description: z.string().nullable() })),
+  /** Calls that did not do what they set out to: named in the entry, never counted as done. */
+  failed: z.array(Unfinished).default([]),
+  /** callId → devlog action of calls still waiting for their result (bounded like `pending`). */
+  waiting: z.record(z.string(), z.string()).default({}),
+  /** Indexes into `prompts` of turns the user interrupted: their prompt does not name the work. */
+  interrupted: z.array(z.number().int()).default([]),
   /** The window's conversation for an LLM evaluator (bounded; see digest-item.ts). */
   digest: z.array(DigestItem).default([]),
   /** The last prompts before this window, so the evaluator knows what the work continues. */
@@ -93,6 +107,8 @@ export interface WindowOptions {
   sessionId: string;
   granularity: 'session' | 'turn';
   idleMs: number;
+  /** `drop`: a window of chat alone (no tool call, no subagent) closes without an entry. Default `keep`. */
+  chatOnly?: 'drop' | 'keep';
   /** Applied to the output tails kept for the digest (tool output reaches the tracker unredacted). */
   redact?: (text: string) => string;
   /**
@@ -221,10 +237,14 @@ export class WindowTracker {
     const w = this.state.cur;
     this.state.cur = null;
     if (!w || !hasWork(w)) return;
+    if (this.opts.chatOnly === 'drop' && w.toolCount === 0 && w.subagents.length === 0) return;
     for (const p of Object.values(w.pending)) {
       if (p.test && p.command && w.tests.length < MAX_LIST) w.tests.push({ cmd: p.command.slice(0, 500), result: 'unknown' });
     }
     w.pending = {};
+    // A call still waiting when its window closes did not finish as far as anyone can tell.
+    for (const action of Object.values(w.waiting)) if (w.failed.length < MAX_LIST) w.failed.push({ action, outcome: 'no result' });
+    w.waiting = {};
     const runId = runIdFor(this.opts.sessionId, w);
     this.closed.push({ runId, index: this.state.index, continuationOf: this.state.prevRunId, reason, window: w });
     this.state.index++;
@@ -264,6 +284,11 @@ export class WindowTracker {
     const tag = files.length > 0 ? 'edit' : test ? 'test' : e.command !== undefined && /^\s*git\s/.test(e.command) ? 'git' : e.command !== undefined ? 'command' : 'other';
     const who = e.subagent ? `[${e.subagent.type ?? 'subagent'}] ` : '';
     this.addDigest(w, { k: 'tool', text: `${who}${e.action}`.slice(0, DIGEST_CAPS.tool), tag, callId: e.callId });
+    if (Object.keys(w.waiting).length >= MAX_PENDING) {
+      const oldest = Object.keys(w.waiting)[0];
+      if (oldest !== undefined) delete w.waiting[oldest];
+    }
+    w.waiting[e.callId] = `${who}${e.action}`.slice(0, MAX_ACTION);
     if (files.length === 0 && !test && !commit) return;
     if (Object.keys(w.pending).length >= MAX_PENDING) {
       const oldest = Object.keys(w.pending)[0];
@@ -275,6 +300,14 @@ export class WindowTracker {
   private onResult(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_result' }>): void {
     const failed = e.isError || (e.exitCode !== undefined && e.exitCode !== 0);
     if (failed) this.noteFailure(w, e);
+    const action = w.waiting[e.callId];
+    delete w.waiting[e.callId];
+    const outcome = outcomeOf(e);
+    // A failing test run is reported with the tests, not as a call that failed.
+    if (outcome !== null && action !== undefined && w.pending[e.callId]?.test !== true) {
+      if (w.failed.length < MAX_LIST) w.failed.push({ action, ...outcome });
+      if (outcome.outcome === 'interrupted' && w.prompts.length > 0 && !w.interrupted.includes(w.prompts.length - 1)) w.interrupted.push(w.prompts.length - 1);
+    }
     const p = w.pending[e.callId];
     if (!p) return;
     delete w.pending[e.callId];
@@ -331,6 +364,16 @@ export class WindowTracker {
   }
 }
 
+const MAX_ACTION = 300;
+
+/** What became of a call that did not succeed; null when it did. Commands that merely exit non-zero
+ *  (a failing test, a grep that found nothing) are failures too: the entry names them, never as done. */
+function outcomeOf(e: Extract<AgentEvent, { kind: 'tool_result' }>): Omit<Unfinished, 'action'> | null {
+  if (e.outcome !== undefined) return { outcome: e.outcome, ...(e.reason !== undefined && { reason: e.reason }) };
+  if (e.isError || (e.exitCode !== undefined && e.exitCode !== 0)) return { outcome: 'failed', ...(e.exitCode !== undefined && e.exitCode !== 0 && { reason: `exit ${e.exitCode}` }) };
+  return null;
+}
+
 /** How much of a failed call's output is redacted to take its tail from: a private key and its context. */
 const REDACT_BEFORE_TAIL = 64 * 1024;
 
@@ -352,6 +395,9 @@ function emptyWindow(startSeq: number, at: string | null): OpenWindow {
     tests: [],
     commits: [],
     subagents: [],
+    failed: [],
+    waiting: {},
+    interrupted: [],
     digest: [],
     context: [],
     marks: 0,

@@ -26,6 +26,9 @@ export const Config = z
          *  `turn`: one entry per turn. */
         granularity: z.enum(['session', 'turn']).default('session'),
         idle_minutes: z.number().positive().max(7 * 24 * 60).default(30),
+        /** A window of chat alone (no tool call, no subagent: "thanks", "ok") gets no entry of its
+         *  own (`drop`; the devlog keeps the turn) or one like any other (`keep`). */
+        chat_only: z.enum(['drop', 'keep']).default('drop'),
         actor: z.string().min(1).optional(),
         /** Commit `.changelog/` with the repository (no `.gitignore` inside it). */
         commit: z.boolean().default(false),
@@ -47,7 +50,7 @@ export const Config = z
         digest_chars: z.number().int().min(2000).max(400_000).default(40_000),
       })
       .strict()
-      .default({ enabled: true, granularity: 'session', idle_minutes: 30, commit: false, evaluator: 'heuristic', codex_config: [], timeout_seconds: 300, backoff_minutes: 30, digest_chars: 40_000 }),
+      .default({ enabled: true, granularity: 'session', idle_minutes: 30, chat_only: 'drop', commit: false, evaluator: 'heuristic', codex_config: [], timeout_seconds: 300, backoff_minutes: 30, digest_chars: 40_000 }),
     devlog: z
       .object({
         enabled: z.boolean().default(true),
@@ -126,6 +129,7 @@ export const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
   'changelog.enabled': { kind: 'bool', names: ['SHIPLOG_CHANGELOG', 'CTX_CHANGELOG'] },
   'changelog.granularity': { kind: 'string', names: ['SHIPLOG_GRANULARITY'] },
   'changelog.idle_minutes': { kind: 'number', names: ['SHIPLOG_IDLE_MINUTES'] },
+  'changelog.chat_only': { kind: 'string', names: ['SHIPLOG_CHAT_ONLY'] },
   'changelog.actor': { kind: 'string', names: ['SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR'] },
   'changelog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_CHANGELOG'] },
   'changelog.evaluator': { kind: 'string', names: ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR'] },

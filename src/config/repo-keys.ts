@@ -3,8 +3,9 @@
  * what is written into that same repository, within the schema's bounds:
  * - changelog.enabled, devlog.enabled: whether the repository gets a changelog or a devlog at all;
  *   turning one off loses nothing of the user's and runs nothing.
- * - changelog.granularity, changelog.idle_minutes: how work is cut into entries (the idle time is
- *   bounded to a week by the schema and closes windows; it starts no process and waits on nothing).
+ * - changelog.granularity, changelog.idle_minutes, changelog.chat_only: how work is cut into entries
+ *   (the idle time is bounded to a week by the schema and closes windows; it starts no process and
+ *   waits on nothing; chat_only only keeps or drops entries of chat).
  * - changelog.actor: the folder under `.changelog/` (made one safe path component before use).
  *
  * Every other key is the user's: it picks a program or its arguments and config (evaluator, model,
@@ -17,6 +18,7 @@ export const REPO_ALLOWED_KEYS: ReadonlySet<string> = new Set([
   'changelog.enabled',
   'changelog.granularity',
   'changelog.idle_minutes',
+  'changelog.chat_only',
   'changelog.actor',
   'devlog.enabled',
 ]);

@@ -192,6 +192,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       sessionId: req.sessionId,
       granularity: config.changelog.granularity,
       idleMs: config.changelog.idle_minutes * 60_000,
+      chatOnly: config.changelog.chat_only,
       redact: (text) => redactor.redact(text),
       digest: needsEval === 1,
     }, redactor);

@@ -254,7 +254,14 @@ export function describeBackfillWorld(title: string, sources: Sources): void {
       assert.equal(firstEntries.size, Number(summary[1]));
       const perLine = lines.slice(U).reduce((n, l) => n + Number(/: (\d+) entr/.exec(l)?.[1]), 0);
       assert.equal(perLine, firstEntries.size, 'the lines add up to the entries written');
-      assert.ok(firstEntries.size >= L, `${firstEntries.size} entries for ${L} sessions`);
+      // Every session that ran gets an entry, except a session of chat alone (chat_only = drop):
+      // its devlog shows no tool use.
+      const devlogs = [...outputs(fx)].filter(([path]) => path.includes('/.devlog/sessions/'));
+      for (const s of located(fx.sessions)) {
+        if (!lines.some((l) => l.includes(` ${s.id} ${s.agent}: 0 entries`))) continue;
+        const devlog = devlogs.find(([path]) => path.endsWith(`/${s.id}.json`))?.[1] ?? '';
+        assert.doesNotMatch(devlog, /"tool_summary"|"subagent"/, `${s.id} wrote no entry, yet used tools`);
+      }
       const windowsOpen = query<{ n: number }>(home(), "SELECT COUNT(*) AS n FROM sessions WHERE json_extract(window_state, '$.cur') IS NOT NULL");
       assert.equal(windowsOpen[0]?.n, 0, 'finished sessions have their windows closed');
     });

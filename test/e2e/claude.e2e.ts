@@ -140,6 +140,9 @@ describe('real Claude Code, offline', () => {
 
   it('interactive, through a pseudo-terminal: /clear makes two sessions, each with its entry', async () => {
     const { sb, mock, env } = await world('interactive');
+    // Both sessions are chat alone, which gets no entry by default: kept here, so that each
+    // entry shows /clear closed its session's window.
+    env['SHIPLOG_CHAT_ONLY'] = 'keep';
     try {
       const r = await runClaudeInteractive(bin, {
         cwd: sb.workspace,

@@ -1,0 +1,259 @@
+import type { ChangelogEntry } from './schema.js';
+import type { OpenWindow, Unfinished } from './window.js';
+
+/**
+ * The words of a heuristic entry: a label that says what was done, a summary of what changed and
+ * how it ended, and bullets that are sentences, results first. Everything is read off the window's
+ * facts (files, tests, commits, calls that did not finish); the prompts only name the work when
+ * nothing better does, and the agent's last message is kept only where no result contradicts it.
+ */
+
+type Files = ChangelogEntry['touched_files'];
+
+export const LABEL_MAX = 72;
+
+/** Prompts that ask for nothing: they never name a window. */
+const EMPTY_PROMPT = /^(?:\/\S+.*|continue|go on|go ahead|proceed|carry on|keep going|next|yes|yep|y|no|ok(?:ay)?|sure|thanks?(?: you)?|thx|ty|cool|great|nice|done|lgtm|(?:thanks|thank you)\b.*)[.!]*$/i;
+
+export function labelOf(w: OpenWindow, files: Files): string {
+  const subject = w.commits.map((c) => firstLine(c.message)).find((m) => m !== '');
+  if (subject) return clipWords(subject, LABEL_MAX);
+  const reply = trustedReply(w);
+  const result = reply === null ? null : resultSentence(reply);
+  if (result && w.failed.every((f) => f.outcome !== 'interrupted')) return clipWords(result, LABEL_MAX);
+  const prompt = substantivePrompt(w);
+  if (prompt) return clipWords(prompt, LABEL_MAX);
+  return clipWords(capitalise(describeWork(w, files)) || 'Agent session', LABEL_MAX);
+}
+
+export function summaryOf(w: OpenWindow, files: Files): string {
+  const changed = changedCount(files);
+  const sentences: string[] = [];
+  if (changed > 0) sentences.push(`Changed ${changed} file${changed === 1 ? '' : 's'} (${fileBreakdown(files)}).`);
+  else if (w.commandCount > 0) sentences.push(`Ran ${w.commandCount} command${w.commandCount === 1 ? '' : 's'} without changing a file.`);
+  else if (w.subagents.length > 0) sentences.push(`Handed the work to ${countOf(w.subagents.length, 'subagent')} without changing a file.`);
+  else if (w.toolCount > 0) sentences.push(`Used ${countOf(w.toolCount, 'tool')} without changing a file.`);
+  else sentences.push('A conversation without tool use.');
+  const ending: string[] = [];
+  const lastTest = w.tests[w.tests.length - 1];
+  if (lastTest) ending.push(lastTest.result === 'pass' ? 'the tests passed' : lastTest.result === 'fail' ? 'the tests failed' : 'the tests ran without a known result');
+  if (w.commits.length > 0) ending.push(`the work was committed${w.commits.length > 1 ? ` in ${w.commits.length} commits` : ''}`);
+  const failed = w.failed.filter((f) => f.outcome === 'failed').length;
+  const refused = w.failed.filter((f) => f.outcome === 'refused').length;
+  const stopped = w.failed.filter((f) => f.outcome === 'interrupted' || f.outcome === 'no result').length;
+  if (failed > 0) ending.push(`${countOf(failed, 'call')} failed`);
+  if (refused > 0) ending.push(`${countOf(refused, 'call')} ${refused === 1 ? 'was' : 'were'} refused`);
+  if (stopped > 0) ending.push(`${countOf(stopped, 'call')} ${stopped === 1 ? 'was' : 'were'} interrupted or never finished`);
+  if (ending.length > 0) sentences.push(`${capitalise(joinAnd(ending))}.`);
+  return sentences.join(' ');
+}
+
+export function bulletsOf(w: OpenWindow, files: Files): string[] {
+  const bullets: string[] = [];
+  for (const c of w.commits.slice(0, 3)) {
+    const subject = firstLine(c.message);
+    bullets.push(c.hash ? `Committed ${c.hash}${subject ? `: ${sentence(subject)}` : '.'}` : `Committed${subject ? `: ${sentence(subject)}` : '.'}`);
+  }
+  const list = (verb: string, paths: string[]) => {
+    if (paths.length > 0) bullets.push(`${verb} ${listOf(paths)}.`);
+  };
+  list('Created', files.created);
+  list('Modified', files.modified);
+  list('Deleted', files.deleted);
+  if (files.moved.length > 0) bullets.push(`Moved ${joinAnd(files.moved.slice(0, 6).map((m) => `\`${m.from}\` to \`${m.to}\``))}${files.moved.length > 6 ? ` and ${files.moved.length - 6} more` : ''}.`);
+  if (w.tests.length > 0) {
+    const byCmd = new Map<string, string[]>();
+    for (const t of w.tests) byCmd.set(t.cmd, [...(byCmd.get(t.cmd) ?? []), t.result]);
+    for (const [cmd, results] of [...byCmd].slice(0, 3)) bullets.push(`The test \`${clip(oneLine(cmd), 120)}\` ${results.map(testWord).join(', then ')}.`);
+  }
+  for (const s of w.subagents.slice(0, 3)) {
+    const who = s.type ? `a subagent (${s.type})` : 'a subagent';
+    bullets.push(s.description ? `Handed “${clip(oneLine(s.description), 120)}” to ${who}.` : `Handed part of the work to ${who}.`);
+  }
+  for (const f of w.failed.slice(0, 6)) bullets.push(unfinishedSentence(f));
+  if (w.failed.length > 6) bullets.push(`${w.failed.length - 6} more calls did not finish as asked.`);
+  const otherCommands = w.commandCount - w.tests.length - w.commits.length;
+  if (otherCommands > 0) bullets.push(`Ran ${otherCommands} other shell command${otherCommands === 1 ? '' : 's'}.`);
+  if (bullets.length === 0) bullets.push(w.toolCount > 0 ? 'Looked around without changing a file.' : 'Discussion only; no file changed.');
+  return bullets.slice(0, 12);
+}
+
+/** The agent's last message, unless a tool result contradicts it or it stops mid-thought. */
+export function notesOf(w: OpenWindow): string | null {
+  const reply = trustedReply(w);
+  return reply === null ? null : clip(reply, 800);
+}
+
+function trustedReply(w: OpenWindow): string | null {
+  const reply = w.lastReply === null ? '' : oneLine(w.lastReply);
+  if (reply === '' || unfinished(reply)) return null;
+  for (const f of w.failed) {
+    const target = targetOf(f.action);
+    if (target === null) continue;
+    // The message names what did not happen: it must say so, or it claims the undone as done.
+    for (const s of sentencesOf(reply)) if (s.includes(target) && !/\b(?:fail\w*|errors?|refus\w*|denied|not|never|unable|interrupt\w*|stopped|abort\w*|reject\w*)\b|n't\b/i.test(s)) return null;
+  }
+  return reply;
+}
+
+export function describeWork(w: OpenWindow, files: Files): string {
+  const bits: string[] = [];
+  const changed = changedCount(files);
+  if (changed > 0) bits.push(`changed ${changed} file${changed === 1 ? '' : 's'}`);
+  if (w.tests.length > 0) {
+    const last = w.tests[w.tests.length - 1];
+    bits.push(`tests ${last?.result === 'pass' ? 'passing' : last?.result === 'fail' ? 'failing' : 'run'}`);
+  }
+  if (w.commits.length > 0) bits.push(`${w.commits.length} commit${w.commits.length === 1 ? '' : 's'}`);
+  if (bits.length === 0 && w.commandCount > 0) bits.push(`ran ${w.commandCount} command${w.commandCount === 1 ? '' : 's'}`);
+  return bits.join(', ');
+}
+
+function unfinishedSentence(f: Unfinished): string {
+  const what = nounPhrase(f.action);
+  const why = f.reason ? ` (${f.reason})` : '';
+  switch (f.outcome) {
+    case 'failed':
+      return `${what} failed${why}.`;
+    case 'refused':
+      return `${what} was refused${why}.`;
+    case 'interrupted':
+      return `${what} was interrupted${why}.`;
+    case 'no result':
+      return `${what} never finished.`;
+  }
+}
+
+/** `edited a.ts` → `The edit of \`a.ts\``: a devlog action as the subject of a sentence. */
+function nounPhrase(action: string): string {
+  const who = /^\[([^\]]+)\] /.exec(action);
+  const rest = who ? action.slice(who[0].length) : action;
+  const by = who ? ` by a subagent (${who[1]})` : '';
+  const m = /^(edited|created|deleted|read|ran|moved|searched for|fetched|used) (.+)$/.exec(rest);
+  if (!m) return `\`${clip(rest, 120)}\`${by}`;
+  const object = clip(m[2] ?? '', 120);
+  switch (m[1]) {
+    case 'edited':
+      return `The edit of \`${object}\`${by}`;
+    case 'created':
+      return `The write to \`${object}\`${by}`;
+    case 'deleted':
+      return `The deletion of \`${object}\`${by}`;
+    case 'read':
+      return `The read of \`${object}\`${by}`;
+    case 'ran':
+      return `The command \`${object}\`${by}`;
+    case 'moved':
+      return `The move of \`${object}\`${by}`;
+    case 'searched for':
+      return `The search for \`${object}\`${by}`;
+    case 'fetched':
+      return `The fetch of \`${object}\`${by}`;
+    default:
+      return `The ${object} call${by}`;
+  }
+}
+
+/** The path or command an action names, for matching it in the agent's words. */
+function targetOf(action: string): string | null {
+  const m = /^(?:\[[^\]]+\] )?(?:edited|created|deleted|read|ran|moved) (.+)$/.exec(action);
+  if (!m?.[1]) return null;
+  const target = m[1].split(' ')[0] ?? '';
+  const base = target.split('/').pop() ?? '';
+  return base.length >= 3 ? base : null;
+}
+
+/** The first sentence of the final reply when it states a result, not an intention or a question. */
+function resultSentence(reply: string | null): string | null {
+  if (reply === null) return null;
+  const first = sentencesOf(oneLine(reply))[0];
+  if (!first || first.length < 8 || first.endsWith('?') || first.endsWith(':')) return null;
+  if (/^(let me|let's|i'll|i will|i'm going|i am going|now i|next,? i|first,? i|sure|ok(ay)?|hi|hello|hey|thanks|you're welcome)\b/i.test(first)) return null;
+  return first.replace(/[.!]+$/, '');
+}
+
+/** The longest prompt that asks for something, from a turn that was not interrupted. */
+function substantivePrompt(w: OpenWindow): string | null {
+  let best: string | null = null;
+  w.prompts.forEach((p, i) => {
+    const text = oneLine(p);
+    if (w.interrupted.includes(i) || text === '' || EMPTY_PROMPT.test(text)) return;
+    if (best === null || text.length > best.length) best = text;
+  });
+  return best === null ? null : capitalise(best);
+}
+
+/** The reply stops mid-thought: it announces a next step or breaks off. */
+function unfinished(reply: string): boolean {
+  const sentences = sentencesOf(reply);
+  const last = sentences[sentences.length - 1] ?? '';
+  if (!/[.!?)`"”]$/.test(last)) return true;
+  return /^(let me|let's|i'll|i will|now (i|let)|next,? i)\b/i.test(last) || last.endsWith(':');
+}
+
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z`"“(])/).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function testWord(result: string): string {
+  return result === 'pass' ? 'passed' : result === 'fail' ? 'failed' : 'ran with no known result';
+}
+
+function fileBreakdown(files: Files): string {
+  const parts: string[] = [];
+  if (files.created.length > 0) parts.push(`${files.created.length} created`);
+  if (files.modified.length > 0) parts.push(`${files.modified.length} modified`);
+  if (files.deleted.length > 0) parts.push(`${files.deleted.length} deleted`);
+  if (files.moved.length > 0) parts.push(`${files.moved.length} moved`);
+  return parts.join(', ');
+}
+
+function changedCount(files: Files): number {
+  return files.created.length + files.modified.length + files.deleted.length + files.moved.length;
+}
+
+function countOf(n: number, noun: string): string {
+  const words = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+  return `${words[n] ?? String(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function joinAnd(parts: string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+function listOf(paths: string[]): string {
+  const shown = paths.slice(0, 6).map((p) => `\`${p}\``);
+  if (paths.length > 6) return `${shown.join(', ')} and ${paths.length - 6} more`;
+  return joinAnd(shown);
+}
+
+/** Ends a clause as a sentence: a full stop unless it already ends in sentence punctuation. */
+function sentence(s: string): string {
+  const t = clip(oneLine(s), 160);
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}
+
+function firstLine(s: string): string {
+  return oneLine(s.split('\n')[0] ?? '');
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** Clips at a word boundary, so a label never ends mid-word. */
+function clipWords(s: string, max: number): string {
+  const t = oneLine(s);
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+}

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LABEL_MAX } from '../../src/changelog/entry-text.js';
+import { heuristicEntry } from '../../src/changelog/heuristic.js';
+import { ChangelogEntry } from '../../src/changelog/schema.js';
+import { initialWindowState, WindowTracker, type WindowOptions } from '../../src/changelog/window.js';
+import type { AgentEvent } from '../../src/events.js';
+
+const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 10, min)).toISOString();
+const HASH = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
+
+function call(id: string, action: string, extra: Partial<Extract<AgentEvent, { kind: 'tool_call' }>> = {}): AgentEvent {
+  return { kind: 'tool_call', at: at(1), callId: id, tool: 'Bash', action, files: [], ...extra };
+}
+function result(id: string, extra: Partial<Extract<AgentEvent, { kind: 'tool_result' }>> = {}): AgentEvent {
+  return { kind: 'tool_result', at: at(2), callId: id, isError: false, ...extra };
+}
+const prompt = (text: string, min = 0): AgentEvent => ({ kind: 'prompt', at: at(min), text });
+const reply = (text: string, id = 'm1'): AgentEvent => ({ kind: 'reply', at: at(3), text, messageId: id });
+
+/** The entries the default evaluator writes for these events, one per closed window. */
+function entries(events: AgentEvent[], opts: Partial<WindowOptions> = {}): ChangelogEntry[] {
+  const t = new WindowTracker(initialWindowState(), { sessionId: 's', granularity: 'session', idleMs: 30 * 60_000, ...opts });
+  t.apply({ kind: 'session', cwd: '/repo' });
+  for (const e of events) t.apply(e);
+  t.close('end');
+  return t.takeClosed().map((closed) => ChangelogEntry.parse(heuristicEntry(closed, { tool: 'claude', actor: 'me', repo: '/repo', sessionId: 's', transcriptPath: '/t.jsonl', fallbackTime: at(0) })));
+}
+
+function only(events: AgentEvent[], opts: Partial<WindowOptions> = {}): ChangelogEntry {
+  const all = entries(events, opts);
+  assert.equal(all.length, 1);
+  return all[0] as ChangelogEntry;
+}
+
+const SENTENCE_END = /[.!?…]$/;
+
+describe('heuristic entry text', () => {
+  it('names a committed window by its commit subject and says how it ended, in sentences', () => {
+    const e = only([
+      prompt('please can you add retry handling to the uploader, it keeps failing on flaky networks and then write tests for it'),
+      call('w', 'edited src/upload.ts', { tool: 'Edit', files: [{ path: 'src/upload.ts', op: 'modified' }] }),
+      result('w'),
+      call('t1', 'ran npm test', { command: 'npm test' }),
+      result('t1', { isError: true, exitCode: 1 }),
+      call('t2', 'ran npm test', { command: 'npm test' }),
+      result('t2'),
+      call('c', 'ran git commit', { command: 'git commit -am "Retry uploads with backoff"' }),
+      result('c', { output: `[main ${HASH.slice(0, 7)}] Retry uploads with backoff` }),
+      reply('Added retries with exponential backoff; the tests pass and it is committed.'),
+    ]);
+    assert.equal(e.label, 'Retry uploads with backoff');
+    assert.equal(e.summary, 'Changed 1 file (1 modified). The tests passed and the work was committed.');
+    assert.deepEqual(e.bullets, [`Committed ${HASH.slice(0, 7)}: Retry uploads with backoff.`, 'Modified `src/upload.ts`.', 'The test `npm test` failed, then passed.']);
+    assert.doesNotMatch(JSON.stringify(e.bullets), /Asked/);
+    for (const b of [e.summary, ...e.bullets]) assert.match(b, SENTENCE_END, b);
+  });
+
+  it('without a commit, takes a result the final reply states; an announced next step is no result and no note', () => {
+    const done = only([prompt('make the readme nicer'), call('w', 'edited README.md', { tool: 'Edit', files: [{ path: 'README.md', op: 'modified' }] }), result('w'), reply('Rewrote the README introduction and added an install section. Nothing else changed.')]);
+    assert.equal(done.label, 'Rewrote the README introduction and added an install section');
+    assert.equal(done.notes, 'Rewrote the README introduction and added an install section. Nothing else changed.');
+
+    const cut = only([prompt('remove the stale fixtures from the test folder'), call('r', 'read test/a.json', { tool: 'Read', files: [{ path: 'test/a.json', op: 'read' }] }), result('r'), reply('I found two stale fixtures. Let me remove them.')]);
+    assert.equal(cut.label, 'Remove the stale fixtures from the test folder');
+    assert.equal(cut.notes, null, 'half a thought is not the outcome');
+  });
+
+  it('never labels a window with a slash command, a bare "continue" or thanks, and keeps labels short', () => {
+    const e = only([prompt('/init'), prompt('continue'), call('w', 'edited CLAUDE.md', { tool: 'Write', files: [{ path: 'CLAUDE.md', op: 'modified' }] }), result('w', { files: [{ path: 'CLAUDE.md', op: 'created' }] }), prompt('Thanks, that\'s all for now.')]);
+    assert.equal(e.label, 'Changed 1 file');
+    const asked = `Refactor ${'the very long module name '.repeat(10)}`;
+    const long = only([prompt(asked), call('w', 'edited a.ts', { tool: 'Edit', files: [{ path: 'a.ts', op: 'modified' }] }), result('w')]);
+    assert.ok(long.label.length <= LABEL_MAX, long.label);
+    const kept = long.label.slice(0, -1);
+    assert.ok(long.label.endsWith('…') && asked.startsWith(kept) && asked[kept.length] === ' ', `cut at a word: ${long.label}`);
+  });
+
+  it('names failed and refused calls as such, never as done, and drops a note the results contradict', () => {
+    const e = only([
+      prompt('set up the project notes'),
+      call('e', 'edited README.md', { tool: 'Edit', files: [{ path: 'README.md', op: 'modified' }] }),
+      result('e', { isError: true, output: '<tool_use_error>String to replace not found in file.' }),
+      call('w', 'edited CLAUDE.md', { tool: 'Write', files: [{ path: 'CLAUDE.md', op: 'modified' }] }),
+      result('w', { isError: true, output: 'File has not been read yet. Read it first before writing to it.' }),
+      call('l', 'ran ls missing-dir', { command: 'ls missing-dir' }),
+      result('l', { isError: true, exitCode: 2 }),
+      reply('I\'ve created a basic CLAUDE.md file with the project notes.'),
+    ]);
+    assert.deepEqual(e.touched_files, { created: [], modified: [], deleted: [], moved: [] });
+    assert.deepEqual(e.bullets, ['The edit of `README.md` failed.', 'The edit of `CLAUDE.md` failed.', 'The command `ls missing-dir` failed (exit 2).', 'Ran 1 other shell command.']);
+    assert.equal(e.summary, 'Ran 1 command without changing a file. Three calls failed.');
+    assert.equal(e.notes, null);
+    assert.notEqual(e.label, 'I\'ve created a basic CLAUDE.md file with the project notes');
+  });
+
+  it('a call whose result never came is named as unfinished', () => {
+    const e = only([prompt('run the slow job'), call('s', 'ran sh slow.sh', { command: 'sh slow.sh' })]);
+    assert.deepEqual(e.bullets, ['The command `sh slow.sh` never finished.', 'Ran 1 other shell command.']);
+    assert.match(e.summary, /One call was interrupted or never finished\.$/);
+  });
+
+  it('names a subagent with its type, with the right article', () => {
+    const e = only([prompt('explore the codebase'), { kind: 'subagent_result', at: at(2), agentType: 'Explore', description: 'Map the modules', text: 'Three modules.' }, reply('There are three modules: api, core and cli.')]);
+    assert.deepEqual(e.bullets, ['Handed “Map the modules” to a subagent (Explore).']);
+  });
+
+  it('a window of chat alone gets no entry when chat_only is drop, and one when it is keep', () => {
+    const chat = [prompt('say hi'), reply('Hi there!')];
+    assert.deepEqual(entries(chat, { chatOnly: 'drop' }), []);
+    assert.equal(entries(chat, { chatOnly: 'keep' }).length, 1);
+    // In turn granularity the chat turn after the work is dropped, the work keeps its entry.
+    const work = [prompt('add a.ts'), call('w', 'edited a.ts', { tool: 'Write', files: [{ path: 'a.ts', op: 'modified' }] }), result('w'), reply('Added a.ts.'), prompt('Thanks, that\'s all for now.', 5), reply('You are welcome!', 'm2')];
+    const kept = entries(work, { chatOnly: 'drop', granularity: 'turn' });
+    assert.deepEqual(kept.map((x) => x.label), ['Added a.ts']);
+  });
+});
+
+describe('heuristic entry text: outcomes the adapters classify', () => {
+  it('names refused and interrupted calls with their reason, and an interrupted turn does not name the window', () => {
+    const e = only([
+      prompt('run the whole benchmark suite and report the numbers'),
+      call('b', 'ran npm run bench', { command: 'npm run bench' }),
+      result('b', { isError: true, outcome: 'interrupted' }),
+      prompt('write notes.txt', 2),
+      call('w', 'edited notes.txt', { tool: 'Write', files: [{ path: 'notes.txt', op: 'modified' }] }),
+      result('w', { files: [{ path: 'notes.txt', op: 'created' }] }),
+      call('x', 'edited /home/u/outside.txt', { tool: 'Write', files: [{ path: '/home/u/outside.txt', op: 'modified' }] }),
+      result('x', { isError: true, outcome: 'refused', reason: 'not permitted' }),
+    ]);
+    assert.equal(e.label, 'Write notes.txt', 'the interrupted first prompt does not give the label');
+    assert.deepEqual(e.touched_files.created, ['notes.txt']);
+    assert.deepEqual(e.bullets, ['Created `notes.txt`.', 'The command `npm run bench` was interrupted.', 'The edit of `/home/u/outside.txt` was refused (not permitted).', 'Ran 1 other shell command.']);
+    assert.equal(e.summary, 'Changed 1 file (1 created). One call was refused and one call was interrupted or never finished.');
+  });
+});
