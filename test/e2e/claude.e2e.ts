@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { describeFailures, runChecks } from './checks.js';
+import { describeFailures, readDevlogs, runChecks } from './checks.js';
 import { claudeEnv, runClaudeInteractive, runClaudePrint } from './claude-driver.js';
 import { ensureClient } from './clients.js';
 import { startMockMessages, text, toolUse, type ClaudeScript } from './mock-messages.js';
@@ -128,8 +128,13 @@ describe('real Claude Code, offline', () => {
     } finally {
       await mock.close();
     }
-    const expected = { ...NONE, sessions: [{ prompts: [SLOW], replies: [] as string[] }], commands: ['sh slow.sh'], entries: 1, workspace: ['old.txt', 'slow.sh', 'test.sh'] };
+    const expected = { ...NONE, sessions: [{ prompts: [SLOW], replies: [] as string[] }], entries: 1, workspace: ['old.txt', 'slow.sh', 'test.sh'] };
     assert.equal(describeFailures(runChecks(sb, expected)), '');
+    // The job never finished: killed by the client on SIGTERM (exit 137), or cut off before its
+    // result was written. Either way the devlog must not read as if it ran to the end.
+    const actions = readDevlogs(sb).flatMap((d) => d.conversation.flatMap((e) => (e.type === 'tool_summary' ? e.actions : [])));
+    assert.equal(actions.length, 1, JSON.stringify(actions));
+    assert.match(actions[0] ?? '', /^ran sh slow\.sh \((interrupted|no result)\)$/);
     // The scripted final reply never came (the run was killed first): checked for, it is the one check that breaks.
     const withReply = runChecks(sb, { ...expected, sessions: [{ prompts: [SLOW], replies: ['Slow job done.'] }] });
     assert.deepEqual(
