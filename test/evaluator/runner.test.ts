@@ -141,6 +141,9 @@ describe('evaluator runner (fake CLIs)', () => {
       assert.equal(ev.calls, 2);
       const all = readFileSync(pids, 'utf8').trim().split(/\s+/).map(Number);
       assert.equal(all.length, 4, 'two calls, each a CLI and its helper');
+      // SIGKILLed as a group at the deadline; on a loaded machine a killed process can take a
+      // moment to be torn down, so wait for it to go (bounded) rather than look once.
+      await eventually(() => all.every(gone));
       for (const pid of all) assert.ok(gone(pid), `process ${pid} is still running`);
     });
 
