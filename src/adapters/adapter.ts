@@ -11,6 +11,11 @@ export interface LineContext {
    * an output): a secret across the cut would otherwise survive in part, unrecognisable.
    */
   redact?: (text: string) => string;
+  /**
+   * The repository's top level. A session started in a subfolder of it names its files relative
+   * to it, as the changelog entries and git do, rather than relative to the subfolder.
+   */
+  repoRoot?: string;
 }
 
 export interface ParseResult<S> {

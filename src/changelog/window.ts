@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { AgentEvent, FileChange } from '../events.js';
+import { projectRoot } from '../adapters/common/paths.js';
 import { eventKey, SeenRing } from '../seen-ring.js';
 import { commitFromOutput, isCommitCommand, isTestCommand, messageFromCommand } from './commands.js';
 import { DIGEST_CAPS, DigestItem, relevance } from './digest-item.js';
@@ -107,6 +108,8 @@ export interface WindowOptions {
   sessionId: string;
   granularity: 'session' | 'turn';
   idleMs: number;
+  /** The repository's top level: the adapters name paths relative to it when the session's folder lies inside it. */
+  repoRoot?: string;
   /** `drop`: a window of chat alone (no tool call, no subagent) closes without an entry. Default `keep`. */
   chatOnly?: 'drop' | 'keep';
   /** Applied to the output tails kept for the digest (tool output reaches the tracker unredacted). */
@@ -358,7 +361,8 @@ export class WindowTracker {
   }
 
   private absolute(f: { path: string; op: string; from?: string | undefined }): { path: string; op: string; from?: string } {
-    const cwd = this.state.cwd ?? '/';
+    // The base the adapter named the path from (adapters/common/paths.ts).
+    const cwd = projectRoot(this.state.cwd ?? undefined, this.opts.repoRoot) ?? '/';
     const path = posix.resolve(cwd, f.path);
     return f.from !== undefined ? { path, op: f.op, from: posix.resolve(cwd, f.from) } : { path, op: f.op };
   }

@@ -193,9 +193,10 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       granularity: config.changelog.granularity,
       idleMs: config.changelog.idle_minutes * 60_000,
       chatOnly: config.changelog.chat_only,
+      repoRoot: repo,
       redact: (text) => redactor.redact(text),
       digest: needsEval === 1,
-    }, redactor);
+    }, redactor, repo);
     const locateSubagent = subagentLocator(req.agent, req.transcriptPath);
     fold.windows.assumeCwd(req.cwd ?? repo);
     const closedRow = (closed: ClosedWindow) => {
@@ -316,6 +317,8 @@ class Fold {
     row: SessionRow,
     windowOpts: ConstructorParameters<typeof WindowTracker>[1],
     readonly redactor: Redactor,
+    /** Paths in the devlog are relative to it when the session's folder lies inside it. */
+    readonly repoRoot: string,
   ) {
     this.adapterState = row.adapter_state ? adapter.stateSchema.parse(JSON.parse(row.adapter_state)) : adapter.initialState();
     this.devlog = new DevlogReducer(row.devlog_state ? DevlogState.parse(JSON.parse(row.devlog_state)) : initialDevlogState());
@@ -324,7 +327,7 @@ class Fold {
 
   line(text: string, countInWindow: boolean, onSubagent: (agentId: string, agentType: string | undefined) => void): void {
     // Redacted before the adapter cuts anything (a command into an action, an output's tail).
-    const r = this.adapter.parseLine(this.adapterState, text, { redact: this.redactBeforeCut });
+    const r = this.adapter.parseLine(this.adapterState, text, { redact: this.redactBeforeCut, repoRoot: this.repoRoot });
     this.adapterState = r.state;
     for (const e of r.events) {
       if (e.kind === 'subagent_ref') {
@@ -387,7 +390,7 @@ function readSubagent(fold: Fold, path: string | null, agentId: string, agentTyp
         continue;
       }
       if (item.text.length === 0) continue;
-      const r = fold.adapter.parseLine(state, item.text, { subagent, redact: fold.redactBeforeCut });
+      const r = fold.adapter.parseLine(state, item.text, { subagent, redact: fold.redactBeforeCut, repoRoot: fold.repoRoot });
       state = r.state;
       for (const e of r.events) if (e.kind !== 'subagent_ref') fold.apply(e, true);
     }

@@ -14,6 +14,7 @@
 
 import type { Adapter, LineContext, ParseResult } from '../adapter.js';
 import { parseJsonLine } from '../common/events.js';
+import { projectRoot } from '../common/paths.js';
 import { type Draft, type LineInfo, skipped } from './draft.js';
 import { MAX_NAME_CHARS } from '../common/limits.js';
 import { handleAssistant, handleSystem, handleUser } from './messages.js';
@@ -51,7 +52,7 @@ function parseRecord(state: ClaudeCodeState, value: unknown, ctx: LineContext | 
   const line: LineInfo = {
     env: env.data,
     at: env.data.timestamp,
-    base: { cwd: env.data.cwd, root: draft.state.rootCwd },
+    base: { cwd: env.data.cwd, root: projectRoot(draft.state.rootCwd, ctx?.repoRoot) },
     subagent,
   };
 

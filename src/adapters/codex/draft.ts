@@ -4,7 +4,7 @@
  */
 
 import type { AgentEvent, Subagent } from '../../events.js';
-import type { PathBase } from '../common/paths.js';
+import { type PathBase, projectRoot } from '../common/paths.js';
 import type { CodexState } from './state.js';
 
 export interface Draft {
@@ -12,6 +12,8 @@ export interface Draft {
   events: AgentEvent[];
   /** Set while reading a subagent thread's rollout on behalf of its parent. */
   subagent?: Subagent | undefined;
+  /** The repository's top level, from the line context. */
+  repoRoot?: string | undefined;
 }
 
 export interface LineInfo {
@@ -19,6 +21,7 @@ export interface LineInfo {
   at: string | undefined;
 }
 
-export function pathBase(state: CodexState, workdir?: string): PathBase {
-  return { cwd: workdir ?? state.cwd ?? state.rootCwd, root: state.rootCwd };
+export function pathBase(draft: Draft, workdir?: string): PathBase {
+  const { state } = draft;
+  return { cwd: workdir ?? state.cwd ?? state.rootCwd, root: projectRoot(state.rootCwd, draft.repoRoot) };
 }

@@ -184,7 +184,7 @@ function parseEnvelope(draft: Draft, value: Record<string, unknown>): void {
 
 function parseRecord(state: CodexState, value: unknown, ctx: LineContext | undefined): ParseResult<CodexState> {
   if (!isPlainObject(value)) return { state, events: [skipped('not-an-object')] };
-  const draft: Draft = { state, events: [], subagent: ctx?.subagent };
+  const draft: Draft = { state, events: [], subagent: ctx?.subagent, repoRoot: ctx?.repoRoot };
   if ('payload' in value && typeof value['type'] === 'string') {
     parseEnvelope(draft, value);
     return draft;

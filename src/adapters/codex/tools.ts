@@ -100,11 +100,11 @@ function emitResult(draft: Draft, line: LineInfo, callId: string, result: Result
 }
 
 function commandSummary(draft: Draft, tool: string, command: string, workdir: string | undefined): Summary {
-  return { tool, ...summarizeCommand(command, pathBase(draft.state, workdir)) };
+  return { tool, ...summarizeCommand(command, pathBase(draft, workdir)) };
 }
 
 function patchSummaries(draft: Draft, tool: string, ops: PatchOp[], workdir: string | undefined): Summary[] {
-  const base = pathBase(draft.state, workdir);
+  const base = pathBase(draft, workdir);
   return ops.map((o) => {
     const path = repoPath(o.path, base);
     if (o.op === 'moved') {

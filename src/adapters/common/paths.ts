@@ -34,6 +34,16 @@ function relativeInside(abs: string, dir: string): string | undefined {
 }
 
 /**
+ * The folder paths are shown relative to: the repository's top level when the session's folder
+ * lies inside it (a session in `services/api` names `services/api/config.js`, as its entry and
+ * git do), else the session's own folder.
+ */
+export function projectRoot(sessionRoot: string | undefined, repoRoot: string | undefined): string | undefined {
+  if (repoRoot === undefined || sessionRoot === undefined) return sessionRoot;
+  return relativeInside(trimTrailingSeparators(sessionRoot), repoRoot) !== undefined ? trimTrailingSeparators(repoRoot) : sessionRoot;
+}
+
+/**
  * A path as the devlog shows it: relative to the session's project folder when inside it, else
  * as given. The project folder (first cwd) is used rather than each record's cwd because 1.0.x
  * records follow `cd` inside subagents (one corpus file wanders through three cwds), and
