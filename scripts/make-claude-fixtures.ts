@@ -32,6 +32,7 @@ import {
 } from '../test/e2e/claude-driver.js';
 import { CLIENTS, ensureClient } from '../test/e2e/clients.js';
 import { startMockMessages, text, thinking, toolUse, type ClaudeScript, type MockMessagesServer } from '../test/e2e/mock-messages.js';
+import { descendantRuns } from '../test/process-groups.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repoRoot, 'test', 'fixtures', 'claude-code');
@@ -1000,33 +1001,6 @@ function clientPid(bin: string, ws: string): number | null {
     }
   }
   return null;
-}
-
-/** Pid → [ppid, argv] of every process (Linux /proc). */
-function processTable(): Map<number, { ppid: number; argv: string[] }> {
-  const table = new Map<number, { ppid: number; argv: string[] }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
-      table.set(Number(entry), { ppid, argv });
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return table;
-}
-
-/** Whether a descendant of `pid` runs `argv` (e.g. the tool's `sleep 30`). */
-function descendantRuns(pid: number, argv: string[]): boolean {
-  const table = processTable();
-  const isDescendant = (p: number): boolean => {
-    for (let q = table.get(p)?.ppid, hops = 0; q !== undefined && q > 1 && hops < 64; q = table.get(q)?.ppid, hops++) if (q === pid) return true;
-    return false;
-  };
-  return [...table].some(([p, info]) => info.argv.join(' ') === argv.join(' ') && isDescendant(p));
 }
 
 /**

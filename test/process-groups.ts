@@ -79,3 +79,30 @@ export function withinBound<T>(p: Promise<T>, boundMs = 60_000): Promise<T> {
   });
   return Promise.race([p, bound]).finally(() => clearTimeout(timer));
 }
+
+/** Pid → [ppid, argv] of every process (Linux /proc). */
+export function processTable(): Map<number, { ppid: number; argv: string[] }> {
+  const table = new Map<number, { ppid: number; argv: string[] }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
+      table.set(Number(entry), { ppid, argv });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return table;
+}
+
+/** Whether a descendant of `pid` runs exactly `argv` (e.g. a tool's `sleep 30`). */
+export function descendantRuns(pid: number, argv: string[]): boolean {
+  const table = processTable();
+  const isDescendant = (p: number): boolean => {
+    for (let q = table.get(p)?.ppid, hops = 0; q !== undefined && q > 1 && hops < 64; q = table.get(q)?.ppid, hops++) if (q === pid) return true;
+    return false;
+  };
+  return [...table].some(([p, info]) => info.argv.join(' ') === argv.join(' ') && isDescendant(p));
+}

@@ -9,6 +9,13 @@ export function loadSchema(name: string): object {
   return JSON.parse(readFileSync(join(ROOT, 'schema', `${name}.schema.json`), 'utf8')) as object;
 }
 
+/** The shipped JSON Schemas as validators: what a reader of the devlog and entries checks against. */
+export function schemaValidators() {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  ajv.addFormat('date-time', true);
+  return { validateDevlog: ajv.compile(loadSchema('devlog')), validateEntry: ajv.compile(loadSchema('changelog-entry')) };
+}
+
 /**
  * Runs every Claude Code transcript under `base` through the whole pipeline and checks what a
  * reader gets: a valid devlog without harness text, valid entries chained window to window, no
@@ -19,10 +26,7 @@ export function describeClaudeConversions(title: string, base: string, files: st
   describe(title, () => {
     const root = tempDir();
     after(() => cleanup(root));
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    ajv.addFormat('date-time', true);
-    const validateDevlog = ajv.compile(loadSchema('devlog'));
-    const validateEntry = ajv.compile(loadSchema('changelog-entry'));
+    const { validateDevlog, validateEntry } = schemaValidators();
 
     for (const file of files) {
       const rel = relative(base, file);

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
 import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
-import { loadSchema } from './claude-conversions.js';
+import { schemaValidators } from './claude-conversions.js';
 
 /**
  * Runs every Codex rollout under `base` through the whole pipeline: a valid devlog with each prompt
@@ -17,10 +16,7 @@ export function describeCodexConversions(title: string, base: string, files: str
   describe(title, () => {
     const root = tempDir();
     after(() => cleanup(root));
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    ajv.addFormat('date-time', true);
-    const validateDevlog = ajv.compile(loadSchema('devlog'));
-    const validateEntry = ajv.compile(loadSchema('changelog-entry'));
+    const { validateDevlog, validateEntry } = schemaValidators();
 
     for (const file of files) {
       const rel = relative(base, file);
