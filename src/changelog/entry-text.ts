@@ -13,7 +13,7 @@ type Files = ChangelogEntry['touched_files'];
 export const LABEL_MAX = 72;
 
 /** Prompts that ask for nothing: they never name a window. */
-const EMPTY_PROMPT = /^(?:\/\S+.*|continue|go on|go ahead|proceed|carry on|keep going|next|yes|yep|y|no|ok(?:ay)?|sure|thanks?(?: you)?|thx|ty|cool|great|nice|done|lgtm|(?:thanks|thank you)\b.*)[.!]*$/i;
+const EMPTY_PROMPT = /^(?:\/\S+|continue|go on|go ahead|proceed|carry on|keep going|next|yes|yep|y|no|ok(?:ay)?|sure|thanks?(?: you)?|thx|ty|cool|great|nice|done|lgtm|(?:thanks|thank you)\b.*)[.!]*$/i;
 
 export function labelOf(w: OpenWindow, files: Files): string {
   const subject = w.commits.map((c) => firstLine(c.message)).find((m) => m !== '');
@@ -87,9 +87,11 @@ export function notesOf(w: OpenWindow): string | null {
 function trustedReply(w: OpenWindow): string | null {
   const reply = w.lastReply === null ? '' : oneLine(w.lastReply);
   if (reply === '' || unfinished(reply)) return null;
+  const done = Object.keys(w.files);
   for (const f of w.failed) {
     const target = targetOf(f.action);
-    if (target === null) continue;
+    // A later call that did it (a retried edit) makes the claim true after all.
+    if (target === null || done.some((p) => p === target || p.endsWith(`/${target}`))) continue;
     // The message names what did not happen: it must say so, or it claims the undone as done.
     for (const s of sentencesOf(reply)) if (s.includes(target) && !/\b(?:fail\w*|errors?|refus\w*|denied|not|never|unable|interrupt\w*|stopped|abort\w*|reject\w*)\b|n't\b/i.test(s)) return null;
   }
@@ -128,7 +130,7 @@ function unfinishedSentence(f: Unfinished): string {
 function nounPhrase(action: string): string {
   const who = /^\[([^\]]+)\] /.exec(action);
   const rest = who ? action.slice(who[0].length) : action;
-  const by = who ? ` by a subagent (${who[1]})` : '';
+  const by = who ? (who[1] === 'subagent' ? ' by a subagent' : ` by a subagent (${who[1]})`) : '';
   const m = /^(edited|created|deleted|read|ran|moved|searched for|fetched|used) (.+)$/.exec(rest);
   if (!m) return `\`${clip(rest, 120)}\`${by}`;
   const object = clip(m[2] ?? '', 120);
@@ -176,7 +178,8 @@ function resultSentence(reply: string | null): string | null {
 function substantivePrompt(w: OpenWindow): string | null {
   let best: string | null = null;
   w.prompts.forEach((p, i) => {
-    const text = oneLine(p);
+    // A slash command names the work only through its arguments (`/orchestrator update CLAUDE.md`).
+    const text = oneLine(p).replace(/^\/\S+\s*/, '');
     if (w.interrupted.includes(i) || text === '' || EMPTY_PROMPT.test(text)) return;
     if (best === null || text.length > best.length) best = text;
   });

@@ -134,3 +134,28 @@ describe('heuristic entry text: outcomes the adapters classify', () => {
     assert.equal(e.summary, 'Changed 1 file (1 created). One call was refused and one call was interrupted or never finished.');
   });
 });
+
+describe('heuristic entry text: what real sessions showed', () => {
+  it('a slash command with a request names the work by its arguments; a retried edit does not make the final message untrue', () => {
+    const e = only([
+      prompt('/orchestrator update CLAUDE.md to the current state of the project'),
+      call('w1', 'edited CLAUDE.md', { tool: 'Write', files: [{ path: 'CLAUDE.md', op: 'modified' }] }),
+      result('w1', { isError: true, outcome: 'refused', reason: 'file not read first' }),
+      call('r', 'read CLAUDE.md', { tool: 'Read', files: [{ path: 'CLAUDE.md', op: 'read' }] }),
+      result('r'),
+      call('w2', 'edited CLAUDE.md', { tool: 'Write', files: [{ path: 'CLAUDE.md', op: 'modified' }] }),
+      result('w2'),
+      reply('Updated CLAUDE.md with the new stack and layout.'),
+    ]);
+    assert.equal(e.label, 'Updated CLAUDE.md with the new stack and layout');
+    assert.equal(e.notes, 'Updated CLAUDE.md with the new stack and layout.');
+    assert.ok(e.bullets.includes('The edit of `CLAUDE.md` was refused (file not read first).'));
+    const asked = only([prompt('/orchestrator update CLAUDE.md to the current state of the project'), call('w', 'edited CLAUDE.md', { tool: 'Edit', files: [{ path: 'CLAUDE.md', op: 'modified' }] }), result('w')]);
+    assert.equal(asked.label, 'Update CLAUDE.md to the current state of the project');
+  });
+
+  it('a failed call of a subagent of unknown type reads "by a subagent"', () => {
+    const e = only([prompt('look around'), call('t', 'ran tree -L 3', { command: 'tree -L 3', subagent: {} }), result('t', { isError: true, exitCode: 127 })]);
+    assert.ok(e.bullets.includes('The command `tree -L 3` by a subagent failed (exit 127).'), JSON.stringify(e.bullets));
+  });
+});
