@@ -190,8 +190,9 @@ function substantivePrompt(w: OpenWindow): string | null {
 function unfinished(reply: string): boolean {
   const sentences = sentencesOf(reply);
   const last = sentences[sentences.length - 1] ?? '';
-  if (!/[.!?)`"”]$/.test(last)) return true;
-  return /^(let me|let's|i'll|i will|now (i|let)|next,? i)\b/i.test(last) || last.endsWith(':');
+  // A reply may end in a list or a code span without a full stop; one that announces its next
+  // step, or breaks off at a colon or an ellipsis, has not reached its outcome.
+  return /^(let me|let's|i'll|i will|now (i|let)|next,? i)\b/i.test(last) || /[:：,]$|\.\.\.$|…$/.test(last);
 }
 
 function sentencesOf(text: string): string[] {

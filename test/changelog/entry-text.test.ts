@@ -159,3 +159,13 @@ describe('heuristic entry text: what real sessions showed', () => {
     assert.ok(e.bullets.includes('The command `tree -L 3` by a subagent failed (exit 127).'), JSON.stringify(e.bullets));
   });
 });
+
+describe('heuristic entry text: final messages', () => {
+  it('keeps a final message that ends in a list or another script, and drops one that breaks off', () => {
+    const work = [prompt('update the docs'), call('w', 'edited docs.md', { tool: 'Edit', files: [{ path: 'docs.md', op: 'modified' }] }), result('w')];
+    assert.equal(only([...work, reply('Updated docs.md:\n- install steps\n- usage')]).notes, 'Updated docs.md: - install steps - usage');
+    assert.equal(only([...work, reply('CLAUDE.mdファイルを更新しました。')]).notes, 'CLAUDE.mdファイルを更新しました。');
+    assert.equal(only([...work, reply('Updated docs.md. Now I need to check the links:')]).notes, null);
+    assert.equal(only([...work, reply('Updated docs.md and then...')]).notes, null);
+  });
+});
