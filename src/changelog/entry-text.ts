@@ -171,7 +171,7 @@ function resultSentence(reply: string | null): string | null {
   const first = sentencesOf(oneLine(reply))[0];
   if (!first || first.length < 8 || first.endsWith('?') || first.endsWith(':')) return null;
   if (/^(let me|let's|i'll|i will|i'm going|i am going|now i|next,? i|first,? i|sure|ok(ay)?|hi|hello|hey|thanks|you're welcome)\b/i.test(first)) return null;
-  return first.replace(/[.!]+$/, '');
+  return first.replace(/[.!。！]+$/, '');
 }
 
 /** The longest prompt that asks for something, from a turn that was not interrupted. */
@@ -196,7 +196,7 @@ function unfinished(reply: string): boolean {
 }
 
 function sentencesOf(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+(?=[A-Z`"“(])/).map((s) => s.trim()).filter((s) => s !== '');
+  return text.split(/(?<=[.!?])\s+(?=[A-Z`"“(])|(?<=[。！？])/).map((s) => s.trim()).filter((s) => s !== '');
 }
 
 function testWord(result: string): string {

@@ -164,7 +164,9 @@ describe('heuristic entry text: final messages', () => {
   it('keeps a final message that ends in a list or another script, and drops one that breaks off', () => {
     const work = [prompt('update the docs'), call('w', 'edited docs.md', { tool: 'Edit', files: [{ path: 'docs.md', op: 'modified' }] }), result('w')];
     assert.equal(only([...work, reply('Updated docs.md:\n- install steps\n- usage')]).notes, 'Updated docs.md: - install steps - usage');
-    assert.equal(only([...work, reply('CLAUDE.mdファイルを更新しました。')]).notes, 'CLAUDE.mdファイルを更新しました。');
+    const japanese = only([...work, reply('CLAUDE.mdファイルを更新しました。主な更新内容：技術スタック')]);
+    assert.equal(japanese.notes, 'CLAUDE.mdファイルを更新しました。主な更新内容：技術スタック');
+    assert.equal(japanese.label, 'CLAUDE.mdファイルを更新しました', 'the first sentence, ended by 。');
     assert.equal(only([...work, reply('Updated docs.md. Now I need to check the links:')]).notes, null);
     assert.equal(only([...work, reply('Updated docs.md and then...')]).notes, null);
   });
