@@ -6,6 +6,7 @@
 // Children inherit this process's --import tsx, so run it as:
 //   node --import tsx scripts/run-tests.mjs [--e2e | --corpus] [path-substring ...]
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
@@ -45,8 +46,11 @@ if (files.length === 0) {
 }
 
 let failed = false;
-// End-to-end files each install and drive real clients: one at a time, with room for the first install.
-const stream = run({ files, concurrency: e2e ? 1 : 2, timeout: (e2e ? 40 : 10) * 60_000 });
+// End-to-end files each install and drive real clients: one at a time, with room for the first
+// install. Other files spend much of their time waiting on the child processes, git and files they
+// test, so two per core keep the cores busy; on a machine shared with other work (CI) that is also
+// what keeps the suite's share of the CPU from shrinking to one file per core.
+const stream = run({ files, concurrency: e2e ? 1 : Math.max(2, availableParallelism() * 2), timeout: (e2e ? 40 : 10) * 60_000 });
 stream.on('test:fail', (data) => {
   if (data.details?.type !== 'suite') failed = true;
 });
