@@ -286,18 +286,11 @@ export class WindowTracker {
     const commit = e.command !== undefined && isCommitCommand(e.command);
     const tag = files.length > 0 ? 'edit' : test ? 'test' : e.command !== undefined && /^\s*git\s/.test(e.command) ? 'git' : e.command !== undefined ? 'command' : 'other';
     const who = e.subagent ? `[${e.subagent.type ?? 'subagent'}] ` : '';
-    this.addDigest(w, { k: 'tool', text: `${who}${e.action}`.slice(0, DIGEST_CAPS.tool), tag, callId: e.callId });
-    if (Object.keys(w.waiting).length >= MAX_PENDING) {
-      const oldest = Object.keys(w.waiting)[0];
-      if (oldest !== undefined) delete w.waiting[oldest];
-    }
-    w.waiting[e.callId] = `${who}${e.action}`.slice(0, MAX_ACTION);
+    const action = `${who}${e.action}`;
+    this.addDigest(w, { k: 'tool', text: action.slice(0, DIGEST_CAPS.tool), tag, callId: e.callId });
+    putBounded(w.waiting, e.callId, action.slice(0, MAX_ACTION));
     if (files.length === 0 && !test && !commit) return;
-    if (Object.keys(w.pending).length >= MAX_PENDING) {
-      const oldest = Object.keys(w.pending)[0];
-      if (oldest !== undefined) delete w.pending[oldest];
-    }
-    w.pending[e.callId] = { ...(e.command !== undefined && { command: e.command }), files, test, commit };
+    putBounded(w.pending, e.callId, { ...(e.command !== undefined && { command: e.command }), files, test, commit });
   }
 
   private onResult(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_result' }>): void {
@@ -369,6 +362,15 @@ export class WindowTracker {
 }
 
 const MAX_ACTION = 300;
+
+/** Keeps per-call records bounded: past MAX_PENDING the oldest call (first inserted) makes room. */
+function putBounded<T>(record: Record<string, T>, key: string, value: T): void {
+  if (Object.keys(record).length >= MAX_PENDING) {
+    const oldest = Object.keys(record)[0];
+    if (oldest !== undefined) delete record[oldest];
+  }
+  record[key] = value;
+}
 
 /** What became of a call that did not succeed; null when it did. Commands that merely exit non-zero
  *  (a failing test, a grep that found nothing) are failures too: the entry names them, never as done. */
