@@ -33,6 +33,7 @@ import {
 import { CLIENTS, ensureClient } from '../test/e2e/clients.js';
 import { startMockMessages, text, thinking, toolUse, type ClaudeScript, type MockMessagesServer } from '../test/e2e/mock-messages.js';
 import { descendantRuns } from '../test/process-groups.js';
+import { diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repoRoot, 'test', 'fixtures', 'claude-code');
@@ -237,8 +238,14 @@ const S_FINDER_REPLY = 'greet is defined in src/app.js, line 1.';
 const S_FINAL = 'Both helpers finished: src/version.js now exports VERSION = "1.0.0", and greet is defined in src/app.js on line 1.';
 
 // chains
-const C_PROMPT = 'Tidy up: move NOTES.md into docs, try a scratch plan and clean it, make hello.txt, copy a.txt and add c.txt';
-const C_FINAL = 'NOTES.md is now docs/NOTES.md; scratch/plan.txt was written and removed again with its folder; hello.txt says hello; b.txt is a copy of a.txt and c.txt is new and empty.';
+const C_PROMPT = 'Tidy up: move NOTES.md into docs, try a scratch plan and clean it, make hello.txt, copy a.txt and add c.txt, bump VERSION, write out.log and run cleanup.sh';
+const C_FINAL =
+  'NOTES.md is now docs/NOTES.md; scratch/plan.txt was written and removed again with its folder; hello.txt says hello; b.txt is a copy of a.txt and c.txt is new and empty; VERSION says 1.1.0; out.log was written and cleanup.sh removed it again.';
+/** Tracked at the start; a shell redirect overwrites it (a modification on disk that no Write/Edit shows). */
+const C_VERSION = '1.0.0\n';
+const C_BUMP = "printf '1.1.0\\n' > VERSION";
+/** Tracked at the start; removes a file the transcript only shows being written (the script's body is not in it). */
+const C_CLEANUP_SH = 'rm -f out.log\n';
 
 // subfolder
 const SUB_DIR = 'services/api';
@@ -294,6 +301,9 @@ function chainsScript(ws: string): ClaudeScript {
       [toolUse('Read', { file_path: join(ws, 'hello.txt') })],
       [toolUse('Edit', { file_path: join(ws, 'hello.txt'), old_string: 'hi', new_string: 'hello' })],
       [bash('cp a.txt b.txt; touch c.txt', 'Copy a.txt and add c.txt')],
+      [bash(C_BUMP, 'Bump VERSION')],
+      [toolUse('Write', { file_path: join(ws, 'out.log'), content: 'build ok\n' })],
+      [bash('sh cleanup.sh', 'Run the cleanup script')],
       [text(C_FINAL)],
     ],
   };
@@ -834,15 +844,17 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'chains',
-    describes: 'One print-mode turn of chained shell commands: `mkdir -p docs && mv NOTES.md docs/NOTES.md`; a Write of scratch/plan.txt, then `rm scratch/plan.txt && rmdir scratch`; `echo hi > hello.txt`, then Read + Edit of hello.txt; `cp a.txt b.txt; touch c.txt`.',
+    describes:
+      "One print-mode turn of chained shell commands: `mkdir -p docs && mv NOTES.md docs/NOTES.md`; a Write of scratch/plan.txt, then `rm scratch/plan.txt && rmdir scratch`; `echo hi > hello.txt`, then Read + Edit of hello.txt; `cp a.txt b.txt; touch c.txt`; `printf '1.1.0\\n' > VERSION` onto a tracked file; a Write of out.log, then `sh cleanup.sh`, a tracked script that removes it.",
     story: [
-      `\`${C_PROMPT}\`: Bash \`mkdir -p docs && mv NOTES.md docs/NOTES.md\`, Write \`scratch/plan.txt\`, Bash \`rm scratch/plan.txt && rmdir scratch\`, Bash \`echo hi > hello.txt\`, Read \`hello.txt\` (the client refuses to Edit a file it has not read, and a file made by a shell command is not read), Edit \`hello.txt\` ("hi" → "hello"), Bash \`cp a.txt b.txt; touch c.txt\`, final text. Every call succeeds.`,
+      `\`${C_PROMPT}\`: Bash \`mkdir -p docs && mv NOTES.md docs/NOTES.md\`, Write \`scratch/plan.txt\`, Bash \`rm scratch/plan.txt && rmdir scratch\`, Bash \`echo hi > hello.txt\`, Read \`hello.txt\` (the client refuses to Edit a file it has not read, and a file made by a shell command is not read), Edit \`hello.txt\` ("hi" → "hello"), Bash \`cp a.txt b.txt; touch c.txt\`, Bash \`${C_BUMP}\` (VERSION is tracked and says 1.0.0: a redirect onto it modifies it on disk with no Write or Edit), Write \`out.log\` (new), Bash \`sh cleanup.sh\` (a tracked script, \`${C_CLEANUP_SH.trim()}\`: the transcript shows only its name, not that it deletes out.log), final text. Every call succeeds.`,
+      'On disk at the end: VERSION says 1.1.0 and out.log is gone (it never reaches the end state); the script checks both.',
     ],
     commands: [`claude -p "${C_PROMPT}" ${PRINT_FLAGS}`],
     clientArgs: ['--tools', 'Bash,Write,Edit,Read', ...SNAPSHOT_OFF],
     showResults: true,
     script: (ws) => chainsScript(ws),
-    prepare: { 'NOTES.md': '# Notes\n', 'a.txt': 'a\n' },
+    prepare: { 'NOTES.md': '# Notes\n', 'a.txt': 'a\n', VERSION: C_VERSION, 'cleanup.sh': C_CLEANUP_SH },
     async body(ctx) {
       return [await ctx.print(C_PROMPT)];
     },
@@ -850,7 +862,7 @@ const scenarios: Scenario[] = [
       check.that(sessions.length === 1, `one session, got ${sessions.length}`);
       const t = sessions[0]?.main;
       if (!t) return;
-      for (const cmd of ['mkdir -p docs && mv NOTES.md docs/NOTES.md', 'rm scratch/plan.txt && rmdir scratch', 'echo hi > hello.txt', 'cp a.txt b.txt; touch c.txt']) {
+      for (const cmd of ['mkdir -p docs && mv NOTES.md docs/NOTES.md', 'rm scratch/plan.txt && rmdir scratch', 'echo hi > hello.txt', 'cp a.txt b.txt; touch c.txt', C_BUMP, 'sh cleanup.sh']) {
         check.that(outcomes(t, 'Bash', cmdIs(cmd)).join() === 'ok', `Bash \`${cmd}\` ran (got ${outcomes(t, 'Bash', cmdIs(cmd)).join() || 'no call'})`);
       }
       check.that(outcomes(t, 'Write', fileIs(join(ws, 'scratch', 'plan.txt'))).join() === 'ok', 'Write scratch/plan.txt succeeded');
@@ -860,6 +872,14 @@ const scenarios: Scenario[] = [
       check.that(!existsSync(join(ws, 'scratch')), 'scratch/ is gone');
       check.that(readFileSync(join(ws, 'hello.txt'), 'utf8') === 'hello\n', 'hello.txt says hello');
       check.that(readFileSync(join(ws, 'b.txt'), 'utf8') === 'a\n' && readFileSync(join(ws, 'c.txt'), 'utf8') === '', 'b.txt copies a.txt, c.txt is empty');
+      check.that(outcomes(t, 'Write', fileIs(join(ws, 'out.log'))).join() === 'ok', 'Write out.log succeeded');
+      const bump = t.toolCalls.findIndex((c) => c.name === 'Bash' && c.input['command'] === C_BUMP);
+      const log = t.toolCalls.findIndex((c) => c.name === 'Write' && c.input['file_path'] === join(ws, 'out.log'));
+      const clean = t.toolCalls.findIndex((c) => c.name === 'Bash' && c.input['command'] === 'sh cleanup.sh');
+      check.that(bump >= 0 && bump < log && log < clean, 'the VERSION bump, then the Write of out.log, then sh cleanup.sh');
+      check.that(git(ws, ['ls-files', 'VERSION', 'cleanup.sh']) === 'VERSION\ncleanup.sh', 'VERSION and cleanup.sh are tracked');
+      check.that(readFileSync(join(ws, 'VERSION'), 'utf8') === '1.1.0\n', `VERSION says 1.1.0 (got ${JSON.stringify(readFileSync(join(ws, 'VERSION'), 'utf8'))})`);
+      check.that(!existsSync(join(ws, 'out.log')), 'out.log is gone (cleanup.sh removed it)');
     },
   },
   {
@@ -1065,7 +1085,12 @@ function scriptSize(script: ClaudeScript): number {
 
 interface Manifest {
   client: string;
-  scenarios: Record<string, { sessions: string[]; workspace: string; describes: string }>;
+  /**
+   * `root`: the repository root (the git top level; = `workspace` unless the scenario has a `cwd`).
+   * `disk`/`tracked`/`before` (scripts/fixture-disk.ts): that root snapshotted right before the first
+   * client run and right after the last one, paths relative to it.
+   */
+  scenarios: Record<string, { sessions: string[]; workspace: string; describes: string; root?: string } & Partial<DiskTruth>>;
 }
 
 function readManifest(version: string): Manifest {
@@ -1078,7 +1103,7 @@ function readManifest(version: string): Manifest {
 // Main
 // ---------------------------------------------------------------------------------------------
 
-async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{ sessions: string[]; workspace: string; stage: string }> {
+async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{ sessions: string[]; workspace: string; root: string; stage: string; truth: DiskTruth }> {
   const base = join(tmpRoot, s.name);
   const home = join(base, 'home');
   const root = join(base, 'ws');
@@ -1119,7 +1144,11 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
         return r.sessionId;
       },
     };
+    // What happens on disk: the repository root (not the cwd: `subfolder`) from right before the
+    // first client run to right after the last; HOME and other folders outside it are not counted.
+    const start = startState(root, s.git !== false);
     const ids = await s.body(ctx);
+    const truth = diskTruth(start, root);
 
     // The conversation went as scripted: nothing unscripted was asked, every scripted step was.
     const unscripted = mock.requests.filter((r) => r.answered.kind === 'unscripted' || (r.answered.kind === 'not-found' && r.path.startsWith('/v1/messages')));
@@ -1158,7 +1187,7 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
     const check = new Checks(s.name);
     s.verify(recorded(stage, ids, ws, home, root), check);
     check.throwIfFailed();
-    return { sessions: ids, workspace, stage };
+    return { sessions: ids, workspace, root, stage, truth };
   } finally {
     await mock.close();
     writeFileSync(join(logDir, 'requests.json'), JSON.stringify(mock.requests, null, 2));
@@ -1279,10 +1308,10 @@ function writeReadme(manifest: Manifest): void {
       continue;
     }
     const dir = join(outDir, s.name);
-    const root = s.cwd && entry.workspace.endsWith(`/${s.cwd}`) ? entry.workspace.slice(0, -(s.cwd.length + 1)) : entry.workspace;
+    const root = entry.root ?? (s.cwd && entry.workspace.endsWith(`/${s.cwd}`) ? entry.workspace.slice(0, -(s.cwd.length + 1)) : entry.workspace);
     const home = join(dirname(root), 'home');
     const rec = recorded(dir, entry.sessions, entry.workspace, home, root);
-    const lines: string[] = [`### ${s.name}`, '', s.describes, '', `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`, '', 'Driven as:', '', '```', ...s.commands.map((c) => (s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c)), '```', '', ...s.story.map((st) => `- ${st}`), ''];
+    const lines: string[] = [`### ${s.name}`, '', s.describes, '', `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`, '', ...(entry.disk ? [diskLine(entry.disk), ''] : []), 'Driven as:', '', '```', ...s.commands.map((c) => (s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c)), '```', '', ...s.story.map((st) => `- ${st}`), ''];
     rec.sessions.forEach((sess, i) => {
       const rel = `${s.name}/${sess.id}.jsonl`;
       rows.push(`| \`${rel}\` | ${s.name} #${i} main | ${sess.main.lineCount} | ${sess.main.bytes} |`);
@@ -1334,7 +1363,17 @@ The files are copied byte for byte from \`<home>/.claude/projects/<project>/\`: 
 for main transcripts and \`<scenario>/<session-id>/subagents/agent-*.jsonl\` (plus \`*.meta.json\`) for
 subagents. \`fixtures.json\` lists each scenario's sessions in order of start and the workspace path the
 transcripts record; \`test/claude-fixtures.ts\` reads it (\`claudeFixture(scenario, index)\`,
-\`claudeFixtureWorkspace(scenario)\`, \`claudeFixtures()\`). They hold the client's real ids, timestamps and
+\`claudeFixtureWorkspace(scenario)\`, \`claudeFixtureDisk(scenario)\`, \`claudeFixtures()\`).
+
+What happened on disk: the script snapshots the scenario's repository root (the git top level, the
+workspace; \`subfolder\`'s cwd is inside it; \`no-git\`: the plain folder) right before the first client run
+(after its setup and initial commit) and right after the last one: every regular file's sha256, \`.git/\`
+excluded. \`fixtures.json\` records per scenario that \`"root"\` (absolute) and \`"disk": { "created", "modified", "deleted" }\` (sorted
+posix paths relative to it), \`"tracked"\` (\`git ls-files\` at the start; \`[]\` for \`no-git\`) and
+\`"before"\` (the text of every file at the start, so a test can rebuild the starting repository; the script
+refuses more than 64 KiB). That is the truth touched-file claims are measured against; files written outside
+the root (the refused Write in \`$HOME\` of \`failures\`) are not part of it. Each scenario below has an
+"On disk" line with it. They hold the client's real ids, timestamps and
 absolute temp paths (\`/tmp/shiplog-claude-fixtures-*/<scenario>/ws\`); re-recording changes all of those.
 The script checks every fact claimed below on the recorded files (and the workspace) and fails when the
 client did not produce it; it also checks that the mock API key does not appear in any file.
@@ -1385,7 +1424,8 @@ async function main(): Promise<void> {
         const dest = join(outDir, s.name);
         rmSync(dest, { recursive: true, force: true });
         renameOrCopy(r.stage, dest);
-        manifest.scenarios[s.name] = { sessions: r.sessions, workspace: r.workspace, describes: s.describes };
+        manifest.scenarios[s.name] = { sessions: r.sessions, workspace: r.workspace, describes: s.describes, root: r.root, ...r.truth };
+        console.log(`  ${diskLine(r.truth.disk)}`);
         for (const p of walk(dest)) console.log(`  wrote ${relative(repoRoot, p)} (${statSync(p).size} bytes)`);
       } catch (err) {
         failures.push(s.name);

@@ -6,8 +6,9 @@
 // Codex releases are installed once into the e2e cache, ~/.cache/shiplog-e2e/codex-<version> (outside
 // the repository; override with SHIPLOG_CODEX_CACHE) and reused. Every run gets a throwaway CODEX_HOME, HOME and git
 // workspace under one mkdtemp folder, TZ=UTC and SHIPLOG_INTERNAL=1; the rollouts are copied from
-// $CODEX_HOME/sessions/** to test/fixtures/codex/<name>.jsonl and test/fixtures/codex/README.md is
-// regenerated. Temp folders and the mock server are removed/closed on exit, also on failure.
+// $CODEX_HOME/sessions/** to test/fixtures/codex/<name>.jsonl, each recorded scenario's entry in
+// test/fixtures/codex/fixtures.json (workspace and what happened on disk) is replaced, and
+// test/fixtures/codex/README.md is regenerated. Temp folders and the mock server are removed/closed on exit, also on failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +27,11 @@ import {
 } from '../test/e2e/mock-responses.js';
 import { e2eCache } from '../test/e2e/clients.js';
 import { descendantRuns, processTable } from '../test/process-groups.js';
+import { diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repoRoot, 'test', 'fixtures', 'codex');
+const manifestPath = join(outDir, 'fixtures.json');
 // The same cache as the end-to-end suite (outside the repository), one folder per version.
 const cacheRoot = process.env['SHIPLOG_CODEX_CACHE'] ?? e2eCache();
 const RUN_TIMEOUT_MS = 180_000;
@@ -682,6 +685,29 @@ function scriptSize(script: MockScript): number {
 interface Result {
   scenario: Scenario;
   files: string[];
+  workspace: string;
+  truth: DiskTruth;
+}
+
+/**
+ * test/fixtures/codex/fixtures.json: per recorded scenario, its Codex version, its rollout files, the
+ * workspace (= the git repository root, the rollouts' cwd) and what happened there on disk
+ * (scripts/fixture-disk.ts). Scenarios not recorded by this run keep their entry; fixtures older than
+ * this manifest (no entry) are not listed.
+ */
+interface Manifest {
+  scenarios: Record<string, { version: string; fixtures: string[]; workspace: string } & DiskTruth>;
+}
+
+function readManifest(): Manifest {
+  if (!existsSync(manifestPath)) return { scenarios: {} };
+  return JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+}
+
+function writeManifest(m: Manifest): void {
+  const ordered: Manifest = { scenarios: {} };
+  for (const s of scenarios) if (m.scenarios[s.name]) ordered.scenarios[s.name] = m.scenarios[s.name]!;
+  writeFileSync(manifestPath, `${JSON.stringify(ordered, null, 2)}\n`);
 }
 
 async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
@@ -727,7 +753,11 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
         return { ...r, threadIds };
       },
     };
+    // What happens on disk: the workspace (the repository root) from right before the first client
+    // run to right after the last; CODEX_HOME and HOME are outside it.
+    const start = startState(ws, true);
     const produced = await s.body(ctx);
+    const truth = diskTruth(start, ws);
 
     const bad = unanswered(mock.requests);
     if (bad.length > 0) throw new Error(`${s.name}: ${bad.length} request(s) had no scripted step`);
@@ -758,7 +788,7 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
       copyFileSync(src, join(outDir, name));
       files.push(name);
     }
-    return { scenario: s, files };
+    return { scenario: s, files, workspace: ws, truth };
   } finally {
     await mock.close();
     // Kept only with SHIPLOG_KEEP_TMP=1 (debugging): what Codex sent to the mock.
@@ -770,7 +800,7 @@ function lineCount(p: string): number {
   return readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).length;
 }
 
-function writeReadme(): void {
+function writeReadme(manifest: Manifest): void {
   const rows = scenarios.flatMap((s) =>
     s.fixtures.map((f) => {
       const p = join(outDir, f);
@@ -796,6 +826,7 @@ function writeReadme(): void {
       'Observed:',
       '',
       ...s.notes.map((n) => `- ${n}`),
+      ...(manifest.scenarios[s.name] ? [`- ${diskLine(manifest.scenarios[s.name]!.disk)}`] : []),
       ...(s.showFacts
         ? s.fixtures.flatMap((f) => {
             const p = join(outDir, f);
@@ -837,7 +868,17 @@ stream_max_retries = 0
 The rollouts are copied from \`$CODEX_HOME/sessions/**\`. They contain Codex's own base instructions,
 absolute temp paths (\`/tmp/shiplog-codex-fixtures-*/…/ws\`) and real timestamps/ids of the run; the
 commands really ran in the workspace (the script checks the resulting files). Regenerating changes ids,
-timestamps and paths. Codex prints a harmless warning on stderr (\`could not create PATH aliases: Refusing to
+timestamps and paths.
+
+\`fixtures.json\` lists, for each scenario this script recorded, its Codex version, its rollout files, the
+workspace (the git repository root and the rollouts' cwd) and what happened there on disk: the workspace is
+snapshotted right before the first client run (after its setup and initial commit) and right after the last
+one (every regular file's sha256, \`.git/\` excluded), and \`"disk": { "created", "modified", "deleted" }\`
+holds the sorted posix paths relative to it that differ, \`"tracked"\` the \`git ls-files\` at the start and
+\`"before"\` the text of every file at the start (so a test can rebuild the starting repository; the script
+refuses more than 64 KiB). \`test/codex-fixtures.ts\` reads it (\`codexFixtureDisk(scenario)\`). Scenarios
+without an entry (\`legacy-0.140\`, \`pre-envelope-0.20\`: Codex 0.140.0 and 0.20.0) were last recorded
+before the manifest existed. Codex prints a harmless warning on stderr (\`could not create PATH aliases: Refusing to
 create helper binaries under temporary dir "/tmp"\`), because \`CODEX_HOME\` lives under \`/tmp\`.
 
 | file | Codex | model | lines |
@@ -868,18 +909,22 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   const failures: string[] = [];
+  const manifest = readManifest();
   try {
     for (const s of selected) {
       try {
         const r = await runScenario(s, tmpRoot);
         for (const f of r.files) console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
+        manifest.scenarios[s.name] = { version: s.version, fixtures: r.files, workspace: r.workspace, ...r.truth };
+        console.log(`  ${diskLine(r.truth.disk)}`);
       } catch (err) {
         failures.push(s.name);
         console.error(`  [${s.name}] FAILED: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     mkdirSync(outDir, { recursive: true });
-    writeReadme();
+    writeManifest(manifest);
+    writeReadme(manifest);
   } finally {
     if (keep) console.log(`kept temp dir ${tmpRoot}`);
     cleanup();
