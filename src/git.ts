@@ -1,4 +1,4 @@
-import { runBounded } from './bounded-child.js';
+import { type BoundedRun, runBounded } from './bounded-child.js';
 import type { GitInfo } from './devlog/schema.js';
 
 /**
@@ -19,14 +19,33 @@ export interface GitOptions {
 }
 
 async function git(cwd: string, args: string[], opts: GitOptions = {}): Promise<string | null> {
-  const r = await runBounded('git', args, {
+  const out = await gitRaw(cwd, args, opts);
+  return out === null ? null : out.trim();
+}
+
+async function gitRaw(cwd: string, args: string[], opts: GitOptions = {}): Promise<string | null> {
+  const r = await gitRun(cwd, args, opts);
+  // Missing git, not a repository, an unset key, or no answer in time: the caller falls back.
+  return r.exitCode === 0 && !r.timedOut ? r.stdout : null;
+}
+
+function gitRun(cwd: string, args: string[], opts: GitOptions): Promise<BoundedRun> {
+  return runBounded('git', args, {
     cwd,
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
     deadlineMs: opts.deadlineMs ?? GIT_DEADLINE_MS,
     maxOutput: 8 << 20,
   });
-  // Missing git, not a repository, an unset key, or no answer in time: the caller falls back.
-  return r.exitCode === 0 && !r.timedOut ? r.stdout.trim() : null;
+}
+
+/**
+ * Whether `dir` lies in a git work tree: false when git says it does not (or git is not
+ * installed), null when git did not answer in time.
+ */
+export async function isWorkTree(dir: string, opts: GitOptions = {}): Promise<boolean | null> {
+  const r = await gitRun(dir, ['rev-parse', '--is-inside-work-tree'], opts);
+  if (r.timedOut) return null;
+  return r.exitCode === 0 && r.stdout.trim() === 'true';
 }
 
 /** The repository an output belongs to: the git top level of `cwd`, else `cwd` itself. */
@@ -70,4 +89,44 @@ export async function commitsBetween(repo: string, since: Date, until: Date, opt
     if (hash && /^[0-9a-f]{40,64}$/.test(hash) && subject !== undefined) commits.push({ hash, message: subject, at: Number(seconds) * 1000 });
   }
   return commits;
+}
+
+/** The commit `commit` was made on top of, or null for a root commit or an unknown hash. */
+export async function parentOf(repo: string, commit: string, opts: GitOptions = {}): Promise<string | null> {
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) return null;
+  const out = await git(repo, ['rev-parse', '--verify', '-q', `${commit}^`], opts);
+  return out && /^[0-9a-f]{40,64}$/.test(out) ? out : null;
+}
+
+/** The newest commit in HEAD's history made before `at`, or null (none, or not a repository). */
+export async function commitBefore(repo: string, at: Date, opts: GitOptions = {}): Promise<string | null> {
+  const out = await git(repo, ['rev-list', '-1', `--before=${at.toISOString()}`, 'HEAD'], opts);
+  return out && /^[0-9a-f]{40,64}$/.test(out) ? out : null;
+}
+
+/** Pathspecs per git call: well under any argument-length limit. */
+const PATHS_PER_CALL = 200;
+
+async function namesFor(repo: string, args: string[], paths: readonly string[], opts: GitOptions): Promise<Set<string> | null> {
+  const out = new Set<string>();
+  for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
+    // Literal pathspecs: a file named `*` or `:(top)` from a transcript is a name, not a pattern.
+    const text = await gitRaw(repo, ['--literal-pathspecs', ...args, '--', ...paths.slice(i, i + PATHS_PER_CALL)], opts);
+    if (text === null) return null;
+    for (const name of text.split('\0')) if (name !== '') out.add(name);
+  }
+  return out;
+}
+
+/** Which of `paths` (repository-relative) the tree of `commit` holds; null when git cannot say. */
+export function trackedIn(repo: string, commit: string, paths: readonly string[], opts: GitOptions = {}): Promise<Set<string> | null> {
+  return namesFor(repo, ['ls-tree', '-r', '-z', '--name-only', commit], paths, opts);
+}
+
+/**
+ * Which of `paths` some commit after `base` (up to HEAD) added, changed or removed; with no base
+ * (the window began before the first commit), which of them HEAD holds.
+ */
+export function committedSince(repo: string, base: string | null, paths: readonly string[], opts: GitOptions = {}): Promise<Set<string> | null> {
+  return base === null ? trackedIn(repo, 'HEAD', paths, opts) : namesFor(repo, ['diff', '--name-only', '-z', '--no-renames', base, 'HEAD'], paths, opts);
 }

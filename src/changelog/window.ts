@@ -74,6 +74,11 @@ export const OpenWindow = z.object({
   firstMark: z.string().optional(),
   lastMark: z.string().optional(),
   marks: z.number().int().default(0),
+  /**
+   * Claimed paths (absolute) found missing on disk at the end of a run whose last event was
+   * `mark`: while no later event comes, that is the window's effect on disk (see reconcile.ts).
+   */
+  absent: z.object({ mark: z.string(), paths: z.array(z.string()) }).optional(),
 });
 export type OpenWindow = z.infer<typeof OpenWindow>;
 
@@ -258,6 +263,18 @@ export class WindowTracker {
     const out = this.closed;
     this.closed = [];
     return out;
+  }
+
+  /** The open window, for a look at the disk after a run; null when none is open. */
+  current(): Readonly<OpenWindow> | null {
+    return this.state.cur;
+  }
+
+  /** Records which of the open window's claimed paths are missing on disk right now. */
+  observeAbsent(paths: string[]): void {
+    const w = this.state.cur;
+    if (w?.lastMark === undefined) return;
+    w.absent = { mark: w.lastMark, paths };
   }
 
   /** A working folder to resolve relative paths against when the transcript names none (Codex 0.20). */

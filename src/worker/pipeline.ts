@@ -15,6 +15,7 @@ import { OutputError } from '../output/output-error.js';
 import type { AgentEvent, Subagent } from '../events.js';
 import { commitsBetween, gitInfo, repoRoot } from '../git.js';
 import { resolveCommits, unresolvedSpan } from '../changelog/resolve-commits.js';
+import { observeDisk, reconcileWindows } from './reconcile-windows.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
 import type { Db } from '../state/db.js';
@@ -217,13 +218,14 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       const learnt = redactor.known.takeLearned();
       if (learnt.length > 0) frag.rewrite((text) => redactor.known.scrub(text, learnt));
       frag.append(fold.devlog.takeFinalized().map((e) => scrub(renderEntry(ConversationEntry.parse(e)))));
-      const closed = fold.windows.takeClosed();
-      const span = unresolvedSpan(closed);
+      const taken = fold.windows.takeClosed();
+      const span = unresolvedSpan(taken);
       // Before the transaction: git has a deadline of its own, and no transaction waits for it.
-      const log = span ? ((await commitsBetween(repo, span.since, span.until)) ?? []) : [];
+      const commitLog = span ? ((await commitsBetween(repo, span.since, span.until)) ?? []) : [];
+      const closed = await reconcileWindows(taken.map((c) => resolveCommits(c, commitLog)), repo, log);
       db.transaction(() => {
         row.frag_bytes = frag.bytes;
-        for (const c of closed) insertWindow(db, closedRow(resolveCommits(c, log)), now());
+        for (const c of closed) insertWindow(db, closedRow(c), now());
         for (const [path, cursor] of fold.subagentCursors) saveSubagentCursor(db, req.sessionId, path, cursor);
         saveKnownSecrets(db, req.sessionId, redactor.known);
         if (learnt.length > 0) scrubStoredWindows(db, req.sessionId, (text) => redactor.known.scrub(text, learnt));
@@ -265,6 +267,8 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     }
     for (const [reason, n] of Object.entries(fold.skipped)) outcome.skipped[reason] = n;
     outcome.redactions = { ...fold.redactor.counts };
+    // What the disk shows right after the session's latest event: the effect of the open window.
+    observeDisk(fold.windows, repo, new Date(now()));
     if (req.close) fold.windows.close(req.close);
     if (req.close === 'session-end' || req.close === 'clear') row.ended_at = now();
     row.cwd = req.cwd ?? fold.cwd ?? row.cwd;
