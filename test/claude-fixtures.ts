@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { FixtureDiskTruth, type FixtureDisk } from './fixture-disk.js';
 
 /**
  * The Claude Code transcripts recorded from the real client by scripts/make-claude-fixtures.ts
@@ -8,10 +10,22 @@ import { fileURLToPath } from 'node:url';
  */
 export const CLAUDE_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/claude-code/', import.meta.url));
 
-interface Manifest {
-  client: string;
-  scenarios: Record<string, { sessions: string[]; workspace: string; describes: string }>;
-}
+/** fixtures.json as scripts/make-claude-fixtures.ts writes it. */
+const Manifest = z.object({
+  client: z.string(),
+  scenarios: z.record(
+    z.string(),
+    z.object({
+      sessions: z.array(z.string()),
+      workspace: z.string(),
+      describes: z.string(),
+      /** The repository root: the git top level (= `workspace` unless the scenario ran in a folder inside it). */
+      root: z.string(),
+      ...FixtureDiskTruth.shape,
+    }),
+  ),
+});
+type Manifest = z.infer<typeof Manifest>;
 
 const RECORD = 'record them with `node --import tsx scripts/make-claude-fixtures.ts`';
 let manifest: Manifest | undefined;
@@ -20,7 +34,9 @@ function load(): Manifest {
   if (manifest) return manifest;
   const path = join(CLAUDE_FIXTURES_DIR, 'fixtures.json');
   if (!existsSync(path)) throw new Error(`no Claude Code fixtures: ${path} is missing; ${RECORD}`);
-  manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path} is not a fixtures manifest (${z.prettifyError(parsed.error)}); ${RECORD}`);
+  manifest = parsed.data;
   return manifest;
 }
 
@@ -44,6 +60,16 @@ export function claudeFixture(scenario: string, index = 0): string {
 /** The absolute working directory the scenario's transcripts record (`cwd`). */
 export function claudeFixtureWorkspace(scenario: string): string {
   return scenarioOf(scenario).workspace;
+}
+
+/**
+ * What the scenario did on disk (test/fixtures/claude-code/README.md): `root` is the recorded
+ * repository root (absolute; the workspace, or for `subfolder` the repository the cwd is in), the
+ * paths in `disk`/`tracked`/`before` are relative to it.
+ */
+export function claudeFixtureDisk(scenario: string): FixtureDisk {
+  const s = scenarioOf(scenario);
+  return { root: s.root, disk: s.disk, tracked: s.tracked, before: s.before };
 }
 
 /** Every main transcript of every scenario, sorted. */
