@@ -1363,7 +1363,10 @@ The files are copied byte for byte from \`<home>/.claude/projects/<project>/\`: 
 for main transcripts and \`<scenario>/<session-id>/subagents/agent-*.jsonl\` (plus \`*.meta.json\`) for
 subagents. \`fixtures.json\` lists each scenario's sessions in order of start and the workspace path the
 transcripts record; \`test/claude-fixtures.ts\` reads it (\`claudeFixture(scenario, index)\`,
-\`claudeFixtureWorkspace(scenario)\`, \`claudeFixtureDisk(scenario)\`, \`claudeFixtures()\`).
+\`claudeFixtureWorkspace(scenario)\`, \`claudeFixtureDisk(scenario)\`, \`claudeFixtures()\`). They hold the client's real ids, timestamps and
+absolute temp paths (\`/tmp/shiplog-claude-fixtures-*/<scenario>/ws\`); re-recording changes all of those.
+The script checks every fact claimed below on the recorded files (and the workspace) and fails when the
+client did not produce it; it also checks that the mock API key does not appear in any file.
 
 What happened on disk: the script snapshots the scenario's repository root (the git top level, the
 workspace; \`subfolder\`'s cwd is inside it; \`no-git\`: the plain folder) right before the first client run
@@ -1373,10 +1376,7 @@ posix paths relative to it), \`"tracked"\` (\`git ls-files\` at the start; \`[]\
 \`"before"\` (the text of every file at the start, so a test can rebuild the starting repository; the script
 refuses more than 64 KiB). That is the truth touched-file claims are measured against; files written outside
 the root (the refused Write in \`$HOME\` of \`failures\`) are not part of it. Each scenario below has an
-"On disk" line with it. They hold the client's real ids, timestamps and
-absolute temp paths (\`/tmp/shiplog-claude-fixtures-*/<scenario>/ws\`); re-recording changes all of those.
-The script checks every fact claimed below on the recorded files (and the workspace) and fails when the
-client did not produce it; it also checks that the mock API key does not appear in any file.
+"On disk" line with it.
 
 | file | what | lines | bytes |
 |---|---|---|---|
