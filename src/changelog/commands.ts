@@ -22,6 +22,8 @@ const TEST_PATTERNS: RegExp[] = [
   /^make\s+(test|check|tests)\b/,
   // Test scripts by name: `sh test.sh`, `bash scripts/run-tests.sh`, `./test.sh`.
   /^((ba|z|da)?sh\s+)?(\.\/)?([\w.-]+\/)*(run[-_]?)?tests?([-_.][\w.-]*)?\.sh\b/,
+  // A script in a test folder: `sh test/run.sh`, `bash tests/smoke.sh`.
+  /^((ba|z|da)?sh\s+)?(\.\/)?([\w.-]+\/)*(tests?|spec)\/[\w.-]+\.sh\b/,
   /^bundle\s+exec\s+(rspec|rake\s+test)\b/,
   /^rake\s+test\b/,
 ];

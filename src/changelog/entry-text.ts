@@ -18,11 +18,16 @@ const EMPTY_PROMPT = /^(?:\/\S+|continue|go on|go ahead|proceed|carry on|keep go
 export function labelOf(w: OpenWindow, files: Files): string {
   const subject = w.commits.map((c) => firstLine(c.message)).find((m) => m !== '');
   if (subject) return clipWords(subject, LABEL_MAX);
-  const reply = trustedReply(w);
-  const result = reply === null ? null : resultSentence(reply);
-  if (result && w.failed.every((f) => f.outcome !== 'interrupted')) return clipWords(result, LABEL_MAX);
+  const reply = outcomeReply(w);
+  const trusted = trustedReply(w);
+  // The reply of an interrupted turn reports on work that was abandoned.
+  const result = trusted === null || reply === null || w.interrupted.includes(reply.turn) ? null : resultSentence(trusted);
+  if (result) return clipWords(result, LABEL_MAX);
   const prompt = substantivePrompt(w);
   if (prompt) return clipWords(prompt, LABEL_MAX);
+  // Nothing finished and nothing asked names the work: what became of it does.
+  const unfinishedOnly = changedCount(files) === 0 && w.tests.length === 0 && w.commits.length === 0 ? w.failed[0] : undefined;
+  if (unfinishedOnly) return clipWords(unfinishedSentence(unfinishedOnly).replace(/\.$/, ''), LABEL_MAX);
   return clipWords(capitalise(describeWork(w, files)) || 'Agent session', LABEL_MAX);
 }
 
@@ -30,7 +35,8 @@ export function summaryOf(w: OpenWindow, files: Files): string {
   const changed = changedCount(files);
   const sentences: string[] = [];
   if (changed > 0) sentences.push(`Changed ${changed} file${changed === 1 ? '' : 's'} (${fileBreakdown(files)}).`);
-  else if (w.commandCount > 0) sentences.push(`Ran ${w.commandCount} command${w.commandCount === 1 ? '' : 's'} without changing a file.`);
+  else if (finishedCommands(w) > 0) sentences.push(`Ran ${countOf(finishedCommands(w), 'command')} without changing a file.`);
+  else if (w.commandCount > 0) sentences.push('No file changed.');
   else if (w.subagents.length > 0) sentences.push(`Handed the work to ${countOf(w.subagents.length, 'subagent')} without changing a file.`);
   else if (w.toolCount > 0) sentences.push(`Used ${countOf(w.toolCount, 'tool')} without changing a file.`);
   else sentences.push('A conversation without tool use.');
@@ -72,7 +78,8 @@ export function bulletsOf(w: OpenWindow, files: Files): string[] {
   }
   for (const f of w.failed.slice(0, 6)) bullets.push(unfinishedSentence(f));
   if (w.failed.length > 6) bullets.push(`${w.failed.length - 6} more calls did not finish as asked.`);
-  const otherCommands = w.commandCount - w.tests.length - w.commits.length;
+  // The commands not already named: tests, commits and unfinished calls each have their bullet.
+  const otherCommands = finishedCommands(w) - w.tests.length - w.commits.length;
   if (otherCommands > 0) bullets.push(`Ran ${otherCommands} other shell command${otherCommands === 1 ? '' : 's'}.`);
   if (bullets.length === 0) bullets.push(w.toolCount > 0 ? 'Looked around without changing a file.' : 'Discussion only; no file changed.');
   return bullets.slice(0, 12);
@@ -84,8 +91,20 @@ export function notesOf(w: OpenWindow): string | null {
   return reply === null ? null : clip(reply, 800);
 }
 
+/** Shell commands that ran to their end (unfinished ones are named in bullets of their own). */
+function finishedCommands(w: OpenWindow): number {
+  const unfinished = w.failed.filter((f) => /^(?:\[[^\]]+\] )?ran /.test(f.action)).length;
+  return Math.max(0, w.commandCount - unfinished);
+}
+
+/** The message that reports the window's outcome: the last reply of a turn that did work, else the last reply. */
+function outcomeReply(w: OpenWindow): { text: string; turn: number } | null {
+  if (w.workReply) return w.workReply;
+  return w.lastReply === null ? null : { text: w.lastReply, turn: w.prompts.length - 1 };
+}
+
 function trustedReply(w: OpenWindow): string | null {
-  const reply = w.lastReply === null ? '' : oneLine(w.lastReply);
+  const reply = oneLine(outcomeReply(w)?.text ?? '');
   if (reply === '' || unfinished(reply)) return null;
   const done = Object.keys(w.files);
   for (const f of w.failed) {

@@ -46,6 +46,13 @@ export const OpenWindow = z.object({
   prompts: z.array(z.string()),
   promptCount: z.number().int(),
   lastReply: z.string().nullable(),
+  /**
+   * The last reply of a turn that used a tool or a subagent, with its turn's index in `prompts`:
+   * the outcome of the work, which a closing "Thanks" / "You're welcome" turn does not replace.
+   */
+  workReply: z.object({ text: z.string(), turn: z.number().int() }).nullable().default(null),
+  /** The current turn has used a tool or a subagent. */
+  turnWorked: z.boolean().default(false),
   replyCount: z.number().int(),
   toolCount: z.number().int(),
   tools: z.record(z.string(), z.number().int()),
@@ -213,6 +220,7 @@ export class WindowTracker {
     switch (event.kind) {
       case 'prompt':
         w.promptCount++;
+        w.turnWorked = false;
         if (w.prompts.length < MAX_PROMPTS) w.prompts.push(event.text.slice(0, MAX_TEXT));
         this.addDigest(w, { k: 'prompt', text: event.text.slice(0, DIGEST_CAPS.prompt) });
         this.state.recentPrompts = [...this.state.recentPrompts, event.text.slice(0, CONTEXT_CHARS)].slice(-CONTEXT_PROMPTS);
@@ -220,6 +228,7 @@ export class WindowTracker {
       case 'reply': {
         w.replyCount++;
         w.lastReply = event.text.slice(-MAX_TEXT);
+        if (w.turnWorked) w.workReply = { text: w.lastReply, turn: w.prompts.length - 1 };
         // A message arrives in several blocks: they read as one reply.
         const last = w.digest[w.digest.length - 1];
         if (last?.k === 'reply') {
@@ -228,6 +237,7 @@ export class WindowTracker {
         break;
       }
       case 'subagent_result':
+        w.turnWorked = true;
         if (w.subagents.length < MAX_LIST) w.subagents.push({ type: event.agentType ?? null, description: event.description ?? null });
         this.addDigest(w, { k: 'subagent', text: `${event.agentType ?? 'subagent'}${event.description ? ` (${event.description})` : ''}: ${event.text}`.slice(0, DIGEST_CAPS.subagent) });
         break;
@@ -250,8 +260,11 @@ export class WindowTracker {
       if (p.test && p.command && w.tests.length < MAX_LIST) w.tests.push({ cmd: p.command.slice(0, 500), result: 'unknown' });
     }
     w.pending = {};
-    // A call still waiting when its window closes did not finish as far as anyone can tell.
-    for (const action of Object.values(w.waiting)) if (w.failed.length < MAX_LIST) w.failed.push({ action, outcome: 'no result' });
+    // A call still waiting when its window closes did not finish as far as anyone can tell, and
+    // the turn it belongs to (the last, as a rule: the client was killed) was abandoned.
+    const abandoned = Object.values(w.waiting);
+    for (const action of abandoned) if (w.failed.length < MAX_LIST) w.failed.push({ action, outcome: 'no result' });
+    if (abandoned.length > 0 && w.prompts.length > 0 && !w.interrupted.includes(w.prompts.length - 1)) w.interrupted.push(w.prompts.length - 1);
     w.waiting = {};
     const runId = runIdFor(this.opts.sessionId, w);
     this.closed.push({ runId, index: this.state.index, continuationOf: this.state.prevRunId, reason, window: w });
@@ -293,6 +306,7 @@ export class WindowTracker {
 
   private onCall(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_call' }>): void {
     w.toolCount++;
+    w.turnWorked = true;
     w.tools[e.tool] = (w.tools[e.tool] ?? 0) + 1;
     if (e.command !== undefined) {
       w.commandCount++;
@@ -408,6 +422,8 @@ function emptyWindow(startSeq: number, at: string | null): OpenWindow {
     prompts: [],
     promptCount: 0,
     lastReply: null,
+    workReply: null,
+    turnWorked: false,
     replyCount: 0,
     toolCount: 0,
     tools: {},

@@ -88,15 +88,15 @@ describe('heuristic entry text', () => {
       reply('I\'ve created a basic CLAUDE.md file with the project notes.'),
     ]);
     assert.deepEqual(e.touched_files, { created: [], modified: [], deleted: [], moved: [] });
-    assert.deepEqual(e.bullets, ['The edit of `README.md` failed.', 'The edit of `CLAUDE.md` failed.', 'The command `ls missing-dir` failed (exit 2).', 'Ran 1 other shell command.']);
-    assert.equal(e.summary, 'Ran 1 command without changing a file. Three calls failed.');
+    assert.deepEqual(e.bullets, ['The edit of `README.md` failed.', 'The edit of `CLAUDE.md` failed.', 'The command `ls missing-dir` failed (exit 2).']);
+    assert.equal(e.summary, 'No file changed. Three calls failed.');
     assert.equal(e.notes, null);
     assert.notEqual(e.label, 'I\'ve created a basic CLAUDE.md file with the project notes');
   });
 
   it('a call whose result never came is named as unfinished', () => {
     const e = only([prompt('run the slow job'), call('s', 'ran sh slow.sh', { command: 'sh slow.sh' })]);
-    assert.deepEqual(e.bullets, ['The command `sh slow.sh` never finished.', 'Ran 1 other shell command.']);
+    assert.deepEqual(e.bullets, ['The command `sh slow.sh` never finished.']);
     assert.match(e.summary, /One call was interrupted or never finished\.$/);
   });
 
@@ -130,7 +130,7 @@ describe('heuristic entry text: outcomes the adapters classify', () => {
     ]);
     assert.equal(e.label, 'Write notes.txt', 'the interrupted first prompt does not give the label');
     assert.deepEqual(e.touched_files.created, ['notes.txt']);
-    assert.deepEqual(e.bullets, ['Created `notes.txt`.', 'The command `npm run bench` was interrupted.', 'The edit of `/home/u/outside.txt` was refused (not permitted).', 'Ran 1 other shell command.']);
+    assert.deepEqual(e.bullets, ['Created `notes.txt`.', 'The command `npm run bench` was interrupted.', 'The edit of `/home/u/outside.txt` was refused (not permitted).']);
     assert.equal(e.summary, 'Changed 1 file (1 created). One call was refused and one call was interrupted or never finished.');
   });
 });
@@ -169,5 +169,50 @@ describe('heuristic entry text: final messages', () => {
     assert.equal(japanese.label, 'CLAUDE.mdファイルを更新しました', 'the first sentence, ended by 。');
     assert.equal(only([...work, reply('Updated docs.md. Now I need to check the links:')]).notes, null);
     assert.equal(only([...work, reply('Updated docs.md and then...')]).notes, null);
+  });
+
+  it('a closing chat turn ("Thanks" / "You\'re welcome") does not replace the outcome of the work before it', () => {
+    const e = only([
+      prompt('Create greeting.txt and show it'),
+      call('w', 'created greeting.txt', { tool: 'Write', files: [{ path: 'greeting.txt', op: 'created' }] }),
+      result('w'),
+      reply('greeting.txt says hello.'),
+      prompt("Thanks, that's all for now.", 4),
+      reply("You're welcome. Bye!", 'm2'),
+    ]);
+    assert.equal(e.label, 'greeting.txt says hello');
+    assert.equal(e.notes, 'greeting.txt says hello.');
+  });
+
+  it('a turn abandoned with a call that never got its result does not name the window', () => {
+    const e = only([prompt('Run the slow job once more'), call('s', 'ran sh slow.sh', { command: 'sh slow.sh' })]);
+    assert.equal(e.label, 'The command `sh slow.sh` never finished');
+    assert.equal(e.summary, 'No file changed. One call was interrupted or never finished.');
+    assert.deepEqual(e.bullets, ['The command `sh slow.sh` never finished.']);
+  });
+
+  it('an interrupted command is not also counted among the commands that ran', () => {
+    const e = only([
+      prompt('run the slow job'),
+      call('s', 'ran sh slow.sh', { command: 'sh slow.sh' }),
+      result('s', { isError: true, outcome: 'interrupted' }),
+      call('l', 'ran ls', { command: 'ls' }),
+      result('l'),
+    ]);
+    assert.equal(e.summary, 'Ran one command without changing a file. One call was interrupted or never finished.');
+    assert.deepEqual(e.bullets, ['The command `sh slow.sh` was interrupted.', 'Ran 1 other shell command.']);
+  });
+
+  it('the reply of a later, finished turn names the window though an earlier turn was interrupted', () => {
+    const e = only([
+      prompt('run the slow job'),
+      call('s', 'ran sh slow.sh', { command: 'sh slow.sh' }),
+      result('s', { isError: true, outcome: 'interrupted' }),
+      prompt('write notes.txt', 4),
+      call('w', 'created notes.txt', { tool: 'Write', files: [{ path: 'notes.txt', op: 'created' }] }),
+      result('w'),
+      reply('Wrote notes.txt.', 'm2'),
+    ]);
+    assert.equal(e.label, 'Wrote notes.txt');
   });
 });
