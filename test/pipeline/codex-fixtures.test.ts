@@ -29,7 +29,7 @@ describe('Codex sessions, read whole', () => {
     gitRepo(repo);
     // The fixture committed with `git commit -q`, which prints no hash: the commit is looked up
     // in the repository by its message and time, so make it here at the time the rollout shows.
-    const when = '2026-11-22T03:01:58Z';
+    const when = '2026-12-07T04:59:14Z';
     writeFileSync(join(repo, 'notes.txt'), 'x\n');
     execFileSync('git', ['add', '-A'], { cwd: repo });
     execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=T', 'commit', '-qm', 'Add notes and hello'], { cwd: repo, env: { ...process.env, GIT_COMMITTER_DATE: when, GIT_AUTHOR_DATE: when } });
