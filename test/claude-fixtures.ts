@@ -79,3 +79,13 @@ export function claudeFixtures(): string[] {
     .flatMap((scenario) => m.scenarios[scenario]!.sessions.map((_, i) => claudeFixture(scenario, i)))
     .sort();
 }
+
+/** The recorded scenarios, in the manifest's order. */
+export function claudeScenarios(): string[] {
+  return Object.keys(load().scenarios);
+}
+
+/** The scenario's main transcripts, in order of start. */
+export function claudeScenarioFiles(scenario: string): string[] {
+  return scenarioOf(scenario).sessions.map((_, i) => claudeFixture(scenario, i));
+}

@@ -68,10 +68,11 @@ export function defaultConfig(overrides: { granularity?: 'session' | 'turn' } = 
 }
 
 /** Runs the pipeline in this process against a real SQLite state folder. */
-export async function runInProcess(home: string, req: RunRequest, config = defaultConfig(), env?: NodeJS.ProcessEnv) {
+/** `at`: the run's clock (default the real one), for a transcript whose worker ran just after its last record. */
+export async function runInProcess(home: string, req: RunRequest, config = defaultConfig(), env?: NodeJS.ProcessEnv, at?: Date) {
   const db = openDb(home);
   try {
-    return await runSession({ stateDir: home, db, log: createLogger(home, 'test'), config, ...(env && { env }) }, req);
+    return await runSession({ stateDir: home, db, log: createLogger(home, 'test'), config, ...(env && { env }), ...(at && { now: () => at }) }, req);
   } finally {
     db.close();
   }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { FixtureDisk } from '../fixture-disk.js';
+import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';
+import { assertGolden } from './golden.js';
 import { cleanup, gitRepo, readOutputs, ROOT, runInProcess, tempDir } from '../helpers.js';
 
 export function loadSchema(name: string): object {
@@ -22,7 +25,7 @@ export function schemaValidators() {
  * line unknown to the adapter. `golden(rel)` names the file a devlog is pinned to byte for byte
  * (project_dir normalised), or null; `SHIPLOG_UPDATE_GOLDEN=1` rewrites them.
  */
-export function describeClaudeConversions(title: string, base: string, files: string[], golden: (rel: string) => string | null): void {
+export function describeClaudeConversions(title: string, base: string, files: string[], golden: (rel: string) => string | null, worldOf?: (file: string) => FixtureDisk): void {
   describe(title, () => {
     const root = tempDir();
     after(() => cleanup(root));
@@ -33,17 +36,30 @@ export function describeClaudeConversions(title: string, base: string, files: st
       it(rel, async () => {
         const dir = join(root, rel.replace(/[^A-Za-z0-9]+/g, '-'));
         const repo = join(dir, 'repo');
-        gitRepo(repo);
+        // A recorded scenario runs in its own repository, rebuilt as the client left it; a
+        // transcript from elsewhere runs beside an empty repository, its paths as it names them.
+        const world = worldOf?.(file);
+        if (world) {
+          rebuildStart(repo, world);
+          applyEnd(repo, world);
+        } else gitRepo(repo);
         const home = join(dir, 'state');
         const projects = join(dir, 'projects');
         mkdirSync(projects, { recursive: true });
         const transcript = join(projects, basename(file));
-        copyFileSync(file, transcript);
         // Subagent transcripts live beside the main file in a folder named after it.
         const companion = join(dirname(file), basename(file, '.jsonl'));
-        if (existsSync(companion)) cpSync(companion, join(projects, basename(file, '.jsonl')), { recursive: true });
+        if (world) {
+          copyRelocated(file, transcript, world.root, repo);
+          if (existsSync(companion)) copyRelocated(companion, join(projects, basename(file, '.jsonl')), world.root, repo);
+        } else {
+          copyFileSync(file, transcript);
+          if (existsSync(companion)) cpSync(companion, join(projects, basename(file, '.jsonl')), { recursive: true });
+        }
         const sessionId = basename(file, '.jsonl').replace(/[^A-Za-z0-9._-]/g, '-');
-        const outcome = await runInProcess(home, { sessionId, agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'test', close: 'test' });
+        // The hooks run the worker as the session's last turn ends, so it sees the disk as the turn left it.
+        const now = world ? new Date(lastEventTime(transcript).getTime() + 1000) : undefined;
+        const outcome = await runInProcess(home, { sessionId, agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'test', close: 'test' }, undefined, undefined, now);
         assert.equal(outcome.oversized, 0);
         assert.deepEqual(outcome.skipped, {}, 'no line is unknown to the adapter');
         const out = readOutputs(repo, sessionId);
@@ -69,14 +85,7 @@ export function describeClaudeConversions(title: string, base: string, files: st
         }
 
         const goldenPath = golden(rel);
-        if (goldenPath !== null) {
-          const normalised = out.devlog.replaceAll(JSON.stringify(repo), '"<repo>"');
-          if (process.env.SHIPLOG_UPDATE_GOLDEN === '1') {
-            mkdirSync(dirname(goldenPath), { recursive: true });
-            writeFileSync(goldenPath, normalised);
-          }
-          assert.equal(normalised, readFileSync(goldenPath, 'utf8'), `devlog differs from ${goldenPath}`);
-        }
+        if (goldenPath !== null) assertGolden(goldenPath, { devlog: out.devlog, entries: out.entries }, { repo, transcript });
       });
     }
   });

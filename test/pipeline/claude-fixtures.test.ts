@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { claudeFixtureDisk } from '../claude-fixtures.js';
 import { describe, it } from 'node:test';
 import { jsonSchemas } from '../../src/schemas.js';
 import { CLAUDE_FIXTURES, claudeTranscripts, ROOT } from '../helpers.js';
@@ -13,4 +14,10 @@ describe('JSON Schemas', () => {
 
 // Every recorded session's devlog is pinned: they are small, and each was read through by hand.
 const GOLDEN = join(ROOT, 'test', 'golden', 'claude-code');
-describeClaudeConversions('every Claude Code session recorded from the real client converts', CLAUDE_FIXTURES, claudeTranscripts(), (rel) => join(GOLDEN, rel.replace(/\.jsonl$/, '.devlog.json')));
+describeClaudeConversions(
+  'every Claude Code session recorded from the real client converts',
+  CLAUDE_FIXTURES,
+  claudeTranscripts(),
+  (rel) => join(GOLDEN, rel.replace(/\.jsonl$/, '.devlog.json')),
+  (file) => claudeFixtureDisk(relative(CLAUDE_FIXTURES, file).split(sep)[0] ?? ''),
+);

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
+import type { FixtureDisk } from '../fixture-disk.js';
+import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';
+import { assertGolden } from './golden.js';
 import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
 import { schemaValidators } from './claude-conversions.js';
 
@@ -12,7 +15,7 @@ import { schemaValidators } from './claude-conversions.js';
  * once and no harness text, valid entries, no line unknown to the adapter. `golden(rel)` names the
  * file a devlog is pinned to byte for byte, or null; `SHIPLOG_UPDATE_GOLDEN=1` rewrites them.
  */
-export function describeCodexConversions(title: string, base: string, files: string[], golden: (rel: string) => string | null): void {
+export function describeCodexConversions(title: string, base: string, files: string[], golden: (rel: string) => string | null, worldOf?: (file: string) => FixtureDisk | null): void {
   describe(title, () => {
     const root = tempDir();
     after(() => cleanup(root));
@@ -23,12 +26,19 @@ export function describeCodexConversions(title: string, base: string, files: str
       it(rel, async () => {
         const dir = join(root, rel.replace(/[^A-Za-z0-9]+/g, '-'));
         const repo = join(dir, 'repo');
-        gitRepo(repo);
+        // A scenario the recorder wrote runs in its repository, rebuilt as the client left it.
+        const world = worldOf?.(file) ?? null;
+        if (world) {
+          rebuildStart(repo, world);
+          applyEnd(repo, world);
+        } else gitRepo(repo);
         mkdirSync(join(dir, 'sessions'));
         const transcript = join(dir, 'sessions', basename(file));
-        copyFileSync(file, transcript);
+        if (world) copyRelocated(file, transcript, world.root, repo);
+        else copyFileSync(file, transcript);
         const sessionId = threadIdFromRolloutName(basename(file)) ?? basename(file, '.jsonl');
-        const outcome = await runInProcess(join(dir, 'state'), { sessionId, agent: 'codex', transcriptPath: transcript, repo, trigger: 'test', close: 'test' });
+        const now = world ? new Date(lastEventTime(transcript).getTime() + 1000) : undefined;
+        const outcome = await runInProcess(join(dir, 'state'), { sessionId, agent: 'codex', transcriptPath: transcript, repo, trigger: 'test', close: 'test' }, undefined, undefined, now);
         assert.equal(outcome.oversized, 0);
         assert.deepEqual(outcome.skipped, {}, 'no rollout line is unknown to the adapter');
         const out = readOutputs(repo, sessionId);
@@ -57,11 +67,7 @@ export function describeCodexConversions(title: string, base: string, files: str
         assert.equal(out.failures, '');
 
         const goldenPath = golden(rel);
-        if (goldenPath !== null) {
-          const normalised = out.devlog.replaceAll(JSON.stringify(repo), '"<repo>"');
-          if (process.env.SHIPLOG_UPDATE_GOLDEN === '1') writeFileSync(goldenPath, normalised);
-          assert.equal(normalised, readFileSync(goldenPath, 'utf8'), `devlog differs from ${goldenPath}`);
-        }
+        if (goldenPath !== null) assertGolden(goldenPath, { devlog: out.devlog, entries: out.entries }, { repo, transcript });
       });
     }
   });

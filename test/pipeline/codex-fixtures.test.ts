@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
 import { cleanup, CODEX_FIXTURES, codexRollouts, gitRepo, readOutputs, ROOT, runInProcess, tempDir } from '../helpers.js';
+import { codexFixtureDisk, codexFixtureFiles, codexFixtureScenarios } from '../codex-fixtures.js';
 import { describeCodexConversions } from './codex-conversions.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'codex');
@@ -15,8 +16,17 @@ const GOLDEN = join(ROOT, 'test', 'golden', 'codex');
  */
 const GOLDEN_FILES = new Set(['paginated-classic.jsonl', 'paginated-code-mode.jsonl', 'legacy-0.140.jsonl', 'pre-envelope-0.20.jsonl', 'patch-retry.jsonl', 'interrupted.jsonl']);
 
-describeCodexConversions('every Codex rollout recorded from the real CLI converts', CODEX_FIXTURES, codexRollouts(), (rel) =>
-  GOLDEN_FILES.has(rel) ? join(GOLDEN, rel.replace(/\.jsonl$/, '.devlog.json')) : null,
+// Rollouts the recorder wrote run in their scenario's repository, rebuilt as Codex left it.
+const scenarioOf = new Map(codexFixtureScenarios().flatMap((s) => codexFixtureFiles(s).map((f) => [f, s] as const)));
+describeCodexConversions(
+  'every Codex rollout recorded from the real CLI converts',
+  CODEX_FIXTURES,
+  codexRollouts(),
+  (rel) => (GOLDEN_FILES.has(rel) ? join(GOLDEN, rel.replace(/\.jsonl$/, '.devlog.json')) : null),
+  (file) => {
+    const scenario = scenarioOf.get(file);
+    return scenario === undefined ? null : codexFixtureDisk(scenario);
+  },
 );
 
 describe('Codex sessions, read whole', () => {

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Pins a session's devlog and its changelog entries byte for byte, with this run's folders
+ * replaced by `<repo>` and `<transcript>` (the rest is deterministic: times come from the
+ * transcript). `SHIPLOG_UPDATE_GOLDEN=1` rewrites both; the entries sit beside the devlog as
+ * `<name>.entries.jsonl` and are read by hand like it.
+ */
+export function assertGolden(devlogGolden: string, out: { devlog: string; entries: string }, run: { repo: string; transcript: string }): void {
+  const normalise = (text: string) => text.replaceAll(JSON.stringify(run.repo), '"<repo>"').replaceAll(JSON.stringify(run.transcript), '"<transcript>"');
+  const entriesGolden = devlogGolden.replace(/\.devlog\.json$/, '.entries.jsonl');
+  assert.notEqual(entriesGolden, devlogGolden, `${devlogGolden}: a devlog golden ends in .devlog.json`);
+  const devlog = normalise(out.devlog);
+  const entries = normalise(out.entries);
+  if (process.env.SHIPLOG_UPDATE_GOLDEN === '1') {
+    mkdirSync(dirname(devlogGolden), { recursive: true });
+    writeFileSync(devlogGolden, devlog);
+    writeFileSync(entriesGolden, entries);
+  }
+  assert.equal(devlog, readFileSync(devlogGolden, 'utf8'), `devlog differs from ${devlogGolden}`);
+  assert.ok(existsSync(entriesGolden), `no golden entries at ${entriesGolden}: run with SHIPLOG_UPDATE_GOLDEN=1 and read them`);
+  assert.equal(entries, readFileSync(entriesGolden, 'utf8'), `entries differ from ${entriesGolden}`);
+}
