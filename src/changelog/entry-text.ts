@@ -164,8 +164,11 @@ function nounPhrase(action: string): string {
       return `The read of \`${object}\`${by}`;
     case 'ran':
       return `The command \`${object}\`${by}`;
-    case 'moved':
-      return `The move of \`${object}\`${by}`;
+    case 'moved': {
+      // `moved a.js to b.js`: both paths are code.
+      const [from, to] = object.split(' to ');
+      return to !== undefined && from !== undefined ? `The move of \`${from}\` to \`${to}\`${by}` : `The move of \`${object}\`${by}`;
+    }
     case 'searched for':
       return `The search for \`${object}\`${by}`;
     case 'fetched':
@@ -184,14 +187,29 @@ function targetOf(action: string): string | null {
   return base.length >= 3 ? base : null;
 }
 
-/** The first sentence of the final reply when it states a result, not an intention or a question. */
+/**
+ * What the final reply says was achieved, as a label: its first sentence when that states a
+ * result (not an intention or a question), cut to its first clause that does not report a failure
+ * ("The first patch did not apply (…); the retry added the comma…" → "The retry added the comma…").
+ */
 function resultSentence(reply: string | null): string | null {
   if (reply === null) return null;
   const first = sentencesOf(oneLine(reply))[0];
   if (!first || first.length < 8 || first.endsWith('?') || first.endsWith(':')) return null;
   if (/^(let me|let's|i'll|i will|i'm going|i am going|now i|next,? i|first,? i|sure|ok(ay)?|hi|hello|hey|thanks|you're welcome)\b/i.test(first)) return null;
-  return first.replace(/[.!。！]+$/, '');
+  const text = first.replace(/[.!。！]+$/, '');
+  if (text.length <= LABEL_MAX) return text;
+  const clauses = text.split(/;\s+|\s+\([^)]*\)|:\s+|\s[—–]\s/).map((c) => c.trim()).filter((c) => c.length >= MIN_CLAUSE);
+  const achieved = clauses.find((c) => !REPORTS_FAILURE.test(c));
+  // A clause may open with a file name (app.txt, calc.sh): only a plain word takes a capital.
+  return achieved === undefined ? text : /^[a-z]+(?:\s|$)/.test(achieved) ? capitalise(achieved) : achieved;
 }
+
+/** The shortest clause worth a label. */
+const MIN_CLAUSE = 16;
+
+/** A clause about what did not happen does not name the work. */
+const REPORTS_FAILURE = /\b(?:not|never|nothing|fail\w*|refus\w*|unable|errors?|denied)\b|n't\b/i;
 
 /** The longest prompt that asks for something, from a turn that was not interrupted. */
 function substantivePrompt(w: OpenWindow): string | null {

@@ -215,4 +215,29 @@ describe('heuristic entry text: final messages', () => {
     ]);
     assert.equal(e.label, 'Wrote notes.txt');
   });
+
+  it('a result sentence too long for a label gives its first clause; a failed move names both paths as code', () => {
+    const e = only([
+      prompt('tidy up'),
+      call('m', 'moved NOTES.md to docs/NOTES.md', { files: [{ path: 'docs/NOTES.md', op: 'moved', from: 'NOTES.md' }] }),
+      result('m'),
+      call('g', 'moved ghost.js to spirit.js', { command: 'git mv ghost.js spirit.js' }),
+      result('g', { isError: true, exitCode: 128 }),
+      reply('NOTES.md is now docs/NOTES.md; scratch/plan.txt was written and removed again with its folder; hello.txt says hello.'),
+    ]);
+    assert.equal(e.label, 'NOTES.md is now docs/NOTES.md');
+    assert.ok(e.bullets.includes('The move of `ghost.js` to `spirit.js` failed (exit 128).'), e.bullets.join(' | '));
+  });
+
+  it('a long result sentence that opens with what failed is labelled by what was achieved', () => {
+    const e = only([
+      prompt('fix the greeting'),
+      call('p', 'edited app.txt', { tool: 'apply_patch', files: [{ path: 'app.txt', op: 'modified' }] }),
+      result('p', { isError: true, outcome: 'failed', reason: 'expected lines not found' }),
+      call('q', 'edited app.txt', { tool: 'apply_patch', files: [{ path: 'app.txt', op: 'modified' }] }),
+      result('q'),
+      reply('The first patch did not apply (app.txt says "hello there", not "hello world"); the retry added the comma and the test passes.'),
+    ]);
+    assert.equal(e.label, 'The retry added the comma and the test passes');
+  });
 });
