@@ -89,6 +89,9 @@ export const OpenWindow = z.object({
 });
 export type OpenWindow = z.infer<typeof OpenWindow>;
 
+/** A window closed by the events (a gap, a new turn), held while the next one may still be chat to fold in. */
+const HeldWindow = z.object({ runId: z.string(), index: z.number().int(), continuationOf: z.string().nullable(), reason: z.string(), window: OpenWindow });
+
 export const WindowState = z.object({
   index: z.number().int(),
   prevRunId: z.string().nullable(),
@@ -105,6 +108,8 @@ export const WindowState = z.object({
    * entry (written-entries.ts) and open no window; the first later event clears it.
    */
   writtenThrough: z.string().nullable().default(null),
+  /** `chatOnly: 'fold'` only: the last closed window, until the next one proves to be work or chat. */
+  held: HeldWindow.nullable().default(null),
 });
 export type WindowState = z.infer<typeof WindowState>;
 
@@ -122,8 +127,12 @@ export interface WindowOptions {
   idleMs: number;
   /** The repository's top level: the adapters name paths relative to it when the session's folder lies inside it. */
   repoRoot?: string;
-  /** `drop`: a window of chat alone (no tool call, no subagent) closes without an entry. Default `keep`. */
-  chatOnly?: 'drop' | 'keep';
+  /**
+   * A window of chat alone (no tool call, no subagent): `drop` closes it without an entry; `fold`
+   * adds it to the window before it (held back, when the events closed it, until the next window
+   * uses a tool or closes) or drops it when there is none to fold into. Default `keep`.
+   */
+  chatOnly?: 'drop' | 'keep' | 'fold';
   /** Applied to the output tails kept for the digest (tool output reaches the tracker unredacted). */
   redact?: (text: string) => string;
   /**
@@ -137,7 +146,7 @@ const CONTEXT_PROMPTS = 3;
 const CONTEXT_CHARS = 500;
 
 export function initialWindowState(): WindowState {
-  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [], recentPrompts: [], writtenThrough: null };
+  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [], recentPrompts: [], writtenThrough: null, held: null };
 }
 
 /**
@@ -238,6 +247,7 @@ export class WindowTracker {
       }
       case 'subagent_result':
         w.turnWorked = true;
+        this.releaseHeld();
         if (w.subagents.length < MAX_LIST) w.subagents.push({ type: event.agentType ?? null, description: event.description ?? null });
         this.addDigest(w, { k: 'subagent', text: `${event.agentType ?? 'subagent'}${event.description ? ` (${event.description})` : ''}: ${event.text}`.slice(0, DIGEST_CAPS.subagent) });
         break;
@@ -252,10 +262,24 @@ export class WindowTracker {
 
   /** Closes the current window, if it holds any work. */
   close(reason: string): void {
+    this.closeWindow(reason);
+    // Nothing comes after an explicit close (session end, /clear, flush) that could fold in.
+    if (reason !== 'idle-gap' && reason !== 'turn') this.releaseHeld();
+  }
+
+  private closeWindow(reason: string): void {
     const w = this.state.cur;
     this.state.cur = null;
     if (!w || !hasWork(w)) return;
-    if (this.opts.chatOnly === 'drop' && w.toolCount === 0 && w.subagents.length === 0) return;
+    if (w.toolCount === 0 && w.subagents.length === 0) {
+      if (this.opts.chatOnly === 'drop') return;
+      if (this.opts.chatOnly === 'fold') {
+        // The devlog keeps the turn; the entry of the work before it takes its time and words.
+        if (this.state.held) foldInto(this.state.held.window, w);
+        this.releaseHeld();
+        return;
+      }
+    }
     for (const p of Object.values(w.pending)) {
       if (p.test && p.command && w.tests.length < MAX_LIST) w.tests.push({ cmd: p.command.slice(0, 500), result: 'unknown' });
     }
@@ -267,9 +291,19 @@ export class WindowTracker {
     if (abandoned.length > 0 && w.prompts.length > 0 && !w.interrupted.includes(w.prompts.length - 1)) w.interrupted.push(w.prompts.length - 1);
     w.waiting = {};
     const runId = runIdFor(this.opts.sessionId, w);
-    this.closed.push({ runId, index: this.state.index, continuationOf: this.state.prevRunId, reason, window: w });
+    const closed = { runId, index: this.state.index, continuationOf: this.state.prevRunId, reason, window: w };
     this.state.index++;
     this.state.prevRunId = runId;
+    this.releaseHeld();
+    if (this.opts.chatOnly === 'fold') this.state.held = closed;
+    else this.closed.push(closed);
+  }
+
+  /** The held window goes out: the window after it did work, or nothing can follow it. */
+  private releaseHeld(): void {
+    if (this.state.held === null) return;
+    this.closed.push(this.state.held);
+    this.state.held = null;
   }
 
   takeClosed(): ClosedWindow[] {
@@ -307,6 +341,7 @@ export class WindowTracker {
   private onCall(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_call' }>): void {
     w.toolCount++;
     w.turnWorked = true;
+    this.releaseHeld();
     w.tools[e.tool] = (w.tools[e.tool] ?? 0) + 1;
     if (e.command !== undefined) {
       w.commandCount++;
@@ -486,4 +521,14 @@ export function applyFileChange(files: OpenWindow['files'], f: { path: string; o
     case 'read':
       break;
   }
+}
+
+/** A window of chat after the work: its time and its turns join the work's window; what was done does not change. */
+function foldInto(work: OpenWindow, chat: OpenWindow): void {
+  work.end = chat.end ?? work.end;
+  for (const p of chat.prompts) if (work.prompts.length < MAX_PROMPTS) work.prompts.push(p);
+  work.promptCount += chat.promptCount;
+  work.replyCount += chat.replyCount;
+  if (chat.lastReply !== null) work.lastReply = chat.lastReply;
+  for (const item of chat.digest) addDigest(work, item);
 }

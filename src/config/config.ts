@@ -28,7 +28,7 @@ export const Config = z
         idle_minutes: z.number().positive().max(7 * 24 * 60).default(30),
         /** A window of chat alone (no tool call, no subagent: "thanks", "ok") gets no entry of its
          *  own (`drop`; the devlog keeps the turn) or one like any other (`keep`). */
-        chat_only: z.enum(['drop', 'keep']).default('drop'),
+        chat_only: z.enum(['drop', 'keep', 'fold']).default('drop'),
         actor: z.string().min(1).optional(),
         /** Commit `.changelog/` with the repository (no `.gitignore` inside it). */
         commit: z.boolean().default(false),

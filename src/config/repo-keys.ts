@@ -5,7 +5,7 @@
  *   turning one off loses nothing of the user's and runs nothing.
  * - changelog.granularity, changelog.idle_minutes, changelog.chat_only: how work is cut into entries
  *   (the idle time is bounded to a week by the schema and closes windows; it starts no process and
- *   waits on nothing; chat_only only keeps or drops entries of chat).
+ *   waits on nothing; chat_only only keeps, folds or drops entries of chat).
  * - changelog.actor: the folder under `.changelog/` (made one safe path component before use).
  *
  * Every other key is the user's: it picks a program or its arguments and config (evaluator, model,

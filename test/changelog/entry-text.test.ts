@@ -114,6 +114,25 @@ describe('heuristic entry text', () => {
     const kept = entries(work, { chatOnly: 'drop', granularity: 'turn' });
     assert.deepEqual(kept.map((x) => x.label), ['Added a.ts']);
   });
+
+  it('with chat_only fold, a chat window after the work joins its entry: its time, not its words', () => {
+    // Resumed after the idle time: the work's window closes on the gap, the chat opens another.
+    const work = [prompt('add a.ts'), call('w', 'edited a.ts', { tool: 'Write', files: [{ path: 'a.ts', op: 'created' }] }), result('w'), reply('Added a.ts.')];
+    const thanks = [prompt('Thanks, that\'s all for now.', 50), { ...reply('You are welcome!', 'm2'), at: at(51) }];
+    const folded = entries([...work, ...thanks], { chatOnly: 'fold' });
+    assert.equal(folded.length, 1);
+    assert.equal(folded[0]?.label, 'Added a.ts');
+    assert.equal(folded[0]?.notes, 'Added a.ts.');
+    assert.equal(folded[0]?.end, at(51), 'the entry ends with the chat');
+    assert.equal(entries([...work, ...thanks], { chatOnly: 'drop' })[0]?.end, at(3), 'drop: the entry ends with the work');
+    // Work after the gap releases the held window: two entries, chained.
+    const more = [prompt('now add b.ts', 50), { ...call('b', 'created b.ts', { tool: 'Write', files: [{ path: 'b.ts', op: 'created' }] }), at: at(51) }, { ...result('b'), at: at(51) }, { ...reply('Added b.ts.', 'm3'), at: at(52) }];
+    const two = entries([...work, ...more], { chatOnly: 'fold' });
+    assert.deepEqual(two.map((x) => x.label), ['Added a.ts', 'Added b.ts']);
+    assert.equal(two[1]?.continuation_of_run_id, two[0]?.run_id);
+    // Chat with no work before it has nothing to fold into.
+    assert.deepEqual(entries([prompt('say hi'), reply('Hi there!')], { chatOnly: 'fold' }), []);
+  });
 });
 
 describe('heuristic entry text: outcomes the adapters classify', () => {
