@@ -33,7 +33,7 @@ import {
 import { CLIENTS, ensureClient } from '../test/e2e/clients.js';
 import { startMockMessages, text, thinking, toolUse, type ClaudeScript, type MockMessagesServer } from '../test/e2e/mock-messages.js';
 import { descendantRuns } from '../test/process-groups.js';
-import { diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
+import { commitsLine, diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repoRoot, 'test', 'fixtures', 'claude-code');
@@ -1087,8 +1087,8 @@ interface Manifest {
   client: string;
   /**
    * `root`: the repository root (the git top level; = `workspace` unless the scenario has a `cwd`).
-   * `disk`/`tracked`/`before` (scripts/fixture-disk.ts): that root snapshotted right before the first
-   * client run and right after the last one, paths relative to it.
+   * `disk`/`tracked`/`before`/`commits` (scripts/fixture-disk.ts): that root snapshotted right before
+   * the first client run and right after the last one, paths relative to it, and the commits made in between.
    */
   scenarios: Record<string, { sessions: string[]; workspace: string; describes: string; root?: string } & Partial<DiskTruth>>;
 }
@@ -1311,7 +1311,7 @@ function writeReadme(manifest: Manifest): void {
     const root = entry.root ?? (s.cwd && entry.workspace.endsWith(`/${s.cwd}`) ? entry.workspace.slice(0, -(s.cwd.length + 1)) : entry.workspace);
     const home = join(dirname(root), 'home');
     const rec = recorded(dir, entry.sessions, entry.workspace, home, root);
-    const lines: string[] = [`### ${s.name}`, '', s.describes, '', `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`, '', ...(entry.disk ? [diskLine(entry.disk), ''] : []), 'Driven as:', '', '```', ...s.commands.map((c) => (s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c)), '```', '', ...s.story.map((st) => `- ${st}`), ''];
+    const lines: string[] = [`### ${s.name}`, '', s.describes, '', `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`, '', ...(entry.disk ? [diskLine(entry.disk), ''] : []), ...(entry.commits ? [commitsLine(entry.commits), ''] : []), 'Driven as:', '', '```', ...s.commands.map((c) => (s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c)), '```', '', ...s.story.map((st) => `- ${st}`), ''];
     rec.sessions.forEach((sess, i) => {
       const rel = `${s.name}/${sess.id}.jsonl`;
       rows.push(`| \`${rel}\` | ${s.name} #${i} main | ${sess.main.lineCount} | ${sess.main.bytes} |`);
@@ -1375,8 +1375,13 @@ excluded. \`fixtures.json\` records per scenario that \`"root"\` (absolute) and 
 posix paths relative to it), \`"tracked"\` (\`git ls-files\` at the start; \`[]\` for \`no-git\`) and
 \`"before"\` (the text of every file at the start, so a test can rebuild the starting repository; the script
 refuses more than 64 KiB). That is the truth touched-file claims are measured against; files written outside
-the root (the refused Write in \`$HOME\` of \`failures\`) are not part of it. Each scenario below has an
-"On disk" line with it.
+the root (the refused Write in \`$HOME\` of \`failures\`) are not part of it. \`"commits"\` lists the commits
+made between the two snapshots, oldest first, each \`{ "hash", "at", "subject" }\` (\`git log --reverse
+--format=%H%x1f%cI%x1f%s <start HEAD>..HEAD\`: full hash, committer date in strict ISO 8601, subject; \`[]\`
+for \`no-git\`): a session that commits with \`git commit -q\` prints no hash, and shiplog finds such a
+commit in the repository by subject and time, so a test replays these commits (same subject and date; the
+hash differs) into the rebuilt repository. Each scenario below has an "On disk" line and a "Commits" line
+with it.
 
 | file | what | lines | bytes |
 |---|---|---|---|
@@ -1426,6 +1431,7 @@ async function main(): Promise<void> {
         renameOrCopy(r.stage, dest);
         manifest.scenarios[s.name] = { sessions: r.sessions, workspace: r.workspace, describes: s.describes, root: r.root, ...r.truth };
         console.log(`  ${diskLine(r.truth.disk)}`);
+        console.log(`  ${commitsLine(r.truth.commits)}`);
         for (const p of walk(dest)) console.log(`  wrote ${relative(repoRoot, p)} (${statSync(p).size} bytes)`);
       } catch (err) {
         failures.push(s.name);

@@ -27,7 +27,7 @@ import {
 } from '../test/e2e/mock-responses.js';
 import { e2eCache } from '../test/e2e/clients.js';
 import { descendantRuns, processTable } from '../test/process-groups.js';
-import { diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
+import { commitsLine, diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repoRoot, 'test', 'fixtures', 'codex');
@@ -692,7 +692,7 @@ interface Result {
 /**
  * test/fixtures/codex/fixtures.json: per recorded scenario, its Codex version, its rollout files, the
  * workspace (= the git repository root, the rollouts' cwd) and what happened there on disk
- * (scripts/fixture-disk.ts). Scenarios not recorded by this run keep their entry; fixtures older than
+ * (scripts/fixture-disk.ts), with the commits made there. Scenarios not recorded by this run keep their entry; fixtures older than
  * this manifest (no entry) are not listed.
  */
 interface Manifest {
@@ -827,6 +827,7 @@ function writeReadme(manifest: Manifest): void {
       '',
       ...s.notes.map((n) => `- ${n}`),
       ...(manifest.scenarios[s.name] ? [`- ${diskLine(manifest.scenarios[s.name]!.disk)}`] : []),
+      ...(manifest.scenarios[s.name]?.commits ? [`- ${commitsLine(manifest.scenarios[s.name]!.commits)}`] : []),
       ...(s.showFacts
         ? s.fixtures.flatMap((f) => {
             const p = join(outDir, f);
@@ -876,7 +877,12 @@ snapshotted right before the first client run (after its setup and initial commi
 one (every regular file's sha256, \`.git/\` excluded), and \`"disk": { "created", "modified", "deleted" }\`
 holds the sorted posix paths relative to it that differ, \`"tracked"\` the \`git ls-files\` at the start and
 \`"before"\` the text of every file at the start (so a test can rebuild the starting repository; the script
-refuses more than 64 KiB). \`test/codex-fixtures.ts\` reads it (\`codexFixtureDisk(scenario)\`). Scenarios
+refuses more than 64 KiB); \`"commits"\` lists the commits made between the two snapshots, oldest first, each
+\`{ "hash", "at", "subject" }\` (\`git log --reverse --format=%H%x1f%cI%x1f%s <start HEAD>..HEAD\`: full
+hash, committer date in strict ISO 8601, subject). A rollout that commits with \`git commit -q\` shows no
+hash, and shiplog finds such a commit in the repository by subject and time, so a test replays these
+commits (same subject and date; the hash differs) into the rebuilt repository. \`test/codex-fixtures.ts\`
+reads it (\`codexFixtureDisk(scenario)\`). Scenarios
 without an entry (\`legacy-0.140\`, \`pre-envelope-0.20\`: Codex 0.140.0 and 0.20.0) were last recorded
 before the manifest existed. Codex prints a harmless warning on stderr (\`could not create PATH aliases: Refusing to
 create helper binaries under temporary dir "/tmp"\`), because \`CODEX_HOME\` lives under \`/tmp\`.
@@ -917,6 +923,7 @@ async function main(): Promise<void> {
         for (const f of r.files) console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
         manifest.scenarios[s.name] = { version: s.version, fixtures: r.files, workspace: r.workspace, ...r.truth };
         console.log(`  ${diskLine(r.truth.disk)}`);
+        console.log(`  ${commitsLine(r.truth.commits)}`);
       } catch (err) {
         failures.push(s.name);
         console.error(`  [${s.name}] FAILED: ${err instanceof Error ? err.message : String(err)}`);
