@@ -76,8 +76,14 @@ export function bulletsOf(w: OpenWindow, files: Files): string[] {
     const who = s.type ? `a subagent (${s.type})` : 'a subagent';
     bullets.push(s.description ? `Handed “${clip(oneLine(s.description), 120)}” to ${who}.` : `Handed part of the work to ${who}.`);
   }
-  for (const f of w.failed.slice(0, 6)) bullets.push(unfinishedSentence(f));
-  if (w.failed.length > 6) bullets.push(`${w.failed.length - 6} more calls did not finish as asked.`);
+  // Calls that change something each get a sentence; reads and searches that came to nothing
+  // (a subagent's parallel reads cancelled together) change nothing, and are counted in one.
+  const lookups = w.failed.filter((f) => LOOKUP.test(f.action));
+  const effects = w.failed.filter((f) => !LOOKUP.test(f.action));
+  for (const f of effects.slice(0, 6)) bullets.push(unfinishedSentence(f));
+  if (effects.length > 6) bullets.push(`${effects.length - 6} more calls did not finish as asked.`);
+  if (lookups.length === 1 && lookups[0]) bullets.push(unfinishedSentence(lookups[0]));
+  else if (lookups.length > 1) bullets.push(`${capitalise(countOf(lookups.length, 'read or search', 'reads or searches'))} failed or were interrupted.`);
   // The commands not already named: tests, commits and unfinished calls each have their bullet.
   const otherCommands = finishedCommands(w) - w.tests.length - w.commits.length;
   if (otherCommands > 0) bullets.push(`Ran ${otherCommands} other shell command${otherCommands === 1 ? '' : 's'}.`);
@@ -194,16 +200,24 @@ function targetOf(action: string): string | null {
  */
 function resultSentence(reply: string | null): string | null {
   if (reply === null) return null;
-  const first = sentencesOf(oneLine(reply))[0];
+  // Markdown emphasis and headings are layout, not words: "## Beads Created", "**Summary:** Created…".
+  const plain = oneLine(reply.replace(/\*\*|__/g, '').replace(/(^|\s)#{1,6}\s+/g, '$1'));
+  const first = sentencesOf(plain).slice(0, 3).find((s) => !FILLER.test(s));
   if (!first || first.length < 8 || first.endsWith('?') || first.endsWith(':')) return null;
   if (/^(let me|let's|i'll|i will|i'm going|i am going|now i|next,? i|first,? i|sure|ok(ay)?|hi|hello|hey|thanks|you're welcome)\b/i.test(first)) return null;
-  const text = first.replace(/[.!。！]+$/, '');
+  const text = first.replace(/[.!。！]+$/, '').replace(/^(?:summary|result|outcome|done|tl;?dr)\s*:\s*/i, '');
   if (text.length <= LABEL_MAX) return text;
   const clauses = text.split(/;\s+|\s+\([^)]*\)|:\s+|\s[—–]\s/).map((c) => c.trim()).filter((c) => c.length >= MIN_CLAUSE);
   const achieved = clauses.find((c) => !REPORTS_FAILURE.test(c));
   // A clause may open with a file name (app.txt, calc.sh): only a plain word takes a capital.
   return achieved === undefined ? text : /^[a-z]+(?:\s|$)/.test(achieved) ? capitalise(achieved) : achieved;
 }
+
+/** A sentence that says the work is done without saying what it was. */
+const FILLER = /^(?:i(?:'ve| have)? )?(?:fully |successfully |now |all )?(?:completed|finished|done)(?: (?:the|this|your|all|that) (?:task|work|request|changes?))?(?: successfully)?[.!]?$/i;
+
+/** Devlog actions that only look: their failure changes nothing. */
+const LOOKUP = /^(?:\[[^\]]+\] )?(?:read|searched for|fetched|listed) /;
 
 /** The shortest clause worth a label. */
 const MIN_CLAUSE = 16;
@@ -253,9 +267,9 @@ function changedCount(files: Files): number {
   return files.created.length + files.modified.length + files.deleted.length + files.moved.length;
 }
 
-function countOf(n: number, noun: string): string {
+function countOf(n: number, noun: string, plural = `${noun}s`): string {
   const words = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-  return `${words[n] ?? String(n)} ${noun}${n === 1 ? '' : 's'}`;
+  return `${words[n] ?? String(n)} ${n === 1 ? noun : plural}`;
 }
 
 function joinAnd(parts: string[]): string {

@@ -259,4 +259,13 @@ describe('heuristic entry text: final messages', () => {
     ]);
     assert.equal(e.label, 'The retry added the comma and the test passes');
   });
+
+  it('reads a final reply past its markdown and a bare "task completed", and counts failed lookups in one sentence', () => {
+    const work = [prompt('write hello.sh'), call('w', 'created hello.sh', { tool: 'Write', files: [{ path: 'hello.sh', op: 'created' }] }), result('w')];
+    assert.equal(only([...work, reply('I have fully completed the task.\n\n**Summary:** Created hello.sh, a script that prints Hello world.')]).label, 'Created hello.sh, a script that prints Hello world');
+    assert.equal(only([...work, reply('## Beads Created\nEpic `spotter-0p7` with three tasks.')]).label, 'Beads Created Epic `spotter-0p7` with three tasks');
+    const reads = ['a.ex', 'b.ex', 'c.ex'].flatMap((f, i) => [call(`r${i}`, `[Explore] read ${f}`, { tool: 'Read' }), result(`r${i}`, { isError: true, outcome: 'interrupted', reason: 'parallel call failed' })]);
+    const e = only([...work, ...reads, reply('Created hello.sh.')]);
+    assert.deepEqual(e.bullets, ['Created `hello.sh`.', 'Three reads or searches failed or were interrupted.']);
+  });
 });

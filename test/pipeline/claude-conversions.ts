@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FixtureDisk } from '../fixture-disk.js';
 import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';
-import { assertGolden } from './golden.js';
+import { assertGolden, CLIENT_MARKUP } from './golden.js';
 import { cleanup, gitRepo, readOutputs, ROOT, runInProcess, tempDir } from '../helpers.js';
 
 export function loadSchema(name: string): object {
@@ -80,7 +80,7 @@ export function describeClaudeConversions(title: string, base: string, files: st
         assert.equal(out.failures, '');
         for (const e of doc.conversation) {
           const text = e.content ?? e.actions?.join('\n') ?? '';
-          assert.doesNotMatch(text, /<system-reminder>|"type":"tool_result"|<command-name>|<local-command-stdout>/);
+          assert.doesNotMatch(text, CLIENT_MARKUP);
           if (e.type === 'user') assert.doesNotMatch(text, /^Stop hook feedback|^This session is being continued/);
         }
 

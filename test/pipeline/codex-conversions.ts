@@ -6,7 +6,7 @@ import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
 import type { FixtureDisk } from '../fixture-disk.js';
 import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';
-import { assertGolden } from './golden.js';
+import { assertGolden, CLIENT_MARKUP } from './golden.js';
 import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
 import { schemaValidators } from './claude-conversions.js';
 
@@ -49,6 +49,7 @@ export function describeCodexConversions(title: string, base: string, files: str
         for (const e of doc.conversation) {
           if (e.type === 'user') assert.doesNotMatch(e.content ?? '', /^<(environment_context|user_instructions|permissions instructions)>|^# AGENTS\.md instructions/);
           if (e.type === 'assistant') assert.doesNotMatch(e.content ?? '', /"encrypted_content"/);
+          assert.doesNotMatch(e.content ?? e.actions?.join('\n') ?? '', CLIENT_MARKUP);
         }
         // Each prompt is written 2–3 times in a rollout; the devlog has it once (a prompt the user
         // really sent twice is in two turns, with the agent's work between).

@@ -23,3 +23,10 @@ export function assertGolden(devlogGolden: string, out: { devlog: string; entrie
   assert.ok(existsSync(entriesGolden), `no golden entries at ${entriesGolden}: run with SHIPLOG_UPDATE_GOLDEN=1 and read them`);
   assert.equal(entries, readFileSync(entriesGolden, 'utf8'), `entries differ from ${entriesGolden}`);
 }
+
+/**
+ * Client framing no devlog row may show (issue 15): tags with a compound name (`<system-reminder>`,
+ * `<task-notification>`, `<tools-used-before-summary>`, `<turn_aborted>`, `<local-command-stdout>`)
+ * and the clients' interrupt notices.
+ */
+export const CLIENT_MARKUP = /<\/?[a-z]+(?:[-_][a-z]+)+>|\[Request interrupted by user|"type":"tool_result"/;
