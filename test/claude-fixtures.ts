@@ -69,7 +69,7 @@ export function claudeFixtureWorkspace(scenario: string): string {
  */
 export function claudeFixtureDisk(scenario: string): FixtureDisk {
   const s = scenarioOf(scenario);
-  return { root: s.root, disk: s.disk, tracked: s.tracked, before: s.before };
+  return { root: s.root, disk: s.disk, tracked: s.tracked, before: s.before, commits: s.commits };
 }
 
 /** Every main transcript of every scenario, sorted. */

@@ -54,7 +54,7 @@ export function codexFixtureFiles(scenario: string): string[] {
 /** What the scenario did on disk; `root` is the recorded workspace (the repository root, the rollouts' cwd). */
 export function codexFixtureDisk(scenario: string): FixtureDisk {
   const s = scenarioOf(scenario);
-  return { root: s.workspace, disk: s.disk, tracked: s.tracked, before: s.before };
+  return { root: s.workspace, disk: s.disk, tracked: s.tracked, before: s.before, commits: s.commits };
 }
 
 /** The scenarios fixtures.json lists. */

@@ -19,6 +19,9 @@ function consistent(what: string, d: FixtureDisk): void {
   assert.ok(d.disk.created.every((p) => !start.includes(p)), `${what}: created files were not there at the start`);
   assert.ok([...d.disk.modified, ...d.disk.deleted].every((p) => start.includes(p)), `${what}: modified and deleted files were there at the start`);
   assert.ok(d.tracked.every((p) => start.includes(p)), `${what}: tracked files are in the start state`);
+  const times = d.commits.map((c) => Date.parse(c.at));
+  assert.deepEqual(times, [...times].sort((a, b) => a - b), `${what}: commits are oldest first`);
+  if (d.tracked.length === 0) assert.deepEqual(d.commits, [], `${what}: no repository, no commits`);
 }
 
 describe('the recorded fixtures say what happened on disk', () => {
@@ -33,6 +36,20 @@ describe('the recorded fixtures say what happened on disk', () => {
       consistent(s, d);
       assert.ok(d.tracked.includes('README.md'), `${s}: README.md is committed at the start`);
     }
+  });
+
+  it('the sessions that commit (with git commit -q, printing no hash) have their commits recorded, the others none', () => {
+    const subjects = (d: FixtureDisk) => d.commits.map((c) => c.subject);
+    for (const s of CLAUDE_SCENARIOS) {
+      const expected =
+        s === 'build'
+          ? ['Add app.txt and drop old.txt', 'Mark app.txt as version 2']
+          : s === 'long'
+            ? ['Add calculator with add and mul', 'Add sub and div with a division-by-zero guard', 'Add calc.sh entry point and usage docs']
+            : [];
+      assert.deepEqual(subjects(claudeFixtureDisk(s)), expected, s);
+    }
+    for (const s of codexFixtureScenarios()) assert.deepEqual(subjects(codexFixtureDisk(s)), s === 'paginated-classic' ? ['Add notes and hello'] : [], s);
   });
 
   it('chains: a redirect onto a tracked file is a modification, a file written and removed by a script never appears', () => {
