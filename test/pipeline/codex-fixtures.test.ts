@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
@@ -7,6 +7,7 @@ import { ChangelogEntry } from '../../src/changelog/schema.js';
 import { cleanup, CODEX_FIXTURES, codexRollouts, gitRepo, readOutputs, ROOT, runInProcess, tempDir } from '../helpers.js';
 import { codexFixtureDisk, codexFixtureFiles, codexFixtureScenarios } from '../codex-fixtures.js';
 import { describeCodexConversions } from './codex-conversions.js';
+import { applyEnd, copyRelocated, rebuildStart } from './fixture-world.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'codex');
 /**
@@ -36,16 +37,19 @@ describe('Codex sessions, read whole', () => {
   it('a paginated session: touched files, failing-then-passing test and the commit come from Codex\'s commands and patches', async () => {
     const dir = join(root, 'entry-check');
     const repo = join(dir, 'repo');
-    gitRepo(repo);
-    // The fixture committed with `git commit -q`, which prints no hash: the commit is looked up
-    // in the repository by its message and time, so make it here at the time the rollout shows.
-    const when = '2026-12-07T04:59:14Z';
-    writeFileSync(join(repo, 'notes.txt'), 'x\n');
-    execFileSync('git', ['add', '-A'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=T', 'commit', '-qm', 'Add notes and hello'], { cwd: repo, env: { ...process.env, GIT_COMMITTER_DATE: when, GIT_AUTHOR_DATE: when } });
-    const hash = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    // The session committed with `git commit -q`, which prints no hash: the commit is looked up in
+    // the repository by its message and time. The rebuilt repository replays the recorded commit
+    // (same subject, same date), so it is there as it was for Codex.
+    const world = codexFixtureDisk('paginated-classic');
+    assert.deepEqual(world.commits.map((c) => c.subject), ['Add notes and hello']);
+    rebuildStart(repo, world);
+    applyEnd(repo, world);
+    const [hash, at, subject] = execFileSync('git', ['log', '-1', '--format=%H%x1f%cI%x1f%s'], { cwd: repo, encoding: 'utf8' }).trim().split('\x1f');
+    assert.deepEqual([at, subject], [world.commits[0]!.at, 'Add notes and hello'], 'the replayed commit carries the recorded subject and time');
     const transcript = join(dir, 'rollout.jsonl');
-    copyFileSync(join(CODEX_FIXTURES, 'paginated-classic.jsonl'), transcript);
+    copyRelocated(join(CODEX_FIXTURES, 'paginated-classic.jsonl'), transcript, world.root, repo);
+    // Run long after the session (no `now`): the disk is not looked at, so the touched files below
+    // are what Codex's commands and patches say.
     await runInProcess(join(dir, 'state'), { sessionId: 'pc', agent: 'codex', transcriptPath: transcript, repo, trigger: 'test', close: 'test' });
     const entry = ChangelogEntry.parse(JSON.parse(readOutputs(repo, 'pc').entries.trim()));
     // Net effect of the window: hello.txt created (printf >), patched, then deleted, so nothing;

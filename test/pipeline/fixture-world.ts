@@ -5,10 +5,13 @@ import type { FixtureDisk } from '../fixture-disk.js';
 
 /**
  * A recorded scenario's repository, rebuilt where a test can run the pipeline against it: the
- * files as they were before the client ran (tracked ones committed well before the session), then
- * the state the recording found on disk afterwards. The transcripts are copied with the recorded
- * root (a temp folder long gone) replaced by the rebuilt one, so paths, cwd and git read as they
- * did for the client.
+ * files as they were before the client ran (tracked ones committed well before the session), the
+ * commits the session made replayed on top (empty commits with the recorded subject and committer
+ * date, so a `git commit -q` that printed no hash is found by subject and time as it was in the
+ * recording; the replica's hashes differ from the recorded ones but are the same on every run),
+ * then the state the recording found on disk afterwards, left uncommitted. The transcripts are
+ * copied with the recorded root (a temp folder long gone) replaced by the rebuilt one, so paths,
+ * cwd and git read as they did for the client.
  */
 
 /** Older than any recorded session: the window's start commit is this one. */
@@ -20,16 +23,22 @@ export function rebuildStart(repo: string, disk: FixtureDisk): void {
     mkdirSync(dirname(join(repo, path)), { recursive: true });
     writeFileSync(join(repo, path), text);
   }
-  if (disk.tracked.length === 0) return;
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: BEFORE_ANY_SESSION, GIT_COMMITTER_DATE: BEFORE_ANY_SESSION } });
+  if (disk.tracked.length === 0) {
+    if (disk.commits.length > 0) throw new Error(`${disk.root}: ${disk.commits.length} commit(s) recorded but nothing tracked at the start`);
+    return;
+  }
+  const git = (at: string, ...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at } });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   };
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'tester@example.com');
-  git('config', 'user.name', 'Tester');
-  git('add', '--', ...disk.tracked);
-  git('commit', '-q', '-m', 'start of the recorded scenario');
+  git(BEFORE_ANY_SESSION, 'init', '-q', '-b', 'main');
+  git(BEFORE_ANY_SESSION, 'config', 'user.email', 'tester@example.com');
+  git(BEFORE_ANY_SESSION, 'config', 'user.name', 'Tester');
+  git(BEFORE_ANY_SESSION, 'config', 'commit.gpgsign', 'false');
+  git(BEFORE_ANY_SESSION, 'add', '--', ...disk.tracked);
+  git(BEFORE_ANY_SESSION, 'commit', '-q', '-m', 'start of the recorded scenario');
+  // What the session committed, at the time it did: shiplog looks a hashless commit up by both.
+  for (const c of disk.commits) git(c.at, 'commit', '--allow-empty', '-q', '-m', c.subject);
 }
 
 /** The files as the recording found them after the client's last run (their presence is what counts). */
