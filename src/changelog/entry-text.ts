@@ -28,7 +28,17 @@ export function labelOf(w: OpenWindow, files: Files): string {
   // Nothing finished and nothing asked names the work: what became of it does.
   const unfinishedOnly = changedCount(files) === 0 && w.tests.length === 0 && w.commits.length === 0 ? w.failed[0] : undefined;
   if (unfinishedOnly) return clipWords(unfinishedSentence(unfinishedOnly).replace(/\.$/, ''), LABEL_MAX);
-  return clipWords(capitalise(describeWork(w, files)) || 'Agent session', LABEL_MAX);
+  return clipWords(filesLabel(files) ?? (capitalise(describeWork(w, files)) || 'Agent session'), LABEL_MAX);
+}
+
+/** The files changed, named: "Created a.ex, b.ex and 1 more file". */
+function filesLabel(files: Files): string | null {
+  const groups: [string, string[]][] = [['Created', files.created], ['Modified', files.modified], ['Deleted', files.deleted], ['Moved', files.moved.map((m) => m.to)]];
+  const first = groups.find(([, paths]) => paths.length > 0);
+  if (!first) return null;
+  const names = first[1].slice(0, 2).map((p) => p.split('/').pop() || p);
+  const rest = changedCount(files) - names.length;
+  return rest > 0 ? `${first[0]} ${names.join(', ')} and ${rest} more file${rest === 1 ? '' : 's'}` : `${first[0]} ${joinAnd(names)}`;
 }
 
 export function summaryOf(w: OpenWindow, files: Files): string {

@@ -68,7 +68,7 @@ describe('heuristic entry text', () => {
 
   it('never labels a window with a slash command, a bare "continue" or thanks, and keeps labels short', () => {
     const e = only([prompt('/init'), prompt('continue'), call('w', 'edited CLAUDE.md', { tool: 'Write', files: [{ path: 'CLAUDE.md', op: 'modified' }] }), result('w', { files: [{ path: 'CLAUDE.md', op: 'created' }] }), prompt('Thanks, that\'s all for now.')]);
-    assert.equal(e.label, 'Changed 1 file');
+    assert.equal(e.label, 'Created CLAUDE.md');
     const asked = `Refactor ${'the very long module name '.repeat(10)}`;
     const long = only([prompt(asked), call('w', 'edited a.ts', { tool: 'Edit', files: [{ path: 'a.ts', op: 'modified' }] }), result('w')]);
     assert.ok(long.label.length <= LABEL_MAX, long.label);
@@ -267,5 +267,18 @@ describe('heuristic entry text: final messages', () => {
     const reads = ['a.ex', 'b.ex', 'c.ex'].flatMap((f, i) => [call(`r${i}`, `[Explore] read ${f}`, { tool: 'Read' }), result(`r${i}`, { isError: true, outcome: 'interrupted', reason: 'parallel call failed' })]);
     const e = only([...work, ...reads, reply('Created hello.sh.')]);
     assert.deepEqual(e.bullets, ['Created `hello.sh`.', 'Three reads or searches failed or were interrupted.']);
+  });
+
+  it('with no commit, result or prompt to name it, a window is named by the files it changed', () => {
+    const e = only([
+      prompt('go on'),
+      call('a', 'created lib/a.ex', { tool: 'Write', files: [{ path: 'lib/a.ex', op: 'created' }] }),
+      result('a'),
+      call('b', 'created lib/b.ex', { tool: 'Write', files: [{ path: 'lib/b.ex', op: 'created' }] }),
+      result('b'),
+      call('c', 'edited lib/c.ex', { tool: 'Edit', files: [{ path: 'lib/c.ex', op: 'modified' }] }),
+      result('c'),
+    ]);
+    assert.equal(e.label, 'Created a.ex, b.ex and 1 more file');
   });
 });
