@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { FixtureDiskTruth, type FixtureDisk } from './fixture-disk.js';
+import { FixtureDiskTruth, manifestReader, type FixtureDisk } from './fixture-disk.js';
 
 /**
  * The Claude Code transcripts recorded from the real client by scripts/make-claude-fixtures.ts
@@ -10,42 +10,18 @@ import { FixtureDiskTruth, type FixtureDisk } from './fixture-disk.js';
  */
 export const CLAUDE_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/claude-code/', import.meta.url));
 
-/** fixtures.json as scripts/make-claude-fixtures.ts writes it. */
-const Manifest = z.object({
-  client: z.string(),
-  scenarios: z.record(
-    z.string(),
-    z.object({
-      sessions: z.array(z.string()),
-      workspace: z.string(),
-      describes: z.string(),
-      /** The repository root: the git top level (= `workspace` unless the scenario ran in a folder inside it). */
-      root: z.string(),
-      ...FixtureDiskTruth.shape,
-    }),
-  ),
+/** A scenario in fixtures.json as scripts/make-claude-fixtures.ts writes it (beside `client`, its version). */
+const Scenario = z.object({
+  sessions: z.array(z.string()),
+  workspace: z.string(),
+  describes: z.string(),
+  /** The repository root: the git top level (= `workspace` unless the scenario ran in a folder inside it). */
+  root: z.string(),
+  ...FixtureDiskTruth.shape,
 });
-type Manifest = z.infer<typeof Manifest>;
 
 const RECORD = 'record them with `node --import tsx scripts/make-claude-fixtures.ts`';
-let manifest: Manifest | undefined;
-
-function load(): Manifest {
-  if (manifest) return manifest;
-  const path = join(CLAUDE_FIXTURES_DIR, 'fixtures.json');
-  if (!existsSync(path)) throw new Error(`no Claude Code fixtures: ${path} is missing; ${RECORD}`);
-  const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} is not a fixtures manifest (${z.prettifyError(parsed.error)}); ${RECORD}`);
-  manifest = parsed.data;
-  return manifest;
-}
-
-function scenarioOf(scenario: string): Manifest['scenarios'][string] {
-  const m = load();
-  const s = Object.hasOwn(m.scenarios, scenario) ? m.scenarios[scenario] : undefined;
-  if (!s) throw new Error(`no Claude Code fixture scenario "${scenario}" (known: ${Object.keys(m.scenarios).join(', ') || 'none'}); ${RECORD}`);
-  return s;
-}
+const { scenarios, scenarioOf } = manifestReader(Scenario, join(CLAUDE_FIXTURES_DIR, 'fixtures.json'), 'Claude Code', RECORD);
 
 /** Absolute path of the scenario's `index`-th main transcript (sessions in order of start). */
 export function claudeFixture(scenario: string, index = 0): string {
@@ -74,15 +50,14 @@ export function claudeFixtureDisk(scenario: string): FixtureDisk {
 
 /** Every main transcript of every scenario, sorted. */
 export function claudeFixtures(): string[] {
-  const m = load();
-  return Object.keys(m.scenarios)
-    .flatMap((scenario) => m.scenarios[scenario]!.sessions.map((_, i) => claudeFixture(scenario, i)))
+  return scenarios()
+    .flatMap(claudeScenarioFiles)
     .sort();
 }
 
 /** The recorded scenarios, in the manifest's order. */
 export function claudeScenarios(): string[] {
-  return Object.keys(load().scenarios);
+  return scenarios();
 }
 
 /** The scenario's main transcripts, in order of start. */

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { FixtureDiskTruth, type FixtureDisk } from './fixture-disk.js';
+import { FixtureDiskTruth, manifestReader, type FixtureDisk } from './fixture-disk.js';
 
 /** Rollouts written by the real Codex CLI against the mock (the same folder as helpers.ts's CODEX_FIXTURES). */
 const CODEX_FIXTURES = fileURLToPath(new URL('./fixtures/codex/', import.meta.url));
@@ -13,38 +12,15 @@ const CODEX_FIXTURES = fileURLToPath(new URL('./fixtures/codex/', import.meta.ur
  * rollouts' cwd) and what happened there on disk (see test/fixtures/codex/README.md). Fixtures
  * recorded before the manifest existed (legacy-0.140, pre-envelope-0.20) have no entry.
  */
-const Manifest = z.object({
-  scenarios: z.record(
-    z.string(),
-    z.object({
-      version: z.string(),
-      fixtures: z.array(z.string()),
-      workspace: z.string(),
-      ...FixtureDiskTruth.shape,
-    }),
-  ),
+const Scenario = z.object({
+  version: z.string(),
+  fixtures: z.array(z.string()),
+  workspace: z.string(),
+  ...FixtureDiskTruth.shape,
 });
-type Manifest = z.infer<typeof Manifest>;
 
 const RECORD = 'record them with `node --import tsx scripts/make-codex-fixtures.ts`';
-let manifest: Manifest | undefined;
-
-function load(): Manifest {
-  if (manifest) return manifest;
-  const path = join(CODEX_FIXTURES, 'fixtures.json');
-  if (!existsSync(path)) throw new Error(`no Codex fixture manifest: ${path} is missing; ${RECORD}`);
-  const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} is not a fixtures manifest (${z.prettifyError(parsed.error)}); ${RECORD}`);
-  manifest = parsed.data;
-  return manifest;
-}
-
-function scenarioOf(scenario: string): Manifest['scenarios'][string] {
-  const m = load();
-  const s = Object.hasOwn(m.scenarios, scenario) ? m.scenarios[scenario] : undefined;
-  if (!s) throw new Error(`no Codex fixture scenario "${scenario}" in fixtures.json (known: ${Object.keys(m.scenarios).join(', ') || 'none'}); ${RECORD}`);
-  return s;
-}
+const { scenarios, scenarioOf } = manifestReader(Scenario, join(CODEX_FIXTURES, 'fixtures.json'), 'Codex', RECORD);
 
 /** The scenario's rollout files (absolute paths), in the order the script wrote them. */
 export function codexFixtureFiles(scenario: string): string[] {
@@ -59,5 +35,5 @@ export function codexFixtureDisk(scenario: string): FixtureDisk {
 
 /** The scenarios fixtures.json lists. */
 export function codexFixtureScenarios(): string[] {
-  return Object.keys(load().scenarios);
+  return scenarios();
 }

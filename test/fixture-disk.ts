@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -22,4 +23,29 @@ export const FixtureDiskTruth = z.object({
 export interface FixtureDisk extends z.infer<typeof FixtureDiskTruth> {
   /** The recorded repository root, absolute (the temp path the transcripts name; gone after recording). */
   root: string;
+}
+
+/**
+ * Reads a fixture manifest once (`{ scenarios: { name: scenario } }`, other top-level keys as they
+ * are), each scenario checked against `scenario`, and looks scenarios up; every error names the
+ * file and how to record it (`record`).
+ */
+export function manifestReader<T>(scenario: z.ZodType<T>, path: string, client: string, record: string) {
+  const schema = z.looseObject({ scenarios: z.record(z.string(), scenario) });
+  let scenarios: Record<string, T> | undefined;
+  const load = (): Record<string, T> => {
+    if (scenarios) return scenarios;
+    if (!existsSync(path)) throw new Error(`no ${client} fixture manifest: ${path} is missing; ${record}`);
+    const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (!parsed.success) throw new Error(`${path} is not a fixtures manifest (${z.prettifyError(parsed.error)}); ${record}`);
+    scenarios = parsed.data.scenarios;
+    return scenarios;
+  };
+  const scenarioOf = (name: string): T => {
+    const all = load();
+    const s = Object.hasOwn(all, name) ? all[name] : undefined;
+    if (s === undefined) throw new Error(`no ${client} fixture scenario "${name}" in ${path} (known: ${Object.keys(all).join(', ') || 'none'}); ${record}`);
+    return s;
+  };
+  return { scenarios: () => Object.keys(load()), scenarioOf };
 }
