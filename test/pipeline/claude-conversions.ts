@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FixtureDisk } from '../fixture-disk.js';
 import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';
-import { assertGolden, CLIENT_MARKUP } from './golden.js';
+import { assertGolden, assertReadable, CLIENT_MARKUP } from './golden.js';
 import { cleanup, gitRepo, readOutputs, ROOT, runInProcess, tempDir } from '../helpers.js';
 
 export function loadSchema(name: string): object {
@@ -67,13 +67,14 @@ export function describeClaudeConversions(title: string, base: string, files: st
         const doc = JSON.parse(out.devlog) as { conversation: { type: string; content?: string; actions?: string[] }[] };
         assert.ok(validateDevlog(doc), JSON.stringify(validateDevlog.errors?.slice(0, 3)));
         // One window, unless the session paused for longer than the idle time in between.
-        const entries = out.entries.trim() === '' ? [] : out.entries.trim().split('\n').map((l) => JSON.parse(l) as { run_id: string; continuation_of_run_id: string | null });
+        const entries = out.entries.trim() === '' ? [] : out.entries.trim().split('\n').map((l) => JSON.parse(l) as { run_id: string; continuation_of_run_id: string | null; label: string; summary: string; bullets: string[] });
         // A session of chat alone writes no entry (changelog.chat_only defaults to drop).
         const worked = doc.conversation.some((e) => e.type === 'tool_summary' || (e as { subagent?: unknown }).subagent !== undefined);
         if (worked) assert.ok(entries.length >= 1, 'a session that used tools has an entry');
         else assert.deepEqual(entries, [], 'a session of chat alone has no entry');
         entries.forEach((entry, i) => {
           assert.ok(validateEntry(entry), JSON.stringify(validateEntry.errors?.slice(0, 3)));
+          assertReadable(entry);
           assert.equal(entry.continuation_of_run_id, i === 0 ? null : entries[i - 1]?.run_id);
         });
         assert.equal(new Set(entries.map((e) => e.run_id)).size, entries.length);

@@ -6,7 +6,7 @@ import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
 import type { FixtureDisk } from '../fixture-disk.js';
 import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';
-import { assertGolden, CLIENT_MARKUP } from './golden.js';
+import { assertGolden, assertReadable, CLIENT_MARKUP } from './golden.js';
 import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
 import { schemaValidators } from './claude-conversions.js';
 
@@ -63,6 +63,7 @@ export function describeCodexConversions(title: string, base: string, files: str
         else assert.deepEqual(entries, [], 'a session of chat alone has no entry');
         for (const entry of entries) {
           assert.ok(validateEntry(entry), JSON.stringify(validateEntry.errors?.slice(0, 3)));
+          assertReadable(entry);
           assert.equal(entry.tool, 'codex');
         }
         assert.equal(out.failures, '');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LABEL_MAX } from '../../src/changelog/entry-text.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -30,3 +31,13 @@ export function assertGolden(devlogGolden: string, out: { devlog: string; entrie
  * and the clients' interrupt notices.
  */
 export const CLIENT_MARKUP = /<\/?[a-z]+(?:[-_][a-z]+)+>|\[Request interrupted by user|"type":"tool_result"/;
+
+/**
+ * What issue 15 asks of every heuristic entry a reader gets: summary and bullets end as sentences,
+ * and the label is short and never a slash command, a bare "continue" or thanks.
+ */
+export function assertReadable(entry: { label: string; summary: string; bullets: string[] }): void {
+  for (const text of [entry.summary, ...entry.bullets]) assert.match(text, /[.!?…。！？]$/, `not a sentence: ${text}`);
+  assert.ok(entry.label.length <= LABEL_MAX, `label over ${LABEL_MAX} characters: ${entry.label}`);
+  assert.doesNotMatch(entry.label, /^\/\S+$|^(?:continue|go on|thanks?(?: you)?|thank you\b.*|ok(?:ay)?)[.!]*$/i, `label names no work: ${entry.label}`);
+}
