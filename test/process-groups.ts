@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** What tests of hard deadlines look at: which processes and process groups are still running. */
 
@@ -47,10 +48,18 @@ export function running(pid: number): boolean {
   }
 }
 
-/** Kills each recorded process and its group; the processes a test leaves are its own to stop. */
+/**
+ * Kills each recorded process and the members of its group, if they are still the test's: the
+ * fakes run with the test's folder (the pid file's) in their environment (FAKE_PIDS, PATH). A
+ * recorded pid whose process ended may since belong to anyone (the kernel reuses pids), and
+ * `kill(-pid)` on it once took another suite's whole process group.
+ */
 export function killRecorded(file: string): void {
+  const tag = dirname(file);
+  const ours = (pid: number) => environOf(pid).includes(tag);
   for (const pid of recordedPids(file)) {
-    for (const target of [-pid, pid]) {
+    for (const target of new Set([pid, ...groupMembers(pid)])) {
+      if (!ours(target)) continue;
       try {
         process.kill(target, 'SIGKILL');
       } catch (err) {
@@ -58,6 +67,15 @@ export function killRecorded(file: string): void {
         if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
       }
     }
+  }
+}
+
+/** A process's environment, or '' when it ended (or is not the user's to read). */
+function environOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8');
+  } catch {
+    return '';
   }
 }
 
