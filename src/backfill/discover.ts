@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { AgentName } from '../adapters/adapter.js';
 import { threadIdFromRolloutName } from '../adapters/detect.js';
 import { isSafeId } from '../ids.js';
-import { peekLines } from '../tail/tail.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
+import { isSubagentRollout, parseJson } from '../adapters/codex/subagent-rollout.js';
+
+export { isSubagentRollout };
 
 /**
  * Which existing transcripts `shiplog backfill` runs through the pipeline, and which it leaves
@@ -108,37 +110,6 @@ function codexSessions(rollouts: Transcript[], skipped: Skipped[]): Transcript[]
     skipped.push({ agent: 'codex', sessionId: drop.sessionId, path: drop.path, size: drop.size, reason: `another copy of this thread is larger: ${keep.path}` });
   }
   return [...byId.values()];
-}
-
-const SessionMeta = z.object({
-  type: z.literal('session_meta'),
-  payload: z.object({ source: z.unknown().optional(), thread_source: z.unknown().optional() }),
-});
-
-/** A rollout whose `session_meta` says a parent thread spawned it (reference/codex.md §11). */
-export function isSubagentRollout(path: string): boolean {
-  const meta = SessionMeta.safeParse(parseJson(firstLine(path)));
-  if (!meta.success) return false;
-  const { source, thread_source } = meta.data.payload;
-  return (typeof source === 'object' && source !== null && 'subagent' in source) || thread_source === 'subagent';
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    // A torn or foreign first line: not a session_meta, so the rollout is treated as a main thread.
-    return null;
-  }
-}
-
-/** `session_meta` carries ~22 KB of instructions, so the first line is read whole (up to 4 MiB). */
-function firstLine(path: string): string | null {
-  return peekLines(path, { maxLineBytes: 4 << 20 }, (lines) => {
-    for (const item of lines) return item.kind === 'line' ? item.text : null;
-    return null;
-  });
 }
 
 /**

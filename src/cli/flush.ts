@@ -8,6 +8,8 @@ import { releaseLock } from '../state/session-lock.js';
 import { configFor } from '../worker/main.js';
 import { runSession } from '../worker/pipeline.js';
 import { drainStranded, spooledSessions } from '../worker/stranded.js';
+import { sweep } from '../worker/sweep.js';
+import { sweepDirs } from './sweep.js';
 import { waitForLock } from './process.js';
 import { assertKnownSession, outcomeLines } from './session-windows.js';
 
@@ -17,7 +19,8 @@ Closes the open windows of work now instead of waiting for SessionEnd, /clear or
 reads what the transcripts gained since the last run, then writes each window's changelog
 entry (or its failure record). A session that is still running simply opens a new window
 with its next turn. Hook jobs a stopped worker left in the spool (killed, or it gave up on a
-busy or unwritable state database) are taken first.
+busy or unwritable state database) are taken first, then sessions no hook told about are read
+(see shiplog sweep --help).
 
 Options:
   --session ID   only this session (default: every session with an open window)
@@ -40,6 +43,11 @@ export async function flushCommand(argv: string[]): Promise<number> {
     const ctx = { dir, db, log, env: process.env, configFor, busyMs: busyTimeoutMs() };
     const stranded = values.session === undefined ? await drainStranded(ctx) : spooledSessions(dir).includes(values.session) ? await drainStranded(ctx, { only: values.session }) : [];
     for (const s of stranded) process.stdout.write(`${s}  hook jobs left by a stopped worker taken\n`);
+    // Sessions no hook told about (a killed client, hooks off) are read before their windows close.
+    if (values.session === undefined) {
+      const swept = await sweep({ ...ctx, dirs: sweepDirs() }, { force: true });
+      for (const r of swept.ran ?? []) process.stdout.write(`${r.session}  read by the sweep (no hook named its latest bytes)\n`);
+    }
     const sessions = sessionsWithOpenWork(db, values.session);
     if (sessions.length === 0) {
       if (stranded.length > 0) return 0;

@@ -6,6 +6,9 @@ import { ConfigEditError, hooksDisabled } from '../install/codex-config.js';
 import { chooseCodexMode, codexTarget, installCodex, uninstallCodex, userConfig } from '../install/codex-install.js';
 import { hookCommand, hookFiles } from '../install/hook-files.js';
 import { CliError, UsageError } from './errors.js';
+import { stateDir } from '../paths.js';
+import { openDb } from '../state/db.js';
+import { getMeta, setMeta } from '../state/meta.js';
 
 export const INSTALL_HELP = `Usage: shiplog install [--claude] [--codex] [--scope user|project] [--notify]
        shiplog uninstall [--claude] [--codex] [--scope user|project]
@@ -65,7 +68,21 @@ export async function installCommand(argv: string[], uninstall = false): Promise
     if (values.uninstall) reportCodex(uninstallCodexSafely(scope), 'removed from');
     else await installCodexCommand(scope, found.codex.binary, values.notify);
   }
+  if (!values.uninstall) recordInstallTime();
   return 0;
+}
+
+/**
+ * The sweep reads sessions no hook told about only from here on (older ones are backfill's job).
+ * The first install's time stays: installing again must not hide the sessions in between.
+ */
+function recordInstallTime(): void {
+  const db = openDb(stateDir());
+  try {
+    if (getMeta(db, 'installed_at') === null) setMeta(db, 'installed_at', new Date().toISOString());
+  } finally {
+    db.close();
+  }
 }
 
 function installClaude(scope: 'user' | 'project', uninstall: boolean): void {

@@ -9,6 +9,7 @@ import { logCommand } from './log.js';
 import { processCommand } from './process.js';
 import { retryCommand } from './retry.js';
 import { statusCommand } from './status.js';
+import { sweepCommand } from './sweep.js';
 import { trustCommand } from './trust.js';
 
 const HELP = `shiplog — records what Claude Code and Codex sessions did, as a devlog and a changelog.
@@ -22,6 +23,7 @@ Commands:
   status                 recent sessions: cursor, open window, entries, failures
   log                    print a repository's changelog entries readably
   flush                  close open windows of work now and write their entries
+  sweep                  read sessions no hook told about (a killed client, hooks off)
   config show            every setting with its value and where it came from
   process <transcript>   run the pipeline on a transcript in the foreground
   backfill               run the pipeline over existing Claude Code and Codex sessions
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   doctor: doctorCommand,
   status: statusCommand,
   flush: flushCommand,
+  sweep: sweepCommand,
   backfill: backfillCommand,
   retry: retryCommand,
   trust: trustCommand,

@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS session_secrets (
   kind        TEXT NOT NULL,
   PRIMARY KEY (session_id, digest)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+  key         TEXT PRIMARY KEY,  -- installed_at, sweep.last: see src/state/meta.ts
+  value       TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS locks (
   session_id  TEXT PRIMARY KEY,
   pid         INTEGER NOT NULL,

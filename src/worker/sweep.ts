@@ -1,0 +1,209 @@
+import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import type { AgentName } from '../adapters/adapter.js';
+import { threadIdFromRolloutName } from '../adapters/detect.js';
+import { isSubagentRollout } from '../adapters/codex/subagent-rollout.js';
+import { isErrno } from '../config/config.js';
+import { isSafeId } from '../ids.js';
+import { claimSweep, getMeta, setMeta } from '../state/meta.js';
+import { releaseLock, tryLock } from '../state/session-lock.js';
+import type { DrainContext } from './drain.js';
+import { runSession } from './pipeline.js';
+import { transcriptCwd } from './transcript-cwd.js';
+
+/**
+ * The catch-up sweep: sessions whose transcript grew with no hook to say so (the client was
+ * killed, its SessionEnd hook was cut short, hooks were off for the run) are read without one.
+ * It looks at two kinds of file, and only at those that may have changed:
+ * - sessions state.db knows (a hook saw them once) whose transcript is now longer than what was
+ *   read: one stat each, for the sessions of the last two weeks;
+ * - transcripts no hook ever named, in the folders the clients write, created since the last
+ *   complete sweep (a new file changes its folder's mtime, so unchanged folders are not listed)
+ *   and not older than `installed_at`: history is `shiplog backfill`'s job.
+ * A transcript still being written (changed in the last QUIET_MS) is left to its hooks. One whose
+ * last change is older than the idle time has its window closed, so the session gets its entry.
+ */
+
+export const SWEEP_EVERY_MS = 60_000;
+export const QUIET_MS = 2 * 60_000;
+/** Sessions run per sweep; the rest wait for the next, which does not move its floor past them. */
+export const SWEEP_LIMIT = 20;
+const KNOWN_FOR_MS = 14 * 24 * 3_600_000;
+/** Folder mtimes and the clock may disagree a little. */
+const SLACK_MS = 5 * 60_000;
+
+export interface SweepDirs {
+  claudeDir: string;
+  codexHome: string;
+}
+
+export interface SweepContext extends DrainContext {
+  dirs: SweepDirs;
+  now?: () => Date;
+}
+
+export interface SweepReport {
+  /** Null when another sweep ran less than a minute ago (and it was not forced). */
+  ran: { session: string; agent: AgentName; closed: boolean }[] | null;
+  skipped: { session: string; reason: string }[];
+}
+
+export interface Found {
+  agent: AgentName;
+  sessionId: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+const KnownRow = z.object({ session_id: z.string(), agent: z.enum(['claude-code', 'codex']), transcript_path: z.string(), cwd: z.string().nullable(), offset: z.number().int() });
+
+export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): Promise<SweepReport> {
+  const now = ctx.now ? ctx.now() : new Date();
+  const turn = claimSweep(ctx.db, now, SWEEP_EVERY_MS, opts.force === true);
+  if (turn === null) return { ran: null, skipped: [] };
+  const installed = dateOr(getMeta(ctx.db, 'installed_at'));
+  // Before any install recorded its time (an older install), the first sweep is the floor.
+  const floor = installed ?? dateOr(getMeta(ctx.db, 'sweep.floor')) ?? now;
+  if (installed === null && getMeta(ctx.db, 'sweep.floor') === null) setMeta(ctx.db, 'sweep.floor', now.toISOString());
+  const done = dateOr(getMeta(ctx.db, 'sweep.done'));
+
+  const report: SweepReport = { ran: [], skipped: [] };
+  const candidates: (Found & { cwd: string | null })[] = [];
+  const known = new Set<string>();
+  const rows = z.array(KnownRow).parse(ctx.db.prepare('SELECT session_id, agent, transcript_path, cwd, offset FROM sessions WHERE updated_at >= ?').all(new Date(now.getTime() - KNOWN_FOR_MS).toISOString()));
+  for (const r of rows) {
+    known.add(r.session_id);
+    const st = statOrNull(r.transcript_path);
+    if (st !== null && st.isFile() && st.size > r.offset) candidates.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd });
+  }
+  for (const f of newTranscripts(ctx.dirs, done, floor, now)) {
+    if (known.has(f.sessionId) || ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(f.sessionId) !== undefined) continue;
+    candidates.push({ ...f, cwd: null });
+  }
+
+  let complete = true;
+  for (const c of candidates) {
+    if (now.getTime() - c.mtimeMs < QUIET_MS) {
+      // Still being written: its hooks will come, or the next sweep takes it.
+      complete = false;
+      continue;
+    }
+    if (report.ran !== null && report.ran.length >= SWEEP_LIMIT) {
+      complete = false;
+      break;
+    }
+    const cwd = c.cwd ?? transcriptCwd(c.path, c.agent);
+    if (cwd === null) {
+      report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
+      continue;
+    }
+    const lock = tryLock(ctx.db, c.sessionId);
+    if (!lock) {
+      // A worker or `shiplog process` holds it and reads the same bytes.
+      complete = false;
+      continue;
+    }
+    try {
+      const { config } = ctx.configFor(cwd, ctx.env, ctx.log);
+      const close = now.getTime() - c.mtimeMs >= config.changelog.idle_minutes * 60_000 ? 'idle' : null;
+      await runSession({ stateDir: ctx.dir, db: ctx.db, log: ctx.log, config, env: ctx.env, ...(ctx.now && { now: ctx.now }) }, { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd, trigger: 'sweep', close });
+      report.ran?.push({ session: c.sessionId, agent: c.agent, closed: close !== null });
+      ctx.log.info({ session: c.sessionId, agent: c.agent, closed: close !== null }, 'session read by the sweep (no hook named its latest bytes)');
+    } catch (err) {
+      complete = false;
+      ctx.log.warn({ err, session: c.sessionId }, 'sweep could not read a session; the next sweep tries again');
+      report.skipped.push({ session: c.sessionId, reason: err instanceof Error ? err.message : String(err) });
+    } finally {
+      releaseLock(ctx.db, lock);
+    }
+  }
+  // Folders are skipped by their mtime only once every file in them was taken.
+  if (complete) setMeta(ctx.db, 'sweep.done', now.toISOString());
+  return report;
+}
+
+/**
+ * Transcripts in the clients' folders created in a folder changed since `since` (all folders
+ * changed since `floor` when null), modified at or after `floor`.
+ */
+export function newTranscripts(dirs: SweepDirs, since: Date | null, floor: Date, now: Date): Found[] {
+  const after = Math.max(floor.getTime(), (since?.getTime() ?? 0)) - SLACK_MS;
+  const found: Found[] = [];
+  const consider = (agent: AgentName, path: string, sessionId: string | undefined) => {
+    const st = lstatOrNull(path);
+    if (st === null || !st.isFile() || st.mtimeMs < floor.getTime()) return;
+    const id = sessionId ?? basename(path, '.jsonl');
+    if (isSafeId(id)) found.push({ agent, sessionId: id, path, size: st.size, mtimeMs: st.mtimeMs });
+  };
+  const projects = join(dirs.claudeDir, 'projects');
+  for (const project of listDir(projects)) {
+    const dir = join(projects, project);
+    const st = lstatOrNull(dir);
+    if (st === null || !st.isDirectory() || st.mtimeMs < after) continue;
+    // `<project>/<session>.jsonl` only: subagent transcripts are read through their parent.
+    for (const name of listDir(dir)) if (name.endsWith('.jsonl') && !name.startsWith('agent-')) consider('claude-code', join(dir, name), undefined);
+  }
+  // Codex files rollouts by local date: only the days since the floor can hold new ones.
+  for (const day of daysBetween(new Date(after), now)) {
+    const dir = join(dirs.codexHome, 'sessions', day);
+    const st = lstatOrNull(dir);
+    if (st === null || !st.isDirectory() || st.mtimeMs < after) continue;
+    for (const name of listDir(dir)) {
+      const id = threadIdFromRolloutName(name);
+      const path = join(dir, name);
+      if (id !== undefined && !isSubagentRollout(path)) consider('codex', path, id);
+    }
+  }
+  return found;
+}
+
+/** `YYYY/MM/DD` (local time, as Codex names its folders) for each day from `from` to `to`, at most 31. */
+function daysBetween(from: Date, to: Date): string[] {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const out: string[] = [];
+  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate());
+  while (d.getTime() <= to.getTime() && out.length < 31) {
+    out.push(`${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}`);
+    d.setDate(d.getDate() + 1);
+  }
+  if (out.length === 31) {
+    // A floor older than a month: the last month is what a sweep can afford to list.
+    return daysBetween(new Date(to.getTime() - 30 * 86_400_000), to);
+  }
+  return out;
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return [];
+    throw err;
+  }
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (err) {
+    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return null;
+    throw err;
+  }
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return null;
+    throw err;
+  }
+}
+
+function dateOr(text: string | null): Date | null {
+  if (text === null) return null;
+  const d = new Date(text);
+  return Number.isFinite(d.getTime()) ? d : null;
+}

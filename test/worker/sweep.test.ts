@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ChangelogEntry } from '../../src/changelog/schema.js';
+import { createLogger } from '../../src/log.js';
+import { openDb } from '../../src/state/db.js';
+import { setMeta } from '../../src/state/meta.js';
+import { configFor } from '../../src/worker/main.js';
+import { sweep, type SweepDirs } from '../../src/worker/sweep.js';
+import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
+import { writeClaudeTranscript } from '../synthetic.js';
+
+/**
+ * Issue 16, item 2: sessions no hook told about are read by the sweep — a known session whose
+ * transcript grew after its last run (the client was killed before its hooks ran), and a session
+ * no hook ever named (hooks off) — with real files, a real state.db and the whole pipeline.
+ */
+
+const root = tempDir();
+after(() => cleanup(root));
+
+const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);
+const minutes = (n: number) => new Date(T0 + n * 60_000);
+
+function world(name: string) {
+  const base = join(root, name);
+  const repo = gitRepo(join(base, 'repo'), true);
+  const home = join(base, 'state');
+  const dirs: SweepDirs = { claudeDir: join(base, 'claude'), codexHome: join(base, 'codex') };
+  const project = join(dirs.claudeDir, 'projects', '-repo');
+  mkdirSync(project, { recursive: true });
+  mkdirSync(home, { recursive: true });
+  const run = async (at: Date, force = false) => {
+    const db = openDb(home);
+    try {
+      return await sweep({ dir: home, db, log: createLogger(home, 'test'), env: process.env, configFor: () => configFor(repo, process.env, createLogger(home, 'test')), busyMs: 5000, dirs, now: () => at }, { force });
+    } finally {
+      db.close();
+    }
+  };
+  const install = (at: Date) => {
+    const db = openDb(home);
+    try {
+      setMeta(db, 'installed_at', at.toISOString());
+    } finally {
+      db.close();
+    }
+  };
+  const entries = (session: string) => readOutputs(repo, session).entries.trim().split('\n').filter((l) => l !== '').map((l) => ChangelogEntry.parse(JSON.parse(l)));
+  return { repo, home, dirs, project, run, install, entries };
+}
+
+/** Sets a file's mtime: the sweep judges a transcript's quiet by it. */
+const touch = (path: string, at: Date) => utimesSync(path, at, at);
+
+describe('the catch-up sweep', () => {
+  it('reads a known session whose transcript grew with no hook, and closes its window once it is idle', async () => {
+    const w = world('known');
+    w.install(minutes(-60));
+    const transcript = join(w.project, 'known.jsonl');
+    writeClaudeTranscript(transcript, 'known', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
+    // The Stop hook of the first turn ran; the client was then killed mid-way through the second.
+    await runInProcess(w.home, { sessionId: 'known', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
+    writeClaudeTranscript(transcript, 'known', w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
+    touch(transcript, minutes(2));
+    assert.deepEqual(w.entries('known'), []);
+
+    const early = await w.run(minutes(3), true);
+    assert.deepEqual(early.ran, [], 'written to a minute ago: left to its hooks');
+    const read = await w.run(minutes(10), true);
+    assert.deepEqual(read.ran, [{ session: 'known', agent: 'claude-code', closed: false }], 'quiet, not yet idle: read, window kept open');
+    assert.deepEqual(w.entries('known'), []);
+    assert.match(readOutputs(w.repo, 'known').devlog ?? '', /created bye\.sh/, 'the devlog has the second turn');
+
+    // Nothing new since: the next sweep reads nothing, and the window is closed by the idle rule elsewhere.
+    const again = await w.run(minutes(50), true);
+    assert.deepEqual(again.ran, []);
+  });
+
+  it('closes the window of a session quiet for longer than the idle time, so it gets its entry', async () => {
+    const w = world('idle');
+    w.install(minutes(-60));
+    const transcript = join(w.project, 'idle.jsonl');
+    writeClaudeTranscript(transcript, 'idle', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
+    await runInProcess(w.home, { sessionId: 'idle', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
+    writeClaudeTranscript(transcript, 'idle', w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
+    touch(transcript, minutes(2));
+    const swept = await w.run(minutes(40), true);
+    assert.deepEqual(swept.ran, [{ session: 'idle', agent: 'claude-code', closed: true }]);
+    const written = w.entries('idle');
+    assert.equal(written.length, 1);
+    assert.deepEqual(written[0]?.touched_files.created.sort(), ['bye.sh', 'greet.sh']);
+    assert.deepEqual((await w.run(minutes(45), true)).ran, [], 'read once');
+    assert.equal(w.entries('idle').length, 1, 'written once');
+  });
+
+  it('finds a session no hook ever named (hooks off) among the transcripts started since install, and no older one', async () => {
+    const w = world('unknown');
+    w.install(minutes(0));
+    const fresh = writeClaudeTranscript(join(w.project, 'fresh.jsonl'), 'fresh', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
+    touch(fresh, minutes(1));
+    const old = writeClaudeTranscript(join(w.project, 'old.jsonl'), 'old', w.repo, [{ prompt: 'Add an old script', write: { path: join(w.repo, 'old.sh'), content: 'echo old\n' }, reply: 'Added old.sh.' }]);
+    touch(old, minutes(-120));
+    touch(w.project, minutes(1));
+    const swept = await w.run(minutes(40), true);
+    assert.deepEqual(swept.ran, [{ session: 'fresh', agent: 'claude-code', closed: true }]);
+    assert.equal(w.entries('fresh').length, 1);
+    assert.equal(readOutputs(w.repo, 'old').devlog, null, 'a session from before the install is backfill\'s');
+  });
+
+  it('runs at most once a minute unless forced, and lists only folders changed since the last complete sweep', async () => {
+    const w = world('rate');
+    w.install(minutes(0));
+    assert.notEqual((await w.run(minutes(5))).ran, null);
+    assert.equal((await w.run(minutes(5.5))).ran, null, 'a second sweep within the minute does nothing');
+    // A transcript in a folder whose mtime is older than the last sweep is not listed.
+    const hidden = writeClaudeTranscript(join(w.project, 'hidden.jsonl'), 'hidden', w.repo, [{ prompt: 'Add x', write: { path: join(w.repo, 'x.sh'), content: 'x\n' }, reply: 'Added x.sh.' }]);
+    touch(hidden, minutes(4));
+    touch(w.project, minutes(-30));
+    assert.deepEqual((await w.run(minutes(50))).ran, [], 'its folder did not change since the last sweep');
+    touch(w.project, minutes(49));
+    assert.deepEqual((await w.run(minutes(51))).ran?.map((r) => r.session), ['hidden']);
+  });
+});
