@@ -20,7 +20,8 @@ import { transcriptCwd } from './transcript-cwd.js';
  *   read: one stat each, for the sessions of the last two weeks;
  * - transcripts no hook ever named, in the folders the clients write, created since the last
  *   complete sweep (a new file changes its folder's mtime, so unchanged folders are not listed)
- *   and not older than `installed_at`: history is `shiplog backfill`'s job.
+ *   and not older than `installed_at`: history is `shiplog backfill`'s job, and a state folder
+ *   `shiplog install` never recorded itself in looks for none.
  * A transcript still being written (changed in the last QUIET_MS) is left to its hooks. One whose
  * last change is older than the idle time has its window closed, so the session gets its entry.
  */
@@ -63,10 +64,9 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
   const now = ctx.now ? ctx.now() : new Date();
   const turn = claimSweep(ctx.db, now, SWEEP_EVERY_MS, opts.force === true);
   if (turn === null) return { ran: null, skipped: [] };
+  // Without an install record (`shiplog process` alone, a test's state folder, an install from
+  // before the sweep) no transcript is looked for: only sessions a hook named are followed up.
   const installed = dateOr(getMeta(ctx.db, 'installed_at'));
-  // Before any install recorded its time (an older install), the first sweep is the floor.
-  const floor = installed ?? dateOr(getMeta(ctx.db, 'sweep.floor')) ?? now;
-  if (installed === null && getMeta(ctx.db, 'sweep.floor') === null) setMeta(ctx.db, 'sweep.floor', now.toISOString());
   const done = dateOr(getMeta(ctx.db, 'sweep.done'));
 
   const report: SweepReport = { ran: [], skipped: [] };
@@ -78,7 +78,7 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
     const st = statOrNull(r.transcript_path);
     if (st !== null && st.isFile() && st.size > r.offset) candidates.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd });
   }
-  for (const f of newTranscripts(ctx.dirs, done, floor, now)) {
+  for (const f of installed === null ? [] : newTranscripts(ctx.dirs, done, installed, now)) {
     if (known.has(f.sessionId) || ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(f.sessionId) !== undefined) continue;
     candidates.push({ ...f, cwd: null });
   }

@@ -122,4 +122,13 @@ describe('the catch-up sweep', () => {
     touch(w.project, minutes(49));
     assert.deepEqual((await w.run(minutes(51))).ran?.map((r) => r.session), ['hidden']);
   });
+
+  it('looks for no transcript a hook never named while shiplog install has not recorded itself', async () => {
+    const w = world('not-installed');
+    const fresh = writeClaudeTranscript(join(w.project, 'stray.jsonl'), 'stray', w.repo, [{ prompt: 'Add a script', write: { path: join(w.repo, 's.sh'), content: 's\n' }, reply: 'Added s.sh.' }]);
+    touch(fresh, minutes(1));
+    touch(w.project, minutes(1));
+    assert.deepEqual((await w.run(minutes(40), true)).ran, []);
+    assert.equal(readOutputs(w.repo, 'stray').devlog, null);
+  });
 });
