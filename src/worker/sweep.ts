@@ -22,8 +22,9 @@ import { transcriptCwd } from './transcript-cwd.js';
  *   complete sweep (a new file changes its folder's mtime, so unchanged folders are not listed)
  *   and not older than `installed_at`: history is `shiplog backfill`'s job, and a state folder
  *   `shiplog install` never recorded itself in looks for none.
- * A transcript still being written (changed in the last QUIET_MS) is left to its hooks. One whose
- * last change is older than the idle time has its window closed, so the session gets its entry.
+ * A transcript still being written (changed in the last QUIET_MS, or the idle time when that is
+ * shorter) is left to its hooks. One whose last change is older than the idle time has its window
+ * closed, so the session gets its entry.
  */
 
 export const SWEEP_EVERY_MS = 60_000;
@@ -85,11 +86,6 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
 
   let complete = true;
   for (const c of candidates) {
-    if (now.getTime() - c.mtimeMs < QUIET_MS) {
-      // Still being written: its hooks will come, or the next sweep takes it.
-      complete = false;
-      continue;
-    }
     if (report.ran !== null && report.ran.length >= SWEEP_LIMIT) {
       complete = false;
       break;
@@ -99,6 +95,15 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
       report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
       continue;
     }
+    const { config } = ctx.configFor(cwd, ctx.env, ctx.log);
+    const idleMs = config.changelog.idle_minutes * 60_000;
+    const quiet = now.getTime() - c.mtimeMs;
+    // Still being written: its hooks will come, or the next sweep takes it. A session idle by its
+    // own setting is quiet enough, however short that is.
+    if (quiet < Math.min(QUIET_MS, idleMs)) {
+      complete = false;
+      continue;
+    }
     const lock = tryLock(ctx.db, c.sessionId);
     if (!lock) {
       // A worker or `shiplog process` holds it and reads the same bytes.
@@ -106,8 +111,7 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
       continue;
     }
     try {
-      const { config } = ctx.configFor(cwd, ctx.env, ctx.log);
-      const close = now.getTime() - c.mtimeMs >= config.changelog.idle_minutes * 60_000 ? 'idle' : null;
+      const close = quiet >= idleMs ? 'idle' : null;
       await runSession({ stateDir: ctx.dir, db: ctx.db, log: ctx.log, config, env: ctx.env, ...(ctx.now && { now: ctx.now }) }, { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd, trigger: 'sweep', close });
       report.ran?.push({ session: c.sessionId, agent: c.agent, closed: close !== null });
       ctx.log.info({ session: c.sessionId, agent: c.agent, closed: close !== null }, 'session read by the sweep (no hook named its latest bytes)');

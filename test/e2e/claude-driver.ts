@@ -134,8 +134,9 @@ export interface PrintArgs {
   resume?: string;
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
-  /** Send SIGTERM to the client this many ms after start (a session ended by a signal). */
+  /** Send `signal` (default SIGTERM) to the client this many ms after start (a session ended by a signal). */
   signalAfterMs?: number;
+  signal?: NodeJS.Signals;
   /** Defaults to DEFAULT_TOOLS. */
   allowedTools?: string[];
   /** More arguments, e.g. `--settings <file>` or `--debug-file <f>`. */
@@ -179,7 +180,7 @@ export async function runClaudePrint(bin: string, args: PrintArgs): Promise<Prin
     killGroup(pgid, 'SIGKILL');
   }, args.timeoutMs ?? 180_000);
   // Only the client itself, as `kill <pid>` would: its hooks must be free to run their SessionEnd.
-  const term = args.signalAfterMs !== undefined ? setTimeout(() => child.kill('SIGTERM'), args.signalAfterMs) : undefined;
+  const term = args.signalAfterMs !== undefined ? setTimeout(() => child.kill(args.signal ?? 'SIGTERM'), args.signalAfterMs) : undefined;
   const exit = await exited(child);
   clearTimeout(timer);
   clearTimeout(term);

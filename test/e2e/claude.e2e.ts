@@ -143,6 +143,28 @@ describe('real Claude Code, offline', () => {
     );
   });
 
+  it('a session killed by SIGKILL mid-turn (no hook runs) is read by the sweep: one devlog, one entry', async () => {
+    const { sb, mock, env } = await world('sigkill');
+    try {
+      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: SLOW, env, timeoutMs: 60_000, signalAfterMs: 4_000, signal: 'SIGKILL' });
+      assert.equal(r.signal, 'SIGKILL', `exit ${r.code} ${r.signal}`);
+      await waitForShiplog(sb);
+    } finally {
+      await mock.close();
+    }
+    assert.deepEqual(readDevlogs(sb), [], 'no hook ran: nothing is written yet');
+    // A short idle time, so the test need not wait two minutes for the transcript to be quiet.
+    const swept = await sweepUntil(sb, /read by the sweep; its window closed/);
+    assert.match(swept, /read by the sweep; its window closed \(idle\)/);
+    const expected = { ...NONE, sessions: [{ prompts: [SLOW], replies: [] as string[] }], entries: 1, workspace: ['old.txt', 'slow.sh', 'test.sh'] };
+    assert.equal(describeFailures(runChecks(sb, expected)), '');
+    const actions = readDevlogs(sb).flatMap((d) => d.conversation.flatMap((e) => (e.type === 'tool_summary' ? e.actions : [])));
+    assert.deepEqual(actions, ['ran sh slow.sh (no result)']);
+    // Swept once: a second sweep reads nothing and writes no second entry.
+    assert.match((await shiplog({ ...sb, env: { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' } }, ['sweep'])).stdout, /Nothing to sweep/);
+    assert.equal(describeFailures(runChecks(sb, expected)), '');
+  });
+
   it('interactive, through a pseudo-terminal: /clear makes two sessions, each with its entry', async () => {
     const { sb, mock, env } = await world('interactive');
     // Both sessions are chat alone, which gets no entry by default: kept here, so that each
@@ -173,3 +195,18 @@ describe('real Claude Code, offline', () => {
     assert.equal(describeFailures(checks), '');
   });
 });
+
+/** Runs `shiplog sweep` until its output matches (the transcript must first be quiet for the idle time). */
+async function sweepUntil(sb: Sandbox, done: RegExp, boundMs = 60_000): Promise<string> {
+  const env = { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' };
+  const until = Date.now() + boundMs;
+  let last = '';
+  while (Date.now() < until) {
+    const r = await shiplog({ ...sb, env }, ['sweep']);
+    assert.equal(r.code, 0, r.stderr);
+    last = r.stdout;
+    if (done.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`shiplog sweep never said ${done}; last: ${last}`);
+}
