@@ -137,6 +137,8 @@ export interface PrintArgs {
   /** Send `signal` (default SIGTERM) to the client this many ms after start (a session ended by a signal). */
   signalAfterMs?: number;
   signal?: NodeJS.Signals;
+  /** Send `signal` as soon as this holds (polled): kill mid-tool once the call is on disk. */
+  signalWhen?: () => boolean;
   /** Defaults to DEFAULT_TOOLS. */
   allowedTools?: string[];
   /** More arguments, e.g. `--settings <file>` or `--debug-file <f>`. */
@@ -181,9 +183,18 @@ export async function runClaudePrint(bin: string, args: PrintArgs): Promise<Prin
   }, args.timeoutMs ?? 180_000);
   // Only the client itself, as `kill <pid>` would: its hooks must be free to run their SessionEnd.
   const term = args.signalAfterMs !== undefined ? setTimeout(() => child.kill(args.signal ?? 'SIGTERM'), args.signalAfterMs) : undefined;
+  const watch = args.signalWhen
+    ? setInterval(() => {
+        if (args.signalWhen?.()) {
+          clearInterval(watch);
+          child.kill(args.signal ?? 'SIGTERM');
+        }
+      }, 100)
+    : undefined;
   const exit = await exited(child);
   clearTimeout(timer);
   clearTimeout(term);
+  clearInterval(watch);
   const strays = reapGroup(pgid);
   await drained(child, 5_000);
   return { ...exit, stdout, stderr, sessionId: sessionIdOf(stdout), timedOut, strays };

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { describeFailures, readDevlogs, runChecks } from './checks.js';
 import { claudeEnv, runClaudeInteractive, runClaudePrint } from './claude-driver.js';
 import { ensureClient } from './clients.js';
 import { startMockMessages, text, toolUse, type ClaudeScript } from './mock-messages.js';
-import { createSandbox, shiplog, waitForShiplog, type Sandbox } from './sandbox.js';
+import { createSandbox, shiplog, sweepUntil, waitForShiplog, type Sandbox } from './sandbox.js';
 
 /**
  * The real Claude Code, installed by the suite, wired up by `shiplog install`, run offline
@@ -146,7 +146,8 @@ describe('real Claude Code, offline', () => {
   it('a session killed by SIGKILL mid-turn (no hook runs) is read by the sweep: one devlog, one entry', async () => {
     const { sb, mock, env } = await world('sigkill');
     try {
-      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: SLOW, env, timeoutMs: 60_000, signalAfterMs: 4_000, signal: 'SIGKILL' });
+      // Killed once the Bash call is in the transcript: mid-tool, whatever the machine's load.
+      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: SLOW, env, timeoutMs: 60_000, signal: 'SIGKILL', signalWhen: () => transcriptsHold(sb.claudeDir, '"command":"sh slow.sh"') });
       assert.equal(r.signal, 'SIGKILL', `exit ${r.code} ${r.signal}`);
       await waitForShiplog(sb);
     } finally {
@@ -196,17 +197,9 @@ describe('real Claude Code, offline', () => {
   });
 });
 
-/** Runs `shiplog sweep` until its output matches (the transcript must first be quiet for the idle time). */
-async function sweepUntil(sb: Sandbox, done: RegExp, boundMs = 60_000): Promise<string> {
-  const env = { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' };
-  const until = Date.now() + boundMs;
-  let last = '';
-  while (Date.now() < until) {
-    const r = await shiplog({ ...sb, env }, ['sweep']);
-    assert.equal(r.code, 0, r.stderr);
-    last = r.stdout;
-    if (done.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`shiplog sweep never said ${done}; last: ${last}`);
+/** Whether a main transcript under the Claude config folder holds `text` yet. */
+function transcriptsHold(claudeDir: string, text: string): boolean {
+  const projects = join(claudeDir, 'projects');
+  if (!existsSync(projects)) return false;
+  return readdirSync(projects).some((p) => readdirSync(join(projects, p)).some((f) => f.endsWith('.jsonl') && readFileSync(join(projects, p, f), 'utf8').includes(text)));
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { describeFailures, runChecks, type Expectation } from './checks.js';
+import { describeFailures, readDevlogs, runChecks, type Expectation } from './checks.js';
 import { ensureClient } from './clients.js';
 import { applyPatch, execCommand, message, startMockResponses, type MockScript, type MockServer } from './mock-responses.js';
-import { createSandbox, shiplog, waitForShiplog, type Sandbox } from './sandbox.js';
+import { createSandbox, shiplog, sweepUntil, waitForShiplog, type Sandbox } from './sandbox.js';
 
 /**
  * The real Codex CLI, installed by the suite, wired up by shiplog's real installer, run offline
@@ -73,18 +73,37 @@ function writeCodexConfig(sb: Sandbox, mock: MockServer, extra = ''): void {
   );
 }
 
-function codex(bin: string, sb: Sandbox, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `killWhen`: SIGKILL Codex with its tools as soon as this holds (polled), as a crash or the OOM killer would. */
+function codex(bin: string, sb: Sandbox, args: string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { cwd: sb.workspace, env: { ...sb.env, MOCK_API_KEY: 'dummy' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const watch = killWhen
+      ? setInterval(() => {
+          if (killWhen()) {
+            clearInterval(watch);
+            // The whole group: \`codex\` is a node launcher whose native child would otherwise go on.
+            process.kill(-(child.pid as number), 'SIGKILL');
+          }
+        }, 100)
+      : undefined;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 180_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      clearInterval(watch);
+      // Its tools (the slow job) are left in its group: stop them, as the test's own.
+      if (signal !== null) {
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+        }
+      }
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
@@ -113,11 +132,11 @@ describe('real Codex CLI, offline', () => {
     if (process.env.SHIPLOG_E2E_KEEP !== '1') for (const sb of sandboxes) sb.remove();
   });
 
-  async function scenario(name: string, configExtra = '') {
+  async function scenario(name: string, configExtra = '', script: MockScript = SCRIPT) {
     const sb = createSandbox(`codex-${name}`, [bin]);
     sandboxes.push(sb);
     prepareWorkspace(sb);
-    const mock = await startMockResponses(SCRIPT);
+    const mock = await startMockResponses(script);
     writeCodexConfig(sb, mock, configExtra);
     return { sb, mock };
   }
@@ -171,6 +190,25 @@ describe('real Codex CLI, offline', () => {
     assert.equal(describeFailures(checks), '');
   });
 
+  it('exec killed by SIGKILL mid-turn (no hook runs) is read by the sweep: one devlog, one entry', async () => {
+    const slow = 'Run the slow job.';
+    const { sb, mock } = await scenario('sigkill', '', [[[execCommand('sh slow.sh')], [message('The slow job finished.')]]]);
+    writeFileSync(join(sb.workspace, 'slow.sh'), 'sleep 30\necho slow job finished\n');
+    try {
+      assert.equal((await shiplog(sb, ['install'])).code, 0);
+      // Killed once the call is in the rollout: mid-tool, whatever the machine's load.
+      const r = await codex(bin, sb, ['exec', '--json', '-C', sb.workspace, slow], () => rolloutsHold(sb.codexHome, 'sh slow.sh'));
+      assert.equal(r.signal, 'SIGKILL', `exit ${r.code} ${r.signal}`);
+      await waitForShiplog(sb);
+    } finally {
+      await mock.close();
+    }
+    assert.deepEqual(readDevlogs(sb), [], 'no hook ran: nothing is written yet');
+    assert.match(await sweepUntil(sb, /read by the sweep; its window closed/), /read by the sweep; its window closed \(idle\)/);
+    assert.equal(describeFailures(runChecks(sb, { ...NOTHING, sessions: [{ prompts: [slow], replies: [] }], entries: 1 })), '');
+    assert.match((await shiplog({ ...sb, env: { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' } }, ['sweep'])).stdout, /Nothing to sweep/);
+  });
+
   it('can fail: with shiplog\'s SessionEnd hook taken out, it names the checks that break', async () => {
     const { sb, mock } = await scenario('broken');
     try {
@@ -191,3 +229,11 @@ describe('real Codex CLI, offline', () => {
     assert.match(describeFailures(checks), /^entries\.count: 0 entr\(y\/ies\), expected 1 \(one per window\)$/m);
   });
 });
+
+const NOTHING = { created: [], modified: [], deleted: [], commands: [], tests: [], commits: [], workspace: ['README.md', 'slow.sh'] };
+
+/** Whether a rollout under CODEX_HOME/sessions holds `text` yet. */
+function rolloutsHold(codexHome: string, text: string): boolean {
+  const walk = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)])) : []);
+  return walk(join(codexHome, 'sessions')).some((f) => f.endsWith('.jsonl') && readFileSync(f, 'utf8').includes(text));
+}

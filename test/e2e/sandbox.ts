@@ -133,3 +133,19 @@ export function filesUnder(dir: string): string[] {
   if (existsSync(dir)) walk(dir);
   return out.sort();
 }
+
+/** Runs `shiplog sweep` until its output matches (the transcript must first be quiet for the idle time). */
+export async function sweepUntil(sb: Sandbox, done: RegExp, boundMs = 60_000): Promise<string> {
+  const env = { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' };
+  const until = Date.now() + boundMs;
+  let last = '';
+  while (Date.now() < until) {
+    const r = await shiplog({ ...sb, env }, ['sweep']);
+    if (r.code !== 0) throw new Error(`shiplog sweep exited ${r.code}: ${r.stderr}`);
+    last = r.stdout;
+    if (done.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`shiplog sweep never said ${done}; last: ${last}`);
+}
+
