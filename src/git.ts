@@ -130,3 +130,19 @@ export function trackedIn(repo: string, commit: string, paths: readonly string[]
 export function committedSince(repo: string, base: string | null, paths: readonly string[], opts: GitOptions = {}): Promise<Set<string> | null> {
   return base === null ? trackedIn(repo, 'HEAD', paths, opts) : namesFor(repo, ['diff', '--name-only', '-z', '--no-renames', base, 'HEAD'], paths, opts);
 }
+
+/**
+ * HEAD's first-parent history, newest first (at most `limit` commits): hash and committer time
+ * in ms. Null when `repo` is no repository, has no commit yet, or git did not answer. One call
+ * gives every window of a batch the commit it started from.
+ */
+export async function firstParentHistory(repo: string, limit = 2000, opts: GitOptions = {}): Promise<LoggedCommit[] | null> {
+  const out = await git(repo, ['log', '--first-parent', '-n', String(limit), '--format=%H %ct', 'HEAD'], opts);
+  if (out === null) return null;
+  const commits: LoggedCommit[] = [];
+  for (const line of out.split('\n')) {
+    const [hash, seconds] = line.split(' ');
+    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && seconds) commits.push({ hash, message: '', at: Number(seconds) * 1000 });
+  }
+  return commits;
+}

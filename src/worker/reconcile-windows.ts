@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { claimedPaths, type DiskFacts, pathsToCheck, reconcile } from '../changelog/reconcile.js';
 import type { ClosedWindow, WindowTracker } from '../changelog/window.js';
-import { commitBefore, committedSince, isWorkTree, parentOf, trackedIn } from '../git.js';
+import { commitBefore, committedSince, firstParentHistory, isWorkTree, parentOf, trackedIn, type LoggedCommit } from '../git.js';
 
 /**
  * How recent the window's last event must be for the disk to show its effect: the hooks run the
@@ -36,25 +36,28 @@ function missing(abs: string): boolean {
 
 /**
  * Each closed window with its file claims checked against git (reconcile.ts). Git is asked only
- * about windows whose claims it can correct; where it cannot answer (no repository, a timeout)
- * the transcript's claims stand and the log says why.
+ * about windows whose claims it can correct, and HEAD's history once for all of them; where git
+ * cannot answer (no repository, a timeout) the transcript's claims stand and the log says why.
  */
 export async function reconcileWindows(closed: ClosedWindow[], repo: string, log: Logger): Promise<ClosedWindow[]> {
+  const checks = closed.map((c) => pathsToCheck(c.window, repo));
+  if (checks.every((k) => k.created.length === 0 && k.absent.length === 0)) return closed;
+  const history = await firstParentHistory(repo);
   const out: ClosedWindow[] = [];
-  for (const c of closed) {
-    const check = pathsToCheck(c.window, repo);
+  for (const [i, c] of closed.entries()) {
+    const check = checks[i] ?? { created: [], absent: [] };
     if (check.created.length === 0 && check.absent.length === 0) {
       out.push(c);
       continue;
     }
-    const base = await startCommit(c, repo);
+    const base = history === null ? null : await startCommit(c, repo, history);
     const facts: DiskFacts = {
       trackedAtStart: (base !== null && check.created.length > 0 ? await trackedIn(repo, base, check.created) : null) ?? new Set(),
       committedSince: new Set(),
     };
     if (check.absent.length > 0) {
       // Outside a repository nothing was committed; the disk alone says what is there.
-      const committed = (await committedSince(repo, base, check.absent)) ?? ((await isWorkTree(repo)) === false ? new Set<string>() : null);
+      const committed = history === null && (await isWorkTree(repo)) === false ? new Set<string>() : await committedSince(repo, base, check.absent);
       if (committed === null) {
         // Without git's word a missing file may have been committed and moved away since: keep the claims.
         log.info({ run_id: c.runId, repo }, 'git did not say what was committed; file claims kept as the transcript has them');
@@ -68,12 +71,24 @@ export async function reconcileWindows(closed: ClosedWindow[], repo: string, log
   return out;
 }
 
-/** The commit the window started from: the parent of its first commit, else HEAD's newest commit before it began. */
-async function startCommit(c: ClosedWindow, repo: string): Promise<string | null> {
+/**
+ * The commit the window started from: the parent of its first commit, else the newest commit of
+ * HEAD's history made before the window began (null: it began before the first commit).
+ */
+async function startCommit(c: ClosedWindow, repo: string, history: LoggedCommit[]): Promise<string | null> {
   const first = c.window.commits.find((x) => x.hash.length >= 40);
-  const parent = first ? await parentOf(repo, first.hash) : null;
-  if (parent !== null) return parent;
-  // No commit in the window, a root commit, or one this repository does not hold.
+  if (first) {
+    const at = history.findIndex((h) => h.hash === first.hash);
+    if (at >= 0) return history[at + 1]?.hash ?? null;
+    // Not on HEAD's first-parent line (a merged branch): ask git.
+    const parent = await parentOf(repo, first.hash);
+    if (parent !== null) return parent;
+  }
   const start = Date.parse(c.window.start ?? '');
-  return Number.isFinite(start) ? commitBefore(repo, new Date(start)) : null;
+  if (!Number.isFinite(start)) return null;
+  // git compares whole seconds, as `rev-list --before` would.
+  const found = history.find((h) => h.at <= start);
+  if (found) return found.hash;
+  // Older than the history fetched: ask git (rare: a window over 2,000 commits back).
+  return history.length >= 2000 ? commitBefore(repo, new Date(start)) : null;
 }
