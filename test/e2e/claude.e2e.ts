@@ -166,6 +166,34 @@ describe('real Claude Code, offline', () => {
     assert.equal(describeFailures(runChecks(sb, expected)), '');
   });
 
+  it('a session run with hooks turned off (--settings disableAllHooks) is read by the sweep', async () => {
+    const { sb, mock, env } = await world('hooks-off');
+    try {
+      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: PROMPT_1, env, timeoutMs: 120_000, extraArgs: ['--settings', JSON.stringify({ disableAllHooks: true })] });
+      assert.equal(r.code, 0, r.stderr);
+      await waitForShiplog(sb);
+    } finally {
+      await mock.close();
+    }
+    assert.deepEqual(readDevlogs(sb), [], 'no hook ran: nothing is written yet');
+    assert.match(await sweepUntil(sb, /read by the sweep; its window closed/), /read by the sweep; its window closed \(idle\)/);
+    const checks = runChecks(sb, {
+      sessions: [{ prompts: [PROMPT_1], replies: [REPLY_1] }],
+      created: ['app.txt'],
+      modified: [],
+      deleted: ['old.txt'],
+      commands: ['sh test.sh', `git add -A && git commit -q -m "${COMMIT_MSG}"`],
+      tests: [
+        { cmd: 'sh test.sh', result: 'fail' },
+        { cmd: 'sh test.sh', result: 'pass' },
+      ],
+      commits: [COMMIT_MSG],
+      entries: 1,
+      workspace: ['app.txt', 'slow.sh', 'test.sh'],
+    });
+    assert.equal(describeFailures(checks), '');
+  });
+
   it('interactive, through a pseudo-terminal: /clear makes two sessions, each with its entry', async () => {
     const { sb, mock, env } = await world('interactive');
     // Both sessions are chat alone, which gets no entry by default: kept here, so that each
