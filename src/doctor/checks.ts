@@ -13,6 +13,8 @@ import { activeBackoffs } from '../evaluator/backoff.js';
 import { chooseEvaluator, claudeLoggedIn, codexLoggedIn } from '../evaluator/choose.js';
 import type { Db } from '../state/db.js';
 import { BAD_JOBS_DIR } from '../worker/jobs.js';
+import { getMeta } from '../state/meta.js';
+import { grownSessions, QUIET_MS } from '../worker/sweep.js';
 import { stateDbCheck } from './state-db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
 
@@ -225,6 +227,7 @@ function stateChecks(ctx: DoctorContext): Check[] {
     const bad = countFiles(badDir);
     if (bad > 0) out.push(problem('worker.spool.bad', `${bad} hook job(s) could not be read and were kept in ${badDir}`, `see ${paths.log} ("unreadable hook job moved aside"); they are kept only for inspection: read them, then remove them (rm ${badDir}/*)`));
 
+    out.push(sweepCheck(ctx, db));
     out.push(...evaluatorChecks(ctx, db));
 
     const dayAgo = new Date(ctx.now.getTime() - 24 * 3600_000).toISOString();
@@ -247,6 +250,19 @@ function stateChecks(ctx: DoctorContext): Check[] {
     db.close();
   }
   return out;
+}
+
+/**
+ * Sessions whose transcript grew with no hook to say so (a killed client, hooks off), quiet for a
+ * while: the sweep reads them; until it has, their devlog and entry lag behind.
+ */
+function sweepCheck(ctx: DoctorContext, db: Db): Check {
+  const last = getMeta(db, 'sweep.last');
+  const when = last === null ? 'no sweep has run yet' : `last sweep ${age(last, ctx.now)}`;
+  const behind = grownSessions(db, ctx.now).filter((s) => ctx.now.getTime() - s.mtimeMs >= QUIET_MS);
+  if (behind.length > 0) return problem('sweep', `${behind.length} session(s) grew with no hook to say so (${behind[0]?.sessionId}${behind.length > 1 ? ', …' : ''}); ${when}`, 'run: shiplog sweep (workers also sweep on their way out, at most once a minute)');
+  const installed = getMeta(db, 'installed_at') !== null;
+  return ok('sweep', `${when}; ${installed ? 'sessions no hook named are looked for since shiplog install' : 'only sessions a hook named are followed up (run shiplog install to look for the others)'}`);
 }
 
 /** Which evaluator writes entries, whether it can run, and whether it is paused or owes windows. */

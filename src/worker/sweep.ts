@@ -6,6 +6,7 @@ import { threadIdFromRolloutName } from '../adapters/detect.js';
 import { isSubagentRollout } from '../adapters/codex/subagent-rollout.js';
 import { isErrno } from '../config/config.js';
 import { isSafeId } from '../ids.js';
+import type { Db } from '../state/db.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import type { DrainContext } from './drain.js';
@@ -71,16 +72,9 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
   const done = dateOr(getMeta(ctx.db, 'sweep.done'));
 
   const report: SweepReport = { ran: [], skipped: [] };
-  const candidates: (Found & { cwd: string | null })[] = [];
-  const known = new Set<string>();
-  const rows = z.array(KnownRow).parse(ctx.db.prepare('SELECT session_id, agent, transcript_path, cwd, offset FROM sessions WHERE updated_at >= ?').all(new Date(now.getTime() - KNOWN_FOR_MS).toISOString()));
-  for (const r of rows) {
-    known.add(r.session_id);
-    const st = statOrNull(r.transcript_path);
-    if (st !== null && st.isFile() && st.size > r.offset) candidates.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd });
-  }
+  const candidates: (Found & { cwd: string | null })[] = grownSessions(ctx.db, now);
   for (const f of installed === null ? [] : newTranscripts(ctx.dirs, done, installed, now)) {
-    if (known.has(f.sessionId) || ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(f.sessionId) !== undefined) continue;
+    if (ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(f.sessionId) !== undefined) continue;
     candidates.push({ ...f, cwd: null });
   }
 
@@ -126,6 +120,17 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
   // Folders are skipped by their mtime only once every file in them was taken.
   if (complete) setMeta(ctx.db, 'sweep.done', now.toISOString());
   return report;
+}
+
+/** Sessions of the last two weeks a hook named whose transcript is now longer than what was read. */
+export function grownSessions(db: Db, now: Date): (Found & { cwd: string | null })[] {
+  const rows = z.array(KnownRow).parse(db.prepare('SELECT session_id, agent, transcript_path, cwd, offset FROM sessions WHERE updated_at >= ?').all(new Date(now.getTime() - KNOWN_FOR_MS).toISOString()));
+  const out: (Found & { cwd: string | null })[] = [];
+  for (const r of rows) {
+    const st = statOrNull(r.transcript_path);
+    if (st !== null && st.isFile() && st.size > r.offset) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd });
+  }
+  return out;
 }
 
 /**

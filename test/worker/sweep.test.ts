@@ -8,6 +8,7 @@ import { openDb } from '../../src/state/db.js';
 import { setMeta } from '../../src/state/meta.js';
 import { configFor } from '../../src/worker/main.js';
 import { sweep, type SweepDirs } from '../../src/worker/sweep.js';
+import { runChecks as runDoctor } from '../../src/doctor/checks.js';
 import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
 import { writeClaudeTranscript } from '../synthetic.js';
 
@@ -130,5 +131,20 @@ describe('the catch-up sweep', () => {
     touch(w.project, minutes(1));
     assert.deepEqual((await w.run(minutes(40), true)).ran, []);
     assert.equal(readOutputs(w.repo, 'stray').devlog, null);
+  });
+
+  it('doctor names sessions that grew with no hook to say so, until a sweep has read them', async () => {
+    const w = world('doctor');
+    w.install(minutes(-60));
+    const transcript = join(w.project, 'doc.jsonl');
+    writeClaudeTranscript(transcript, 'doc', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
+    await runInProcess(w.home, { sessionId: 'doc', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
+    writeClaudeTranscript(transcript, 'doc', w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
+    touch(transcript, minutes(2));
+    const doctor = () => runDoctor({ env: { ...process.env, SHIPLOG_HOME: w.home }, stateDir: w.home, cwd: w.repo, now: minutes(10) }).find((c) => c.key === 'sweep');
+    assert.equal(doctor()?.status, 'problem');
+    assert.match(doctor()?.message ?? '', /1 session\(s\) grew with no hook to say so \(doc\)/);
+    await w.run(minutes(10), true);
+    assert.equal(doctor()?.status, 'ok');
   });
 });
