@@ -260,7 +260,8 @@ function sweepCheck(ctx: DoctorContext, db: Db): Check {
   const last = getMeta(db, 'sweep.last');
   const when = last === null ? 'no sweep has run yet' : `last sweep ${age(last, ctx.now)}`;
   const behind = grownSessions(db, ctx.now).filter((s) => ctx.now.getTime() - s.mtimeMs >= QUIET_MS);
-  if (behind.length > 0) return problem('sweep', `${behind.length} session(s) grew with no hook to say so (${behind[0]?.sessionId}${behind.length > 1 ? ', …' : ''}); ${when}`, 'run: shiplog sweep (workers also sweep on their way out, at most once a minute)');
+  // Not a problem: a killed client is an ordinary event, and the next worker's sweep reads them.
+  if (behind.length > 0) return info('sweep', `${behind.length} session(s) grew with no hook to say so (${behind[0]?.sessionId}${behind.length > 1 ? ', …' : ''}); the next worker's sweep reads them, or now: shiplog sweep; ${when}`);
   const installed = getMeta(db, 'installed_at') !== null;
   return ok('sweep', `${when}; ${installed ? 'sessions no hook named are looked for since shiplog install' : 'only sessions a hook named are followed up (run shiplog install to look for the others)'}`);
 }
