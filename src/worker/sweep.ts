@@ -184,32 +184,19 @@ function daysBetween(from: Date, to: Date): string[] {
   return out;
 }
 
-function listDir(dir: string): string[] {
+/** `read()`, or the fallback when the path (or a folder on it) is not there: a file that went away is no error. */
+function unlessMissing<T, F>(read: () => T, fallback: F): T | F {
   try {
-    return readdirSync(dir);
+    return read();
   } catch (err) {
-    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return [];
+    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return fallback;
     throw err;
   }
 }
 
-function lstatOrNull(path: string): Stats | null {
-  try {
-    return lstatSync(path);
-  } catch (err) {
-    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return null;
-    throw err;
-  }
-}
-
-function statOrNull(path: string): Stats | null {
-  try {
-    return statSync(path);
-  } catch (err) {
-    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return null;
-    throw err;
-  }
-}
+const listDir = (dir: string): string[] => unlessMissing(() => readdirSync(dir), []);
+const lstatOrNull = (path: string): Stats | null => unlessMissing(() => lstatSync(path), null);
+const statOrNull = (path: string): Stats | null => unlessMissing(() => statSync(path), null);
 
 function dateOr(text: string | null): Date | null {
   if (text === null) return null;

@@ -55,16 +55,24 @@ function world(name: string) {
 /** Sets a file's mtime: the sweep judges a transcript's quiet by it. */
 const touch = (path: string, at: Date) => utimesSync(path, at, at);
 
+/**
+ * A session a hook named after its first turn (so state.db knows it), whose second turn then
+ * reached the transcript with no hook (the client was killed), last written at minute 2.
+ */
+async function grownSession(w: ReturnType<typeof world>, id: string): Promise<string> {
+  w.install(minutes(-60));
+  const transcript = join(w.project, `${id}.jsonl`);
+  writeClaudeTranscript(transcript, id, w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
+  await runInProcess(w.home, { sessionId: id, agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
+  writeClaudeTranscript(transcript, id, w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
+  touch(transcript, minutes(2));
+  return transcript;
+}
+
 describe('the catch-up sweep', () => {
   it('reads a known session whose transcript grew with no hook, and closes its window once it is idle', async () => {
     const w = world('known');
-    w.install(minutes(-60));
-    const transcript = join(w.project, 'known.jsonl');
-    writeClaudeTranscript(transcript, 'known', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
-    // The Stop hook of the first turn ran; the client was then killed mid-way through the second.
-    await runInProcess(w.home, { sessionId: 'known', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
-    writeClaudeTranscript(transcript, 'known', w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
-    touch(transcript, minutes(2));
+    await grownSession(w, 'known');
     assert.deepEqual(w.entries('known'), []);
 
     const early = await w.run(minutes(3), true);
@@ -81,12 +89,7 @@ describe('the catch-up sweep', () => {
 
   it('closes the window of a session quiet for longer than the idle time, so it gets its entry', async () => {
     const w = world('idle');
-    w.install(minutes(-60));
-    const transcript = join(w.project, 'idle.jsonl');
-    writeClaudeTranscript(transcript, 'idle', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
-    await runInProcess(w.home, { sessionId: 'idle', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
-    writeClaudeTranscript(transcript, 'idle', w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
-    touch(transcript, minutes(2));
+    await grownSession(w, 'idle');
     const swept = await w.run(minutes(40), true);
     assert.deepEqual(swept.ran, [{ session: 'idle', agent: 'claude-code', closed: true }]);
     const written = w.entries('idle');
@@ -135,12 +138,7 @@ describe('the catch-up sweep', () => {
 
   it('doctor names sessions that grew with no hook to say so, until a sweep has read them', async () => {
     const w = world('doctor');
-    w.install(minutes(-60));
-    const transcript = join(w.project, 'doc.jsonl');
-    writeClaudeTranscript(transcript, 'doc', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
-    await runInProcess(w.home, { sessionId: 'doc', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
-    writeClaudeTranscript(transcript, 'doc', w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
-    touch(transcript, minutes(2));
+    await grownSession(w, 'doc');
     const doctor = () => runDoctor({ env: { ...process.env, SHIPLOG_HOME: w.home }, stateDir: w.home, cwd: w.repo, now: minutes(10) }).find((c) => c.key === 'sweep');
     assert.equal(doctor()?.status, 'info');
     assert.match(doctor()?.message ?? '', /1 session\(s\) grew with no hook to say so \(doc\); the next worker's sweep reads them, or now: shiplog sweep/);
