@@ -1,5 +1,6 @@
 import { basename, posix } from 'node:path';
 import { bulletsOf, clip, labelOf, notesOf, oneLine, summaryOf } from './entry-text.js';
+import { inRepo } from './reconcile.js';
 import type { ChangelogEntry } from './schema.js';
 import type { ClosedWindow, OpenWindow } from './window.js';
 
@@ -78,8 +79,7 @@ export function touchedFiles(w: OpenWindow, repo: string, projectDir: string | n
 }
 
 function relativeTo(repo: string, path: string): string {
-  const rel = posix.relative(repo, path);
-  return rel && !rel.startsWith('..') && !posix.isAbsolute(rel) ? rel : path;
+  return inRepo(repo, path) ?? path;
 }
 
 function tagsOf(w: OpenWindow, files: ChangelogEntry['touched_files']): string[] {

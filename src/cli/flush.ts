@@ -9,7 +9,6 @@ import { configFor } from '../worker/main.js';
 import { runSession } from '../worker/pipeline.js';
 import { drainStranded, spooledSessions } from '../worker/stranded.js';
 import { sweep } from '../worker/sweep.js';
-import { sweepDirs } from './sweep.js';
 import { waitForLock } from './process.js';
 import { assertKnownSession, outcomeLines } from './session-windows.js';
 
@@ -45,7 +44,7 @@ export async function flushCommand(argv: string[]): Promise<number> {
     for (const s of stranded) process.stdout.write(`${s}  hook jobs left by a stopped worker taken\n`);
     // Sessions no hook told about (a killed client, hooks off) are read before their windows close.
     if (values.session === undefined) {
-      const swept = await sweep({ ...ctx, dirs: sweepDirs() }, { force: true });
+      const swept = await sweep(ctx, { force: true });
       for (const r of swept.ran ?? []) process.stdout.write(`${r.session}  read by the sweep (no hook named its latest bytes)\n`);
     }
     const sessions = sessionsWithOpenWork(db, values.session);

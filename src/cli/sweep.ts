@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { claudeConfigDir, codexHome } from '../install/agents.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
 import { busyTimeoutMs, openDb } from '../state/db.js';
 import { configFor } from '../worker/main.js';
-import { sweep, type SweepDirs } from '../worker/sweep.js';
+import { sweep } from '../worker/sweep.js';
 
 export const SWEEP_HELP = `Usage: shiplog sweep
 
@@ -19,11 +18,6 @@ Options:
   -h, --help     show this help
 `;
 
-/** Where Claude Code and Codex write their transcripts, for the sweep. */
-export function sweepDirs(env: NodeJS.ProcessEnv = process.env): SweepDirs {
-  return { claudeDir: claudeConfigDir(env), codexHome: codexHome(env) };
-}
-
 export async function sweepCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
@@ -33,7 +27,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const dir = stateDir();
   const db = openDb(dir);
   try {
-    const report = await sweep({ dir, db, log: createLogger(dir, 'sweep'), env: process.env, configFor, busyMs: busyTimeoutMs(), dirs: sweepDirs() }, { force: true });
+    const report = await sweep({ dir, db, log: createLogger(dir, 'sweep'), env: process.env, configFor, busyMs: busyTimeoutMs() }, { force: true });
     for (const r of report.ran ?? []) process.stdout.write(`${r.session}  read by the sweep${r.closed ? '; its window closed (idle)' : ''}\n`);
     for (const s of report.skipped) process.stdout.write(`${s.session}  skipped: ${s.reason}\n`);
     if ((report.ran ?? []).length === 0 && report.skipped.length === 0) process.stdout.write('Nothing to sweep: every session is read up to its last quiet byte.\n');

@@ -19,7 +19,6 @@ import { flushWindows } from './flush-windows.js';
 import { runSession } from './pipeline.js';
 import { drainStranded } from './stranded.js';
 import { sweep } from './sweep.js';
-import { claudeConfigDir, codexHome } from '../install/agents.js';
 
 /**
  * The detached worker a hook starts: `node worker/main.js <session_id>`. It drains the jobs the
@@ -80,7 +79,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     const ctx: DrainContext = { dir, db, log, env, configFor, busyMs };
     await closeIdleWindows(dir, db, log, env);
     // Sessions no hook told about since (a killed client, hooks off): at most once a minute.
-    await sweep({ ...ctx, dirs: { claudeDir: claudeConfigDir(env), codexHome: codexHome(env) } });
+    await sweep(ctx);
     await flushHeldWindows(dir, db, log, env);
     await drainStranded(ctx, { except: sessionId, limit: 20 });
   } catch (err) {

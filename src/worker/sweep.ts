@@ -9,6 +9,7 @@ import { isSafeId } from '../ids.js';
 import type { Db } from '../state/db.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
+import { claudeConfigDir, codexHome } from '../install/agents.js';
 import type { DrainContext } from './drain.js';
 import { runSession } from './pipeline.js';
 import { transcriptCwd } from './transcript-cwd.js';
@@ -42,8 +43,14 @@ export interface SweepDirs {
 }
 
 export interface SweepContext extends DrainContext {
-  dirs: SweepDirs;
+  /** Where the clients write their transcripts; by default where `env` says (sweepDirs). */
+  dirs?: SweepDirs;
   now?: () => Date;
+}
+
+/** Where Claude Code and Codex write their transcripts under `env`. */
+export function sweepDirs(env: NodeJS.ProcessEnv): SweepDirs {
+  return { claudeDir: claudeConfigDir(env), codexHome: codexHome(env) };
 }
 
 export interface SweepReport {
@@ -73,8 +80,9 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
 
   const report: SweepReport = { ran: [], skipped: [] };
   const candidates: (Found & { cwd: string | null })[] = grownSessions(ctx.db, now);
-  for (const f of installed === null ? [] : newTranscripts(ctx.dirs, done, installed, now)) {
-    if (ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(f.sessionId) !== undefined) continue;
+  const known = ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?');
+  for (const f of installed === null ? [] : newTranscripts(ctx.dirs ?? sweepDirs(ctx.env), done, installed, now)) {
+    if (known.get(f.sessionId) !== undefined) continue;
     candidates.push({ ...f, cwd: null });
   }
 

@@ -58,6 +58,20 @@ function prepare(sb: Sandbox): void {
 
 const NONE = { created: [], modified: [], deleted: [], commands: [], tests: [], commits: [] };
 
+/** What PROMPT_1's turn did, however the session was captured (hooks or the sweep). */
+const TURN_1 = {
+  created: ['app.txt'],
+  modified: [],
+  deleted: ['old.txt'],
+  commands: ['sh test.sh', `git add -A && git commit -q -m "${COMMIT_MSG}"`],
+  tests: [
+    { cmd: 'sh test.sh', result: 'fail' as const },
+    { cmd: 'sh test.sh', result: 'pass' as const },
+  ],
+  commits: [COMMIT_MSG],
+  workspace: ['app.txt', 'slow.sh', 'test.sh'],
+};
+
 describe('real Claude Code, offline', () => {
   let bin: string;
   let version: string;
@@ -97,19 +111,11 @@ describe('real Claude Code, offline', () => {
       await mock.close();
     }
     const checks = runChecks(sb, {
+      ...TURN_1,
       sessions: [{ prompts: [PROMPT_1, PROMPT_2], replies: [REPLY_1, REPLY_2, REPLY_2B] }],
-      created: ['app.txt'],
-      modified: [],
-      deleted: ['old.txt'],
-      commands: ['sh test.sh', `git add -A && git commit -q -m "${COMMIT_MSG}"`, 'ls | wc -l'],
-      tests: [
-        { cmd: 'sh test.sh', result: 'fail' },
-        { cmd: 'sh test.sh', result: 'pass' },
-      ],
-      commits: [COMMIT_MSG],
+      commands: [...TURN_1.commands, 'ls | wc -l'],
       // One window per `claude -p` run that did work; the /compact run did none.
       entries: 2,
-      workspace: ['app.txt', 'slow.sh', 'test.sh'],
     });
     assert.equal(describeFailures(checks), '', `Claude Code ${version}`);
     const doctor = JSON.parse((await shiplog(sb, ['doctor', '--json'])).stdout) as { key: string; status: string; message: string }[];
@@ -177,20 +183,7 @@ describe('real Claude Code, offline', () => {
     }
     assert.deepEqual(readDevlogs(sb), [], 'no hook ran: nothing is written yet');
     assert.match(await sweepUntil(sb, /read by the sweep; its window closed/), /read by the sweep; its window closed \(idle\)/);
-    const checks = runChecks(sb, {
-      sessions: [{ prompts: [PROMPT_1], replies: [REPLY_1] }],
-      created: ['app.txt'],
-      modified: [],
-      deleted: ['old.txt'],
-      commands: ['sh test.sh', `git add -A && git commit -q -m "${COMMIT_MSG}"`],
-      tests: [
-        { cmd: 'sh test.sh', result: 'fail' },
-        { cmd: 'sh test.sh', result: 'pass' },
-      ],
-      commits: [COMMIT_MSG],
-      entries: 1,
-      workspace: ['app.txt', 'slow.sh', 'test.sh'],
-    });
+    const checks = runChecks(sb, { ...TURN_1, sessions: [{ prompts: [PROMPT_1], replies: [REPLY_1] }], entries: 1 });
     assert.equal(describeFailures(checks), '');
   });
 
