@@ -14,7 +14,7 @@ import { chooseEvaluator, claudeLoggedIn, codexLoggedIn } from '../evaluator/cho
 import type { Db } from '../state/db.js';
 import { BAD_JOBS_DIR } from '../worker/jobs.js';
 import { getMeta } from '../state/meta.js';
-import { grownSessions, QUIET_MS } from '../worker/sweep.js';
+import { dueSessions, QUIET_MS } from '../worker/sweep.js';
 import { stateDbCheck } from './state-db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
 
@@ -259,7 +259,7 @@ function stateChecks(ctx: DoctorContext): Check[] {
 function sweepCheck(ctx: DoctorContext, db: Db): Check {
   const last = getMeta(db, 'sweep.last');
   const when = last === null ? 'no sweep has run yet' : `last sweep ${age(last, ctx.now)}`;
-  const behind = grownSessions(db, ctx.now).filter((s) => ctx.now.getTime() - s.mtimeMs >= QUIET_MS);
+  const behind = dueSessions(db, ctx.now).filter((s) => s.due === 'grown' && ctx.now.getTime() - s.mtimeMs >= QUIET_MS);
   // Not a problem: a killed client is an ordinary event, and the next worker's sweep reads them.
   if (behind.length > 0) return info('sweep', `${behind.length} session(s) grew with no hook to say so (${behind[0]?.sessionId}${behind.length > 1 ? ', …' : ''}); the next worker's sweep reads them, or now: shiplog sweep; ${when}`);
   const installed = getMeta(db, 'installed_at') !== null;

@@ -18,8 +18,9 @@ import { transcriptCwd } from './transcript-cwd.js';
  * The catch-up sweep: sessions whose transcript grew with no hook to say so (the client was
  * killed, its SessionEnd hook was cut short, hooks were off for the run) are read without one.
  * It looks at two kinds of file, and only at those that may have changed:
- * - sessions state.db knows (a hook saw them once) whose transcript is now longer than what was
- *   read: one stat each, for the sessions of the last two weeks;
+ * - sessions state.db knows (a hook saw them once) of the last two weeks with work left: a
+ *   transcript now longer than what was read (one stat each), a closed window stored but not yet
+ *   appended, or a window left open by a run killed before it could close it;
  * - transcripts no hook ever named, in the folders the clients write, created since the last
  *   complete sweep (a new file changes its folder's mtime, so unchanged folders are not listed)
  *   and not older than `installed_at`: history is `shiplog backfill`'s job, and a state folder
@@ -57,6 +58,8 @@ export interface SweepReport {
   /** Null when another sweep ran less than a minute ago (and it was not forced). */
   ran: { session: string; agent: AgentName; closed: boolean }[] | null;
   skipped: { session: string; reason: string }[];
+  /** Left for later, no error: still being written, or read by another process right now. */
+  waiting: { session: string; reason: string }[];
 }
 
 export interface Found {
@@ -67,23 +70,21 @@ export interface Found {
   mtimeMs: number;
 }
 
-const KnownRow = z.object({ session_id: z.string(), agent: z.enum(['claude-code', 'codex']), transcript_path: z.string(), cwd: z.string().nullable(), offset: z.number().int() });
-
 export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): Promise<SweepReport> {
   const now = ctx.now ? ctx.now() : new Date();
   const turn = claimSweep(ctx.db, now, SWEEP_EVERY_MS, opts.force === true);
-  if (turn === null) return { ran: null, skipped: [] };
+  if (turn === null) return { ran: null, skipped: [], waiting: [] };
   // Without an install record (`shiplog process` alone, a test's state folder, an install from
   // before the sweep) no transcript is looked for: only sessions a hook named are followed up.
   const installed = dateOr(getMeta(ctx.db, 'installed_at'));
   const done = dateOr(getMeta(ctx.db, 'sweep.done'));
 
-  const report: SweepReport = { ran: [], skipped: [] };
-  const candidates: (Found & { cwd: string | null })[] = grownSessions(ctx.db, now);
+  const report: SweepReport = { ran: [], skipped: [], waiting: [] };
+  const candidates: Candidate[] = dueSessions(ctx.db, now);
   const known = ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?');
   for (const f of installed === null ? [] : newTranscripts(ctx.dirs ?? sweepDirs(ctx.env), done, installed, now)) {
     if (known.get(f.sessionId) !== undefined) continue;
-    candidates.push({ ...f, cwd: null });
+    candidates.push({ ...f, cwd: null, due: 'grown' });
   }
 
   let complete = true;
@@ -104,12 +105,16 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
     // own setting is quiet enough, however short that is.
     if (quiet < Math.min(QUIET_MS, idleMs)) {
       complete = false;
+      report.waiting.push({ session: c.sessionId, reason: 'written to in the last minutes: left to its hooks' });
       continue;
     }
+    // Read to its end with its window open: the idle close is all that is left, and not yet due.
+    if (c.due === 'open' && quiet < idleMs) continue;
     const lock = tryLock(ctx.db, c.sessionId);
     if (!lock) {
       // A worker or `shiplog process` holds it and reads the same bytes.
       complete = false;
+      report.waiting.push({ session: c.sessionId, reason: 'another shiplog process is reading it now' });
       continue;
     }
     try {
@@ -130,13 +135,44 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
   return report;
 }
 
-/** Sessions of the last two weeks a hook named whose transcript is now longer than what was read. */
-export function grownSessions(db: Db, now: Date): (Found & { cwd: string | null })[] {
-  const rows = z.array(KnownRow).parse(db.prepare('SELECT session_id, agent, transcript_path, cwd, offset FROM sessions WHERE updated_at >= ?').all(new Date(now.getTime() - KNOWN_FOR_MS).toISOString()));
-  const out: (Found & { cwd: string | null })[] = [];
+/**
+ * Why a known session needs a run: its transcript grew past what was read; a closed window was
+ * stored and not appended (the run was killed in between); or its window is still open, which an
+ * idle close ends once the transcript has been quiet for the idle time. Every run commits its
+ * cursor and closed windows together, so a run killed at any moment leaves one of these.
+ */
+export type Due = 'grown' | 'unwritten' | 'open';
+type Candidate = Found & { cwd: string | null; due: Due };
+
+const KnownRow = z.object({
+  session_id: z.string(),
+  agent: z.enum(['claude-code', 'codex']),
+  transcript_path: z.string(),
+  cwd: z.string().nullable(),
+  offset: z.number().int(),
+  open: z.number().int(),
+  unwritten: z.number().int(),
+});
+
+/** Sessions of the last two weeks a hook named that have work left (see Due). */
+export function dueSessions(db: Db, now: Date): Candidate[] {
+  const rows = z.array(KnownRow).parse(
+    db
+      .prepare(
+        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset,
+           (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
+           -- Any evaluator: one paused for the moment leaves the window pending again, at the cost of a run that reads nothing.
+           EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing') AS unwritten
+         FROM sessions s WHERE s.updated_at >= ?`,
+      )
+      .all(new Date(now.getTime() - KNOWN_FOR_MS).toISOString()),
+  );
+  const out: Candidate[] = [];
   for (const r of rows) {
     const st = statOrNull(r.transcript_path);
-    if (st !== null && st.isFile() && st.size > r.offset) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd });
+    if (st === null || !st.isFile()) continue;
+    const due: Due | null = st.size > r.offset ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : null;
+    if (due !== null) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd, due });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, rmSync, utimesSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, it } from 'node:test';
@@ -9,7 +9,7 @@ import { openDb } from '../../src/state/db.js';
 import { setMeta } from '../../src/state/meta.js';
 import { claudeFixture, claudeFixtureDisk } from '../claude-fixtures.js';
 import { applyEnd, copyRelocated, rebuildStart } from '../pipeline/fixture-world.js';
-import { CLI, cleanup, hookEnv, prng, readOutputs, tempDir } from '../helpers.js';
+import { CLI, cleanup, hookEnv, prng, readOutputs, runProcess, tempDir } from '../helpers.js';
 
 const root = tempDir();
 after(() => cleanup(root));
@@ -46,7 +46,7 @@ it('shiplog sweep SIGKILLed at random moments, then let finish, writes what one 
       db.close();
     }
     const env = hookEnv(home, { CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(base, 'no-codex'), HOME: base });
-    return { repo, env };
+    return { repo, home, env };
   }
   const sweepOnce = (env: NodeJS.ProcessEnv) => {
     const child = spawn(process.execPath, [CLI, 'sweep'], { env, stdio: 'ignore' });
@@ -69,10 +69,15 @@ it('shiplog sweep SIGKILLed at random moments, then let finish, writes what one 
     s.child.kill('SIGKILL');
     await s.exited;
   }
-  await sweepOnce(killed.env).exited;
+  const last = await runProcess(process.execPath, [CLI, 'sweep'], { env: killed.env });
   const got = readOutputs(killed.repo, session);
   const moved = (text: string) => text.replaceAll(join(root, 'clean'), join(root, 'killed'));
-  assert.equal(got.entries, moved(expected.entries));
+  // What the last sweep said and logged is what explains a difference.
+  const log = readFileSync(join(killed.home, 'shiplog.log'), 'utf8').split('\n').slice(-15).join('\n');
+  const db = openDb(killed.home);
+  const state = JSON.stringify([db.prepare('SELECT session_id, offset, ended_at, window_state, updated_at FROM sessions').all(), db.prepare('SELECT run_id, status, needs_eval FROM windows').all(), db.prepare('SELECT * FROM meta').all(), db.prepare('SELECT * FROM locks').all()]);
+  db.close();
+  assert.equal(got.entries, moved(expected.entries), `last sweep (exit ${last.code}): ${last.stdout}${last.stderr}\nlog:\n${log}\nstate: ${state}`);
   assert.equal(got.devlog, expected.devlog === null ? null : moved(expected.devlog));
   assert.equal(got.failures, '');
   rmSync(join(root, 'clean'), { recursive: true, force: true });

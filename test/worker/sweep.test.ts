@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
@@ -77,14 +77,50 @@ describe('the catch-up sweep', () => {
 
     const early = await w.run(minutes(3), true);
     assert.deepEqual(early.ran, [], 'written to a minute ago: left to its hooks');
+    assert.deepEqual(early.waiting, [{ session: 'known', reason: 'written to in the last minutes: left to its hooks' }]);
     const read = await w.run(minutes(10), true);
     assert.deepEqual(read.ran, [{ session: 'known', agent: 'claude-code', closed: false }], 'quiet, not yet idle: read, window kept open');
     assert.deepEqual(w.entries('known'), []);
     assert.match(readOutputs(w.repo, 'known').devlog ?? '', /created bye\.sh/, 'the devlog has the second turn');
 
-    // Nothing new since: the next sweep reads nothing, and the window is closed by the idle rule elsewhere.
-    const again = await w.run(minutes(50), true);
-    assert.deepEqual(again.ran, []);
+    // Nothing new since, and not yet idle: the next sweep reads nothing.
+    assert.deepEqual((await w.run(minutes(20), true)).ran, []);
+    // Idle now: the window the sweep left open is closed, with nothing read.
+    assert.deepEqual((await w.run(minutes(50), true)).ran, [{ session: 'known', agent: 'claude-code', closed: true }]);
+    assert.equal(w.entries('known').length, 1);
+    assert.deepEqual((await w.run(minutes(55), true)).ran, [], 'closed once');
+  });
+
+  it('closes the window of a session read to its end by a run killed before it could close it', async () => {
+    const w = world('read-open');
+    await grownSession(w, 'read-open');
+    // The run read every byte and committed, but died before the idle close (a kill between two commits).
+    await runInProcess(w.home, { sessionId: 'read-open', agent: 'claude-code', transcriptPath: join(w.project, 'read-open.jsonl'), cwd: w.repo, trigger: 'test' });
+    assert.deepEqual(w.entries('read-open'), []);
+    assert.deepEqual((await w.run(minutes(10), true)).ran, [], 'not idle yet: nothing to do');
+    assert.deepEqual((await w.run(minutes(40), true)).ran, [{ session: 'read-open', agent: 'claude-code', closed: true }]);
+    assert.deepEqual(w.entries('read-open')[0]?.touched_files.created.sort(), ['bye.sh', 'greet.sh']);
+  });
+
+  it('writes a closed window whose run was killed after storing it and before appending it', async () => {
+    const w = world('unwritten');
+    const transcript = await grownSession(w, 'unwritten');
+    await runInProcess(w.home, { sessionId: 'unwritten', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test', close: 'idle' });
+    const written = readOutputs(w.repo, 'unwritten').entries;
+    assert.equal(w.entries('unwritten').length, 1);
+    // What a SIGKILL between the window's commit and its append leaves: the window stored as
+    // closing, its line not in entries.jsonl.
+    const db = openDb(w.home);
+    try {
+      db.prepare(`UPDATE windows SET status = 'closing' WHERE session_id = ?`).run('unwritten');
+    } finally {
+      db.close();
+    }
+    const entriesFile = join(w.repo, '.changelog', w.entries('unwritten')[0]?.actor ?? '', 'entries.jsonl');
+    writeFileSync(entriesFile, '');
+    assert.deepEqual((await w.run(minutes(10), true)).ran, [{ session: 'unwritten', agent: 'claude-code', closed: false }]);
+    assert.equal(readOutputs(w.repo, 'unwritten').entries, written, 'the same line, once');
+    assert.deepEqual((await w.run(minutes(40), true)).ran, [], 'nothing left to do');
   });
 
   it('closes the window of a session quiet for longer than the idle time, so it gets its entry', async () => {
