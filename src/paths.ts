@@ -27,4 +27,6 @@ export const statePaths = (dir: string) => ({
   fragment: (sessionId: string) => join(dir, 'devlog', `${sessionId}.frag`),
   /** Lock databases serialising appends to each output file (src/output/append-lock.ts). */
   appendLocks: join(dir, 'append-locks'),
+  /** Where the sh hooks leave payloads for the router (hooks/lib/inbox.sh, src/worker/router.ts). */
+  inbox: join(dir, 'inbox'),
 });

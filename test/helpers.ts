@@ -15,8 +15,10 @@ import { isAlive, ProcessOwner } from '../src/state/session-lock.js';
 import { runSession, type RunRequest } from '../src/worker/pipeline.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const HOOK = join(ROOT, 'hooks', 'claude-code.cjs');
-export const CODEX_HOOK = join(ROOT, 'hooks', 'codex.cjs');
+/** The hooks as installed: run as `/bin/sh <hook> <node>` (src/install/hook-files.ts hookCommand). */
+export const HOOK = join(ROOT, 'hooks', 'claude-code.sh');
+export const CODEX_HOOK = join(ROOT, 'hooks', 'codex.sh');
+export const NOTIFY_HOOK = join(ROOT, 'hooks', 'codex-notify.sh');
 /** Rollouts written by the real Codex CLI against the mock (scripts/make-codex-fixtures.ts). */
 export const CODEX_FIXTURES = join(ROOT, 'test', 'fixtures', 'codex');
 export const WORKER = join(ROOT, 'dist', 'src', 'worker', 'entry.js');
@@ -136,7 +138,16 @@ export async function waitForWorkers(home: string, sessionId: string, timeoutMs 
     const names = listOrNone(spool);
     // Any live worker of this state folder counts: after its own session a worker goes on to
     // other sessions' held windows and stranded jobs (src/worker/registry.ts).
-    return names.some((n) => n.endsWith('.json')) || aliveWorker(join(spool, 'worker.alive')) || lockHeld(home, sessionId) || liveWorkers(home).length > 0;
+    // The hooks leave payloads in the inbox for the router, which spools them and starts the worker.
+    const inbox = listOrNone(join(home, 'inbox'));
+    return (
+      inbox.some((n) => n !== 'router.alive') ||
+      aliveRouter(join(home, 'inbox', 'router.alive')) ||
+      names.some((n) => n.endsWith('.json')) ||
+      aliveWorker(join(spool, 'worker.alive')) ||
+      lockHeld(home, sessionId) ||
+      liveWorkers(home).length > 0
+    );
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -172,6 +183,21 @@ function aliveWorker(file: string): boolean {
   }
   const owner = ProcessOwner.safeParse(parsed);
   return owner.success && isAlive(owner.data.pid, owner.data.start);
+}
+
+/** The router's marker ("pid starttime", src/worker/alive-file.ts) names a running process. */
+function aliveRouter(file: string): boolean {
+  const m = /^(\d+) (\S+)\n$/.exec(readFileOrEmpty(file));
+  return m !== null && isAlive(Number(m[1]), m[2] === '-' ? null : (m[2] ?? null));
+}
+
+function readFileOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
 }
 
 function lockHeld(home: string, sessionId: string): boolean {

@@ -1,5 +1,6 @@
 // 4. Memory: peak RSS of `shiplog process` over a 1 GB transcript holding one 64 MB line.
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ export async function benchMemory({ quick }) {
   const repo = makeGitRepo(join(dir, 'repo'));
 
   // The product's path: a job spooled as the hook spools it, and the worker started with exactly
-  // the command line and environment the hook uses (hooks/lib/hook-runtime.cjs workerCommand).
+  // the command line and environment the hook uses (src/worker/spawn-worker.ts workerCommand, as the router starts it).
   const workerHome = join(dir, 'worker-state');
   const worker = await runWorker({ home: workerHome, transcript, repo, sessionId, probe });
   const peakKiB = readKiB(rssFile);
@@ -92,14 +93,14 @@ export async function benchMemory({ quick }) {
 /** Spools one Stop job for the session and runs the worker on it under the RSS probe. */
 async function runWorker({ home, transcript, repo, sessionId, probe }) {
   const require = createRequire(import.meta.url);
-  const { workerCommand } = require(join(HOOK, '..', 'lib', 'hook-runtime.cjs'));
+  const { workerCommand } = await import(pathToFileURL(join(HOOK, '..', '..', 'dist', 'src', 'worker', 'spawn-worker.js')).href);
   const spool = join(home, 'spool', sessionId);
   mkdirSync(spool, { recursive: true });
   const payload = { session_id: sessionId, transcript_path: transcript, cwd: repo, hook_event_name: 'Stop' };
   writeFileSync(join(spool, '000000000000001-bench.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
   // No lingering after the job: the measured process is the run itself.
   const env = childEnv({ ...probe.env, SHIPLOG_HOME: home, SHIPLOG_STOP_WAIT_MS: '0', SHIPLOG_WORKER_LINGER_SECONDS: '0' });
-  const cmd = workerCommand(sessionId, env);
+  const cmd = workerCommand([sessionId], env);
   const [wcmd, wargs] = probe.wrap(cmd.command, cmd.args);
   const started = performance.now();
   expectOk(await run(wcmd, wargs, { env: cmd.env }), 'worker');

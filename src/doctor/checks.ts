@@ -6,8 +6,8 @@ import { detectAgents, findOnPath } from '../install/agents.js';
 import { claudeSettingsPath, CLAUDE_EVENTS, readSettings, SettingsError, shiplogHandlers } from '../install/claude-settings.js';
 import { readConfigText } from '../install/config-file.js';
 import { ConfigEditError, inspectHooks, readNotify } from '../install/codex-config.js';
-import { chainedNotify, codexTarget, userConfig } from '../install/codex-install.js';
-import { commandPaths, hookFiles, isCodexHook, isCodexNotify } from '../install/hook-files.js';
+import { codexTarget, userConfig } from '../install/codex-install.js';
+import { chainedNotify, commandPaths, hookFiles, isCodexHook, isCodexNotify } from '../install/hook-files.js';
 import { statePaths } from '../paths.js';
 import { activeBackoffs } from '../evaluator/backoff.js';
 import { chooseEvaluator, claudeLoggedIn, codexLoggedIn } from '../evaluator/choose.js';
@@ -137,7 +137,9 @@ function claudeChecks(ctx: DoctorContext): Check[] {
       continue;
     }
     const gone = [...new Set(Object.values(handlers).flat().flatMap(missingPaths))];
+    const stale = Object.values(handlers).flat().filter((c) => !c.includes(hookFiles.claude));
     if (gone.length > 0) out.push(problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL));
+    else if (stale.length > 0) out.push(problem(key, `hooks in ${file} are not this shiplog's current hook (${stale[0]})`, REINSTALL));
     else out.push(ok(key, `Stop, SubagentStop and SessionEnd hooks in ${file}`));
   }
   if (!wiredAnywhere && !agents.claude.present) return out.filter((c) => c.key !== 'claude.settings.project');
@@ -176,16 +178,20 @@ function codexChecks(ctx: DoctorContext): Check[] {
       out.push(problem(key, `Codex will skip ${untrusted.map((h) => h.key).join(', ')}: the stored trusted_hash does not match the hook`, 'run: shiplog install --codex (or trust it in the Codex TUI with /hooks)'));
     else if (disabled.length > 0) out.push(problem(key, `${disabled.map((h) => h.key).join(', ')} disabled (enabled = false)`, `remove "enabled = false" from that [hooks.state] table in ${userConfig(user)}`));
     else if (gone.length > 0) out.push(problem(key, `hooks in ${target.hooksFile} point at missing ${gone.join(', ')}`, REINSTALL));
+    else if (hooks.some((h) => !h.command.includes(hookFiles.codex)))
+      out.push(problem(key, `hooks in ${target.hooksFile} are not this shiplog's current hook`, REINSTALL));
     else out.push(ok(key, `Stop and SessionEnd hooks in ${target.hooksFile}, trusted`));
   }
   const notify = stateText === null ? null : safeNotify(stateText);
   if (notify && isCodexNotify(notify)) {
     const chained = chainedNotify(notify);
-    const gone = notify.slice(0, 2).filter((p) => p.startsWith('/') && !existsSync(p));
+    const ours = notify.slice(0, notify.length - chained.length);
+    const gone = ours.filter((p) => p.startsWith('/') && !existsSync(p));
     const program = chained[0];
     if (gone.length > 0) out.push(problem('codex.notify', `notify points at missing ${gone.join(', ')}`, REINSTALL));
     else if (program && !(program.startsWith('/') ? existsSync(program) : findOnPath(program, ctx.env)))
       out.push(problem('codex.notify', `the notify program shiplog passes turns on to, ${program}, is not found`, `install ${program} again, or edit notify in ${userConfig(user)}`));
+    else if (!ours.includes(hookFiles.codexNotify)) out.push(problem('codex.notify', `notify is not this shiplog's current one (${ours.join(' ')})`, REINSTALL));
     else out.push(ok('codex.notify', program ? `notify installed, chained to ${chained.join(' ')}` : 'notify installed'));
   } else if (!hooksFound) {
     if (agents.codex.present) out.push(problem('codex.hooks', `Codex is here but ${userConfig(user)} has no shiplog hooks or notify`, 'run: shiplog install --codex'));

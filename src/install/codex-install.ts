@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { atLeast, CODEX_HOOKS_SINCE, codexHome, type Version } from './agents.js';
 import { editConfigFile as editAnyConfigFile, readConfigText } from './config-file.js';
 import { ConfigEditError, installHooks, readNotify, rekeyTrust, setNotify, setTrust, uninstallHooks, type CodexHook } from './codex-config.js';
-import { hookCommand, hookFiles, isCodexHook, isCodexNotify } from './hook-files.js';
+import { chainedNotify, hookCommand, hookFiles, isCodexHook, isCodexNotify, notifyArgv } from './hook-files.js';
 
 /**
  * Wiring shiplog into Codex's config.toml: the Stop and SessionEnd hooks with the trust entries
@@ -53,15 +53,10 @@ export function shiplogCodexHooks(nodePath: string): CodexHook[] {
 }
 
 export function shiplogNotify(nodePath: string, chained: string[]): string[] {
-  return [nodePath, hookFiles.codexNotify, ...chained];
+  return [...notifyArgv(nodePath), ...chained];
 }
 
 /** The user's own notify program behind ours (or theirs as it is, when ours is not there). */
-export function chainedNotify(argv: string[] | null): string[] {
-  if (!argv) return [];
-  return isCodexNotify(argv) ? argv.slice(2) : argv;
-}
-
 export interface CodexInstallResult {
   changed: string[];
   unchanged: string[];

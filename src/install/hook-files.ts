@@ -8,19 +8,39 @@ import { fileURLToPath } from 'node:url';
 const HOOKS_DIR = fileURLToPath(new URL('../../../hooks/', import.meta.url));
 
 export const hookFiles = {
-  claude: `${HOOKS_DIR}claude-code.cjs`,
-  codex: `${HOOKS_DIR}codex.cjs`,
-  codexNotify: `${HOOKS_DIR}codex-notify.cjs`,
+  claude: `${HOOKS_DIR}claude-code.sh`,
+  codex: `${HOOKS_DIR}codex.sh`,
+  codexNotify: `${HOOKS_DIR}codex-notify.sh`,
   worker: fileURLToPath(new URL('../worker/entry.js', import.meta.url)),
 } as const;
 
-export const isClaudeHook = (command: string): boolean => /\/hooks\/claude-code\.[cm]?js\b/.test(command);
-export const isCodexHook = (command: string): boolean => /\/hooks\/codex\.[cm]?js\b/.test(command);
-export const isCodexNotify = (argv: readonly string[]): boolean => argv.slice(0, 2).some((a) => /\/hooks\/codex-notify\.[cm]?js$/.test(a));
+// The node entrypoints (`.cjs`) of installs before the sh hooks are ours too: a reinstall replaces them.
+export const isClaudeHook = (command: string): boolean => /\/hooks\/claude-code\.(?:[cm]?js|sh)\b/.test(command);
+export const isCodexHook = (command: string): boolean => /\/hooks\/codex\.(?:[cm]?js|sh)\b/.test(command);
+const NOTIFY_FILE = /\/hooks\/codex-notify\.(?:[cm]?js|sh)$/;
+export const isCodexNotify = (argv: readonly string[]): boolean => argv.slice(0, 2).some((a) => NOTIFY_FILE.test(a));
 
-/** A command line for `sh -c`: absolute node and hook paths, so PATH (nvm, cron, a login shell) is irrelevant. */
+/**
+ * A command line for `sh -c`: the hook run by /bin/sh (so a checkout that lost its executable
+ * bits still works), with the absolute node path it starts the router with, so PATH (nvm, cron,
+ * a login shell) is irrelevant.
+ */
 export function hookCommand(nodePath: string, hookPath: string): string {
-  return `${shQuote(nodePath)} ${shQuote(hookPath)}`;
+  return `/bin/sh ${shQuote(hookPath)} ${shQuote(nodePath)}`;
+}
+
+/** Codex's `notify` argv for shiplog, before the user's own program (codex-notify.sh runs it first). */
+export function notifyArgv(nodePath: string): string[] {
+  return ['/bin/sh', hookFiles.codexNotify, nodePath];
+}
+
+/** The user's own notify program shiplog's notify runs first: what follows shiplog's part of the argv. */
+export function chainedNotify(argv: string[] | null): string[] {
+  if (!argv) return [];
+  if (!isCodexNotify(argv)) return argv;
+  // `node codex-notify.cjs …` (older installs) or `/bin/sh codex-notify.sh NODE …`.
+  const at = argv.findIndex((a) => NOTIFY_FILE.test(a));
+  return argv.slice(argv[at]?.endsWith('.sh') ? at + 2 : at + 1);
 }
 
 export function shQuote(s: string): string {

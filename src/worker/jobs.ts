@@ -13,7 +13,7 @@ export interface SpooledJob {
 export const BAD_JOBS_DIR = '.bad';
 
 /**
- * A hook writes `<name>.json.part` and renames it to `<name>.json` (hooks/lib/hook-runtime.cjs).
+ * The router writes `<name>.json.part` and renames it to `<name>.json` (src/worker/route-inbox.ts).
  * A `.part` this old belongs to a hook that was killed between the two steps: it is looked at
  * like a job (it may be whole), so nothing the hook managed to write is lost.
  */

@@ -5,6 +5,7 @@ import { statePaths } from '../paths.js';
 import { AliveFile } from './alive-file.js';
 import { drainSession, type DrainContext } from './drain.js';
 import { hasJobs } from './jobs.js';
+import { inboxHasFiles, ROUTER_ALIVE, routeInbox } from './route-inbox.js';
 
 /**
  * Jobs left by a dead worker: the session's spool holds jobs but no live worker watches it (its
@@ -14,6 +15,7 @@ import { hasJobs } from './jobs.js';
  * meanwhile finds a live worker and nothing runs twice.
  */
 export async function drainStranded(ctx: DrainContext, opts: { except?: string; only?: string; limit?: number } = {}): Promise<string[]> {
+  routeStrandedInbox(ctx);
   const taken: string[] = [];
   for (const session of spooledSessions(ctx.dir)) {
     if (session === opts.except || (opts.only !== undefined && session !== opts.only)) continue;
@@ -54,4 +56,22 @@ export function spooledSessions(dir: string): string[] {
   }
   // spool/.bad/ and anything else not named like a session is not a session's spool.
   return names.filter((n) => isSafeId(n) && hasJobs(statePaths(dir).sessionSpool(n))).sort();
+}
+
+/**
+ * Payloads left in the inbox by a router that was killed (or never started: a node that would
+ * not start) and followed by no hook since: routed into their spools here, under the router's
+ * own marker, so the spool loop above finds them.
+ */
+function routeStrandedInbox(ctx: DrainContext): void {
+  const inbox = statePaths(ctx.dir).inbox;
+  if (!inboxHasFiles(inbox)) return;
+  const router = new AliveFile(inbox, { name: ROUTER_ALIVE, plain: true });
+  if (!router.claim()) return;
+  try {
+    const routed = routeInbox(ctx.dir, ctx.log, ctx.env);
+    if (routed.size > 0) ctx.log.info({ sessions: [...routed] }, 'stranded hook payloads routed');
+  } finally {
+    router.release();
+  }
 }

@@ -75,7 +75,7 @@ describe('operator commands', () => {
   });
 
   it('after a hook fires: doctor shows the fire and the run, status the session and its open window', async () => {
-    const hook = await runProcess(process.execPath, [HOOK], { env, input: stopPayload('op-1', transcript, repo) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload('op-1', transcript, repo) });
     assert.equal(hook.code, 0);
     await waitForWorkers(env.SHIPLOG_HOME as string, 'op-1');
     const { checks } = await doctor();
@@ -141,7 +141,7 @@ describe('operator commands', () => {
 
     const second = join(root, 'projects', 'op-2.jsonl');
     copyFileSync(transcript, second);
-    await runProcess(process.execPath, [HOOK], { env, input: stopPayload('op-2', second, repo) });
+    await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload('op-2', second, repo) });
     await waitForWorkers(env.SHIPLOG_HOME as string, 'op-2');
     const rows = JSON.parse((await cli(['status', '--json', '--session', 'op-2'])).stdout) as { offset: number }[];
     assert.equal(rows[0]?.offset, readFileSync(second).length, 'the worker ran on defaults');

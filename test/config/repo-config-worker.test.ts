@@ -42,7 +42,7 @@ describe('the worker and an untrusted repository config', () => {
     for (const k of ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR', 'SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR', 'SHIPLOG_GRANULARITY', 'SHIPLOG_COMMIT_CHANGELOG']) delete env[k];
     const id = `${name}-1`;
     const transcript = writeClaudeTranscript(join(dir, `${id}.jsonl`), id, cwd, [simpleTurn(1)]);
-    const hook = await runProcess(process.execPath, [HOOK], { env, input: stopPayload(id, transcript, cwd, { last_assistant_message: simpleTurn(1).reply }) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload(id, transcript, cwd, { last_assistant_message: simpleTurn(1).reply }) });
     assert.equal(hook.code, 0, hook.stderr);
     await waitForWorkers(join(dir, 'state'), id);
     return { repo, marker, id };

@@ -70,7 +70,7 @@ describe('shiplog trust', () => {
     const other = gitRepo(join(root, 'other'), true);
     writeFileSync(join(other, '.shiplog.toml'), '[redact]\nallow = ["ghp_0123456789abcdefghijklmnopqrstuvwxyz"]\n');
     const transcript = writeClaudeTranscript(join(root, 'other-1.jsonl'), 'other-1', other, [simpleTurn(1)]);
-    const hook = await runProcess(process.execPath, [HOOK], { env: { ...env, SHIPLOG_WORKER_LINGER_SECONDS: '0' }, input: stopPayload('other-1', transcript, other) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env: { ...env, SHIPLOG_WORKER_LINGER_SECONDS: '0' }, input: stopPayload('other-1', transcript, other) });
     assert.equal(hook.code, 0, hook.stderr);
     await waitForWorkers(env.SHIPLOG_HOME as string, 'other-1');
     const r = await cli(['doctor', '--json'], root);

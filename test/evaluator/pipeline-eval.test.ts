@@ -163,7 +163,7 @@ describe('LLM evaluators in the pipeline', () => {
     const env = hookEnv(b.home, { ...b.env, FAKE_MODE: 'ok', CTX_CHANGELOG_EVALUATOR: 'claude' });
 
     // Still paused: another session's worker leaves it be.
-    const first = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('other-1', TRANSCRIPT, b.repo) });
+    const first = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('other-1', TRANSCRIPT, b.repo) });
     assert.equal(first.code, 0, first.stderr);
     await waitForWorkers(b.home, 'other-1');
     assert.equal(windows(b.home)[0]?.status, 'closing');
@@ -172,7 +172,7 @@ describe('LLM evaluators in the pipeline', () => {
     const db = new Database(join(b.home, 'state.db'));
     db.prepare('UPDATE evaluator_backoff SET until = ?').run(new Date(Date.now() - 1000).toISOString());
     db.close();
-    const second = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('other-2', TRANSCRIPT, b.repo) });
+    const second = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('other-2', TRANSCRIPT, b.repo) });
     assert.equal(second.code, 0, second.stderr);
     await waitForWorkers(b.home, 'other-2');
     await waitForWorkers(b.home, 'ended');

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stateDir as srcStateDir } from '../../src/paths.js';
+import { processStartTime } from '../../src/state/session-lock.js';
 import {
+  CLI,
   cleanup,
   gitRepo,
   HOOK,
@@ -18,7 +21,7 @@ import {
 } from '../helpers.js';
 import { claudeFixture } from '../claude-fixtures.js';
 
-/** The hook as Claude Code runs it: a real child process with real stdin. */
+/** The hook as Claude Code runs it (`/bin/sh hooks/claude-code.sh <node>`): a real child process with real stdin. */
 describe('claude-code hook', () => {
   let root: string;
   let home: string;
@@ -36,7 +39,7 @@ describe('claude-code hook', () => {
   after(() => cleanup(root));
 
   it('exits 0 with empty stdout and the worker writes the devlog and the entry', async () => {
-    const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(home), input: stopPayload('sess-1', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: stopPayload('sess-1', transcript, repo) });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, '');
@@ -46,7 +49,7 @@ describe('claude-code hook', () => {
     assert.match(afterStop.devlog, /"type": "user"/);
     assert.equal(afterStop.entries, '', 'a Stop does not close the window in session granularity');
 
-    const end = await runProcess(process.execPath, [HOOK], { env: hookEnv(home), input: sessionEndPayload('sess-1', transcript, repo) });
+    const end = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: sessionEndPayload('sess-1', transcript, repo) });
     assert.equal(end.code, 0);
     assert.equal(end.stdout, '');
     await waitForWorkers(home, 'sess-1');
@@ -59,7 +62,7 @@ describe('claude-code hook', () => {
 
   it('does nothing at all under SHIPLOG_INTERNAL=1', async () => {
     const internalHome = join(root, 'internal-state');
-    const r = await runProcess(process.execPath, [HOOK], {
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
       env: hookEnv(internalHome, { SHIPLOG_INTERNAL: '1' }),
       input: stopPayload('sess-internal', transcript, repo),
     });
@@ -69,8 +72,8 @@ describe('claude-code hook', () => {
   });
 
   const malformed: { name: string; input?: string | Buffer; keepOpen?: boolean; reason: RegExp }[] = [
-    { name: 'empty stdin', input: '', reason: /not JSON/ },
-    { name: 'not JSON', input: 'this is not json{', reason: /not JSON/ },
+    { name: 'empty stdin', input: '', reason: /stdin was empty/ },
+    { name: 'not JSON', input: 'this is not json{', reason: /not a complete JSON payload/ },
     { name: '5 MiB of stdin', input: Buffer.alloc(5 * 1024 * 1024, 0x61), reason: /size cap/ },
     { name: 'a JSON array', input: '[1,2,3]', reason: /not a JSON object/ },
     { name: 'missing fields', input: JSON.stringify({ hook_event_name: 'Stop' }), reason: /session_id/ },
@@ -78,21 +81,22 @@ describe('claude-code hook', () => {
     { name: 'a traversal session id', input: JSON.stringify({ session_id: '../../x', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }), reason: /unsafe session_id/ },
     { name: 'an absolute session id', input: JSON.stringify({ session_id: '/etc/passwd', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }), reason: /unsafe session_id/ },
     { name: 'an unknown event', input: JSON.stringify({ session_id: 'ok-id', transcript_path: '/tmp/x.jsonl', hook_event_name: 'PreToolUse' }), reason: /hook_event_name/ },
-    { name: 'stdin held open without a payload', input: '{"session_id":', keepOpen: true, reason: /stayed open/ },
+    { name: 'stdin held open without a payload', input: '{"session_id":', keepOpen: true, reason: /not a complete JSON payload/ },
   ];
 
   for (const c of malformed) {
-    it(`exits 0 silently on ${c.name}, writes only its log line`, async () => {
+    it(`exits 0 silently on ${c.name}; the router logs why and nothing else is written`, async () => {
       const caseRoot = tempDir();
       const caseHome = join(caseRoot, 'state');
       const caseRepo = mkdirRepo(join(caseRoot, 'repo'));
       const beforeFiles = listFiles(caseRoot);
       try {
-        const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(caseHome, { HOME: caseRoot }), input: c.input, keepStdinOpen: c.keepOpen });
+        const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(caseHome, { HOME: caseRoot }), input: c.input, keepStdinOpen: c.keepOpen });
         assert.equal(r.code, 0);
         assert.equal(r.stdout, '');
         assert.equal(r.stderr, '');
-        assert.deepEqual(listFiles(caseRoot), [...beforeFiles, 'state/shiplog.log'].sort(), 'nothing but the log line was written');
+        await waitForWorkers(caseHome, 'none');
+        assert.deepEqual(listFiles(caseRoot), [...beforeFiles, 'state/shiplog.log'].sort(), 'nothing but the log line was left');
         assert.equal(existsSync(join(caseRepo, '.devlog')) || existsSync(join(caseRepo, '.changelog')), false);
         const log = readFileSync(join(caseHome, 'shiplog.log'), 'utf8');
         assert.match(log, c.reason);
@@ -104,7 +108,7 @@ describe('claude-code hook', () => {
   }
 
   it('a complete payload on stdin that is never closed is still taken', async () => {
-    const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(home), input: stopPayload('sess-open', transcript, repo), keepStdinOpen: true });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: stopPayload('sess-open', transcript, repo), keepStdinOpen: true });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     await waitForWorkers(home, 'sess-open');
@@ -113,13 +117,13 @@ describe('claude-code hook', () => {
 
   it('reads stdin whether it is a file, a pipe or a socket, and a pipe held open does not hold it', { timeout: 300_000 }, async () => {
     const kinds: { name: string; script: string }[] = [
-      { name: 'file', script: 'exec "$NODE" "$HOOK" < "$PAYLOAD"' },
-      { name: 'pipe', script: 'cat "$PAYLOAD" | "$NODE" "$HOOK"' },
+      { name: 'file', script: 'exec /bin/sh "$HOOK" "$NODE" < "$PAYLOAD"' },
+      { name: 'pipe', script: 'cat "$PAYLOAD" | /bin/sh "$HOOK" "$NODE"' },
       // The writer keeps the pipe open after the payload until the hook has exited (it is
       // killed only then), so the hook can only finish by leaving on its own.
       {
         name: 'held-pipe',
-        script: '{ cat "$PAYLOAD"; exec sh -c \'echo $$ > "$WRITER"; exec sleep 600\'; } | { "$NODE" "$HOOK"; status=$?; while [ ! -s "$WRITER" ]; do sleep 0.05; done; echo "status $status with the writer still there: $(kill -0 "$(cat "$WRITER")" && echo yes)"; kill "$(cat "$WRITER")"; }',
+        script: '{ cat "$PAYLOAD"; exec sh -c \'echo $$ > "$WRITER"; exec sleep 600\'; } | { /bin/sh "$HOOK" "$NODE"; status=$?; while [ ! -s "$WRITER" ]; do sleep 0.05; done; echo "status $status with the writer still there: $(kill -0 "$(cat "$WRITER")" && echo yes)"; kill "$(cat "$WRITER")"; }',
       },
     ];
     for (const kind of kinds) {
@@ -137,41 +141,36 @@ describe('claude-code hook', () => {
     }
   });
 
-  it('reads a socket stdin (what Claude Code gives hooks) through the pipe handle, not a stream', async () => {
-    const runtime = join(HOOK, '..', 'lib', 'hook-runtime.cjs');
-    const script = `require(${JSON.stringify(runtime)}).readStdin().then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })`;
-    const payload = stopPayload('sess-socket', transcript, repo);
-    const r = await runProcess(process.execPath, ['-e', script], { input: payload });
-    const result = JSON.parse(r.stdout) as { via?: string; text?: string; timedOut?: boolean };
-    assert.equal(result.via, 'socket-handle', 'the fast path still works on this node');
-    assert.equal(result.text, payload);
-    assert.equal(result.timedOut, false);
-    const held = await runProcess(process.execPath, ['-e', script], { input: '{"session_id":', keepStdinOpen: true });
-    assert.deepEqual(JSON.parse(held.stdout), { text: '{"session_id":', timedOut: true, via: 'socket-handle' });
-  });
-
-  it('starts the worker through the process handle, detached, with the environment it is given', async () => {
-    const runtime = join(HOOK, '..', 'lib', 'hook-runtime.cjs');
-    const marker = join(root, 'spawned.json');
-    const child = `require('fs').writeFileSync(${JSON.stringify(marker)}, JSON.stringify({ x: process.env.SPAWN_TEST, pid: process.pid, sid: require('fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[3] }))`;
-    const script = `const r = require(${JSON.stringify(runtime)}).spawnDetached(process.execPath, ['-e', ${JSON.stringify(child)}], { ...process.env, SPAWN_TEST: 'yes' }); process.stdout.write(r); process.exit(0);`;
-    const r = await runProcess(process.execPath, ['-e', script]);
-    assert.equal(r.stdout, 'process-handle', 'the fast path still works on this node');
-    for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((res) => setTimeout(res, 50));
-    const spawned = JSON.parse(readFileSync(marker, 'utf8')) as { x: string; pid: number; sid: string };
-    assert.equal(spawned.x, 'yes');
-    assert.equal(spawned.sid, String(spawned.pid), 'a session leader of its own (detached)');
+  it('starts no process while a router is alive: the payload waits in the inbox for it', async () => {
+    const warmHome = join(root, 'warm-state');
+    const inbox = join(warmHome, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    // This test process stands in for a live router: its marker names a running process.
+    writeFileSync(join(inbox, 'router.alive'), `${process.pid} ${processStartTime(process.pid) ?? '-'}\n`);
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(warmHome), input: stopPayload('sess-warm', transcript, repo) });
+    assert.equal(r.code, 0);
+    const left = readdirSync(inbox).filter((n) => n !== 'router.alive');
+    assert.equal(left.length, 1, 'the payload, renamed whole');
+    assert.match(left[0] ?? '', /^\d+-\d+\.claude-code$/);
+    assert.equal(readFileSync(join(inbox, left[0] ?? ''), 'utf8'), stopPayload('sess-warm', transcript, repo));
+    assert.equal(existsSync(join(warmHome, 'spool')), false, 'no router ran: nothing was spooled');
+    // The "router" leaves without routing it: the next worker's exit (here shiplog flush) does.
+    rmSync(join(inbox, 'router.alive'));
+    const flush = await runProcess(process.execPath, [CLI, 'flush'], { env: hookEnv(warmHome) });
+    assert.equal(flush.code, 0, flush.stderr);
+    await waitForWorkers(warmHome, 'sess-warm');
+    assert.deepEqual(readdirSync(inbox), []);
+    assert.ok(readOutputs(repo, 'sess-warm').devlog, 'the stranded payload was routed and read');
   });
 
   it('resolves the same state folder as the worker', async () => {
-    const { stateDir } = await import('../../hooks/lib/hook-runtime.cjs');
-    const envs: NodeJS.ProcessEnv[] = [
-      { SHIPLOG_HOME: '/x/y' },
-      { XDG_STATE_HOME: '/xdg/state' },
-      { XDG_STATE_HOME: 'relative/ignored' },
-      {},
-    ];
-    for (const env of envs) assert.equal(stateDir(env), srcStateDir(env));
+    const out = join(root, 'state-dir.txt');
+    const envs: NodeJS.ProcessEnv[] = [{ SHIPLOG_HOME: '/x/y' }, { XDG_STATE_HOME: '/xdg/state' }, { XDG_STATE_HOME: 'relative/ignored' }, {}];
+    for (const env of envs) {
+      const r = await runProcess('/bin/sh', ['-c', '. "$LIB"; printf %s "$shiplog_state" > "$OUT"'], { env: { PATH: process.env.PATH, HOME: homedir(), LIB: join(HOOK, '..', 'lib', 'inbox.sh'), OUT: out, ...env } });
+      assert.equal(r.code, 0);
+      assert.equal(readFileSync(out, 'utf8'), srcStateDir(env));
+    }
   });
 });
 

@@ -15,7 +15,7 @@ describe('codex hook', () => {
     copyFileSync(join(CODEX_FIXTURES, 'legacy-0.140.jsonl'), rollout);
     const home = join(root, 'state');
     for (const input of [stopPayload('th', rollout, repo, { turn_id: 'x', model: 'gpt-5.5', permission_mode: 'bypassPermissions' }), sessionEndPayload('th', rollout, repo)]) {
-      const r = await runProcess(process.execPath, [CODEX_HOOK], { env: hookEnv(home), input });
+      const r = await runProcess('/bin/sh', [CODEX_HOOK, process.execPath], { env: hookEnv(home), input });
       assert.equal(r.code, 0);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr, '');
@@ -33,7 +33,7 @@ describe('codex hook', () => {
     copyFileSync(join(CODEX_FIXTURES, 'paginated-classic.jsonl'), rollout);
     const home = join(root, 'state-2');
     // runProcess resolves on 'close': when every holder of the child's stdout/stderr is gone.
-    const r = await runProcess(process.execPath, [CODEX_HOOK], { env: hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '30' }), input: stopPayload('lg', rollout, repo) });
+    const r = await runProcess('/bin/sh', [CODEX_HOOK, process.execPath], { env: hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '30' }), input: stopPayload('lg', rollout, repo) });
     assert.equal(r.code, 0);
     const spool = join(home, 'spool', 'lg');
     const alive = join(spool, 'worker.alive');
@@ -43,15 +43,19 @@ describe('codex hook', () => {
     const { pid } = JSON.parse(readFileSync(alive, 'utf8')) as { pid: number };
     assert.doesNotThrow(() => process.kill(pid, 0), 'the worker outlives the hook');
     process.kill(pid, 'SIGTERM');
+    // The router that started it lingers as long: it is sent away too.
+    const router = Number(readFileSync(join(home, 'inbox', 'router.alive'), 'utf8').split(' ')[0]);
+    assert.doesNotThrow(() => process.kill(router, 'SIGTERM'), 'the router outlives the hook');
     await waitForWorkers(home, 'lg');
   });
 
   it('an --ephemeral session (transcript_path null) is logged as nothing to record, not as an error', async () => {
     const home = join(root, 'state-3');
     const input = JSON.stringify({ session_id: 'eph', transcript_path: null, cwd: '/tmp', hook_event_name: 'Stop', turn_id: 't' });
-    const r = await runProcess(process.execPath, [CODEX_HOOK], { env: hookEnv(home), input });
+    const r = await runProcess('/bin/sh', [CODEX_HOOK, process.execPath], { env: hookEnv(home), input });
     assert.equal(r.code, 0);
     assert.equal(r.stdout + r.stderr, '');
+    await waitForWorkers(home, 'eph');
     const line = JSON.parse(readFileSync(join(home, 'shiplog.log'), 'utf8').trim()) as { level: number; msg: string };
     assert.deepEqual([line.level, line.msg], [30, 'no transcript (ephemeral session); nothing to record']);
     assert.equal(existsSync(join(home, 'spool')), false);

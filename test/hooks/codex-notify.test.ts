@@ -3,12 +3,11 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from '
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { cleanup, CODEX_FIXTURES, gitRepo, hookEnv, readOutputs, ROOT, runProcess, tempDir, waitForWorkers } from '../helpers.js';
+import { cleanup, CODEX_FIXTURES, gitRepo, hookEnv, NOTIFY_HOOK, readOutputs, runProcess, tempDir, waitForWorkers } from '../helpers.js';
 
-const NOTIFY = join(ROOT, 'hooks', 'codex-notify.cjs');
 const THREAD = '01a2007f-c9c4-7083-b3b6-473cb6f459ec';
 
-/** Codex runs notify as: node codex-notify.cjs [the user's program…] <json>, with stdio on /dev/null. */
+/** Codex runs notify as: /bin/sh codex-notify.sh <node> [the user's program…] <json>, with stdio on /dev/null. */
 describe('codex notify entry', () => {
   const root = tempDir();
   after(() => cleanup(root));
@@ -43,7 +42,7 @@ describe('codex notify entry', () => {
     const home = join(root, 'state-1');
     const user = userProgram();
     const json = payload();
-    const r = await runProcess(process.execPath, [NOTIFY, ...user.argv, json], { env: hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '0', CODEX_HOME: join(root, 'no-codex') }) });
+    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, json], { env: hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '0', CODEX_HOME: join(root, 'no-codex') }) });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, '');
@@ -56,10 +55,11 @@ describe('codex notify entry', () => {
   it('without a user program it only spools; under SHIPLOG_INTERNAL=1 it still runs the user\'s program but records nothing', async () => {
     const home = join(root, 'state-2');
     const user = userProgram();
-    const r = await runProcess(process.execPath, [NOTIFY, ...user.argv, payload()], { env: { ...hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }), SHIPLOG_INTERNAL: '1' } });
+    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, payload()], { env: { ...hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }), SHIPLOG_INTERNAL: '1' } });
     assert.equal(r.code, 0);
     assert.ok((await waitFor(user.marker)).includes('agent-turn-complete'));
     assert.equal(existsSync(join(home, 'spool')), false);
+    assert.equal(existsSync(join(home, 'inbox')), false);
   });
 
   it('older payloads (no thread-id) with no recent rollout, other types and garbage are logged and left, and the user\'s program still runs', async () => {
@@ -67,11 +67,12 @@ describe('codex notify entry', () => {
     const codexHome = join(root, 'empty-codex-home');
     for (const json of [JSON.stringify({ type: 'agent-turn-complete', 'turn-id': '1', 'input-messages': [], 'last-assistant-message': 'ok' }), payload({ type: 'other' }), 'not json', payload({ 'thread-id': '../../etc' })]) {
       const user = userProgram();
-      const r = await runProcess(process.execPath, [NOTIFY, ...user.argv, json], { env: hookEnv(home, { CODEX_HOME: codexHome }) });
+      const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, json], { env: hookEnv(home, { CODEX_HOME: codexHome }) });
       assert.equal(r.code, 0);
       assert.equal(r.stdout + r.stderr, '');
       assert.ok((await waitFor(user.marker)).length > 0);
     }
+    await waitForWorkers(home, 'none');
     assert.equal(existsSync(join(home, 'spool')) ? readdirSync(join(home, 'spool')).length : 0, 0);
     const lines = readFileSync(join(home, 'shiplog.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
     assert.deepEqual(
@@ -87,12 +88,12 @@ describe('codex notify entry', () => {
 
   it('a user program that no longer exists is logged; the turn is still spooled', async () => {
     const home = join(root, 'state-4');
-    const r = await runProcess(process.execPath, [NOTIFY, join(root, 'gone', 'notify-program'), payload()], { env: hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }) });
+    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, join(root, 'gone', 'notify-program'), payload()], { env: hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }) });
     assert.equal(r.code, 0);
     assert.equal(r.stdout + r.stderr, '');
     await waitForWorkers(home, THREAD);
     const log = readFileSync(join(home, 'shiplog.log'), 'utf8');
-    assert.match(log, /could not start a process/);
+    assert.match(log, /could not start the notify program shiplog passes turns on to: not found/);
     assert.match(log, /"trigger":"Notify"/);
   });
 
@@ -107,7 +108,7 @@ describe('codex notify entry', () => {
     copyFileSync(join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'), join(day, `rollout-2026-11-22T03-02-07-${thread}.jsonl`));
     const repo = gitRepo(join(root, 'repo-5'));
     const old = JSON.stringify({ type: 'agent-turn-complete', 'turn-id': '1', 'input-messages': [], 'last-assistant-message': 'Created hello.txt with the shell tool and notes.txt with apply_patch.' });
-    const r = await runProcess(process.execPath, [NOTIFY, old], { env: hookEnv(home, { CODEX_HOME: codexHome }), cwd: repo });
+    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, old], { env: hookEnv(home, { CODEX_HOME: codexHome }), cwd: repo });
     assert.equal(r.code, 0);
     await waitForWorkers(home, thread);
     assert.ok(readOutputs(repo, thread).devlog?.includes('Create hello.txt and notes.txt.'));

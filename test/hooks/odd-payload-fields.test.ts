@@ -23,7 +23,7 @@ describe('hook payload fields that are null or of the wrong type', () => {
     const stop = { ...base, hook_event_name: 'Stop', cwd: 42, last_assistant_message: null, turn_id: 7, stop_hook_active: null, agent_transcript_path: false, codex_home: {} };
     const end = { ...base, hook_event_name: 'SessionEnd', cwd: null, reason: null, turn_id: null, last_assistant_message: ['x'] };
     for (const payload of [stop, end]) {
-      const r = await runProcess(process.execPath, [HOOK], { env, input: JSON.stringify(payload) });
+      const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: JSON.stringify(payload) });
       assert.equal(r.code, 0, r.stderr);
       await waitForWorkers(home, 'odd');
     }

@@ -47,7 +47,7 @@ describe('a damaged or read-only state database', () => {
     assert.deepEqual(readFileSync(join(home, 'state.db')), garbage, 'doctor changed nothing');
 
     const transcript = writeClaudeTranscript(join(root, 'rebuilt.jsonl'), 'rebuilt', repo, [simpleTurn(1)]);
-    const r = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('rebuilt', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('rebuilt', transcript, repo) });
     assert.equal(r.code, 0, r.stderr);
     await waitForWorkers(home, 'rebuilt');
     const aside = readdirSync(home).filter((n) => n.startsWith('state.db.corrupt-') && !n.endsWith('-wal') && !n.endsWith('-shm'));
@@ -86,7 +86,7 @@ describe('a damaged or read-only state database', () => {
     assert.match(check?.message ?? '', /read-only/);
     assert.match(check?.fix ?? '', new RegExp(`chmod u\\+w ${join(home, 'state.db').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 
-    const r = await runProcess('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, HOOK], { env, input: sessionEndPayload('ro', transcript, repo) });
+    const r = await runProcess('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/sh', HOOK, process.execPath], { env, input: sessionEndPayload('ro', transcript, repo) });
     assert.equal(r.code, 0, r.stderr);
     const alive = join(home, 'spool', 'ro', 'worker.alive');
     for (let i = 0; i < 1200 && !/jobs left in the spool/.test(existsSync(join(home, 'shiplog.log')) ? readFileSync(join(home, 'shiplog.log'), 'utf8') : ''); i++) await sleep(50);

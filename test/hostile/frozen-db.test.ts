@@ -62,7 +62,7 @@ describe('a frozen holder of the state database’s write lock', () => {
     const holder = await frozenHolder(home);
     const transcript = writeClaudeTranscript(join(root, 'thaw.jsonl'), 'thaw', repo, [simpleTurn(1)]);
     const env = hookEnv(home, { SHIPLOG_DB_BUSY_MS: '2000' });
-    const r = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('thaw', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('thaw', transcript, repo) });
     assert.equal(r.code, 0, r.stderr);
     await logShows(home, /state database busy; retrying/);
     await killed(holder);
@@ -77,7 +77,7 @@ describe('a frozen holder of the state database’s write lock', () => {
     const holder = await frozenHolder(home);
     const transcript = writeClaudeTranscript(join(root, 'later.jsonl'), 'later', repo, [simpleTurn(2)]);
     const env = hookEnv(home, { SHIPLOG_DB_BUSY_MS: '100' });
-    const r = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('later', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('later', transcript, repo) });
     assert.equal(r.code, 0, r.stderr);
     await logShows(home, /jobs left in the spool for the next worker or shiplog flush/);
     await gone(join(home, 'spool', 'later', 'worker.alive'));

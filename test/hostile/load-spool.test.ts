@@ -35,7 +35,7 @@ describe('spool under load', () => {
     const queue: string[] = [];
     for (let k = 0; k < stops; k++) for (const s of sessions) queue.push(s);
     const fire = async (input: string) => {
-      const r = await runProcess(process.execPath, [HOOK], { env, input });
+      const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input });
       assert.equal(r.code, 0, r.stderr);
     };
     await Promise.all(

@@ -28,5 +28,5 @@ it('shiplog never runs a command through a shell', () => {
   }
   // Every other child (git, the evaluator CLIs, codex --version) goes through bounded-child.ts,
   // which gives it a hard deadline.
-  assert.deepEqual([...new Set(found)].sort(), ['hooks/lib/hook-runtime.cjs: spawn', 'src/bounded-child.ts: spawn']);
+  assert.deepEqual([...new Set(found)].sort(), ['hooks/lib/forward.cjs: spawnSync', 'src/bounded-child.ts: spawn', 'src/worker/spawn-worker.ts: spawn']);
 });

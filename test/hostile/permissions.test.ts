@@ -25,7 +25,7 @@ it('state files are 0600 and state folders 0700, whatever the umask; the actor .
   copyFileSync(claudeFixture('build'), t);
   const env = hookEnv(state, { SHIPLOG_ACTOR: '../../etc' });
   for (const input of [stopPayload('perm', t, repo), sessionEndPayload('perm', t, repo)]) {
-    const r = await runProcess('/bin/sh', ['-c', `umask 000; exec "${process.execPath}" "${HOOK}"`], { env, input });
+    const r = await runProcess('/bin/sh', ['-c', `umask 000; exec /bin/sh "${HOOK}" "${process.execPath}"`], { env, input });
     assert.equal(r.code, 0);
     await waitForWorkers(state, 'perm');
   }

@@ -27,7 +27,7 @@ describe('concurrency', () => {
 
       const home = join(root, c.agent, 'home');
       const hooks = Array.from({ length: 32 }, (_, i) =>
-        runProcess(process.execPath, [c.hook], {
+        runProcess('/bin/sh', [c.hook, process.execPath], {
           env: hookEnv(home),
           input: i === 31 ? sessionEndPayload(c.session, transcript, repo) : stopPayload(c.session, transcript, repo),
         }),
@@ -57,7 +57,7 @@ describe('concurrency', () => {
       return { id: `sess-${i}`, transcript };
     });
     const fire = () =>
-      Promise.all(sessions.map((s) => runProcess(process.execPath, [HOOK], { env: hookEnv(home, { SHIPLOG_ACTOR: 'team' }), input: sessionEndPayload(s.id, s.transcript, repo) })));
+      Promise.all(sessions.map((s) => runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home, { SHIPLOG_ACTOR: 'team' }), input: sessionEndPayload(s.id, s.transcript, repo) })));
     for (const r of await fire()) assert.equal(r.code, 0);
     for (const s of sessions) await waitForWorkers(home, s.id);
     // Firing again must not add anything: every window was already written.

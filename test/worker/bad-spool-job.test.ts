@@ -25,7 +25,7 @@ describe('an unreadable spooled job', () => {
     writeFileSync(join(spool, '000000000000002-1-empty.json'), '');
 
     const env = hookEnv(home, { SHIPLOG_STOP_WAIT_MS: '0' });
-    const r = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('torn', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('torn', transcript, repo) });
     assert.equal(r.code, 0, r.stderr);
     await waitForWorkers(home, 'torn');
 

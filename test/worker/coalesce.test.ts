@@ -36,7 +36,7 @@ describe('triggers during a run', () => {
 
     await waitForLock(home, 'busy');
     writeFileSync(transcript, `${lines.join('\n')}\n`);
-    const hook = await runProcess(process.execPath, [HOOK], { env, input: stopPayload('busy', transcript, repo) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload('busy', transcript, repo) });
     assert.equal(hook.code, 0);
     await running;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { codexHomeOf, findRollout } from '../../src/worker/codex-rollouts.js';
-import { cleanup, CODEX_FIXTURES, gitRepo, hookEnv, readOutputs, ROOT, runProcess, tempDir, waitForWorkers } from '../helpers.js';
+import { cleanup, CODEX_FIXTURES, gitRepo, hookEnv, NOTIFY_HOOK, readOutputs, runProcess, tempDir, waitForWorkers } from '../helpers.js';
 
 const THREAD = '019e2a4b-0000-7000-8000-00000000c0de';
 const FILE = `rollout-2026-11-22T13-58-47-${THREAD}.jsonl`;
@@ -102,7 +102,7 @@ describe('codex notify end to end', () => {
     const repo = gitRepo(join(root, 'repo'));
     const state = join(root, 'state');
     const notify = (thread: string) =>
-      runProcess(process.execPath, [join(ROOT, 'hooks', 'codex-notify.cjs'), JSON.stringify({ type: 'agent-turn-complete', 'thread-id': thread, 'turn-id': 't', cwd: repo, client: 'codex_exec', 'input-messages': [], 'last-assistant-message': 'Done.' })], {
+      runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, JSON.stringify({ type: 'agent-turn-complete', 'thread-id': thread, 'turn-id': 't', cwd: repo, client: 'codex_exec', 'input-messages': [], 'last-assistant-message': 'Done.' })], {
         env: hookEnv(state, { CODEX_HOME: codex }),
       });
     assert.equal((await notify(THREAD)).code, 0);

@@ -33,7 +33,7 @@ describe('lingering worker', () => {
     const aliveFile = join(home, 'spool', 'warm', 'worker.alive');
 
     for (let turn = 0; turn < 3; turn++) {
-      const r = await runProcess(process.execPath, [HOOK], { env, input: stopPayload('warm', transcript, repo) });
+      const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload('warm', transcript, repo) });
       assert.equal(r.code, 0);
       await until(() => runs(home).length === turn + 1, `run ${turn + 1}`);
     }
@@ -44,7 +44,7 @@ describe('lingering worker', () => {
     assert.ok(pid !== undefined && isRunning(pid), 'still there, waiting for the next turn');
     assert.equal(JSON.parse(readFileSync(aliveFile, 'utf8')).pid, pid);
 
-    const end = await runProcess(process.execPath, [HOOK], { env, input: sessionEndPayload('warm', transcript, repo) });
+    const end = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('warm', transcript, repo) });
     assert.equal(end.code, 0);
     await until(() => !isRunning(pid), 'the worker to leave after SessionEnd');
     assert.equal(existsSync(aliveFile), false);

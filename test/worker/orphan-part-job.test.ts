@@ -28,7 +28,7 @@ describe('a job a hook wrote but never renamed', () => {
     const fresh = join(spool, '000000000000002-1-writing.json.part');
     writeFileSync(fresh, job('SubagentStop'));
 
-    const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: '0' }), input: sessionEndPayload('part', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: '0' }), input: sessionEndPayload('part', transcript, repo) });
     assert.equal(r.code, 0, r.stderr);
     await waitForWorkers(home, 'part');
 

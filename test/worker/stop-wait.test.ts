@@ -29,7 +29,7 @@ describe('Stop before the transcript is flushed', () => {
     const transcript = join(dir, 'late.jsonl');
     const own = claudeTurnLines('late', repo, turn, 0);
     writeFileSync(transcript, `${own.slice(0, -1).join('\n')}\n`);
-    const hook = await runProcess(process.execPath, [HOOK], {
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], {
       env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: waitMs }),
       input: stopPayload('late', transcript, repo, { last_assistant_message: lastText }),
     });
@@ -75,7 +75,7 @@ describe('Codex Stop before task_complete', () => {
     const home = join(dir, 'home');
     const rollout = join(dir, 'rollout.jsonl');
     writeFileSync(rollout, before);
-    const hook = await runProcess(process.execPath, [CODEX_HOOK], { env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: waitMs }), input: stopPayload('cx', rollout, repo, { turn_id: turnId }) });
+    const hook = await runProcess('/bin/sh', [CODEX_HOOK, process.execPath], { env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: waitMs }), input: stopPayload('cx', rollout, repo, { turn_id: turnId }) });
     assert.equal(hook.code, 0);
     assert.equal(hook.stdout, '');
     if (landsAfterWorker) await waitForWorkers(home, 'cx');

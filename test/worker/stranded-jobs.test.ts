@@ -32,7 +32,7 @@ describe('stranded hook jobs', () => {
     const home = join(root, 'home-worker');
     await strand(home, 'orphan-a');
     const transcript = writeClaudeTranscript(join(root, 'other.jsonl'), 'other', repo, [simpleTurn(2)]);
-    const r = await runProcess(process.execPath, [HOOK], { env: hookEnv(home), input: sessionEndPayload('other', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: sessionEndPayload('other', transcript, repo) });
     assert.equal(r.code, 0, r.stderr);
     await waitForWorkers(home, 'other');
     await waitForWorkers(home, 'orphan-a');

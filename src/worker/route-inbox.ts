@@ -1,0 +1,155 @@
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isErrno } from '../config/config.js';
+import { inboxName, MAX_PAYLOAD_BYTES, notifyJob, parseInbox, type InboxKind } from '../hooks/inbox.js';
+import type { HookJob } from '../hooks/payload.js';
+import { codexHome } from '../install/agents.js';
+import type { Logger } from '../log.js';
+import { statePaths } from '../paths.js';
+import { latestRollout } from './latest-rollout.js';
+
+/** The router's marker in the inbox, read by the sh hooks as "pid starttime". */
+export const ROUTER_ALIVE = 'router.alive';
+
+/**
+ * Turns the payloads the sh hooks left in the inbox into jobs in each session's spool, oldest
+ * first, and returns the sessions that got one. Each job is written under a name taken from
+ * its inbox file (so a router killed between writing the job and removing the inbox file writes
+ * the same job again, never a second one), then the inbox file is removed.
+ */
+export function routeInbox(stateDir: string, log: Logger, env: NodeJS.ProcessEnv, now = Date.now()): Set<string> {
+  const paths = statePaths(stateDir);
+  const sessions = new Set<string>();
+  for (const item of inboxFiles(paths.inbox, now)) {
+    const bytes = readPayload(item.file, log);
+    if (bytes === null) continue;
+    const receivedAt = new Date(item.mtimeMs).toISOString();
+    const parsed = parseInbox(item.kind, bytes, receivedAt, codexHome(env));
+    let job: HookJob | null = null;
+    if ('job' in parsed) job = parsed.job;
+    else if ('needsRollout' in parsed) {
+      // Codex before 0.100 names no thread: the turn that just ended is in the rollout written last.
+      const latest = latestRollout(parsed.needsRollout.codexHome, item.mtimeMs);
+      if (latest) job = notifyJob(latest.threadId, latest.path, parsed.needsRollout, receivedAt);
+      else log.info({ agent: 'codex' }, 'notify payload ignored: no thread-id and no rollout written in the last two minutes');
+    } else log[parsed.level]({ agent: item.kind, bytes: bytes.length, ...(parsed.event && { event: parsed.event }) }, parsed.drop);
+    if (job) {
+      const spool = paths.sessionSpool(job.payload.session_id);
+      // Ordered like the hooks' own job names (time first), unique by the inbox id.
+      const name = `${String(Math.floor(item.mtimeMs)).padStart(15, '0')}-${item.id}.json`;
+      try {
+        writeJob(spool, name, job);
+      } catch (err) {
+        // A full disk or a spool folder we may not write: the payload stays in the inbox for
+        // the next router, which tries again.
+        log.error({ err, file: item.file }, 'could not move a hook payload into its spool; left in the inbox');
+        continue;
+      }
+      sessions.add(job.payload.session_id);
+    }
+    rmSync(item.file, { force: true });
+  }
+  return sessions;
+}
+
+/** Whether the inbox holds a payload (a `.part` being written counts: its hook renames it soon). */
+export function inboxHasFiles(inbox: string): boolean {
+  try {
+    return readdirSync(inbox).some((n) => inboxName(n.replace(/\.part$/, '')) !== null);
+  } catch (err) {
+    if (isErrno(err) && err.code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/**
+ * A `.part` this old belongs to a hook killed before its rename (a client killed mid-hook): it
+ * is read like the others, since what it holds may be whole. A live hook renames within a second.
+ */
+const ORPHAN_PART_MS = 60_000;
+
+interface InboxFile {
+  file: string;
+  id: string;
+  kind: InboxKind;
+  mtimeMs: number;
+}
+
+function inboxFiles(inbox: string, now: number): InboxFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(inbox);
+  } catch (err) {
+    if (isErrno(err) && err.code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: InboxFile[] = [];
+  for (const name of names) {
+    const part = name.endsWith('.part');
+    const parsed = inboxName(part ? name.slice(0, -'.part'.length) : name);
+    if (!parsed) continue;
+    const file = join(inbox, name);
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch (err) {
+      // Taken by another router, or renamed by its hook, since the listing.
+      if (isErrno(err) && err.code === 'ENOENT') continue;
+      throw err;
+    }
+    if (part && now - mtimeMs <= ORPHAN_PART_MS) continue;
+    out.push({ file, ...parsed, mtimeMs });
+  }
+  return out.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The file's bytes, at most the cap plus one; null when it is gone or is not a plain file of
+ * ours (a symlink or a folder planted in the inbox is removed, never followed).
+ */
+function readPayload(file: string, log: Logger): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if (isErrno(err) && err.code === 'ENOENT') return null;
+    if (isErrno(err) && (err.code === 'ELOOP' || err.code === 'EISDIR')) {
+      log.warn({ file }, 'not a plain file in the inbox; removed');
+      removeOdd(file);
+      return null;
+    }
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || (typeof process.getuid === 'function' && st.uid !== process.getuid())) {
+      log.warn({ file }, 'not a plain file of ours in the inbox; removed');
+      removeOdd(file);
+      return null;
+    }
+    const buf = Buffer.allocUnsafe(Math.min(st.size, MAX_PAYLOAD_BYTES) + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function removeOdd(file: string): void {
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (st) rmSync(file, { recursive: st.isDirectory(), force: true });
+}
+
+function writeJob(spool: string, name: string, job: HookJob): void {
+  const part = join(spool, `${name}.part`);
+  const text = JSON.stringify(job);
+  try {
+    writeFileSync(part, text, { mode: 0o600 });
+  } catch (err) {
+    if (!(isErrno(err) && err.code === 'ENOENT')) throw err;
+    mkdirSync(spool, { recursive: true, mode: 0o700 });
+    writeFileSync(part, text, { mode: 0o600 });
+  }
+  renameSync(part, join(spool, name));
+}

@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const WORKER_ENTRY = fileURLToPath(new URL('./entry.js', import.meta.url));
+
+/**
+ * How a detached worker is started (the router starts session workers this way; the sh hooks
+ * start the router with the same flags; scripts/bench measures exactly this process). The worker
+ * parses a stream of short-lived objects: a 1 MiB young generation that does not grow and a
+ * single malloc arena keep its peak memory flat on gigabyte transcripts (each about halves the
+ * growth over the baseline).
+ */
+export function workerCommand(args: string[], env: NodeJS.ProcessEnv = process.env): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  return {
+    command: process.execPath,
+    args: ['--max-semi-space-size=1', '--semi-space-growth-factor=1', WORKER_ENTRY, ...args],
+    env: { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || '1' },
+  };
+}
+
+/**
+ * Starts a worker in its own session with stdio on /dev/null and does not wait for it. Reports
+ * a failure to start (no such program, no processes left) through `onError`.
+ */
+export function startDetached(args: string[], env: NodeJS.ProcessEnv, onError: (err: Error) => void): void {
+  const w = workerCommand(args, env);
+  const child = spawn(w.command, w.args, { detached: true, stdio: 'ignore', env: w.env });
+  child.on('error', onError);
+  child.unref();
+}
