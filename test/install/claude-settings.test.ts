@@ -9,7 +9,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures', 'claude');
 describe('shiplog install --claude (settings.json, compared with expected files)', () => {
   const root = tempDir();
   after(() => cleanup(root));
-  const command = `${process.execPath} ${HOOK}`;
+  const command = `/bin/sh ${HOOK} ${process.execPath}`;
   const expected = (name: string, which: 'install' | 'uninstall') => readFileSync(join(FIXTURES, name, `expected-${which}.json`), 'utf8').replaceAll('@COMMAND@', command);
   const run = (configDir: string, ...args: string[]) =>
     runProcess(process.execPath, [CLI, ...args, '--claude'], { env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, HOME: root, CODEX_HOME: join(root, 'no-codex') } });
@@ -54,7 +54,7 @@ describe('shiplog install --claude (settings.json, compared with expected files)
     const removed = await run(dir, 'uninstall');
     assert.equal(removed.code, 0, removed.stderr);
     assert.equal(readFileSync(file, 'utf8'), before, 'uninstall gives back the very bytes');
-    assert.doesNotMatch(readFileSync(`${file}.shiplog.bak`, 'utf8'), /claude-code\.cjs/, 'no backup left holding shiplog hooks');
+    assert.doesNotMatch(readFileSync(`${file}.shiplog.bak`, 'utf8'), /claude-code\.(?:cjs|sh)/, 'no backup left holding shiplog hooks');
   });
 
   it('broken: refuses with a clear message on stderr and changes nothing', async () => {

@@ -19,31 +19,33 @@ import {
   trustKey,
   uninstallHooks,
 } from '../../src/install/codex-config.js';
+import { chainedNotify, isCodexHook, isCodexNotify } from '../../src/install/hook-files.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/codex/', import.meta.url));
 const FILE = '/home/u/.codex/config.toml';
 const NODE = '/usr/bin/node';
-const NOTIFY_HOOK = '/opt/shiplog/hooks/codex-notify.cjs';
-const COMMAND = `${NODE} /opt/shiplog/hooks/codex.cjs`;
+const NOTIFY_HOOK = '/opt/shiplog/hooks/codex-notify.sh';
+const COMMAND = `/bin/sh /opt/shiplog/hooks/codex.sh ${NODE}`;
 const HOOKS: CodexHook[] = [
   { event: 'Stop', command: COMMAND, timeout: 10 },
   { event: 'SessionEnd', command: COMMAND },
 ];
-const isOurs = (command: string) => /\/hooks\/codex\.cjs\b/.test(command);
+const isOurs = isCodexHook;
 /** smol-toml builds null-prototype objects; compare plain data. */
 const toml = (text: string): Record<string, unknown> => JSON.parse(JSON.stringify(parse(text)));
 const sha = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 
 /** The user's own notify program: what is left after our chaining prefix. */
 function userArgv(argv: string[] | null): string[] | null {
-  if (argv?.[0] !== NODE || argv[1] !== NOTIFY_HOOK) return argv;
-  return argv.length > 2 ? argv.slice(2) : null;
+  if (argv === null || !isCodexNotify(argv)) return argv;
+  const chained = chainedNotify(argv);
+  return chained.length > 0 ? chained : null;
 }
 
 function install(text: string): { text: string; trust: { key: string; hash: string }[] } {
   const hooked = installHooks(text, { hooksFile: FILE, hooks: HOOKS, isOurs });
   const trusted = setTrust(hooked.text, hooked.trust);
-  return { text: setNotify(trusted, [NODE, NOTIFY_HOOK, ...(userArgv(readNotify(trusted)) ?? [])]), trust: hooked.trust };
+  return { text: setNotify(trusted, ['/bin/sh', NOTIFY_HOOK, NODE, ...(userArgv(readNotify(trusted)) ?? [])]), trust: hooked.trust };
 }
 
 function uninstall(text: string, user: string[] | null): { text: string; rekey: Map<string, string | null> } {
@@ -62,7 +64,7 @@ describe('codex config: trust hash and key', () => {
   it('hashes compact JSON with sorted keys and the effective timeout', () => {
     assert.equal(
       trustedHash({ event: 'Stop', command: COMMAND, timeout: 10 }),
-      sha('{"event_name":"stop","hooks":[{"async":false,"command":"/usr/bin/node /opt/shiplog/hooks/codex.cjs","timeout":10,"type":"command"}]}'),
+      sha('{"event_name":"stop","hooks":[{"async":false,"command":"/bin/sh /opt/shiplog/hooks/codex.sh /usr/bin/node","timeout":10,"type":"command"}]}'),
     );
     assert.equal(
       trustedHash({ event: 'SessionEnd', command: 'node "/opt/my tool/hook.js"' }),

@@ -8,8 +8,8 @@ import { chooseCodexMode } from '../../src/install/codex-install.js';
 import { CLI, cleanup, ROOT, runProcess, tempDir } from '../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/codex/', import.meta.url));
-const CODEX_HOOK = join(ROOT, 'hooks', 'codex.cjs');
-const NOTIFY_HOOK = join(ROOT, 'hooks', 'codex-notify.cjs');
+const CODEX_HOOK = join(ROOT, 'hooks', 'codex.sh');
+const NOTIFY_HOOK = join(ROOT, 'hooks', 'codex-notify.sh');
 
 /** The hash of reference/codex.md §3.5, written out by hand: compact JSON, keys sorted. */
 function referenceHash(event: 'stop' | 'session_end', command: string, timeout: number): string {
@@ -26,22 +26,22 @@ function referenceHash(event: 'stop' | 'session_end', command: string, timeout: 
 describe('shiplog install --codex (config.toml on disk, compared with expected files)', () => {
   const root = tempDir();
   after(() => cleanup(root));
-  const command = `${process.execPath} ${CODEX_HOOK}`;
+  const command = `/bin/sh ${CODEX_HOOK} ${process.execPath}`;
 
   const localise = (text: string, home: string) =>
     text
       .replaceAll('/usr/bin/node', process.execPath)
       .replaceAll('/opt/shiplog/hooks/', `${ROOT}/hooks/`)
       .replaceAll('/home/u/.codex/config.toml', join(home, 'config.toml'))
-      .replaceAll('sha256:ce4488a5886e2ab645a2423c6f4132e2d69b1306993e6c3b01e393e88b1fc6d8', referenceHash('stop', command, 10))
-      .replaceAll('sha256:aafd3bfb100be34121839cc22a7a603ec67de0e72a3a7a23e78e7ab10c5c0bb0', referenceHash('session_end', command, 1));
+      .replaceAll('sha256:33820a7fb905bee26564e340a8bd2b78e4e083064058555655c2b2962dc1e525', referenceHash('stop', command, 10))
+      .replaceAll('sha256:0e1f0714c5f77edb4eac5c85caf72f6685f4f137fa746d64aa29e2ce42d4e8be', referenceHash('session_end', command, 1));
   const run = (home: string, ...args: string[]) =>
     runProcess(process.execPath, [CLI, ...args, '--codex'], { env: { ...process.env, CODEX_HOME: home, HOME: root, PATH: '/usr/bin:/bin' } });
 
   it('the fixtures hold the hashes the reference gives for their commands', () => {
     const expected = readFileSync(join(FIXTURES, 'plain', 'expected-install.toml'), 'utf8');
-    assert.ok(expected.includes(referenceHash('stop', '/usr/bin/node /opt/shiplog/hooks/codex.cjs', 10)));
-    assert.ok(expected.includes(referenceHash('session_end', '/usr/bin/node /opt/shiplog/hooks/codex.cjs', 1)));
+    assert.ok(expected.includes(referenceHash('stop', '/bin/sh /opt/shiplog/hooks/codex.sh /usr/bin/node', 10)));
+    assert.ok(expected.includes(referenceHash('session_end', '/bin/sh /opt/shiplog/hooks/codex.sh /usr/bin/node', 1)));
   });
 
   for (const name of ['empty', 'plain', 'tables-first', 'existing-notify', 'multiline-notify', 'existing-hooks', 'no-trailing-newline']) {
@@ -90,7 +90,7 @@ describe('shiplog install --codex (config.toml on disk, compared with expected f
     const r = await run(home, 'install');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /notify program registered in .* \(hooks are turned off in \[features\]\)/);
-    assert.equal(readFileSync(file, 'utf8'), `notify = [${JSON.stringify(process.execPath)}, ${JSON.stringify(NOTIFY_HOOK)}, "say"]\n\n[features]\nhooks = false\n`);
+    assert.equal(readFileSync(file, 'utf8'), `notify = ["/bin/sh", ${JSON.stringify(NOTIFY_HOOK)}, ${JSON.stringify(process.execPath)}, "say"]\n\n[features]\nhooks = false\n`);
     assert.equal((await run(home, 'uninstall')).code, 0);
     assert.equal(readFileSync(file, 'utf8'), 'notify = ["say"]\n\n[features]\nhooks = false\n');
   });
