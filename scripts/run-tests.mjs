@@ -5,8 +5,8 @@
 // the repository ($SHIPLOG_CORPUS, default ../shared/corpus) and so is never part of `npm test`.
 // Children inherit this process's --import tsx, so run it as:
 //   node --import tsx scripts/run-tests.mjs [--e2e | --corpus] [path-substring ...]
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
@@ -45,6 +45,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The e2e suite reports how long the hooks the real clients ran took to exit (issue 16: they
+// must stay inside the clients' budgets under load); hooks/lib/inbox.sh writes one line each.
+const hookTimes = e2e ? join(tmpdir(), `shiplog-e2e-hook-times-${process.pid}`) : null;
+if (hookTimes) process.env.SHIPLOG_HOOK_TIMES = hookTimes;
+const loads = [];
+const sampler = hookTimes ? setInterval(() => loads.push(loadavg()[0]), 5000) : null;
+
 let failed = false;
 // End-to-end files each install and drive real clients: one at a time, with room for the first
 // install. Other files spend much of their time waiting on the child processes, git and files they
@@ -57,4 +64,23 @@ stream.on('test:fail', (data) => {
 stream.compose(spec).pipe(process.stdout);
 stream.on('end', () => {
   process.exitCode = failed ? 1 : 0;
+  if (hookTimes) {
+    clearInterval(sampler);
+    reportHookTimes(hookTimes, loads);
+  }
 });
+
+function reportHookTimes(file, loads) {
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [];
+  rmSync(file, { force: true });
+  const ms = lines.map((l) => l.split(' ')).map(([, a, b]) => (Number(b) - Number(a)) / 1e6).filter(Number.isFinite).sort((x, y) => x - y);
+  if (ms.length === 0) {
+    console.log('hook exit times: no hook ran');
+    return;
+  }
+  const at = (q) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)];
+  const kinds = {};
+  for (const l of lines) kinds[l.split(' ')[0]] = (kinds[l.split(' ')[0]] ?? 0) + 1;
+  const load = loads.length > 0 ? `load average (1 min) over the run: median ${loads.sort((x, y) => x - y)[Math.floor(loads.length / 2)].toFixed(1)}, max ${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores` : '';
+  console.log(`hook exit times over the e2e suite (${ms.length} hooks run by the real clients: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')}): median ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms; budgets: Claude Code SessionEnd 1500 ms, Codex 1000 ms. ${load}`);
+}

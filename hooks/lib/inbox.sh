@@ -9,6 +9,13 @@
 
 # Nothing a command here prints may reach the client: stdout is the hook's answer to it.
 exec >/dev/null 2>&1
+
+# A diagnostic, off unless asked for (the e2e suite reports hook exit times under load with it):
+# one line per hook, "kind start_ns end_ns", appended to the file named.
+if [ -n "${SHIPLOG_HOOK_TIMES:-}" ]; then
+  shiplog_t0=$(date +%s%N)
+  trap 'printf "%s %s %s\n" "${shiplog_kind:-none}" "$shiplog_t0" "$(date +%s%N)" >>"$SHIPLOG_HOOK_TIMES"' EXIT
+fi
 # The programs this needs (cat, timeout, mv, setsid) from the system first, whatever PATH says.
 PATH=/usr/bin:/bin${PATH:+:$PATH}
 umask 077

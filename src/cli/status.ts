@@ -5,6 +5,8 @@ import { activeBackoffs, type Backoff } from '../evaluator/backoff.js';
 import { age } from '../doctor/checks.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
+import { sweepInBackground } from '../worker/sweep-soon.js';
+import { createLogger } from '../log.js';
 import { recentSessions, type SessionSummary } from '../state/report.js';
 import { UsageError } from './errors.js';
 import { printable } from './terminal-text.js';
@@ -14,7 +16,9 @@ export const STATUS_HELP = `Usage: shiplog status [--json] [--limit N] [--sessio
 Recent sessions, newest first: agent, repository, how far the worker has read the transcript
 (and how many bytes are still unread), the window of work still open (it becomes a changelog
 entry at SessionEnd, /clear, after the idle time, or on "shiplog flush"), and the entries
-written and failures recorded for the session.
+written and failures recorded for the session. When no catch-up sweep ran in the last minute,
+status also starts one in the background, so a session whose client was killed (no hook came)
+shows up at the next look (see shiplog sweep).
 
 Options:
   --limit N      how many sessions (default 10)
@@ -50,6 +54,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
   try {
     rows = recentSessions(db, { limit, sessionId: values.session }).map(withSize);
     paused = activeBackoffs(db, new Date());
+    // Sessions no hook reported (a killed client) show up at the next look, not at the next turn.
+    sweepInBackground(db, process.env, createLogger(stateDir(), 'sweep'));
   } finally {
     db.close();
   }

@@ -35,7 +35,8 @@ export function createSandbox(name: string, clientBins: string[]): Sandbox {
   for (const d of [claudeDir, codexHome, workspace]) mkdirSync(d, { recursive: true });
   const base: NodeJS.ProcessEnv = {};
   // Only what a shell on this machine needs; the clients' and shiplog's own variables are set below.
-  for (const k of ['PATH', 'LANG', 'TERM', 'SHELL', 'USER', 'LOGNAME', 'TMPDIR', 'NODE_EXTRA_CA_CERTS']) if (process.env[k] !== undefined) base[k] = process.env[k];
+  // SHIPLOG_HOOK_TIMES: where scripts/run-tests.mjs --e2e gathers every hook's exit time for its report.
+  for (const k of ['PATH', 'LANG', 'TERM', 'SHELL', 'USER', 'LOGNAME', 'TMPDIR', 'NODE_EXTRA_CA_CERTS', 'SHIPLOG_HOOK_TIMES']) if (process.env[k] !== undefined) base[k] = process.env[k];
   const env: NodeJS.ProcessEnv = {
     ...base,
     HOME: home,
