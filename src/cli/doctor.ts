@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runChecks, type Check } from '../doctor/checks.js';
 import { stateDir } from '../paths.js';
-import { sweepSoon } from '../worker/sweep-soon.js';
+import { startSweep } from '../worker/sweep-soon.js';
 
 export const DOCTOR_HELP = `Usage: shiplog doctor [--json]
 
@@ -12,7 +12,8 @@ day, and that recent output folders are writable.
 
 One line per check: ok, problem (with the fix on the next line) or info. Exit status 0 when
 nothing is a problem, 1 otherwise. The checks only read; when no catch-up sweep ran in the last
-minute, doctor also starts one in the background (see shiplog sweep).
+minute and the state database is sound, doctor also starts one in the background (see shiplog
+sweep).
 
 Options:
   --json       print the checks as a JSON array of {key, status, message, fix?}
@@ -26,7 +27,8 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const checks = runChecks({ env: process.env, stateDir: stateDir(), cwd: process.cwd(), now: new Date() });
-  sweepSoon(stateDir(), process.env);
+  // Only on a sound state database: doctor leaves a damaged one as it is, for the worker to rebuild.
+  if (checks.some((c) => c.key === 'state.db' && c.status === 'ok')) startSweep(stateDir(), process.env);
   process.stdout.write(values.json ? `${JSON.stringify(checks, null, 2)}\n` : render(checks));
   return checks.some((c) => c.status === 'problem') ? 1 : 0;
 }

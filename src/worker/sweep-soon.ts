@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { createLogger, type Logger } from '../log.js';
-import { statePaths } from '../paths.js';
-import { openDb, type Db } from '../state/db.js';
+import type { Db } from '../state/db.js';
 import { getMeta } from '../state/meta.js';
 import { startDetached } from './spawn-worker.js';
 import { SWEEP_EVERY_MS } from './sweep.js';
@@ -20,13 +18,10 @@ export function sweepInBackground(db: Db, env: NodeJS.ProcessEnv, log: Logger, n
   return true;
 }
 
-/** The same, for a command that holds no database handle: nothing when shiplog has no state yet. */
-export function sweepSoon(dir: string, env: NodeJS.ProcessEnv): boolean {
-  if (!existsSync(statePaths(dir).db)) return false;
-  const db = openDb(dir, { env });
-  try {
-    return sweepInBackground(db, env, createLogger(dir, 'sweep'));
-  } finally {
-    db.close();
-  }
+/**
+ * For a command that holds no database handle (doctor): starts the sweep process, which takes
+ * its turn in state.db itself and does nothing when another sweep ran in the last minute.
+ */
+export function startSweep(dir: string, env: NodeJS.ProcessEnv): void {
+  startDetached(['--sweep'], env, (err) => createLogger(dir, 'sweep').warn({ err }, 'could not start the background sweep'));
 }

@@ -144,7 +144,7 @@ describe('LLM evaluators in the pipeline', () => {
       // The pause and the waiting windows show in doctor and status.
       const doctor = shiplog(['doctor'], { ...b.env, SHIPLOG_HOME: b.home, CTX_CHANGELOG_EVALUATOR: 'claude' });
       assert.equal(doctor.status, 1);
-      assert.match(doctor.stdout, /evaluator\.paused\.claude/);
+      assert.match(doctor.stdout, /evaluator\.paused\.claude/, `${doctor.stderr} ${String(doctor.error)} ${doctor.signal}`);
       assert.match(doctor.stdout, /evaluator\.waiting +problem +2 window\(s\)|evaluator\.waiting.*2 window\(s\)/);
       assert.match(shiplog(['status'], { ...b.env, SHIPLOG_HOME: b.home }).stdout, /evaluator claude paused until \S+ \((authentication error|usage or rate limit)\)/);
 
