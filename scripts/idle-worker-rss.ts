@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleTurn, writeClaudeTranscript } from '../test/synthetic.js';
 
-const HOOK = new URL('../hooks/claude-code.cjs', import.meta.url).pathname;
+const HOOK = new URL('../hooks/claude-code.sh', import.meta.url).pathname;
 const idleSeconds = Number(process.argv[2] ?? 10);
 const root = mkdtempSync(join(tmpdir(), 'shiplog-idle-rss-'));
 const repo = join(root, 'repo');
@@ -23,7 +23,7 @@ const transcript = writeClaudeTranscript(join(root, 'idle.jsonl'), 'idle', repo,
 
 const fire = (event: string) =>
   new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [HOOK], { env, stdio: ['pipe', 'ignore', 'inherit'] });
+    const child = spawn('/bin/sh', [HOOK, process.execPath], { env, stdio: ['pipe', 'ignore', 'inherit'] });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`hook exited ${code}`))));
     child.stdin.end(JSON.stringify({ session_id: 'idle', transcript_path: transcript, cwd: repo, hook_event_name: event, reason: 'other' }));
   });

@@ -23,7 +23,7 @@ const { values } = parseArgs({
 const SESSIONS = Number(values.sessions);
 const TURNS = Number(values.turns);
 const PARALLEL = Number(values.parallel);
-const HOOK = new URL('../hooks/claude-code.cjs', import.meta.url).pathname;
+const HOOK = new URL('../hooks/claude-code.sh', import.meta.url).pathname;
 
 const root = mkdtempSync(join(tmpdir(), 'shiplog-load-run-'));
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, GIT_AUTHOR_NAME: 'Load', GIT_AUTHOR_EMAIL: 'load@example.com', GIT_COMMITTER_NAME: 'Load', GIT_COMMITTER_EMAIL: 'load@example.com' };
@@ -41,7 +41,7 @@ function makeRepo(dir: string): string {
 function fireHook(env: NodeJS.ProcessEnv, payload: object): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HOOK], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn('/bin/sh', [HOOK, process.execPath], { env, stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -52,6 +52,21 @@ function fireHook(env: NodeJS.ProcessEnv, payload: object): Promise<number> {
 
 /** True while any session's spool holds a job or a live worker (the workers are detached). */
 function busy(home: string): boolean {
+  // Payloads the router has not routed yet, or a router still alive.
+  const inbox = join(home, 'inbox');
+  if (existsSync(inbox)) {
+    for (const n of readdirSync(inbox)) {
+      if (n !== 'router.alive') return true;
+      let text: string;
+      try {
+        text = readFileSync(join(inbox, n), 'utf8');
+      } catch {
+        return true; // the router left since the listing: look again
+      }
+      const m = /^(\d+) (\S+)\n$/.exec(text);
+      if (m && isAlive(Number(m[1]), m[2] === '-' ? null : (m[2] ?? null))) return true;
+    }
+  }
   const spool = join(home, 'spool');
   if (!existsSync(spool)) return false;
   for (const s of readdirSync(spool)) {

@@ -103,6 +103,10 @@ shiplog_commit() {
   else
     MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} "$shiplog_node" --max-semi-space-size=1 --semi-space-growth-factor=1 "$shiplog_worker" --inbox </dev/null &
   fi
+  # The router's marker, written for it until it claims it (setsid execs node in the same
+  # process): the hooks of a burst that come while node starts find a live router and start no
+  # second one. Should node fail to start, the pid is dead and the next hook starts another.
+  printf '%s -\n' "$!" >"$shiplog_inbox/router.alive"
   exit 0
 }
 

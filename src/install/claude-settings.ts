@@ -35,7 +35,7 @@ export function claudeSettingsPath(scope: 'user' | 'project', env: NodeJS.Proces
   return join(claudeConfigDir(env), 'settings.json');
 }
 
-/** A handler shiplog installed (hooks/claude-code.cjs), from this checkout or an older one elsewhere. */
+/** A handler shiplog installed (hooks/claude-code.sh, or .cjs before it), from this checkout or an older one elsewhere. */
 function isOurs(h: z.infer<typeof Handler>): boolean {
   return typeof h.command === 'string' && isClaudeHook(h.command);
 }
