@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { HookJob } from '../../src/hooks/payload.js';
+import { createLogger } from '../../src/log.js';
+import { routeInbox } from '../../src/worker/route-inbox.js';
+import { cleanup, tempDir } from '../helpers.js';
+
+const root = tempDir();
+after(() => cleanup(root));
+
+const payload = (session: string) => JSON.stringify({ session_id: session, transcript_path: '/tmp/t.jsonl', cwd: '/tmp', hook_event_name: 'Stop' });
+
+/** The router's half of the hooks' inbox, on real files: what a hook left becomes one job. */
+describe('routeInbox', () => {
+  it('routes a payload again after a router killed before removing it, into the same job, not a second one', () => {
+    const home = join(root, 'again');
+    const inbox = join(home, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    const file = join(inbox, '123-456.claude-code');
+    writeFileSync(file, payload('s1'));
+    const kept = join(root, 'kept');
+    copyFileSync(file, kept);
+    const at = statSync(file).mtime;
+    const log = createLogger(home, 'test');
+    assert.deepEqual([...routeInbox(home, log, process.env)], ['s1']);
+    assert.deepEqual(readdirSync(inbox), []);
+    // What a SIGKILL between writing the job and removing the inbox file leaves: both.
+    copyFileSync(kept, file);
+    utimesSync(file, at, at);
+    assert.deepEqual([...routeInbox(home, log, process.env)], ['s1']);
+    const jobs = readdirSync(join(home, 'spool', 's1'));
+    assert.equal(jobs.length, 1, jobs.join(', '));
+    const job = HookJob.parse(JSON.parse(readFileSync(join(home, 'spool', 's1', jobs[0] ?? ''), 'utf8')));
+    assert.equal(job.agent, 'claude-code');
+    assert.equal(job.payload.hook_event_name, 'Stop');
+  });
+
+  it('removes a symlink or a folder planted in the inbox without following it, and routes the rest', () => {
+    const home = join(root, 'planted');
+    const inbox = join(home, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    const secret = join(root, 'secret.json');
+    writeFileSync(secret, payload('stolen'));
+    symlinkSync(secret, join(inbox, '1-1.claude-code'));
+    mkdirSync(join(inbox, '1-2.codex'));
+    writeFileSync(join(inbox, '1-3.codex'), payload('real'));
+    assert.deepEqual([...routeInbox(home, createLogger(home, 'test'), process.env)], ['real']);
+    assert.deepEqual(readdirSync(inbox), []);
+    assert.equal(readFileSync(secret, 'utf8'), payload('stolen'), 'the target is untouched');
+    assert.deepEqual(readdirSync(join(home, 'spool')), ['real']);
+    assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /not a plain file.*removed/);
+  });
+
+  it('leaves a .part a hook is still writing, and reads one its hook was killed before renaming', () => {
+    const home = join(root, 'parts');
+    const inbox = join(home, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(join(inbox, '2-1.claude-code.part'), payload('writing'));
+    const orphan = join(inbox, '2-2.claude-code.part');
+    writeFileSync(orphan, payload('orphan'));
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(orphan, old, old);
+    assert.deepEqual([...routeInbox(home, createLogger(home, 'test'), process.env)], ['orphan']);
+    assert.deepEqual(readdirSync(inbox), ['2-1.claude-code.part']);
+  });
+});
