@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const NODE = process.execPath;
 export const CLI = join(REPO_ROOT, 'bin', 'shiplog.mjs');
-export const HOOK = join(REPO_ROOT, 'hooks', 'claude-code.cjs');
+/** The hook entry points as `shiplog install` registers them: `/bin/sh <hook>.sh <node> …`. */
+export const SH = '/bin/sh';
+export const HOOKS = {
+  claude: join(REPO_ROOT, 'hooks', 'claude-code.sh'),
+  codex: join(REPO_ROOT, 'hooks', 'codex.sh'),
+  notify: join(REPO_ROOT, 'hooks', 'codex-notify.sh'),
+};
 export const DIST = join(REPO_ROOT, 'dist');
 
 export const MB = 1024 * 1024;
@@ -119,16 +125,21 @@ export function expectOk(r, what) {
   return r;
 }
 
-/** Pids (other than ours) whose command line contains `needle` (Linux /proc; [] elsewhere). */
-export function pidsMatching(needle) {
+/**
+ * Pids (other than ours) whose command line contains `needle` (Linux /proc; [] elsewhere). With
+ * `environ`, their environment instead: processes the hooks start detached (the router, and the
+ * workers and notify programs it or they start) carry no bench tag in their argv, but inherit
+ * SHIPLOG_HOME, which lies in the run's temp folder.
+ */
+export function pidsMatching(needle, { environ = false } = {}) {
   if (!existsSync('/proc/self/cmdline')) return [];
   const out = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) out.push(Number(d));
+      if (readFileSync(`/proc/${d}/${environ ? 'environ' : 'cmdline'}`, 'utf8').includes(needle)) out.push(Number(d));
     } catch {
-      // The process ended between readdir and read.
+      // The process ended between readdir and read, or is not ours to read.
     }
   }
   return out;
@@ -136,14 +147,41 @@ export function pidsMatching(needle) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until no process mentions `needle`; kills stragglers after `timeoutMs`. Returns ms waited. */
-export async function waitForProcesses(needle, timeoutMs = 15_000) {
+/**
+ * Waits until no process mentions `needle` (in its command line, or its environment with
+ * `environ`) in two looks in a row; kills stragglers after `timeoutMs`. Returns ms waited.
+ */
+export async function waitForProcesses(needle, timeoutMs = 15_000, { environ = false } = {}) {
   const started = Date.now();
-  while (pidsMatching(needle).length > 0) {
+  for (let clear = 0; clear < 2; ) {
+    if (pidsMatching(needle, { environ }).length > 0) clear = 0;
+    else if (++clear === 2) break;
     if (Date.now() - started > timeoutMs) {
-      killPids(pidsMatching(needle));
+      killPids(pidsMatching(needle, { environ }));
       break;
     }
+    await sleep(clear ? 5 : 20);
+  }
+  return Date.now() - started;
+}
+
+/**
+ * Waits until every process whose environment holds `needle` sleeps (no R or D state) in two
+ * looks in a row: a lingering router or worker that is done with the last job and waits for the
+ * next. Gives up (without killing) after `timeoutMs`: on a busy machine a sleeper can show R
+ * while it waits for a CPU. Returns ms waited.
+ */
+export async function waitForQuiet(needle, timeoutMs = 5_000) {
+  const started = Date.now();
+  for (let quiet = 0; quiet < 2 && Date.now() - started < timeoutMs; ) {
+    const busy = pidsMatching(needle, { environ: true }).some((pid) => {
+      try {
+        return /^[RD]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, ''));
+      } catch {
+        return false;
+      }
+    });
+    quiet = busy ? 0 : quiet + 1;
     await sleep(20);
   }
   return Date.now() - started;
@@ -161,8 +199,9 @@ function killPids(pids) {
 
 /**
  * Stops everything this run started: children still tracked, then any process whose command line
- * names our tag (detached workers started by the hook carry it in their session id; CLI children
- * carry it in their temp paths). Returns how many had to be killed.
+ * or environment names our tag (detached workers carry it in their session id; CLI children in
+ * their temp paths; whatever the sh hooks start detached inherits SHIPLOG_HOME and
+ * XDG_CONFIG_HOME, both under the temp root). Returns how many had to be killed.
  */
 export function killLeftovers() {
   let n = 0;
@@ -173,7 +212,7 @@ export function killLeftovers() {
     }
   }
   live.clear();
-  const stray = pidsMatching(TAG);
+  const stray = [...new Set([...pidsMatching(TAG), ...pidsMatching(TAG, { environ: true })])];
   killPids(stray);
   return n + stray.length;
 }

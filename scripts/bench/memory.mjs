@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HOOK, MB, NODE, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGitRepo, note, run, tempDir } from './common.mjs';
+import { DIST, MB, NODE, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGitRepo, note, run, tempDir } from './common.mjs';
 import { runCli } from './pipeline.mjs';
 import { buildTranscript, loadTemplates, writeHugeLine } from './transcripts.mjs';
 
@@ -83,7 +83,7 @@ export async function benchMemory({ quick }) {
     summary: `peak RSS ${fmt(peakMB)} MB (node -e 0: ${fmt(bareKiB / 1024)} MB)`,
     details: [
       `file: ${fmtMB(built.bytes)}, ${built.lines} lines, one line of ${fmtMB(lineBytes)} (a tool_result string) in the middle`,
-      `worker as the hook starts it (${worker.argv}): ${fmt(worker.ms / 1000)} s (${fmt(built.bytes / MB / (worker.ms / 1000))} MB/s), read to byte ${worker.offset}`,
+      `worker as the router starts it (${worker.argv}): ${fmt(worker.ms / 1000)} s (${fmt(built.bytes / MB / (worker.ms / 1000))} MB/s), read to byte ${worker.offset}`,
       `peak RSS via ${probe.how}: worker ${fmt(peakMB)} MB, node -e 0 ${fmt(bareKiB / 1024)} MB`,
       `for reference, shiplog process on the same file: ${fmt(cliKiB / 1024)} MB peak, ${fmt(r.ms / 1000)} s, ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`,
     ],
@@ -93,7 +93,7 @@ export async function benchMemory({ quick }) {
 /** Spools one Stop job for the session and runs the worker on it under the RSS probe. */
 async function runWorker({ home, transcript, repo, sessionId, probe }) {
   const require = createRequire(import.meta.url);
-  const { workerCommand } = await import(pathToFileURL(join(HOOK, '..', '..', 'dist', 'src', 'worker', 'spawn-worker.js')).href);
+  const { workerCommand } = await import(pathToFileURL(join(DIST, 'src', 'worker', 'spawn-worker.js')).href);
   const spool = join(home, 'spool', sessionId);
   mkdirSync(spool, { recursive: true });
   const payload = { session_id: sessionId, transcript_path: transcript, cwd: repo, hook_event_name: 'Stop' };
