@@ -1,9 +1,8 @@
 #!/bin/sh
 # shiplog's Claude Code hook (Stop, SubagentStop, SessionEnd): sh hooks/claude-code.sh NODE.
-# Leaves the payload in shiplog's inbox and exits 0; see lib/inbox.sh.
+# Hands the payload to shiplog's inbox and exits 0 at once; see lib/inbox.sh.
 [ "${SHIPLOG_INTERNAL:-}" = 1 ] && exit 0
 case $0 in */*) shiplog_hooks=${0%/*} ;; *) shiplog_hooks=. ;; esac
 . "$shiplog_hooks/lib/inbox.sh"
 shiplog_begin claude-code
-shiplog_read_stdin
-shiplog_commit "${1:-}"
+shiplog_detach stdin "${1:-}"

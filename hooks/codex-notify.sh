@@ -29,4 +29,4 @@ printf '%s\0%s\0%s' "$PWD" "${CODEX_HOME:-}" "$shiplog_json" >"$shiplog_part" ||
   shiplog_log 50 'could not write the payload to the inbox (disk full?); payload dropped'
   exit 0
 }
-shiplog_commit "$shiplog_node"
+shiplog_detach file "$shiplog_node"

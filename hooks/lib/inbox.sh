@@ -1,11 +1,12 @@
 # shiplog's hook runtime, sourced by the entrypoints (POSIX sh: dash, busybox, bash all run it).
 #
-# A hook costs what starting a shell costs, a small fraction of starting node: it only puts the
-# client's payload in $SHIPLOG_HOME/inbox (written as .part, renamed whole) and, when no router
-# is alive, starts one detached (node dist/src/worker/entry.js --inbox). The router checks the
-# payload, turns it into a job in the session's spool and starts the session's worker
-# (src/worker/router.ts). The rules kept here: exit 0, print nothing, never wait for node, never
-# hang on a stdin held open, never write more than the size cap, write only in the state folder.
+# A hook costs what starting a shell costs, a small fraction of starting node: it names the
+# payload and hands the rest to lib/deliver.sh, started in its own session and not waited for,
+# which puts the client's payload in $SHIPLOG_HOME/inbox (written as .part, renamed whole) and,
+# when no router is alive, starts one (node dist/src/worker/entry.js --inbox). The router checks
+# the payload, turns it into a job in the session's spool and starts the session's worker
+# (src/worker/router.ts). The rules kept here: exit 0, print nothing, never wait for node or for
+# the client's stdin, never write more than the size cap, write only in the state folder.
 
 # Nothing a command here prints may reach the client: stdout is the hook's answer to it.
 exec >/dev/null 2>&1
@@ -41,12 +42,13 @@ shiplog_log() {
   printf '{"level":%s,"time":"%s","pid":%s,"name":"hook","msg":"%s"}\n' "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$2" >>"$shiplog_state/shiplog.log"
 }
 
-# shiplog_begin KIND: names this payload's file; the name starts with this process's start time
+# shiplog_begin KIND [ID]: names this payload's file; the name starts with the hook's start time
 # (clock ticks since boot), so names never repeat and sort in the order the client fired them.
+# deliver.sh passes the ID the hook chose.
 shiplog_begin() {
   shiplog_kind=$1
-  shiplog_id=$$
-  if [ -r /proc/$$/stat ] && read -r shiplog_stat </proc/$$/stat; then
+  shiplog_id=${2:-$$}
+  if [ -z "${2:-}" ] && [ -r /proc/$$/stat ] && read -r shiplog_stat </proc/$$/stat; then
     set -f
     # shellcheck disable=SC2086 # split into fields on purpose; the command name is cut off first
     set -- ${shiplog_stat##*) }
@@ -59,6 +61,20 @@ shiplog_begin() {
     shiplog_log 50 'cannot create the inbox folder; payload dropped'
     exit 0
   }
+}
+
+# shiplog_detach MODE NODE: the rest of the work, in lib/deliver.sh, in a session of its own (a
+# client that kills the hook's process group when the hook is done spares it) with the client's
+# stdin (MODE stdin) or the .part already written (MODE file); the hook exits at once.
+shiplog_detach() {
+  # A non-interactive sh gives a background command /dev/null for stdin unless told otherwise.
+  exec 3<&0
+  if command -v setsid >/dev/null; then
+    setsid /bin/sh "$shiplog_hooks/lib/deliver.sh" "$1" "$shiplog_kind" "$shiplog_id" "$2" <&3 &
+  else
+    /bin/sh "$shiplog_hooks/lib/deliver.sh" "$1" "$shiplog_kind" "$shiplog_id" "$2" <&3 &
+  fi
+  exit 0
 }
 
 # shiplog_alive FILE: true when FILE names a running process ("pid starttime", as

@@ -35,8 +35,9 @@ export function routeInbox(stateDir: string, log: Logger, env: NodeJS.ProcessEnv
     } else log[parsed.level]({ agent: item.kind, bytes: bytes.length, ...(parsed.event && { event: parsed.event }) }, parsed.drop);
     if (job) {
       const spool = paths.sessionSpool(job.payload.session_id);
-      // Ordered like the hooks' own job names (time first), unique by the inbox id.
-      const name = `${String(Math.floor(item.mtimeMs)).padStart(15, '0')}-${item.id}.json`;
+      // Ordered by when the hook started (its id's clock ticks, or the file's time where there is
+      // no /proc), and unique by the inbox id.
+      const name = `${String(item.ticks ?? Math.floor(item.mtimeMs)).padStart(15, '0')}-${item.id}.json`;
       try {
         writeJob(spool, name, job);
       } catch (err) {
@@ -73,6 +74,18 @@ interface InboxFile {
   id: string;
   kind: InboxKind;
   mtimeMs: number;
+  /** The hook's start time in clock ticks since boot, from its id `<ticks>-<pid>` (Linux). */
+  ticks: number | null;
+  pid: number;
+}
+
+/**
+ * Oldest hook first. The hooks write in the background, so a file's time is when its copy ended;
+ * the start time in its name is when the client fired the hook.
+ */
+function byHookStart(a: InboxFile, b: InboxFile): number {
+  if (a.ticks !== null && b.ticks !== null) return a.ticks - b.ticks || a.pid - b.pid;
+  return a.mtimeMs - b.mtimeMs || a.pid - b.pid;
 }
 
 function inboxFiles(inbox: string, now: number): InboxFile[] {
@@ -98,9 +111,10 @@ function inboxFiles(inbox: string, now: number): InboxFile[] {
       throw err;
     }
     if (part && now - mtimeMs <= ORPHAN_PART_MS) continue;
-    out.push({ file, ...parsed, mtimeMs });
+    const [first = '', second] = parsed.id.split('-');
+    out.push({ file, ...parsed, mtimeMs, ticks: second === undefined ? null : Number(first), pid: Number(second ?? first) });
   }
-  return out.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort(byHookStart);
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { stateDir as srcStateDir } from '../../src/paths.js';
 import { processStartTime } from '../../src/state/session-lock.js';
@@ -71,10 +72,12 @@ describe('claude-code hook', () => {
     assert.equal(existsSync(internalHome), false, 'no state folder, no log, no job');
   });
 
-  const malformed: { name: string; input?: string | Buffer; keepOpen?: boolean; reason: RegExp }[] = [
+  const malformed: { name: string; input?: string | Buffer; keepOpen?: boolean; fromFile?: boolean; reason: RegExp }[] = [
     { name: 'empty stdin', input: '', reason: /stdin was empty/ },
     { name: 'not JSON', input: 'this is not json{', reason: /not a complete JSON payload/ },
-    { name: '5 MiB of stdin', input: Buffer.alloc(5 * 1024 * 1024, 0x61), reason: /size cap/ },
+    // From a file: a parent that stops feeding stdin once the hook has exited (node does) would
+    // cut it short first, and the hook exits before its background copy has read it all.
+    { name: '5 MiB of stdin', input: Buffer.alloc(5 * 1024 * 1024, 0x61), fromFile: true, reason: /size cap/ },
     { name: 'a JSON array', input: '[1,2,3]', reason: /not a JSON object/ },
     { name: 'missing fields', input: JSON.stringify({ hook_event_name: 'Stop' }), reason: /session_id/ },
     { name: 'missing transcript_path', input: JSON.stringify({ session_id: 'ok-id', hook_event_name: 'Stop' }), reason: /transcript_path/ },
@@ -89,9 +92,13 @@ describe('claude-code hook', () => {
       const caseRoot = tempDir();
       const caseHome = join(caseRoot, 'state');
       const caseRepo = mkdirRepo(join(caseRoot, 'repo'));
+      const inputFile = join(root, `${c.name.replace(/\W+/g, '-')}.in`);
+      if (c.fromFile) writeFileSync(inputFile, c.input ?? '');
       const beforeFiles = listFiles(caseRoot);
       try {
-        const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(caseHome, { HOME: caseRoot }), input: c.input, keepStdinOpen: c.keepOpen });
+        const r = c.fromFile
+          ? await runProcess('/bin/sh', ['-c', 'exec /bin/sh "$HOOK" "$NODE" < "$IN"'], { env: hookEnv(caseHome, { HOME: caseRoot, HOOK, NODE: process.execPath, IN: inputFile }) })
+          : await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(caseHome, { HOME: caseRoot }), input: c.input, keepStdinOpen: c.keepOpen });
         assert.equal(r.code, 0);
         assert.equal(r.stdout, '');
         assert.equal(r.stderr, '');
@@ -141,7 +148,7 @@ describe('claude-code hook', () => {
     }
   });
 
-  it('starts no process while a router is alive: the payload waits in the inbox for it', async () => {
+  it('starts no node while a router is alive: the payload waits in the inbox for it', async () => {
     const warmHome = join(root, 'warm-state');
     const inbox = join(warmHome, 'inbox');
     mkdirSync(inbox, { recursive: true });
@@ -149,6 +156,9 @@ describe('claude-code hook', () => {
     writeFileSync(join(inbox, 'router.alive'), `${process.pid} ${processStartTime(process.pid) ?? '-'}\n`);
     const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(warmHome), input: stopPayload('sess-warm', transcript, repo) });
     assert.equal(r.code, 0);
+    // The hook hands the copy to a process of its own and does not wait for it: wait for the rename.
+    const named = () => readdirSync(inbox).filter((n) => n !== 'router.alive' && !n.endsWith('.part'));
+    for (let i = 0; i < 600 && named().length === 0; i++) await sleep(50);
     const left = readdirSync(inbox).filter((n) => n !== 'router.alive');
     assert.equal(left.length, 1, 'the payload, renamed whole');
     assert.match(left[0] ?? '', /^\d+-\d+\.claude-code$/);
