@@ -9,16 +9,10 @@ case $0 in */*) shiplog_hooks=${0%/*} ;; *) shiplog_hooks=. ;; esac
 . "$shiplog_hooks/lib/inbox.sh"
 shiplog_node=${1:-}
 [ $# -gt 0 ] && shift
-if [ $# -gt 1 ]; then
-  if ! command -v "$1" >/dev/null; then
-    shiplog_log 40 'could not start the notify program shiplog passes turns on to: not found'
-  elif command -v setsid >/dev/null; then
-    setsid "$@" </dev/null &
-  else
-    "$@" </dev/null &
-  fi
+if [ "${SHIPLOG_INTERNAL:-}" = 1 ]; then
+  [ $# -gt 1 ] && shiplog_chain "$@"
+  exit 0
 fi
-[ "${SHIPLOG_INTERNAL:-}" = 1 ] && exit 0
 [ $# -gt 0 ] || exit 0
 eval "shiplog_json=\${$#}"
 shiplog_begin codex-notify
@@ -29,4 +23,6 @@ printf '%s\0%s\0%s' "$PWD" "${CODEX_HOME:-}" "$shiplog_json" >"$shiplog_part" ||
   shiplog_log 50 'could not write the payload to the inbox (disk full?); payload dropped'
   exit 0
 }
-shiplog_detach file "$shiplog_node"
+# deliver.sh starts the user's program (when there is one: more than the JSON) before anything.
+[ $# -gt 1 ] || set --
+shiplog_detach file "$shiplog_node" "$@"

@@ -66,15 +66,31 @@ shiplog_begin() {
 # shiplog_detach MODE NODE: the rest of the work, in lib/deliver.sh, in a session of its own (a
 # client that kills the hook's process group when the hook is done spares it) with the client's
 # stdin (MODE stdin) or the .part already written (MODE file); the hook exits at once.
+# Any further arguments are a notify program to start first (codex-notify.sh).
 shiplog_detach() {
+  shiplog_mode=$1
+  shiplog_node=$2
+  shift 2
   # A non-interactive sh gives a background command /dev/null for stdin unless told otherwise.
   exec 3<&0
   if command -v setsid >/dev/null; then
-    setsid /bin/sh "$shiplog_hooks/lib/deliver.sh" "$1" "$shiplog_kind" "$shiplog_id" "$2" <&3 &
+    setsid /bin/sh "$shiplog_hooks/lib/deliver.sh" "$shiplog_mode" "$shiplog_kind" "$shiplog_id" "$shiplog_node" "$@" <&3 &
   else
-    /bin/sh "$shiplog_hooks/lib/deliver.sh" "$1" "$shiplog_kind" "$shiplog_id" "$2" <&3 &
+    /bin/sh "$shiplog_hooks/lib/deliver.sh" "$shiplog_mode" "$shiplog_kind" "$shiplog_id" "$shiplog_node" "$@" <&3 &
   fi
   exit 0
+}
+
+# shiplog_chain PROGRAM ARGS… JSON: the user's own notify program, as Codex would have run it,
+# detached, its output to /dev/null.
+shiplog_chain() {
+  if ! command -v "$1" >/dev/null; then
+    shiplog_log 40 'could not start the notify program shiplog passes turns on to: not found'
+  elif command -v setsid >/dev/null; then
+    setsid "$@" </dev/null &
+  else
+    "$@" </dev/null &
+  fi
 }
 
 # shiplog_alive FILE: true when FILE names a running process ("pid starttime", as
