@@ -20,7 +20,8 @@ import { transcriptCwd } from './transcript-cwd.js';
  * It looks at two kinds of file, and only at those that may have changed:
  * - sessions state.db knows (a hook saw them once) of the last two weeks with work left: a
  *   transcript now longer than what was read (one stat each), a closed window stored but not yet
- *   appended, or a window left open by a run killed before it could close it;
+ *   appended, a window left open by a run killed before it could close it, or a devlog behind
+ *   what was read;
  * - transcripts no hook ever named, in the folders the clients write, created since the last
  *   complete sweep (a new file changes its folder's mtime, so unchanged folders are not listed)
  *   and not older than `installed_at`: history is `shiplog backfill`'s job, and a state folder
@@ -99,6 +100,8 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
       continue;
     }
     const { config } = ctx.configFor(cwd, ctx.env, ctx.log);
+    // With devlogs off the devlog never catches up with the cursor: nothing is owed.
+    if (c.due === 'devlog' && !config.devlog.enabled) continue;
     const idleMs = config.changelog.idle_minutes * 60_000;
     const quiet = now.getTime() - c.mtimeMs;
     // Still being written: its hooks will come, or the next sweep takes it. A session idle by its
@@ -137,11 +140,13 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
 
 /**
  * Why a known session needs a run: its transcript grew past what was read; a closed window was
- * stored and not appended (the run was killed in between); or its window is still open, which an
- * idle close ends once the transcript has been quiet for the idle time. Every run commits its
- * cursor and closed windows together, so a run killed at any moment leaves one of these.
+ * stored and not appended (the run was killed in between); its window is still open, which an
+ * idle close ends once the transcript has been quiet for the idle time; or its devlog was not
+ * written for what was read (the run was killed between its commit and the devlog, and its window
+ * wrote no entry, so nothing else is left). Every run commits its cursor and closed windows
+ * together, so a run killed at any moment leaves one of these.
  */
-export type Due = 'grown' | 'unwritten' | 'open';
+export type Due = 'grown' | 'unwritten' | 'open' | 'devlog';
 type Candidate = Found & { cwd: string | null; due: Due };
 
 const KnownRow = z.object({
@@ -150,6 +155,7 @@ const KnownRow = z.object({
   transcript_path: z.string(),
   cwd: z.string().nullable(),
   offset: z.number().int(),
+  devlog_offset: z.number().int(),
   open: z.number().int(),
   unwritten: z.number().int(),
 });
@@ -159,7 +165,7 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
   const rows = z.array(KnownRow).parse(
     db
       .prepare(
-        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset,
+        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset, s.devlog_offset,
            (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
            -- Any evaluator: one paused for the moment leaves the window pending again, at the cost of a run that reads nothing.
            EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing') AS unwritten
@@ -171,7 +177,7 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
   for (const r of rows) {
     const st = statOrNull(r.transcript_path);
     if (st === null || !st.isFile()) continue;
-    const due: Due | null = st.size > r.offset ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : null;
+    const due: Due | null = st.size > r.offset ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : r.devlog_offset !== r.offset ? 'devlog' : null;
     if (due !== null) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd, due });
   }
   return out;
