@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
@@ -133,6 +133,28 @@ describe('the catch-up sweep', () => {
     assert.deepEqual(written[0]?.touched_files.created.sort(), ['bye.sh', 'greet.sh']);
     assert.deepEqual((await w.run(minutes(45), true)).ran, [], 'read once');
     assert.equal(w.entries('idle').length, 1, 'written once');
+  });
+
+  it('writes the devlog of a session whose run was killed after its commit and before its devlog write', async () => {
+    const w = world('devlog-behind');
+    const transcript = await grownSession(w, 'devlog-behind');
+    await runInProcess(w.home, { sessionId: 'devlog-behind', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test', close: 'idle' });
+    const devlog = readOutputs(w.repo, 'devlog-behind').devlog;
+    assert.match(devlog ?? '', /created bye\.sh/);
+    // What a SIGKILL between the run's last commit and its devlog write leaves (its window
+    // already written, or none to write: a chat-only window is dropped): the cursor at the end,
+    // the devlog behind it.
+    const db = openDb(w.home);
+    try {
+      db.prepare('UPDATE sessions SET devlog_offset = -1 WHERE session_id = ?').run('devlog-behind');
+    } finally {
+      db.close();
+    }
+    rmSync(join(w.repo, '.devlog'), { recursive: true });
+    assert.deepEqual((await w.run(minutes(10), true)).ran, [{ session: 'devlog-behind', agent: 'claude-code', closed: false }]);
+    assert.equal(readOutputs(w.repo, 'devlog-behind').devlog, devlog);
+    assert.equal(w.entries('devlog-behind').length, 1, 'the entry is not written again');
+    assert.deepEqual((await w.run(minutes(45), true)).ran, [], 'nothing left to do');
   });
 
   it('finds a session no hook ever named (hooks off) among the transcripts started since install, and no older one', async () => {
