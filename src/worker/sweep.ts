@@ -167,11 +167,12 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
       .prepare(
         `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset, s.devlog_offset,
            (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
-           -- Any evaluator: one paused for the moment leaves the window pending again, at the cost of a run that reads nothing.
-           EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing') AS unwritten
+           -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
+           EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
+                   AND (w.needs_eval = 0 OR NOT EXISTS (SELECT 1 FROM evaluator_backoff b WHERE b.until > ?))) AS unwritten
          FROM sessions s WHERE s.updated_at >= ?`,
       )
-      .all(new Date(now.getTime() - KNOWN_FOR_MS).toISOString()),
+      .all(now.toISOString(), new Date(now.getTime() - KNOWN_FOR_MS).toISOString()),
   );
   const out: Candidate[] = [];
   for (const r of rows) {
