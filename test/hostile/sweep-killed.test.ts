@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, it } from 'node:test';
 import { openDb } from '../../src/state/db.js';
-import { setMeta } from '../../src/state/meta.js';
-import { claudeFixture, claudeFixtureDisk } from '../claude-fixtures.js';
-import { applyEnd, copyRelocated, rebuildStart } from '../pipeline/fixture-world.js';
-import { CLI, cleanup, hookEnv, prng, readOutputs, runProcess, tempDir } from '../helpers.js';
+import { unreportedSession } from './unreported-session.js';
+import { CLI, cleanup, prng, readOutputs, runProcess, tempDir } from '../helpers.js';
 
 const root = tempDir();
 after(() => cleanup(root));
@@ -21,39 +19,14 @@ after(() => cleanup(root));
  * let finish: its devlog and entries equal those of one sweep never interrupted.
  */
 it('shiplog sweep SIGKILLed at random moments, then let finish, writes what one clean sweep writes', async () => {
-  const world = claudeFixtureDisk('long');
-  const file = claudeFixture('long');
-  const session = basename(file, '.jsonl');
-
-  async function setup(name: string) {
-    const base = join(root, name);
-    const repo = join(base, 'repo');
-    rebuildStart(repo, world);
-    applyEnd(repo, world);
-    const claudeDir = join(base, 'claude');
-    const project = join(claudeDir, 'projects', '-repo');
-    mkdirSync(project, { recursive: true });
-    const transcript = join(project, basename(file));
-    copyRelocated(file, transcript, world.root, repo);
-    // Written long ago and since left alone: quiet, idle, and after the install below.
-    const written = new Date(Date.now() - 3 * 3_600_000);
-    utimesSync(transcript, written, written);
-    const home = join(base, 'state');
-    const db = openDb(home);
-    try {
-      setMeta(db, 'installed_at', new Date(Date.now() - 4 * 3_600_000).toISOString());
-    } finally {
-      db.close();
-    }
-    const env = hookEnv(home, { CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(base, 'no-codex'), HOME: base });
-    return { repo, home, env };
-  }
+  const setup = (name: string) => unreportedSession(join(root, name));
   const sweepOnce = (env: NodeJS.ProcessEnv) => {
     const child = spawn(process.execPath, [CLI, 'sweep'], { env, stdio: 'ignore' });
     return { child, exited: once(child, 'exit') };
   };
 
-  const clean = await setup('clean');
+  const clean = setup('clean');
+  const session = clean.session;
   const started = Date.now();
   await sweepOnce(clean.env).exited;
   // Kills land anywhere in a sweep's life on this machine, however loaded: startup, reading, appending.
@@ -61,7 +34,7 @@ it('shiplog sweep SIGKILLed at random moments, then let finish, writes what one 
   const expected = readOutputs(clean.repo, session);
   assert.ok(expected.entries.trim() !== '', 'the clean sweep wrote an entry');
 
-  const killed = await setup('killed');
+  const killed = setup('killed');
   const rand = prng(16);
   for (let i = 0; i < 25; i++) {
     const s = sweepOnce(killed.env);

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openDb } from '../../src/state/db.js';
-import { setMeta } from '../../src/state/meta.js';
 import { WORKER_ENTRY, workerCommand } from '../../src/worker/spawn-worker.js';
-import { claudeFixture, claudeFixtureDisk } from '../claude-fixtures.js';
-import { applyEnd, copyRelocated, rebuildStart } from '../pipeline/fixture-world.js';
+import { claudeFixture } from '../claude-fixtures.js';
+import { unreportedSession, writtenAfterInstall } from './unreported-session.js';
 import { cleanup, gitRepo, hookEnv, prng, readOutputs, sessionEndPayload, tempDir, WORKER } from '../helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
@@ -47,17 +46,6 @@ function minutePassed(home: string): void {
   }
 }
 
-/** A transcript written long ago and since left alone (quiet, idle), in a state installed before it. */
-function writtenAfterInstall(transcript: string, home: string): void {
-  const written = new Date(Date.now() - 3 * 3_600_000);
-  utimesSync(transcript, written, written);
-  const db = openDb(home);
-  try {
-    setMeta(db, 'installed_at', new Date(Date.now() - 4 * 3_600_000).toISOString());
-  } finally {
-    db.close();
-  }
-}
 
 /**
  * Issue 16: a worker SIGKILLed while its exit-time sweep reads a session no hook named leaves
@@ -70,22 +58,10 @@ function writtenAfterInstall(transcript: string, home: string): void {
  * sweep runs after its own session's drain, in the process the hooks start.
  */
 it('a worker SIGKILLed while its exit sweep reads a session, then one let finish, writes what one clean worker writes', async () => {
-  const world = claudeFixtureDisk('long');
-  const file = claudeFixture('long');
-  const swept = basename(file, '.jsonl');
-
+  const swept = basename(claudeFixture('long'), '.jsonl');
   async function setup(name: string) {
     const base = join(root, name);
-    const repo = join(base, 'repo');
-    rebuildStart(repo, world);
-    applyEnd(repo, world);
-    const claudeDir = join(base, 'claude');
-    const project = join(claudeDir, 'projects', '-repo');
-    mkdirSync(project, { recursive: true });
-    const transcript = join(project, basename(file));
-    copyRelocated(file, transcript, world.root, repo);
-    const home = join(base, 'state');
-    writtenAfterInstall(transcript, home);
+    const { repo, home, env } = unreportedSession(base);
     // The worker's own session: one turn in a repository of its own, ended, its job spooled as
     // the router writes it (src/worker/route-inbox.ts). Its transcript is outside the clients'
     // folders, so only its job leads to it.
@@ -95,7 +71,6 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
     mkdirSync(spool, { recursive: true });
     const payload = JSON.parse(sessionEndPayload(OWN, ownTranscript, ownRepo)) as object;
     writeFileSync(join(spool, '000000000000001-1-end.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
-    const env = hookEnv(home, { CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(base, 'no-codex'), HOME: base });
     return { repo, ownRepo, home, env };
   }
   type World = Awaited<ReturnType<typeof setup>>;
