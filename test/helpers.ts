@@ -139,10 +139,8 @@ export async function waitForWorkers(home: string, sessionId: string, timeoutMs 
     // Any live worker of this state folder counts: after its own session a worker goes on to
     // other sessions' held windows and stranded jobs (src/worker/registry.ts).
     // The hooks leave payloads in the inbox for the router, which spools them and starts the worker.
-    const inbox = listOrNone(join(home, 'inbox'));
     return (
-      inbox.some((n) => n !== 'router.alive') ||
-      aliveRouter(join(home, 'inbox', 'router.alive')) ||
+      hooksInFlight(home) ||
       names.some((n) => n.endsWith('.json')) ||
       aliveWorker(join(spool, 'worker.alive')) ||
       lockHeld(home, sessionId) ||
@@ -185,17 +183,36 @@ function aliveWorker(file: string): boolean {
   return owner.success && isAlive(owner.data.pid, owner.data.start);
 }
 
+/**
+ * Whether shiplog has hook payloads in flight for this state folder: a hook's detached
+ * deliver.sh still copying (a hook exits before its payload reaches the inbox), a payload in the
+ * inbox, or a router alive.
+ */
+export function hooksInFlight(home: string): boolean {
+  const inbox = listOrNone(join(home, 'inbox'));
+  if (inbox.some((n) => n !== 'router.alive') || aliveRouter(join(home, 'inbox', 'router.alive'))) return true;
+  const mark = `SHIPLOG_HOME=${home}\0`;
+  for (const pid of listOrNone('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    // The hook's own forked child runs as the hook until it execs setsid and deliver.sh.
+    if (/\/hooks\/(?:lib\/deliver|claude-code|codex|codex-notify)\.sh\0/.test(readFileOrEmpty(`/proc/${pid}/cmdline`)) && `\0${readFileOrEmpty(`/proc/${pid}/environ`)}`.includes(`\0${mark}`)) return true;
+  }
+  return false;
+}
+
 /** The router's marker ("pid starttime", src/worker/alive-file.ts) names a running process. */
 function aliveRouter(file: string): boolean {
   const m = /^(\d+) (\S+)\n$/.exec(readFileOrEmpty(file));
   return m !== null && isAlive(Number(m[1]), m[2] === '-' ? null : (m[2] ?? null));
 }
 
+/** A file's text; '' when it is gone (a process that ended) or not ours to read. */
 function readFileOrEmpty(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES') return '';
     throw err;
   }
 }

@@ -5,6 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { hooksInFlight } from '../helpers.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'bin', 'shiplog.mjs');
@@ -83,6 +84,7 @@ export async function waitForShiplog(sb: Sandbox, timeoutMs = 90_000): Promise<v
 }
 
 function idle(sb: Sandbox): boolean {
+  if (hooksInFlight(sb.state)) return false;
   const spool = join(sb.state, 'spool');
   if (existsSync(spool)) {
     for (const s of readdirSync(spool)) {
