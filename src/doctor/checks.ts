@@ -269,7 +269,8 @@ function sweepCheck(ctx: DoctorContext, db: Db): Check {
   // Not a problem: a killed client is an ordinary event, and the next worker's sweep reads them.
   if (behind.length > 0) return info('sweep', `${behind.length} session(s) grew with no hook to say so (${behind[0]?.sessionId}${behind.length > 1 ? ', …' : ''}); the next worker's sweep reads them, or now: shiplog sweep; ${when}`);
   const installed = getMeta(db, 'installed_at') !== null;
-  return ok('sweep', `${when}; ${installed ? 'sessions no hook named are looked for since shiplog install' : 'only sessions a hook named are followed up (run shiplog install to look for the others)'}`);
+  // No user timer is installed (issue 16 left it optional): say what runs the sweep instead.
+  return ok('sweep', `${when}; ${installed ? 'sessions no hook named are looked for since shiplog install' : 'only sessions a hook named are followed up (run shiplog install to look for the others)'}; no timer: workers on their way out, shiplog status, doctor and flush start it`);
 }
 
 /** Which evaluator writes entries, whether it can run, and whether it is paused or owes windows. */
