@@ -134,10 +134,9 @@ export interface PrintArgs {
   resume?: string;
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
-  /** Send `signal` (default SIGTERM) to the client this many ms after start (a session ended by a signal). */
-  signalAfterMs?: number;
+  /** Sent (default SIGTERM) to the client as soon as signalWhen holds. */
   signal?: NodeJS.Signals;
-  /** Send `signal` as soon as this holds (polled): kill mid-tool once the call is on disk. */
+  /** Polled: send `signal` once the call is on disk (a session ended by a signal mid-tool). */
   signalWhen?: () => boolean;
   /** Defaults to DEFAULT_TOOLS. */
   allowedTools?: string[];
@@ -182,7 +181,6 @@ export async function runClaudePrint(bin: string, args: PrintArgs): Promise<Prin
     killGroup(pgid, 'SIGKILL');
   }, args.timeoutMs ?? 180_000);
   // Only the client itself, as `kill <pid>` would: its hooks must be free to run their SessionEnd.
-  const term = args.signalAfterMs !== undefined ? setTimeout(() => child.kill(args.signal ?? 'SIGTERM'), args.signalAfterMs) : undefined;
   const watch = args.signalWhen
     ? setInterval(() => {
         if (args.signalWhen?.()) {
@@ -193,7 +191,6 @@ export async function runClaudePrint(bin: string, args: PrintArgs): Promise<Prin
     : undefined;
   const exit = await exited(child);
   clearTimeout(timer);
-  clearTimeout(term);
   clearInterval(watch);
   const strays = reapGroup(pgid);
   await drained(child, 5_000);

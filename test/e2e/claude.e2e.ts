@@ -128,7 +128,9 @@ describe('real Claude Code, offline', () => {
   it('a session ended by SIGTERM still ends as one entry', async () => {
     const { sb, mock, env } = await world('sigterm');
     try {
-      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: SLOW, env, timeoutMs: 60_000, signalAfterMs: 4_000 });
+      // Terminated once the Bash call is in the transcript: mid-tool, whatever the machine's load
+      // (a fixed delay came before the call under a load of 12, and the window was chat only).
+      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: SLOW, env, timeoutMs: 60_000, signal: 'SIGTERM', signalWhen: () => transcriptsHold(sb.claudeDir, '"command":"sh slow.sh"') });
       assert.ok(r.code === 143 || r.signal === 'SIGTERM', `exit ${r.code} ${r.signal}`);
       await waitForShiplog(sb);
     } finally {
