@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { isAlive } from '../src/state/session-lock.js';
+import { hooksInFlight } from '../test/helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../test/synthetic.js';
 
 const { values } = parseArgs({
@@ -52,21 +53,8 @@ function fireHook(env: NodeJS.ProcessEnv, payload: object): Promise<number> {
 
 /** True while any session's spool holds a job or a live worker (the workers are detached). */
 function busy(home: string): boolean {
-  // Payloads the router has not routed yet, or a router still alive.
-  const inbox = join(home, 'inbox');
-  if (existsSync(inbox)) {
-    for (const n of readdirSync(inbox)) {
-      if (n !== 'router.alive') return true;
-      let text: string;
-      try {
-        text = readFileSync(join(inbox, n), 'utf8');
-      } catch {
-        return true; // the router left since the listing: look again
-      }
-      const m = /^(\d+) (\S+)\n$/.exec(text);
-      if (m && isAlive(Number(m[1]), m[2] === '-' ? null : (m[2] ?? null))) return true;
-    }
-  }
+  // A hook's payload still being delivered, not yet routed, or a router still alive.
+  if (hooksInFlight(home)) return true;
   const spool = join(home, 'spool');
   if (!existsSync(spool)) return false;
   for (const s of readdirSync(spool)) {

@@ -11,6 +11,8 @@ import { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { openDb } from '../src/state/db.js';
 import { liveWorkers } from '../src/worker/registry.js';
+import { AliveFile } from '../src/worker/alive-file.js';
+import { ROUTER_ALIVE } from '../src/worker/route-inbox.js';
 import { isAlive, ProcessOwner } from '../src/state/session-lock.js';
 import { runSession, type RunRequest } from '../src/worker/pipeline.js';
 
@@ -190,7 +192,7 @@ function aliveWorker(file: string): boolean {
  */
 export function hooksInFlight(home: string): boolean {
   const inbox = listOrNone(join(home, 'inbox'));
-  if (inbox.some((n) => n !== 'router.alive') || aliveRouter(join(home, 'inbox', 'router.alive'))) return true;
+  if (inbox.some((n) => n !== 'router.alive') || new AliveFile(join(home, 'inbox'), { name: ROUTER_ALIVE, plain: true }).heldByOther()) return true;
   const mark = `SHIPLOG_HOME=${home}\0`;
   for (const pid of listOrNone('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
@@ -200,11 +202,6 @@ export function hooksInFlight(home: string): boolean {
   return false;
 }
 
-/** The router's marker ("pid starttime", src/worker/alive-file.ts) names a running process. */
-function aliveRouter(file: string): boolean {
-  const m = /^(\d+) (\S+)\n$/.exec(readFileOrEmpty(file));
-  return m !== null && isAlive(Number(m[1]), m[2] === '-' ? null : (m[2] ?? null));
-}
 
 /** A file's text; '' when it is gone (a process that ended) or not ours to read. */
 function readFileOrEmpty(file: string): string {

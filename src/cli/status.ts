@@ -6,7 +6,6 @@ import { age } from '../doctor/checks.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { sweepInBackground } from '../worker/sweep-soon.js';
-import { createLogger } from '../log.js';
 import { recentSessions, type SessionSummary } from '../state/report.js';
 import { UsageError } from './errors.js';
 import { printable } from './terminal-text.js';
@@ -55,7 +54,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     rows = recentSessions(db, { limit, sessionId: values.session }).map(withSize);
     paused = activeBackoffs(db, new Date());
     // Sessions no hook reported (a killed client) show up at the next look, not at the next turn.
-    sweepInBackground(db, process.env, createLogger(stateDir(), 'sweep'));
+    sweepInBackground(db, stateDir(), process.env);
   } finally {
     db.close();
   }

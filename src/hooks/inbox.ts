@@ -48,7 +48,7 @@ export function parseInbox(kind: InboxKind, bytes: Buffer, receivedAt: string, c
     // or one that was killed while writing.
     return { drop: text.trim() === '' ? 'hook stdin was empty; ignored' : 'hook stdin is not a complete JSON payload (not JSON, or stdin held open); ignored', level: 'warn' };
   }
-  const p = HookFields.safeParse(payload);
+  const p = JsonObject.safeParse(payload);
   if (!p.success) return { drop: 'hook payload rejected: payload is not a JSON object', level: 'warn' };
   const event = typeof p.data.hook_event_name === 'string' ? p.data.hook_event_name.slice(0, 40) : undefined;
   // Codex gives `transcript_path: null` for --ephemeral sessions: nothing to record, not a fault.
@@ -58,8 +58,8 @@ export function parseInbox(kind: InboxKind, bytes: Buffer, receivedAt: string, c
   return { job: { v: 1, agent: kind, received_at: receivedAt, payload: p.data as HookJob['payload'] } };
 }
 
-/** Any JSON object: the fields a job needs are checked by payloadProblem, the rest by the worker. */
-const HookFields = z.record(z.string(), z.unknown()).refine((v) => !Array.isArray(v));
+/** Any JSON object: the fields a job needs are checked here, the rest by the worker. */
+const JsonObject = z.record(z.string(), z.unknown()).refine((v) => !Array.isArray(v));
 
 function payloadProblem(p: Record<string, unknown>, events: readonly string[]): string | null {
   if (typeof p.session_id !== 'string' || !isSafeId(p.session_id)) return 'missing or unsafe session_id';
@@ -83,7 +83,7 @@ function parseNotify(bytes: Buffer, receivedAt: string, codexHomeDefault: string
   } catch {
     return { drop: 'notify argument is not JSON; ignored', level: 'warn' };
   }
-  const n = NotifyFields.safeParse(payload);
+  const n = JsonObject.safeParse(payload);
   if (!n.success) return { drop: 'notify payload ignored: not a JSON object', level: 'warn' };
   if (n.data.type !== 'agent-turn-complete') return { drop: 'notify payload ignored: not agent-turn-complete', level: 'info' };
   const codexHome = isAbsolute(home) ? home : codexHomeDefault;
@@ -97,8 +97,6 @@ function parseNotify(bytes: Buffer, receivedAt: string, codexHomeDefault: string
   if (typeof thread !== 'string' || !isSafeId(thread)) return { drop: 'notify payload ignored: unsafe thread-id', level: 'warn' };
   return { job: notifyJob(thread, undefined, { codexHome, cwd: where, turnId, lastMessage }, receivedAt) };
 }
-
-const NotifyFields = z.record(z.string(), z.unknown()).refine((v) => !Array.isArray(v));
 
 export function notifyJob(threadId: string, transcriptPath: string | undefined, n: { codexHome: string; cwd: string; turnId?: string | undefined; lastMessage?: string | undefined }, receivedAt: string): HookJob {
   return {

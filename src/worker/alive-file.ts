@@ -43,8 +43,7 @@ export class AliveFile {
         if (isErrno(err) && err.code === 'ENOENT') return false;
         if (!(isErrno(err) && err.code === 'EEXIST')) throw err;
       }
-      const owner = this.owner();
-      if (owner && owner.pid !== process.pid && isAlive(owner.pid, owner.start)) return false;
+      if (this.heldByOther()) return false;
       // Left behind by a worker that was killed: take it over.
       rmSync(this.path, { force: true });
     }

@@ -1,7 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadIdFromRolloutName } from '../adapters/detect.js';
-import { isErrno } from '../config/config.js';
+import { listDir } from '../missing-path.js';
 
 /** How recent the rollout must be to be the turn a notify without a thread id reports. */
 const RECENT_MS = 120_000;
@@ -17,7 +17,7 @@ export function latestRollout(codexHome: string, at: number): { path: string; th
   for (const daysAgo of [0, 1]) {
     const d = new Date(at - daysAgo * 86_400_000);
     const dir = join(codexHome, 'sessions', String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate()));
-    for (const name of listOrEmpty(dir)) {
+    for (const name of listDir(dir)) {
       const threadId = threadIdFromRolloutName(name);
       if (!threadId || !name.startsWith('rollout-')) continue;
       const path = join(dir, name);
@@ -27,14 +27,4 @@ export function latestRollout(codexHome: string, at: number): { path: string; th
     }
   }
   return best && Math.abs(at - best.mtime) < RECENT_MS ? { path: best.path, threadId: best.threadId } : null;
-}
-
-function listOrEmpty(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (err) {
-    // No sessions that day.
-    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return [];
-    throw err;
-  }
 }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../config/config.js';
 import { inboxName, MAX_PAYLOAD_BYTES, notifyJob, parseInbox, type InboxKind } from '../hooks/inbox.js';
@@ -6,6 +6,7 @@ import type { HookJob } from '../hooks/payload.js';
 import { codexHome } from '../install/agents.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
+import { listDir, unlessMissing } from '../missing-path.js';
 import { latestRollout } from './latest-rollout.js';
 
 /** The router's marker in the inbox, read by the sh hooks as "pid starttime". */
@@ -55,12 +56,7 @@ export function routeInbox(stateDir: string, log: Logger, env: NodeJS.ProcessEnv
 
 /** Whether the inbox holds a payload (a `.part` being written counts: its hook renames it soon). */
 export function inboxHasFiles(inbox: string): boolean {
-  try {
-    return readdirSync(inbox).some((n) => inboxName(n.replace(/\.part$/, '')) !== null);
-  } catch (err) {
-    if (isErrno(err) && err.code === 'ENOENT') return false;
-    throw err;
-  }
+  return listDir(inbox).some((n) => inboxName(n.replace(/\.part$/, '')) !== null);
 }
 
 /**
@@ -89,27 +85,15 @@ function byHookStart(a: InboxFile, b: InboxFile): number {
 }
 
 function inboxFiles(inbox: string, now: number): InboxFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(inbox);
-  } catch (err) {
-    if (isErrno(err) && err.code === 'ENOENT') return [];
-    throw err;
-  }
   const out: InboxFile[] = [];
-  for (const name of names) {
+  for (const name of listDir(inbox)) {
     const part = name.endsWith('.part');
     const parsed = inboxName(part ? name.slice(0, -'.part'.length) : name);
     if (!parsed) continue;
     const file = join(inbox, name);
-    let mtimeMs: number;
-    try {
-      mtimeMs = statSync(file).mtimeMs;
-    } catch (err) {
-      // Taken by another router, or renamed by its hook, since the listing.
-      if (isErrno(err) && err.code === 'ENOENT') continue;
-      throw err;
-    }
+    // null: taken by another router, or renamed by its hook, since the listing.
+    const mtimeMs = unlessMissing(() => statSync(file).mtimeMs, null);
+    if (mtimeMs === null) continue;
     if (part && now - mtimeMs <= ORPHAN_PART_MS) continue;
     const [first = '', second] = parsed.id.split('-');
     out.push({ file, ...parsed, mtimeMs, ticks: second === undefined ? null : Number(first), pid: Number(second ?? first) });

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../log.js';
+import { createLogger } from '../log.js';
 import type { Db } from '../state/db.js';
 import { getMeta } from '../state/meta.js';
 import { startDetached } from './spawn-worker.js';
@@ -10,11 +10,11 @@ import { SWEEP_EVERY_MS } from './sweep.js';
  * command waiting for it or writing anything itself. The sweep takes its turn in state.db, so
  * several of these at once still sweep once. Returns whether one was started.
  */
-export function sweepInBackground(db: Db, env: NodeJS.ProcessEnv, log: Logger, now = new Date()): boolean {
+export function sweepInBackground(db: Db, dir: string, env: NodeJS.ProcessEnv, now = new Date()): boolean {
   const last = getMeta(db, 'sweep.last');
   const at = last === null ? Number.NaN : new Date(last).getTime();
   if (Number.isFinite(at) && now.getTime() - at < SWEEP_EVERY_MS) return false;
-  startDetached(['--sweep'], env, (err) => log.warn({ err }, 'could not start the background sweep'));
+  startSweep(dir, env);
   return true;
 }
 

@@ -1,10 +1,10 @@
-import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { AgentName } from '../adapters/adapter.js';
 import { threadIdFromRolloutName } from '../adapters/detect.js';
 import { isSubagentRollout } from '../adapters/codex/subagent-rollout.js';
-import { isErrno } from '../config/config.js';
+import { listDir, unlessMissing } from '../missing-path.js';
 import { isSafeId } from '../ids.js';
 import type { Db } from '../state/db.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
@@ -235,17 +235,6 @@ function daysBetween(from: Date, to: Date): string[] {
   return out;
 }
 
-/** `read()`, or the fallback when the path (or a folder on it) is not there: a file that went away is no error. */
-function unlessMissing<T, F>(read: () => T, fallback: F): T | F {
-  try {
-    return read();
-  } catch (err) {
-    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return fallback;
-    throw err;
-  }
-}
-
-const listDir = (dir: string): string[] => unlessMissing(() => readdirSync(dir), []);
 const lstatOrNull = (path: string): Stats | null => unlessMissing(() => lstatSync(path), null);
 const statOrNull = (path: string): Stats | null => unlessMissing(() => statSync(path), null);
 

@@ -3,7 +3,6 @@ import { mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, it } from 'node:test';
-import { createLogger } from '../../src/log.js';
 import { openDb } from '../../src/state/db.js';
 import { getMeta, setMeta } from '../../src/state/meta.js';
 import { sweepInBackground } from '../../src/worker/sweep-soon.js';
@@ -50,7 +49,7 @@ it('starts no sweep when one ran in the last minute', () => {
   try {
     const now = new Date();
     setMeta(db, 'sweep.last', new Date(now.getTime() - 30_000).toISOString());
-    assert.equal(sweepInBackground(db, hookEnv(home), createLogger(home, 'test'), now), false);
+    assert.equal(sweepInBackground(db, home, hookEnv(home), now), false);
     assert.equal(getMeta(db, 'sweep.last'), new Date(now.getTime() - 30_000).toISOString());
   } finally {
     db.close();
