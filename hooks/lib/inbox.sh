@@ -71,14 +71,20 @@ shiplog_detach() {
   shiplog_mode=$1
   shiplog_node=$2
   shift 2
-  # A non-interactive sh gives a background command /dev/null for stdin unless told otherwise.
   exec 3<&0
-  if command -v setsid >/dev/null; then
-    setsid /bin/sh "$shiplog_hooks/lib/deliver.sh" "$shiplog_mode" "$shiplog_kind" "$shiplog_id" "$shiplog_node" "$@" <&3 &
-  else
-    /bin/sh "$shiplog_hooks/lib/deliver.sh" "$shiplog_mode" "$shiplog_kind" "$shiplog_id" "$shiplog_node" "$@" <&3 &
-  fi
+  shiplog_spawn /bin/sh "$shiplog_hooks/lib/deliver.sh" "$shiplog_mode" "$shiplog_kind" "$shiplog_id" "$shiplog_node" "$@"
   exit 0
+}
+
+# shiplog_spawn PROGRAM ARGS…: started in the background, in a session of its own where setsid
+# exists, with fd 3 as its stdin (a non-interactive sh gives a background command /dev/null for
+# stdin unless told otherwise, and `<&0` would be that /dev/null); $! is its pid.
+shiplog_spawn() {
+  if command -v setsid >/dev/null; then
+    setsid "$@" <&3 &
+  else
+    "$@" <&3 &
+  fi
 }
 
 # shiplog_chain PROGRAM ARGS… JSON: the user's own notify program, as Codex would have run it,
@@ -86,10 +92,9 @@ shiplog_detach() {
 shiplog_chain() {
   if ! command -v "$1" >/dev/null; then
     shiplog_log 40 'could not start the notify program shiplog passes turns on to: not found'
-  elif command -v setsid >/dev/null; then
-    setsid "$@" </dev/null &
   else
-    "$@" </dev/null &
+    exec 3</dev/null
+    shiplog_spawn "$@"
   fi
 }
 
@@ -130,11 +135,10 @@ shiplog_commit() {
   # Its own session: a client that kills the hook's process group on a timeout spares it.
   # A 1 MiB young generation that does not grow and one malloc arena keep the worker's peak
   # memory flat on gigabyte transcripts.
-  if command -v setsid >/dev/null; then
-    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} setsid "$shiplog_node" --max-semi-space-size=1 --semi-space-growth-factor=1 "$shiplog_worker" --inbox </dev/null &
-  else
-    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} "$shiplog_node" --max-semi-space-size=1 --semi-space-growth-factor=1 "$shiplog_worker" --inbox </dev/null &
-  fi
+  # (Exported here, at the end of deliver.sh: only the router gets it.)
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
+  exec 3</dev/null
+  shiplog_spawn "$shiplog_node" --max-semi-space-size=1 --semi-space-growth-factor=1 "$shiplog_worker" --inbox
   # The router's marker, written for it until it claims it (setsid execs node in the same
   # process): the hooks of a burst that come while node starts find a live router and start no
   # second one. Should node fail to start, the pid is dead and the next hook starts another.
