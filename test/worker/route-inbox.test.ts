@@ -10,14 +10,20 @@ import { cleanup, tempDir } from '../helpers.js';
 const root = tempDir();
 after(() => cleanup(root));
 
+/** A state folder whose inbox exists, as the first hook leaves it. */
+function stateWithInbox(name: string): { home: string; inbox: string } {
+  const home = join(root, name);
+  const inbox = join(home, 'inbox');
+  mkdirSync(inbox, { recursive: true });
+  return { home, inbox };
+}
+
 const payload = (session: string) => JSON.stringify({ session_id: session, transcript_path: '/tmp/t.jsonl', cwd: '/tmp', hook_event_name: 'Stop' });
 
 /** The router's half of the hooks' inbox, on real files: what a hook left becomes one job. */
 describe('routeInbox', () => {
   it('routes a payload again after a router killed before removing it, into the same job, not a second one', () => {
-    const home = join(root, 'again');
-    const inbox = join(home, 'inbox');
-    mkdirSync(inbox, { recursive: true });
+    const { home, inbox } = stateWithInbox('again');
     const file = join(inbox, '123-456.claude-code');
     writeFileSync(file, payload('s1'));
     const kept = join(root, 'kept');
@@ -38,9 +44,7 @@ describe('routeInbox', () => {
   });
 
   it('removes a symlink or a folder planted in the inbox without following it, and routes the rest', () => {
-    const home = join(root, 'planted');
-    const inbox = join(home, 'inbox');
-    mkdirSync(inbox, { recursive: true });
+    const { home, inbox } = stateWithInbox('planted');
     const secret = join(root, 'secret.json');
     writeFileSync(secret, payload('stolen'));
     symlinkSync(secret, join(inbox, '1-1.claude-code'));
@@ -54,9 +58,7 @@ describe('routeInbox', () => {
   });
 
   it('leaves a .part a hook is still writing, and reads one its hook was killed before renaming', () => {
-    const home = join(root, 'parts');
-    const inbox = join(home, 'inbox');
-    mkdirSync(inbox, { recursive: true });
+    const { home, inbox } = stateWithInbox('parts');
     writeFileSync(join(inbox, '2-1.claude-code.part'), payload('writing'));
     const orphan = join(inbox, '2-2.claude-code.part');
     writeFileSync(orphan, payload('orphan'));
