@@ -6,12 +6,14 @@ import { join } from 'node:path';
 /**
  * The real clients the end-to-end suite drives, installed from npm into a cache outside the
  * repository (never as dependencies of the project), once, then reused. Versions are pinned
- * here; SHIPLOG_E2E_CLAUDE_VERSION / SHIPLOG_E2E_CODEX_VERSION run the suite against others,
+ * here; SHIPLOG_E2E_CLAUDE_VERSION / SHIPLOG_E2E_CODEX_VERSION / SHIPLOG_E2E_GEMINI_VERSION run the suite against others,
  * SHIPLOG_E2E_CACHE moves the cache.
  */
 export const CLIENTS = {
   claude: { pkg: '@anthropic-ai/claude-code', version: process.env.SHIPLOG_E2E_CLAUDE_VERSION || '2.1.330', bin: 'claude' },
   codex: { pkg: '@openai/codex', version: process.env.SHIPLOG_E2E_CODEX_VERSION || '0.169.0', bin: 'codex' },
+  // engines: node >=20 (0.61.0); see docs/gemini-cli.md for how it runs offline.
+  gemini: { pkg: '@google/gemini-cli', version: process.env.SHIPLOG_E2E_GEMINI_VERSION || '0.61.0', bin: 'gemini' },
 } as const;
 export type ClientName = keyof typeof CLIENTS;
 
