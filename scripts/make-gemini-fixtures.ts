@@ -16,7 +16,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureClient, CLIENTS } from '../test/e2e/clients.js';
+import { CLIENTS, e2eCache, ensureClient } from '../test/e2e/clients.js';
 import {
   answeredSteps,
   functionCall,
@@ -47,6 +47,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repoRoot, 'test', 'fixtures', 'gemini');
 const manifestPath = join(outDir, 'fixtures.json');
 const RUN_TIMEOUT_MS = 180_000;
+/** The last release that writes `.json` session files (0.39.0 switched to `.jsonl`; see docs/gemini-cli.md). */
+const LEGACY_VERSION = '0.38.2';
 
 // ---------------------------------------------------------------------------------------------
 // Scripted conversations
@@ -133,6 +135,8 @@ interface Ctx {
 
 interface Scenario {
   name: string;
+  /** A client version other than the pinned one (installed into the same cache). */
+  version?: string;
   fixtures: string[];
   script: GeminiScript;
   prompts: string[];
@@ -201,9 +205,16 @@ async function roomInMinute(needSeconds: number): Promise<void> {
   if (60 - now.getUTCSeconds() < needSeconds) await nextMinute(now.toISOString());
 }
 
+/** The records of a session file: JSONL lines, or the `messages` of a legacy `.json` file (≤ 0.38) after its metadata. */
+function sessionRecords(path: string): SessionRecord[] {
+  if (!path.endsWith('.json')) return readSessionRecords(path);
+  const { messages, ...meta } = JSON.parse(readFileSync(path, 'utf8')) as { messages?: SessionRecord[] };
+  return [meta, ...(messages ?? [])];
+}
+
 function mainSession(ctx: Ctx): string {
   const files = listGeminiSessions(ctx.home);
-  const resumable = files.filter((f) => readSessionRecords(f.path).some((r) => r['type'] === 'user' && !String(JSON.stringify(r['content'])).includes('<session_context>')));
+  const resumable = files.filter((f) => sessionRecords(f.path).some((r) => r['type'] === 'user' && !String(JSON.stringify(r['content'])).includes('<session_context>')));
   if (resumable.length !== 1) throw new Error(`expected one session file with a prompt, got ${resumable.map((f) => f.path).join(', ') || 'none'}`);
   return resumable[0]!.path;
 }
@@ -465,6 +476,58 @@ const scenarios: Scenario[] = [
       return failed;
     },
   },
+  {
+    name: 'legacy-0.38',
+    version: LEGACY_VERSION,
+    fixtures: ['legacy-0.38.turn1.json', 'legacy-0.38.json', 'legacy-0.38.hook-payloads.jsonl'],
+    script: BUILD_SCRIPT,
+    prompts: [BUILD_PROMPT_1, BUILD_PROMPT_2],
+    steps: [
+      `the \`build\` scenario (same prompts, same scripted steps, turn 2 resumed in a later minute) with Gemini CLI ${LEGACY_VERSION}, the last release that writes \`.json\` session files (0.39.0 writes \`.jsonl\`); \`legacy-0.38.turn1.json\` is copied after turn 1`,
+      'the capture hooks of `hooks` → `legacy-0.38.hook-payloads.jsonl`',
+    ],
+    notes: [
+      'One pretty-printed JSON object (`JSON.stringify(conversation, null, 2)`, no trailing newline): `{sessionId, projectHash, startTime, lastUpdated, messages[], kind: "main"}`, rewritten whole in place (writeFileSync, no temp file) after every change; not written at all while `messages` is empty. No `<session_context>` message and no function-response `user` messages: a tool-calling gemini message carries the calls and their results in `toolCalls` (ids without the `<name>__` prefix), mutated in place when the calls finish (checked).',
+      'The resumed turn rewrites the same file (no second file). Every message of `legacy-0.38.turn1.json` is unchanged, in order, at the start of `legacy-0.38.json`\'s messages; `sessionId`, `projectHash` and `startTime` are unchanged, `lastUpdated` moves (checked).',
+      'Hooks: the same four events fire in each run, in the same order, with the same payload fields as 0.61.0; `transcript_path` is the `.json` file in every payload (checked).',
+    ],
+    settings: captureHook,
+    async body(ctx) {
+      await ctx.run(BUILD_PROMPT_1);
+      ctx.snapshot(mainSession(ctx), 'legacy-0.38.turn1.json');
+      await nextMinute(ctx.runs.at(-1)!.startedAt);
+      await ctx.run(BUILD_PROMPT_2, { resume: true });
+      const files = listGeminiSessions(ctx.home);
+      if (files.length !== 1) throw new Error(`legacy-0.38: expected one session file, got ${files.map((f) => f.path).join(', ')}`);
+      ctx.snapshot(files[0]!.path, 'legacy-0.38.json');
+      writeCaptured(ctx, 'legacy-0.38.hook-payloads.jsonl');
+    },
+    verify(files, ctx) {
+      const failed: string[] = [];
+      const raw1 = files['legacy-0.38.turn1.json'] ?? '';
+      const raw2 = files['legacy-0.38.json'] ?? '';
+      if (!raw2.startsWith('{\n  "sessionId": ')) failed.push('pretty-printed JSON');
+      const t1 = JSON.parse(raw1) as { sessionId: string; projectHash: string; startTime: string; lastUpdated: string; messages: SessionRecord[] };
+      const t2 = JSON.parse(raw2) as typeof t1;
+      for (const k of ['sessionId', 'projectHash', 'startTime'] as const) if (t1[k] !== t2[k]) failed.push(`${k} unchanged`);
+      if (!(t2.lastUpdated > t1.lastUpdated)) failed.push('lastUpdated moves');
+      const prefixOk = t1.messages.every((m, i) => JSON.stringify(m) === JSON.stringify(t2.messages[i]));
+      if (!prefixOk || t2.messages.length <= t1.messages.length) failed.push('turn 1 messages are an unchanged prefix of the final messages');
+      if (t2.messages.some((m) => JSON.stringify(m['content']).includes('<session_context>') || JSON.stringify(m['content']).includes('functionResponse'))) failed.push('no session_context and no function-response messages');
+      const calls = t2.messages.flatMap((m) => (m['toolCalls'] as ToolCallRecord[] | undefined) ?? []);
+      const names = calls.map((c) => `${c.name}:${c.status}`).join(',');
+      if (names !== 'write_file:success,write_file:success,run_shell_command:success,replace:success,run_shell_command:success,run_shell_command:success') failed.push(`tool calls (got ${names})`);
+      if (calls.some((c) => c.id.startsWith(`${c.name}__`))) failed.push('call ids without the <name>__ prefix');
+      const caps = (files['legacy-0.38.hook-payloads.jsonl'] ?? '')
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as Captured);
+      const order = caps.map((c) => `${c.run}:${c.event}`).join(' ');
+      if (order !== '1:SessionStart 1:BeforeAgent 1:AfterAgent 1:SessionEnd 2:SessionStart 2:BeforeAgent 2:AfterAgent 2:SessionEnd') failed.push(`hook events (got ${order})`);
+      if (!caps.every((c) => c.payload['transcript_path'] === ctx.sessionPaths['legacy-0.38.json'])) failed.push('transcript_path is the .json file');
+      return failed;
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -511,6 +574,22 @@ function killAll(procs: Proc[]): void {
 
 function sh(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+}
+
+/** The `gemini` executable of `version` (the pinned one through ensureClient; others into the same cache). */
+async function ensureGemini(version: string | undefined): Promise<{ bin: string; version: string }> {
+  if (version === undefined || version === CLIENTS.gemini.version) return ensureClient('gemini', (l) => console.log(l));
+  const dir = join(e2eCache(), `gemini-${version}`);
+  const bin = join(dir, 'node_modules', '.bin', 'gemini');
+  const installed = () => existsSync(bin) && execFileSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, GEMINI_CLI_NO_RELAUNCH: 'true' } }).trim() === version;
+  if (!installed()) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'shiplog-e2e-gemini', private: true }, null, 2)}\n`);
+    console.log(`installing ${CLIENTS.gemini.pkg}@${version} into ${dir} (once; reused afterwards)`);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `${CLIENTS.gemini.pkg}@${version}`], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (!installed()) throw new Error(`${bin} does not report ${version}`);
+  }
+  return { bin, version };
 }
 
 function initWorkspace(ws: string, files: Record<string, string> = {}): void {
@@ -573,7 +652,8 @@ function writeManifest(m: Manifest): void {
   writeFileSync(manifestPath, `${JSON.stringify(ordered, null, 2)}\n`);
 }
 
-async function runScenario(s: Scenario, tmpRoot: string, bin: string, version: string): Promise<ManifestEntry> {
+async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry> {
+  const { bin, version } = await ensureGemini(s.version);
   const root = join(tmpRoot, s.name);
   const home = join(root, 'home');
   const ws = join(root, 'ws');
@@ -643,7 +723,7 @@ async function runScenario(s: Scenario, tmpRoot: string, bin: string, version: s
     mkdirSync(outDir, { recursive: true });
     for (const f of s.fixtures) copyFileSync(join(root, 'out', f), join(outDir, f));
     const firstSession = Object.values(ctx.sessionPaths)[0];
-    const sessionId = firstSession ? String(readSessionRecords(firstSession)[0]?.['sessionId'] ?? '') : '';
+    const sessionId = firstSession ? String(sessionRecords(firstSession)[0]?.['sessionId'] ?? '') : '';
     return {
       version,
       fixtures: s.fixtures,
@@ -702,7 +782,8 @@ function writeReadme(manifest: Manifest, version: string): void {
 Real session files written by the real Gemini CLI (\`@google/gemini-cli\`) — **not** hand-written and not
 copied from anywhere. They were produced by \`scripts/make-gemini-fixtures.ts\`
 (\`node --import tsx scripts/make-gemini-fixtures.ts [scenario …]\`), which runs the version pinned in
-\`test/e2e/clients.ts\` (${version} when this README was written; \`SHIPLOG_E2E_GEMINI_VERSION\` picks another),
+\`test/e2e/clients.ts\` (${version} when this README was written; \`SHIPLOG_E2E_GEMINI_VERSION\` picks another;
+\`legacy-0.38\` runs ${LEGACY_VERSION}, the last release that writes \`.json\` session files instead of \`.jsonl\`),
 installed once into \`~/.cache/shiplog-e2e/gemini-<version>\` (outside the repository), headless
 (\`gemini -p <prompt> --approval-mode yolo --output-format json --model gemini-2.5-flash [--resume latest]\`)
 and fully offline against the scripted loopback Gemini API mock in \`test/e2e/gemini-mock.ts\`, through
@@ -720,7 +801,7 @@ ${settings}
 \`\`\`
 
 The session files are copied from \`~/.gemini/tmp/ws/chats/session-<YYYY-MM-DDTHH-MM>-<first 8 chars of the
-session id>.jsonl\` (\`ws\` is the project's short id from \`~/.gemini/projects.json\`, the workspace folder's
+session id>.jsonl\` (\`.json\` for ${LEGACY_VERSION}) (\`ws\` is the project's short id from \`~/.gemini/projects.json\`, the workspace folder's
 name). They hold the CLI's \`<session_context>\` message, absolute temp paths
 (\`/tmp/shiplog-gemini-fixtures-*/…\`) and the real timestamps and ids of the run; the commands really ran in
 the workspace (the script checks the resulting files). Regenerating changes ids, timestamps and paths.
@@ -747,7 +828,7 @@ async function main(): Promise<void> {
   const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   const selected = scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name));
-  const { bin, version } = await ensureClient('gemini', (l) => console.log(l));
+  const { bin, version } = await ensureGemini(undefined);
   console.log(`${CLIENTS.gemini.pkg}@${version}: ${bin}`);
   const tmpRoot = mkdtempSync(join(tmpdir(), 'shiplog-gemini-fixtures-'));
   const keep = process.env['SHIPLOG_KEEP_TMP'] === '1';
@@ -764,7 +845,7 @@ async function main(): Promise<void> {
   try {
     for (const s of selected) {
       try {
-        const entry = await runScenario(s, tmpRoot, bin, version);
+        const entry = await runScenario(s, tmpRoot);
         manifest.scenarios[s.name] = entry;
         for (const f of entry.fixtures) console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
         console.log(`  ${diskLine(entry.disk)}`);
