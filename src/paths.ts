@@ -29,4 +29,6 @@ export const statePaths = (dir: string) => ({
   appendLocks: join(dir, 'append-locks'),
   /** Where the sh hooks leave payloads for the router (hooks/lib/inbox.sh, src/worker/router.ts). */
   inbox: join(dir, 'inbox'),
+  /** Where a run keeps a rewritten document's messages as lines while it reads them (src/tail/document.ts). */
+  documents: join(dir, 'documents'),
 });

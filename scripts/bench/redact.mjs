@@ -42,7 +42,7 @@ export async function benchRedact({ quick }) {
   const built = buildTranscript(transcript, loadTemplates(sessionId), quick ? 20 * MB : 100 * MB);
   note(`redact: built ${fmtMB(built.bytes)}`);
   const load = (p) => import(pathToFileURL(join(DIST, 'src', p)).href);
-  const { adapterFor } = await load('adapters/index.js');
+  const { adapterFor } = await load('agents/registry.js');
   const { createRedactor } = await load('redact/redact.js');
   const { redactEvent } = await load('redact/event.js');
   const { events: all } = await events(transcript, adapterFor('claude-code'));

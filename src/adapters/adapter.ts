@@ -1,7 +1,6 @@
 import type { z } from 'zod';
+import type { AgentId } from '../agents/ids.js';
 import type { AgentEvent, Subagent } from '../events.js';
-
-export type AgentName = 'claude-code' | 'codex';
 
 export interface LineContext {
   /** Set when the line comes from a subagent's own transcript file. */
@@ -29,7 +28,7 @@ export interface ParseResult<S> {
  * (it is stored between runs) and bounded in size whatever the transcript length.
  */
 export interface Adapter<S> {
-  readonly name: AgentName;
+  readonly name: AgentId;
   readonly stateSchema: z.ZodType<S>;
   initialState(): S;
   parseLine(state: S, line: string, ctx?: LineContext): ParseResult<S>;

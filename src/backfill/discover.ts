@@ -1,14 +1,10 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
-import { basename, isAbsolute, relative, sep } from 'node:path';
-import fg from 'fast-glob';
+import { isAbsolute, relative, sep } from 'node:path';
 import { z } from 'zod';
-import type { AgentName } from '../adapters/adapter.js';
-import { threadIdFromRolloutName } from '../adapters/detect.js';
+import { agentFor, type AgentId } from '../agents/registry.js';
 import { isSafeId } from '../ids.js';
+import { sessionIdOfName } from '../worker/sweep.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
-import { isSubagentRollout, parseJson } from '../adapters/codex/subagent-rollout.js';
-
-export { isSubagentRollout };
 
 /**
  * Which existing transcripts `shiplog backfill` runs through the pipeline, and which it leaves
@@ -17,7 +13,7 @@ export { isSubagentRollout };
  */
 
 export interface Transcript {
-  agent: AgentName;
+  agent: AgentId;
   sessionId: string;
   path: string;
   size: number;
@@ -30,7 +26,7 @@ export interface Located extends Transcript {
 }
 
 export interface Skipped {
-  agent: AgentName;
+  agent: AgentId;
   sessionId: string;
   path: string;
   size: number;
@@ -38,79 +34,49 @@ export interface Skipped {
 }
 
 export interface DiscoverOptions {
-  agents: readonly AgentName[];
-  claudeDir: string;
-  codexHome: string;
+  agents: readonly AgentId[];
+  /** Where each agent's folders are ($CLAUDE_CONFIG_DIR, $CODEX_HOME, $HOME…). */
+  env: NodeJS.ProcessEnv;
   /** Only files modified at or after this time. */
   since?: Date | null;
 }
 
-// Not `onlyFiles`: it drops links silently, and a link in place of a transcript deserves a reason.
-const GLOB = { absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false } as const;
-
 export function discoverTranscripts(opts: DiscoverOptions): { transcripts: Transcript[]; skipped: Skipped[] } {
   const transcripts: Transcript[] = [];
   const skipped: Skipped[] = [];
-  const consider = (agent: AgentName, path: string, sessionId: string | undefined) => {
-    let st;
-    try {
-      st = lstatSync(path);
-    } catch {
+  for (const id of opts.agents) {
+    const agent = agentFor(id);
+    const mine: Transcript[] = [];
+    for (const f of agent.sessions?.all(opts.env) ?? []) {
+      const st = lstatOrNull(f.path);
       // Gone between the listing and now (an agent cleaning up): nothing to back fill.
-      return;
+      if (st === null || (opts.since && st.mtimeMs < opts.since.getTime())) continue;
+      const base = { agent: id, sessionId: f.sessionId ?? sessionIdOfName(f.path), path: f.path, size: st.size };
+      // The pipeline refuses links (their target would end up in a repository); say so up front.
+      if (st.isSymbolicLink()) skipped.push({ ...base, reason: 'the transcript is a symbolic link; not followed' });
+      else if (!st.isFile()) skipped.push({ ...base, reason: 'not a regular file' });
+      else if (!isSafeId(base.sessionId)) skipped.push({ ...base, reason: `"${base.sessionId}" is not a usable session id` });
+      else mine.push({ ...base, mtimeMs: st.mtimeMs });
     }
-    if (opts.since && st.mtimeMs < opts.since.getTime()) return;
-    const id = sessionId ?? basename(path, '.jsonl');
-    const base = { agent, sessionId: id, path, size: st.size };
-    // The pipeline refuses links (their target would end up in a repository); say so up front.
-    if (st.isSymbolicLink()) skipped.push({ ...base, reason: 'the transcript is a symbolic link; not followed' });
-    else if (!st.isFile()) skipped.push({ ...base, reason: 'not a regular file' });
-    else if (!isSafeId(id)) skipped.push({ ...base, reason: `"${id}" is not a usable session id` });
-    else transcripts.push({ ...base, mtimeMs: st.mtimeMs });
-  };
-
-  if (opts.agents.includes('claude-code')) {
-    // `<project>/<session>.jsonl` only: `<project>/<session>/subagents/agent-*.jsonl` is read
-    // through its parent, and top-level `agent-*.jsonl` are the old sidechain files.
-    for (const path of fg.sync('projects/*/*.jsonl', { ...GLOB, cwd: opts.claudeDir })) {
-      if (!basename(path).startsWith('agent-')) consider('claude-code', path, undefined);
-    }
-  }
-  if (opts.agents.includes('codex')) {
-    const rollouts = fg.sync(['sessions/*/*/*/rollout-*.jsonl', 'archived_sessions/rollout-*.jsonl'], { ...GLOB, cwd: opts.codexHome });
-    const before = transcripts.length;
-    for (const path of rollouts) {
-      const id = threadIdFromRolloutName(basename(path));
-      if (id === undefined) continue; // not a rollout name Codex writes
-      consider('codex', path, id);
-    }
-    const codex = transcripts.splice(before);
-    transcripts.push(...codexSessions(codex, skipped));
+    const picked = agent.sessions?.pickCopies?.(mine) ?? { keep: mine, drop: [] };
+    transcripts.push(...picked.keep);
+    for (const { file, reason } of picked.drop) skipped.push({ agent: id, sessionId: file.sessionId, path: file.path, size: file.size, reason });
   }
   transcripts.sort(byAge);
   return { transcripts, skipped };
 }
 
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    // Gone since the listing.
+    return null;
+  }
+}
+
 /** Oldest first, so each repository's changelog grows in the order the work happened. */
 const byAge = (a: Transcript, b: Transcript): number => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-
-/** Drops subagent threads (read through their parent) and second copies of one thread. */
-function codexSessions(rollouts: Transcript[], skipped: Skipped[]): Transcript[] {
-  const byId = new Map<string, Transcript>();
-  for (const r of rollouts) {
-    if (isSubagentRollout(r.path)) continue;
-    const other = byId.get(r.sessionId);
-    if (!other) {
-      byId.set(r.sessionId, r);
-      continue;
-    }
-    // An archived thread can be left beside its live copy: the larger one holds everything.
-    const [keep, drop] = r.size > other.size ? [r, other] : [other, r];
-    byId.set(r.sessionId, keep);
-    skipped.push({ agent: 'codex', sessionId: drop.sessionId, path: drop.path, size: drop.size, reason: `another copy of this thread is larger: ${keep.path}` });
-  }
-  return [...byId.values()];
-}
 
 /**
  * Reads each transcript's working folder, keeps those inside `repo` (when given), and skips
@@ -165,7 +131,21 @@ function realOrNull(path: string): string | null {
 export interface KnownSession {
   transcript_path: string;
   offset: number;
+  /** The transcript's size as of the cursor, where it differs from the offset (src/state/sessions.ts). */
+  source_size?: number | null;
   window_state: string | null;
+}
+
+/** The transcript size what was read corresponds to. */
+const seenSize = (known: KnownSession): number => known.source_size ?? known.offset;
+
+/** JSON, or null for text that is not (a damaged stored state counts as none). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 const OpenWindowOnly = z.object({ cur: z.unknown() });
@@ -175,7 +155,7 @@ const OpenWindowOnly = z.object({ cur: z.unknown() });
  * either closed already or rightly still open (the session is live, its hooks will close it).
  */
 export function isUpToDate(known: KnownSession | null, t: Pick<Transcript, 'path' | 'size'>, opts: { idle: boolean; unwrittenWindows: number }): boolean {
-  if (known === null || known.transcript_path !== t.path || known.offset !== t.size) return false;
+  if (known === null || known.transcript_path !== t.path || seenSize(known) !== t.size) return false;
   if (opts.unwrittenWindows > 0) return false;
   const state = known.window_state === null ? null : OpenWindowOnly.safeParse(parseJson(known.window_state));
   const closed = state === null || (state.success && (state.data.cur === null || state.data.cur === undefined));
@@ -184,5 +164,5 @@ export function isUpToDate(known: KnownSession | null, t: Pick<Transcript, 'path
 
 /** The bytes a run would read: the part past the stored cursor when it is for this very file. */
 export function newBytes(known: KnownSession | null, t: Pick<Transcript, 'path' | 'size'>): number {
-  return known !== null && known.transcript_path === t.path && known.offset <= t.size ? t.size - known.offset : t.size;
+  return known !== null && known.transcript_path === t.path && seenSize(known) <= t.size ? t.size - seenSize(known) : t.size;
 }

@@ -1,4 +1,4 @@
-import type { AgentName } from '../adapters/adapter.js';
+import type { AgentId } from '../agents/ids.js';
 
 /**
  * What `shiplog backfill` shows while it works: on a terminal, one bar redrawn in place on
@@ -7,10 +7,10 @@ import type { AgentName } from '../adapters/adapter.js';
  */
 
 export type SessionResult =
-  | { kind: 'processed'; sessionId: string; agent: AgentName; entries: number; failed: number; bytes: number; waiting: number; /** Why a window was left open, if one was. */ leftOpen?: string }
-  | { kind: 'up-to-date'; sessionId: string; agent: AgentName }
-  | { kind: 'skipped'; sessionId: string; agent: AgentName; reason: string }
-  | { kind: 'error'; sessionId: string; agent: AgentName; message: string };
+  | { kind: 'processed'; sessionId: string; agent: AgentId; entries: number; failed: number; bytes: number; waiting: number; /** Why a window was left open, if one was. */ leftOpen?: string }
+  | { kind: 'up-to-date'; sessionId: string; agent: AgentId }
+  | { kind: 'skipped'; sessionId: string; agent: AgentId; reason: string }
+  | { kind: 'error'; sessionId: string; agent: AgentId; message: string };
 
 export interface Tally {
   /** Every session counted in done/total: those to process, up to date and skipped. */
@@ -180,7 +180,7 @@ export class Reporter {
 }
 
 /** `--dry-run`: one line per session, saying what a real run would do with it. */
-export function dryRunLine(r: { sessionId: string; agent: AgentName; path: string } & ({ kind: 'would-process'; newBytes: number } | { kind: 'up-to-date' } | { kind: 'skipped'; reason: string })): string {
+export function dryRunLine(r: { sessionId: string; agent: AgentId; path: string } & ({ kind: 'would-process'; newBytes: number } | { kind: 'up-to-date' } | { kind: 'skipped'; reason: string })): string {
   const head = `${r.sessionId} ${r.agent}`;
   if (r.kind === 'would-process') return `${head}: would read ${formatBytes(r.newBytes)} of ${r.path}`;
   if (r.kind === 'up-to-date') return `${head}: up to date (${r.path})`;

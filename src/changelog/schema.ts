@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvaluatorName, ToolName } from '../agents/ids.js';
 
 /**
  * One changelog entry per finished window of work. Field names follow the ai-code-sessions entry
@@ -8,7 +9,7 @@ export const ChangelogEntry = z.object({
   schema_version: z.literal(1),
   run_id: z.string().min(1),
   created_at: z.iso.datetime({ offset: true }),
-  tool: z.enum(['claude', 'codex', 'unknown']),
+  tool: ToolName,
   actor: z.string().min(1),
   project: z.string().min(1),
   project_root: z.string().min(1),
@@ -35,7 +36,7 @@ export const ChangelogEntry = z.object({
   commits: z.array(z.object({ hash: z.string().min(4).max(64), message: z.string().min(1).max(300) })).max(50),
   notes: z.string().max(800).nullable(),
   /** Which LLM wrote summary, bullets, tags and notes; absent when the heuristic did. */
-  evaluator: z.enum(['claude', 'codex']).optional(),
+  evaluator: EvaluatorName.optional(),
 });
 export type ChangelogEntry = z.infer<typeof ChangelogEntry>;
 

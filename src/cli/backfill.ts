@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { AgentName } from '../adapters/adapter.js';
 import { discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, type Located, type Skipped } from '../backfill/discover.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
 import { Config, loadConfig } from '../config/config.js';
@@ -11,7 +10,8 @@ import { resolveActor } from '../changelog/actor.js';
 import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
 import { chooseEvaluator } from '../evaluator/choose.js';
 import { repoRoot } from '../git.js';
-import { claudeConfigDir, codexHome, findOnPath } from '../install/agents.js';
+import { agentList, type AgentId } from '../agents/registry.js';
+import { findOnPath } from '../find-on-path.js';
 import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
@@ -37,7 +37,7 @@ Safe to interrupt (Ctrl-C, or a kill at any instant) and to rerun: every session
 cursor as it goes, and the same command continues where the last run stopped.
 
 Options:
-  --agent NAME          only claude (Claude Code) or codex sessions (default: both)
+  --agent NAME          only one agent's sessions: claude, codex or gemini (default: all)
   --since WHEN          only transcripts modified after WHEN: an ISO date or time (2026-11-20,
                         2026-11-20T14:00Z) or an age: 30m, 12h, 7d, 2w
   --repo DIR            only sessions whose working folder is DIR or inside it
@@ -57,7 +57,7 @@ problem (rerun the same command after the time shown); 130 interrupted.
 const EvaluatorName = Config.shape.changelog.unwrap().shape.evaluator.unwrap();
 
 interface Options {
-  agents: AgentName[];
+  agents: AgentId[];
   since: Date | null;
   repo: string | null;
   evaluator: Config['changelog']['evaluator'] | null;
@@ -73,12 +73,12 @@ export async function backfillCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const startedAt = Date.now();
-  const found = discoverTranscripts({ agents: opts.agents, claudeDir: claudeConfigDir(), codexHome: codexHome(), since: opts.since });
+  const found = discoverTranscripts({ agents: opts.agents, env: process.env, since: opts.since });
   const located = locateSessions(found.transcripts, { repo: opts.repo });
   const skipped = [...found.skipped, ...located.skipped];
   const dir = stateDir();
   if (located.sessions.length === 0 && skipped.length === 0 && !opts.json) {
-    const where = [opts.agents.includes('claude-code') && `${claudeConfigDir()}/projects`, opts.agents.includes('codex') && `${codexHome()}/sessions`].filter(Boolean).join(' or ');
+    const where = agentList.filter((a) => opts.agents.includes(a.id) && a.sessions).map((a) => a.sessions?.where(process.env)).join(' or ');
     const filters = [opts.since && `modified since ${opts.since.toISOString()}`, opts.repo && `working in ${opts.repo}`].filter(Boolean).join(', ');
     process.stdout.write(`No sessions found in ${where}${filters ? ` (${filters})` : ''}; nothing to do.\n`);
     return 0;
@@ -114,7 +114,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
 
 interface Result {
   session_id: string;
-  agent: AgentName;
+  agent: AgentId;
   path: string;
   status: 'processed' | 'up-to-date' | 'skipped' | 'failed';
   entries?: number;
@@ -325,8 +325,9 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-function agentsOf(raw: string | undefined): AgentName[] {
-  if (raw === undefined) return ['claude-code', 'codex'];
+/** Every agent whose sessions can be found on this machine, unless one is named. */
+function agentsOf(raw: string | undefined): AgentId[] {
+  if (raw === undefined) return agentList.filter((a) => a.sessions).map((a) => a.id);
   return [agentName(raw)];
 }
 

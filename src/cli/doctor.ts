@@ -26,7 +26,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     process.stdout.write(DOCTOR_HELP);
     return 0;
   }
-  const checks = runChecks({ env: process.env, stateDir: stateDir(), cwd: process.cwd(), now: new Date() });
+  const checks = await runChecks({ env: process.env, stateDir: stateDir(), cwd: process.cwd(), now: new Date() });
   // Only on a sound state database: doctor leaves a damaged one as it is, for the worker to rebuild.
   if (checks.some((c) => c.key === 'state.db' && c.status === 'ok')) startSweep(stateDir(), process.env);
   process.stdout.write(values.json ? `${JSON.stringify(checks, null, 2)}\n` : render(checks));

@@ -3,11 +3,9 @@ import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { isErrno, loadConfig } from '../config/config.js';
-import type { AgentName } from '../adapters/adapter.js';
-import { adapterFor } from '../adapters/index.js';
-import { peekLines } from '../tail/tail.js';
-import { CWD_LINE_LIMIT, firstEvent, transcriptCwd } from '../worker/transcript-cwd.js';
-import { detectAgent, threadIdFromRolloutName } from '../adapters/detect.js';
+import { agentFor, agentList, detectAgent, type AgentId } from '../agents/registry.js';
+import { sessionIdOfName } from '../worker/sweep.js';
+import { firstEvent, peekTranscript, transcriptCwd } from '../worker/transcript-cwd.js';
 import { isSafeId } from '../ids.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
@@ -56,18 +54,14 @@ export async function processCommand(argv: string[]): Promise<number> {
   // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
   const transcriptPath = realTranscriptPath(resolve(file));
   const name = basename(transcriptPath);
-  const agent = forced ?? detectAgent(name, firstLine(transcriptPath));
-  const sessionId = values.session ?? (agent === 'codex' ? threadIdFromRolloutName(name) : undefined) ?? name.replace(/\.jsonl$/, '');
+  const agent = forced ?? detectAgent(name, firstLine(transcriptPath))?.id;
+  if (agent === undefined) throw notASession(transcriptPath, values.agent);
+  const sessionId = values.session ?? agentFor(agent).sessionIdOf?.(transcriptPath) ?? sessionIdOfName(name);
   if (!isSafeId(sessionId)) throw new UsageError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
   // Checked before the state database is touched: a wrong file leaves no trace anywhere. A file
   // that cannot be read at all (missing, a folder, a FIFO, no permission) is left to the run,
   // which names the exact reason.
-  if (isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) {
-    throw new CliError(
-      `${transcriptPath} is not a Claude Code transcript or Codex rollout${values.agent ? ` (read as ${values.agent}, as --agent asked)` : ''}`,
-      'Give the path of a Claude Code transcript (~/.claude/projects/…/<session>.jsonl) or a Codex rollout (~/.codex/sessions/…/rollout-….jsonl); --agent is only needed when the format cannot be told from the file.',
-    );
-  }
+  if (isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) throw notASession(transcriptPath, values.agent);
   if (values.repo !== undefined) checkRepoOption(resolve(values.repo));
   else checkRecordedCwd(transcriptPath, agent);
 
@@ -87,7 +81,7 @@ export async function processCommand(argv: string[]): Promise<number> {
         { sessionId, agent, transcriptPath, repo, trigger: 'process', close: values['keep-open'] ? null : 'process' },
       );
     } catch (err) {
-      throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a Claude Code transcript or a Codex rollout; details are in the shiplog log.', { cause: err });
+      throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a session transcript; details are in the shiplog log.', { cause: err });
     } finally {
       releaseLock(db, lock);
     }
@@ -98,15 +92,24 @@ export async function processCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** The error for a file no agent's reader makes a session of. */
+function notASession(path: string, forced: string | undefined): CliError {
+  const kinds = agentList.filter((a) => a.sessions).map((a) => `${a.label} (${a.sessions?.where({ HOME: '~' })})`);
+  return new CliError(
+    `${path} is not a session transcript shiplog can read${forced ? ` (read as ${forced}, as --agent asked)` : ''}`,
+    `Give the path of a session file of ${kinds.join(', ')}; --agent is only needed when the format cannot be told from the file.`,
+  );
+}
+
 /**
  * True when the first lines of the file, read by the agent's adapter, yield anything of a
  * session (a prompt, a reply, a tool call, the session record). Lines the adapter skips — other
  * JSON, text, `{}` — do not count.
  */
-function holdsSession(path: string, agent: AgentName): boolean {
-  const adapter = adapterFor(agent);
+function holdsSession(path: string, agent: AgentId): boolean {
+  const adapter = agentFor(agent).adapter;
   return (
-    peekLines(path, CWD_LINE_LIMIT, (lines) => firstEvent(lines, adapter, 200, (e) => (e.kind === 'skipped' ? null : true)) ?? false) ?? true // unreadable after all: the run reports why
+    peekTranscript(path, agent, (lines) => firstEvent(lines, adapter, 200, (e) => (e.kind === 'skipped' ? null : true)) ?? false) ?? true // unreadable after all: the run reports why
   );
 }
 
@@ -122,10 +125,10 @@ function checkRepoOption(dir: string): void {
 }
 
 /** Without --repo the outputs go to the folder the session worked in: say plainly when it is gone. */
-function checkRecordedCwd(path: string, agent: AgentName): void {
+function checkRecordedCwd(path: string, agent: AgentId): void {
   const cwd = transcriptCwd(path, agent);
   // Unreadable (the run says why) or a session that names no folder.
-  if (cwd === null && peekLines(path, CWD_LINE_LIMIT, () => true) === null) return;
+  if (cwd === null && peekTranscript(path, agent, () => true) === null) return;
   if (cwd === null) throw new CliError(`${path} names no working folder to write into`, 'Pass the repository to write into with --repo DIR.');
   if (!isDirectory(cwd)) throw new CliError(`the session's working folder ${cwd} no longer exists`, 'Pass the repository to write into with --repo DIR (for example where the project lives now).');
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { EvaluatorName } from '../agents/ids.js';
 import { configDir } from '../paths.js';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { isErrno } from './errno.js';
@@ -35,7 +36,7 @@ export const Config = z
         /** Who writes summary, bullets, tags and notes: the offline heuristic, `claude --print`,
          *  `codex exec`, or `auto` (an installed, logged-in CLI, else the heuristic). Files, tests
          *  and commits are always computed locally. */
-        evaluator: z.enum(['heuristic', 'claude', 'codex', 'auto']).default('heuristic'),
+        evaluator: z.enum(['heuristic', ...EvaluatorName.options, 'auto']).default('heuristic'),
         /** The model an LLM evaluator asks for (CTX_CHANGELOG_MODEL); unused by the heuristic. */
         model: z.string().min(1).optional(),
         /** Claude's thinking budget for the evaluation (CTX_CHANGELOG_CLAUDE_THINKING_TOKENS). */

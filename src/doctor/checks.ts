@@ -2,15 +2,13 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import { join } from 'node:path';
 import { isErrno, loadConfig, type ConfigProblem, type LoadedConfig } from '../config/config.js';
 import { repoTop } from '../config/repo-top.js';
-import { detectAgents, findOnPath } from '../install/agents.js';
-import { claudeSettingsPath, CLAUDE_EVENTS, readSettings, SettingsError, shiplogHandlers } from '../install/claude-settings.js';
-import { readConfigText } from '../install/config-file.js';
-import { ConfigEditError, inspectHooks, readNotify } from '../install/codex-config.js';
-import { codexTarget, userConfig } from '../install/codex-install.js';
-import { chainedNotify, commandPaths, hookFiles, isCodexHook, isCodexNotify } from '../install/hook-files.js';
+import { agentSetups, hookedAgents } from '../agents/registry.js';
+import { findOnPath } from '../find-on-path.js';
+import { workerEntry } from '../install/hook-files.js';
+import { type Check, type DoctorContext, info, ok, problem } from './check.js';
 import { statePaths } from '../paths.js';
 import { activeBackoffs } from '../evaluator/backoff.js';
-import { chooseEvaluator, claudeLoggedIn, codexLoggedIn } from '../evaluator/choose.js';
+import { chooseEvaluator, evaluatorOf } from '../evaluator/choose.js';
 import type { Db } from '../state/db.js';
 import { BAD_JOBS_DIR } from '../worker/jobs.js';
 import { getMeta } from '../state/meta.js';
@@ -18,33 +16,16 @@ import { dueSessions, QUIET_MS } from '../worker/sweep.js';
 import { stateDbCheck } from './state-db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
 
-/**
- * What `shiplog doctor` checks. Each check has a stable key (scripts grep for it), a status and,
- * for a problem, the command or edit that fixes it. Checks read; they never change anything.
- */
-export interface Check {
-  key: string;
-  status: 'ok' | 'problem' | 'info';
-  message: string;
-  fix?: string;
-}
+export type { Check, DoctorContext } from './check.js';
 
-export interface DoctorContext {
-  env: NodeJS.ProcessEnv;
-  stateDir: string;
-  cwd: string;
-  now: Date;
+/** What `shiplog doctor` checks; each agent's own checks come from its setup (src/agents/<agent>/setup.ts). */
+export async function runChecks(ctx: DoctorContext): Promise<Check[]> {
+  const all = await agentSetups();
+  const agentChecks = all.flatMap(({ setup }) => setup.doctor(ctx));
+  const scripts = all.flatMap(({ setup }) => setup.hookScripts);
+  const names = all.map((s) => s.agent.label);
+  return [nodeCheck(), hookFilesCheck(scripts), ...configChecks(ctx), ...agentChecks, ...registeredCheck(agentChecks, names, all.map((s) => `--${s.setup.flag}`)), ...stateChecks(ctx)];
 }
-
-export function runChecks(ctx: DoctorContext): Check[] {
-  const agentChecks = [...claudeChecks(ctx), ...codexChecks(ctx)];
-  return [nodeCheck(), hookFilesCheck(), ...configChecks(ctx), ...agentChecks, ...registeredCheck(agentChecks), ...stateChecks(ctx)];
-}
-
-const ok = (key: string, message: string): Check => ({ key, status: 'ok', message });
-const info = (key: string, message: string): Check => ({ key, status: 'info', message });
-const problem = (key: string, message: string, fix: string): Check => ({ key, status: 'problem', message, fix });
-const REINSTALL = 'run ./install.sh in the shiplog checkout (or: shiplog install)';
 
 function nodeCheck(): Check {
   const major = Number(process.versions.node.split('.')[0]);
@@ -56,15 +37,16 @@ function nodeCheck(): Check {
  * With no agent wired at all, shiplog records nothing: that is a problem to fix, not "all ok"
  * (agent checks that only say "not found" are info).
  */
-function registeredCheck(agentChecks: Check[]): Check[] {
+function registeredCheck(agentChecks: Check[], names: string[], flags: string[]): Check[] {
   if (agentChecks.some((c) => c.status !== 'info')) return [];
-  return [problem('agents', 'no Claude Code or Codex is registered: no session is recorded', 'install Claude Code or Codex, then run: shiplog install (or name one: shiplog install --claude / --codex)')];
+  const any = names.join(' or ');
+  return [problem('agents', `no ${any} is registered: no session is recorded`, `install ${any}, then run: shiplog install (or name one: shiplog install ${flags.join(' / ')})`)];
 }
 
-function hookFilesCheck(): Check {
-  const missing = Object.values(hookFiles).filter((f) => !existsSync(f));
+function hookFilesCheck(scripts: string[]): Check {
+  const missing = [...scripts, workerEntry].filter((f) => !existsSync(f));
   if (missing.length > 0) return problem('hooks.files', `missing: ${missing.join(', ')}`, 'run ./install.sh in the shiplog checkout (it builds the worker)');
-  return ok('hooks.files', `hooks and worker present in ${join(hookFiles.claude, '..', '..')}`);
+  return ok('hooks.files', `hooks and worker present in ${join(scripts[0] ?? workerEntry, '..', '..')}`);
 }
 
 function configChecks(ctx: DoctorContext): Check[] {
@@ -100,115 +82,6 @@ function configFileChecks(problems: ConfigProblem[], sources: Record<string, str
   );
 }
 
-/** Paths a hook command names that are gone (a moved checkout, a removed node). */
-function missingPaths(command: string): string[] {
-  return commandPaths(command).filter((p) => !existsSync(p));
-}
-
-function claudeChecks(ctx: DoctorContext): Check[] {
-  const agents = detectAgents(ctx.env);
-  const files = [claudeSettingsPath('user', ctx.env)];
-  const project = claudeSettingsPath('project', ctx.env, ctx.cwd);
-  if (existsSync(project)) files.push(project);
-  const out: Check[] = [];
-  let wiredAnywhere = false;
-  for (const file of files) {
-    const key = file === project ? 'claude.settings.project' : 'claude.settings';
-    let handlers: Record<string, string[]>;
-    try {
-      handlers = shiplogHandlers(readSettings(file));
-    } catch (err) {
-      if (err instanceof SettingsError) {
-        out.push(problem(key, err.message, `fix ${file} (it must be valid JSON), then run: shiplog install --claude`));
-        continue;
-      }
-      throw err;
-    }
-    const missing = CLAUDE_EVENTS.filter((e) => (handlers[e] ?? []).length === 0);
-    if (missing.length === CLAUDE_EVENTS.length) {
-      if (file === project) continue;
-      if (agents.claude.present) out.push(problem(key, `Claude Code is here but ${file} has no shiplog hooks`, 'run: shiplog install --claude'));
-      else out.push(info(key, 'Claude Code not found (no claude on PATH, no config folder); nothing to check'));
-      continue;
-    }
-    wiredAnywhere = true;
-    if (missing.length > 0) {
-      out.push(problem(key, `${file} lacks shiplog's ${missing.join(', ')} hook`, 'run: shiplog install --claude'));
-      continue;
-    }
-    const gone = [...new Set(Object.values(handlers).flat().flatMap(missingPaths))];
-    const stale = Object.values(handlers).flat().filter((c) => !c.includes(hookFiles.claude));
-    if (gone.length > 0) out.push(problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL));
-    else if (stale.length > 0) out.push(problem(key, `hooks in ${file} are not this shiplog's current hook (${stale[0]})`, REINSTALL));
-    else out.push(ok(key, `Stop, SubagentStop and SessionEnd hooks in ${file}`));
-  }
-  if (!wiredAnywhere && !agents.claude.present) return out.filter((c) => c.key !== 'claude.settings.project');
-  return out;
-}
-
-function codexChecks(ctx: DoctorContext): Check[] {
-  const agents = detectAgents(ctx.env);
-  const user = codexTarget('user', ctx.env, ctx.cwd);
-  const project = codexTarget('project', ctx.env, ctx.cwd);
-  const stateText = readConfigText(userConfig(user));
-  const out: Check[] = [];
-  let hooksFound = false;
-  for (const target of [user, project]) {
-    const text = target === user ? stateText : readConfigText(target.hooksFile);
-    if (text === null) continue;
-    const key = target === user ? 'codex.hooks' : 'codex.hooks.project';
-    let hooks: ReturnType<typeof inspectHooks>;
-    try {
-      hooks = inspectHooks(text, { hooksFile: target.hooksFile, isOurs: isCodexHook, stateText: stateText ?? '' });
-    } catch (err) {
-      if (err instanceof ConfigEditError) {
-        out.push(problem(key, err.message, `fix ${target.hooksFile}, then run: shiplog install --codex`));
-        continue;
-      }
-      throw err;
-    }
-    if (hooks.length === 0) continue;
-    hooksFound = true;
-    const events = new Set(hooks.map((h) => h.event));
-    const untrusted = hooks.filter((h) => h.storedHash !== h.expectedHash);
-    const disabled = hooks.filter((h) => !h.enabled);
-    const gone = [...new Set(hooks.flatMap((h) => missingPaths(h.command)))];
-    if (!events.has('Stop') || !events.has('SessionEnd')) out.push(problem(key, `${target.hooksFile} lacks shiplog's ${events.has('Stop') ? 'SessionEnd' : 'Stop'} hook`, 'run: shiplog install --codex'));
-    else if (untrusted.length > 0)
-      out.push(problem(key, `Codex will skip ${untrusted.map((h) => h.key).join(', ')}: the stored trusted_hash does not match the hook`, 'run: shiplog install --codex (or trust it in the Codex TUI with /hooks)'));
-    else if (disabled.length > 0) out.push(problem(key, `${disabled.map((h) => h.key).join(', ')} disabled (enabled = false)`, `remove "enabled = false" from that [hooks.state] table in ${userConfig(user)}`));
-    else if (gone.length > 0) out.push(problem(key, `hooks in ${target.hooksFile} point at missing ${gone.join(', ')}`, REINSTALL));
-    else if (hooks.some((h) => !h.command.includes(hookFiles.codex)))
-      out.push(problem(key, `hooks in ${target.hooksFile} are not this shiplog's current hook`, REINSTALL));
-    else out.push(ok(key, `Stop and SessionEnd hooks in ${target.hooksFile}, trusted`));
-  }
-  const notify = stateText === null ? null : safeNotify(stateText);
-  if (notify && isCodexNotify(notify)) {
-    const chained = chainedNotify(notify);
-    const ours = notify.slice(0, notify.length - chained.length);
-    const gone = ours.filter((p) => p.startsWith('/') && !existsSync(p));
-    const program = chained[0];
-    if (gone.length > 0) out.push(problem('codex.notify', `notify points at missing ${gone.join(', ')}`, REINSTALL));
-    else if (program && !(program.startsWith('/') ? existsSync(program) : findOnPath(program, ctx.env)))
-      out.push(problem('codex.notify', `the notify program shiplog passes turns on to, ${program}, is not found`, `install ${program} again, or edit notify in ${userConfig(user)}`));
-    else if (!ours.includes(hookFiles.codexNotify)) out.push(problem('codex.notify', `notify is not this shiplog's current one (${ours.join(' ')})`, REINSTALL));
-    else out.push(ok('codex.notify', program ? `notify installed, chained to ${chained.join(' ')}` : 'notify installed'));
-  } else if (!hooksFound) {
-    if (agents.codex.present) out.push(problem('codex.hooks', `Codex is here but ${userConfig(user)} has no shiplog hooks or notify`, 'run: shiplog install --codex'));
-    else out.push(info('codex.hooks', 'Codex not found (no codex on PATH, no $CODEX_HOME); nothing to check'));
-  }
-  return out;
-}
-
-function safeNotify(text: string): string[] | null {
-  try {
-    return readNotify(text);
-  } catch (err) {
-    if (err instanceof ConfigEditError) return null;
-    throw err;
-  }
-}
-
 function stateChecks(ctx: DoctorContext): Check[] {
   const paths = statePaths(ctx.stateDir);
   // Doctor only reads: a damaged database is reported, not rebuilt (state-db.ts).
@@ -217,7 +90,7 @@ function stateChecks(ctx: DoctorContext): Check[] {
   const out: Check[] = [check];
   try {
     const fires = hookFires(db);
-    for (const agent of ['claude-code', 'codex']) {
+    for (const { id: agent } of hookedAgents) {
       const mine = fires.filter((f) => f.agent === agent);
       const latest = mine[0];
       if (!latest) out.push(info(`hooks.last_fire.${agent}`, 'no hook fire recorded yet (it shows after the first turn of a session)'));
@@ -280,7 +153,7 @@ function evaluatorChecks(ctx: DoctorContext, db: Db): Check[] {
   const choice = chooseEvaluator(setting, ctx.env);
   if (choice.name === 'heuristic') out.push(ok('evaluator', setting === 'auto' ? 'auto: no logged-in claude or codex found, using the heuristic' : 'heuristic (offline)'));
   else if (!findOnPath(choice.name, ctx.env)) out.push(problem('evaluator', `${choice.name} is the evaluator but is not on PATH`, `install the ${choice.name} CLI, or set changelog.evaluator = "heuristic" (CTX_CHANGELOG_EVALUATOR)`));
-  else if (!(choice.name === 'claude' ? claudeLoggedIn(ctx.env) : codexLoggedIn(ctx.env))) out.push(problem('evaluator', `${choice.name} at ${choice.bin} does not look logged in`, `log in once: ${choice.name === 'claude' ? 'claude (then /login)' : 'codex login'}`));
+  else if (!evaluatorOf(choice.name)?.loggedIn(ctx.env)) out.push(problem('evaluator', `${choice.name} at ${choice.bin} does not look logged in`, `log in once: ${evaluatorOf(choice.name)?.login ?? choice.name}`));
   else out.push(ok('evaluator', `${setting === 'auto' ? 'auto: ' : ''}${choice.name} at ${choice.bin}`));
   for (const b of activeBackoffs(db, ctx.now)) {
     out.push(problem(`evaluator.paused.${b.evaluator}`, `${b.evaluator} paused until ${b.until} after ${b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit'}: ${b.message}`, b.reason === 'auth' ? `log in to ${b.evaluator} again, then: shiplog retry` : 'wait, or try now with: shiplog retry'));

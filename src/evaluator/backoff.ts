@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvaluatorName } from '../agents/ids.js';
 import type { Db } from '../state/db.js';
 
 /**
@@ -6,7 +7,7 @@ import type { Db } from '../state/db.js';
  * kept in the state database, so every worker and `shiplog backfill` sees it: one limit hit
  * stops them all instead of each one spending a call (and a failure record) to find out.
  */
-export const LlmEvaluatorName = z.enum(['claude', 'codex']);
+export const LlmEvaluatorName = EvaluatorName;
 export type LlmEvaluatorName = z.infer<typeof LlmEvaluatorName>;
 
 export const Backoff = z.object({

@@ -1,7 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { LlmEvaluatorName } from './backoff.js';
-import { runClaude } from './claude.js';
-import { runCodex } from './codex.js';
+import { agentList } from '../agents/registry.js';
 import type { Digests } from './digest.js';
 import { evaluatorPrompt } from './prompt.js';
 import type { EvalResult, EvaluatorSettings } from './result.js';
@@ -19,10 +18,11 @@ export interface Evaluation {
 
 export type RunEvaluator = (bin: string, prompt: string, s: EvaluatorSettings) => Promise<EvalResult>;
 
-const RUNNERS: Record<LlmEvaluatorName, RunEvaluator> = { claude: runClaude, codex: runCodex };
 
 export async function evaluateWindow(name: LlmEvaluatorName, bin: string, digests: Digests, s: EvaluatorSettings): Promise<Evaluation> {
-  const run = RUNNERS[name];
+  const evaluator = agentList.find((a) => a.evaluator?.name === name)?.evaluator;
+  if (!evaluator) throw new Error(`no agent provides the ${name} evaluator`);
+  const run: RunEvaluator = (...args) => evaluator.run(...args);
   const first = await run(bin, evaluatorPrompt(digests.full), s);
   if (first.ok || (first.kind !== 'overflow' && first.kind !== 'timeout')) return { result: first, calls: 1, usedBudget: false };
   const second = await run(bin, evaluatorPrompt(digests.budget), s);

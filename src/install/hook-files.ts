@@ -7,18 +7,21 @@ import { fileURLToPath } from 'node:url';
  */
 const HOOKS_DIR = fileURLToPath(new URL('../../../hooks/', import.meta.url));
 
-export const hookFiles = {
-  claude: `${HOOKS_DIR}claude-code.sh`,
-  codex: `${HOOKS_DIR}codex.sh`,
-  codexNotify: `${HOOKS_DIR}codex-notify.sh`,
-  worker: fileURLToPath(new URL('../worker/entry.js', import.meta.url)),
-} as const;
+/** The hook script `hooks/<name>.sh` of this checkout. */
+export const hookScript = (name: string): string => `${HOOKS_DIR}${name}.sh`;
 
-// The node entrypoints (`.cjs`) of installs before the sh hooks are ours too: a reinstall replaces them.
-export const isClaudeHook = (command: string): boolean => /\/hooks\/claude-code\.(?:[cm]?js|sh)\b/.test(command);
-export const isCodexHook = (command: string): boolean => /\/hooks\/codex\.(?:[cm]?js|sh)\b/.test(command);
-const NOTIFY_FILE = /\/hooks\/codex-notify\.(?:[cm]?js|sh)$/;
-export const isCodexNotify = (argv: readonly string[]): boolean => argv.slice(0, 2).some((a) => NOTIFY_FILE.test(a));
+/** The worker every hook hands its payload to (through hooks/lib/deliver.sh). */
+export const workerEntry = fileURLToPath(new URL('../worker/entry.js', import.meta.url));
+
+/**
+ * Whether a command is shiplog's hook `name`: the sh script, or the node entrypoint (`.cjs`) of
+ * installs before the sh hooks, from any checkout (a reinstall replaces them). `name` is one of
+ * the registry's fixed script names, never text from a file.
+ */
+export function isHookCommand(name: string, command: string): boolean {
+  const at = command.indexOf(`/hooks/${name}.`);
+  return at >= 0 && /^\.(?:[cm]?js|sh)(?:$|[^A-Za-z0-9_])/.test(command.slice(at + name.length + 7));
+}
 
 /**
  * A command line for `sh -c`: the hook run by /bin/sh (so a checkout that lost its executable
@@ -27,20 +30,6 @@ export const isCodexNotify = (argv: readonly string[]): boolean => argv.slice(0,
  */
 export function hookCommand(nodePath: string, hookPath: string): string {
   return `/bin/sh ${shQuote(hookPath)} ${shQuote(nodePath)}`;
-}
-
-/** Codex's `notify` argv for shiplog, before the user's own program (codex-notify.sh runs it first). */
-export function notifyArgv(nodePath: string): string[] {
-  return ['/bin/sh', hookFiles.codexNotify, nodePath];
-}
-
-/** The user's own notify program shiplog's notify runs first: what follows shiplog's part of the argv. */
-export function chainedNotify(argv: string[] | null): string[] {
-  if (!argv) return [];
-  if (!isCodexNotify(argv)) return argv;
-  // `node codex-notify.cjs …` (older installs) or `/bin/sh codex-notify.sh NODE …`.
-  const at = argv.findIndex((a) => NOTIFY_FILE.test(a));
-  return argv.slice(argv[at]?.endsWith('.sh') ? at + 2 : at + 1);
 }
 
 export function shQuote(s: string): string {

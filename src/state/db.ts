@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   ended_at        TEXT,
   last_trigger_at TEXT,
   created_at      TEXT NOT NULL,
-  updated_at      TEXT NOT NULL
+  updated_at      TEXT NOT NULL,
+  source_size     INTEGER
 );
 CREATE TABLE IF NOT EXISTS subagent_cursors (
   session_id    TEXT NOT NULL,
@@ -194,4 +195,6 @@ function migrate(db: Db): void {
   if (!windows.has('digest')) db.exec('ALTER TABLE windows ADD COLUMN digest TEXT');
   if (!windows.has('needs_eval')) db.exec('ALTER TABLE windows ADD COLUMN needs_eval INTEGER NOT NULL DEFAULT 0');
   if (!windows.has('stage')) db.exec('ALTER TABLE windows ADD COLUMN stage TEXT');
+  const sessions = db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[];
+  if (!sessions.some((c) => c.name === 'source_size')) db.exec('ALTER TABLE sessions ADD COLUMN source_size INTEGER');
 }

@@ -1,3 +1,4 @@
+import { AgentId } from '../agents/ids.js';
 import { z } from 'zod';
 import type { Db } from './db.js';
 
@@ -40,7 +41,7 @@ export function recentSessions(db: Db, opts: { limit: number; sessionId?: string
 }
 
 /** Sessions with a window open or a closed window not yet written: what `shiplog flush` acts on. */
-const OpenWork = z.object({ session_id: z.string(), agent: z.enum(['claude-code', 'codex']), transcript_path: z.string(), cwd: z.string().nullable(), repo: z.string().nullable() });
+const OpenWork = z.object({ session_id: z.string(), agent: AgentId, transcript_path: z.string(), cwd: z.string().nullable(), repo: z.string().nullable() });
 export function sessionsWithOpenWork(db: Db, sessionId?: string): z.infer<typeof OpenWork>[] {
   return z
     .array(OpenWork)

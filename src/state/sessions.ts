@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { AgentName } from '../adapters/adapter.js';
+import { AgentId } from '../agents/ids.js';
 import type { Db } from './db.js';
 
 /** Typed access to the per-session rows. JSON columns are parsed with zod on the way out. */
 
 export const SessionRow = z.object({
   session_id: z.string(),
-  agent: z.enum(['claude-code', 'codex']),
+  agent: AgentId,
   transcript_path: z.string(),
   repo: z.string().nullable(),
   cwd: z.string().nullable(),
@@ -25,6 +25,12 @@ export const SessionRow = z.object({
   last_trigger_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  /**
+   * The transcript file's size as of the cursor: what tells the sweep and backfill it changed.
+   * The cursor itself counts bytes of the lines read, which for a document the client rewrites
+   * (src/tail/document.ts) are not its file's bytes. Null in rows of older versions: the offset.
+   */
+  source_size: z.number().int().nullable().default(null),
 });
 export type SessionRow = z.infer<typeof SessionRow>;
 
@@ -33,7 +39,7 @@ export function getSession(db: Db, sessionId: string): SessionRow | null {
   return row === undefined ? null : SessionRow.parse(row);
 }
 
-export function newSession(sessionId: string, agent: AgentName, transcriptPath: string, now: string): SessionRow {
+export function newSession(sessionId: string, agent: AgentId, transcriptPath: string, now: string): SessionRow {
   return {
     session_id: sessionId,
     agent,
@@ -54,6 +60,7 @@ export function newSession(sessionId: string, agent: AgentName, transcriptPath: 
     last_trigger_at: null,
     created_at: now,
     updated_at: now,
+    source_size: null,
   };
 }
 
@@ -139,7 +146,7 @@ export function notePending(db: Db, runId: string, error: string, failureRecorde
 }
 
 /** Remembers that a hook fired, for `shiplog doctor` ("last Stop from codex: 3 min ago"). */
-export function recordHookFire(db: Db, agent: AgentName, event: string, at: string): void {
+export function recordHookFire(db: Db, agent: AgentId, event: string, at: string): void {
   db.prepare(
     `INSERT INTO hook_fires (agent, event, last_at, count) VALUES (?, ?, ?, 1)
      ON CONFLICT (agent, event) DO UPDATE SET last_at = MAX(last_at, excluded.last_at), count = count + 1`,

@@ -5,10 +5,11 @@ import type { Db } from '../state/db.js';
 import { isStateDbError, retryBusy } from '../state/db-errors.js';
 import { releaseLock, tryLock, type SessionLock } from '../state/session-lock.js';
 import { getSession, recordHookFire } from '../state/sessions.js';
-import { findRollout } from './codex-rollouts.js';
+import { agentFor } from '../agents/registry.js';
+import type { HookRole } from '../agents/agent.js';
 import { removeJobs, takeJobs, type SpooledJob } from './jobs.js';
 import { runSession, type RunRequest } from './pipeline.js';
-import { holdsReply, holdsTurnComplete, waitForTranscript } from './stop-wait.js';
+import { waitForTranscript } from './stop-wait.js';
 
 /** The configuration that applies to a session working in `cwd` (src/worker/main.ts configFor). */
 export type ConfigFor = (cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger) => LoadedConfig;
@@ -64,14 +65,19 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
   const { dir, db, log, env } = ctx;
   const last = jobs[jobs.length - 1];
   if (!last) return false;
-  const end = jobs.find((j) => j.job.payload.hook_event_name === 'SessionEnd');
-  const stop = [...jobs].reverse().find((j) => j.job.payload.hook_event_name === 'Stop');
+  const agent = agentFor(last.job.agent);
+  const role = (j: SpooledJob): HookRole | undefined => agentFor(j.job.agent).hooks?.events[j.job.payload.hook_event_name];
+  const end = jobs.find((j) => role(j) === 'session-end');
+  const stop = [...jobs].reverse().find((j) => role(j) === 'turn-end');
   const cwd = [...jobs].reverse().find((j) => j.job.payload.cwd)?.job.payload.cwd;
   const loaded = ctx.configFor(cwd, env, log);
   const config = loaded.config;
   const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : stop && config.changelog.granularity === 'turn' ? 'turn' : null;
   // Codex notify jobs name only the thread; a hook of the same session may have given the path.
-  const transcriptPath = [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ?? getSession(db, sessionId)?.transcript_path ?? notifyRollout(jobs, sessionId, log);
+  const transcriptPath =
+    [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ??
+    getSession(db, sessionId)?.transcript_path ??
+    agent.hooks?.transcriptOf?.(jobs.filter((j) => j.job.agent === agent.id).map((j) => j.job.payload));
   if (!transcriptPath) {
     // Codex notify for a thread without a rollout: its title generation, or an --ephemeral session.
     log.info({ session: sessionId, trigger: last.job.payload.hook_event_name }, 'no transcript for this session; jobs dropped');
@@ -87,7 +93,7 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
   };
   if (stop && !end) {
     const row = getSession(db, sessionId);
-    const turnEnd = req.agent === 'codex' ? holdsTurnComplete(stop.job.payload.turn_id) : holdsReply(stop.job.payload.last_assistant_message);
+    const turnEnd = agent.hooks?.turnEnd?.(stop.job.payload) ?? null;
     const waited = await waitForTranscript(req.transcriptPath, row?.offset ?? 0, turnEnd, config.stop.wait_ms).catch(
       (err: unknown) => {
         log.warn({ err, session: sessionId }, 'could not watch the transcript before the run');
@@ -110,13 +116,4 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
     log.warn({ session: sessionId, code: (err as NodeJS.ErrnoException).code }, 'run failed; jobs dropped, state kept');
   }
   return end !== undefined;
-}
-
-/** Codex notify names only the thread: its rollout is looked up in the $CODEX_HOME it ran with. */
-function notifyRollout(jobs: SpooledJob[], sessionId: string, log: Logger): string | undefined {
-  const home = jobs.find((j) => j.job.agent === 'codex' && j.job.payload.codex_home)?.job.payload.codex_home;
-  if (home === undefined) return undefined;
-  const found = findRollout(home, sessionId);
-  if (found) log.debug({ session: sessionId, path: found.path, via: found.source }, 'found the rollout of a notify turn');
-  return found?.path;
 }

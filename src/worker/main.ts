@@ -1,3 +1,4 @@
+import { AgentId } from '../agents/ids.js';
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -102,16 +103,18 @@ export function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: 
   return loaded;
 }
 
+const IdleRow = z.object({ session_id: z.string(), agent: AgentId, transcript_path: z.string(), cwd: z.string().nullable() });
+
 /** Windows of other sessions that have seen no activity for the idle time are closed here. */
 async function closeIdleWindows(dir: string, db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
   const { config } = loadConfig({ env });
   const cutoff = new Date(Date.now() - config.changelog.idle_minutes * 60_000).toISOString();
-  const idle = db
+  const idle = z.array(IdleRow).parse(db
     .prepare(
       `SELECT session_id, agent, transcript_path, cwd FROM sessions
        WHERE ended_at IS NULL AND updated_at < ? AND json_extract(window_state, '$.cur') IS NOT NULL LIMIT 20`,
     )
-    .all(cutoff) as { session_id: string; agent: 'claude-code' | 'codex'; transcript_path: string; cwd: string | null }[];
+    .all(cutoff));
   for (const s of idle) {
     const lock = tryLock(db, s.session_id);
     if (!lock) continue;

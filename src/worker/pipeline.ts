@@ -1,6 +1,8 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
-import { adapterFor, TOOL_NAME, type Adapter, type AgentName } from '../adapters/index.js';
+import { closeSync, existsSync, fstatSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import type { Adapter } from '../adapters/adapter.js';
+import type { Agent } from '../agents/agent.js';
+import { agentFor, type AgentId } from '../agents/registry.js';
 import { resolveActor } from '../changelog/actor.js';
 import { heuristicEntry } from '../changelog/heuristic.js';
 import { ChangelogEntry } from '../changelog/schema.js';
@@ -26,9 +28,10 @@ import { redactEvent } from '../redact/event.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
 import { loadKnownSecrets, saveKnownSecrets, scrubStoredWindows } from '../redact/session-store.js';
 import { renderDigests } from '../evaluator/digest.js';
-import { codexSubagentRollout } from './codex-rollouts.js';
 import { CWD_LINE_LIMIT, discoverCwd } from './transcript-cwd.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
+import { openSource, openTranscript } from './open-transcript.js';
+import { RunError } from './run-error.js';
 
 /**
  * One run over one session: read the bytes appended since the cursor, fold them into the devlog
@@ -38,7 +41,7 @@ import { flushWindows, type FlushOutcome } from './flush-windows.js';
 
 export interface RunRequest {
   sessionId: string;
-  agent: AgentName;
+  agent: AgentId;
   transcriptPath: string;
   /** The agent's working folder from the hook payload. */
   cwd?: string | undefined;
@@ -76,16 +79,7 @@ export interface RunOutcome {
   windows: FlushOutcome;
 }
 
-export class RunError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'RunError';
-  }
-}
+export { RunError };
 
 /**
  * Lines and bytes per database transaction. Each commit stores the whole (bounded) state, so
@@ -98,7 +92,7 @@ const BATCH_BYTES = 16 * 1024 * 1024;
 export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunOutcome> {
   const { db, log } = ctx;
   const now = () => (ctx.now ? ctx.now() : new Date()).toISOString();
-  const adapter = adapterFor(req.agent);
+  const agent = agentFor(req.agent);
   const runId = Number(
     db
       .prepare('INSERT INTO runs (session_id, trigger, pid, started_at) VALUES (?, ?, ?, ?)')
@@ -117,7 +111,7 @@ export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunO
     windows: { written: [], failed: [] },
   };
   try {
-    await runInner(ctx, req, adapter, outcome, now);
+    await runInner(ctx, req, agent, outcome, now);
     db.prepare(
       `UPDATE runs SET ended_at = ?, status = ?, bytes_read = ?, lines = ?, oversized = ?, skipped = ?, resync = ?, redactions = ? WHERE id = ?`,
     ).run(now(), outcome.windows.failed.length > 0 ? 'partial' : 'ok', outcome.bytesRead, outcome.lines, outcome.oversized, JSON.stringify(outcome.skipped), outcome.resync, JSON.stringify(outcome.redactions), runId);
@@ -137,11 +131,13 @@ export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunO
   }
 }
 
-async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unknown>, outcome: RunOutcome, now: () => string): Promise<void> {
+async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome: RunOutcome, now: () => string): Promise<void> {
   const { db, log, config } = ctx;
+  const adapter = agent.adapter;
   if (!isAbsolute(req.transcriptPath)) throw new RunError(`transcript path is not absolute: ${req.transcriptPath}`, 'EBADPATH');
   let row = getSession(db, req.sessionId) ?? newSession(req.sessionId, req.agent, req.transcriptPath, now());
-  const fd = openTranscript(req.transcriptPath);
+  const source = openSource(agent, req.transcriptPath, statePaths(ctx.stateDir).documents);
+  const fd = source.fd;
   let fragment: Fragment | null = null;
   try {
     const st = fstatSync(fd);
@@ -168,7 +164,7 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
     if (!fragment) throw new RunError(`cannot open ${fragmentPath}`, 'EFRAGMENT');
     const frag = fragment;
     row.transcript_path = req.transcriptPath;
-    row.inode = st.ino;
+    row.inode = source.inode;
 
     const repo = await resolveRepo(req, row, fd, adapter);
     if (!repo) throw new RunError(`cannot tell which repository ${req.transcriptPath} belongs to (no usable cwd)`, 'ENOREPO');
@@ -198,12 +194,12 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
       redact: (text) => redactor.redact(text),
       digest: needsEval === 1,
     }, redactor, repo);
-    const locateSubagent = subagentLocator(req.agent, req.transcriptPath);
+    const locateSubagent = agent.subagents?.(req.transcriptPath) ?? (() => null);
     fold.windows.assumeCwd(req.cwd ?? repo);
     const closedRow = (closed: ClosedWindow) => {
       // Commit messages come from tool output, which events keep unredacted: redact the entry whole.
       const entry = ChangelogEntry.parse(
-        redactDeep(heuristicEntry(closed, { tool: TOOL_NAME[req.agent], actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
+        redactDeep(heuristicEntry(closed, { tool: agent.tool, actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
       );
       // For the evaluator, and `shiplog retry` after it failed; a heuristic entry is final as it is.
       const digest = needsEval === 1 ? JSON.stringify(redactDeep(renderDigests(closed.window, entry, config.changelog.digest_chars), fold.redactor)) : null;
@@ -230,6 +226,8 @@ async function runInner(ctx: RunContext, req: RunRequest, adapter: Adapter<unkno
         saveKnownSecrets(db, req.sessionId, redactor.known);
         if (learnt.length > 0) scrubStoredWindows(db, req.sessionId, (text) => redactor.known.scrub(text, learnt));
         row.offset = offset;
+        // A document's own size counts once all its messages are read (a killed run reads it again).
+        row.source_size = agent.format(req.transcriptPath).kind === 'lines' ? offset : offset === st.size ? source.size : row.source_size;
         row.head_hash = fp.headHash;
         row.tail_hash = fp.tailHash;
         // Stored state holds transcript text (subagent task descriptions, open entries, the open
@@ -357,23 +355,6 @@ class Fold {
 }
 
 /**
- * Where a subagent's own transcript is: Claude Code 2.1.x `<session>/subagents/agent-<id>.jsonl`
- * beside the parent; Codex, a rollout of its own named by the child thread id.
- */
-function subagentLocator(agent: AgentName, transcriptPath: string): (agentId: string) => string | null {
-  if (agent === 'codex') {
-    // A parent names each child several times; a thread with no rollout is looked for once a run.
-    const found = new Map<string, string | null>();
-    return (agentId) => {
-      if (!found.has(agentId)) found.set(agentId, codexSubagentRollout(transcriptPath, agentId));
-      return found.get(agentId) ?? null;
-    };
-  }
-  const dir = join(dirname(transcriptPath), basename(transcriptPath, '.jsonl'), 'subagents');
-  return (agentId) => (/^[A-Za-z0-9_-]{1,128}$/.test(agentId) ? join(dir, `agent-${agentId}.jsonl`) : null);
-}
-
-/**
  * Reads the part of a subagent's own transcript not read before, at the point where the parent
  * transcript reports on that subagent, so its edits and commands count for the parent session in
  * a fixed place in the conversation.
@@ -404,24 +385,6 @@ function readSubagent(fold: Fold, path: string | null, agentId: string, agentTyp
   fold.subagentCursors.set(path, { offset, adapter_state: JSON.stringify(redactDeep(state, fold.redactor)) });
 }
 
-/** Opens a transcript for reading without blocking on a FIFO, and refuses anything but a file. */
-function openTranscript(path: string): number {
-  let fd: number;
-  try {
-    // Transcripts are regular files the agent wrote; a symbolic link in their place could point
-    // anywhere (and its target would end up in the repository), so it is not followed.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EOPEN';
-    if (code === 'ELOOP') throw new RunError(`transcript ${path} is a symbolic link; not followed`, 'ESYMLINK', { cause: err });
-    throw new RunError(`cannot open transcript ${path}: ${code}`, code, { cause: err });
-  }
-  if (!fstatSync(fd).isFile()) {
-    closeSync(fd);
-    throw new RunError(`transcript ${path} is not a regular file`, 'ENOTFILE');
-  }
-  return fd;
-}
 
 async function resolveRepo(req: RunRequest, row: SessionRow, fd: number, adapter: Adapter<unknown>): Promise<string | null> {
   if (req.repo) return usableDir(req.repo) ? repoRoot(req.repo) : null;

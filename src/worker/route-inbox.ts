@@ -1,13 +1,13 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../config/config.js';
-import { inboxName, MAX_PAYLOAD_BYTES, notifyJob, parseInbox, type InboxKind } from '../hooks/inbox.js';
+import type { Routed } from '../agents/agent.js';
+import { inboxKind } from '../agents/registry.js';
+import { inboxName, MAX_PAYLOAD_BYTES, parseHookPayload } from '../hooks/inbox.js';
 import type { HookJob } from '../hooks/payload.js';
-import { codexHome } from '../install/agents.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
 import { listDir, unlessMissing } from '../missing-path.js';
-import { latestRollout } from './latest-rollout.js';
 
 /** The router's marker in the inbox, read by the sh hooks as "pid starttime". */
 export const ROUTER_ALIVE = 'router.alive';
@@ -25,15 +25,9 @@ export function routeInbox(stateDir: string, log: Logger, env: NodeJS.ProcessEnv
     const bytes = readPayload(item.file, log);
     if (bytes === null) continue;
     const receivedAt = new Date(item.mtimeMs).toISOString();
-    const parsed = parseInbox(item.kind, bytes, receivedAt, codexHome(env));
-    let job: HookJob | null = null;
-    if ('job' in parsed) job = parsed.job;
-    else if ('needsRollout' in parsed) {
-      // Codex before 0.100 names no thread: the turn that just ended is in the rollout written last.
-      const latest = latestRollout(parsed.needsRollout.codexHome, item.mtimeMs);
-      if (latest) job = notifyJob(latest.threadId, latest.path, parsed.needsRollout, receivedAt);
-      else log.info({ agent: 'codex' }, 'notify payload ignored: no thread-id and no rollout written in the last two minutes');
-    } else log[parsed.level]({ agent: item.kind, bytes: bytes.length, ...(parsed.event && { event: parsed.event }) }, parsed.drop);
+    const parsed = route(item.kind, bytes, { receivedAt, mtimeMs: item.mtimeMs, env });
+    const job: HookJob | null = 'job' in parsed ? parsed.job : null;
+    if (!('job' in parsed)) log[parsed.level]({ kind: item.kind, bytes: bytes.length, ...(parsed.event && { event: parsed.event }) }, parsed.drop);
     if (job) {
       const spool = paths.sessionSpool(job.payload.session_id);
       // Ordered by when the hook started (its id's clock ticks, or the file's time where there is
@@ -54,6 +48,15 @@ export function routeInbox(stateDir: string, log: Logger, env: NodeJS.ProcessEnv
   return sessions;
 }
 
+/** The job an inbox file becomes, by the agent whose hook wrote it. */
+function route(kind: string, bytes: Buffer, at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv }): Routed {
+  const owner = inboxKind(kind);
+  // A kind no agent of this version has (a newer hook, a stray file): nothing can read it.
+  if (!owner) return { drop: `payload of an unknown kind "${kind}"; ignored`, level: 'warn' };
+  if (owner.route) return owner.route(bytes, at);
+  return parseHookPayload(owner.agent.id, Object.keys(owner.hooks.events), bytes, at.receivedAt);
+}
+
 /** Whether the inbox holds a payload (a `.part` being written counts: its hook renames it soon). */
 export function inboxHasFiles(inbox: string): boolean {
   return listDir(inbox).some((n) => inboxName(n.replace(/\.part$/, '')) !== null);
@@ -68,7 +71,7 @@ const ORPHAN_PART_MS = 60_000;
 interface InboxFile {
   file: string;
   id: string;
-  kind: InboxKind;
+  kind: string;
   mtimeMs: number;
   /** The hook's start time in clock ticks since boot, from its id `<ticks>-<pid>` (Linux). */
   ticks: number | null;

@@ -4,30 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** What the bytes after the cursor must hold before a Stop run reads them. */
 export type TurnEnd = (bytes: Buffer) => boolean;
 
-/** Claude Code: the payload's `last_assistant_message`, as it appears inside a JSON string. */
-export function holdsReply(lastMessage: string | undefined): TurnEnd | null {
-  if (!lastMessage) return null;
-  const needle = Buffer.from(JSON.stringify(lastMessage.slice(0, 120)).slice(1, -1));
-  return (bytes) => bytes.includes(needle);
-}
-
-/** Codex: the turn's `task_complete` (or `turn_aborted`) record, which follows Stop by ~10–20 ms. */
-export function holdsTurnComplete(turnId: string | undefined): TurnEnd {
-  const id = turnId ? Buffer.from(`"turn_id":${JSON.stringify(turnId)}`) : null;
-  const ends = [Buffer.from('"type":"task_complete"'), Buffer.from('"type":"turn_aborted"')];
-  return (bytes) => {
-    for (const end of ends) {
-      for (let at = bytes.indexOf(end); at >= 0; at = bytes.indexOf(end, at + 1)) {
-        if (!id) return true;
-        const start = bytes.lastIndexOf(0x0a, at) + 1;
-        const stop = bytes.indexOf(0x0a, at);
-        if (bytes.subarray(start, stop < 0 ? bytes.length : stop).includes(id)) return true;
-      }
-    }
-    return false;
-  };
-}
-
 /**
  * Agents can fire `Stop` before the turn's last records reach the transcript (Claude Code its
  * last reply, Codex its task_complete). Waits, bounded, until the bytes after `fromOffset`

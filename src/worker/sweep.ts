@@ -1,15 +1,12 @@
 import { lstatSync, statSync, type Stats } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { z } from 'zod';
-import type { AgentName } from '../adapters/adapter.js';
-import { threadIdFromRolloutName } from '../adapters/detect.js';
-import { isSubagentRollout } from '../adapters/codex/subagent-rollout.js';
-import { listDir, unlessMissing } from '../missing-path.js';
+import { agentFor, agentList, AgentId } from '../agents/registry.js';
+import { unlessMissing } from '../missing-path.js';
 import { isSafeId } from '../ids.js';
 import type { Db } from '../state/db.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
-import { claudeConfigDir, codexHome } from '../install/agents.js';
 import type { DrainContext } from './drain.js';
 import { runSession } from './pipeline.js';
 import { transcriptCwd } from './transcript-cwd.js';
@@ -39,32 +36,20 @@ const KNOWN_FOR_MS = 14 * 24 * 3_600_000;
 /** Folder mtimes and the clock may disagree a little. */
 const SLACK_MS = 5 * 60_000;
 
-export interface SweepDirs {
-  claudeDir: string;
-  codexHome: string;
-}
-
 export interface SweepContext extends DrainContext {
-  /** Where the clients write their transcripts; by default where `env` says (sweepDirs). */
-  dirs?: SweepDirs;
   now?: () => Date;
-}
-
-/** Where Claude Code and Codex write their transcripts under `env`. */
-export function sweepDirs(env: NodeJS.ProcessEnv): SweepDirs {
-  return { claudeDir: claudeConfigDir(env), codexHome: codexHome(env) };
 }
 
 export interface SweepReport {
   /** Null when another sweep ran less than a minute ago (and it was not forced). */
-  ran: { session: string; agent: AgentName; closed: boolean }[] | null;
+  ran: { session: string; agent: AgentId; closed: boolean }[] | null;
   skipped: { session: string; reason: string }[];
   /** Left for later, no error: still being written, or read by another process right now. */
   waiting: { session: string; reason: string }[];
 }
 
 export interface Found {
-  agent: AgentName;
+  agent: AgentId;
   sessionId: string;
   path: string;
   size: number;
@@ -83,7 +68,7 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
   const report: SweepReport = { ran: [], skipped: [], waiting: [] };
   const candidates: Candidate[] = dueSessions(ctx.db, now);
   const known = ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?');
-  for (const f of installed === null ? [] : newTranscripts(ctx.dirs ?? sweepDirs(ctx.env), done, installed, now)) {
+  for (const f of installed === null ? [] : newTranscripts(ctx.env, done, installed, now)) {
     if (known.get(f.sessionId) !== undefined) continue;
     candidates.push({ ...f, cwd: null, due: 'grown' });
   }
@@ -151,10 +136,11 @@ type Candidate = Found & { cwd: string | null; due: Due };
 
 const KnownRow = z.object({
   session_id: z.string(),
-  agent: z.enum(['claude-code', 'codex']),
+  agent: AgentId,
   transcript_path: z.string(),
   cwd: z.string().nullable(),
   offset: z.number().int(),
+  source_size: z.number().int().nullable(),
   devlog_offset: z.number().int(),
   open: z.number().int(),
   unwritten: z.number().int(),
@@ -165,7 +151,7 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
   const rows = z.array(KnownRow).parse(
     db
       .prepare(
-        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset, s.devlog_offset,
+        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset, s.source_size, s.devlog_offset,
            (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
            -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
            EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
@@ -178,61 +164,39 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
   for (const r of rows) {
     const st = statOrNull(r.transcript_path);
     if (st === null || !st.isFile()) continue;
-    const due: Due | null = st.size > r.offset ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : r.devlog_offset !== r.offset ? 'devlog' : null;
+    const due: Due | null = changed(r, st.size) ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : r.devlog_offset !== r.offset ? 'devlog' : null;
     if (due !== null) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd, due });
   }
   return out;
+}
+
+/** Whether the transcript holds more than was read: a document the client rewrites may change size either way. */
+function changed(r: z.infer<typeof KnownRow>, size: number): boolean {
+  const seen = r.source_size ?? r.offset;
+  return agentFor(r.agent).format(r.transcript_path).kind === 'document' ? size !== seen : size > seen;
 }
 
 /**
  * Transcripts in the clients' folders created in a folder changed since `since` (all folders
  * changed since `floor` when null), modified at or after `floor`.
  */
-export function newTranscripts(dirs: SweepDirs, since: Date | null, floor: Date, now: Date): Found[] {
-  const after = Math.max(floor.getTime(), (since?.getTime() ?? 0)) - SLACK_MS;
+export function newTranscripts(env: NodeJS.ProcessEnv, since: Date | null, floor: Date, now: Date): Found[] {
+  const after = Math.max(floor.getTime(), since?.getTime() ?? 0) - SLACK_MS;
   const found: Found[] = [];
-  const consider = (agent: AgentName, path: string, sessionId: string | undefined) => {
-    const st = lstatOrNull(path);
-    if (st === null || !st.isFile() || st.mtimeMs < floor.getTime()) return;
-    const id = sessionId ?? basename(path, '.jsonl');
-    if (isSafeId(id)) found.push({ agent, sessionId: id, path, size: st.size, mtimeMs: st.mtimeMs });
-  };
-  const projects = join(dirs.claudeDir, 'projects');
-  for (const project of listDir(projects)) {
-    const dir = join(projects, project);
-    const st = lstatOrNull(dir);
-    if (st === null || !st.isDirectory() || st.mtimeMs < after) continue;
-    // `<project>/<session>.jsonl` only: subagent transcripts are read through their parent.
-    for (const name of listDir(dir)) if (name.endsWith('.jsonl') && !name.startsWith('agent-')) consider('claude-code', join(dir, name), undefined);
-  }
-  // Codex files rollouts by local date: only the days since the floor can hold new ones.
-  for (const day of daysBetween(new Date(after), now)) {
-    const dir = join(dirs.codexHome, 'sessions', day);
-    const st = lstatOrNull(dir);
-    if (st === null || !st.isDirectory() || st.mtimeMs < after) continue;
-    for (const name of listDir(dir)) {
-      const id = threadIdFromRolloutName(name);
-      const path = join(dir, name);
-      if (id !== undefined && !isSubagentRollout(path)) consider('codex', path, id);
+  for (const agent of agentList) {
+    for (const f of agent.sessions?.recent(env, after, now) ?? []) {
+      const st = lstatOrNull(f.path);
+      if (st === null || !st.isFile() || st.mtimeMs < floor.getTime()) continue;
+      const id = f.sessionId ?? sessionIdOfName(f.path);
+      if (isSafeId(id)) found.push({ agent: agent.id, sessionId: id, path: f.path, size: st.size, mtimeMs: st.mtimeMs });
     }
   }
   return found;
 }
 
-/** `YYYY/MM/DD` (local time, as Codex names its folders) for each day from `from` to `to`, at most 31. */
-function daysBetween(from: Date, to: Date): string[] {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const out: string[] = [];
-  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate());
-  while (d.getTime() <= to.getTime() && out.length < 31) {
-    out.push(`${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}`);
-    d.setDate(d.getDate() + 1);
-  }
-  if (out.length === 31) {
-    // A floor older than a month: the last month is what a sweep can afford to list.
-    return daysBetween(new Date(to.getTime() - 30 * 86_400_000), to);
-  }
-  return out;
+/** A transcript named by its session: the file name without its extension. */
+export function sessionIdOfName(path: string): string {
+  return basename(path).replace(/\.[A-Za-z]+$/, '');
 }
 
 const lstatOrNull = (path: string): Stats | null => unlessMissing(() => lstatSync(path), null);

@@ -1,7 +1,9 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { AgentEvent } from '../events.js';
-import { adapterFor, type AgentName } from '../adapters/index.js';
+import { agentFor, type AgentId } from '../agents/registry.js';
+import { DocumentError, documentRecords, readDocument, recordItems } from '../tail/document.js';
 import { peekLines, type TailItem } from '../tail/tail.js';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 
 /**
  * The first working folder a transcript names, from its first 500 lines (a session record or
@@ -31,7 +33,35 @@ export function firstEvent<T>(lines: Iterable<TailItem>, adapter: Adapter<unknow
 /** Lines of up to 1 MiB: a first prompt may be long, but not unbounded. */
 export const CWD_LINE_LIMIT = { maxLineBytes: 1 << 20 };
 
+/**
+ * `take` of the transcript's first lines as the agent's pipeline reads them (a document's
+ * records, src/tail/document.ts); null when the file cannot be read or split.
+ */
+export function peekTranscript<T>(path: string, agent: AgentId, take: (lines: Iterable<TailItem>) => T): T | null {
+  const format = agentFor(agent).format(path);
+  if (format.kind === 'lines') return peekLines(path, CWD_LINE_LIMIT, take);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    // Unreadable, gone, a link: the caller treats it as unknown, and the run says why.
+    return null;
+  }
+  try {
+    // A folder or a FIFO in its place: unknown, as for a JSONL transcript.
+    if (!fstatSync(fd).isFile()) return null;
+    return take(recordItems(documentRecords(readDocument(fd, path), path, format.records)));
+  } catch (err) {
+    if (err instanceof DocumentError) return null;
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** As `discoverCwd`, by path; null when the file cannot be read. */
-export function transcriptCwd(path: string, agent: AgentName): string | null {
-  return peekLines(path, CWD_LINE_LIMIT, (lines) => discoverCwd(lines, adapterFor(agent)));
+export function transcriptCwd(path: string, agent: AgentId): string | null {
+  const recorded = agentFor(agent).cwdOf?.(path);
+  if (recorded) return recorded;
+  return peekTranscript(path, agent, (lines) => discoverCwd(lines, agentFor(agent).adapter));
 }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Adapter, LineContext } from '../../src/adapters/adapter.js';
-import { claudeCodeAdapter } from '../../src/adapters/claude-code/index.js';
-import { codexAdapter } from '../../src/adapters/codex/index.js';
+import { claudeCodeAdapter } from '../../src/agents/claude-code/adapter.js';
+import { codexAdapter } from '../../src/agents/codex/adapter.js';
 import { AgentEvent } from '../../src/events.js';
 import { prng, runAdapter } from '../helpers.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LineContext } from '../../src/adapters/adapter.js';
-import { claudeCodeAdapter, type ClaudeCodeState } from '../../src/adapters/claude-code/index.js';
+import { claudeCodeAdapter, type ClaudeCodeState } from '../../src/agents/claude-code/adapter.js';
 import type { AgentEvent, EventOf } from '../../src/events.js';
 
 /** Runs the Claude Code adapter over whole transcripts, for tests that read what it makes of a file. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LineContext } from '../../src/adapters/adapter.js';
-import { claudeCodeAdapter, claudeCodeStateSchema } from '../../src/adapters/claude-code/index.js';
+import { claudeCodeAdapter, claudeCodeStateSchema } from '../../src/agents/claude-code/adapter.js';
 import { AgentEvent, type EventOf } from '../../src/events.js';
 import { lines, ofKind, run } from './claude-code-run.js';
 import { claudeFixture, claudeFixtureWorkspace } from '../claude-fixtures.js';

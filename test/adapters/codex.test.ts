@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LineContext } from '../../src/adapters/adapter.js';
-import { codexAdapter } from '../../src/adapters/codex/index.js';
+import { codexAdapter } from '../../src/agents/codex/adapter.js';
 import type { AgentEvent } from '../../src/events.js';
 import { CODEX_FIXTURES, runAdapter } from '../helpers.js';
 

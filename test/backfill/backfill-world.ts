@@ -228,7 +228,7 @@ export function describeBackfillWorld(title: string, sources: Sources): void {
       assert.equal(existsSync(home()), false, 'no state folder');
       assert.deepEqual([...outputs(fx).keys()], []);
       const later = await backfill(fx, home(), ['--dry-run', '--since', '1d']);
-      assert.match(later.stdout, /^No sessions found in .+\/projects or .+\/sessions \(modified since .+\); nothing to do\.$/m, 'every copy is two days old');
+      assert.match(later.stdout, /^No sessions found in .+\/projects or .+\/sessions or .+\/\.gemini\/tmp \(modified since .+\); nothing to do\.$/m, 'every copy is two days old');
     });
 
     it('processes every session once, one progress line each and a summary', async () => {

@@ -43,7 +43,7 @@ describe('backfill discovery', () => {
     put(join(codex, 'sessions', '2026', '01', '02', `rollout-2026-01-02T00-00-01-${child}.jsonl`), meta({ subagent: { thread_spawn: { parent_thread_id: id } } }));
     put(join(codex, 'sessions', '2026', '01', '02', 'rollout-no-thread-id.jsonl'), meta('cli'));
 
-    const found = discoverTranscripts({ agents: ['claude-code', 'codex'], claudeDir: claude, codexHome: codex, since: new Date(Date.now() - 30 * 86_400_000) });
+    const found = discoverTranscripts({ agents: ['claude-code', 'codex'], env: { HOME: root, CLAUDE_CONFIG_DIR: claude, CODEX_HOME: codex }, since: new Date(Date.now() - 30 * 86_400_000) });
     assert.deepEqual(found.transcripts.map((t) => [t.agent, t.sessionId]).sort(), [['claude-code', 'main-1'], ['codex', id]]);
     assert.equal(found.transcripts.find((t) => t.agent === 'codex')?.path.includes('/sessions/'), true, 'the larger (live) copy is kept');
     const reasons = new Map(found.skipped.map((s) => [s.sessionId, s.reason]));
@@ -52,7 +52,7 @@ describe('backfill discovery', () => {
     assert.match(reasons.get(id) ?? '', /another copy of this thread is larger/);
     assert.equal(found.skipped.length, 3);
 
-    const all = discoverTranscripts({ agents: ['claude-code'], claudeDir: claude, codexHome: codex });
+    const all = discoverTranscripts({ agents: ['claude-code'], env: { HOME: root, CLAUDE_CONFIG_DIR: claude, CODEX_HOME: codex } });
     assert.deepEqual(all.transcripts.map((t) => t.sessionId).sort(), ['main-1', 'old']);
   });
 
@@ -292,7 +292,7 @@ describe('shiplog backfill filters and pauses', () => {
   it('rejects bad option values with a hint', async () => {
     const home = join(fx.root, 'state-bad');
     for (const [args, message] of [
-      [['--agent', 'gemini'], /unknown agent "gemini"\nUse --agent claude \(or claude-code\) or --agent codex/],
+      [['--agent', 'aider'], /unknown agent "aider"\nUse --agent claude \(or claude-code\), --agent codex or --agent gemini/],
       [['--evaluator', 'gpt'], /unknown evaluator "gpt"/],
       [['--max-concurrency', '0'], /--max-concurrency must be a whole number from 1 to 64/],
       [['--since', 'yesterday'], /cannot read --since "yesterday"/],

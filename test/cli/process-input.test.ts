@@ -7,7 +7,7 @@ import { cleanup, CLI, gitRepo, listFiles, ROOT, runProcess, tempDir } from '../
 import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 /**
- * A newcomer's first `shiplog process` is often on the wrong file. Anything that is not a Claude
+ * A newcomer's first `shiplog process` is often on the wrong file. Anything that is not a session
  * Code transcript or a Codex rollout is refused with that sentence and exit 1, before anything is
  * written: no outputs, no session row in the state database.
  */
@@ -35,7 +35,7 @@ describe('shiplog process on files that are not sessions', () => {
     it(`${c.name}: exit 1, says so, writes nothing`, async () => {
       const r = await runProcess(process.execPath, [CLI, 'process', c.file, '--repo', repo, '--session', 'x-1', ...(c.args ?? [])], { env });
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.match(r.stderr, /not a Claude Code transcript or Codex rollout/);
+      assert.match(r.stderr, /is not a session transcript shiplog can read/);
       assert.deepEqual(listFiles(repo).filter((f) => !f.startsWith('.git/')), [], 'nothing written into the repository');
       if (existsSync(join(state, 'state.db'))) {
         const db = new Database(join(state, 'state.db'), { readonly: true });

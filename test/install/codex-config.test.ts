@@ -18,8 +18,8 @@ import {
   trustedHash,
   trustKey,
   uninstallHooks,
-} from '../../src/install/codex-config.js';
-import { chainedNotify, isCodexHook, isCodexNotify } from '../../src/install/hook-files.js';
+} from '../../src/agents/codex/codex-config.js';
+import { chainedNotify, isCodexHook, isCodexNotify } from '../../src/agents/codex/notify-argv.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/codex/', import.meta.url));
 const FILE = '/home/u/.codex/config.toml';

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileS
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chooseCodexMode } from '../../src/install/codex-install.js';
+import { chooseCodexMode } from '../../src/agents/codex/codex-install.js';
 import { CLI, cleanup, ROOT, runProcess, tempDir } from '../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/codex/', import.meta.url));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
+import { threadIdFromRolloutName } from '../../src/agents/codex/rollout-name.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
 import type { FixtureDisk } from '../fixture-disk.js';
 import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';

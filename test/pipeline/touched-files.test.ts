@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { threadIdFromRolloutName } from '../../src/adapters/detect.js';
+import { threadIdFromRolloutName } from '../../src/agents/codex/rollout-name.js';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
 import { claudeFixtureDisk, claudeScenarioFiles, claudeScenarios } from '../claude-fixtures.js';
 import { codexFixtureDisk, codexFixtureFiles, codexFixtureScenarios } from '../codex-fixtures.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { adapterFor } from '../../src/adapters/index.js';
+import { adapterFor } from '../../src/agents/registry.js';
 import { createRedactor } from '../../src/redact/redact.js';
 import { cleanup, defaultConfig, gitRepo, prng, readOutputs, runAdapter, runInProcess, tempDir } from '../helpers.js';
 import { claudeTurnLines, writeClaudeTranscript } from '../synthetic.js';

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/log.js';
 import { openDb } from '../../src/state/db.js';
 import { setMeta } from '../../src/state/meta.js';
 import { configFor } from '../../src/worker/main.js';
-import { sweep, type SweepDirs } from '../../src/worker/sweep.js';
+import { sweep } from '../../src/worker/sweep.js';
 import { runChecks as runDoctor } from '../../src/doctor/checks.js';
 import { cleanup, gitRepo, readOutputs, runInProcess, tempDir } from '../helpers.js';
 import { writeClaudeTranscript } from '../synthetic.js';
@@ -28,14 +28,16 @@ function world(name: string) {
   const base = join(root, name);
   const repo = gitRepo(join(base, 'repo'), true);
   const home = join(base, 'state');
-  const dirs: SweepDirs = { claudeDir: join(base, 'claude'), codexHome: join(base, 'codex') };
+  const dirs = { claudeDir: join(base, 'claude'), codexHome: join(base, 'codex') };
+  // Where the sweep looks for each agent's sessions: this world's folders, never the user's.
+  const env = { ...process.env, HOME: base, CLAUDE_CONFIG_DIR: dirs.claudeDir, CODEX_HOME: dirs.codexHome };
   const project = join(dirs.claudeDir, 'projects', '-repo');
   mkdirSync(project, { recursive: true });
   mkdirSync(home, { recursive: true });
   const run = async (at: Date, force = false) => {
     const db = openDb(home);
     try {
-      return await sweep({ dir: home, db, log: createLogger(home, 'test'), env: process.env, configFor: () => configFor(repo, process.env, createLogger(home, 'test')), busyMs: 5000, dirs, now: () => at }, { force });
+      return await sweep({ dir: home, db, log: createLogger(home, 'test'), env, configFor: () => configFor(repo, process.env, createLogger(home, 'test')), busyMs: 5000, now: () => at }, { force });
     } finally {
       db.close();
     }
@@ -197,11 +199,11 @@ describe('the catch-up sweep', () => {
   it('doctor names sessions that grew with no hook to say so, until a sweep has read them', async () => {
     const w = world('doctor');
     await grownSession(w, 'doc');
-    const doctor = () => runDoctor({ env: { ...process.env, SHIPLOG_HOME: w.home }, stateDir: w.home, cwd: w.repo, now: minutes(10) }).find((c) => c.key === 'sweep');
-    assert.equal(doctor()?.status, 'info');
-    assert.match(doctor()?.message ?? '', /1 session\(s\) grew with no hook to say so \(doc\); the next worker's sweep reads them, or now: shiplog sweep/);
+    const doctor = async () => (await runDoctor({ env: { ...process.env, SHIPLOG_HOME: w.home }, stateDir: w.home, cwd: w.repo, now: minutes(10) })).find((c) => c.key === 'sweep');
+    assert.equal((await doctor())?.status, 'info');
+    assert.match((await doctor())?.message ?? '', /1 session\(s\) grew with no hook to say so \(doc\); the next worker's sweep reads them, or now: shiplog sweep/);
     await w.run(minutes(10), true);
-    assert.equal(doctor()?.status, 'ok');
-    assert.match(doctor()?.message ?? '', /^last sweep .*; no timer: workers on their way out, shiplog status, doctor and flush start it$/);
+    assert.equal((await doctor())?.status, 'ok');
+    assert.match((await doctor())?.message ?? '', /^last sweep .*; no timer: workers on their way out, shiplog status, doctor and flush start it$/);
   });
 });

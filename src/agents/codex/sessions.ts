@@ -1,0 +1,82 @@
+import { lstatSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import fg from 'fast-glob';
+import type { FoundFile, SessionFiles } from '../agent.js';
+import { listDir, unlessMissing } from '../../missing-path.js';
+import { codexHome } from './paths.js';
+import { threadIdFromRolloutName } from './rollout-name.js';
+import { isSubagentRollout } from './subagent-rollout.js';
+
+/**
+ * Codex keeps each thread as `sessions/YYYY/MM/DD/rollout-<time>-<thread id>.jsonl` (local
+ * date), moved to `archived_sessions/` when archived. Subagent threads have rollouts of their
+ * own, read through their parent.
+ */
+export const codexSessions: SessionFiles = {
+  where: (env) => join(codexHome(env), 'sessions'),
+  all(env) {
+    // Not `onlyFiles`: it drops links silently, and a link in place of a transcript deserves a reason.
+    const paths = fg.sync(['sessions/*/*/*/rollout-*.jsonl', 'archived_sessions/rollout-*.jsonl'], {
+      cwd: codexHome(env),
+      absolute: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      dot: false,
+    });
+    const found: FoundFile[] = [];
+    for (const path of paths) {
+      const sessionId = threadIdFromRolloutName(basename(path));
+      // Not a rollout name Codex writes, or a subagent's thread.
+      if (sessionId !== undefined && !isSubagentRollout(path)) found.push({ path, sessionId });
+    }
+    return found;
+  },
+  recent(env, after, now) {
+    const found: FoundFile[] = [];
+    // Files go into the folder of their local date: only the days since `after` can hold new ones.
+    for (const day of daysBetween(new Date(after), now)) {
+      const dir = join(codexHome(env), 'sessions', day);
+      const st = unlessMissing(() => lstatSync(dir), null);
+      if (st === null || !st.isDirectory() || st.mtimeMs < after) continue;
+      for (const name of listDir(dir)) {
+        const sessionId = threadIdFromRolloutName(name);
+        const path = join(dir, name);
+        if (sessionId !== undefined && !isSubagentRollout(path)) found.push({ path, sessionId });
+      }
+    }
+    return found;
+  },
+  pickCopies(found) {
+    const byId = new Map<string, (typeof found)[number]>();
+    const drop: { file: (typeof found)[number]; reason: string }[] = [];
+    for (const r of found) {
+      const other = byId.get(r.sessionId);
+      if (!other) {
+        byId.set(r.sessionId, r);
+        continue;
+      }
+      // An archived thread can be left beside its live copy: the larger one holds everything.
+      const [keep, dropped] = r.size > other.size ? [r, other] : [other, r];
+      byId.set(r.sessionId, keep);
+      drop.push({ file: dropped, reason: `another copy of this thread is larger: ${keep.path}` });
+    }
+    return { keep: [...byId.values()], drop };
+  },
+};
+
+/** `YYYY/MM/DD` (local time, as Codex names its folders) for each day from `from` to `to`, at most 31. */
+function daysBetween(from: Date, to: Date): string[] {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const out: string[] = [];
+  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate());
+  while (d.getTime() <= to.getTime() && out.length < 31) {
+    out.push(`${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}`);
+    d.setDate(d.getDate() + 1);
+  }
+  if (out.length === 31) {
+    // A floor older than a month: the last month is what a sweep can afford to list.
+    return daysBetween(new Date(to.getTime() - 30 * 86_400_000), to);
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+import type { Agent, TranscriptFormat } from '../agent.js';
+import type { HookPayload } from '../../hooks/payload.js';
+import { geminiAdapter } from './adapter.js';
+import { documentRecords, geminiSessions, projectRootOf, sessionIdOf } from './sessions.js';
+
+const LINES: TranscriptFormat = { kind: 'lines' };
+const DOCUMENT: TranscriptFormat = { kind: 'document', records: documentRecords };
+
+/** AfterAgent may come before the turn's reply is in the log: wait for the payload's `prompt_response`. */
+function holdsResponse(payload: HookPayload): ((bytes: Buffer) => boolean) | null {
+  const response = payload['prompt_response'];
+  if (typeof response !== 'string' || response.trim() === '') return null;
+  const needle = Buffer.from(JSON.stringify(response.trim().slice(0, 120)).slice(1, -1));
+  return (bytes) => bytes.includes(needle);
+}
+
+export const gemini = {
+  id: 'gemini',
+  label: 'Gemini CLI',
+  tool: 'gemini',
+  aliases: ['gemini'],
+  adapter: geminiAdapter,
+  // 0.5x and later append a JSONL log; earlier releases rewrote one JSON document per session.
+  format: (path) => (path.endsWith('.json') ? DOCUMENT : LINES),
+  recognises: (fileName, firstLine) => /^session-.*\.jsonl?$/.test(fileName) && (fileName.endsWith('.json') || /^\{"sessionId":/.test(firstLine)),
+  sessionIdOf,
+  cwdOf: projectRootOf,
+  sessions: geminiSessions,
+  hooks: {
+    events: { AfterAgent: 'turn-end', SessionEnd: 'session-end' },
+    turnEnd: holdsResponse,
+  },
+  setup: async () => (await import('./setup.js')).geminiSetup,
+} as const satisfies Agent;

@@ -1,0 +1,84 @@
+import { lstatSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import fg from 'fast-glob';
+import type { DocumentRecords, FoundFile, SessionFiles } from '../agent.js';
+import { listDir, unlessMissing } from '../../missing-path.js';
+import { peekLines } from '../../tail/tail.js';
+import { z } from 'zod';
+import { Metadata } from './records.js';
+
+const SessionDocument = z.looseObject({ sessionId: z.string(), lastUpdated: z.unknown(), messages: z.array(z.unknown()) });
+import { geminiDir } from './paths.js';
+
+/**
+ * Gemini CLI keeps each session as `tmp/<project>/chats/session-<time>-<id8>.jsonl` (`.json`
+ * before 0.5x) under its folder, and a subagent's as `chats/<parent id>/<id>.jsonl`, read
+ * through its parent. The file name carries only 8 characters of the session id, so the id is
+ * taken from the session's first record, as the hooks give it.
+ */
+const SESSION_NAME = /^session-.*\.jsonl?$/;
+
+export const geminiSessions: SessionFiles = {
+  where: (env) => join(geminiDir(env), 'tmp'),
+  all(env) {
+    const paths = fg.sync('tmp/*/chats/session-*.{json,jsonl}', { cwd: geminiDir(env), absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false });
+    return paths.map((path) => ({ path, sessionId: sessionIdOf(path) }));
+  },
+  recent(env, after) {
+    const found: FoundFile[] = [];
+    const tmp = join(geminiDir(env), 'tmp');
+    for (const project of listDir(tmp)) {
+      const chats = join(tmp, project, 'chats');
+      const st = unlessMissing(() => lstatSync(chats), null);
+      if (st === null || !st.isDirectory() || st.mtimeMs < after) continue;
+      for (const name of listDir(chats)) if (SESSION_NAME.test(name)) found.push({ path: join(chats, name), sessionId: sessionIdOf(join(chats, name)) });
+    }
+    return found;
+  },
+};
+
+/** The session id in the file's first record (the whole document's, for a `.json`). */
+export function sessionIdOf(path: string): string | undefined {
+  if (path.endsWith('.json')) {
+    const doc = unlessMissing(() => readFileSync(path, 'utf8').slice(0, 4096), '');
+    return /"sessionId"\s*:\s*"([A-Za-z0-9._-]{1,128})"/.exec(doc)?.[1];
+  }
+  const first = peekLines(path, { maxLineBytes: 64 * 1024 }, (lines) => {
+    for (const item of lines) return item.kind === 'line' ? item.text : null;
+    return null;
+  });
+  if (!first) return undefined;
+  try {
+    const meta = Metadata.safeParse(JSON.parse(first));
+    return meta.success ? meta.data.sessionId : undefined;
+  } catch {
+    // A torn first line: the session is found again once it is whole.
+    return undefined;
+  }
+}
+
+/** The project folder a session worked in: `tmp/<project>/.project_root`, written by the CLI. */
+export function projectRootOf(transcriptPath: string): string | null {
+  const chats = dirname(transcriptPath);
+  if (basename(chats) !== 'chats') return null;
+  const text = unlessMissing(() => readFileSync(join(dirname(chats), '.project_root'), 'utf8'), null);
+  const root = text?.trim();
+  return root && root.startsWith('/') && root.length < 4096 && !root.includes('\n') ? root : null;
+}
+
+/**
+ * A session document of the releases before the JSONL log, split into the records that log
+ * holds: the metadata (without `lastUpdated`, which changes on every rewrite), then each message.
+ */
+export function documentRecords(text: string): DocumentRecords {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not a whole JSON document (is the session still being written?)' };
+  }
+  const parsed = SessionDocument.safeParse(doc);
+  if (!parsed.success) return { ok: false, reason: 'not a Gemini CLI session document (no sessionId and messages)' };
+  const { messages, lastUpdated: _changesEveryWrite, ...meta } = parsed.data;
+  return { ok: true, records: [JSON.stringify(meta), ...messages.map((m) => JSON.stringify(m))] };
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import type { AgentSetup, Scope } from '../agents/agent.js';
+import { CliError } from '../cli/errors.js';
+import { type Check, info, missingPaths, ok, problem, REINSTALL } from '../doctor/check.js';
+import { findOnPath } from '../find-on-path.js';
+import { hookCommand, hookScript } from './hook-files.js';
+import { editSettings, type HookSpec, readSettings, SettingsError, shiplogHandlers } from './hook-settings.js';
+
+/**
+ * Install, uninstall and doctor checks for a client that reads Claude-style command hooks from a
+ * settings.json (Claude Code, Gemini CLI): one hook script for all its events.
+ */
+export interface SettingsClient {
+  readonly spec: HookSpec;
+  /** `--<flag>`, and the key doctor reports under (`<flag>.settings`). */
+  readonly flag: string;
+  readonly help: string;
+  /** Its program, looked for on PATH. */
+  readonly program: string;
+  /** Its own folder: its presence means the client is installed. */
+  dir(env: NodeJS.ProcessEnv): string;
+  settingsPath(scope: Scope, env: NodeJS.ProcessEnv, projectDir?: string): string;
+  /** The agent's id, as the install lines name it. */
+  readonly id: string;
+}
+
+export function settingsSetup(c: SettingsClient): AgentSetup {
+  const hook = hookScript(c.spec.script);
+  const present = (env: NodeJS.ProcessEnv) => {
+    const binary = findOnPath(c.program, env);
+    return { present: binary !== null || existsSync(c.dir(env)), binary };
+  };
+  const edit = (file: string, command: string | null): boolean => {
+    try {
+      return editSettings(c.spec, file, command);
+    } catch (err) {
+      if (err instanceof SettingsError) throw new CliError(err.message, 'Nothing was changed.');
+      throw err;
+    }
+  };
+  const events = c.spec.events.map((e) => e.name);
+  const doctor = (ctx: { env: NodeJS.ProcessEnv; cwd: string }): Check[] => {
+    const here = present(ctx.env).present;
+    const files = [c.settingsPath('user', ctx.env)];
+    const project = c.settingsPath('project', ctx.env, ctx.cwd);
+    if (existsSync(project)) files.push(project);
+    const out: Check[] = [];
+    let wiredAnywhere = false;
+    for (const file of files) {
+      const key = file === project ? `${c.flag}.settings.project` : `${c.flag}.settings`;
+      let handlers: Record<string, string[]>;
+      try {
+        handlers = shiplogHandlers(c.spec, readSettings(c.spec, file));
+      } catch (err) {
+        if (err instanceof SettingsError) {
+          out.push(problem(key, err.message, `fix ${file} (it must be valid JSON), then run: shiplog install --${c.flag}`));
+          continue;
+        }
+        throw err;
+      }
+      const missing = events.filter((e) => (handlers[e] ?? []).length === 0);
+      if (missing.length === events.length) {
+        if (file === project) continue;
+        if (here) out.push(problem(key, `${c.spec.client} is here but ${file} has no shiplog hooks`, `run: shiplog install --${c.flag}`));
+        else out.push(info(key, `${c.spec.client} not found (no ${c.program} on PATH, no config folder); nothing to check`));
+        continue;
+      }
+      wiredAnywhere = true;
+      if (missing.length > 0) {
+        out.push(problem(key, `${file} lacks shiplog's ${missing.join(', ')} hook`, `run: shiplog install --${c.flag}`));
+        continue;
+      }
+      const gone = [...new Set(Object.values(handlers).flat().flatMap(missingPaths))];
+      const stale = Object.values(handlers).flat().filter((cmd) => !cmd.includes(hook));
+      if (gone.length > 0) out.push(problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL));
+      else if (stale.length > 0) out.push(problem(key, `hooks in ${file} are not this shiplog's current hook (${stale[0]})`, REINSTALL));
+      else out.push(ok(key, `${events.slice(0, -1).join(', ')} and ${events.at(-1)} hooks in ${file}`));
+    }
+    if (!wiredAnywhere && !here) return out.filter((check) => check.key !== `${c.flag}.settings.project`);
+    return out;
+  };
+  return {
+    flag: c.flag,
+    help: c.help,
+    hookScripts: [hook],
+    present,
+    async install({ scope, node, env }) {
+      const file = c.settingsPath(scope, env);
+      return [edit(file, hookCommand(node, hook)) ? `${c.id}: hooks registered in ${file}` : `${c.id}: ${file} already up to date`];
+    },
+    uninstall({ scope, env }) {
+      const file = c.settingsPath(scope, env);
+      return [edit(file, null) ? `${c.id}: hooks removed from ${file}` : `${c.id}: ${file} already up to date`];
+    },
+    doctor,
+  };
+}
