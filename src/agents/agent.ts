@@ -19,10 +19,12 @@ export interface Agent {
   readonly adapter: Adapter<unknown>;
   /** How a transcript of its grows (a client may have changed it between releases: by file name). */
   format(transcriptPath: string): TranscriptFormat;
-  /** Whether a file no hook named is this agent's transcript, from its name and first line. */
-  recognises(fileName: string, firstLine: string): boolean;
+  /** Whether a file no hook named is this agent's transcript, from its name and its first 64 KiB. */
+  recognises(fileName: string, head: string): boolean;
   /** Its files have no mark of their own: asked only after every agent whose files do. */
   readonly recognisedLast?: boolean;
+  /** Read a file with no other agent's reader makes a session of (`shiplog process`, `backfill --path`). */
+  readonly lastResort?: boolean;
   /** The session id of a transcript when its file name without the extension is not it. */
   sessionIdOf?(transcriptPath: string): string | undefined;
   /** The folder a session worked in, where the client records it outside the transcript. */
@@ -42,7 +44,7 @@ export interface Agent {
  * `document`: one JSON document the client rewrites whole as the session grows; `records`
  * splits it into one line per message, in order, so the byte cursor counts messages.
  */
-export type TranscriptFormat = { kind: 'lines' } | { kind: 'document'; records(text: string): DocumentRecords };
+export type TranscriptFormat = { kind: 'lines' } | { kind: 'document'; records(text: string, fileName: string): DocumentRecords };
 export type DocumentRecords = { ok: true; records: string[] } | { ok: false; reason: string };
 
 /** A transcript found on disk, with the session id its name gives (else the name itself). */

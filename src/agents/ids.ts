@@ -5,7 +5,7 @@ import { z } from 'zod';
  * Kept apart from the registry (./registry.ts) so that schemas can name agents without loading
  * every adapter; the registry's `satisfies Record<AgentId, Agent>` keeps the two in step.
  */
-export const AgentId = z.enum(['claude-code', 'codex', 'gemini']);
+export const AgentId = z.enum(['claude-code', 'codex', 'gemini', 'generic']);
 export type AgentId = z.infer<typeof AgentId>;
 
 /** A changelog entry's `tool` field, as ai-code-sessions names them; `unknown` for the generic reader. */

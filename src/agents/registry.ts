@@ -3,6 +3,7 @@ import type { Agent, AgentHooks, AgentSetup } from './agent.js';
 import { claudeCode } from './claude-code/agent.js';
 import { codex } from './codex/agent.js';
 import { gemini } from './gemini/agent.js';
+import { generic } from './generic/agent.js';
 import type { AgentId } from './ids.js';
 
 export type { Agent } from './agent.js';
@@ -13,6 +14,7 @@ export const agents = {
   'claude-code': claudeCode,
   codex,
   gemini,
+  generic,
 } as const satisfies Record<AgentId, Agent>;
 
 export const agentList: readonly Agent[] = Object.values(agents);
@@ -31,11 +33,14 @@ export function agentByAlias(name: string): Agent | undefined {
 }
 
 /** Which agent wrote a file no hook named (`shiplog process`): agents whose files carry a mark first. */
-export function detectAgent(fileName: string, firstLine: string): Agent | undefined {
+export function detectAgent(fileName: string, head: string): Agent | undefined {
   const marked = agentList.filter((a) => !a.recognisedLast);
   const rest = agentList.filter((a) => a.recognisedLast);
-  return [...marked, ...rest].find((a) => a.recognises(fileName, firstLine));
+  return [...marked, ...rest].find((a) => a.recognises(fileName, head));
 }
+
+/** The reader for a file no other agent's reader makes a session of. */
+export const lastResort: Agent | undefined = agentList.find((a) => a.lastResort);
 
 /** Whose hook wrote an inbox file of this kind, and what kind of payload it is. */
 export function inboxKind(kind: string): { agent: Agent; hooks: AgentHooks; route?: NonNullable<AgentHooks['otherKinds']>[string] } | null {

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { isErrno, loadConfig } from '../config/config.js';
-import { agentFor, agentList, detectAgent, type AgentId } from '../agents/registry.js';
+import { agentFor, agentList, detectAgent, lastResort, type AgentId } from '../agents/registry.js';
 import { sessionIdOfName } from '../worker/sweep.js';
 import { firstEvent, peekTranscript, transcriptCwd } from '../worker/transcript-cwd.js';
 import { isSafeId } from '../ids.js';
@@ -15,17 +15,21 @@ import { runSession, type RunOutcome } from '../worker/pipeline.js';
 import { agentName } from './agent-name.js';
 import { CliError, UsageError } from './errors.js';
 
-export const PROCESS_HELP = `Usage: shiplog process <transcript.jsonl> [options]
+export const PROCESS_HELP = `Usage: shiplog process <transcript> [options]
 
 Runs the same pipeline a hook would, in the foreground, and prints what it wrote:
-the devlog document and any changelog entries or failure records.
+the devlog document and any changelog entries or failure records. Reads Claude Code
+transcripts, Codex rollouts and Gemini CLI sessions, and chat logs of other tools (role/content
+JSONL, LangChain messages, a JSON list or {messages: [...]} document, Markdown with
+## Human / ## Assistant headings) as prompts and replies.
 
 Options:
   --repo DIR        write .devlog/ and .changelog/ into DIR (default: the git top level
                     of the session's working folder, as recorded in the transcript)
   --session ID      session id (default: the file name without .jsonl; for a Codex rollout,
                     the thread id at its end)
-  --agent NAME      transcript format: claude (or claude-code) or codex (default: told from the file)
+  --agent NAME      transcript format: claude (or claude-code), codex, gemini, or generic for
+                    chat logs of other tools (default: told from the file)
   --keep-open       do not close the window at the end (more of this session will follow)
   --json            print the outcome as JSON
   -h, --help        show this help
@@ -54,14 +58,14 @@ export async function processCommand(argv: string[]): Promise<number> {
   // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
   const transcriptPath = realTranscriptPath(resolve(file));
   const name = basename(transcriptPath);
-  const agent = forced ?? detectAgent(name, firstLine(transcriptPath))?.id;
+  const agent = forced ?? readerFor(transcriptPath, name);
   if (agent === undefined) throw notASession(transcriptPath, values.agent);
   const sessionId = values.session ?? agentFor(agent).sessionIdOf?.(transcriptPath) ?? sessionIdOfName(name);
   if (!isSafeId(sessionId)) throw new UsageError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
   // Checked before the state database is touched: a wrong file leaves no trace anywhere. A file
   // that cannot be read at all (missing, a folder, a FIFO, no permission) is left to the run,
   // which names the exact reason.
-  if (isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) throw notASession(transcriptPath, values.agent);
+  if (forced && isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) throw notASession(transcriptPath, values.agent);
   if (values.repo !== undefined) checkRepoOption(resolve(values.repo));
   else checkRecordedCwd(transcriptPath, agent);
 
@@ -92,12 +96,24 @@ export async function processCommand(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The agent whose reader makes a session of the file: the one its name and first line point to,
+ * else the reader of last resort (a chat log of another tool). A file that cannot be read is
+ * left to the run, which names the exact reason.
+ */
+function readerFor(path: string, name: string): AgentId | undefined {
+  const detected = detectAgent(name, head(path))?.id;
+  if (!isRegularFile(path)) return detected ?? lastResort?.id;
+  if (detected !== undefined && holdsSession(path, detected)) return detected;
+  return lastResort !== undefined && holdsSession(path, lastResort.id) ? lastResort.id : undefined;
+}
+
 /** The error for a file no agent's reader makes a session of. */
 function notASession(path: string, forced: string | undefined): CliError {
   const kinds = agentList.filter((a) => a.sessions).map((a) => `${a.label} (${a.sessions?.where({ HOME: '~' })})`);
   return new CliError(
     `${path} is not a session transcript shiplog can read${forced ? ` (read as ${forced}, as --agent asked)` : ''}`,
-    `Give the path of a session file of ${kinds.join(', ')}; --agent is only needed when the format cannot be told from the file.`,
+    `Give the path of a session file of ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}, or a chat log of another tool (role/content JSONL, LangChain messages, a JSON list or {messages: [...]} document, Markdown with ## Human / ## Assistant headings); --agent is only needed when the format cannot be told from the file.`,
   );
 }
 
@@ -160,14 +176,14 @@ function realTranscriptPath(path: string): string {
   }
 }
 
-/** The first line (up to 64 KiB), to tell the format; '' when the file cannot be read (the run reports why). */
-function firstLine(file: string): string {
+/** The first 64 KiB, to tell the format; '' when the file cannot be read (the run reports why). */
+function head(file: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('utf8').split('\n', 1)[0] ?? '';
+    return buf.subarray(0, n).toString('utf8');
   } catch {
     // Missing or unreadable: the run that follows reports the real error with its path.
     return '';

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DocumentRecords } from '../agents/agent.js';
 import type { TailItem } from './tail.js';
 
@@ -37,8 +37,8 @@ export function readDocument(fd: number, path: string): string {
 }
 
 /** The document's records, or the agent's reason it cannot read them. */
-export function documentRecords(text: string, path: string, split: (text: string) => DocumentRecords): string[] {
-  const r = split(text);
+export function documentRecords(text: string, path: string, split: (text: string, fileName: string) => DocumentRecords): string[] {
+  const r = split(text, basename(path));
   if (!r.ok) throw new DocumentError(`${path}: ${r.reason}`, 'EBADDOC');
   return r.records;
 }

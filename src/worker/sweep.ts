@@ -184,12 +184,15 @@ export function newTranscripts(env: NodeJS.ProcessEnv, since: Date | null, floor
   const after = Math.max(floor.getTime(), since?.getTime() ?? 0) - SLACK_MS;
   const found: Found[] = [];
   for (const agent of agentList) {
+    const mine: Found[] = [];
     for (const f of agent.sessions?.recent(env, after, now) ?? []) {
       const st = lstatOrNull(f.path);
       if (st === null || !st.isFile() || st.mtimeMs < floor.getTime()) continue;
       const id = f.sessionId ?? sessionIdOfName(f.path);
-      if (isSafeId(id)) found.push({ agent: agent.id, sessionId: id, path: f.path, size: st.size, mtimeMs: st.mtimeMs });
+      if (isSafeId(id)) mine.push({ agent: agent.id, sessionId: id, path: f.path, size: st.size, mtimeMs: st.mtimeMs });
     }
+    // Two files of one session would each take the session over from the other, run after run.
+    found.push(...(agent.sessions?.pickCopies?.(mine).keep ?? mine));
   }
   return found;
 }

@@ -35,7 +35,8 @@ export const CWD_LINE_LIMIT = { maxLineBytes: 1 << 20 };
 
 /**
  * `take` of the transcript's first lines as the agent's pipeline reads them (a document's
- * records, src/tail/document.ts); null when the file cannot be read or split.
+ * records, src/tail/document.ts; none when the agent cannot split it); null when the file
+ * cannot be read.
  */
 export function peekTranscript<T>(path: string, agent: AgentId, take: (lines: Iterable<TailItem>) => T): T | null {
   const format = agentFor(agent).format(path);
@@ -52,7 +53,8 @@ export function peekTranscript<T>(path: string, agent: AgentId, take: (lines: It
     if (!fstatSync(fd).isFile()) return null;
     return take(recordItems(documentRecords(readDocument(fd, path), path, format.records)));
   } catch (err) {
-    if (err instanceof DocumentError) return null;
+    // Read, but not a document of this agent's: it holds no lines of a session.
+    if (err instanceof DocumentError) return take([]);
     throw err;
   } finally {
     closeSync(fd);

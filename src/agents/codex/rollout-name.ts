@@ -7,10 +7,10 @@ export function threadIdFromRolloutName(fileName: string): string | undefined {
  * Codex rollouts are `rollout-<local time>-<thread id>.jsonl` and start with `session_meta` (or,
  * in 0.20, a header with `instructions`).
  */
-export function isRollout(fileName: string, firstLine: string): boolean {
+export function isRollout(fileName: string, head: string): boolean {
   return (
     /^rollout-.*\.jsonl$/.test(fileName) ||
-    /^\{"(timestamp|ordinal)":[^\n]*"type":"session_meta"/.test(firstLine) ||
-    /^\{"id":"[^"]+","timestamp":"[^"]*","instructions":/.test(firstLine)
+    /^\{"(timestamp|ordinal)":[^\n]*"type":"session_meta"/.test(head) ||
+    /^\{"id":"[^"\n]+","timestamp":"[^"\n]*","instructions":/.test(head)
   );
 }

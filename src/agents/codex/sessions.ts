@@ -1,6 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import fg from 'fast-glob';
+import { largestCopies } from '../largest-copy.js';
 import type { FoundFile, SessionFiles } from '../agent.js';
 import { listDir, unlessMissing } from '../../missing-path.js';
 import { codexHome } from './paths.js';
@@ -47,22 +48,7 @@ export const codexSessions: SessionFiles = {
     }
     return found;
   },
-  pickCopies(found) {
-    const byId = new Map<string, (typeof found)[number]>();
-    const drop: { file: (typeof found)[number]; reason: string }[] = [];
-    for (const r of found) {
-      const other = byId.get(r.sessionId);
-      if (!other) {
-        byId.set(r.sessionId, r);
-        continue;
-      }
-      // An archived thread can be left beside its live copy: the larger one holds everything.
-      const [keep, dropped] = r.size > other.size ? [r, other] : [other, r];
-      byId.set(r.sessionId, keep);
-      drop.push({ file: dropped, reason: `another copy of this thread is larger: ${keep.path}` });
-    }
-    return { keep: [...byId.values()], drop };
-  },
+  pickCopies: (found) => largestCopies(found, (kept) => `another copy of this thread is larger: ${kept.path}`),
 };
 
 /** `YYYY/MM/DD` (local time, as Codex names its folders) for each day from `from` to `to`, at most 31. */

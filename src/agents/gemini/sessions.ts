@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import fg from 'fast-glob';
+import { largestCopies } from '../largest-copy.js';
 import type { DocumentRecords, FoundFile, SessionFiles } from '../agent.js';
 import { listDir, unlessMissing } from '../../missing-path.js';
 import { peekLines } from '../../tail/tail.js';
@@ -35,6 +36,10 @@ export const geminiSessions: SessionFiles = {
     }
     return found;
   },
+  // A resumed run first starts a file of its own for the same session (a metadata line and the
+  // CLI's context), then goes on in the old one: the larger file holds the session.
+  pickCopies: (found) => largestCopies(found, (kept) => `another file of this session is larger: ${kept.path}`),
+
 };
 
 /** The session id in the file's first record (the whole document's, for a `.json`). */

@@ -3,7 +3,7 @@ import type { AgentEvent, FileChange } from '../../events.js';
 import { clipEnd, oneLine, tail } from '../../adapters/common/clip.js';
 import { withoutUndefined } from '../../adapters/common/events.js';
 import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
-import { exitOutcome, HEAD_CHARS, type Classified } from '../../adapters/common/outcome.js';
+import { exitOutcome, firstMatch, HEAD_CHARS, type Classified, type TextRule } from '../../adapters/common/outcome.js';
 import { repoPath, type PathBase } from '../../adapters/common/paths.js';
 import { summarizeCommand, type ToolSummary } from '../../adapters/common/shell.js';
 import { resultText, type ToolCall } from './records.js';
@@ -42,9 +42,9 @@ function summarize(name: string, args: unknown, base: PathBase): ToolSummary {
  * tool failed or refused), or `cancelled`. A shell command that exits non-zero is a `success`
  * of the tool whose output ends with `Exit Code: N`.
  */
-function classify(call: ToolCall, output: string | undefined): Classified | undefined {
+function classify(call: ToolCall, output: string | undefined, error: string | undefined): Classified | undefined {
   if (call.status === 'cancelled') return { outcome: 'interrupted', reason: 'cancelled' };
-  if (call.status === 'error') return { outcome: 'failed', reason: 'tool error' };
+  if (call.status === 'error') return firstMatch((error ?? '').slice(0, HEAD_CHARS), ERROR_RULES) ?? { outcome: 'failed', reason: 'tool error' };
   if (call.status !== 'success') return { outcome: 'interrupted', reason: 'not finished' };
   if (call.name !== 'run_shell_command' || output === undefined) return undefined;
   const head = output.slice(0, HEAD_CHARS);
@@ -59,6 +59,13 @@ function exitCodeOf(output: string): number | undefined {
   return code === undefined ? undefined : Number(code);
 }
 
+/** The CLI's own wording of a call that failed (docs/gemini-cli.md, the `failed` fixture). */
+const ERROR_RULES: readonly TextRule[] = [
+  { test: /^Tool execution denied by policy/, outcome: 'refused', reason: 'denied by policy' },
+  { test: /^Tool "[^"\n]{0,200}" not found/, outcome: 'refused', reason: 'no such tool' },
+  { test: /^Could not find an exact match for 'old_string'/, outcome: 'failed', reason: 'old_string not found' },
+];
+
 const CREATED = /^Successfully created and wrote to new file: |^Created new file: /;
 
 export function toolEvents(call: ToolCall, messageId: string, at: string | undefined, base: PathBase): AgentEvent[] {
@@ -69,7 +76,7 @@ export function toolEvents(call: ToolCall, messageId: string, at: string | undef
   ];
   // A call appears once it has completed; one without a status is not known to have run.
   const { output, error } = resultText(call.result);
-  const outcome = classify(call, output);
+  const outcome = classify(call, output, error);
   const files: FileChange[] | undefined =
     outcome === undefined && tool === 'write_file' && output !== undefined && CREATED.test(output) ? summary.files.map((f) => ({ ...f, op: 'created' as const })) : undefined;
   const shown = output ?? error;

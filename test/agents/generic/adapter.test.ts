@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { genericAdapter, type GenericState, genericStateSchema } from '../../../src/adapters/generic/index.js';
-import type { GenericRecord } from '../../../src/adapters/generic/record.js';
+import { genericAdapter, type GenericState, genericStateSchema } from '../../../src/agents/generic/index.js';
+import type { GenericRecord } from '../../../src/agents/generic/record.js';
 import type { AgentEvent } from '../../../src/events.js';
 import { readFixture, runLines, transcript } from './run.js';
 

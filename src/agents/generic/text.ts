@@ -4,9 +4,9 @@
  * regex whose cost grows faster than the text.
  */
 
-import { clipEnd, tail } from '../common/clip.js';
-import { MAX_CWD_CHARS, MAX_ID_CHARS, OUTPUT_TAIL_CHARS } from '../common/limits.js';
-import { HEAD_CHARS } from '../common/outcome.js';
+import { clipEnd, tail } from '../../adapters/common/clip.js';
+import { MAX_CWD_CHARS, MAX_ID_CHARS, OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
+import { HEAD_CHARS } from '../../adapters/common/outcome.js';
 import { MAX_TEXT_CHARS } from './record.js';
 
 /** A run of base64 characters this long is data (an image, a file), never prose. */

@@ -11,10 +11,10 @@
 
 import { posix } from 'node:path';
 import type { FileChange } from '../../events.js';
-import { clipEnd } from '../common/clip.js';
-import { ACTION_PART_CHARS, MAX_CWD_CHARS } from '../common/limits.js';
-import { type PathBase, repoPath } from '../common/paths.js';
-import { summarizeCommand } from '../common/shell.js';
+import { clipEnd } from '../../adapters/common/clip.js';
+import { ACTION_PART_CHARS, MAX_CWD_CHARS } from '../../adapters/common/limits.js';
+import { type PathBase, repoPath } from '../../adapters/common/paths.js';
+import { summarizeCommand } from '../../adapters/common/shell.js';
 import type { GenericToolCall, GenericToolInput } from './record.js';
 
 const SHELL_TOOLS = new Set([

@@ -14,16 +14,14 @@
  * Pure and total, like every adapter (src/adapters/adapter.ts): the line is untrusted even though
  * readGeneric bounded it, so texts, ids and tool lists are bounded again here.
  *
- * `Adapter.name` is typed `AgentName` ('claude-code' | 'codex'); this adapter has the same shape
- * with its own name, so that type need not change for it.
  */
 
 import type { AgentEvent } from '../../events.js';
-import type { Adapter, LineContext, ParseResult } from '../adapter.js';
-import { clipEnd, tail } from '../common/clip.js';
-import { parseJsonLine, skipped, withoutUndefined } from '../common/events.js';
-import { ACTION_MAX_CHARS, MAX_CWD_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../common/limits.js';
-import { type PathBase, projectRoot } from '../common/paths.js';
+import type { Adapter, LineContext, ParseResult } from '../../adapters/adapter.js';
+import { clipEnd, tail } from '../../adapters/common/clip.js';
+import { parseJsonLine, skipped, withoutUndefined } from '../../adapters/common/events.js';
+import { ACTION_MAX_CHARS, MAX_CWD_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
+import { type PathBase, projectRoot } from '../../adapters/common/paths.js';
 import { promptText } from './noise.js';
 import { classifyResult } from './outcome.js';
 import { GenericRecord, type GenericToolCall, type GenericToolResult, MAX_INPUT_VALUE_CHARS, MAX_TEXT_CHARS, MAX_TOOLS_PER_RECORD } from './record.js';
@@ -34,7 +32,7 @@ export { genericStateSchema, type GenericState } from './state.js';
 export { readGeneric, GenericShape, type GenericRead, type ReadOptions } from './shapes.js';
 export { GenericRecord } from './record.js';
 
-export type GenericAdapter = Omit<Adapter<GenericState>, 'name'> & { readonly name: 'generic' };
+export type GenericAdapter = Adapter<GenericState>;
 
 /** The state and events being built for one line; the input state is never written to. */
 interface Draft {

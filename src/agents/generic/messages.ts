@@ -11,8 +11,8 @@
  */
 
 import { z } from 'zod';
-import { clipEnd } from '../common/clip.js';
-import { MAX_NAME_CHARS } from '../common/limits.js';
+import { clipEnd } from '../../adapters/common/clip.js';
+import { MAX_NAME_CHARS } from '../../adapters/common/limits.js';
 import {
   type GenericRecord,
   type GenericRole,

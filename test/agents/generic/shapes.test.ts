@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GenericRecord, MAX_FILE_CHARS, MAX_INPUT_KEYS, MAX_INPUT_VALUE_CHARS, MAX_RECORDS, MAX_TEXT_CHARS, MAX_TOOLS_PER_RECORD } from '../../../src/adapters/generic/record.js';
-import { type GenericRead, readGeneric } from '../../../src/adapters/generic/shapes.js';
+import { GenericRecord, MAX_FILE_CHARS, MAX_INPUT_KEYS, MAX_INPUT_VALUE_CHARS, MAX_RECORDS, MAX_TEXT_CHARS, MAX_TOOLS_PER_RECORD } from '../../../src/agents/generic/record.js';
+import { type GenericRead, readGeneric } from '../../../src/agents/generic/shapes.js';
 import { fixture, readFixture } from './run.js';
 
 const jsonl = (...values: unknown[]) => values.map((v) => JSON.stringify(v)).join('\n');

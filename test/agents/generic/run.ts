@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LineContext } from '../../../src/adapters/adapter.js';
-import { genericAdapter, type GenericState } from '../../../src/adapters/generic/index.js';
-import { type GenericRead, readGeneric } from '../../../src/adapters/generic/shapes.js';
+import { genericAdapter, type GenericState } from '../../../src/agents/generic/index.js';
+import { type GenericRead, readGeneric } from '../../../src/agents/generic/shapes.js';
 import { AgentEvent } from '../../../src/events.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/generic/', import.meta.url));

@@ -19,7 +19,7 @@
  */
 
 import { z } from 'zod';
-import { withRedactionBeforeCut } from '../common/clip.js';
+import { withRedactionBeforeCut } from '../../adapters/common/clip.js';
 import { readMarkdown } from './markdown.js';
 import { classify, type Dialect, type Foreign, isPlainObject, readMessage } from './messages.js';
 import { type GenericRecord, MAX_FILE_CHARS, MAX_RECORDS } from './record.js';

@@ -8,7 +8,7 @@
  * from the file.
  */
 
-import { type Classified, exitOutcome, firstMatch, HEAD_CHARS, type TextRule } from '../common/outcome.js';
+import { type Classified, exitOutcome, firstMatch, HEAD_CHARS, type TextRule } from '../../adapters/common/outcome.js';
 
 const RULES: readonly TextRule[] = [
   { test: /^\[?(?:request interrupted|interrupted by (?:the )?user|aborted by (?:the )?user|cancell?ed by (?:the )?user)/i, outcome: 'interrupted' },
