@@ -187,6 +187,15 @@ describe('the catch-up sweep', () => {
     assert.deepEqual((await w.run(minutes(51))).ran?.map((r) => r.session), ['hidden']);
   });
 
+  it('an install older than a month with no complete sweep yet: lists the last month of day folders and sweeps', async () => {
+    const w = world('month-old');
+    w.install(minutes(-45 * 24 * 60));
+    const fresh = writeClaudeTranscript(join(w.project, 'late.jsonl'), 'late', w.repo, [{ prompt: 'Add a late script', write: { path: join(w.repo, 'late.sh'), content: 'late\n' }, reply: 'Added late.sh.' }]);
+    touch(fresh, minutes(1));
+    touch(w.project, minutes(1));
+    assert.deepEqual((await w.run(minutes(40), true)).ran?.map((r) => r.session), ['late']);
+  });
+
   it('looks for no transcript a hook never named while shiplog install has not recorded itself', async () => {
     const w = world('not-installed');
     const fresh = writeClaudeTranscript(join(w.project, 'stray.jsonl'), 'stray', w.repo, [{ prompt: 'Add a script', write: { path: join(w.repo, 's.sh'), content: 's\n' }, reply: 'Added s.sh.' }]);

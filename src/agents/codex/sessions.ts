@@ -51,18 +51,14 @@ export const codexSessions: SessionFiles = {
   pickCopies: (found) => largestCopies(found, (kept) => `another copy of this thread is larger: ${kept.path}`),
 };
 
-/** `YYYY/MM/DD` (local time, as Codex names its folders) for each day from `from` to `to`, at most 31. */
+/** `YYYY/MM/DD` (local time, as Codex names its folders) for each day from `from` to `to`, the last month at most. */
 function daysBetween(from: Date, to: Date): string[] {
   const pad = (n: number) => String(n).padStart(2, '0');
+  // A floor older than a month: the last month is what a sweep can afford to list.
+  const start = new Date(Math.max(from.getTime(), to.getTime() - 30 * 86_400_000));
   const out: string[] = [];
-  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate());
-  while (d.getTime() <= to.getTime() && out.length < 31) {
+  for (const d = new Date(start.getFullYear(), start.getMonth(), start.getDate()); d.getTime() <= to.getTime(); d.setDate(d.getDate() + 1)) {
     out.push(`${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}`);
-    d.setDate(d.getDate() + 1);
-  }
-  if (out.length === 31) {
-    // A floor older than a month: the last month is what a sweep can afford to list.
-    return daysBetween(new Date(to.getTime() - 30 * 86_400_000), to);
   }
   return out;
 }
