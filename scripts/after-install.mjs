@@ -21,7 +21,7 @@ try {
   process.exit(1);
 }
 if (problems.length === 1 && problems[0] === 'agents') {
-  console.log('Installed. No Claude Code or Codex is registered yet, so no session is recorded: install one, then run shiplog install.');
+  console.log('Installed. No Claude Code, Codex or Gemini CLI is registered yet, so no session is recorded: install one, then run shiplog install.');
   process.exit(0);
 }
 console.error('Installed, but shiplog doctor found problems; each has its fix above.');

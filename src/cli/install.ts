@@ -56,7 +56,8 @@ export async function installCommand(argv: string[], uninstall = false): Promise
   // Uninstall without a flag removes shiplog from every agent, found or not; install wires those found.
   const chosen = named.length > 0 ? named : values.uninstall === true ? all : all.filter((s) => s.setup.present(env).present);
   if (chosen.length === 0) {
-    const names = all.map((s) => s.agent.label).join(' or ');
+    const labels = all.map((s) => s.agent.label);
+    const names = `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
     process.stdout.write(
       `No ${names} found (none on PATH, no config folder); nothing to register.\n` +
         `Run "shiplog install" again once one is installed, or name one: shiplog install ${all.map((s) => `--${s.setup.flag}`).join(' / ')}.\n`,

@@ -63,7 +63,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (rows.length === 0) {
-    process.stdout.write(values.session ? `No session ${values.session} recorded.\n` : 'No sessions recorded yet. They appear after the first turn of a Claude Code or Codex session ("shiplog doctor" checks the wiring).\n');
+    process.stdout.write(values.session ? `No session ${values.session} recorded.\n` : 'No sessions recorded yet. They appear after the first turn of a Claude Code, Codex or Gemini CLI session ("shiplog doctor" checks the wiring).\n');
     return values.session ? 1 : 0;
   }
   for (const b of paused) {

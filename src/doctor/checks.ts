@@ -39,7 +39,7 @@ function nodeCheck(): Check {
  */
 function registeredCheck(agentChecks: Check[], names: string[], flags: string[]): Check[] {
   if (agentChecks.some((c) => c.status !== 'info')) return [];
-  const any = names.join(' or ');
+  const any = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'agent');
   return [problem('agents', `no ${any} is registered: no session is recorded`, `install ${any}, then run: shiplog install (or name one: shiplog install ${flags.join(' / ')})`)];
 }
 

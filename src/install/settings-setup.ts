@@ -41,13 +41,14 @@ export function settingsSetup(c: SettingsClient): AgentSetup {
   const events = c.spec.events.map((e) => e.name);
   const doctor = (ctx: { env: NodeJS.ProcessEnv; cwd: string }): Check[] => {
     const here = present(ctx.env).present;
-    const files = [c.settingsPath('user', ctx.env)];
+    const user = c.settingsPath('user', ctx.env);
+    // Run from the home folder, the project's settings are the user's: one file, checked once.
     const project = c.settingsPath('project', ctx.env, ctx.cwd);
-    if (existsSync(project)) files.push(project);
+    const files = project !== user && existsSync(project) ? [user, project] : [user];
     const out: Check[] = [];
     let wiredAnywhere = false;
     for (const file of files) {
-      const key = file === project ? `${c.flag}.settings.project` : `${c.flag}.settings`;
+      const key = file === user ? `${c.flag}.settings` : `${c.flag}.settings.project`;
       let handlers: Record<string, string[]>;
       try {
         handlers = shiplogHandlers(c.spec, readSettings(c.spec, file));
@@ -60,7 +61,7 @@ export function settingsSetup(c: SettingsClient): AgentSetup {
       }
       const missing = events.filter((e) => (handlers[e] ?? []).length === 0);
       if (missing.length === events.length) {
-        if (file === project) continue;
+        if (file !== user) continue;
         if (here) out.push(problem(key, `${c.spec.client} is here but ${file} has no shiplog hooks`, `run: shiplog install --${c.flag}`));
         else out.push(info(key, `${c.spec.client} not found (no ${c.program} on PATH, no config folder); nothing to check`));
         continue;

@@ -39,7 +39,7 @@ it('no agent found: install says nothing was registered; doctor calls it a probl
   const finish = await runProcess(process.execPath, [AFTER_INSTALL], { env, cwd: home });
   assert.equal(finish.code, 0, finish.stderr);
   assert.match(finish.stdout, /problem agents/);
-  assert.match(finish.stdout, /Installed\. No Claude Code or Codex is registered yet/);
+  assert.match(finish.stdout, /Installed\. No Claude Code, Codex or Gemini CLI is registered yet/);
   assert.doesNotMatch(finish.stdout, /Done|now write/);
 });
 
