@@ -30,6 +30,8 @@ export interface Agent {
   /** The folder a session worked in, where the client records it outside the transcript. */
   cwdOf?(transcriptPath: string): string | null;
   readonly sessions?: SessionFiles;
+  /** A subagent's own transcript, read through its parent's, never as a session of its own. */
+  isSubagentFile?(path: string): boolean;
   /** Where a subagent's own transcript is, by the id the parent's transcript names it with. */
   subagents?(transcriptPath: string): (agentId: string) => string | null;
   readonly hooks?: AgentHooks;

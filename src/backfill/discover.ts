@@ -1,9 +1,11 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
+import fg from 'fast-glob';
 import { z } from 'zod';
 import { agentFor, type AgentId } from '../agents/registry.js';
 import { isSafeId } from '../ids.js';
 import { sessionIdOfName } from '../worker/sweep.js';
+import { readerFor } from '../worker/reader-for.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
 
 /**
@@ -64,6 +66,52 @@ export function discoverTranscripts(opts: DiscoverOptions): { transcripts: Trans
   }
   transcripts.sort(byAge);
   return { transcripts, skipped };
+}
+
+/** Files `backfill --path` looks at, at most: a folder of logs, not a disk. */
+export const PATH_FILE_CAP = 10_000;
+
+/**
+ * `backfill --path`: the session files under a file or folder named on the command line, each
+ * read by the agent whose reader makes a session of it (src/worker/reader-for.ts), chat logs of
+ * other tools included. Subagent transcripts are read through their parents, as in the agents'
+ * own folders; files no reader makes anything of are listed as skipped.
+ */
+export function discoverPath(path: string, opts: { agents: readonly AgentId[] | null; since?: Date | null }): { transcripts: Transcript[]; skipped: Skipped[]; capped: boolean } {
+  const root = lstatOrNull(path);
+  const files = root === null ? [] : root.isDirectory() ? fg.sync('**/*', { cwd: path, absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false, deep: 8 }) : [path];
+  const capped = files.length > PATH_FILE_CAP;
+  const byAgent = new Map<AgentId, Transcript[]>();
+  const skipped: Skipped[] = [];
+  for (const file of files.sort().slice(0, PATH_FILE_CAP)) {
+    const st = lstatOrNull(file);
+    if (st === null || st.isDirectory() || (opts.since && st.mtimeMs < opts.since.getTime())) continue;
+    const unread = { agent: 'generic' as AgentId, sessionId: sessionIdOfName(file), path: file, size: st.size };
+    if (st.isSymbolicLink()) {
+      skipped.push({ ...unread, reason: 'the transcript is a symbolic link; not followed' });
+      continue;
+    }
+    if (!st.isFile()) continue;
+    const id = readerFor(file);
+    if (id === undefined) {
+      skipped.push({ ...unread, reason: 'not a session transcript shiplog can read' });
+      continue;
+    }
+    const agent = agentFor(id);
+    if ((opts.agents && !opts.agents.includes(id)) || agent.isSubagentFile?.(file)) continue;
+    const sessionId = agent.sessionIdOf?.(file) ?? sessionIdOfName(file);
+    const base = { agent: id, sessionId, path: file, size: st.size };
+    if (!isSafeId(sessionId)) skipped.push({ ...base, reason: `"${sessionId}" is not a usable session id` });
+    else byAgent.set(id, [...(byAgent.get(id) ?? []), { ...base, mtimeMs: st.mtimeMs }]);
+  }
+  const transcripts: Transcript[] = [];
+  for (const [id, mine] of byAgent) {
+    const picked = agentFor(id).sessions?.pickCopies?.(mine) ?? { keep: mine, drop: [] };
+    transcripts.push(...picked.keep);
+    for (const { file, reason } of picked.drop) skipped.push({ agent: id, sessionId: file.sessionId, path: file.path, size: file.size, reason });
+  }
+  transcripts.sort(byAge);
+  return { transcripts, skipped, capped };
 }
 
 function lstatOrNull(path: string) {

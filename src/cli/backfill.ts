@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, type Located, type Skipped } from '../backfill/discover.js';
+import { discoverPath, discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, PATH_FILE_CAP, type Located, type Skipped } from '../backfill/discover.js';
+import { transcriptCwd } from '../worker/transcript-cwd.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
 import { Config, loadConfig } from '../config/config.js';
 import { resolveActor } from '../changelog/actor.js';
@@ -25,9 +26,10 @@ import { waitForLock } from './process.js';
 
 export const BACKFILL_HELP = `Usage: shiplog backfill [options]
 
-Runs the pipeline over the Claude Code and Codex sessions already on this machine, as their
-hooks would have: each transcript under $CLAUDE_CONFIG_DIR/projects (~/.claude) and each rollout
-under $CODEX_HOME/sessions and archived_sessions (~/.codex) is read from where shiplog last
+Runs the pipeline over the Claude Code, Codex and Gemini CLI sessions already on this machine,
+as their hooks would have: each transcript under $CLAUDE_CONFIG_DIR/projects (~/.claude), each
+rollout under $CODEX_HOME/sessions and archived_sessions (~/.codex) and each session under
+~/.gemini/tmp/<project>/chats ($GEMINI_CLI_HOME) is read from where shiplog last
 stopped (the start, for a session it never saw), its devlog written and its finished windows
 written as changelog entries. A later hook continues from the same cursor, so nothing is read
 twice. Sessions read to the end already are "up to date"; sessions whose working folder no
@@ -37,10 +39,17 @@ Safe to interrupt (Ctrl-C, or a kill at any instant) and to rerun: every session
 cursor as it goes, and the same command continues where the last run stopped.
 
 Options:
-  --agent NAME          only one agent's sessions: claude, codex or gemini (default: all)
+  --agent NAME          only one agent's sessions: claude, codex, gemini, or (with --path)
+                        generic for chat logs of other tools (default: all)
+  --path FILE|DIR       read the session files under FILE or DIR instead of the agents'
+                        folders: transcripts of any agent, and chat logs of other tools
+                        (role/content JSONL, LangChain messages, a JSON list or
+                        {messages: [...]} document, Markdown ## Human / ## Assistant);
+                        a log that names no working folder is written into --repo DIR
   --since WHEN          only transcripts modified after WHEN: an ISO date or time (2026-11-20,
                         2026-11-20T14:00Z) or an age: 30m, 12h, 7d, 2w
-  --repo DIR            only sessions whose working folder is DIR or inside it
+  --repo DIR            only sessions whose working folder is DIR or inside it (with
+                        --path: also where logs that name no folder are written)
   --evaluator NAME      who writes each entry's summary: heuristic, claude, codex or auto
                         (default: the changelog.evaluator setting)
   --max-concurrency N   sessions at a time (default 4 with an LLM evaluator, else 1)
@@ -57,7 +66,10 @@ problem (rerun the same command after the time shown); 130 interrupted.
 const EvaluatorName = Config.shape.changelog.unwrap().shape.evaluator.unwrap();
 
 interface Options {
-  agents: AgentId[];
+  /** Null: every agent's (its own folders), or every reader's (--path). */
+  agents: AgentId[] | null;
+  /** Read the session files under this file or folder instead of the agents' own folders. */
+  path: string | null;
   since: Date | null;
   repo: string | null;
   evaluator: Config['changelog']['evaluator'] | null;
@@ -73,12 +85,19 @@ export async function backfillCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const startedAt = Date.now();
-  const found = discoverTranscripts({ agents: opts.agents, env: process.env, since: opts.since });
-  const located = locateSessions(found.transcripts, { repo: opts.repo });
+  const found = opts.path
+    ? discoverPath(opts.path, { agents: opts.agents, since: opts.since })
+    : discoverTranscripts({ agents: opts.agents ?? agentList.filter((a) => a.sessions).map((a) => a.id), env: process.env, since: opts.since });
+  if ('capped' in found && found.capped) process.stderr.write(`shiplog backfill: only the first ${PATH_FILE_CAP} files under ${opts.path} are looked at\n`);
+  // A chat log of another tool names no folder, or one of another machine: with --path, --repo
+  // is where its outputs go.
+  const repo = opts.repo;
+  const cwdOf = opts.path && repo ? (t: { path: string; agent: AgentId }) => existingOr(transcriptCwd(t.path, t.agent), repo) : undefined;
+  const located = locateSessions(found.transcripts, { repo, ...(cwdOf && { cwdOf }) });
   const skipped = [...found.skipped, ...located.skipped];
   const dir = stateDir();
   if (located.sessions.length === 0 && skipped.length === 0 && !opts.json) {
-    const where = agentList.filter((a) => opts.agents.includes(a.id) && a.sessions).map((a) => a.sessions?.where(process.env)).join(' or ');
+    const where = opts.path ?? agentList.filter((a) => (opts.agents ?? [a.id]).includes(a.id) && a.sessions).map((a) => a.sessions?.where(process.env)).join(' or ');
     const filters = [opts.since && `modified since ${opts.since.toISOString()}`, opts.repo && `working in ${opts.repo}`].filter(Boolean).join(', ');
     process.stdout.write(`No sessions found in ${where}${filters ? ` (${filters})` : ''}; nothing to do.\n`);
     return 0;
@@ -290,6 +309,7 @@ function parseOptions(argv: string[]): Options | null {
     args: argv,
     options: {
       agent: { type: 'string' },
+      path: { type: 'string' },
       since: { type: 'string' },
       repo: { type: 'string' },
       evaluator: { type: 'string' },
@@ -300,7 +320,7 @@ function parseOptions(argv: string[]): Options | null {
     },
   });
   if (values.help) return null;
-  const agents = agentsOf(values.agent);
+  const agents = values.agent === undefined ? null : [agentName(values.agent)];
   let evaluator: Options['evaluator'] = null;
   if (values.evaluator !== undefined) {
     const parsed = EvaluatorName.safeParse(values.evaluator);
@@ -316,6 +336,7 @@ function parseOptions(argv: string[]): Options | null {
   }
   return {
     agents,
+    path: values.path === undefined ? null : existingPath(values.path),
     since: values.since === undefined ? null : parseSince(values.since, new Date()),
     repo: values.repo === undefined ? null : existingDir(values.repo),
     evaluator,
@@ -325,10 +346,12 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-/** Every agent whose sessions can be found on this machine, unless one is named. */
-function agentsOf(raw: string | undefined): AgentId[] {
-  if (raw === undefined) return agentList.filter((a) => a.sessions).map((a) => a.id);
-  return [agentName(raw)];
+const existingOr = (dir: string | null, fallback: string): string => (dir !== null && isDir(dir) ? dir : fallback);
+
+function existingPath(raw: string): string {
+  const path = resolve(raw);
+  if (!existsSync(path)) throw new UsageError(`--path ${raw}: no such file or folder`, 'Name a session file, or a folder of them (chat logs of other tools are read too).');
+  return path;
 }
 
 function existingDir(raw: string): string {

@@ -1,11 +1,12 @@
-import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { isErrno, loadConfig } from '../config/config.js';
-import { agentFor, agentList, detectAgent, lastResort, type AgentId } from '../agents/registry.js';
+import { agentFor, agentList, type AgentId } from '../agents/registry.js';
+import { holdsSession, isRegularFile, readerFor } from '../worker/reader-for.js';
 import { sessionIdOfName } from '../worker/sweep.js';
-import { firstEvent, peekTranscript, transcriptCwd } from '../worker/transcript-cwd.js';
+import { peekTranscript, transcriptCwd } from '../worker/transcript-cwd.js';
 import { isSafeId } from '../ids.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
@@ -58,7 +59,7 @@ export async function processCommand(argv: string[]): Promise<number> {
   // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
   const transcriptPath = realTranscriptPath(resolve(file));
   const name = basename(transcriptPath);
-  const agent = forced ?? readerFor(transcriptPath, name);
+  const agent = forced ?? readerFor(transcriptPath);
   if (agent === undefined) throw notASession(transcriptPath, values.agent);
   const sessionId = values.session ?? agentFor(agent).sessionIdOf?.(transcriptPath) ?? sessionIdOfName(name);
   if (!isSafeId(sessionId)) throw new UsageError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
@@ -96,36 +97,12 @@ export async function processCommand(argv: string[]): Promise<number> {
   }
 }
 
-/**
- * The agent whose reader makes a session of the file: the one its name and first line point to,
- * else the reader of last resort (a chat log of another tool). A file that cannot be read is
- * left to the run, which names the exact reason.
- */
-function readerFor(path: string, name: string): AgentId | undefined {
-  const detected = detectAgent(name, head(path))?.id;
-  if (!isRegularFile(path)) return detected ?? lastResort?.id;
-  if (detected !== undefined && holdsSession(path, detected)) return detected;
-  return lastResort !== undefined && holdsSession(path, lastResort.id) ? lastResort.id : undefined;
-}
-
 /** The error for a file no agent's reader makes a session of. */
 function notASession(path: string, forced: string | undefined): CliError {
   const kinds = agentList.filter((a) => a.sessions).map((a) => `${a.label} (${a.sessions?.where({ HOME: '~' })})`);
   return new CliError(
     `${path} is not a session transcript shiplog can read${forced ? ` (read as ${forced}, as --agent asked)` : ''}`,
     `Give the path of a session file of ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}, or a chat log of another tool (role/content JSONL, LangChain messages, a JSON list or {messages: [...]} document, Markdown with ## Human / ## Assistant headings); --agent is only needed when the format cannot be told from the file.`,
-  );
-}
-
-/**
- * True when the first lines of the file, read by the agent's adapter, yield anything of a
- * session (a prompt, a reply, a tool call, the session record). Lines the adapter skips — other
- * JSON, text, `{}` — do not count.
- */
-function holdsSession(path: string, agent: AgentId): boolean {
-  const adapter = agentFor(agent).adapter;
-  return (
-    peekTranscript(path, agent, (lines) => firstEvent(lines, adapter, 200, (e) => (e.kind === 'skipped' ? null : true)) ?? false) ?? true // unreadable after all: the run reports why
   );
 }
 
@@ -149,15 +126,6 @@ function checkRecordedCwd(path: string, agent: AgentId): void {
   if (!isDirectory(cwd)) throw new CliError(`the session's working folder ${cwd} no longer exists`, 'Pass the repository to write into with --repo DIR (for example where the project lives now).');
 }
 
-function isRegularFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch (err) {
-    if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EACCES')) return false;
-    throw err;
-  }
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -173,22 +141,6 @@ function realTranscriptPath(path: string): string {
   } catch {
     // Missing: the run reports it with the path as given.
     return path;
-  }
-}
-
-/** The first 64 KiB, to tell the format; '' when the file cannot be read (the run reports why). */
-function head(file: string): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('utf8');
-  } catch {
-    // Missing or unreadable: the run that follows reports the real error with its path.
-    return '';
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

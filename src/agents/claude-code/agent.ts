@@ -16,6 +16,8 @@ export const claudeCode = {
   recognises: (fileName) => fileName.endsWith('.jsonl'),
   recognisedLast: true,
   sessions: claudeSessions,
+  // `<session>/subagents/agent-<id>.jsonl` (2.1.x), `agent-<id>.jsonl` beside the sessions (1.0.x).
+  isSubagentFile: (path) => basename(path).startsWith('agent-'),
   // 2.1.x keeps a subagent's transcript at `<session>/subagents/agent-<id>.jsonl` beside the parent.
   subagents(transcriptPath) {
     const dir = join(dirname(transcriptPath), basename(transcriptPath, '.jsonl'), 'subagents');

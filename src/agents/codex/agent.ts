@@ -5,6 +5,7 @@ import { notifyRollout, routeNotify } from './notify.js';
 import { isRollout, threadIdFromRolloutName } from './rollout-name.js';
 import { codexSubagentRollout } from './rollouts.js';
 import { codexSessions } from './sessions.js';
+import { isSubagentRollout } from './subagent-rollout.js';
 import { holdsTurnComplete } from './turn-end.js';
 
 export const codex = {
@@ -17,6 +18,7 @@ export const codex = {
   recognises: isRollout,
   sessionIdOf: threadIdFromRolloutName,
   sessions: codexSessions,
+  isSubagentFile: isSubagentRollout,
   // A subagent thread has a rollout of its own, named by its thread id. A parent names each
   // child several times; a thread with no rollout is looked for once a run.
   subagents(transcriptPath) {

@@ -1,7 +1,7 @@
 import type { Agent, TranscriptFormat } from '../agent.js';
 import type { HookPayload } from '../../hooks/payload.js';
 import { geminiAdapter } from './adapter.js';
-import { documentRecords, geminiSessions, projectRootOf, sessionIdOf } from './sessions.js';
+import { documentRecords, geminiSessions, isSubagentLog, projectRootOf, sessionIdOf } from './sessions.js';
 
 const LINES: TranscriptFormat = { kind: 'lines' };
 const DOCUMENT: TranscriptFormat = { kind: 'document', records: documentRecords };
@@ -27,6 +27,8 @@ export const gemini = {
   sessionIdOf,
   cwdOf: projectRootOf,
   sessions: geminiSessions,
+  // `chats/<parent id>/<id>.jsonl`, whose metadata says `kind: "subagent"`.
+  isSubagentFile: isSubagentLog,
   hooks: {
     events: { AfterAgent: 'turn-end', SessionEnd: 'session-end' },
     turnEnd: holdsResponse,

@@ -44,9 +44,19 @@ export const geminiSessions: SessionFiles = {
 
 /** The session id in the file's first record (the whole document's, for a `.json`). */
 export function sessionIdOf(path: string): string | undefined {
+  return metadataOf(path)?.sessionId;
+}
+
+/** A subagent's log: its metadata says so. */
+export function isSubagentLog(path: string): boolean {
+  return metadataOf(path)?.kind === 'subagent';
+}
+
+function metadataOf(path: string): { sessionId?: string; kind?: string } | undefined {
   if (path.endsWith('.json')) {
     const doc = unlessMissing(() => readFileSync(path, 'utf8').slice(0, 4096), '');
-    return /"sessionId"\s*:\s*"([A-Za-z0-9._-]{1,128})"/.exec(doc)?.[1];
+    const sessionId = /"sessionId"\s*:\s*"([A-Za-z0-9._-]{1,128})"/.exec(doc)?.[1];
+    return sessionId === undefined ? undefined : { sessionId };
   }
   const first = peekLines(path, { maxLineBytes: 64 * 1024 }, (lines) => {
     for (const item of lines) return item.kind === 'line' ? item.text : null;
@@ -55,7 +65,7 @@ export function sessionIdOf(path: string): string | undefined {
   if (!first) return undefined;
   try {
     const meta = Metadata.safeParse(JSON.parse(first));
-    return meta.success ? meta.data.sessionId : undefined;
+    return meta.success ? { sessionId: meta.data.sessionId, ...(typeof meta.data.kind === 'string' && { kind: meta.data.kind }) } : undefined;
   } catch {
     // A torn first line: the session is found again once it is whole.
     return undefined;
