@@ -42,8 +42,18 @@ function segments(command: string): string[] {
     .filter(Boolean);
 }
 
+/** An interpreter and the file it runs: `node test.js`, `python3 test_app.py`, `tsx a.spec.ts`. */
+const INTERPRETED = /^(?:node|python[\d.]*|ruby|tsx|ts-node|bun|deno\s+run)\s+(\S+)(?:\s|$)/;
+/** A test file by its name or folder; each branch is anchored at the end, so one pass decides. */
+const TEST_FILE = /(?:^|\/)(?:tests?|spec)\/[^/]+$|(?:^|\/)(?:tests?|spec)(?:[._-][^/]*)?\.\w+$|(?:^|\/)test_[^/]+$|[._-](?:test|spec)\.\w+$/;
+
+function runsTestFile(segment: string): boolean {
+  const file = INTERPRETED.exec(segment)?.[1];
+  return file !== undefined && TEST_FILE.test(file);
+}
+
 export function isTestCommand(command: string): boolean {
-  return segments(command).some((s) => TEST_PATTERNS.some((re) => re.test(s)));
+  return segments(command).some((s) => TEST_PATTERNS.some((re) => re.test(s)) || runsTestFile(s));
 }
 
 export function isCommitCommand(command: string): boolean {

@@ -144,10 +144,10 @@ describe('window tracker', () => {
 
 describe('command recognition', () => {
   it('finds test runs inside compound commands', () => {
-    for (const c of ['npm test', 'cd x && npm run test:unit', 'CI=1 pytest -x tests/', 'python -m pytest', 'go test ./...', 'cargo test', 'mix test 2>&1 | tail', 'npx vitest run', 'node --import tsx --test test/a.test.ts', 'make check', 'sh test/run.sh', 'bash tests/smoke.sh']) {
+    for (const c of ['npm test', 'cd x && npm run test:unit', 'CI=1 pytest -x tests/', 'python -m pytest', 'go test ./...', 'cargo test', 'mix test 2>&1 | tail', 'npx vitest run', 'node --import tsx --test test/a.test.ts', 'make check', 'sh test/run.sh', 'bash tests/smoke.sh', 'node test.js', 'python3 test_app.py', 'node tests/api.test.mjs', 'tsx src/parse.spec.ts', 'ruby test/unit.rb']) {
       assert.ok(isTestCommand(c), c);
     }
-    for (const c of ['npm install', 'git commit -m test', 'cat test.txt', 'ls tests/', 'echo pytest', 'cat test/run.sh', 'sh scripts/build.sh']) assert.equal(isTestCommand(c), false, c);
+    for (const c of ['npm install', 'git commit -m test', 'cat test.txt', 'ls tests/', 'echo pytest', 'cat test/run.sh', 'sh scripts/build.sh', 'node server.js', 'python3 manage.py migrate', 'node latest.js', 'node contest.js']) assert.equal(isTestCommand(c), false, c);
   });
 
   it('finds commits and reads their hash and message', () => {
