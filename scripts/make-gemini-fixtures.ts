@@ -193,28 +193,34 @@ function writeCaptured(ctx: Ctx, name: string): void {
   writeFileSync(join(ctx.root, 'out', name), `${lines.join('\n')}\n`);
 }
 
-/** Waits until the wall-clock minute (UTC) differs from `minuteOf(sinceIso)`. */
-async function nextMinute(sinceIso: string): Promise<void> {
-  const minute = sinceIso.slice(0, 16);
-  while (new Date().toISOString().slice(0, 16) === minute) await new Promise((r) => setTimeout(r, 250));
+/** The UTC minute a session file is named after (`session-2026-12-07T14-31-<id8>.jsonl` → `2026-12-07T14:31`). */
+function fileMinute(path: string): string {
+  const m = /session-(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-[^/]*$/.exec(path);
+  if (!m) throw new Error(`not a session file name: ${path}`);
+  return `${m[1]}:${m[2]}`;
+}
+
+/**
+ * Waits until the wall-clock minute (UTC) is past the one the session file is named after, so the next
+ * (resumed) run starts its own recording under another name. (A run's start time is not enough: the
+ * CLI names the file a few seconds after it was spawned, possibly in the next minute.)
+ */
+async function pastFileMinute(path: string): Promise<void> {
+  const minute = fileMinute(path);
+  while (new Date().toISOString().slice(0, 16) <= minute) await new Promise((r) => setTimeout(r, 250));
 }
 
 /** If fewer than `needSeconds` are left in this minute, waits for the next one (so the next runs share a minute). */
 async function roomInMinute(needSeconds: number): Promise<void> {
   const now = new Date();
-  if (60 - now.getUTCSeconds() < needSeconds) await nextMinute(now.toISOString());
-}
-
-/** The records of a session file: JSONL lines, or the `messages` of a legacy `.json` file (≤ 0.38) after its metadata. */
-function sessionRecords(path: string): SessionRecord[] {
-  if (!path.endsWith('.json')) return readSessionRecords(path);
-  const { messages, ...meta } = JSON.parse(readFileSync(path, 'utf8')) as { messages?: SessionRecord[] };
-  return [meta, ...(messages ?? [])];
+  if (60 - now.getUTCSeconds() >= needSeconds) return;
+  const minute = now.toISOString().slice(0, 16);
+  while (new Date().toISOString().slice(0, 16) === minute) await new Promise((r) => setTimeout(r, 250));
 }
 
 function mainSession(ctx: Ctx): string {
   const files = listGeminiSessions(ctx.home);
-  const resumable = files.filter((f) => sessionRecords(f.path).some((r) => r['type'] === 'user' && !String(JSON.stringify(r['content'])).includes('<session_context>')));
+  const resumable = files.filter((f) => readSessionRecords(f.path).some((r) => r['type'] === 'user' && !String(JSON.stringify(r['content'])).includes('<session_context>')));
   if (resumable.length !== 1) throw new Error(`expected one session file with a prompt, got ${resumable.map((f) => f.path).join(', ') || 'none'}`);
   return resumable[0]!.path;
 }
@@ -279,8 +285,8 @@ const scenarios: Scenario[] = [
     async body(ctx) {
       await ctx.run(BUILD_PROMPT_1);
       ctx.snapshot(mainSession(ctx), 'build.turn1.jsonl');
-      // The general case: a later turn starts in another minute than the session did.
-      await nextMinute(ctx.runs.at(-1)!.startedAt);
+      // The general case: a later turn starts in another minute than the session file's name.
+      await pastFileMinute(mainSession(ctx));
       await ctx.run(BUILD_PROMPT_2, { resume: true });
       ctx.snapshot(mainSession(ctx), 'build.jsonl');
       const stubs = stubSessions(ctx);
@@ -345,12 +351,13 @@ const scenarios: Scenario[] = [
     ],
     settings: captureHook,
     async body(ctx) {
-      await roomInMinute(25);
+      await roomInMinute(30);
       await ctx.run(HOOKS_PROMPTS[0]!);
       await ctx.run(HOOKS_PROMPTS[1]!, { resume: true });
-      await nextMinute(ctx.runs[0]!.startedAt);
+      // Run 2 resumed within the file's minute: it made no second file.
+      if (listGeminiSessions(ctx.home).length !== 1) throw new Error('hooks: run 2 did not start in the minute of the session file; run it again');
+      await pastFileMinute(mainSession(ctx));
       await ctx.run(HOOKS_PROMPTS[2]!, { resume: true });
-      if (ctx.runs[0]!.startedAt.slice(0, 16) !== ctx.runs[1]!.startedAt.slice(0, 16)) throw new Error('hooks: runs 1 and 2 did not share a minute; run it again');
       ctx.snapshot(mainSession(ctx), 'hooks.jsonl');
       const stubs = stubSessions(ctx);
       if (stubs.length !== 1) throw new Error(`hooks: expected one stub session file (from run 3), got ${stubs.length}`);
@@ -487,15 +494,15 @@ const scenarios: Scenario[] = [
       'the capture hooks of `hooks` → `legacy-0.38.hook-payloads.jsonl`',
     ],
     notes: [
-      'One pretty-printed JSON object (`JSON.stringify(conversation, null, 2)`, no trailing newline): `{sessionId, projectHash, startTime, lastUpdated, messages[], kind: "main"}`, rewritten whole in place (writeFileSync, no temp file) after every change; not written at all while `messages` is empty. No `<session_context>` message and no function-response `user` messages: a tool-calling gemini message carries the calls and their results in `toolCalls` (ids without the `<name>__` prefix), mutated in place when the calls finish (checked).',
+      'One pretty-printed JSON object (`JSON.stringify(conversation, null, 2)`, no trailing newline) (checked): `{sessionId, projectHash, startTime, lastUpdated, messages[], kind: "main"}`, rewritten whole in place (writeFileSync, no temp file) after every change; not written at all while `messages` is empty. No `<session_context>` message and no function-response `user` messages: a tool-calling gemini message carries the calls and their results in `toolCalls` (ids without the `<name>__` prefix) (checked), mutated in place when the calls finish.',
       'The resumed turn rewrites the same file (no second file). Every message of `legacy-0.38.turn1.json` is unchanged, in order, at the start of `legacy-0.38.json`\'s messages; `sessionId`, `projectHash` and `startTime` are unchanged, `lastUpdated` moves (checked).',
-      'Hooks: the same four events fire in each run, in the same order, with the same payload fields as 0.61.0; `transcript_path` is the `.json` file in every payload (checked).',
+      'Hooks: the same four events fire in each run, in the same order, with the same payload fields as 0.61.0. `transcript_path` is the `.json` file in every payload except SessionStart of the resumed run (a later minute than the file\'s name), which names `session-<that minute>-<id8>.json`: the fresh recording\'s file, never written because it holds no message, so it does not exist (checked).',
     ],
     settings: captureHook,
     async body(ctx) {
       await ctx.run(BUILD_PROMPT_1);
       ctx.snapshot(mainSession(ctx), 'legacy-0.38.turn1.json');
-      await nextMinute(ctx.runs.at(-1)!.startedAt);
+      await pastFileMinute(mainSession(ctx));
       await ctx.run(BUILD_PROMPT_2, { resume: true });
       const files = listGeminiSessions(ctx.home);
       if (files.length !== 1) throw new Error(`legacy-0.38: expected one session file, got ${files.map((f) => f.path).join(', ')}`);
@@ -524,7 +531,14 @@ const scenarios: Scenario[] = [
         .map((l) => JSON.parse(l) as Captured);
       const order = caps.map((c) => `${c.run}:${c.event}`).join(' ');
       if (order !== '1:SessionStart 1:BeforeAgent 1:AfterAgent 1:SessionEnd 2:SessionStart 2:BeforeAgent 2:AfterAgent 2:SessionEnd') failed.push(`hook events (got ${order})`);
-      if (!caps.every((c) => c.payload['transcript_path'] === ctx.sessionPaths['legacy-0.38.json'])) failed.push('transcript_path is the .json file');
+      const real = ctx.sessionPaths['legacy-0.38.json']!;
+      for (const c of caps) {
+        const tp = String(c.payload['transcript_path']);
+        if (c.run === 2 && c.event === 'SessionStart') {
+          const want = join(dirname(real), `session-${String(c.payload['timestamp']).slice(0, 16).replace(':', '-')}-${String(c.payload['session_id']).slice(0, 8)}.json`);
+          if (!(tp === want && tp !== real && !existsSync(tp))) failed.push(`run 2 SessionStart transcript_path is the unwritten ${want} (got ${tp})`);
+        } else if (tp !== real) failed.push(`run ${c.run} ${c.event}: transcript_path ${tp}, expected ${real}`);
+      }
       return failed;
     },
   },
@@ -723,7 +737,7 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry>
     mkdirSync(outDir, { recursive: true });
     for (const f of s.fixtures) copyFileSync(join(root, 'out', f), join(outDir, f));
     const firstSession = Object.values(ctx.sessionPaths)[0];
-    const sessionId = firstSession ? String(sessionRecords(firstSession)[0]?.['sessionId'] ?? '') : '';
+    const sessionId = firstSession ? String(readSessionRecords(firstSession)[0]?.['sessionId'] ?? '') : '';
     return {
       version,
       fixtures: s.fixtures,
@@ -769,7 +783,7 @@ function writeReadme(manifest: Manifest, version: string): void {
       '',
       ...s.steps.map((st, i) => `${i + 1}. ${st}`),
       '',
-      'Observed (the script checks each of these before it writes anything):',
+      'Observed (claims marked "checked" are verified by the script before it writes anything; the rest is read in the client\'s source, see docs/gemini-cli.md):',
       '',
       ...s.notes.map((n) => `- ${n}`),
       ...(m ? [`- ${diskLine(m.disk)}`, `- ${commitsLine(m.commits)}`, `- Requests to the mock: ${m.requests}.`] : []),

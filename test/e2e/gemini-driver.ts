@@ -269,8 +269,17 @@ export function listGeminiSessions(home: string): GeminiSessionFile[] {
 /** One record of a JSONL session file (metadata line, message, `{$set}` update or `{$rewindTo}`). */
 export type SessionRecord = Record<string, unknown>;
 
+/**
+ * The records of a session file: its JSONL lines (0.39.0 and later), or for a legacy `.json` file
+ * (0.38.x and earlier: one pretty-printed document) its metadata followed by its messages.
+ */
 export function readSessionRecords(path: string): SessionRecord[] {
-  return readFileSync(path, 'utf8')
+  const text = readFileSync(path, 'utf8');
+  if (path.endsWith('.json')) {
+    const { messages, ...metadata } = JSON.parse(text) as { messages?: SessionRecord[] };
+    return [metadata, ...(messages ?? [])];
+  }
+  return text
     .split('\n')
     .filter((l) => l.trim().length > 0)
     .map((l) => JSON.parse(l) as SessionRecord);

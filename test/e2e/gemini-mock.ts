@@ -175,7 +175,7 @@ export function valueFor(schema: Schema | undefined, key = ''): unknown {
       return false;
     case 'number':
     case 'integer':
-      return key.includes('confidence') ? 0 : 0;
+      return 0;
     case 'array':
       return [];
     default: {
