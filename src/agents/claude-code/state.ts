@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { STATE_LIST_CAP } from '../../adapters/common/limits.js';
+export { pushBounded } from '../../adapters/common/bounded-state.js';
 
 const AgentCall = z.object({
   /** tool_use id of the Task/Agent call. */
@@ -49,11 +49,6 @@ export function initialState(): ClaudeCodeState {
   };
 }
 
-/** Append to a bounded list without touching the original: the oldest entries fall off. */
-export function pushBounded<T>(list: readonly T[], item: T): T[] {
-  const next = [...list, item];
-  return next.length > STATE_LIST_CAP ? next.slice(next.length - STATE_LIST_CAP) : next;
-}
 
 export function findAgentCall(state: ClaudeCodeState, callId: string): AgentCall | undefined {
   return state.agentCalls.find((call) => call.callId === callId);

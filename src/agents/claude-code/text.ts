@@ -5,6 +5,7 @@
  * labels and strings inside the limits without splitting a surrogate pair.
  */
 
+import { stripClosedBlocks } from '../../adapters/common/bounded-state.js';
 import { clipEnd } from '../../adapters/common/clip.js';
 import { MAX_ID_CHARS, MAX_LABEL_CHARS } from '../../adapters/common/limits.js';
 
@@ -89,21 +90,6 @@ function stripSystemReminders(text: string): string {
   }
 }
 
-/** Remove every closed `<name>…</name>` block (linear: one indexOf pass). */
-function stripBlocks(text: string, name: string): string {
-  const open = `<${name}>`;
-  const close = `</${name}>`;
-  let out = '';
-  let pos = 0;
-  for (;;) {
-    const start = text.indexOf(open, pos);
-    if (start < 0) return out + text.slice(pos);
-    const end = text.indexOf(close, start + open.length);
-    if (end < 0) return out + text.slice(pos);
-    out += text.slice(pos, start);
-    pos = end + close.length;
-  }
-}
 
 /** The notice the 2.1.330 client puts before a subagent's report, ending its frame. */
 const HAND_BACK = '[Subagent hand-back]';
@@ -128,7 +114,7 @@ function withoutTrailer(text: string): string {
  * report; a report without the frame is returned as it is, trimmed.
  */
 export function reportText(raw: string): string {
-  let text = stripBlocks(raw, 'tools-used-before-summary');
+  let text = stripClosedBlocks(raw, 'tools-used-before-summary');
   // The client's notice starts a line; the report's own lines are indented, so a notice-like
   // line inside a report is not taken for the frame.
   const notice = text.startsWith(HAND_BACK) ? 0 : text.indexOf(`\n${HAND_BACK}`);

@@ -4,7 +4,7 @@
  */
 
 import { z } from 'zod';
-import { STATE_LIST_CAP } from '../../adapters/common/limits.js';
+export { pushBounded, textHash } from '../../adapters/common/bounded-state.js';
 
 /** What a tool call was, so its output (which names only the call id) can be read right. */
 const Call = z.object({
@@ -53,17 +53,4 @@ export function initialState(): CodexState {
  */
 export const CALLS_CAP = 256;
 
-export function pushBounded<T>(list: readonly T[], item: T, cap = STATE_LIST_CAP): T[] {
-  const next = [...list, item];
-  return next.length > cap ? next.slice(next.length - cap) : next;
-}
 
-/** FNV-1a over the text: a short, stable fingerprint for "have I emitted this text already". */
-export function textHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return `${h.toString(36)}.${text.length}`;
-}

@@ -21,8 +21,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 
 function parseRecord(state: GeminiState, value: unknown, ctx: LineContext | undefined): ParseResult<GeminiState> {
   if (!isPlainObject(value)) return { state, events: [skipped('not-an-object')] };
-  // Metadata updates (the session's summary, its folders): not conversation.
-  if ('$set' in value) return { state, events: [] };
+  // Log operations (`$set` of the metadata or of the rebuilt history, `$rewindTo`): not conversation.
+  if (Object.keys(value).some((k) => k.startsWith('$'))) return { state, events: [] };
   if (!('type' in value)) {
     const meta = Metadata.safeParse(value);
     if (!meta.success) return { state, events: [skipped('bad-shape:metadata')] };

@@ -5,6 +5,8 @@
  * the text is built.
  */
 
+import { stripClosedBlocks } from '../../adapters/common/bounded-state.js';
+
 /** Tags harnesses wrap injected context in; a closed block of one is removed from a prompt. */
 const INJECTED_TAGS = [
   'instructions',
@@ -18,21 +20,6 @@ const INJECTED_TAGS = [
   'env',
 ];
 
-/** Remove every closed `<name>…</name>` block; an unclosed tag is something the person typed. */
-function stripClosedBlocks(text: string, name: string): string {
-  const open = `<${name}>`;
-  const close = `</${name}>`;
-  let out = '';
-  let pos = 0;
-  for (;;) {
-    const start = text.indexOf(open, pos);
-    if (start < 0) return out + text.slice(pos);
-    const end = text.indexOf(close, start + open.length);
-    if (end < 0) return out + text.slice(pos);
-    out += text.slice(pos, start);
-    pos = end + close.length;
-  }
-}
 
 /** The longest tag name taken for a wrapper. */
 const MAX_TAG = 40;

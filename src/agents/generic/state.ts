@@ -4,6 +4,7 @@
  */
 
 import { z } from 'zod';
+export { pushBounded, textHash } from '../../adapters/common/bounded-state.js';
 
 /** A tool call waiting for its result. */
 const PendingCall = z.object({
@@ -39,17 +40,4 @@ export function initialState(): GenericState {
 export const CALLS_CAP = 256;
 export const RECENT_CAP = 32;
 
-export function pushBounded<T>(list: readonly T[], item: T, cap: number): T[] {
-  const next = [...list, item];
-  return next.length > cap ? next.slice(next.length - cap) : next;
-}
 
-/** FNV-1a over the text: a short, stable fingerprint for "this reply was already given". */
-export function textHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return `${h.toString(36)}.${text.length}`;
-}
