@@ -44,9 +44,10 @@ export interface Agent {
 /**
  * How a transcript grows. `lines`: JSONL the client appends to, read from a byte cursor.
  * `document`: one JSON document the client rewrites whole as the session grows; `records`
- * splits it into one line per message, in order, so the byte cursor counts messages.
+ * splits it into one line per message, in order, so the byte cursor counts messages. `redact`
+ * is applied to text before `records` cuts any (a secret across the cut would survive in part).
  */
-export type TranscriptFormat = { kind: 'lines' } | { kind: 'document'; records(text: string, fileName: string): DocumentRecords };
+export type TranscriptFormat = { kind: 'lines' } | { kind: 'document'; records(text: string, fileName: string, redact?: (text: string) => string): DocumentRecords };
 export type DocumentRecords = { ok: true; records: string[] } | { ok: false; reason: string };
 
 /** A transcript found on disk, with the session id its name gives (else the name itself). */

@@ -37,8 +37,8 @@ export function readDocument(fd: number, path: string): string {
 }
 
 /** The document's records, or the agent's reason it cannot read them. */
-export function documentRecords(text: string, path: string, split: (text: string, fileName: string) => DocumentRecords): string[] {
-  const r = split(text, basename(path));
+export function documentRecords(text: string, path: string, split: (text: string, fileName: string, redact?: (text: string) => string) => DocumentRecords, redact?: (text: string) => string): string[] {
+  const r = split(text, basename(path), redact);
   if (!r.ok) throw new DocumentError(`${path}: ${r.reason}`, 'EBADDOC');
   return r.records;
 }

@@ -29,13 +29,13 @@ export function openTranscript(path: string): number {
  * sweep and backfill whether it changed since; `inode` is null where the file read is not the
  * transcript (the lines file is new each run).
  */
-export function openSource(agent: Agent, path: string, linesDir: string): { fd: number; size: number; inode: number | null } {
+export function openSource(agent: Agent, path: string, linesDir: string, redact: (text: string) => string): { fd: number; size: number; inode: number | null } {
   const fd = openTranscript(path);
   const st = fstatSync(fd);
   const format = agent.format(path);
   if (format.kind === 'lines') return { fd, size: st.size, inode: st.ino };
   try {
-    const records = documentRecords(readDocument(fd, path), path, format.records);
+    const records = documentRecords(readDocument(fd, path), path, format.records, redact);
     return { fd: linesFile(records, linesDir), size: st.size, inode: null };
   } catch (err) {
     if (err instanceof DocumentError) throw new RunError(err.message, err.code, { cause: err });

@@ -136,7 +136,9 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
   const adapter = agent.adapter;
   if (!isAbsolute(req.transcriptPath)) throw new RunError(`transcript path is not absolute: ${req.transcriptPath}`, 'EBADPATH');
   let row = getSession(db, req.sessionId) ?? newSession(req.sessionId, req.agent, req.transcriptPath, now());
-  const source = openSource(agent, req.transcriptPath, statePaths(ctx.stateDir).documents);
+  // With the session's known secrets: a value recognised in an earlier run is found again here.
+  const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra, known: loadKnownSecrets(db, req.sessionId) });
+  const source = openSource(agent, req.transcriptPath, statePaths(ctx.stateDir).documents, (text) => redactor.redact(text));
   const fd = source.fd;
   let fragment: Fragment | null = null;
   try {
@@ -181,8 +183,6 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
       }
     }
 
-    // With the session's known secrets: a value recognised in an earlier run is found again here.
-    const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra, known: loadKnownSecrets(db, req.sessionId) });
     const scrub = (text: string) => redactor.known.scrub(text);
     const needsEval = config.changelog.evaluator === 'heuristic' ? 0 : 1;
     const fold = new Fold(adapter, row, {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CLI, cleanup, gitRepo, readOutputs, ROOT, runProcess, tempDir } from '../helpers.js';
@@ -56,5 +56,24 @@ describe('shiplog process on chat logs of other tools', () => {
     assert.match(r.stderr, /is not a session transcript shiplog can read/);
     assert.match(r.stderr, /role\/content JSONL, LangChain messages/);
     assert.equal(readOutputs(repo, 'notes').devlog, null);
+  });
+});
+
+describe('a chat log with a secret where the reader cuts a long message', () => {
+  const root = tempDir();
+  after(() => cleanup(root));
+
+  it('the cut never leaves part of the secret in the devlog', async () => {
+    const repo = gitRepo(join(root, 'repo'));
+    const token = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
+    // The token straddles the 32,000-character limit on one message's text.
+    const reply = `${'word '.repeat(6_398)}ab ${token} and more after it.`;
+    const log = join(root, 'secret.jsonl');
+    writeFileSync(log, [JSON.stringify({ role: 'user', content: 'Set up the deploy token.' }), JSON.stringify({ role: 'assistant', content: reply })].join('\n'));
+    const r = await runProcess(process.execPath, [CLI, 'process', log, '--repo', repo], { env: { ...process.env, SHIPLOG_HOME: join(root, 'state') } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const devlog = readOutputs(repo, 'secret').devlog ?? '';
+    assert.match(devlog, /Set up the deploy token\./);
+    assert.doesNotMatch(devlog, /ghp_A/, 'no part of the token');
   });
 });

@@ -15,8 +15,8 @@ export const generic = {
   // Read whole each run: a log of another tool has no cursor to trust but its message count.
   format: () => ({
     kind: 'document',
-    records(text, fileName) {
-      const r = readGeneric(text, fileName);
+    records(text, fileName, redact) {
+      const r = readGeneric(text, fileName, redact ? { redact } : {});
       return r.ok ? { ok: true, records: r.records.map((rec) => JSON.stringify(rec)) } : r;
     },
   }),
