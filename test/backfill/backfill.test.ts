@@ -292,7 +292,7 @@ describe('shiplog backfill filters and pauses', () => {
   it('rejects bad option values with a hint', async () => {
     const home = join(fx.root, 'state-bad');
     for (const [args, message] of [
-      [['--agent', 'aider'], /unknown agent "aider"\nUse --agent claude \(or claude-code\), --agent codex or --agent gemini/],
+      [['--agent', 'aider'], /unknown agent "aider"\nUse --agent claude \(or claude-code\), --agent codex, --agent gemini or --agent generic\./],
       [['--evaluator', 'gpt'], /unknown evaluator "gpt"/],
       [['--max-concurrency', '0'], /--max-concurrency must be a whole number from 1 to 64/],
       [['--since', 'yesterday'], /cannot read --since "yesterday"/],
