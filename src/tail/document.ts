@@ -14,7 +14,7 @@ import type { TailItem } from './tail.js';
  */
 
 /** Larger documents are refused with a clear error rather than read into memory. */
-export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
 export class DocumentError extends Error {
   constructor(

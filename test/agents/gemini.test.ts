@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { agentFor } from '../../src/agents/registry.js';
 import type { AgentEvent } from '../../src/events.js';
+import { MAX_DOCUMENT_BYTES } from '../../src/tail/document.js';
 import { cleanup, gitRepo, readOutputs, ROOT, runAdapter, runInProcess, tempDir } from '../helpers.js';
 
 /**
@@ -152,6 +153,16 @@ describe('gemini sessions through the pipeline', () => {
       devlog.conversation.filter((c) => c.type === 'user').map((c) => c.content),
       ['Create greet.js with a greet(name) function and a test for it in test.js, then run the test.', 'Fix greet so the test passes, run it again and commit.'],
     );
+  });
+
+  it('a document over the size limit is refused with the reason before it is read into memory', async () => {
+    const repo = gitRepo(join(root, 'big'));
+    const path = join(root, 'session-big.json');
+    // Sparse: the size is what is checked, before a byte is read.
+    writeFileSync(path, '');
+    truncateSync(path, MAX_DOCUMENT_BYTES + 1);
+    await assert.rejects(runInProcess(join(root, 'state-big'), { sessionId: 'g4', agent: 'gemini', transcriptPath: path, repo, trigger: 'test' }), /over the 67108864-byte limit for a session document/);
+    assert.equal(readOutputs(repo, 'g4').devlog, null);
   });
 
   it('a document that is not whole (a torn write) is a clear error and moves nothing', async () => {
