@@ -27,6 +27,7 @@ import {
 } from '../test/e2e/mock-responses.js';
 import { e2eCache } from '../test/e2e/clients.js';
 import { descendantRuns, processTable } from '../test/process-groups.js';
+import { type Manifest, readManifest, writeManifest } from './fixture-manifest.js';
 import { commitsLine, diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -695,20 +696,8 @@ interface Result {
  * (scripts/fixture-disk.ts), with the commits made there. Scenarios not recorded by this run keep their entry; fixtures older than
  * this manifest (no entry) are not listed.
  */
-interface Manifest {
-  scenarios: Record<string, { version: string; fixtures: string[]; workspace: string } & DiskTruth>;
-}
+type ManifestScenario = { version: string; fixtures: string[]; workspace: string } & DiskTruth;
 
-function readManifest(): Manifest {
-  if (!existsSync(manifestPath)) return { scenarios: {} };
-  return JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-}
-
-function writeManifest(m: Manifest): void {
-  const ordered: Manifest = { scenarios: {} };
-  for (const s of scenarios) if (m.scenarios[s.name]) ordered.scenarios[s.name] = m.scenarios[s.name]!;
-  writeFileSync(manifestPath, `${JSON.stringify(ordered, null, 2)}\n`);
-}
 
 async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
   const bin = ensureCodex(s.version);
@@ -800,7 +789,7 @@ function lineCount(p: string): number {
   return readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).length;
 }
 
-function writeReadme(manifest: Manifest): void {
+function writeReadme(manifest: Manifest<ManifestScenario>): void {
   const rows = scenarios.flatMap((s) =>
     s.fixtures.map((f) => {
       const p = join(outDir, f);
@@ -915,7 +904,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   const failures: string[] = [];
-  const manifest = readManifest();
+  const manifest = readManifest<ManifestScenario>(manifestPath);
   try {
     for (const s of selected) {
       try {
@@ -930,7 +919,7 @@ async function main(): Promise<void> {
       }
     }
     mkdirSync(outDir, { recursive: true });
-    writeManifest(manifest);
+    writeManifest(manifestPath, manifest, scenarios);
     writeReadme(manifest);
   } finally {
     if (keep) console.log(`kept temp dir ${tmpRoot}`);

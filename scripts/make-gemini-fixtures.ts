@@ -41,6 +41,7 @@ import {
   type SessionRecord,
   type Settings,
 } from '../test/e2e/gemini-driver.js';
+import { type Manifest, readManifest, writeManifest } from './fixture-manifest.js';
 import { commitsLine, diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -651,20 +652,8 @@ interface ManifestEntry extends DiskTruth {
   requests: string;
 }
 
-interface Manifest {
-  scenarios: Record<string, ManifestEntry>;
-}
+type ManifestScenario = ManifestEntry;
 
-function readManifest(): Manifest {
-  if (!existsSync(manifestPath)) return { scenarios: {} };
-  return JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-}
-
-function writeManifest(m: Manifest): void {
-  const ordered: Manifest = { scenarios: {} };
-  for (const s of scenarios) if (m.scenarios[s.name]) ordered.scenarios[s.name] = m.scenarios[s.name]!;
-  writeFileSync(manifestPath, `${JSON.stringify(ordered, null, 2)}\n`);
-}
 
 async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry> {
   const { bin, version } = await ensureGemini(s.version);
@@ -761,7 +750,7 @@ function lineCount(p: string): number {
   return readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).length;
 }
 
-function writeReadme(manifest: Manifest, version: string): void {
+function writeReadme(manifest: Manifest<ManifestScenario>, version: string): void {
   const rows = scenarios.flatMap((s) =>
     s.fixtures.map((f) => {
       const p = join(outDir, f);
@@ -855,7 +844,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   const failures: string[] = [];
-  const manifest = readManifest();
+  const manifest = readManifest<ManifestScenario>(manifestPath);
   try {
     for (const s of selected) {
       try {
@@ -871,7 +860,7 @@ async function main(): Promise<void> {
       }
     }
     mkdirSync(outDir, { recursive: true });
-    writeManifest(manifest);
+    writeManifest(manifestPath, manifest, scenarios);
     writeReadme(manifest, version);
   } finally {
     if (keep) console.log(`kept temp dir ${tmpRoot}`);
