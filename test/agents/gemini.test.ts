@@ -84,6 +84,15 @@ describe('gemini adapter on sessions written by the real Gemini CLI', () => {
     assert.deepEqual(events('build.resume-stub.jsonl').filter((e) => e.kind !== 'session'), [], 'the stub a resume starts holds nothing');
   });
 
+  it('the CLI\'s session context and a hook\'s added context are not prompts, wherever a release writes them', () => {
+    const user = (id: string, content: unknown) => JSON.stringify({ id, timestamp: '2026-12-07T10:00:00.000Z', type: 'user', content });
+    const evs = runAdapter(gemini.adapter, [
+      user('u1', [{ text: '<session_context>\nThis is the Gemini CLI.\n</session_context>' }]),
+      user('u2', [{ text: '<hook_context>branch main</hook_context>\nAdd a README.' }]),
+    ]).events;
+    assert.deepEqual(evs.map((e) => (e.kind === 'prompt' ? e.text : e.kind)), ['Add a README.']);
+  });
+
   it('failed, refused and non-zero calls are never done; a call the CLI never finished is not claimed', () => {
     assert.deepEqual(
       story(events('failed.jsonl')).filter((l) => !l.startsWith('gemini:')),

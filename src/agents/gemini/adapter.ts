@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Adapter, LineContext, ParseResult } from '../../adapters/adapter.js';
+import { stripClosedBlocks } from '../../adapters/common/bounded-state.js';
 import { clipEnd } from '../../adapters/common/clip.js';
 import { parseJsonLine, skipped, withoutUndefined } from '../../adapters/common/events.js';
 import { MAX_NAME_CHARS } from '../../adapters/common/limits.js';
@@ -16,6 +17,9 @@ import { toolEvents } from './tools.js';
 
 export const geminiStateSchema = z.object({});
 export type GeminiState = z.infer<typeof geminiStateSchema>;
+
+/** Blocks the CLI puts into a user message (docs/gemini-cli.md). */
+const INJECTED = ['session_context', 'hook_context'] as const;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -35,7 +39,9 @@ function parseRecord(state: GeminiState, value: unknown, ctx: LineContext | unde
   const events: AgentEvent[] = [];
   if (m.type === 'user') {
     // What the user typed: `displayContent` when the CLI expanded it (an @file) for the model.
-    const text = contentText(m.displayContent ?? m.content).trim();
+    // The CLI's own context and a hook's additional context are not what anyone typed, wherever
+    // a release writes them (0.61 puts the session context in a `$set`).
+    const text = INJECTED.reduce((t, tag) => stripClosedBlocks(t, tag), contentText(m.displayContent ?? m.content)).trim();
     if (text !== '') events.push(withoutUndefined({ kind: 'prompt' as const, at, text, id: m.id }));
   } else if (m.type === 'gemini') {
     const text = contentText(m.content).trim();
