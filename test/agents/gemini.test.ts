@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { agentFor } from '../../src/agents/registry.js';
 import type { AgentEvent } from '../../src/events.js';
+import type { HookPayload } from '../../src/hooks/payload.js';
 import { MAX_DOCUMENT_BYTES } from '../../src/tail/document.js';
 import { cleanup, gitRepo, readOutputs, ROOT, runAdapter, runInProcess, tempDir } from '../helpers.js';
 
@@ -108,6 +109,20 @@ describe('gemini adapter on sessions written by the real Gemini CLI', () => {
     );
     // Interrupted by SIGTERM mid-command: the file has the prompt and no call at all.
     assert.deepEqual(story(events('interrupted.jsonl')), ['user: Run the slow job.']);
+  });
+});
+
+describe('gemini turn end', () => {
+  it('AfterAgent\'s prompt_response, which joins every message of the turn, is found in the log once the last one is written', () => {
+    const payloads = readFileSync(join(FIXTURES, 'legacy-0.38.hook-payloads.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; payload: HookPayload });
+    const first = payloads.find((p) => p.event === 'AfterAgent')?.payload;
+    assert.ok(first && String(first.prompt_response).includes('\n'), 'a turn of two messages');
+    const holds = gemini.hooks?.turnEnd?.(first);
+    assert.ok(holds);
+    const turn1 = readFileSync(join(FIXTURES, 'build.turn1.jsonl'));
+    assert.equal(holds(turn1), true, 'the whole turn is in the file');
+    const beforeLast = turn1.subarray(0, turn1.indexOf('I created greet.js and test.js. The test fails'));
+    assert.equal(holds(beforeLast), false, 'not before its last message');
   });
 });
 

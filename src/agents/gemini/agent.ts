@@ -6,11 +6,16 @@ import { documentRecords, geminiSessions, isSubagentLog, projectRootOf, sessionI
 const LINES: TranscriptFormat = { kind: 'lines' };
 const DOCUMENT: TranscriptFormat = { kind: 'document', records: documentRecords };
 
-/** AfterAgent may come before the turn's reply is in the log: wait for the payload's `prompt_response`. */
+/**
+ * AfterAgent may come before the turn's reply is in the log: wait for the payload's
+ * `prompt_response`. It joins the text of every message of the turn with newlines, so what the
+ * file holds in one piece is its last line: the end of the turn's last message.
+ */
 function holdsResponse(payload: HookPayload): ((bytes: Buffer) => boolean) | null {
   const response = payload['prompt_response'];
-  if (typeof response !== 'string' || response.trim() === '') return null;
-  const needle = Buffer.from(JSON.stringify(response.trim().slice(0, 120)).slice(1, -1));
+  const last = typeof response === 'string' ? (response.trim().split('\n').at(-1) ?? '').trim().slice(-120) : '';
+  if (last === '') return null;
+  const needle = Buffer.from(JSON.stringify(last).slice(1, -1));
   return (bytes) => bytes.includes(needle);
 }
 
