@@ -4,6 +4,7 @@ import fg from 'fast-glob';
 import { z } from 'zod';
 import { agentFor, type AgentId } from '../agents/registry.js';
 import { isSafeId } from '../ids.js';
+import { tryParseJson } from '../try-json.js';
 import { sessionIdOfName } from '../worker/sweep.js';
 import { readerFor } from '../worker/reader-for.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
@@ -187,15 +188,6 @@ export interface KnownSession {
 /** The transcript size what was read corresponds to. */
 const seenSize = (known: KnownSession): number => known.source_size ?? known.offset;
 
-/** JSON, or null for text that is not (a damaged stored state counts as none). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 const OpenWindowOnly = z.object({ cur: z.unknown() });
 
 /**
@@ -205,7 +197,7 @@ const OpenWindowOnly = z.object({ cur: z.unknown() });
 export function isUpToDate(known: KnownSession | null, t: Pick<Transcript, 'path' | 'size'>, opts: { idle: boolean; unwrittenWindows: number }): boolean {
   if (known === null || known.transcript_path !== t.path || seenSize(known) !== t.size) return false;
   if (opts.unwrittenWindows > 0) return false;
-  const state = known.window_state === null ? null : OpenWindowOnly.safeParse(parseJson(known.window_state));
+  const state = known.window_state === null ? null : OpenWindowOnly.safeParse(tryParseJson(known.window_state));
   const closed = state === null || (state.success && (state.data.cur === null || state.data.cur === undefined));
   return closed || !opts.idle;
 }

@@ -183,3 +183,27 @@ export function peekLines<T>(path: string, opts: ReadLinesOptions, take: (lines:
     return null;
   }
 }
+
+/** The file's first line if it is whole and at most `maxLineBytes`; null otherwise (as peekLines). */
+export function peekFirstLine(path: string, maxLineBytes: number): string | null {
+  return peekLines(path, { maxLineBytes }, (lines) => {
+    for (const item of lines) return item.kind === 'line' ? item.text : null;
+    return null;
+  });
+}
+
+/** The file's first `bytes` bytes as text; '' when it cannot be read (the run that follows says why). */
+export function peekHead(path: string, bytes: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } catch {
+    // Missing or unreadable: the caller treats it as unknown.
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } fr
 import { basename, dirname, join } from 'node:path';
 import { isErrno } from '../config/config.js';
 import { HookJob } from '../hooks/payload.js';
+import { tryParseJson } from '../try-json.js';
 import type { Logger } from '../log.js';
 
 export interface SpooledJob {
@@ -42,7 +43,7 @@ export function takeJobs(spoolDir: string, log: Logger, now = Date.now()): Spool
       if (isErrno(err) && err.code === 'ENOENT') continue;
       throw err;
     }
-    const job = HookJob.safeParse(safeJson(raw));
+    const job = HookJob.safeParse(tryParseJson(raw));
     if (!job.success) {
       const kept = moveAside(file);
       log.warn({ file, kept, bytes: raw.length, issues: job.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'unreadable hook job moved aside');
@@ -89,14 +90,5 @@ function isOrphanPart(file: string, now: number): boolean {
     // Renamed to its .json name by its hook since the listing: taken as a job next time.
     if (isErrno(err) && err.code === 'ENOENT') return false;
     throw err;
-  }
-}
-
-function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    // Reported by the schema check that follows (undefined is not a job).
-    return undefined;
   }
 }

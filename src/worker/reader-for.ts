@@ -1,6 +1,7 @@
-import { closeSync, lstatSync, openSync, readSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { basename } from 'node:path';
 import { agentFor, detectAgent, lastResort, type AgentId } from '../agents/registry.js';
+import { peekHead } from '../tail/tail.js';
 import { firstEvent, peekTranscript } from './transcript-cwd.js';
 
 /**
@@ -9,7 +10,7 @@ import { firstEvent, peekTranscript } from './transcript-cwd.js';
  * log of another tool). A file that cannot be read is left to the run, which names the reason.
  */
 export function readerFor(path: string): AgentId | undefined {
-  const detected = detectAgent(basename(path), head(path))?.id;
+  const detected = detectAgent(basename(path), peekHead(path, 64 * 1024))?.id;
   if (!isRegularFile(path)) return detected ?? lastResort?.id;
   if (detected !== undefined && holdsSession(path, detected)) return detected;
   return lastResort !== undefined && holdsSession(path, lastResort.id) ? lastResort.id : undefined;
@@ -34,21 +35,5 @@ export function isRegularFile(path: string): boolean {
   } catch {
     // Missing or unreadable: the run that follows reports the real error with its path.
     return false;
-  }
-}
-
-/** The first 64 KiB, to tell the format; '' when the file cannot be read (the run reports why). */
-function head(file: string): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('utf8');
-  } catch {
-    // Missing or unreadable: the run that follows reports the real error with its path.
-    return '';
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -4,7 +4,8 @@ import fg from 'fast-glob';
 import { largestCopies } from '../largest-copy.js';
 import type { DocumentRecords, FoundFile, SessionFiles } from '../agent.js';
 import { listDir, unlessMissing } from '../../missing-path.js';
-import { peekLines } from '../../tail/tail.js';
+import { peekFirstLine, peekHead } from '../../tail/tail.js';
+import { tryParseJson } from '../../try-json.js';
 import { z } from 'zod';
 import { Metadata } from './records.js';
 
@@ -53,23 +54,15 @@ export function isSubagentLog(path: string): boolean {
 }
 
 function metadataOf(path: string): { sessionId?: string; kind?: string } | undefined {
+  // A document starts with its metadata; only its head is read.
   if (path.endsWith('.json')) {
-    const doc = unlessMissing(() => readFileSync(path, 'utf8').slice(0, 4096), '');
-    const sessionId = /"sessionId"\s*:\s*"([A-Za-z0-9._-]{1,128})"/.exec(doc)?.[1];
+    const sessionId = /"sessionId"\s*:\s*"([A-Za-z0-9._-]{1,128})"/.exec(peekHead(path, 4096))?.[1];
     return sessionId === undefined ? undefined : { sessionId };
   }
-  const first = peekLines(path, { maxLineBytes: 64 * 1024 }, (lines) => {
-    for (const item of lines) return item.kind === 'line' ? item.text : null;
-    return null;
-  });
-  if (!first) return undefined;
-  try {
-    const meta = Metadata.safeParse(JSON.parse(first));
-    return meta.success ? { sessionId: meta.data.sessionId, ...(typeof meta.data.kind === 'string' && { kind: meta.data.kind }) } : undefined;
-  } catch {
-    // A torn first line: the session is found again once it is whole.
-    return undefined;
-  }
+  const first = peekFirstLine(path, 64 * 1024);
+  // A torn first line: the session is found again once it is whole.
+  const meta = Metadata.safeParse(first === null ? undefined : tryParseJson(first));
+  return meta.success ? { sessionId: meta.data.sessionId, ...(typeof meta.data.kind === 'string' && { kind: meta.data.kind }) } : undefined;
 }
 
 /** The project folder a session worked in: `tmp/<project>/.project_root`, written by the CLI. */
