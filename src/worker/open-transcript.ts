@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
-import type { Agent } from '../agents/agent.js';
+import type { TranscriptFormat } from '../agents/agent.js';
 import { DocumentError, documentRecords, linesFile, readDocument } from '../tail/document.js';
 import { RunError } from './run-error.js';
 
@@ -29,10 +29,9 @@ export function openTranscript(path: string): number {
  * sweep and backfill whether it changed since; `inode` is null where the file read is not the
  * transcript (the lines file is new each run).
  */
-export function openSource(agent: Agent, path: string, linesDir: string, redact: (text: string) => string): { fd: number; size: number; inode: number | null } {
+export function openSource(format: TranscriptFormat, path: string, linesDir: string, redact: (text: string) => string): { fd: number; size: number; inode: number | null } {
   const fd = openTranscript(path);
   const st = fstatSync(fd);
-  const format = agent.format(path);
   if (format.kind === 'lines') return { fd, size: st.size, inode: st.ino };
   try {
     const records = documentRecords(readDocument(fd, path), path, format.records, redact);

@@ -138,7 +138,8 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
   let row = getSession(db, req.sessionId) ?? newSession(req.sessionId, req.agent, req.transcriptPath, now());
   // With the session's known secrets: a value recognised in an earlier run is found again here.
   const redactor = createRedactor({ allow: config.redact.allow, extra: config.redact.extra, known: loadKnownSecrets(db, req.sessionId) });
-  const source = openSource(agent, req.transcriptPath, statePaths(ctx.stateDir).documents, (text) => redactor.redact(text));
+  const format = agent.format(req.transcriptPath);
+  const source = openSource(format, req.transcriptPath, statePaths(ctx.stateDir).documents, (text) => redactor.redact(text));
   const fd = source.fd;
   let fragment: Fragment | null = null;
   try {
@@ -227,7 +228,7 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
         if (learnt.length > 0) scrubStoredWindows(db, req.sessionId, (text) => redactor.known.scrub(text, learnt));
         row.offset = offset;
         // A document's own size counts once all its messages are read (a killed run reads it again).
-        row.source_size = agent.format(req.transcriptPath).kind === 'lines' ? offset : offset === st.size ? source.size : row.source_size;
+        row.source_size = format.kind === 'lines' ? offset : offset === st.size ? source.size : row.source_size;
         row.head_hash = fp.headHash;
         row.tail_hash = fp.tailHash;
         // Stored state holds transcript text (subagent task descriptions, open entries, the open

@@ -3,7 +3,9 @@ import type { AgentEvent } from '../events.js';
 import { agentFor, type AgentId } from '../agents/registry.js';
 import { DocumentError, documentRecords, readDocument, recordItems } from '../tail/document.js';
 import { peekLines, type TailItem } from '../tail/tail.js';
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
+import { openTranscript } from './open-transcript.js';
+import { RunError } from './run-error.js';
 
 /**
  * The first working folder a transcript names, from its first 500 lines (a session record or
@@ -43,14 +45,13 @@ export function peekTranscript<T>(path: string, agent: AgentId, take: (lines: It
   if (format.kind === 'lines') return peekLines(path, CWD_LINE_LIMIT, take);
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    // Unreadable, gone, a link: the caller treats it as unknown, and the run says why.
-    return null;
+    fd = openTranscript(path);
+  } catch (err) {
+    // Unreadable, gone, a link, a folder: the caller treats it as unknown, and the run says why.
+    if (err instanceof RunError) return null;
+    throw err;
   }
   try {
-    // A folder or a FIFO in its place: unknown, as for a JSONL transcript.
-    if (!fstatSync(fd).isFile()) return null;
     return take(recordItems(documentRecords(readDocument(fd, path), path, format.records)));
   } catch (err) {
     // Read, but not a document of this agent's: it holds no lines of a session.
