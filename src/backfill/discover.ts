@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import fg from 'fast-glob';
 import { z } from 'zod';
@@ -45,28 +45,17 @@ export interface DiscoverOptions {
 }
 
 export function discoverTranscripts(opts: DiscoverOptions): { transcripts: Transcript[]; skipped: Skipped[] } {
-  const transcripts: Transcript[] = [];
-  const skipped: Skipped[] = [];
+  const found = new Findings();
   for (const id of opts.agents) {
     const agent = agentFor(id);
-    const mine: Transcript[] = [];
     for (const f of agent.sessions?.all(opts.env) ?? []) {
       const st = lstatOrNull(f.path);
       // Gone between the listing and now (an agent cleaning up): nothing to back fill.
       if (st === null || (opts.since && st.mtimeMs < opts.since.getTime())) continue;
-      const base = { agent: id, sessionId: f.sessionId ?? sessionIdOfName(f.path), path: f.path, size: st.size };
-      // The pipeline refuses links (their target would end up in a repository); say so up front.
-      if (st.isSymbolicLink()) skipped.push({ ...base, reason: 'the transcript is a symbolic link; not followed' });
-      else if (!st.isFile()) skipped.push({ ...base, reason: 'not a regular file' });
-      else if (!isSafeId(base.sessionId)) skipped.push({ ...base, reason: `"${base.sessionId}" is not a usable session id` });
-      else mine.push({ ...base, mtimeMs: st.mtimeMs });
+      found.add(id, f.path, st, f.sessionId ?? sessionIdOfName(f.path));
     }
-    const picked = agent.sessions?.pickCopies?.(mine) ?? { keep: mine, drop: [] };
-    transcripts.push(...picked.keep);
-    for (const { file, reason } of picked.drop) skipped.push({ agent: id, sessionId: file.sessionId, path: file.path, size: file.size, reason });
   }
-  transcripts.sort(byAge);
-  return { transcripts, skipped };
+  return found.result();
 }
 
 /** Files `backfill --path` looks at, at most: a folder of logs, not a disk. */
@@ -81,38 +70,61 @@ export const PATH_FILE_CAP = 10_000;
 export function discoverPath(path: string, opts: { agents: readonly AgentId[] | null; since?: Date | null }): { transcripts: Transcript[]; skipped: Skipped[]; capped: boolean } {
   const root = lstatOrNull(path);
   const files = root === null ? [] : root.isDirectory() ? fg.sync('**/*', { cwd: path, absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false, deep: 8 }) : [path];
-  const capped = files.length > PATH_FILE_CAP;
-  const byAgent = new Map<AgentId, Transcript[]>();
-  const skipped: Skipped[] = [];
+  const found = new Findings();
   for (const file of files.sort().slice(0, PATH_FILE_CAP)) {
     const st = lstatOrNull(file);
     if (st === null || st.isDirectory() || (opts.since && st.mtimeMs < opts.since.getTime())) continue;
-    const unread = { agent: 'generic' as AgentId, sessionId: sessionIdOfName(file), path: file, size: st.size };
     if (st.isSymbolicLink()) {
-      skipped.push({ ...unread, reason: 'the transcript is a symbolic link; not followed' });
+      // No reader is asked about a link: the file it names is not read (add reports it).
+      found.add('generic', file, st, sessionIdOfName(file));
       continue;
     }
     if (!st.isFile()) continue;
     const id = readerFor(file);
     if (id === undefined) {
-      skipped.push({ ...unread, reason: 'not a session transcript shiplog can read' });
+      found.skip({ agent: 'generic', sessionId: sessionIdOfName(file), path: file, size: st.size }, 'not a session transcript shiplog can read');
       continue;
     }
     const agent = agentFor(id);
     if ((opts.agents && !opts.agents.includes(id)) || agent.isSubagentFile?.(file)) continue;
-    const sessionId = agent.sessionIdOf?.(file) ?? sessionIdOfName(file);
-    const base = { agent: id, sessionId, path: file, size: st.size };
-    if (!isSafeId(sessionId)) skipped.push({ ...base, reason: `"${sessionId}" is not a usable session id` });
-    else byAgent.set(id, [...(byAgent.get(id) ?? []), { ...base, mtimeMs: st.mtimeMs }]);
+    found.add(id, file, st, agent.sessionIdOf?.(file) ?? sessionIdOfName(file));
   }
-  const transcripts: Transcript[] = [];
-  for (const [id, mine] of byAgent) {
-    const picked = agentFor(id).sessions?.pickCopies?.(mine) ?? { keep: mine, drop: [] };
-    transcripts.push(...picked.keep);
-    for (const { file, reason } of picked.drop) skipped.push({ agent: id, sessionId: file.sessionId, path: file.path, size: file.size, reason });
+  return { ...found.result(), capped: files.length > PATH_FILE_CAP };
+}
+
+/** Sorts the files found into sessions and skipped files, each session of an agent read once. */
+class Findings {
+  private readonly byAgent = new Map<AgentId, Transcript[]>();
+  private readonly skipped: Skipped[] = [];
+
+  /** A file `agent` would read as session `sessionId`, if the pipeline can take it. */
+  add(agent: AgentId, path: string, st: Stats, sessionId: string): void {
+    const base = { agent, sessionId, path, size: st.size };
+    // The pipeline refuses links (their target would end up in a repository); say so up front.
+    if (st.isSymbolicLink()) this.skip(base, 'the transcript is a symbolic link; not followed');
+    else if (!st.isFile()) this.skip(base, 'not a regular file');
+    else if (!isSafeId(sessionId)) this.skip(base, `"${sessionId}" is not a usable session id`);
+    else {
+      const mine = this.byAgent.get(agent) ?? [];
+      mine.push({ ...base, mtimeMs: st.mtimeMs });
+      this.byAgent.set(agent, mine);
+    }
   }
-  transcripts.sort(byAge);
-  return { transcripts, skipped, capped };
+
+  skip(file: Omit<Skipped, 'reason'>, reason: string): void {
+    this.skipped.push({ ...file, reason });
+  }
+
+  result(): { transcripts: Transcript[]; skipped: Skipped[] } {
+    const transcripts: Transcript[] = [];
+    for (const [id, mine] of this.byAgent) {
+      const picked = agentFor(id).sessions?.pickCopies?.(mine) ?? { keep: mine, drop: [] };
+      transcripts.push(...picked.keep);
+      for (const { file, reason } of picked.drop) this.skip({ agent: id, sessionId: file.sessionId, path: file.path, size: file.size }, reason);
+    }
+    transcripts.sort(byAge);
+    return { transcripts, skipped: this.skipped };
+  }
 }
 
 function lstatOrNull(path: string) {
