@@ -1,5 +1,6 @@
 import type { ChangelogEntry } from './schema.js';
 import type { OpenWindow, Unfinished } from './window.js';
+import { wordList } from '../word-list.js';
 
 /**
  * The words of a heuristic entry: a label that says what was done, a summary of what changed and
@@ -38,7 +39,7 @@ function filesLabel(files: Files): string | null {
   if (!first) return null;
   const names = first[1].slice(0, 2).map((p) => p.split('/').pop() || p);
   const rest = changedCount(files) - names.length;
-  return rest > 0 ? `${first[0]} ${names.join(', ')} and ${rest} more file${rest === 1 ? '' : 's'}` : `${first[0]} ${joinAnd(names)}`;
+  return rest > 0 ? `${first[0]} ${names.join(', ')} and ${rest} more file${rest === 1 ? '' : 's'}` : `${first[0]} ${wordList(names, 'and')}`;
 }
 
 export function summaryOf(w: OpenWindow, files: Files): string {
@@ -60,7 +61,7 @@ export function summaryOf(w: OpenWindow, files: Files): string {
   if (failed > 0) ending.push(`${countOf(failed, 'call')} failed`);
   if (refused > 0) ending.push(`${countOf(refused, 'call')} ${refused === 1 ? 'was' : 'were'} refused`);
   if (stopped > 0) ending.push(`${countOf(stopped, 'call')} ${stopped === 1 ? 'was' : 'were'} interrupted or never finished`);
-  if (ending.length > 0) sentences.push(`${capitalise(joinAnd(ending))}.`);
+  if (ending.length > 0) sentences.push(`${capitalise(wordList(ending, 'and'))}.`);
   return sentences.join(' ');
 }
 
@@ -76,7 +77,7 @@ export function bulletsOf(w: OpenWindow, files: Files): string[] {
   list('Created', files.created);
   list('Modified', files.modified);
   list('Deleted', files.deleted);
-  if (files.moved.length > 0) bullets.push(`Moved ${joinAnd(files.moved.slice(0, 6).map((m) => `\`${m.from}\` to \`${m.to}\``))}${files.moved.length > 6 ? ` and ${files.moved.length - 6} more` : ''}.`);
+  if (files.moved.length > 0) bullets.push(`Moved ${wordList(files.moved.slice(0, 6).map((m) => `\`${m.from}\` to \`${m.to}\``), 'and')}${files.moved.length > 6 ? ` and ${files.moved.length - 6} more` : ''}.`);
   if (w.tests.length > 0) {
     const byCmd = new Map<string, string[]>();
     for (const t of w.tests) byCmd.set(t.cmd, [...(byCmd.get(t.cmd) ?? []), t.result]);
@@ -282,14 +283,10 @@ function countOf(n: number, noun: string, plural = `${noun}s`): string {
   return `${words[n] ?? String(n)} ${n === 1 ? noun : plural}`;
 }
 
-function joinAnd(parts: string[]): string {
-  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
-
 function listOf(paths: string[]): string {
   const shown = paths.slice(0, 6).map((p) => `\`${p}\``);
   if (paths.length > 6) return `${shown.join(', ')} and ${paths.length - 6} more`;
-  return joinAnd(shown);
+  return wordList(shown, 'and');
 }
 
 /** Ends a clause as a sentence: a full stop unless it already ends in sentence punctuation. */

@@ -5,6 +5,7 @@ import { UsageError } from './errors.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { getMeta, setMeta } from '../state/meta.js';
+import { wordList } from '../word-list.js';
 
 function help(all: { setup: AgentSetup }[]): string {
   const flags = all.map((s) => `[--${s.setup.flag}]`).join(' ');
@@ -56,8 +57,7 @@ export async function installCommand(argv: string[], uninstall = false): Promise
   // Uninstall without a flag removes shiplog from every agent, found or not; install wires those found.
   const chosen = named.length > 0 ? named : values.uninstall === true ? all : all.filter((s) => s.setup.present(env).present);
   if (chosen.length === 0) {
-    const labels = all.map((s) => s.agent.label);
-    const names = `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+    const names = wordList(all.map((s) => s.agent.label), 'or');
     process.stdout.write(
       `No ${names} found (none on PATH, no config folder); nothing to register.\n` +
         `Run "shiplog install" again once one is installed, or name one: shiplog install ${all.map((s) => `--${s.setup.flag}`).join(' / ')}.\n`,

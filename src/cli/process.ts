@@ -15,6 +15,7 @@ import { releaseLock, tryLock } from '../state/session-lock.js';
 import { runSession, type RunOutcome } from '../worker/pipeline.js';
 import { agentName } from './agent-name.js';
 import { CliError, UsageError } from './errors.js';
+import { wordList } from '../word-list.js';
 
 export const PROCESS_HELP = `Usage: shiplog process <transcript> [options]
 
@@ -102,7 +103,7 @@ function notASession(path: string, forced: string | undefined): CliError {
   const kinds = agentList.filter((a) => a.sessions).map((a) => `${a.label} (${a.sessions?.where({ HOME: '~' })})`);
   return new CliError(
     `${path} is not a session transcript shiplog can read${forced ? ` (read as ${forced}, as --agent asked)` : ''}`,
-    `Give the path of a session file of ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}, or a chat log of another tool (role/content JSONL, LangChain messages, a JSON list or {messages: [...]} document, Markdown with ## Human / ## Assistant headings); --agent is only needed when the format cannot be told from the file.`,
+    `Give the path of a session file of ${wordList(kinds, 'or')}, or a chat log of another tool (role/content JSONL, LangChain messages, a JSON list or {messages: [...]} document, Markdown with ## Human / ## Assistant headings); --agent is only needed when the format cannot be told from the file.`,
   );
 }
 

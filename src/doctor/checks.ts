@@ -15,6 +15,7 @@ import { getMeta } from '../state/meta.js';
 import { dueSessions, QUIET_MS } from '../worker/sweep.js';
 import { stateDbCheck } from './state-db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
+import { wordList } from '../word-list.js';
 
 export type { Check, DoctorContext } from './check.js';
 
@@ -39,7 +40,7 @@ function nodeCheck(): Check {
  */
 function registeredCheck(agentChecks: Check[], names: string[], flags: string[]): Check[] {
   if (agentChecks.some((c) => c.status !== 'info')) return [];
-  const any = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'agent');
+  const any = wordList(names, 'or') || 'agent';
   return [problem('agents', `no ${any} is registered: no session is recorded`, `install ${any}, then run: shiplog install (or name one: shiplog install ${flags.join(' / ')})`)];
 }
 

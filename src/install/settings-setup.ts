@@ -5,6 +5,7 @@ import { type Check, info, missingPaths, ok, problem, REINSTALL } from '../docto
 import { findOnPath } from '../find-on-path.js';
 import { hookCommand, hookScript } from './hook-files.js';
 import { editSettings, type HookSpec, readSettings, SettingsError, shiplogHandlers } from './hook-settings.js';
+import { wordList } from '../word-list.js';
 
 /**
  * Install, uninstall and doctor checks for a client that reads Claude-style command hooks from a
@@ -75,7 +76,7 @@ export function settingsSetup(c: SettingsClient): AgentSetup {
       const stale = Object.values(handlers).flat().filter((cmd) => !cmd.includes(hook));
       if (gone.length > 0) out.push(problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL));
       else if (stale.length > 0) out.push(problem(key, `hooks in ${file} are not this shiplog's current hook (${stale[0]})`, REINSTALL));
-      else out.push(ok(key, `${events.slice(0, -1).join(', ')} and ${events.at(-1)} hooks in ${file}`));
+      else out.push(ok(key, `${wordList(events, 'and')} hooks in ${file}`));
     }
     if (!wiredAnywhere && !here) return out.filter((check) => check.key !== `${c.flag}.settings.project`);
     return out;
