@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** The executable `name` as the shell would find it on `env.PATH`, or null. */
@@ -14,4 +14,10 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
     }
   }
   return null;
+}
+
+/** Whether a client is on this machine: its program on PATH, or its own folder. */
+export function clientPresence(program: string, dir: string, env: NodeJS.ProcessEnv): { present: boolean; binary: string | null } {
+  const binary = findOnPath(program, env);
+  return { present: binary !== null || existsSync(dir), binary };
 }

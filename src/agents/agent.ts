@@ -1,6 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { Check, DoctorContext } from '../doctor/check.js';
 import type { HookJob, HookPayload } from '../hooks/payload.js';
+import type { TurnEnd } from '../worker/stop-wait.js';
 import type { EvalResult, EvaluatorSettings } from '../evaluator/result.js';
 import type { AgentId, EvaluatorName, ToolName } from './ids.js';
 
@@ -92,7 +93,7 @@ export interface AgentHooks {
    */
   readonly otherKinds?: Readonly<Record<string, (bytes: Buffer, at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv }) => Routed>>;
   /** What the transcript past the cursor must hold before a turn-end run reads it; null: quiet will do. */
-  turnEnd?(payload: HookPayload): ((bytes: Buffer) => boolean) | null;
+  turnEnd?(payload: HookPayload): TurnEnd | null;
   /** The transcript of a job that names none (Codex notify names its thread only). */
   transcriptOf?(payloads: HookPayload[]): string | undefined;
 }

@@ -4,6 +4,7 @@ import fg from 'fast-glob';
 import { z } from 'zod';
 import { agentFor, type AgentId } from '../agents/registry.js';
 import { isSafeId } from '../ids.js';
+import { seenSize } from '../state/sessions.js';
 import { tryParseJson } from '../try-json.js';
 import { sessionIdOfName } from '../worker/sweep.js';
 import { readerFor } from '../worker/reader-for.js';
@@ -196,9 +197,6 @@ export interface KnownSession {
   source_size?: number | null;
   window_state: string | null;
 }
-
-/** The transcript size what was read corresponds to. */
-const seenSize = (known: KnownSession): number => known.source_size ?? known.offset;
 
 const OpenWindowOnly = z.object({ cur: z.unknown() });
 

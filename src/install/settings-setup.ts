@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AgentSetup, Scope } from '../agents/agent.js';
 import { CliError } from '../cli/errors.js';
 import { type Check, info, missingPaths, ok, problem, REINSTALL } from '../doctor/check.js';
-import { findOnPath } from '../find-on-path.js';
+import { clientPresence } from '../find-on-path.js';
 import { hookCommand, hookScript } from './hook-files.js';
 import { editSettings, type HookSpec, readSettings, SettingsError, shiplogHandlers } from './hook-settings.js';
 import { wordList } from '../word-list.js';
@@ -27,10 +27,7 @@ export interface SettingsClient {
 
 export function settingsSetup(c: SettingsClient): AgentSetup {
   const hook = hookScript(c.spec.script);
-  const present = (env: NodeJS.ProcessEnv) => {
-    const binary = findOnPath(c.program, env);
-    return { present: binary !== null || existsSync(c.dir(env)), binary };
-  };
+  const present = (env: NodeJS.ProcessEnv) => clientPresence(c.program, c.dir(env), env);
   const edit = (file: string, command: string | null): boolean => {
     try {
       return editSettings(c.spec, file, command);

@@ -34,6 +34,9 @@ export const SessionRow = z.object({
 });
 export type SessionRow = z.infer<typeof SessionRow>;
 
+/** The transcript size what was read corresponds to (`source_size`, or in older rows the offset). */
+export const seenSize = (row: { offset: number; source_size?: number | null | undefined }): number => row.source_size ?? row.offset;
+
 export function getSession(db: Db, sessionId: string): SessionRow | null {
   const row = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId);
   return row === undefined ? null : SessionRow.parse(row);

@@ -4,6 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** What the bytes after the cursor must hold before a Stop run reads them. */
 export type TurnEnd = (bytes: Buffer) => boolean;
 
+/** Holds `text` as it appears inside a JSON string (how every transcript stores a reply). */
+export function holdsText(text: string): TurnEnd {
+  const needle = Buffer.from(JSON.stringify(text).slice(1, -1));
+  return (bytes) => bytes.includes(needle);
+}
+
 /**
  * Agents can fire `Stop` before the turn's last records reach the transcript (Claude Code its
  * last reply, Codex its task_complete). Waits, bounded, until the bytes after `fromOffset`

@@ -5,6 +5,7 @@ import { agentFor, agentList, AgentId } from '../agents/registry.js';
 import { unlessMissing } from '../missing-path.js';
 import { isSafeId } from '../ids.js';
 import type { Db } from '../state/db.js';
+import { seenSize } from '../state/sessions.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import type { DrainContext } from './drain.js';
@@ -172,7 +173,7 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
 
 /** Whether the transcript holds more than was read: a document the client rewrites may change size either way. */
 function changed(r: z.infer<typeof KnownRow>, size: number): boolean {
-  const seen = r.source_size ?? r.offset;
+  const seen = seenSize(r);
   return agentFor(r.agent).format(r.transcript_path).kind === 'document' ? size !== seen : size > seen;
 }
 

@@ -1,9 +1,8 @@
 import type { HookPayload } from '../../hooks/payload.js';
+import { holdsText, type TurnEnd } from '../../worker/stop-wait.js';
 
-/** Claude Code fires Stop before its last reply may be written: wait for the payload's `last_assistant_message`, as it appears inside a JSON string. */
-export function holdsReply(payload: HookPayload): ((bytes: Buffer) => boolean) | null {
+/** Claude Code fires Stop before its last reply may be written: wait for the payload's `last_assistant_message`. */
+export function holdsReply(payload: HookPayload): TurnEnd | null {
   const lastMessage = payload.last_assistant_message;
-  if (!lastMessage) return null;
-  const needle = Buffer.from(JSON.stringify(lastMessage.slice(0, 120)).slice(1, -1));
-  return (bytes) => bytes.includes(needle);
+  return lastMessage ? holdsText(lastMessage.slice(0, 120)) : null;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AgentSetup, Scope } from '../agent.js';
 import { CliError } from '../../cli/errors.js';
 import { type Check, info, missingPaths, ok, problem, REINSTALL } from '../../doctor/check.js';
-import { findOnPath } from '../../find-on-path.js';
+import { clientPresence, findOnPath } from '../../find-on-path.js';
 import { readConfigText } from '../../install/config-file.js';
 import { hookScript } from '../../install/hook-files.js';
 import { ConfigEditError, hooksDisabled, inspectHooks, readNotify } from './codex-config.js';
@@ -15,10 +15,7 @@ import { atLeast, CODEX_TRUST_SINCE, codexVersion } from './version.js';
 
 const HOOK = hookScript('codex');
 
-function present(env: NodeJS.ProcessEnv): { present: boolean; binary: string | null } {
-  const binary = findOnPath('codex', env);
-  return { present: binary !== null || existsSync(codexHome(env)), binary };
-}
+const present = (env: NodeJS.ProcessEnv) => clientPresence('codex', codexHome(env), env);
 
 function unlessConfigError<T>(run: () => T): T {
   try {

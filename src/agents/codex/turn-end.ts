@@ -1,7 +1,8 @@
 import type { HookPayload } from '../../hooks/payload.js';
+import type { TurnEnd } from '../../worker/stop-wait.js';
 
 /** Codex: the turn's `task_complete` (or `turn_aborted`) record, which follows Stop by ~10–20 ms. */
-export function holdsTurnComplete(payload: HookPayload): (bytes: Buffer) => boolean {
+export function holdsTurnComplete(payload: HookPayload): TurnEnd {
   const turnId = payload.turn_id;
   const id = turnId ? Buffer.from(`"turn_id":${JSON.stringify(turnId)}`) : null;
   const ends = [Buffer.from('"type":"task_complete"'), Buffer.from('"type":"turn_aborted"')];

@@ -1,5 +1,6 @@
 import type { Agent, TranscriptFormat } from '../agent.js';
 import type { HookPayload } from '../../hooks/payload.js';
+import { holdsText, type TurnEnd } from '../../worker/stop-wait.js';
 import { geminiAdapter } from './adapter.js';
 import { documentRecords, geminiSessions, isSubagentLog, projectRootOf, sessionIdOf } from './sessions.js';
 
@@ -11,12 +12,10 @@ const DOCUMENT: TranscriptFormat = { kind: 'document', records: documentRecords 
  * `prompt_response`. It joins the text of every message of the turn with newlines, so what the
  * file holds in one piece is its last line: the end of the turn's last message.
  */
-function holdsResponse(payload: HookPayload): ((bytes: Buffer) => boolean) | null {
+function holdsResponse(payload: HookPayload): TurnEnd | null {
   const response = payload['prompt_response'];
   const last = typeof response === 'string' ? (response.trim().split('\n').at(-1) ?? '').trim().slice(-120) : '';
-  if (last === '') return null;
-  const needle = Buffer.from(JSON.stringify(last).slice(1, -1));
-  return (bytes) => bytes.includes(needle);
+  return last === '' ? null : holdsText(last);
 }
 
 export const gemini = {
