@@ -162,6 +162,8 @@ export interface GeminiTurnArgs {
   env?: NodeJS.ProcessEnv;
   /** Merged over the default settings (e.g. `{ hooks: {...} }`). */
   settings?: Settings;
+  /** Run with settings.json as it is (written once, then edited by `shiplog install`), not rewritten. */
+  keepSettings?: boolean;
   /** `json` (default), `text` or `stream-json`. */
   outputFormat?: 'json' | 'text' | 'stream-json';
   /** More arguments after the defaults. */
@@ -207,7 +209,7 @@ export function sessionIdOf(stdout: string): string | null {
 
 /** Runs one headless turn of the real client and waits for it (and kills what it left in its group). */
 export async function runGeminiTurn(args: GeminiTurnArgs): Promise<GeminiTurnResult> {
-  writeGeminiSettings(args.home, args.settings);
+  if (!args.keepSettings) writeGeminiSettings(args.home, args.settings);
   const env = geminiEnv({ home: args.home, mockUrl: args.mockUrl, extra: args.env });
   const argv = geminiArgv(args);
   const child = spawn(args.bin, argv, { cwd: args.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

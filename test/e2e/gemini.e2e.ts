@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { describeFailures, runChecks, type Expectation } from './checks.js';
 import { ensureClient } from './clients.js';
-import { geminiArgv, geminiEnv, writeGeminiSettings } from './gemini-driver.js';
+import { runGeminiTurn, writeGeminiSettings } from './gemini-driver.js';
 import { replace, runShell, startGeminiMock, text, writeFile, type GeminiScript } from './gemini-mock.js';
 import { createSandbox, shiplog, waitForShiplog, type Sandbox } from './sandbox.js';
 
@@ -54,22 +53,9 @@ const EXPECTED: Expectation = {
   workspace: ['README.md', 'greet.js', 'test.js'],
 };
 
-/** One headless turn, with the settings shiplog install left in place (the driver's runGeminiTurn rewrites them). */
-function gemini(bin: string, sb: Sandbox, mockUrl: string, prompt: string, resume: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = geminiEnv({ home: sb.home, mockUrl, extra: sb.env });
-    const child = spawn(bin, geminiArgv({ prompt, resume }), { cwd: sb.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 180_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** One headless turn, with the settings shiplog install left in place. */
+function gemini(bin: string, sb: Sandbox, mockUrl: string, prompt: string, resume: boolean) {
+  return runGeminiTurn({ bin, home: sb.home, cwd: sb.workspace, mockUrl, prompt, resume, env: sb.env, keepSettings: true });
 }
 
 describe('real Gemini CLI, offline', () => {
