@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { Agent, AgentHooks, AgentSetup } from './agent.js';
+import type { Agent, AgentHooks, AgentSetup, HookRole } from './agent.js';
 import { claudeCode } from './claude-code/agent.js';
 import { codex } from './codex/agent.js';
 import { gemini } from './gemini/agent.js';
@@ -34,10 +34,10 @@ export function agentByAlias(name: string): Agent | undefined {
 
 /** Which agent wrote a file no hook named (`shiplog process`): agents whose files carry a mark first. */
 export function detectAgent(fileName: string, head: string): Agent | undefined {
-  const marked = agentList.filter((a) => !a.recognisedLast);
-  const rest = agentList.filter((a) => a.recognisedLast);
-  return [...marked, ...rest].find((a) => a.recognises(fileName, head));
+  return detectionOrder.find((a) => a.recognises(fileName, head));
 }
+
+const detectionOrder: readonly Agent[] = [...agentList.filter((a) => !a.recognisedLast), ...agentList.filter((a) => a.recognisedLast)];
 
 /** The reader for a file no other agent's reader makes a session of. */
 export const lastResort: Agent | undefined = agentList.find((a) => a.lastResort);
@@ -48,10 +48,17 @@ export function inboxKind(kind: string): { agent: Agent; hooks: AgentHooks; rout
     const hooks = agent.hooks;
     if (!hooks) continue;
     if (kind === agent.id) return { agent, hooks };
-    const route = hooks.otherKinds?.[kind];
+    // Own keys only: a kind named like an object's property (`constructor`) is no kind.
+    const route = hooks.otherKinds && Object.hasOwn(hooks.otherKinds, kind) ? hooks.otherKinds[kind] : undefined;
     if (route) return { agent, hooks, route };
   }
   return null;
+}
+
+/** What a hook event an agent's job names means for its session; undefined for any other name. */
+export function hookRole(id: AgentId, event: string): HookRole | undefined {
+  const events = agentFor(id).hooks?.events;
+  return events && Object.hasOwn(events, event) ? events[event] : undefined;
 }
 
 /** The agents that have hooks, and so hook fires to report. */

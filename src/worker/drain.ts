@@ -5,7 +5,7 @@ import type { Db } from '../state/db.js';
 import { isStateDbError, retryBusy } from '../state/db-errors.js';
 import { releaseLock, tryLock, type SessionLock } from '../state/session-lock.js';
 import { getSession, recordHookFire } from '../state/sessions.js';
-import { agentFor } from '../agents/registry.js';
+import { agentFor, hookRole } from '../agents/registry.js';
 import type { HookRole } from '../agents/agent.js';
 import { removeJobs, takeJobs, type SpooledJob } from './jobs.js';
 import { runSession, type RunRequest } from './pipeline.js';
@@ -66,7 +66,7 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
   const last = jobs[jobs.length - 1];
   if (!last) return false;
   const agent = agentFor(last.job.agent);
-  const role = (j: SpooledJob): HookRole | undefined => agentFor(j.job.agent).hooks?.events[j.job.payload.hook_event_name];
+  const role = (j: SpooledJob): HookRole | undefined => hookRole(j.job.agent, j.job.payload.hook_event_name);
   const end = jobs.find((j) => role(j) === 'session-end');
   const stop = [...jobs].reverse().find((j) => role(j) === 'turn-end');
   const cwd = [...jobs].reverse().find((j) => j.job.payload.cwd)?.job.payload.cwd;

@@ -57,6 +57,16 @@ describe('routeInbox', () => {
     assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /not a plain file.*removed/);
   });
 
+  it('drops a payload of a kind no agent has (a name like an object\'s own property included) and routes the rest', () => {
+    const { home, inbox } = stateWithInbox('kinds');
+    for (const kind of ['constructor', 'tostring', 'aider']) writeFileSync(join(inbox, `1-1.${kind}`), payload('stray'));
+    writeFileSync(join(inbox, '1-2.claude-code'), payload('real'));
+    assert.deepEqual([...routeInbox(home, createLogger(home, 'test'), process.env)], ['real']);
+    assert.deepEqual(readdirSync(inbox), []);
+    const messages = readFileSync(join(home, 'shiplog.log'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+    assert.deepEqual(messages.sort(), ['aider', 'constructor', 'tostring'].map((kind) => `payload of an unknown kind "${kind}"; ignored`));
+  });
+
   it('leaves a .part a hook is still writing, and reads one its hook was killed before renaming', () => {
     const { home, inbox } = stateWithInbox('parts');
     writeFileSync(join(inbox, '2-1.claude-code.part'), payload('writing'));
