@@ -19,8 +19,7 @@ export const workerEntry = fileURLToPath(new URL('../worker/entry.js', import.me
  * the registry's fixed script names, never text from a file.
  */
 export function isHookCommand(name: string, command: string): boolean {
-  const at = command.indexOf(`/hooks/${name}.`);
-  return at >= 0 && /^\.(?:[cm]?js|sh)(?:$|[^A-Za-z0-9_])/.test(command.slice(at + name.length + 7));
+  return new RegExp(`/hooks/${name.replace(/[^a-z-]/g, '')}\\.(?:[cm]?js|sh)\\b`).test(command);
 }
 
 /**
