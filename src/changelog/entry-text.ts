@@ -218,10 +218,26 @@ function resultSentence(reply: string | null): string | null {
   if (/^(let me|let's|i'll|i will|i'm going|i am going|now i|next,? i|first,? i|sure|ok(ay)?|hi|hello|hey|thanks|you're welcome)\b/i.test(first)) return null;
   const text = first.replace(/[.!。！]+$/, '').replace(/^(?:summary|result|outcome|done|tl;?dr)\s*:\s*/i, '');
   if (text.length <= LABEL_MAX) return text;
-  const clauses = text.split(/;\s+|\s+\([^)]*\)|:\s+|\s[—–]\s/).map((c) => c.trim()).filter((c) => c.length >= MIN_CLAUSE);
+  const clauses = clausesOf(text).filter((c) => c.length >= MIN_CLAUSE);
   const achieved = clauses.find((c) => !REPORTS_FAILURE.test(c));
   // A clause may open with a file name (app.txt, calc.sh): only a plain word takes a capital.
   return achieved === undefined ? text : /^[a-z]+(?:\s|$)/.test(achieved) ? capitalise(achieved) : achieved;
+}
+
+/**
+ * A sentence cut at its clause breaks ("; ", ": ", " — ", a parenthesis), except inside a code span:
+ * "set as `threshold: 0.9` in the config" is one clause.
+ */
+function clausesOf(text: string): string[] {
+  const clauses: string[] = [];
+  let from = 0;
+  for (const m of text.matchAll(/`[^`]*`|;\s+|\s+\([^)]*\)|:\s+|\s[—–]\s/g)) {
+    if (m[0].startsWith('`')) continue;
+    clauses.push(text.slice(from, m.index));
+    from = m.index + m[0].length;
+  }
+  clauses.push(text.slice(from));
+  return clauses.map((c) => c.trim());
 }
 
 /** A sentence that says the work is done without saying what it was. */
@@ -315,7 +331,10 @@ export function clip(s: string, max: number): string {
 function clipWords(s: string, max: number): string {
   const t = oneLine(s);
   if (t.length <= max) return t;
-  const cut = t.slice(0, max - 1);
+  let cut = t.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+  if (space > max / 2) cut = cut.slice(0, space);
+  // A code span cut open would run on into whatever shows the label: end before it instead.
+  if ((cut.match(/`/g) ?? []).length % 2 === 1) cut = cut.slice(0, cut.lastIndexOf('`'));
+  return `${cut.replace(/[\s,;:.-]+$/, '')}…`;
 }

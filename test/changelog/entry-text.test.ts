@@ -260,6 +260,26 @@ describe('heuristic entry text: final messages', () => {
     assert.equal(e.label, 'The retry added the comma and the test passes');
   });
 
+  it('a label never ends inside a code span: a clause is not cut at a colon within backticks, nor a long label mid-span', () => {
+    // Corpus codemie-code 019e1625: the label read "Implemented the default context compaction setting as `threshold".
+    const e = only([
+      prompt('set the default compaction'),
+      call('w', 'edited src/plugin.ts', { tool: 'Edit', files: [{ path: 'src/plugin.ts', op: 'modified' }] }),
+      result('w'),
+      reply('Implemented the default context compaction setting as `threshold: 0.9` in the generated OpenCode config that gets passed through `OPENCODE_CONFIG_CONTENT`.'),
+    ]);
+    assert.equal((e.label.match(/`/g) ?? []).length % 2, 0, e.label);
+    assert.match(e.label, /^Implemented the default context compaction setting as `threshold: 0\.9`/);
+    const long = only([
+      prompt('rename it'),
+      call('w', 'edited a.ts', { tool: 'Edit', files: [{ path: 'a.ts', op: 'modified' }] }),
+      result('w'),
+      reply('Renamed the helper everywhere to `makeTheVeryLongConfigurationLoaderFunctionNameForEveryone` and nothing else.'),
+    ]);
+    assert.ok(long.label.length <= LABEL_MAX, long.label);
+    assert.equal((long.label.match(/`/g) ?? []).length % 2, 0, long.label);
+  });
+
   it('reads a final reply past its markdown and a bare "task completed", and counts failed lookups in one sentence', () => {
     const work = [prompt('write hello.sh'), call('w', 'created hello.sh', { tool: 'Write', files: [{ path: 'hello.sh', op: 'created' }] }), result('w')];
     assert.equal(only([...work, reply('I have fully completed the task.\n\n**Summary:** Created hello.sh, a script that prints Hello world.')]).label, 'Created hello.sh, a script that prints Hello world');
