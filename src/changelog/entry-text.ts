@@ -129,7 +129,7 @@ function trustedReply(w: OpenWindow): string | null {
     // A later call that did it (a retried edit) makes the claim true after all.
     if (target === null || done.some((p) => p === target || p.endsWith(`/${target}`))) continue;
     // The message names what did not happen: it must say so, or it claims the undone as done.
-    for (const s of sentencesOf(reply)) if (s.includes(target) && !/\b(?:fail\w*|errors?|refus\w*|denied|not|never|unable|interrupt\w*|stopped|abort\w*|reject\w*)\b|n't\b/i.test(s)) return null;
+    for (const s of sentencesOf(reply)) if (s.includes(target) && !/\b(?:fail\w*|errors?|refus\w*|denied|not|never|unable|interrupt\w*|stopped|abort\w*|reject\w*)\b|n['’]t\b/i.test(s)) return null;
   }
   return reply;
 }
@@ -250,7 +250,7 @@ const LOOKUP = /^(?:\[[^\]]+\] )?(?:read|searched for|fetched|listed) /;
 const MIN_CLAUSE = 16;
 
 /** A clause about what did not happen does not name the work. */
-const REPORTS_FAILURE = /\b(?:not|never|nothing|fail\w*|refus\w*|unable|errors?|denied)\b|n't\b/i;
+const REPORTS_FAILURE = /\b(?:not|never|nothing|fail\w*|refus\w*|unable|errors?|denied)\b|n['’]t\b/i;
 
 /** The longest prompt that asks for something, from a turn that was not interrupted. */
 function substantivePrompt(w: OpenWindow): string | null {
@@ -334,7 +334,12 @@ function clipWords(s: string, max: number): string {
   let cut = t.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');
   if (space > max / 2) cut = cut.slice(0, space);
-  // A code span cut open would run on into whatever shows the label: end before it instead.
-  if ((cut.match(/`/g) ?? []).length % 2 === 1) cut = cut.slice(0, cut.lastIndexOf('`'));
+  // A code span cut open would run on into whatever shows the label: end before it, or, when
+  // little would be left ("The command…"), close it after the ellipsis.
+  if ((cut.match(/`/g) ?? []).length % 2 === 1) {
+    const open = cut.lastIndexOf('`');
+    if (open > max / 2) cut = cut.slice(0, open);
+    else return `${t.slice(0, max - 2).trimEnd()}…\``;
+  }
   return `${cut.replace(/[\s,;:.-]+$/, '')}…`;
 }

@@ -16,6 +16,17 @@ import { DIGEST_CAPS, DigestItem, relevance } from './digest-item.js';
 
 const MAX_PROMPTS = 20;
 const MAX_TEXT = 2000;
+
+/** How much of a long reply's end is kept beside its start: enough for its last sentence. */
+const REPLY_END = 300;
+
+/**
+ * A reply's start says what was achieved (label, notes), its end whether it finished ("Let me…"):
+ * a reply too long to keep whole keeps both, joined by an ellipsis.
+ */
+function headAndEnd(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - REPLY_END - 3)} … ${text.slice(-REPLY_END)}`;
+}
 const MAX_LIST = 50;
 const MAX_PENDING = 500;
 
@@ -236,7 +247,7 @@ export class WindowTracker {
         break;
       case 'reply': {
         w.replyCount++;
-        w.lastReply = event.text.slice(-MAX_TEXT);
+        w.lastReply = headAndEnd(event.text, MAX_TEXT);
         if (w.turnWorked) w.workReply = { text: w.lastReply, turn: w.prompts.length - 1 };
         // A message arrives in several blocks: they read as one reply.
         const last = w.digest[w.digest.length - 1];

@@ -278,6 +278,29 @@ describe('heuristic entry text: final messages', () => {
     ]);
     assert.ok(long.label.length <= LABEL_MAX, long.label);
     assert.equal((long.label.match(/`/g) ?? []).length % 2, 0, long.label);
+    // Corpus codemie-code turn-spawn-skill: a label that opens with a long command keeps the command.
+    const stuck = only([prompt('go on'), call('s', "ran sed -n '1,50p' /home/user/.codex/plugins/cache/superpowers/skills/brainstorming/SKILL.md", { command: "sed -n '1,50p' /home/user/.codex/plugins/cache/superpowers/skills/brainstorming/SKILL.md" })]);
+    assert.ok(stuck.label.length <= LABEL_MAX, stuck.label);
+    assert.match(stuck.label, /^The command `sed -n '1,50p' \/home\/user\/.*…`$/);
+  });
+
+  it('a reply longer than the window keeps is read from its start, and its end still decides whether it finished', () => {
+    // Corpus codemie-code 019e1695: a 9 KB reply was kept by its last 2,000 characters and the label read "Nce demo elements".
+    const middle = ' Also covered the budget cards, the cost centres and the member tracking in the walkthrough.'.repeat(40);
+    const work = [prompt('write the demo script'), call('w', 'created demo.md', { tool: 'Write', files: [{ path: 'demo.md', op: 'created' }] }), result('w')];
+    const done = only([...work, reply(`Wrote the governance demo script in demo.md.${middle} That is all of it.`)]);
+    assert.equal(done.label, 'Wrote the governance demo script in demo.md');
+    assert.match(done.notes ?? '', /^Wrote the governance demo script/);
+    const cut = only([...work, reply(`Wrote the governance demo script in demo.md.${middle} Let me check the links next.`)]);
+    assert.equal(cut.notes, null);
+  });
+
+  it('a typographic apostrophe (couldn’t) reads as a failure report, as couldn\'t does', () => {
+    const work = [prompt('check the tab'), call('w', 'created notes.md', { tool: 'Write', files: [{ path: 'notes.md', op: 'created' }] }), result('w')];
+    for (const q of ['’', "'"]) {
+      const e = only([...work, reply(`I couldn${q}t directly inspect your already-open Chrome tab: wrote what the in-app browser shows into notes.md instead, with the steps to reproduce.`)]);
+      assert.equal(e.label, 'Wrote what the in-app browser shows into notes.md instead, with the…', q);
+    }
   });
 
   it('reads a final reply past its markdown and a bare "task completed", and counts failed lookups in one sentence', () => {
