@@ -4,18 +4,19 @@ import { fileURLToPath } from 'node:url';
 export const WORKER_ENTRY = fileURLToPath(new URL('./entry.js', import.meta.url));
 
 /**
- * How a detached worker is started (the router starts session workers this way; the sh hooks
- * start the router with the same flags; scripts/bench measures exactly this process). The worker
+ * Node flags and environment of every process that parses transcripts (session workers, the
+ * processes of `shiplog backfill --jobs`; the sh hooks start the router with the same flags). It
  * parses a stream of short-lived objects: a 1 MiB young generation that does not grow and a
  * single malloc arena keep its peak memory flat on gigabyte transcripts (each about halves the
  * growth over the baseline).
  */
+export const PARSER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--semi-space-growth-factor=1'];
+
+export const parserEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || '1' });
+
+/** How a detached worker is started (the router starts session workers this way; scripts/bench measures exactly this process). */
 export function workerCommand(args: string[], env: NodeJS.ProcessEnv = process.env): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
-  return {
-    command: process.execPath,
-    args: ['--max-semi-space-size=1', '--semi-space-growth-factor=1', WORKER_ENTRY, ...args],
-    env: { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || '1' },
-  };
+  return { command: process.execPath, args: [...PARSER_NODE_FLAGS, WORKER_ENTRY, ...args], env: parserEnv(env) };
 }
 
 /**
