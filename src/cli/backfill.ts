@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -16,13 +17,12 @@ import { findOnPath } from '../find-on-path.js';
 import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
-import { releaseLock } from '../state/session-lock.js';
 import { getSession, unwrittenWindows } from '../state/sessions.js';
-import { runSession } from '../worker/pipeline.js';
+import { runInProcesses } from '../backfill/pool.js';
+import { runOne } from '../backfill/run-one.js';
 import { agentName } from './agent-name.js';
 import { CliError, UsageError } from './errors.js';
 import { parseSince } from './log.js';
-import { waitForLock } from './process.js';
 
 export const BACKFILL_HELP = `Usage: shiplog backfill [options]
 
@@ -52,7 +52,11 @@ Options:
                         --path: also where logs that name no folder are written)
   --evaluator NAME      who writes each entry's summary: heuristic, claude, codex or auto
                         (default: the changelog.evaluator setting)
-  --max-concurrency N   sessions at a time (default 4 with an LLM evaluator, else 1)
+  --jobs N              sessions run side by side, each in a process of its own, when the
+                        heuristic evaluator writes the entries (default: one per core, here
+                        ${availableParallelism()}); 1 runs them one after another in this process
+  --max-concurrency N   sessions at a time with an LLM evaluator (default 4); with the
+                        heuristic one, the same as --jobs
   --dry-run             list what would be read, what is up to date and what is skipped;
                         write nothing
   --json                print a JSON summary on stdout at the end
@@ -74,6 +78,7 @@ interface Options {
   repo: string | null;
   evaluator: Config['changelog']['evaluator'] | null;
   concurrency: number | null;
+  jobs: number | null;
   dryRun: boolean;
   json: boolean;
 }
@@ -159,13 +164,16 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
     skipped.length + plan.upToDate.length + plan.todo.length,
     plan.todo.reduce((n, s) => n + s.newBytes, 0),
   );
-  const results: Result[] = [];
-  const report = (r: SessionResult, s: Pick<Located, 'path'>, planned: number) => {
+  // By place in the plan, not by the order runs finish in: --json lists the sessions alike every time.
+  const results: (Result | undefined)[] = [];
+  const report = (r: SessionResult, s: Pick<Located, 'path'>, planned: number, place: number) => {
     reporter.session(r, planned);
-    results.push(resultOf(r, s.path));
+    results[place] = resultOf(r, s.path);
   };
-  for (const s of skipped) report({ kind: 'skipped', sessionId: s.sessionId, agent: s.agent, reason: s.reason }, s, 0);
-  for (const s of plan.upToDate) report({ kind: 'up-to-date', sessionId: s.sessionId, agent: s.agent }, s, 0);
+  skipped.forEach((s, i) => report({ kind: 'skipped', sessionId: s.sessionId, agent: s.agent, reason: s.reason }, s, 0, i));
+  plan.upToDate.forEach((s, i) => report({ kind: 'up-to-date', sessionId: s.sessionId, agent: s.agent }, s, 0, skipped.length + i));
+  const todoPlace = skipped.length + plan.upToDate.length;
+  const jobs = jobsFor(opts, plan);
 
   let interrupted = false;
   let paused = plan.todo.length > 0 ? pausedBy(db, plan.evaluators) : null;
@@ -189,15 +197,28 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
   let next = 0;
   const worker = async () => {
     while (next < plan.todo.length && !interrupted && paused === null) {
-      const s = plan.todo[next++];
+      const place = next++;
+      const s = plan.todo[place];
       if (!s) break;
-      report(await runOne(db, dir, log, s), s, s.newBytes);
+      report(await runOne(db, dir, log, s), s, s.newBytes, todoPlace + place);
       // The evaluator code records a pause when it hits a limit: no point starting more runs into it.
       if (paused === null) paused = pausedBy(db, plan.evaluators);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, plan.todo.length)) }, worker));
+    if (jobs > 1 && plan.todo.length > 1) {
+      await runInProcesses(plan.todo, {
+        jobs,
+        stateDir: dir,
+        stopping: () => interrupted,
+        onResult: (place, r) => {
+          const s = plan.todo[place];
+          if (s) report(r, s, s.newBytes, todoPlace + place);
+        },
+      });
+    } else {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, plan.todo.length)) }, worker));
+    }
   } finally {
     if (timer) clearInterval(timer);
     process.off('SIGINT', onSignal);
@@ -207,7 +228,7 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
 
   const tally = reporter.current;
   const elapsed = Date.now() - startedAt;
-  if (opts.json) process.stdout.write(`${JSON.stringify(jsonSummary(tally, elapsed, interrupted, paused, results), null, 2)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(jsonSummary(tally, elapsed, interrupted, paused, results.filter((r) => r !== undefined)), null, 2)}\n`);
   else process.stdout.write(`${summaryLine(tally, elapsed)}\n`);
   // The bar only counts them; the plain lines said why already.
   if (tty && tally.skipped > 0) process.stderr.write(`${tally.skipped} skipped: "shiplog backfill --dry-run" lists each with its reason.\n`);
@@ -226,35 +247,15 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
   return 0;
 }
 
-async function runOne(db: Db, dir: string, log: ReturnType<typeof createLogger>, s: Planned): Promise<SessionResult> {
-  const base = { sessionId: s.sessionId, agent: s.agent };
-  try {
-    const lock = await waitForLock(db, s.sessionId);
-    try {
-      const outcome = await runSession(
-        { stateDir: dir, db, log, config: s.config },
-        // A finished session's window is closed like SessionEnd would; a live one stays open for its hooks.
-        { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo, trigger: 'backfill', close: s.idle ? 'backfill' : null },
-      );
-      const processed = { ...base, kind: 'processed' as const, entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
-      // Not idle yet: the session may still be going on, and its hooks close the window.
-      if (!s.idle && hasOpenWindow(db, s.sessionId)) return { ...processed, leftOpen: `transcript modified within idle_minutes (${s.config.changelog.idle_minutes} min)` };
-      return processed;
-    } finally {
-      releaseLock(db, lock);
-    }
-  } catch (err) {
-    // One broken session must not stop the others: it is counted, shown, and the run goes on.
-    return { ...base, kind: 'error', message: err instanceof Error ? err.message : String(err) };
-  }
+/**
+ * Processes for the sessions to run. Only the heuristic evaluator gets more than this one: an LLM
+ * evaluator's calls have limits of their own, which --max-concurrency keeps to.
+ */
+function jobsFor(opts: Options, plan: Plan): number {
+  if (plan.evaluators.size === 0) return opts.jobs ?? opts.concurrency ?? availableParallelism();
+  if (opts.jobs !== null) process.stderr.write(`shiplog backfill: --jobs is for the heuristic evaluator; with ${[...plan.evaluators].join(' and ')}, --max-concurrency sessions run at a time (default 4)\n`);
+  return 1;
 }
-
-function hasOpenWindow(db: Db, sessionId: string): boolean {
-  const row = db.prepare(`SELECT json_extract(window_state, '$.cur') IS NOT NULL AS open FROM sessions WHERE session_id = ?`).get(sessionId);
-  return OpenRow.safeParse(row).data?.open === 1;
-}
-
-const OpenRow = z.object({ open: z.number() });
 
 function resultOf(r: SessionResult, path: string): Result {
   const base = { session_id: r.sessionId, agent: r.agent, path };
@@ -314,6 +315,7 @@ function parseOptions(argv: string[]): Options | null {
       repo: { type: 'string' },
       evaluator: { type: 'string' },
       'max-concurrency': { type: 'string' },
+      jobs: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -327,13 +329,8 @@ function parseOptions(argv: string[]): Options | null {
     if (!parsed.success) throw new UsageError(`unknown evaluator "${values.evaluator}"`, 'Use --evaluator heuristic, claude, codex or auto.');
     evaluator = parsed.data;
   }
-  let concurrency: number | null = null;
-  if (values['max-concurrency'] !== undefined) {
-    concurrency = Number(values['max-concurrency']);
-    if (!/^\d+$/.test(values['max-concurrency']) || concurrency < 1 || concurrency > 64) {
-      throw new UsageError(`--max-concurrency must be a whole number from 1 to 64, not "${values['max-concurrency']}"`, 'For example: shiplog backfill --max-concurrency 2');
-    }
-  }
+  const concurrency = values['max-concurrency'] === undefined ? null : count('--max-concurrency', values['max-concurrency']);
+  const jobs = values.jobs === undefined ? null : count('--jobs', values.jobs);
   return {
     agents,
     path: values.path === undefined ? null : existingPath(values.path),
@@ -341,9 +338,16 @@ function parseOptions(argv: string[]): Options | null {
     repo: values.repo === undefined ? null : existingDir(values.repo),
     evaluator,
     concurrency,
+    jobs,
     dryRun: values['dry-run'],
     json: values.json,
   };
+}
+
+function count(option: string, raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 64) throw new UsageError(`${option} must be a whole number from 1 to 64, not "${raw}"`, `For example: shiplog backfill ${option} 2`);
+  return n;
 }
 
 const existingOr = (dir: string | null, fallback: string): string => (dir !== null && isDir(dir) ? dir : fallback);

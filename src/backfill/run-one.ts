@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { waitForLock } from '../cli/process.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../state/db.js';
+import { releaseLock } from '../state/session-lock.js';
+import { runSession } from '../worker/pipeline.js';
+import type { RunResult, SessionTask } from './pool-messages.js';
+
+/**
+ * One backfill run of one session, under its session lock, in this process or in one of the
+ * processes of `--jobs N`: the lock, not the caller, is what keeps a hook's worker or a second
+ * backfill from reading the same session at the same time.
+ */
+export async function runOne(db: Db, dir: string, log: Logger, s: SessionTask): Promise<RunResult> {
+  const base = { sessionId: s.sessionId, agent: s.agent };
+  try {
+    const lock = await waitForLock(db, s.sessionId);
+    try {
+      const outcome = await runSession(
+        { stateDir: dir, db, log, config: s.config },
+        // A finished session's window is closed like SessionEnd would; a live one stays open for its hooks.
+        { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo, trigger: 'backfill', close: s.idle ? 'backfill' : null },
+      );
+      const processed = { ...base, kind: 'processed' as const, entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
+      // Not idle yet: the session may still be going on, and its hooks close the window.
+      if (!s.idle && hasOpenWindow(db, s.sessionId)) return { ...processed, leftOpen: `transcript modified within idle_minutes (${s.config.changelog.idle_minutes} min)` };
+      return processed;
+    } finally {
+      releaseLock(db, lock);
+    }
+  } catch (err) {
+    // One broken session must not stop the others: it is counted, shown, and the run goes on.
+    return { ...base, kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function hasOpenWindow(db: Db, sessionId: string): boolean {
+  const row = db.prepare(`SELECT json_extract(window_state, '$.cur') IS NOT NULL AS open FROM sessions WHERE session_id = ?`).get(sessionId);
+  return OpenRow.safeParse(row).data?.open === 1;
+}
+
+const OpenRow = z.object({ open: z.number() });
