@@ -50,7 +50,11 @@ function startBackfill(fx: Fixture, home: string, args: string[]) {
   let err = '';
   const ended = new Promise<ProcResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })));
   const waiters: { n: number; resolve: () => void }[] = [];
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const heard: { re: RegExp; resolve: () => void }[] = [];
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const h of heard.filter((x) => x.re.test(err))) h.resolve();
+  });
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
     for (const w of waiters.filter((x) => runLines(out).length >= x.n)) w.resolve();
@@ -62,7 +66,14 @@ function startBackfill(fx: Fixture, home: string, args: string[]) {
       if (runLines(out).length >= n) resolve();
       void ended.then(() => resolve());
     });
-  return { child, ended, ran, output: () => out };
+  /** Resolves once stderr says `re` (or the backfill has ended). */
+  const said = (re: RegExp) =>
+    new Promise<void>((resolve) => {
+      heard.push({ re, resolve });
+      if (re.test(err)) resolve();
+      void ended.then(() => resolve());
+    });
+  return { child, ended, ran, said };
 }
 
 describe('backfill --jobs: sessions run in processes of their own', () => {
@@ -166,6 +177,49 @@ describe('backfill --jobs: sessions run in processes of their own', () => {
 
     const r = await backfill(fx, home, ['--jobs', '2']);
     assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(entries(fx), serialEntries);
+    assert.deepEqual(written(fx), serial);
+  });
+
+  it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) lets the sessions in hand finish, exits 130, and the rerun completes the entries', async () => {
+    removeOutputs(fx.work);
+    const home = join(fx.root, 'state-ctrl-c');
+    const run = startBackfill(fx, home, ['--jobs', '2']);
+    await run.ran(1);
+    if (run.child.pid !== undefined) process.kill(-run.child.pid, 'SIGINT');
+    const r = await run.ended;
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /stopping after the sessions in progress/);
+    const done = runLines(r.stdout).length;
+    assert.ok(done >= 1 && done < L, r.stdout);
+    const U = fx.sessions.length - L;
+    assert.match(r.stdout, new RegExp(`^backfill: ${fx.sessions.length} sessions \\(${done} processed, 0 up to date, ${U} skipped, ${L - done} not started\\)`, 'm'));
+    assert.equal(query(home, "SELECT id FROM runs WHERE status != 'ok'").length, 0, 'every run that started, finished');
+
+    const again = await backfill(fx, home, ['--jobs', '2']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(progressLines(again.stdout).filter((l) => l.endsWith(': up to date')).length, done);
+    assert.deepEqual(entries(fx), serialEntries);
+  });
+
+  it('a second Ctrl-C exits 130 at once and leaves no session process running; the rerun completes the entries', async () => {
+    removeOutputs(fx.work);
+    const home = join(fx.root, 'state-ctrl-c-twice');
+    const run = startBackfill(fx, home, ['--jobs', '2']);
+    await run.ran(1);
+    const pid = run.child.pid;
+    assert.ok(pid !== undefined);
+    const processes = childrenOf(pid);
+    assert.equal(processes.length, 2);
+    process.kill(-pid, 'SIGINT');
+    await run.said(/stopping after the sessions in progress/);
+    process.kill(-pid, 'SIGINT');
+    const r = await run.ended;
+    assert.equal(r.code, 130, r.stderr);
+    while (processes.some(running)) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const again = await backfill(fx, home, ['--jobs', '2']);
+    assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(entries(fx), serialEntries);
     assert.deepEqual(written(fx), serial);
   });
