@@ -95,7 +95,7 @@ export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions)
       // 'close', not 'exit': it comes after the channel is read to its end, so a result sent
       // just before the process died is counted, not reported as lost.
       child.on('close', (code, signal) => left(signal ?? `exit code ${code}`));
-      // No process at all (no pids left, say): 'exit' may never come.
+      // No process at all (no pids left, say): 'close' may never come.
       child.on('error', (err) => {
         left(err.message);
         child.kill('SIGKILL');

@@ -181,6 +181,30 @@ describe('backfill --jobs: sessions run in processes of their own', () => {
     assert.deepEqual(written(fx), serial);
   });
 
+  it('a session process killed mid-run costs that session only: it is reported failed, the others run, and the rerun completes the entries', async () => {
+    removeOutputs(fx.work);
+    const home = join(fx.root, 'state-one-killed');
+    const run = startBackfill(fx, home, ['--jobs', '2']);
+    await run.ran(1);
+    const pid = run.child.pid;
+    assert.ok(pid !== undefined);
+    const [victim] = childrenOf(pid);
+    assert.ok(victim !== undefined);
+    process.kill(victim, 'SIGKILL');
+    const r = await run.ended;
+    assert.equal(r.code, 1, r.stderr);
+    const failed = progressLines(r.stderr);
+    assert.equal(failed.length, 1, r.stderr);
+    assert.match(failed[0] ?? '', /: FAILED: the backfill process running it stopped \(SIGKILL\); the next backfill continues it$/);
+    const U = fx.sessions.length - L;
+    assert.match(r.stdout, new RegExp(`^backfill: ${fx.sessions.length} sessions \\(${L - 1} processed, 0 up to date, ${U} skipped, 1 failed\\)`, 'm'));
+
+    const again = await backfill(fx, home, ['--jobs', '2']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(entries(fx), serialEntries);
+    assert.deepEqual(written(fx), serial);
+  });
+
   it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) lets the sessions in hand finish, exits 130, and the rerun completes the entries', async () => {
     removeOutputs(fx.work);
     const home = join(fx.root, 'state-ctrl-c');
