@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 // transcript is parsed (the detached worker gets the same flag from the hook).
 setFlagsFromString('--max-semi-space-size=1');
 setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--heap-growing-percent=20');
 const { main } = await import('../dist/src/cli/main.js');
 
 main(process.argv.slice(2)).then(

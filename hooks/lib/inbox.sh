@@ -133,12 +133,12 @@ shiplog_commit() {
   shiplog_node=$1
   [ -x "$shiplog_node" ] || shiplog_node=node
   # Its own session: a client that kills the hook's process group on a timeout spares it.
-  # A 1 MiB young generation that does not grow and one malloc arena keep the worker's peak
-  # memory flat on gigabyte transcripts.
+  # A 1 MiB young generation that does not grow, a 20% old-generation growth step and one
+  # malloc arena keep the worker's peak memory flat on gigabyte transcripts (PARSER_NODE_FLAGS).
   # (Exported here, at the end of deliver.sh: only the router gets it.)
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
   exec 3</dev/null
-  shiplog_spawn "$shiplog_node" --max-semi-space-size=1 --semi-space-growth-factor=1 "$shiplog_worker" --inbox
+  shiplog_spawn "$shiplog_node" --max-semi-space-size=1 --semi-space-growth-factor=1 --heap-growing-percent=20 "$shiplog_worker" --inbox
   # The router's marker, written for it until it claims it (setsid execs node in the same
   # process): the hooks of a burst that come while node starts find a live router and start no
   # second one. Should node fail to start, the pid is dead and the next hook starts another.

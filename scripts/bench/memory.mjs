@@ -1,4 +1,5 @@
-// 4. Memory: peak RSS of `shiplog process` over a 1 GB transcript holding one 64 MB line.
+// 4. Memory: peak RSS of the hook-started worker and of `shiplog process` over a 1 GB transcript
+// holding one 64 MB line.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { DIST, MB, NODE, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGit
 import { runCli } from './pipeline.mjs';
 import { buildTranscript, loadTemplates, writeHugeLine } from './transcripts.mjs';
 
-export const MEMORY_TARGET_MB = 150;
+/** Issue 18: at most 100 MiB on a 1 GB transcript with a 64 MiB line (figures here are MiB: KiB / 1024). */
+export const MEMORY_TARGET_MB = 100;
 const GNU_TIME = '/usr/bin/time';
 const REPORT_RSS = new URL('./report-rss.mjs', import.meta.url).href;
 
@@ -67,14 +69,24 @@ export async function benchMemory({ quick }) {
   const peakMB = peakKiB / 1024;
   if (worker.offset !== built.bytes) throw new Error(`worker stopped at byte ${worker.offset} of ${built.bytes}`);
 
-  // The foreground command on the same file, for reference (it cannot set the allocator's
-  // environment for itself, so it is not the number the target is about).
+  // The foreground command on the same file: it cannot set the allocator's environment for
+  // itself (MALLOC_ARENA_MAX), and is held to the same target all the same.
   const home = join(dir, 'state');
   const r = await runCli({ home, transcript, repo, sessionId, keepOpen: true, wrap: probe.wrap, extraEnv: probe.env });
   const cliKiB = readKiB(rssFile);
   if (r.outcome.bytesRead !== built.bytes) throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
 
-  return {
+  const cliMB = cliKiB / 1024;
+  const cliRow = {
+    name: 'Memory (shiplog process)',
+    ratio: cliMB,
+    unit: 'MB',
+    target: `≤ ${MEMORY_TARGET_MB} MB`,
+    pass: cliMB <= MEMORY_TARGET_MB,
+    summary: `peak RSS ${fmt(cliMB)} MB (node -e 0: ${fmt(bareKiB / 1024)} MB)`,
+    details: [`\`shiplog process\` on the same file, as a user runs it (no MALLOC_ARENA_MAX): ${fmt(cliMB)} MB peak, ${fmt(r.ms / 1000)} s, ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`],
+  };
+  const workerRow = {
     name: 'Memory',
     ratio: peakMB,
     unit: 'MB',
@@ -85,9 +97,9 @@ export async function benchMemory({ quick }) {
       `file: ${fmtMB(built.bytes)}, ${built.lines} lines, one line of ${fmtMB(lineBytes)} (a tool_result string) in the middle`,
       `worker as the router starts it (${worker.argv}): ${fmt(worker.ms / 1000)} s (${fmt(built.bytes / MB / (worker.ms / 1000))} MB/s), read to byte ${worker.offset}`,
       `peak RSS via ${probe.how}: worker ${fmt(peakMB)} MB, node -e 0 ${fmt(bareKiB / 1024)} MB`,
-      `for reference, shiplog process on the same file: ${fmt(cliKiB / 1024)} MB peak, ${fmt(r.ms / 1000)} s, ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`,
     ],
   };
+  return [workerRow, cliRow];
 }
 
 /** Spools one Stop job for the session and runs the worker on it under the RSS probe. */

@@ -5,12 +5,15 @@ export const WORKER_ENTRY = fileURLToPath(new URL('./entry.js', import.meta.url)
 
 /**
  * Node flags and environment of every process that parses transcripts (session workers, the
- * processes of `shiplog backfill --jobs`; the sh hooks start the router with the same flags). It
- * parses a stream of short-lived objects: a 1 MiB young generation that does not grow and a
- * single malloc arena keep its peak memory flat on gigabyte transcripts (each about halves the
- * growth over the baseline).
+ * processes of `shiplog backfill --jobs`, `shiplog` itself in bin/shiplog.mjs; the sh hooks
+ * start the router with the same flags). It parses a stream of short-lived objects: a 1 MiB
+ * young generation that does not grow and a single malloc arena keep its peak memory flat on
+ * gigabyte transcripts (each about halves the growth over the baseline). The small young
+ * generation promotes much of that stream to the old generation, where V8 let it pile up to
+ * twice the live heap before collecting: a 20% growth step collects it sooner (peak RSS of a
+ * 200 MB transcript 137 -> 94 MB, CPU the same within noise).
  */
-export const PARSER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--semi-space-growth-factor=1'];
+export const PARSER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--semi-space-growth-factor=1', '--heap-growing-percent=20'];
 
 export const parserEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || '1' });
 
