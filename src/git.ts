@@ -23,6 +23,36 @@ async function git(cwd: string, args: string[], opts: GitOptions = {}): Promise<
   return out === null ? null : out.trim();
 }
 
+/** Answers kept by `rememberRepoState`, by folder and question; null: every question runs git. */
+let remembered: Map<string, Promise<BoundedRun>> | null = null;
+
+/**
+ * From now on, this process asks git once per folder about the state of a repository: its top
+ * level, HEAD, branch and remote, HEAD's first-parent history. `shiplog backfill` calls it: it
+ * reads finished sessions against the repositories as they are while it runs, and asks the same
+ * questions again for every session of a repository. A git process is most of a small session's
+ * cost, and the part that shares the cores worst (each start copies node's page tables). A hook's
+ * worker never calls it: it lives on between turns while the repository moves.
+ */
+export function rememberRepoState(): void {
+  remembered ??= new Map();
+}
+
+/** `git` for a question about the repository's state: answered from memory once remembered. */
+async function gitState(cwd: string, args: string[], opts: GitOptions = {}): Promise<string | null> {
+  if (remembered === null) return git(cwd, args, opts);
+  const key = JSON.stringify([cwd, args]);
+  let run = remembered.get(key);
+  if (run === undefined) {
+    run = gitRun(cwd, args, opts);
+    remembered.set(key, run);
+  }
+  const r = await run;
+  // No answer in time is no answer: the next session asks again.
+  if (r.timedOut) remembered.delete(key);
+  return r.exitCode === 0 && !r.timedOut ? r.stdout.trim() : null;
+}
+
 async function gitRaw(cwd: string, args: string[], opts: GitOptions = {}): Promise<string | null> {
   const r = await gitRun(cwd, args, opts);
   // Missing git, not a repository, an unset key, or no answer in time: the caller falls back.
@@ -50,14 +80,14 @@ export async function isWorkTree(dir: string, opts: GitOptions = {}): Promise<bo
 
 /** The repository an output belongs to: the git top level of `cwd`, else `cwd` itself. */
 export async function repoRoot(cwd: string, opts: GitOptions = {}): Promise<string> {
-  return (await git(cwd, ['rev-parse', '--show-toplevel'], opts)) ?? cwd;
+  return (await gitState(cwd, ['rev-parse', '--show-toplevel'], opts)) ?? cwd;
 }
 
 export async function gitInfo(repo: string, opts: GitOptions = {}): Promise<GitInfo | null> {
   const [commit, branch, remote] = await Promise.all([
-    git(repo, ['rev-parse', 'HEAD'], opts),
-    git(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], opts),
-    git(repo, ['config', '--get', 'remote.origin.url'], opts),
+    gitState(repo, ['rev-parse', 'HEAD'], opts),
+    gitState(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], opts),
+    gitState(repo, ['config', '--get', 'remote.origin.url'], opts),
   ]);
   if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
   return { remote: remote || null, branch: branch || 'HEAD', commit };
@@ -137,7 +167,7 @@ export function committedSince(repo: string, base: string | null, paths: readonl
  * gives every window of a batch the commit it started from.
  */
 export async function firstParentHistory(repo: string, limit = 2000, opts: GitOptions = {}): Promise<LoggedCommit[] | null> {
-  const out = await git(repo, ['log', '--first-parent', '-n', String(limit), '--format=%H %ct', 'HEAD'], opts);
+  const out = await gitState(repo, ['log', '--first-parent', '-n', String(limit), '--format=%H %ct', 'HEAD'], opts);
   if (out === null) return null;
   const commits: LoggedCommit[] = [];
   for (const line of out.split('\n')) {

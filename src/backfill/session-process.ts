@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { rememberRepoState } from '../git.js';
 import { createLogger } from '../log.js';
 import { openDb } from '../state/db.js';
 import { ToChild, type DoneMessage } from './pool-messages.js';
@@ -13,6 +14,8 @@ import { runOne } from './run-one.js';
  * it is as safe as stopping, and wastes nothing.
  */
 
+// As in the parent: git is asked about each repository once, not once per session.
+rememberRepoState();
 const dir = z.string().refine(isAbsolute, 'the state folder, an absolute path').parse(process.argv[2]);
 const db = openDb(dir);
 const log = createLogger(dir, 'backfill');

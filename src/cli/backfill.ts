@@ -11,7 +11,7 @@ import { Config, loadConfig } from '../config/config.js';
 import { resolveActor } from '../changelog/actor.js';
 import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
 import { chooseEvaluator } from '../evaluator/choose.js';
-import { repoRoot } from '../git.js';
+import { rememberRepoState, repoRoot } from '../git.js';
 import { agentList, type AgentId } from '../agents/registry.js';
 import { findOnPath } from '../find-on-path.js';
 import { createLogger } from '../log.js';
@@ -125,6 +125,8 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   }
 
   const db = openDb(dir);
+  // Every session of a repository asks git the same questions about it: asked once, here and in each --jobs process.
+  rememberRepoState();
   try {
     const plan = planSessions(db, located.sessions, { evaluator: opts.evaluator, now: new Date(), note });
     // A pause says more (and until when) than a missing CLI; either way nothing runs.
