@@ -76,30 +76,25 @@ export async function benchMemory({ quick }) {
   const cliKiB = readKiB(rssFile);
   if (r.outcome.bytesRead !== built.bytes) throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
 
-  const cliMB = cliKiB / 1024;
-  const cliRow = {
-    name: 'Memory (shiplog process)',
-    ratio: cliMB,
+  const row = (name, mb, details) => ({
+    name,
+    ratio: mb,
     unit: 'MB',
     target: `≤ ${MEMORY_TARGET_MB} MB`,
-    pass: cliMB <= MEMORY_TARGET_MB,
-    summary: `peak RSS ${fmt(cliMB)} MB (node -e 0: ${fmt(bareKiB / 1024)} MB)`,
-    details: [`\`shiplog process\` on the same file, as a user runs it (no MALLOC_ARENA_MAX): ${fmt(cliMB)} MB peak, ${fmt(r.ms / 1000)} s, ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`],
-  };
-  const workerRow = {
-    name: 'Memory',
-    ratio: peakMB,
-    unit: 'MB',
-    target: `≤ ${MEMORY_TARGET_MB} MB`,
-    pass: peakMB <= MEMORY_TARGET_MB,
-    summary: `peak RSS ${fmt(peakMB)} MB (node -e 0: ${fmt(bareKiB / 1024)} MB)`,
-    details: [
+    pass: mb <= MEMORY_TARGET_MB,
+    summary: `peak RSS ${fmt(mb)} MB (node -e 0: ${fmt(bareKiB / 1024)} MB)`,
+    details,
+  });
+  return [
+    row('Memory', peakMB, [
       `file: ${fmtMB(built.bytes)}, ${built.lines} lines, one line of ${fmtMB(lineBytes)} (a tool_result string) in the middle`,
       `worker as the router starts it (${worker.argv}): ${fmt(worker.ms / 1000)} s (${fmt(built.bytes / MB / (worker.ms / 1000))} MB/s), read to byte ${worker.offset}`,
       `peak RSS via ${probe.how}: worker ${fmt(peakMB)} MB, node -e 0 ${fmt(bareKiB / 1024)} MB`,
-    ],
-  };
-  return [workerRow, cliRow];
+    ]),
+    row('Memory (shiplog process)', cliKiB / 1024, [
+      `\`shiplog process\` on the same file, as a user runs it (no MALLOC_ARENA_MAX): ${fmt(r.ms / 1000)} s, ${r.outcome.lines} lines, ${r.outcome.oversized} over the line cap`,
+    ]),
+  ];
 }
 
 /** Spools one Stop job for the session and runs the worker on it under the RSS probe. */
