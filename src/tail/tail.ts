@@ -107,11 +107,12 @@ export function* readLines(
     }
     if (filled + want > buf.length) {
       // Only a line longer than the buffer gets here; filled <= maxLineBytes is guaranteed by
-      // the skip check below, so capacity never exceeds chunkBytes + maxLineBytes. It goes to
-      // that capacity at once: pages of a fresh allocation cost memory only once written, where
-      // growing by doubling held each buffer and its copy together (17 MiB at the last step of
-      // a line that ends up skipped at 8 MiB) and copied the line once per step.
-      const grown = Buffer.allocUnsafe(maxCapacity);
+      // the skip check below, so capacity never exceeds chunkBytes + maxLineBytes. Two chunks
+      // hold any line that merely straddles a read; a line longer than that goes to the cap at
+      // once: pages of a fresh allocation cost memory only once written, where doubling held
+      // each buffer and its copy together (17 MiB at the last step of a line that ends up
+      // skipped at 8 MiB) and copied the line once per step.
+      const grown = Buffer.allocUnsafe(buf.length < 2 * chunkBytes ? Math.min(maxCapacity, Math.max(filled + want, 2 * chunkBytes)) : maxCapacity);
       buf.copy(grown, 0, 0, filled);
       buf = grown;
     }
