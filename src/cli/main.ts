@@ -1,16 +1,5 @@
-import { backfillCommand } from './backfill.js';
-import { configCommand } from './config.js';
-import { doctorCommand } from './doctor.js';
 import { readFileSync } from 'node:fs';
 import { CliError, UsageError } from './errors.js';
-import { flushCommand } from './flush.js';
-import { installCommand } from './install.js';
-import { logCommand } from './log.js';
-import { processCommand } from './process.js';
-import { retryCommand } from './retry.js';
-import { statusCommand } from './status.js';
-import { sweepCommand } from './sweep.js';
-import { trustCommand } from './trust.js';
 
 const HELP = `shiplog — records what Claude Code and Codex sessions did, as a devlog and a changelog.
 
@@ -42,19 +31,32 @@ Exit status: 0 done; 1 a failure at run time (the message says what and how to f
 2 a usage error: an unknown command or option, a missing argument or a bad value.
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  process: processCommand,
-  doctor: doctorCommand,
-  status: statusCommand,
-  flush: flushCommand,
-  sweep: sweepCommand,
-  backfill: backfillCommand,
-  retry: retryCommand,
-  trust: trustCommand,
-  log: (argv) => logCommand(argv),
-  config: configCommand,
-  install: (argv) => installCommand(argv),
-  uninstall: (argv) => installCommand(argv, true),
+type Command = (argv: string[]) => Promise<number>;
+
+// Each command's module is loaded only when that command runs: `shiplog status` need not load
+// the pipeline, the installer or the evaluator, and a short run's cost is mostly module loading.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  process: async () => (await import('./process.js')).processCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
+  status: async () => (await import('./status.js')).statusCommand,
+  flush: async () => (await import('./flush.js')).flushCommand,
+  sweep: async () => (await import('./sweep.js')).sweepCommand,
+  backfill: async () => (await import('./backfill.js')).backfillCommand,
+  retry: async () => (await import('./retry.js')).retryCommand,
+  trust: async () => (await import('./trust.js')).trustCommand,
+  log: async () => {
+    const { logCommand } = await import('./log.js');
+    return (argv) => logCommand(argv);
+  },
+  config: async () => (await import('./config.js')).configCommand,
+  install: async () => {
+    const { installCommand } = await import('./install.js');
+    return (argv) => installCommand(argv);
+  },
+  uninstall: async () => {
+    const { installCommand } = await import('./install.js');
+    return (argv) => installCommand(argv, true);
+  },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -72,12 +74,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(HELP);
     return 2;
   }
-  const run = COMMANDS[cmd];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!load) {
     process.stderr.write(`shiplog: unknown command "${cmd}". Run "shiplog help" for the list.\n`);
     return 2;
   }
   try {
+    const run = await load();
     return await run(rest);
   } catch (err) {
     if (err instanceof CliError) {
