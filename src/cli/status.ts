@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { activeBackoffs, type Backoff } from '../evaluator/backoff.js';
-import { age } from '../doctor/checks.js';
+import { age } from '../age.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { sweepInBackground } from '../worker/sweep-soon.js';

@@ -16,6 +16,7 @@ import { dueSessions, QUIET_MS } from '../worker/sweep.js';
 import { stateDbCheck } from './state-db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
 import { wordList } from '../word-list.js';
+import { age } from '../age.js';
 
 export type { Check, DoctorContext } from './check.js';
 
@@ -212,13 +213,4 @@ function countFiles(dir: string): number {
     if (isErrno(err) && err.code === 'ENOENT') return 0; // no job was ever kept aside
     throw err;
   }
-}
-
-export function age(iso: string, now: Date): string {
-  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  if (!Number.isFinite(s)) return iso;
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
 }

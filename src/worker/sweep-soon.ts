@@ -2,7 +2,7 @@ import { createLogger } from '../log.js';
 import type { Db } from '../state/db.js';
 import { getMeta } from '../state/meta.js';
 import { startDetached } from './spawn-worker.js';
-import { SWEEP_EVERY_MS } from './sweep.js';
+import { SWEEP_EVERY_MS } from './sweep-every.js';
 
 /**
  * `shiplog status` and `doctor` start the catch-up sweep in a detached process when none ran in

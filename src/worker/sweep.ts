@@ -11,6 +11,7 @@ import { releaseLock, tryLock } from '../state/session-lock.js';
 import type { DrainContext } from './drain.js';
 import { runSession } from './pipeline.js';
 import { transcriptCwd } from './transcript-cwd.js';
+import { SWEEP_EVERY_MS } from './sweep-every.js';
 
 /**
  * The catch-up sweep: sessions whose transcript grew with no hook to say so (the client was
@@ -29,7 +30,7 @@ import { transcriptCwd } from './transcript-cwd.js';
  * closed, so the session gets its entry.
  */
 
-export const SWEEP_EVERY_MS = 60_000;
+export { SWEEP_EVERY_MS };
 export const QUIET_MS = 2 * 60_000;
 /** Sessions run per sweep; the rest wait for the next, which does not move its floor past them. */
 export const SWEEP_LIMIT = 20;
