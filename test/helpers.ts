@@ -229,7 +229,9 @@ function lockHeld(home: string, sessionId: string): boolean {
 }
 
 export function cleanup(...dirs: string[]): void {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  // A test's last `shiplog doctor` or `status` may have started a background sweep that is still
+  // writing into the folder (it starts in well under a second): rmdir then finds new files.
+  for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 /** Deterministic PRNG so a failing random test can be replayed from its seed. */
