@@ -3,7 +3,7 @@
 //
 //   npm run bench                      full run (100 MB / 150 MB / 1 GB inputs; ~2–3 min on 2 cores)
 //   npm run bench -- --quick           smoke run (20 MB / 20 MB / 200 MB, fewer repetitions)
-//   npm run bench -- --only=hook,tail  any of: hook, tail, throughput, codex, redact, memory, backfill
+//   npm run bench -- --only=hook,tail  any of: hook, tail, throughput, codex, redact, memory, backfill, start
 //   npm run bench -- --no-build        use dist/ as it is (default: rebuild when src/ is newer)
 //
 // It reports; it is not a test: exit 0 even when a target is missed, non-zero only on an error.
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIST, REPO_ROOT, droppedEnv, fmt, killLeftovers, note, removeTemp } from './bench/common.mjs';
 
-const BENCHES = ['hook', 'tail', 'throughput', 'codex', 'redact', 'memory', 'backfill'];
+const BENCHES = ['hook', 'tail', 'throughput', 'codex', 'redact', 'memory', 'backfill', 'start'];
 
 function options() {
   const { values } = parseArgs({
@@ -118,11 +118,13 @@ async function load(name) {
       return (await import('./bench/memory.mjs')).benchMemory;
     case 'backfill':
       return (await import('./bench/backfill.mjs')).benchBackfill;
+    case 'start':
+      return (await import('./bench/start.mjs')).benchStart;
   }
   throw new Error(name);
 }
 
-const NAMES = { hook: 'Hook cost', tail: 'Cost follows new bytes', throughput: 'Throughput', codex: 'Throughput (Codex)', redact: 'Redaction cost', memory: 'Memory', backfill: 'Backfill scaling' };
+const NAMES = { hook: 'Hook cost', tail: 'Cost follows new bytes', throughput: 'Throughput', codex: 'Throughput (Codex)', redact: 'Redaction cost', memory: 'Memory', backfill: 'Backfill scaling', start: 'Cheap start' };
 
 async function main() {
   const opts = options();
