@@ -201,7 +201,7 @@ export async function benchBackfill({ quick }) {
       `runs: ${rounds} rounds, configurations interleaved (order rotated each round); wall time of whole \`shiplog backfill --evaluator heuristic\` processes, node start included`,
       ...configs.slice(0, 3).map((c) => line(c.label, c.ms)),
       `speed-up at 2 jobs ×${fmt(speedup2, 2)} (target ≥ ${fmt(target, 1)} on ${cores} core${cores === 1 ? '' : 's'}); at all ${cores} cores ×${fmt(speedupAll, 2)} (ideal ×${cores})`,
-      `machine ceiling: two --jobs 1 backfills of half the history each (--repo), one after the other ${fmt(median(apart.ms) / 1000)} s (${spread(apart.ms.map((x) => x / 1000))} s), both at once ${fmt(median(apart.together) / 1000)} s (${spread(apart.together.map((x) => x / 1000))} s) → ×${fmt(ceiling, 2)}: the most two processes gain on this machine; --jobs 2 reaches ${fmt((100 * (speedup2 - 1)) / Math.max(ceiling - 1, 1e-9), 0)}% of that gain`,
+      `machine ceiling: two --jobs 1 backfills of half the history each (--repo), one after the other ${fmt(median(apart.ms) / 1000)} s (${spread(apart.ms.map((x) => x / 1000))} s), both at once ${fmt(median(apart.together) / 1000)} s (${spread(apart.together.map((x) => x / 1000))} s) → ×${fmt(ceiling, 2)}, the most two processes gain on this machine now${ceiling >= 1.2 ? `; --jobs 2 gets ${fmt((100 * (speedup2 - 1)) / (ceiling - 1), 0)}% of that gain` : ' (another load shares the cores, or the machine does not run two processes side by side): the target cannot be judged on it'}`,
       `every run wrote the same ${reference?.entries.length ?? 0} entries and ${reference?.devlogs.length ?? 0} devlogs; ${summaryLine.replace(/ in [\d.]+ s$/, '')}`,
     ],
     extra: { speedup2, speedupAll, ceiling, cores },
