@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PARSER_NODE_FLAGS, parserEnv } from '../worker/spawn-worker.js';
+import { HandOut } from './hand-out.js';
 import { DoneMessage, type RunResult, type SessionTask, type ToChild } from './pool-messages.js';
 
 const SESSION_PROCESS = fileURLToPath(new URL('./session-process.js', import.meta.url));
@@ -18,8 +19,8 @@ export interface PoolOptions {
 /**
  * Runs sessions in `jobs` processes of their own (session-process.ts), so a backfill of many
  * sessions uses the machine's cores; one session goes to one process, once. Each process takes
- * the next session as soon as it is done with one, so a long transcript holds up one process,
- * not the others. Resolves when every process has left; the sessions left unstarted (after a
+ * the next session (hand-out.ts) as soon as it is done with one, so a long transcript holds up
+ * one process, not the others. Resolves when every process has left; the sessions left unstarted (after a
  * Ctrl-C, or when the processes could not run at all) are those `onResult` never heard of.
  */
 export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions): Promise<void> {
@@ -29,10 +30,11 @@ export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions)
     for (const child of live) child.kill('SIGTERM');
   };
   process.once('exit', stopAll);
-  let next = 0;
+  const order = new HandOut(tasks.map(repoOf));
 
   return new Promise<void>((resolve) => {
-    const start = () => {
+    /** `slot`: which of the `jobs` processes it is; a replacement takes over its slot and its repositories. */
+    const start = (slot: number) => {
       const child = fork(SESSION_PROCESS, [opts.stateDir], {
         execArgv: [...PARSER_NODE_FLAGS],
         env: parserEnv(process.env),
@@ -47,12 +49,11 @@ export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions)
       let gone = false;
 
       const handOut = () => {
-        if (next >= tasks.length || opts.stopping()) {
-          current = null;
+        current = opts.stopping() ? null : order.next(slot);
+        if (current === null) {
           if (child.connected) child.send({ type: 'stop' } satisfies ToChild);
           return;
         }
-        current = next++;
         const task = tasks[current];
         if (!task) throw new Error(`backfill pool: no session at ${current}`);
         const msg: ToChild = { type: 'run', id: current, task: pick(task) };
@@ -85,7 +86,7 @@ export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions)
           // One that ran sessions before can run more: a replacement takes the rest. One that
           // never finished any is not replaced, or a process that cannot start would be started
           // once for every session.
-          if (finished > 0 && next < tasks.length && !opts.stopping()) start();
+          if (finished > 0 && order.remaining > 0 && !opts.stopping()) start(slot);
         }
         if (live.size === 0) {
           process.off('exit', stopAll);
@@ -108,9 +109,11 @@ export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions)
       resolve();
       return;
     }
-    for (let i = 0; i < n; i++) start();
+    for (let slot = 0; slot < n; slot++) start(slot);
   });
 }
+
+const repoOf = (t: SessionTask): string => t.repo ?? t.cwd;
 
 /** Only what a run needs crosses the channel (not the planner's sizes and times). */
 function pick(t: SessionTask): SessionTask {
