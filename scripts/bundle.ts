@@ -12,6 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRIES = [
   { entry: 'src/cli/main.ts', outdir: 'dist/src/cli' },
   { entry: 'src/worker/entry.ts', outdir: 'dist/src/worker' },
+  // backfill --jobs forks one per job: started once per backfill, but one per core.
+  { entry: 'src/backfill/session-process.ts', outdir: 'dist/src/backfill' },
 ];
 const CHUNK_PREFIX = 'chunk-';
 
