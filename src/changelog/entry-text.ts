@@ -335,11 +335,17 @@ function clipWords(s: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   if (space > max / 2) cut = cut.slice(0, space);
   // A code span cut open would run on into whatever shows the label: end before it, or, when
-  // little would be left ("The command…"), close it after the ellipsis.
-  if ((cut.match(/`/g) ?? []).length % 2 === 1) {
+  // little would be left ("The command…"), cut inside the span and close it after the ellipsis.
+  if (oddTicks(cut)) {
     const open = cut.lastIndexOf('`');
     if (open > max / 2) cut = cut.slice(0, open);
-    else return `${t.slice(0, max - 2).trimEnd()}…\``;
+    else {
+      // Past the last word break the span may close after all: then nothing is left open.
+      const inside = t.slice(0, max - 2).trimEnd();
+      return oddTicks(inside) ? `${inside}…\`` : `${inside}…`;
+    }
   }
   return `${cut.replace(/[\s,;:.-]+$/, '')}…`;
 }
+
+const oddTicks = (s: string): boolean => (s.match(/`/g) ?? []).length % 2 === 1;

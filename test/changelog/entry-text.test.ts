@@ -278,6 +278,15 @@ describe('heuristic entry text: final messages', () => {
     ]);
     assert.ok(long.label.length <= LABEL_MAX, long.label);
     assert.equal((long.label.match(/`/g) ?? []).length % 2, 0, long.label);
+    // A span closed between the last word break and the cut is whole in what is kept: nothing to close.
+    const closed = only([
+      prompt('rename it'),
+      call('w', 'edited a.ts', { tool: 'Edit', files: [{ path: 'a.ts', op: 'modified' }] }),
+      result('w'),
+      reply(`Renamed \`${'a'.repeat(30)} ${'b'.repeat(26)}\`-based loaders everywhere in the code base and nothing else.`),
+    ]);
+    assert.ok(closed.label.length <= LABEL_MAX, closed.label);
+    assert.equal((closed.label.match(/`/g) ?? []).length % 2, 0, closed.label);
     // Corpus codemie-code turn-spawn-skill: a label that opens with a long command keeps the command.
     const stuck = only([prompt('go on'), call('s', "ran sed -n '1,50p' /home/user/.codex/plugins/cache/superpowers/skills/brainstorming/SKILL.md", { command: "sed -n '1,50p' /home/user/.codex/plugins/cache/superpowers/skills/brainstorming/SKILL.md" })]);
     assert.ok(stuck.label.length <= LABEL_MAX, stuck.label);
