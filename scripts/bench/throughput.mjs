@@ -3,23 +3,13 @@ import { createReadStream, readSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { bareLoop } from './bare-loop.mjs';
 import { DIST, MB, TAG, fmt, fmtMB, makeGitRepo, median, note, spread, tempDir, timeAsync } from './common.mjs';
 import { runInProcess } from './pipeline.mjs';
 import { buildCodexRollout, buildTranscript, loadTemplates } from './transcripts.mjs';
 
 export const THROUGHPUT_TARGET = 0.6;
 
-/** The baseline: what any tool must at least do to read the file — split lines, parse JSON. */
-async function bareLoop(path) {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  let records = 0;
-  for await (const line of rl) {
-    if (line === '') continue;
-    JSON.parse(line);
-    records++;
-  }
-  return records;
-}
 
 /** The same loop with the adapter in place of JSON.parse: what the transcript format itself costs. */
 async function adapterLoop(path, adapter) {

@@ -16,6 +16,8 @@ import { DIGEST_CAPS, DigestItem, relevance } from './digest-item.js';
 
 const MAX_PROMPTS = 20;
 const MAX_TEXT = 2000;
+const MAX_LIST = 50;
+const MAX_PENDING = 500;
 
 /** How much of a long reply's end is kept beside its start: enough for its last sentence. */
 const REPLY_END = 300;
@@ -27,8 +29,6 @@ const REPLY_END = 300;
 function headAndEnd(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - REPLY_END - 3)} … ${text.slice(-REPLY_END)}`;
 }
-const MAX_LIST = 50;
-const MAX_PENDING = 500;
 
 const FileOp = z.object({ op: z.enum(['created', 'modified', 'deleted', 'moved']), from: z.string().optional() });
 
