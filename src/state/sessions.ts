@@ -126,6 +126,19 @@ export function saveEvaluatedEntry(db: Db, runId: string, entry: string, now: st
   db.prepare(`UPDATE windows SET entry = ?, needs_eval = 0, updated_at = ? WHERE run_id = ?`).run(entry, now, runId);
 }
 
+/**
+ * The next `limit` windows not yet written, in the order they closed, after the one with SQLite
+ * rowid `after` (0: from the first). A page at a time: a session read whole in one run (a first
+ * backfill of a gigabyte transcript) can have thousands waiting.
+ */
+export function unwrittenWindowsPage(db: Db, sessionId: string, after: number, limit: number): { rowid: number; row: WindowRow }[] {
+  return db
+    .prepare(`SELECT rowid AS rowid_, * FROM windows WHERE session_id = ? AND status != 'written' AND rowid > ? ORDER BY rowid LIMIT ?`)
+    .all(sessionId, after, limit)
+    .map((r) => ({ rowid: RowId.parse(r).rowid_, row: WindowRow.parse(r) }));
+}
+const RowId = z.object({ rowid_: z.number().int() });
+
 export function unwrittenWindows(db: Db, sessionId: string): WindowRow[] {
   return db
     .prepare(`SELECT * FROM windows WHERE session_id = ? AND status != 'written' ORDER BY rowid`)

@@ -11,7 +11,7 @@ import { appendAllOnce, appendOnce, type AppendOptions } from '../output/append.
 import { ensureOutputDir } from '../output/folders.js';
 import { statePaths } from '../paths.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact/redact.js';
-import { markWindow, notePending, saveEvaluatedEntry, unwrittenWindows, type WindowRow } from '../state/sessions.js';
+import { markWindow, notePending, saveEvaluatedEntry, unwrittenWindowsPage, type WindowRow } from '../state/sessions.js';
 import type { RunContext } from './pipeline.js';
 
 export interface FlushOutcome {
@@ -41,15 +41,25 @@ const DigestsRow = z.object({ full: z.string(), budget: z.string() });
 export async function flushWindows(ctx: RunContext, sessionId: string, now: () => string, opts: FlushOptions = {}): Promise<FlushOutcome> {
   const out: FlushOutcome = { written: [], failed: [], deferred: [] };
   const redactor = createRedactor({ allow: ctx.config.redact.allow, extra: ctx.config.redact.extra });
-  const ready: WindowRow[] = [];
-  for (const w of unwrittenWindows(ctx.db, sessionId)) {
-    if (w.status === 'failed' && w.stage === 'evaluate' && !opts.retry) continue;
-    const entry = w.needs_eval === 1 ? await evaluate(ctx, w, now, redactor, out, opts) : w.entry;
-    if (entry !== null) ready.push({ ...w, entry });
+  for (let after = 0; ; ) {
+    const page = unwrittenWindowsPage(ctx.db, sessionId, after, FLUSH_PAGE);
+    const ready: WindowRow[] = [];
+    for (const { rowid, row: w } of page) {
+      after = rowid;
+      if (w.status === 'failed' && w.stage === 'evaluate' && !opts.retry) continue;
+      const entry = w.needs_eval === 1 ? await evaluate(ctx, w, now, redactor, out, opts) : w.entry;
+      if (entry !== null) ready.push({ ...w, entry });
+    }
+    await append(ctx, sessionId, ready, now, redactor, out);
+    if (page.length < FLUSH_PAGE) return out;
   }
-  await append(ctx, sessionId, ready, now, redactor, out);
-  return out;
 }
+
+/**
+ * Windows read, evaluated and appended together: one lock and fsync per page, and a bounded
+ * number of entries in memory however many a run closed.
+ */
+const FLUSH_PAGE = 200;
 
 /** The window's final entry, or null when it stays pending or failed. */
 async function evaluate(ctx: RunContext, w: WindowRow, now: () => string, redactor: Redactor, out: FlushOutcome, opts: FlushOptions): Promise<string | null> {
@@ -117,7 +127,9 @@ async function append(ctx: RunContext, sessionId: string, ready: WindowRow[], no
   const groups = new Map<string, WindowRow[]>();
   for (const w of ready) {
     const key = JSON.stringify([w.repo, w.actor]);
-    groups.set(key, [...(groups.get(key) ?? []), w]);
+    const group = groups.get(key);
+    if (group) group.push(w);
+    else groups.set(key, [w]);
   }
   for (const windows of groups.values()) {
     const first = windows[0];
