@@ -1,6 +1,6 @@
 /**
  * Schemas for the transcript records, content blocks, tool inputs and `toolUseResult` shapes the
- * adapter reads, plus the record types it knows and ignores. Every schema is a loose object:
+ * adapter reads, plus the record types it knows and ignores. Every schema is lenient:
  * unknown fields are ignored and peripheral fields fall back to `undefined` when mistyped, so a
  * new client version that adds fields or retypes peripheral ones does not make records `skipped`.
  */
@@ -11,8 +11,12 @@ const optString = z.string().optional().catch(undefined);
 const optBoolean = z.boolean().optional().catch(undefined);
 const optNumber = z.number().optional().catch(undefined);
 
-/** Fields shared by message records. */
-export const Envelope = z.looseObject({
+/**
+ * Fields shared by message records. The record-level schemas keep only the fields they name
+ * (z.object): every user and assistant record passes two of them, and a loose object would copy
+ * all of the record's fields into each result.
+ */
+export const Envelope = z.object({
   type: z.string(),
   uuid: optString,
   timestamp: optString,
@@ -30,7 +34,7 @@ export type Envelope = z.infer<typeof Envelope>;
 
 const Content = z.union([z.string(), z.array(z.unknown())]);
 
-export const UserRecord = z.looseObject({
+export const UserRecord = z.object({
   message: z.looseObject({ content: Content }),
   toolUseResult: z.unknown().optional(),
   /** 2.1.330: why the client did not run the call (`user-rejected`, `permission-rule`, `interrupted`…). */
@@ -40,14 +44,14 @@ export const UserRecord = z.looseObject({
 });
 export type UserRecord = z.infer<typeof UserRecord>;
 
-export const AssistantRecord = z.looseObject({
+export const AssistantRecord = z.object({
   message: z.looseObject({ id: optString, model: optString, content: Content }),
 });
 export type AssistantRecord = z.infer<typeof AssistantRecord>;
 
-export const SystemRecord = z.looseObject({ subtype: optString });
+export const SystemRecord = z.object({ subtype: optString });
 
-export const ProgressRecord = z.looseObject({
+export const ProgressRecord = z.object({
   parentToolUseID: optString,
   data: z.looseObject({ type: optString, agentId: optString }).optional().catch(undefined),
 });
