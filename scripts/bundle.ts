@@ -31,10 +31,45 @@ function moduleUrls(outdir: string): Plugin {
         if (!text.includes('import.meta.url')) return undefined;
         const compiled = join(root, 'dist', relative(root, args.path)).replace(/\.ts$/, '.js');
         const url = `new URL(${JSON.stringify(relative(outdir, compiled))}, import.meta.url).href`;
-        return { contents: text.replaceAll('import.meta.url', url), loader: 'ts' };
+        return { contents: vendored(args.path, text.replaceAll('import.meta.url', url)), loader: 'ts' };
       });
     },
   };
+}
+
+/**
+ * Packages that a command loads only when it needs them (through `createRequire`, which esbuild
+ * does not follow), each bundled into one CommonJS file of its own under dist/src/vendor/: one
+ * file to read and compile instead of dozens to resolve, and nothing to parse until it is used.
+ * `module` names the file that requires it, and `line` how it names the package there.
+ */
+const VENDORED = [{ pkg: 'fast-glob', module: 'src/glob.ts', line: "const FAST_GLOB = 'fast-glob';" }];
+
+function vendored(path: string, text: string): string {
+  let out = text;
+  for (const v of VENDORED) {
+    if (resolve(root, v.module) !== path) continue;
+    if (!out.includes(v.line)) throw new Error(`${v.module} no longer says ${v.line}: scripts/bundle.ts cannot point it at dist/src/vendor/`);
+    const file = relative(dirname(join(root, 'dist', v.module)), vendorFile(v.pkg));
+    out = out.replace(v.line, v.line.replace(`'${v.pkg}'`, JSON.stringify(`./${file}`)));
+  }
+  return out;
+}
+
+const vendorFile = (pkg: string) => join(root, 'dist', 'src', 'vendor', `${pkg}.cjs`);
+
+for (const v of VENDORED) {
+  await build({
+    absWorkingDir: root,
+    stdin: { contents: `module.exports = require(${JSON.stringify(v.pkg)});`, resolveDir: root, loader: 'js' },
+    outfile: vendorFile(v.pkg),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
 }
 
 /**
@@ -51,15 +86,32 @@ const noZodLocales: Plugin = {
 };
 
 /**
- * better-sqlite3 is a CommonJS package with a native addon, left out of the bundles. Imported
- * from an ES module, node first scans its source for the names it exports, which cost each run
- * ~15 ms; required (the banner's `require`), it does not.
+ * better-sqlite3's JavaScript is bundled: required from node_modules, its dozen CommonJS files cost
+ * each run ~10 ms of resolving and compiling. Its native addon stays where npm built it. The
+ * package finds the addon with `bindings`, which guesses the package's folder from a stack trace
+ * (the bundle's folder, here) and stats up to 13 places: the first places it would look are
+ * looked at here from better-sqlite3's own folder, and `bindings` is asked, told that folder, only
+ * when none holds the addon.
  */
-const requiredSqlite: Plugin = {
-  name: 'required-better-sqlite3',
+const bundledSqlite: Plugin = {
+  name: 'bundled-better-sqlite3',
   setup(b) {
-    b.onResolve({ filter: /^better-sqlite3$/ }, (args) => (args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'required' }));
-    b.onLoad({ filter: /.*/, namespace: 'required' }, () => ({ contents: "export default require('better-sqlite3');", loader: 'js' }));
+    b.onResolve({ filter: /^bindings$/ }, (args) => (/[/\\]node_modules[/\\]better-sqlite3[/\\]/.test(args.importer) ? { path: 'sqlite-addon', namespace: 'sqlite-addon' } : undefined));
+    b.onResolve({ filter: /^bindings$/, namespace: 'sqlite-addon' }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'sqlite-addon' }, () => ({
+      contents: `const { existsSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+module.exports = function findAddon(name) {
+  const root = dirname(require.resolve('better-sqlite3/package.json'));
+  for (const dir of [['build'], ['build', 'Debug'], ['build', 'Release']]) {
+    const file = join(root, ...dir, name);
+    if (existsSync(file)) return require(file);
+  }
+  return require('bindings')({ bindings: name, module_root: root });
+};`,
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 };
 
@@ -79,10 +131,10 @@ for (const { entry, outdir } of ENTRIES) {
     charset: 'utf8',
     // jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow; its ES build can.
     mainFields: ['module', 'main'],
-    // fast-glob and its dependencies, bundled in as CommonJS, require node's own modules; and
-    // better-sqlite3 is required from node_modules.
+    // fast-glob, better-sqlite3 and their dependencies, bundled in as CommonJS, require node's own
+    // modules; and better-sqlite3's addon is required from node_modules.
     banner: { js: "import { createRequire as shiplogCreateRequire } from 'node:module';\nconst require = shiplogCreateRequire(import.meta.url);" },
-    plugins: [moduleUrls(out), noZodLocales, requiredSqlite],
+    plugins: [moduleUrls(out), noZodLocales, bundledSqlite],
     metafile: true,
     logLevel: 'warning',
   });

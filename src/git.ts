@@ -84,11 +84,14 @@ export async function repoRoot(cwd: string, opts: GitOptions = {}): Promise<stri
 }
 
 export async function gitInfo(repo: string, opts: GitOptions = {}): Promise<GitInfo | null> {
-  const [commit, branch, remote] = await Promise.all([
-    gitState(repo, ['rev-parse', 'HEAD'], opts),
-    gitState(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], opts),
+  // HEAD's commit and its branch from one git run: each git costs a short run ~15 ms of CPU
+  // (node's fork and git's own start), a quarter of what node's own start costs. `--abbrev-ref=loose` shortens the way
+  // `symbolic-ref --short` does, and prints "HEAD" for a detached HEAD, as the fallback did.
+  const [head, remote] = await Promise.all([
+    gitState(repo, ['rev-parse', 'HEAD', '--abbrev-ref=loose', 'HEAD'], opts),
     gitState(repo, ['config', '--get', 'remote.origin.url'], opts),
   ]);
+  const [commit, branch] = head?.split('\n') ?? [];
   if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
   return { remote: remote || null, branch: branch || 'HEAD', commit };
 }

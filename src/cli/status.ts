@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { activeBackoffs, type Backoff } from '../evaluator/backoff.js';
+import { activeBackoffs, type BackoffRow as Backoff } from '../evaluator/active-backoffs.js';
 import { age } from '../age.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { sweepInBackground } from '../worker/sweep-soon.js';
-import { recentSessions, type SessionSummary } from '../state/report.js';
+import { recentSessions, type SessionSummary } from '../state/recent-sessions.js';
 import { UsageError } from './errors.js';
 import { printable } from './terminal-text.js';
 

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { EvaluatorName } from '../agents/ids.js';
 import type { Db } from '../state/db.js';
+import type { BackoffRow } from './active-backoffs.js';
+
+export { activeBackoffs } from './active-backoffs.js';
 
 /**
  * A pause on calls to one evaluator after an authentication error or a usage/rate limit. It is
@@ -16,7 +19,7 @@ export const Backoff = z.object({
   reason: z.enum(['auth', 'rate_limit']),
   message: z.string(),
   set_at: z.string(),
-});
+}) satisfies z.ZodType<BackoffRow>;
 export type Backoff = z.infer<typeof Backoff>;
 
 /** The pause in force for `evaluator` at `now`, if any. */
@@ -25,14 +28,6 @@ export function activeBackoff(db: Db, evaluator: LlmEvaluatorName, now: Date): B
   if (row === undefined) return null;
   const b = Backoff.parse(row);
   return Date.parse(b.until) > now.getTime() ? b : null;
-}
-
-/** Every pause still in force (for `shiplog status`, `doctor` and `backfill`). */
-export function activeBackoffs(db: Db, now: Date): Backoff[] {
-  return db
-    .prepare('SELECT * FROM evaluator_backoff WHERE until > ? ORDER BY evaluator')
-    .all(now.toISOString())
-    .map((r) => Backoff.parse(r));
 }
 
 export function setBackoff(db: Db, b: Backoff): void {

@@ -1,4 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// Loaded when first used: node:crypto costs a short run ~8 ms of CPU, and `shiplog status` loads
+// this module (through the logger) but hashes nothing (issue 18).
+const requireBuiltin = createRequire(import.meta.url);
+let cryptoLib: typeof Crypto | undefined;
+const crypto = (): typeof Crypto => (cryptoLib ??= requireBuiltin('node:crypto') as typeof Crypto);
 
 /**
  * Secrets a session is known to hold, so that a value recognised in one place (`export
@@ -50,7 +57,7 @@ export class KnownSecrets {
   private learnedValues: string[] = [];
 
   constructor(
-    readonly salt: string = randomBytes(16).toString('hex'),
+    readonly salt: string = crypto().randomBytes(16).toString('hex'),
     digests: readonly KnownDigest[] = [],
   ) {
     for (const d of digests) {
@@ -62,7 +69,7 @@ export class KnownSecrets {
   }
 
   digestOf(value: string): string {
-    return createHash('sha256').update(this.salt).update('\0').update(value).digest('hex').slice(0, 32);
+    return crypto().createHash('sha256').update(this.salt).update('\0').update(value).digest('hex').slice(0, 32);
   }
 
   get size(): number {

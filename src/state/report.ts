@@ -4,41 +4,7 @@ import type { Db } from './db.js';
 
 /** Read-only views of the state database for `shiplog status` and `shiplog doctor`. */
 
-export const SessionSummary = z.object({
-  session_id: z.string(),
-  agent: z.string(),
-  repo: z.string().nullable(),
-  cwd: z.string().nullable(),
-  transcript_path: z.string(),
-  offset: z.number().int(),
-  last_event_at: z.string().nullable(),
-  ended_at: z.string().nullable(),
-  updated_at: z.string(),
-  /** When the open window's work started; null: no window open. */
-  window_start: z.string().nullable(),
-  window_prompts: z.number().int().nullable(),
-  entries: z.number().int(),
-  failures: z.number().int(),
-  pending: z.number().int(),
-});
-export type SessionSummary = z.infer<typeof SessionSummary>;
-
-export function recentSessions(db: Db, opts: { limit: number; sessionId?: string }): SessionSummary[] {
-  const rows = db
-    .prepare(
-      `SELECT s.session_id, s.agent, s.repo, s.cwd, s.transcript_path, s.offset, s.last_event_at, s.ended_at, s.updated_at,
-         json_extract(s.window_state, '$.cur.start') AS window_start,
-         json_extract(s.window_state, '$.cur.promptCount') AS window_prompts,
-         (SELECT COUNT(*) FROM windows w WHERE w.session_id = s.session_id AND w.status = 'written') AS entries,
-         (SELECT COUNT(*) FROM windows w WHERE w.session_id = s.session_id AND w.status = 'failed') AS failures,
-         (SELECT COUNT(*) FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing') AS pending
-       FROM sessions s
-       WHERE (? IS NULL OR s.session_id = ?)
-       ORDER BY COALESCE(s.last_event_at, s.updated_at) DESC, s.updated_at DESC LIMIT ?`,
-    )
-    .all(opts.sessionId ?? null, opts.sessionId ?? null, opts.limit);
-  return rows.map((r) => SessionSummary.parse(r));
-}
+export { recentSessions, type SessionSummary } from './recent-sessions.js';
 
 /** Sessions with a window open or a closed window not yet written: what `shiplog flush` acts on. */
 const OpenWork = z.object({ session_id: z.string(), agent: AgentId, transcript_path: z.string(), cwd: z.string().nullable(), repo: z.string().nullable() });

@@ -173,11 +173,14 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
     if (!repo) throw new RunError(`cannot tell which repository ${req.transcriptPath} belongs to (no usable cwd)`, 'ENOREPO');
     row.repo = repo;
     outcome.repo = repo;
-    const actor = await resolveActor(config.changelog.actor, repo);
+    // Asked only by a run that needs it: most short runs close no window, and the git the actor
+    // may come from (user.email) costs such a run ~15 ms of CPU.
+    let actor: string | undefined;
+    const actorNow = async () => (actor ??= await resolveActor(config.changelog.actor, repo));
     if (row.window_state === null) {
       // A session the state does not know, that already has entries (state.db was lost): its
       // windows resume after them instead of writing their work again.
-      const written = writtenSoFar(repo, actor, req.sessionId);
+      const written = writtenSoFar(repo, await actorNow(), req.sessionId);
       if (written) {
         row.window_state = JSON.stringify({ ...initialWindowState(), ...written });
         log.info({ session: req.sessionId, ...written }, 'session rebuilt after its entries; windows resume after the last one');
@@ -197,7 +200,7 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
     }, redactor, repo);
     const locateSubagent = agent.subagents?.(req.transcriptPath) ?? (() => null);
     fold.windows.assumeCwd(req.cwd ?? repo);
-    const closedRow = (closed: ClosedWindow) => {
+    const closedRow = (closed: ClosedWindow, actor: string) => {
       // Commit messages come from tool output, which events keep unredacted: redact the entry whole.
       const entry = ChangelogEntry.parse(
         redactDeep(heuristicEntry(closed, { tool: agent.tool, actor, repo, projectDir: fold.windows.cwd(), sessionId: req.sessionId, transcriptPath: req.transcriptPath, fallbackTime: now() }), fold.redactor),
@@ -220,9 +223,10 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
       // Before the transaction: git has a deadline of its own, and no transaction waits for it.
       const commitLog = span ? ((await commitsBetween(repo, span.since, span.until)) ?? []) : [];
       const closed = await reconcileWindows(taken.map((c) => resolveCommits(c, commitLog)), repo, log);
+      const by = closed.length > 0 ? await actorNow() : '';
       db.transaction(() => {
         row.frag_bytes = frag.bytes;
-        for (const c of closed) insertWindow(db, closedRow(c), now());
+        for (const c of closed) insertWindow(db, closedRow(c, by), now());
         for (const [path, cursor] of fold.subagentCursors) saveSubagentCursor(db, req.sessionId, path, cursor);
         saveKnownSecrets(db, req.sessionId, redactor.known);
         if (learnt.length > 0) scrubStoredWindows(db, req.sessionId, (text) => redactor.known.scrub(text, learnt));

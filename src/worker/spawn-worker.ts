@@ -1,5 +1,10 @@
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// node:child_process (and the net and stream modules it loads) costs a short run ~8 ms of CPU:
+// `shiplog status` loads this module but starts a sweep only once a minute (issue 18).
+const requireBuiltin = createRequire(import.meta.url);
 
 export const WORKER_ENTRY = fileURLToPath(new URL('./entry.js', import.meta.url));
 
@@ -28,6 +33,7 @@ export function workerCommand(args: string[], env: NodeJS.ProcessEnv = process.e
  */
 export function startDetached(args: string[], env: NodeJS.ProcessEnv, onError: (err: Error) => void): void {
   const w = workerCommand(args, env);
+  const { spawn } = requireBuiltin('node:child_process') as typeof ChildProcess;
   const child = spawn(w.command, w.args, { detached: true, stdio: 'ignore', env: w.env });
   child.on('error', onError);
   child.unref();

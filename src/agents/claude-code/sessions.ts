@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import fg from 'fast-glob';
+import { globSync } from '../../glob.js';
 import type { FoundFile, SessionFiles } from '../agent.js';
 import { listDir, unlessMissing } from '../../missing-path.js';
 import { claudeConfigDir } from './paths.js';
@@ -16,7 +16,7 @@ export const claudeSessions: SessionFiles = {
   where: (env) => join(claudeConfigDir(env), 'projects'),
   all(env) {
     // Not `onlyFiles`: it drops links silently, and a link in place of a transcript deserves a reason.
-    const paths = fg.sync('projects/*/*.jsonl', { cwd: claudeConfigDir(env), absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false });
+    const paths = globSync('projects/*/*.jsonl', { cwd: claudeConfigDir(env), absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false });
     return paths.filter((p) => isSession(basename(p))).map((path) => ({ path }));
   },
   recent(env, after) {

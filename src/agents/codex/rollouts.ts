@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import Database from 'better-sqlite3';
-import fg from 'fast-glob';
+import { globSync } from '../../glob.js';
 import { z } from 'zod';
 import { isSafeId } from '../../ids.js';
 
@@ -20,7 +20,7 @@ export function findRollout(codexHome: string, threadId: string): { path: string
   if (!isSafeId(threadId) || !isAbsolute(codexHome)) return null;
   const fromDb = fromStateDb(codexHome, threadId);
   if (fromDb) return { path: fromDb, source: 'state-db' };
-  const byName = fg.sync([`sessions/*/*/*/rollout-*-${threadId}.jsonl`, `archived_sessions/rollout-*-${threadId}.jsonl`], {
+  const byName = globSync([`sessions/*/*/*/rollout-*-${threadId}.jsonl`, `archived_sessions/rollout-*-${threadId}.jsonl`], {
     cwd: codexHome,
     absolute: true,
     onlyFiles: true,

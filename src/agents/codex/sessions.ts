@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import fg from 'fast-glob';
+import { globSync } from '../../glob.js';
 import { largestCopies } from '../largest-copy.js';
 import type { FoundFile, SessionFiles } from '../agent.js';
 import { listDir, unlessMissing } from '../../missing-path.js';
@@ -17,7 +17,7 @@ export const codexSessions: SessionFiles = {
   where: (env) => join(codexHome(env), 'sessions'),
   all(env) {
     // Not `onlyFiles`: it drops links silently, and a link in place of a transcript deserves a reason.
-    const paths = fg.sync(['sessions/*/*/*/rollout-*.jsonl', 'archived_sessions/rollout-*.jsonl'], {
+    const paths = globSync(['sessions/*/*/*/rollout-*.jsonl', 'archived_sessions/rollout-*.jsonl'], {
       cwd: codexHome(env),
       absolute: true,
       onlyFiles: false,

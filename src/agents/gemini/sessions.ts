@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import fg from 'fast-glob';
+import { globSync } from '../../glob.js';
 import { largestCopies } from '../largest-copy.js';
 import type { DocumentRecords, FoundFile, SessionFiles } from '../agent.js';
 import { listDir, unlessMissing } from '../../missing-path.js';
@@ -23,7 +23,7 @@ const SESSION_NAME = /^session-.*\.jsonl?$/;
 export const geminiSessions: SessionFiles = {
   where: (env) => join(geminiDir(env), 'tmp'),
   all(env) {
-    const paths = fg.sync('tmp/*/chats/session-*.{json,jsonl}', { cwd: geminiDir(env), absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false });
+    const paths = globSync('tmp/*/chats/session-*.{json,jsonl}', { cwd: geminiDir(env), absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false });
     return paths.map((path) => ({ path, sessionId: sessionIdOf(path) }));
   },
   recent(env, after) {
