@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { isErrno } from '../config/errno.js';
 import { join } from 'node:path';
 import { ensureOutputDir } from '../output/folders.js';
 import { checkOutputFile, openOutputFile } from '../output/safe-open.js';
@@ -64,7 +65,36 @@ export function writeDevlog(repo: string, header: DevlogHeader, fragment: Fragme
   }
   closeSync(fd);
   renameSync(tmp, target);
+  clearDeadWriters(dir, doc.session_id);
   return target;
+}
+
+/**
+ * Removes this session's temporary devlogs whose writer is gone: a run killed between its create
+ * and its rename leaves one under its pid, which no later run (another pid) would ever reuse. A
+ * file whose pid is alive is a concurrent writer's and stays (or a reused pid's: it goes later).
+ */
+function clearDeadWriters(dir: string, sessionId: string): void {
+  const prefix = `.${sessionId}.json.`;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    // Removing a name never follows it: a link planted here goes, its target stays.
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, but another user's.
+    if (isErrno(err) && err.code === 'EPERM') return true;
+    if (isErrno(err) && err.code === 'ESRCH') return false;
+    throw err;
+  }
 }
 
 function writeAll(fd: number, buf: Buffer): void {
