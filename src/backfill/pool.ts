@@ -113,6 +113,11 @@ export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions)
   });
 }
 
+/**
+ * What hand-out.ts keeps with one process: the repository when the state database knew it, else
+ * the working folder (the process asks git for the repository; a repository's sessions started
+ * in two of its folders may then go to two processes, which append under its lock all the same).
+ */
 const repoOf = (t: SessionTask): string => t.repo ?? t.cwd;
 
 /** Only what a run needs crosses the channel (not the planner's sizes and times). */

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { Db } from '../state/db.js';
 import { releaseLock } from '../state/session-lock.js';
 import { runSession } from '../worker/pipeline.js';
+import type { OutputPins } from './pin.js';
 import type { RunResult, SessionTask } from './pool-messages.js';
 
 /**
@@ -11,9 +12,11 @@ import type { RunResult, SessionTask } from './pool-messages.js';
  * processes of `--jobs N`: the lock, not the caller, is what keeps a hook's worker or a second
  * backfill from reading the same session at the same time.
  */
-export async function runOne(db: Db, dir: string, log: Logger, s: SessionTask): Promise<RunResult> {
-  const base = { sessionId: s.sessionId, agent: s.agent };
+export async function runOne(db: Db, dir: string, log: Logger, task: SessionTask, pins?: OutputPins): Promise<RunResult> {
+  const base = { sessionId: task.sessionId, agent: task.agent };
   try {
+    // Handed over unpinned (a session process of --jobs N): its repository and actor are settled here.
+    const s = pins ? await pins.pin(task) : task;
     const lock = await waitForLock(db, s.sessionId);
     try {
       const outcome = await runSession(

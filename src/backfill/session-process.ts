@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { rememberRepoState } from '../git.js';
 import { createLogger } from '../log.js';
 import { openDb } from '../state/db.js';
+import { OutputPins } from './pin.js';
 import { ToChild, type DoneMessage } from './pool-messages.js';
 import { runOne } from './run-one.js';
 
@@ -19,6 +20,8 @@ rememberRepoState();
 const dir = z.string().refine(isAbsolute, 'the state folder, an absolute path').parse(process.argv[2]);
 const db = openDb(dir);
 const log = createLogger(dir, 'backfill');
+// The parent hands sessions over with their repository only when the state database knew it.
+const pins = new OutputPins();
 
 // A Ctrl-C in a terminal reaches the whole process group: the parent decides what it means
 // (finish the sessions in hand, or stop at once, when it sends SIGTERM).
@@ -43,7 +46,7 @@ process.on('message', (raw: unknown) => {
   const msg = ToChild.parse(raw);
   if (msg.type === 'stop') return leave();
   queue = queue.then(async () => {
-    const done: DoneMessage = { type: 'done', id: msg.id, result: await runOne(db, dir, log, msg.task) };
+    const done: DoneMessage = { type: 'done', id: msg.id, result: await runOne(db, dir, log, msg.task, pins) };
     // Gone parent: the run is in the state database all the same; the next backfill counts it.
     if (process.connected) process.send?.(done, (err: Error | null) => err && log.warn({ err, session: msg.task.sessionId }, 'backfill: result not delivered to the parent'));
   });

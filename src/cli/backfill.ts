@@ -8,16 +8,16 @@ import { discoverPath, discoverTranscripts, isDir, isUpToDate, locateSessions, n
 import { transcriptCwd } from '../worker/transcript-cwd.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
 import { Config, loadConfig } from '../config/config.js';
-import { resolveActor } from '../changelog/actor.js';
 import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
 import { chooseEvaluator } from '../evaluator/choose.js';
-import { rememberRepoState, repoRoot } from '../git.js';
+import { rememberRepoState } from '../git.js';
 import { agentList, type AgentId } from '../agents/registry.js';
 import { findOnPath } from '../find-on-path.js';
 import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { getSession, unwrittenWindows } from '../state/sessions.js';
+import { OutputPins } from '../backfill/pin.js';
 import { runInProcesses } from '../backfill/pool.js';
 import { runOne } from '../backfill/run-one.js';
 import { agentName } from './agent-name.js';
@@ -131,8 +131,9 @@ export async function backfillCommand(argv: string[]): Promise<number> {
     const plan = planSessions(db, located.sessions, { evaluator: opts.evaluator, now: new Date(), note });
     // A pause says more (and until when) than a missing CLI; either way nothing runs.
     if (!pausedBy(db, plan.evaluators)) requireEvaluatorClis(plan.evaluators);
-    await pinOutputs(db, plan.todo);
-    return await run(db, dir, opts, plan, skipped, startedAt);
+    const jobs = jobsFor(opts, plan);
+    await pinOutputs(db, plan.todo, { inProcesses: inProcesses(jobs, plan) });
+    return await run(db, dir, opts, plan, skipped, startedAt, jobs);
   } finally {
     db.close();
   }
@@ -151,7 +152,7 @@ interface Result {
   reason?: string;
 }
 
-async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skipped[], startedAt: number): Promise<number> {
+async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skipped[], startedAt: number, jobs: number): Promise<number> {
   const log = createLogger(dir, 'backfill');
   const tty = process.stderr.isTTY === true;
   const reporter = new Reporter(
@@ -175,7 +176,6 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
   skipped.forEach((s, i) => report({ kind: 'skipped', sessionId: s.sessionId, agent: s.agent, reason: s.reason }, s, 0, i));
   plan.upToDate.forEach((s, i) => report({ kind: 'up-to-date', sessionId: s.sessionId, agent: s.agent }, s, 0, skipped.length + i));
   const todoPlace = skipped.length + plan.upToDate.length;
-  const jobs = jobsFor(opts, plan);
 
   let interrupted = false;
   let paused = plan.todo.length > 0 ? pausedBy(db, plan.evaluators) : null;
@@ -208,7 +208,7 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
     }
   };
   try {
-    if (jobs > 1 && plan.todo.length > 1) {
+    if (inProcesses(jobs, plan)) {
       await runInProcesses(plan.todo, {
         jobs,
         stateDir: dir,
@@ -258,6 +258,9 @@ function jobsFor(opts: Options, plan: Plan): number {
   if (opts.jobs !== null) process.stderr.write(`shiplog backfill: --jobs is for the heuristic evaluator; with ${[...plan.evaluators].join(' and ')}, --max-concurrency sessions run at a time (default 4)\n`);
   return 1;
 }
+
+/** Whether the sessions run in processes of their own (pool.ts) rather than in this one. */
+const inProcesses = (jobs: number, plan: Plan): boolean => jobs > 1 && plan.todo.length > 1;
 
 function resultOf(r: SessionResult, path: string): Result {
   const base = { session_id: r.sessionId, agent: r.agent, path };
@@ -431,25 +434,22 @@ function requireEvaluatorClis(evaluators: ReadonlySet<LlmEvaluatorName>): void {
 }
 
 /**
- * Fixes each session's repository and actor folder before the runs start, while Ctrl-C still
- * simply ends the process. A Ctrl-C in a terminal reaches every process of the foreground group,
- * git included: a `git rev-parse` or `git config user.email` killed during a run would send that
- * session's entries to its working folder or to the OS user's actor folder instead.
+ * Fixes each session's repository and actor folder before it runs. A repository the state
+ * database already knows is kept (a session stays where its outputs went, even if its working
+ * folder moved into another repository since). The rest are asked of git here, before the runs
+ * start, or, when the sessions run in processes of their own, by the process that runs each
+ * one (pin.ts): it asks git the same questions about the repository anyway, and this process
+ * would ask them one after the other while no session runs. Either way a Ctrl-C does not reach
+ * the git asked: it runs in a process group of its own (git.ts), and a session process ignores
+ * SIGINT; a killed git would send a session's entries to its working folder or to the OS
+ * user's actor folder instead.
  */
-async function pinOutputs(db: Db, todo: Planned[]): Promise<void> {
-  const roots = new Map<string, Promise<string>>();
-  const actors = new Map<string, Promise<string>>();
-  for (const s of todo) {
+async function pinOutputs(db: Db, todo: Planned[], opts: { inProcesses: boolean }): Promise<void> {
+  const pins = new OutputPins();
+  for (const [i, s] of todo.entries()) {
     const known = getSession(db, s.sessionId)?.repo;
     if (known && isDir(known)) s.repo = known;
-    else {
-      if (!roots.has(s.cwd)) roots.set(s.cwd, repoRoot(s.cwd));
-      s.repo = await roots.get(s.cwd);
-    }
-    const repo = s.repo ?? s.cwd;
-    const key = JSON.stringify([s.config.changelog.actor ?? null, repo]);
-    if (!actors.has(key)) actors.set(key, resolveActor(s.config.changelog.actor, repo));
-    s.config = { ...s.config, changelog: { ...s.config.changelog, actor: await actors.get(key) } };
+    if (!opts.inProcesses) todo[i] = await pins.pin(s);
   }
 }
 
