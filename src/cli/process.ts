@@ -15,6 +15,8 @@ import { releaseLock, tryLock } from '../state/session-lock.js';
 import { runSession, type RunOutcome } from '../worker/pipeline.js';
 import { agentName } from './agent-name.js';
 import { CliError, UsageError } from './errors.js';
+import { writeJson } from './json-out.js';
+import { rerunWithOneArena } from './one-arena.js';
 import { wordList } from '../word-list.js';
 
 export const PROCESS_HELP = `Usage: shiplog process <transcript> [options]
@@ -70,6 +72,8 @@ export async function processCommand(argv: string[]): Promise<number> {
   if (forced && isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) throw notASession(transcriptPath, values.agent);
   if (values.repo !== undefined) checkRepoOption(resolve(values.repo));
   else checkRecordedCwd(transcriptPath, agent);
+  const rerun = rerunWithOneArena(transcriptPath);
+  if (rerun !== null) return rerun;
 
   const dir = stateDir();
   const log = createLogger(dir, 'process');
@@ -91,7 +95,12 @@ export async function processCommand(argv: string[]): Promise<number> {
     } finally {
       releaseLock(db, lock);
     }
-    process.stdout.write(values.json ? `${JSON.stringify(outcome, null, 2)}\n` : describe(outcome));
+    if (values.json) {
+      writeJson(outcome, (text) => process.stdout.write(text));
+      process.stdout.write('\n');
+    } else {
+      process.stdout.write(describe(outcome));
+    }
     return outcome.windows.failed.length > 0 || (outcome.windows.deferred?.length ?? 0) > 0 || outcome.devlogError ? 1 : 0;
   } finally {
     db.close();
