@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
 // Before anything is loaded: a small young generation keeps peak memory flat while a long
@@ -8,7 +9,7 @@ setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--heap-growing-percent=20');
 const { main } = await import('../dist/src/cli/main.js');
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), { entryScript: fileURLToPath(import.meta.url) }).then(
   (code) => {
     process.exitCode = code;
   },

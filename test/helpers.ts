@@ -96,6 +96,7 @@ export function readOutputs(repo: string, sessionId: string): { devlog: string |
 }
 
 export interface ProcResult {
+  pid?: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -115,7 +116,7 @@ export function runProcess(
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ pid: child.pid, code, signal, stdout, stderr }));
     child.stdin.on('error', () => {
       // The hook may exit before reading everything (size cap): EPIPE is expected then.
     });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setEntryScript } from './entry-script.js';
 import { CliError, UsageError } from './errors.js';
 
 const HELP = `shiplog — records what Claude Code and Codex sessions did, as a devlog and a changelog.
@@ -59,7 +60,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
 };
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], opts: { entryScript?: string } = {}): Promise<number> {
+  if (opts.entryScript !== undefined) setEntryScript(opts.entryScript);
   const [cmd, ...rest] = argv;
   if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
     process.stdout.write(HELP);
