@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { setEntryScript } from './entry-script.js';
 import { CliError, UsageError } from './errors.js';
 
@@ -37,7 +38,17 @@ type Command = (argv: string[]) => Promise<number>;
 // Each command's module is loaded only when that command runs: `shiplog status` need not load
 // the pipeline, the installer or the evaluator, and a short run's cost is mostly module loading.
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  process: async () => (await import('./process.js')).processCommand,
+  process: async () => {
+    // A long transcript is read by this command started again (./one-arena.ts): decided before
+    // the pipeline's modules are loaded, which would otherwise be loaded twice.
+    const { rerunWithOneArena } = await import('./one-arena.js');
+    const { processTranscriptArg } = await import('./process-args.js');
+    return async (argv) => {
+      const file = processTranscriptArg(argv);
+      const rerun = file === undefined ? null : rerunWithOneArena(resolve(file));
+      return rerun ?? (await import('./process.js')).processCommand(argv);
+    };
+  },
   doctor: async () => (await import('./doctor.js')).doctorCommand,
   status: async () => (await import('./status.js')).statusCommand,
   flush: async () => (await import('./flush.js')).flushCommand,

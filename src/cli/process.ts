@@ -1,7 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { isErrno, loadConfig } from '../config/config.js';
 import { agentFor, agentList, type AgentId } from '../agents/registry.js';
 import { holdsSession, isRegularFile, readerFor } from '../worker/reader-for.js';
@@ -16,7 +15,7 @@ import { runSession, type RunOutcome } from '../worker/pipeline.js';
 import { agentName } from './agent-name.js';
 import { CliError, UsageError } from './errors.js';
 import { writeJson } from './json-out.js';
-import { rerunWithOneArena } from './one-arena.js';
+import { parseProcessArgs } from './process-args.js';
 import { wordList } from '../word-list.js';
 
 export const PROCESS_HELP = `Usage: shiplog process <transcript> [options]
@@ -40,18 +39,7 @@ Options:
 `;
 
 export async function processCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      repo: { type: 'string' },
-      session: { type: 'string' },
-      agent: { type: 'string' },
-      'keep-open': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseProcessArgs(argv);
   if (values.help) {
     process.stdout.write(PROCESS_HELP);
     return 0;
@@ -72,8 +60,6 @@ export async function processCommand(argv: string[]): Promise<number> {
   if (forced && isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) throw notASession(transcriptPath, values.agent);
   if (values.repo !== undefined) checkRepoOption(resolve(values.repo));
   else checkRecordedCwd(transcriptPath, agent);
-  const rerun = rerunWithOneArena(transcriptPath);
-  if (rerun !== null) return rerun;
 
   const dir = stateDir();
   const log = createLogger(dir, 'process');
