@@ -231,8 +231,34 @@ function lockHeld(home: string, sessionId: string): boolean {
 
 export function cleanup(...dirs: string[]): void {
   // A test's last `shiplog doctor` or `status` may have started a background sweep that is still
-  // writing into the folder (it starts in well under a second): rmdir then finds new files.
-  for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  // writing into the folder: it is waited for first, or rmdir finds the files it wrote meanwhile
+  // (on a loaded machine it can start well after the command that started it has returned).
+  for (const d of dirs) {
+    waitForSweepsIn(d);
+    rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  }
+}
+
+/**
+ * Blocks until no background sweep (a worker started with `--sweep`, which sweeps once and exits)
+ * has its SHIPLOG_HOME inside `dir`, for at most `timeoutMs`. Lingering session workers are left
+ * to the tests that start them, which wait for them themselves.
+ */
+function waitForSweepsIn(dir: string, timeoutMs = 60_000): void {
+  const marks = [`\0SHIPLOG_HOME=${dir}\0`, `\0SHIPLOG_HOME=${dir}/`];
+  const using = () =>
+    listOrNone('/proc').some((pid) => {
+      if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+      if (!readFileOrEmpty(`/proc/${pid}/cmdline`).includes('\0--sweep\0')) return false;
+      const env = `\0${readFileOrEmpty(`/proc/${pid}/environ`)}`;
+      return marks.some((m) => env.includes(m));
+    });
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (using()) {
+    if (Date.now() > deadline) throw new Error(`a background sweep still uses ${dir} after ${timeoutMs} ms`);
+    Atomics.wait(pause, 0, 0, 50);
+  }
 }
 
 /** Deterministic PRNG so a failing random test can be replayed from its seed. */
