@@ -1,8 +1,8 @@
 import { closeSync, fsyncSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { isErrno } from '../config/errno.js';
 import { join } from 'node:path';
 import { ensureOutputDir } from '../output/folders.js';
 import { checkOutputFile, openOutputFile } from '../output/safe-open.js';
+import { isAlive } from '../state/session-lock.js';
 import type { Fragment } from './fragment.js';
 import { DevlogDocument, type ConversationEntry } from './schema.js';
 
@@ -79,21 +79,9 @@ function clearDeadWriters(dir: string, sessionId: string): void {
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid, null)) continue;
     // Removing a name never follows it: a link planted here goes, its target stays.
     rmSync(join(dir, name), { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: alive, but another user's.
-    if (isErrno(err) && err.code === 'EPERM') return true;
-    if (isErrno(err) && err.code === 'ESRCH') return false;
-    throw err;
   }
 }
 
