@@ -8,7 +8,7 @@
  */
 export class SeenRing {
   private readonly ids: Set<string>;
-  /** The ids in the order they came; `next` is where the newest goes (the oldest is there once full). */
+  /** The ids in the order they came, filled up to `cap`; then `next` is the oldest, where the newest goes. */
   private readonly order: string[];
   private next = 0;
 
@@ -23,7 +23,6 @@ export class SeenRing {
       this.ids.add(id);
       this.order.push(id);
     }
-    this.next = this.order.length % cap;
   }
 
   /** Records the id; true when it had been seen already. */
@@ -31,7 +30,6 @@ export class SeenRing {
     if (this.ids.has(id)) return true;
     if (this.order.length < this.cap) {
       this.order.push(id);
-      this.next = this.order.length % this.cap;
     } else {
       const oldest = this.order[this.next];
       if (oldest !== undefined) this.ids.delete(oldest);
@@ -43,7 +41,7 @@ export class SeenRing {
   }
 
   toJSON(): string[] {
-    return this.order.length < this.cap ? [...this.order] : [...this.order.slice(this.next), ...this.order.slice(0, this.next)];
+    return [...this.order.slice(this.next), ...this.order.slice(0, this.next)];
   }
 }
 
