@@ -16,7 +16,7 @@ import { findOnPath } from '../find-on-path.js';
 import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
-import { getSession, unwrittenWindows } from '../state/sessions.js';
+import { getSession, unwrittenWindowCount } from '../state/sessions.js';
 import { OutputPins } from '../backfill/pin.js';
 import { runInProcesses } from '../backfill/pool.js';
 import { runOne } from '../backfill/run-one.js';
@@ -409,7 +409,7 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
     const config = configFor(s.cwd);
     const idle = opts.now.getTime() - s.mtimeMs >= config.changelog.idle_minutes * 60_000;
     const known = db ? getSession(db, s.sessionId) : null;
-    const unwritten = db ? unwrittenWindows(db, s.sessionId).length : 0;
+    const unwritten = db ? unwrittenWindowCount(db, s.sessionId) : 0;
     if (isUpToDate(known, s, { idle, unwrittenWindows: unwritten })) {
       plan.upToDate.push(s);
       continue;

@@ -139,12 +139,11 @@ export function unwrittenWindowsPage(db: Db, sessionId: string, after: number, l
 }
 const RowId = z.object({ rowid_: z.number().int() });
 
-export function unwrittenWindows(db: Db, sessionId: string): WindowRow[] {
-  return db
-    .prepare(`SELECT * FROM windows WHERE session_id = ? AND status != 'written' ORDER BY rowid`)
-    .all(sessionId)
-    .map((r) => WindowRow.parse(r));
+/** How many of the session's windows are not yet written. */
+export function unwrittenWindowCount(db: Db, sessionId: string): number {
+  return WindowCount.parse(db.prepare(`SELECT COUNT(*) AS n FROM windows WHERE session_id = ? AND status != 'written'`).get(sessionId)).n;
 }
+const WindowCount = z.object({ n: z.number().int() });
 
 export function markWindow(db: Db, runId: string, status: WindowRow['status'], error: string | null, failureRecorded: boolean, now: string, stage: WindowRow['stage'] = null): void {
   db.prepare(
