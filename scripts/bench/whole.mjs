@@ -14,6 +14,7 @@ export const PEER_TARGET = 2.0;
 
 const GNU_TIME = '/usr/bin/time';
 const BARE = join(REPO_ROOT, 'scripts', 'bench', 'bare-loop.mjs');
+const FLOOR = join(REPO_ROOT, 'scripts', 'bench', 'floor-loop.mjs');
 /** The newest ccusage with a native build published for linux-x64 (20.0.26's is missing), and the last TypeScript one. */
 const CCUSAGE_NATIVE = '20.0.24';
 const CCUSAGE_NODE = '17.2.1';
@@ -92,7 +93,7 @@ async function measureOne(agent, bytes, reps, peer) {
   const { transcript, sessionId, built } = build(agent, bytes);
   const world = peer ? peerWorld(agent, transcript, sessionId) : null;
   const peerArgs = peer && world ? (peer.cmd === NODE ? world.args : world.nativeArgs) : null;
-  const sides = { bare: [], shiplog: [], peer: [] };
+  const sides = { bare: [], shiplog: [], peer: [], floor: [] };
   let records = 0;
   for (let i = 0; i < reps; i++) {
     const steps = [
@@ -112,6 +113,11 @@ async function measureOne(agent, bytes, reps, peer) {
       },
       ...(peerArgs
         ? [
+            async () => {
+              const m = await measured(NODE, [FLOOR, transcript], childEnv(), 'floor loop');
+              if (Number(m.stdout.trim()) !== records && records > 0) throw new Error('the floor loop and the bare loop disagree on the record count');
+              sides.floor.push(m);
+            },
             async () => {
               const m = await measured(peer.cmd, [...peer.pre, ...peerArgs], world.env, peer.label);
               // A peer that found nothing did no work: its time would flatter nobody.
@@ -154,6 +160,8 @@ async function measureOne(agent, bytes, reps, peer) {
       details: [
         `${peer.label} \`${peerArgs.join(' ')}\` over the same file (a hard link in a temp ${agent === 'codex' ? 'CODEX_HOME' : 'CLAUDE_CONFIG_DIR'}, empty HOME), ${reps} runs, interleaved with the two above; it only sums tokens, shiplog builds the devlog and entries`,
         `CPU: ccusage median ${fmt(cpu('peer'))} s (${spread(sides.peer.map((m) => m.cpu))}), wall ${fmt(wall('peer'))} s, peak RSS ${fmt(rss('peer'))} MiB`,
+        // What any node program pays before doing work: if this alone is over the target, no node pipeline meets it.
+        `floor: \`node floor-loop.mjs\` (1 MiB reads, Buffer.indexOf split, JSON.parse of every line, no other work) ${fmt(cpu('floor'))} s CPU (${spread(sides.floor.map((m) => m.cpu))}) = ${fmt(cpu('floor') / cpu('peer'), 2)}× ccusage${cpu('floor') / cpu('peer') > PEER_TARGET ? `, already over the ≤ ${PEER_TARGET} target` : ''}`,
       ],
     });
   } else if (peer) {
