@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { actorInEffect } from '../changelog/actor.js';
 import { parseArgs } from 'node:util';
-import { ENV, loadConfig } from '../config/config.js';
+import { ENV } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
 import { repoRoot } from '../git.js';
 import { configDir } from '../paths.js';
 import { UsageError } from './errors.js';
@@ -40,8 +41,9 @@ export async function configCommand(argv: string[]): Promise<number> {
   }
   const [sub, ...extra] = positionals;
   if (sub !== 'show' || extra.length > 0) throw new UsageError(sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand', 'Run: shiplog config show (see shiplog config --help).');
-  const repo = values.repo ? resolve(values.repo) : await repoRoot(process.cwd());
-  const loaded = loadConfig({ repo });
+  // The repository a session working in that folder writes into (src/worker/session-repo.ts).
+  const repo = await repoRoot(resolve(values.repo ?? process.cwd()));
+  const loaded = configForSession(repo);
   const userFile = join(configDir(), 'config.toml');
   const repoFile = loaded.repo?.file ?? join(repo, '.shiplog.toml');
   const files = [

@@ -24,9 +24,13 @@ describe('the config a session uses', () => {
     const state = join(root, 'state');
     // One entry per turn, so each Stop shows which settings its run used.
     const env = hookEnv(state, { XDG_CONFIG_HOME: join(root, 'xdg'), SHIPLOG_GRANULARITY: 'turn' });
-    for (const k of ['SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR', 'SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR']) delete env[k];
+    for (const k of ['SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR', 'SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR'])
+      delete env[k];
 
-    const show = await runProcess(process.execPath, [CLI, 'config', 'show', '--repo', repo, '--json'], { env, cwd: root });
+    const show = await runProcess(process.execPath, [CLI, 'config', 'show', '--repo', repo, '--json'], {
+      env,
+      cwd: root,
+    });
     assert.equal(show.code, 0, show.stderr);
     const actor = (JSON.parse(show.stdout) as { actor: { value: string } }).actor.value;
 
@@ -34,7 +38,10 @@ describe('the config a session uses', () => {
     const transcript = join(root, `${id}.jsonl`);
     const stop = async (cwd: string, n: number) => {
       writeClaudeTranscript(transcript, id, cwd, [simpleTurn(n)], { append: n > 1, firstSeq: n - 1 });
-      const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload(id, transcript, cwd, { last_assistant_message: simpleTurn(n).reply }) });
+      const hook = await runProcess('/bin/sh', [HOOK, process.execPath], {
+        env,
+        input: stopPayload(id, transcript, cwd, { last_assistant_message: simpleTurn(n).reply }),
+      });
       assert.equal(hook.code, 0, hook.stderr);
       await waitForWorkers(state, id);
     };
