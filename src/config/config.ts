@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { EvaluatorName } from '../agents/ids.js';
 import { isErrno } from './errno.js';
+import { getPath } from './tables.js';
 
 /** Re-exported: modules across shiplog take it from here. */
 export { isErrno };
 
-/** Every setting, with its bounds and its default. Which files and variables set them: session-config.ts. */
+/**
+ * Every setting, with its bounds and its default, each written once: a section left out is parsed
+ * from `{}` (`prefault`), so its fields' own defaults fill it. Which files and variables set them
+ * for a session: session-config.ts.
+ */
 export const Config = z
   .object({
     changelog: z
@@ -39,27 +44,27 @@ export const Config = z
         digest_chars: z.number().int().min(2000).max(400_000).default(40_000),
       })
       .strict()
-      .default({ enabled: true, granularity: 'session', idle_minutes: 30, chat_only: 'drop', commit: false, evaluator: 'heuristic', codex_config: [], timeout_seconds: 300, backoff_minutes: 30, digest_chars: 40_000 }),
+      .prefault({}),
     devlog: z
       .object({
         enabled: z.boolean().default(true),
         commit: z.boolean().default(false),
       })
       .strict()
-      .default({ enabled: true, commit: false }),
+      .prefault({}),
     tail: z
       .object({
         max_line_bytes: z.number().int().min(1024).default(8 * 1024 * 1024),
       })
       .strict()
-      .default({ max_line_bytes: 8 * 1024 * 1024 }),
+      .prefault({}),
     worker: z
       .object({
         /** How long a worker stays after its last job, so the next turns' hooks need not start one. */
         linger_seconds: z.number().min(0).max(3600).default(120),
       })
       .strict()
-      .default({ linger_seconds: 120 }),
+      .prefault({}),
     redact: z
       .object({
         /** Exact strings never redacted (a test fixture's fake key, say). */
@@ -68,14 +73,14 @@ export const Config = z
         extra: z.array(z.object({ kind: z.string().regex(/^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,8}$/), pattern: z.string().min(1) }).strict()).default([]),
       })
       .strict()
-      .default({ allow: [], extra: [] }),
+      .prefault({}),
     stop: z
       .object({
         /** How long a Stop run waits for the transcript to catch up with the hook payload. */
         wait_ms: z.number().int().min(0).max(30_000).default(3000),
       })
       .strict()
-      .default({ wait_ms: 3000 }),
+      .prefault({}),
   })
   .strict();
 export type Config = z.infer<typeof Config>;
@@ -135,9 +140,14 @@ export const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
 /** Dotted keys of every setting in the schema, optional ones included, in schema order. */
 export const SETTING_KEYS: readonly string[] = schemaKeys(Config, '');
 
+/** The settings with no default: unset unless a file or a variable sets them. */
+export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(
+  SETTING_KEYS.filter((k) => getPath(Config.parse({}), k) === undefined),
+);
+
 function schemaKeys(schema: z.ZodType, prefix: string): string[] {
   let s: z.ZodType = schema;
-  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) {
+  while (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional) {
     s = s.unwrap() as z.ZodType;
   }
   if (!(s instanceof z.ZodObject)) return [prefix];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Config, OPTIONAL_KEYS } from '../../src/config/config.js';
 import { configForSession } from '../../src/config/session-config.js';
 import { safeFolderName } from '../../src/ids.js';
 import { cleanup, tempDir } from '../helpers.js';
@@ -41,6 +42,18 @@ describe('configuration', () => {
         ['env SHIPLOG_IDLE_MINUTES', 'changelog.idle_minutes'],
       ],
     );
+  });
+});
+
+describe('the defaults', () => {
+  it('are written once: a section left out is the section given empty, so no second copy can drift', () => {
+    const empty = Object.fromEntries(Object.keys(Config.shape).map((section) => [section, {}]));
+    assert.deepEqual(Config.parse({}), Config.parse(empty));
+    assert.equal(Config.parse({}).changelog.idle_minutes, 30);
+  });
+
+  it('say which settings have none: config show lists those as unset', () => {
+    assert.deepEqual([...OPTIONAL_KEYS], ['changelog.actor', 'changelog.model', 'changelog.claude_thinking_tokens']);
   });
 });
 
