@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { discoverPath, discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, PATH_FILE_CAP, type Located, type Skipped } from '../backfill/discover.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
-import { Config, loadConfig } from '../config/config.js';
+import { Config } from '../config/config.js';
+import { repoTop } from '../config/repo-top.js';
+import { configForSession } from '../config/session-config.js';
 import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
 import { chooseEvaluator } from '../evaluator/choose.js';
 import { rememberRepoState } from '../git.js';
@@ -390,13 +392,13 @@ interface Plan {
 /** Splits the sessions into those with work to do and those already up to date. Reads only. */
 function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Options['evaluator']; now: Date; note: (text: string) => void }): Plan {
   const configs = new Map<string, Config>();
-  const configFor = (cwd: string): Config => {
-    const cached = configs.get(cwd);
+  const configFor = (repo: string): Config => {
+    const cached = configs.get(repo);
     if (cached) return cached;
-    const { config, problems } = loadConfig({ repo: cwd });
+    const { config, problems } = configForSession(repo);
     for (const p of problems) opts.note(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}`);
     const applied = opts.evaluator ? { ...config, changelog: { ...config.changelog, evaluator: opts.evaluator } } : config;
-    configs.set(cwd, applied);
+    configs.set(repo, applied);
     return applied;
   };
   const chosen = new Map<string, LlmEvaluatorName | 'heuristic'>();
@@ -404,11 +406,15 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
     if (!chosen.has(setting)) chosen.set(setting, chooseEvaluator(setting, process.env).name);
     return chosen.get(setting) ?? 'heuristic';
   };
-  const plan: Plan = { todo: [], upToDate: [], evaluators: new Set(), defaultEvaluator: opts.evaluator ?? loadConfig().config.changelog.evaluator };
+  const defaultEvaluator = opts.evaluator ?? configForSession(null).config.changelog.evaluator;
+  const plan: Plan = { todo: [], upToDate: [], evaluators: new Set(), defaultEvaluator };
   for (const s of sessions) {
-    const config = configFor(s.cwd);
-    const idle = opts.now.getTime() - s.mtimeMs >= config.changelog.idle_minutes * 60_000;
     const known = db ? getSession(db, s.sessionId) : null;
+    // The repository the session's outputs go to, as pinOutputs and a run settle it, except that
+    // this process asks git nothing (the --jobs processes do): the .git a folder is under stands
+    // in for git's answer, the same one but where git fails on the repository.
+    const config = configFor(known?.repo && isDir(known.repo) ? known.repo : repoTop(s.cwd));
+    const idle = opts.now.getTime() - s.mtimeMs >= config.changelog.idle_minutes * 60_000;
     const unwritten = db ? unwrittenWindowCount(db, s.sessionId) : 0;
     if (isUpToDate(known, s, { idle, unwrittenWindows: unwritten })) {
       plan.upToDate.push(s);

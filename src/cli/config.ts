@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { actorInEffect } from '../changelog/actor.js';
 import { parseArgs } from 'node:util';
-import { ENV, loadConfig } from '../config/config.js';
+import { ENV, OPTIONAL_KEYS } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
 import { repoRoot } from '../git.js';
 import { configDir } from '../paths.js';
 import { UsageError } from './errors.js';
@@ -40,8 +41,9 @@ export async function configCommand(argv: string[]): Promise<number> {
   }
   const [sub, ...extra] = positionals;
   if (sub !== 'show' || extra.length > 0) throw new UsageError(sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand', 'Run: shiplog config show (see shiplog config --help).');
-  const repo = values.repo ? resolve(values.repo) : await repoRoot(process.cwd());
-  const loaded = loadConfig({ repo });
+  // The repository a session working in that folder writes into (src/worker/session-repo.ts).
+  const repo = await repoRoot(resolve(values.repo ?? process.cwd()));
+  const loaded = configForSession(repo);
   const userFile = join(configDir(), 'config.toml');
   const repoFile = loaded.repo?.file ?? join(repo, '.shiplog.toml');
   const files = [
@@ -58,7 +60,7 @@ export async function configCommand(argv: string[]): Promise<number> {
     `repo file:  ${repoFile} (${!files[1]?.exists ? 'not found' : loaded.repo?.trusted ? 'found, trusted' : 'found, not trusted: output-shaping keys only'})`,
   ];
   // Every key, the optional ones unset included; the actor as it will be used.
-  const rows = flatten({ ...loaded.config, changelog: { ...Object.fromEntries(OPTIONAL.map((k) => [k, undefined])), ...loaded.config.changelog } }).map(([key, value]): [string, string, string] => {
+  const rows = flatten(withUnset(loaded.config)).map(([key, value]): [string, string, string] => {
     if (key === 'changelog.actor') return [key, JSON.stringify(actor.value), actor.from === 'config' ? (loaded.sources[key] ?? 'default') : `in effect: ${actor.from}`];
     return [key, value, loaded.sources[key] ?? 'default'];
   });
@@ -72,8 +74,15 @@ export async function configCommand(argv: string[]): Promise<number> {
   return loaded.problems.length > 0 ? 1 : 0;
 }
 
-/** Keys with no default: shown as unset rather than left out. */
-const OPTIONAL = ['actor', 'model', 'claude_thinking_tokens'];
+/** The config with each setting that has no default and is not set present as undefined, first in its section. */
+function withUnset(config: object): object {
+  const out: Record<string, unknown> = {};
+  for (const [section, values] of Object.entries(config)) {
+    const unset = [...OPTIONAL_KEYS].filter((k) => k.startsWith(`${section}.`));
+    out[section] = { ...Object.fromEntries(unset.map((k) => [k.slice(section.length + 1), undefined])), ...values };
+  }
+  return out;
+}
 
 function flatten(obj: object, prefix = ''): [string, string][] {
   const out: [string, string][] = [];

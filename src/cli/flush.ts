@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
 import { busyTimeoutMs, openDb } from '../state/db.js';
@@ -7,6 +7,7 @@ import { sessionsWithOpenWork } from '../state/report.js';
 import { releaseLock } from '../state/session-lock.js';
 import { configFor } from '../worker/main.js';
 import { runSession } from '../worker/pipeline.js';
+import { sessionRepo } from '../worker/session-repo.js';
 import { drainStranded, spooledSessions } from '../worker/stranded.js';
 import { sweep } from '../worker/sweep.js';
 import { waitForLock } from './process.js';
@@ -55,10 +56,12 @@ export async function flushCommand(argv: string[]): Promise<number> {
       return 0;
     }
     for (const s of sessions) {
-      const { config } = loadConfig({ repo: s.repo ?? s.cwd });
+      const where = { agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined };
+      const req = { sessionId: s.session_id, ...where, trigger: 'flush', close: 'flush' };
+      const { config } = configForSession(await sessionRepo(where, s.repo));
       const lock = await waitForLock(db, s.session_id);
       try {
-        const outcome = await runSession({ stateDir: dir, db, log, config }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'flush', close: 'flush' });
+        const outcome = await runSession({ stateDir: dir, db, log, config }, req);
         process.stdout.write(outcomeLines(s.session_id, outcome.windows, 'the evaluator is paused; written after the pause, or with: shiplog retry').join(''));
         if (outcome.windows.written.length === 0 && outcome.windows.failed.length === 0 && !outcome.windows.deferred?.length) process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
         failed += outcome.windows.failed.length;

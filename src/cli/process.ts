@@ -1,7 +1,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isErrno, loadConfig } from '../config/config.js';
+import { isErrno } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
 import { agentFor, agentList, type AgentId } from '../agents/registry.js';
 import { holdsSession, isRegularFile, readerFor } from '../worker/reader-for.js';
 import { sessionIdOfName } from '../worker/sweep.js';
@@ -12,6 +13,8 @@ import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import { runSession, type RunOutcome } from '../worker/pipeline.js';
+import { sessionRepo } from '../worker/session-repo.js';
+import { getSession } from '../state/sessions.js';
 import { agentName } from './agent-name.js';
 import { CliError, UsageError } from './errors.js';
 import { writeJson } from './json-out.js';
@@ -66,8 +69,9 @@ export async function processCommand(argv: string[]): Promise<number> {
   const db = openDb(dir);
   try {
     const repo = values.repo ? resolve(values.repo) : undefined;
-    // Without --repo, the repository the session worked in: its .shiplog.toml applies as for the hooks.
-    const { config, problems } = loadConfig({ repo: repo ?? transcriptCwd(transcriptPath, agent) });
+    // The repository the run writes into (without --repo, the one the session worked in), as for the hooks.
+    const writesInto = await sessionRepo({ agent, transcriptPath, repo }, getSession(db, sessionId)?.repo);
+    const { config, problems } = configForSession(writesInto);
     for (const p of problems) process.stderr.write(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`);
     const lock = await waitForLock(db, sessionId);
     let outcome: RunOutcome;

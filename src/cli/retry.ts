@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfig } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
 import { clearBackoff } from '../evaluator/backoff.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
@@ -44,7 +44,8 @@ export async function retryCommand(argv: string[]): Promise<number> {
     }
     clearBackoff(db);
     for (const s of sessions) {
-      const { config } = loadConfig({ repo: s.repo });
+      // The windows' repository: the one the session wrote into.
+      const { config } = configForSession(s.repo);
       const lock = await waitForLock(db, s.session_id);
       try {
         const now = () => new Date().toISOString();

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.js';
 import { readRepoFile } from '../config/repo-file.js';
 import { REPO_ALLOWED_KEYS } from '../config/repo-keys.js';
-import { repoTop } from '../config/repo-top.js';
+import { configForSession } from '../config/session-config.js';
 import { readTrustStore, trustKey, trustStorePath, TrustStoreError, writeTrustStore, type TrustStore } from '../config/trust.js';
+import { repoRoot } from '../git.js';
 import { CliError, UsageError } from './errors.js';
 
 export const TRUST_HELP = `Usage: shiplog trust [<repo>]
@@ -49,9 +49,10 @@ export async function trustCommand(argv: string[]): Promise<number> {
   return trust(positionals[0] ?? process.cwd());
 }
 
-function trust(dir: string): number {
-  const top = repoTop(resolve(dir));
-  const loaded = loadConfig({ repo: top });
+/** Trusts the file the worker reads for sessions in `dir`'s repository (session-config.ts). */
+async function trust(dir: string): Promise<number> {
+  const top = await repoRoot(resolve(dir));
+  const loaded = configForSession(top);
   const repo = loaded.repo;
   const file = repo?.file ?? `${top}/.shiplog.toml`;
   if (!repo || repo.sha256 === null) {
@@ -92,8 +93,8 @@ function list(): number {
   return 0;
 }
 
-function revoke(dir: string): number {
-  const top = repoTop(resolve(dir));
+async function revoke(dir: string): Promise<number> {
+  const top = await repoRoot(resolve(dir));
   const store = readStore();
   // A removed checkout has no real path any more; it was recorded under the one it had.
   const key = [trustKey(top), resolve(dir)].find((k) => store.repos[k] !== undefined);

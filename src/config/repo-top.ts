@@ -6,7 +6,8 @@ import { isErrno } from './errno.js';
  * The top level of the repository `dir` is in: the nearest folder, `dir` itself or above, that
  * holds a `.git` (a folder, or the file a worktree or submodule has); `dir` itself outside any
  * repository. The same answer as `git rev-parse --show-toplevel` for the ordinary layouts, but
- * synchronous and without a process: the worker asks on every run, the CLI for every session.
+ * synchronous and without a process: `shiplog backfill` plans with it, since it starts no git
+ * before its session processes do. Everything else asks git (src/worker/session-repo.ts).
  */
 export function repoTop(dir: string): string {
   const start = resolve(dir);

@@ -1,7 +1,9 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno, loadConfig, type ConfigProblem, type LoadedConfig } from '../config/config.js';
-import { repoTop } from '../config/repo-top.js';
+import { isErrno, type ConfigProblem, type LoadedConfig } from '../config/config.js';
+import type { Config } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
+import { repoRoot } from '../git.js';
 import { agentSetups, hookedAgents } from '../agents/registry.js';
 import { findOnPath } from '../find-on-path.js';
 import { workerEntry } from '../install/hook-files.js';
@@ -26,7 +28,11 @@ export async function runChecks(ctx: DoctorContext): Promise<Check[]> {
   const agentChecks = all.flatMap(({ setup }) => setup.doctor(ctx));
   const scripts = all.flatMap(({ setup }) => setup.hookScripts);
   const names = all.map((s) => s.agent.label);
-  return [nodeCheck(), hookFilesCheck(scripts), ...configChecks(ctx), ...agentChecks, ...registeredCheck(agentChecks, names, all.map((s) => `--${s.setup.flag}`)), ...stateChecks(ctx)];
+  // The settings shown are those of a session working here: its repository's (session-config.ts).
+  const here = configForSession(await repoRoot(ctx.cwd), ctx.env);
+  const registered = registeredCheck(agentChecks, names, all.map((s) => `--${s.setup.flag}`));
+  const config = configChecks(here);
+  return [nodeCheck(), hookFilesCheck(scripts), ...config, ...agentChecks, ...registered, ...stateChecks(ctx, here)];
 }
 
 function nodeCheck(): Check {
@@ -51,8 +57,7 @@ function hookFilesCheck(scripts: string[]): Check {
   return ok('hooks.files', `hooks and worker present in ${join(scripts[0] ?? workerEntry, '..', '..')}`);
 }
 
-function configChecks(ctx: DoctorContext): Check[] {
-  const loaded = loadConfig({ repo: ctx.cwd, env: ctx.env });
+function configChecks(loaded: LoadedConfig): Check[] {
   const { sources } = loaded;
   // Keys a repository may not set are not mistakes to fix: config.repo.<repo> reports them.
   const problems = loaded.problems.filter((p) => !p.refused);
@@ -84,7 +89,7 @@ function configFileChecks(problems: ConfigProblem[], sources: Record<string, str
   );
 }
 
-function stateChecks(ctx: DoctorContext): Check[] {
+function stateChecks(ctx: DoctorContext, here: LoadedConfig): Check[] {
   const paths = statePaths(ctx.stateDir);
   // Doctor only reads: a damaged database is reported, not rebuilt (state-db.ts).
   const { db, check } = stateDbCheck(ctx.stateDir);
@@ -109,7 +114,7 @@ function stateChecks(ctx: DoctorContext): Check[] {
     if (bad > 0) out.push(problem('worker.spool.bad', `${bad} hook job(s) could not be read and were kept in ${badDir}`, `see ${paths.log} ("unreadable hook job moved aside"); they are kept only for inspection: read them, then remove them (rm ${badDir}/*)`));
 
     out.push(sweepCheck(ctx, db));
-    out.push(...evaluatorChecks(ctx, db));
+    out.push(...evaluatorChecks(ctx, db, here.config.changelog.evaluator));
 
     const dayAgo = new Date(ctx.now.getTime() - 24 * 3600_000).toISOString();
     const failures = failuresSince(db, dayAgo);
@@ -122,9 +127,8 @@ function stateChecks(ctx: DoctorContext): Check[] {
     const outputs = recentOutputs(db, weekAgo);
     for (const { repo, actor } of outputs) out.push(outputCheck(repo, actor));
     // The current folder's repository is reported by configChecks.
-    const here = repoTop(ctx.cwd);
-    for (const repo of new Set(outputs.map((o) => o.repo).filter((r) => r !== here && existsSync(r)))) {
-      const check = repoConfigCheck(loadConfig({ repo, env: ctx.env }));
+    for (const repo of new Set(outputs.map((o) => o.repo).filter((r) => r !== here.repo?.top && existsSync(r)))) {
+      const check = repoConfigCheck(configForSession(repo, ctx.env));
       if (check) out.push(check);
     }
   } finally {
@@ -149,9 +153,8 @@ function sweepCheck(ctx: DoctorContext, db: Db): Check {
 }
 
 /** Which evaluator writes entries, whether it can run, and whether it is paused or owes windows. */
-function evaluatorChecks(ctx: DoctorContext, db: Db): Check[] {
+function evaluatorChecks(ctx: DoctorContext, db: Db, setting: Config['changelog']['evaluator']): Check[] {
   const out: Check[] = [];
-  const setting = loadConfig({ repo: ctx.cwd, env: ctx.env }).config.changelog.evaluator;
   const choice = chooseEvaluator(setting, ctx.env);
   if (choice.name === 'heuristic') out.push(ok('evaluator', setting === 'auto' ? 'auto: no logged-in claude or codex found, using the heuristic' : 'heuristic (offline)'));
   else if (!findOnPath(choice.name, ctx.env)) out.push(problem('evaluator', `${choice.name} is the evaluator but is not on PATH`, `install the ${choice.name} CLI, or set changelog.evaluator = "heuristic" (CTX_CHANGELOG_EVALUATOR)`));

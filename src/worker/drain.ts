@@ -9,10 +9,11 @@ import { agentFor, hookRole } from '../agents/registry.js';
 import type { HookRole } from '../agents/agent.js';
 import { removeJobs, takeJobs, type SpooledJob } from './jobs.js';
 import { runSession, type RunRequest } from './pipeline.js';
+import { sessionRepo } from './session-repo.js';
 import { waitForTranscript } from './stop-wait.js';
 
-/** The configuration that applies to a session working in `cwd` (src/worker/main.ts configFor). */
-export type ConfigFor = (cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger) => LoadedConfig;
+/** The settings for a session writing into `repoRoot` (config/session-config.ts), logged: main.ts configFor. */
+export type ConfigFor = (repoRoot: string | null, env: NodeJS.ProcessEnv, log: Logger) => LoadedConfig;
 
 export interface DrainContext {
   dir: string;
@@ -70,19 +71,23 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
   const end = jobs.find((j) => role(j) === 'session-end');
   const stop = [...jobs].reverse().find((j) => role(j) === 'turn-end');
   const cwd = [...jobs].reverse().find((j) => j.job.payload.cwd)?.job.payload.cwd;
-  const loaded = ctx.configFor(cwd, env, log);
-  const config = loaded.config;
-  const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : stop && config.changelog.granularity === 'turn' ? 'turn' : null;
+  const known = getSession(db, sessionId);
   // Codex notify jobs name only the thread; a hook of the same session may have given the path.
   const transcriptPath =
     [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ??
-    getSession(db, sessionId)?.transcript_path ??
+    known?.transcript_path ??
     agent.hooks?.transcriptOf?.(jobs.filter((j) => j.job.agent === agent.id).map((j) => j.job.payload));
   if (!transcriptPath) {
     // Codex notify for a thread without a rollout: its title generation, or an --ephemeral session.
     log.info({ session: sessionId, trigger: last.job.payload.hook_event_name }, 'no transcript for this session; jobs dropped');
     return end !== undefined;
   }
+  // The repository the run will write into, not the payload's folder: an agent that went into a
+  // subfolder holding a repository of its own still writes into the session's.
+  const repo = await sessionRepo({ agent: last.job.agent, transcriptPath, cwd }, known?.repo);
+  const config = ctx.configFor(repo, env, log).config;
+  const turnClose = stop && config.changelog.granularity === 'turn' ? 'turn' : null;
+  const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : turnClose;
   const req: RunRequest = {
     sessionId,
     agent: last.job.agent,

@@ -2,7 +2,8 @@ import { AgentId } from '../agents/ids.js';
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { loadConfig, type LoadedConfig } from '../config/config.js';
+import type { LoadedConfig } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
 import { isSafeId } from '../ids.js';
 import { createLogger, type Logger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
@@ -18,6 +19,7 @@ import { lingerFor } from './linger.js';
 import { hasJobs } from './jobs.js';
 import { flushWindows } from './flush-windows.js';
 import { runSession } from './pipeline.js';
+import { sessionRepo } from './session-repo.js';
 import { drainStranded } from './stranded.js';
 import { sweep } from './sweep.js';
 
@@ -44,7 +46,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     return;
   }
   const unregister = registerWorker(dir, sessionId);
-  const settingMs = loadConfig({ env }).config.worker.linger_seconds * 1000;
+  const settingMs = configForSession(null, env).config.worker.linger_seconds * 1000;
   let lingerMs = settingMs;
   const busyMs = busyTimeoutMs(env);
   let db: Db | null = null;
@@ -94,8 +96,9 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
   }
 }
 
-export function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {
-  const loaded = loadConfig({ repo: cwd ?? null, env });
+/** configForSession, with what it ignored logged. */
+export function configFor(repoRoot: string | null, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {
+  const loaded = configForSession(repoRoot, env);
   for (const p of loaded.problems) {
     if (p.refused) log.warn({ file: p.file, key: p.key }, 'repository config key refused (not trusted); run shiplog trust <repo> to allow it');
     else log.warn({ file: p.file, key: p.key, message: p.message }, 'invalid configuration ignored; using defaults for it');
@@ -103,15 +106,21 @@ export function configFor(cwd: string | undefined, env: NodeJS.ProcessEnv, log: 
   return loaded;
 }
 
-const IdleRow = z.object({ session_id: z.string(), agent: AgentId, transcript_path: z.string(), cwd: z.string().nullable() });
+const IdleRow = z.object({
+  session_id: z.string(),
+  agent: AgentId,
+  transcript_path: z.string(),
+  cwd: z.string().nullable(),
+  repo: z.string().nullable(),
+});
 
 /** Windows of other sessions that have seen no activity for the idle time are closed here. */
 async function closeIdleWindows(dir: string, db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
-  const { config } = loadConfig({ env });
+  const { config } = configForSession(null, env);
   const cutoff = new Date(Date.now() - config.changelog.idle_minutes * 60_000).toISOString();
   const idle = z.array(IdleRow).parse(db
     .prepare(
-      `SELECT session_id, agent, transcript_path, cwd FROM sessions
+      `SELECT session_id, agent, transcript_path, cwd, repo FROM sessions
        WHERE ended_at IS NULL AND updated_at < ? AND json_extract(window_state, '$.cur') IS NOT NULL LIMIT 20`,
     )
     .all(cutoff));
@@ -119,8 +128,10 @@ async function closeIdleWindows(dir: string, db: Db, log: Logger, env: NodeJS.Pr
     const lock = tryLock(db, s.session_id);
     if (!lock) continue;
     try {
-      const sessionConfig = configFor(s.cwd ?? undefined, env, log).config;
-      await runSession({ stateDir: dir, db, log, config: sessionConfig }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'idle', close: 'idle' });
+      const where = { agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined };
+      const req = { sessionId: s.session_id, ...where, trigger: 'idle', close: 'idle' };
+      const sessionConfig = configFor(await sessionRepo(where, s.repo), env, log).config;
+      await runSession({ stateDir: dir, db, log, config: sessionConfig }, req);
     } catch (err) {
       log.warn({ err, session: s.session_id }, 'idle close failed; will retry later');
     } finally {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import type { Agent } from '../agents/agent.js';
@@ -15,7 +15,7 @@ import { Fragment } from '../devlog/fragment.js';
 import { devlogPath, renderEntry, writeDevlog } from '../devlog/write.js';
 import { OutputError } from '../output/output-error.js';
 import type { AgentEvent, Subagent } from '../events.js';
-import { commitsBetween, gitInfo, repoRoot } from '../git.js';
+import { commitsBetween, gitInfo } from '../git.js';
 import { resolveCommits, unresolvedSpan } from '../changelog/resolve-commits.js';
 import { observeDisk, reconcileWindows } from './reconcile-windows.js';
 import type { Logger } from '../log.js';
@@ -32,6 +32,7 @@ import { CWD_LINE_LIMIT, discoverCwd } from './transcript-cwd.js';
 import { flushWindows, type FlushOutcome } from './flush-windows.js';
 import { openSource, openTranscript } from './open-transcript.js';
 import { RunError } from './run-error.js';
+import { sessionRepo } from './session-repo.js';
 
 /**
  * One run over one session: read the bytes appended since the cursor, fold them into the devlog
@@ -391,19 +392,7 @@ function readSubagent(fold: Fold, path: string | null, agentId: string, agentTyp
 }
 
 
-async function resolveRepo(req: RunRequest, row: SessionRow, fd: number, adapter: Adapter<unknown>): Promise<string | null> {
-  if (req.repo) return usableDir(req.repo) ? repoRoot(req.repo) : null;
-  if (row.repo && usableDir(row.repo)) return row.repo;
-  const cwd = req.cwd && usableDir(req.cwd) ? req.cwd : discoverCwd(readLines(fd, 0, CWD_LINE_LIMIT), adapter);
-  return cwd && usableDir(cwd) ? repoRoot(cwd) : null;
-}
-
-function usableDir(p: string): boolean {
-  if (!isAbsolute(p)) return false;
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    // Missing or unreadable: not a folder we can write into; the caller reports ENOREPO.
-    return false;
-  }
+/** The same answer the worker and the CLI loaded this run's settings for (session-repo.ts). */
+function resolveRepo(req: RunRequest, row: SessionRow, fd: number, adapter: Adapter<unknown>): Promise<string | null> {
+  return sessionRepo(req, row.repo, () => discoverCwd(readLines(fd, 0, CWD_LINE_LIMIT), adapter));
 }

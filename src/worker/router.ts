@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../config/config.js';
+import { configForSession } from '../config/session-config.js';
 import { createLogger, type Logger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { AliveFile } from './alive-file.js';
@@ -27,7 +27,7 @@ export async function routerMain(env: NodeJS.ProcessEnv = process.env): Promise<
   mkdirSync(inbox, { recursive: true, mode: 0o700 });
   const alive = new AliveFile(inbox, { name: ROUTER_ALIVE, plain: true });
   if (!alive.claim()) return;
-  const settingMs = loadConfig({ env }).config.worker.linger_seconds * 1000;
+  const settingMs = configForSession(null, env).config.worker.linger_seconds * 1000;
   // Like a worker's: twice the gap between the last two payloads, so an idle router does not
   // hold its memory for the whole setting after a session's last turn.
   let lingerMs = settingMs;

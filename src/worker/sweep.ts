@@ -10,6 +10,7 @@ import { claimSweep, getMeta, setMeta } from '../state/meta.js';
 import { releaseLock, tryLock } from '../state/session-lock.js';
 import type { DrainContext } from './drain.js';
 import { runSession } from './pipeline.js';
+import { sessionRepo } from './session-repo.js';
 import { transcriptCwd } from './transcript-cwd.js';
 import { SWEEP_EVERY_MS } from './sweep-every.js';
 
@@ -72,7 +73,7 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
   const known = ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?');
   for (const f of installed === null ? [] : newTranscripts(ctx.env, done, installed, now)) {
     if (known.get(f.sessionId) !== undefined) continue;
-    candidates.push({ ...f, cwd: null, due: 'grown' });
+    candidates.push({ ...f, cwd: null, repo: null, due: 'grown' });
   }
 
   let complete = true;
@@ -86,7 +87,8 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
       report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
       continue;
     }
-    const { config } = ctx.configFor(cwd, ctx.env, ctx.log);
+    const where = { agent: c.agent, transcriptPath: c.path, cwd };
+    const { config } = ctx.configFor(await sessionRepo(where, c.repo), ctx.env, ctx.log);
     // With devlogs off the devlog never catches up with the cursor: nothing is owed.
     if (c.due === 'devlog' && !config.devlog.enabled) continue;
     const idleMs = config.changelog.idle_minutes * 60_000;
@@ -134,13 +136,14 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
  * together, so a run killed at any moment leaves one of these.
  */
 export type Due = 'grown' | 'unwritten' | 'open' | 'devlog';
-type Candidate = Found & { cwd: string | null; due: Due };
+type Candidate = Found & { cwd: string | null; repo: string | null; due: Due };
 
 const KnownRow = z.object({
   session_id: z.string(),
   agent: AgentId,
   transcript_path: z.string(),
   cwd: z.string().nullable(),
+  repo: z.string().nullable(),
   offset: z.number().int(),
   source_size: z.number().int().nullable(),
   devlog_offset: z.number().int(),
@@ -153,7 +156,7 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
   const rows = z.array(KnownRow).parse(
     db
       .prepare(
-        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset, s.source_size, s.devlog_offset,
+        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.repo, s.offset, s.source_size, s.devlog_offset,
            (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
            -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
            EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
@@ -167,7 +170,9 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
     const st = statOrNull(r.transcript_path);
     if (st === null || !st.isFile()) continue;
     const due: Due | null = changed(r, st.size) ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : r.devlog_offset !== r.offset ? 'devlog' : null;
-    if (due !== null) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd, due });
+    if (due === null) continue;
+    const { agent, session_id: sessionId, transcript_path: path, cwd, repo } = r;
+    out.push({ agent, sessionId, path, size: st.size, mtimeMs: st.mtimeMs, cwd, repo, due });
   }
   return out;
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/config.js';
+import { Config, OPTIONAL_KEYS } from '../../src/config/config.js';
+import { configForSession } from '../../src/config/session-config.js';
 import { safeFolderName } from '../../src/ids.js';
 import { cleanup, tempDir } from '../helpers.js';
 
@@ -17,7 +18,7 @@ describe('configuration', () => {
     const repo = join(root, 'repo');
     mkdirSync(repo);
     writeFileSync(join(repo, '.shiplog.toml'), '[changelog]\nidle_minutes = 20\n');
-    const { config, sources, problems } = loadConfig({ repo, env: { XDG_CONFIG_HOME: xdg, CTX_ACTOR: 'alice' } });
+    const { config, sources, problems } = configForSession(repo, { XDG_CONFIG_HOME: xdg, CTX_ACTOR: 'alice' });
     assert.deepEqual(problems, []);
     assert.equal(config.changelog.idle_minutes, 20);
     assert.equal(config.changelog.granularity, 'turn');
@@ -31,7 +32,8 @@ describe('configuration', () => {
     const repo = join(root, 'bad');
     mkdirSync(repo);
     writeFileSync(join(repo, '.shiplog.toml'), '[changelog]\nidle_minutes = "soon"\n');
-    const { config, problems } = loadConfig({ repo, env: { XDG_CONFIG_HOME: join(root, 'none'), SHIPLOG_IDLE_MINUTES: 'x' } });
+    const env = { XDG_CONFIG_HOME: join(root, 'none'), SHIPLOG_IDLE_MINUTES: 'x' };
+    const { config, problems } = configForSession(repo, env);
     assert.equal(config.changelog.idle_minutes, 30);
     assert.deepEqual(
       problems.map((p) => [p.file, p.key]),
@@ -43,6 +45,18 @@ describe('configuration', () => {
   });
 });
 
+describe('the defaults', () => {
+  it('are written once: a section left out is the section given empty, so no second copy can drift', () => {
+    const empty = Object.fromEntries(Object.keys(Config.shape).map((section) => [section, {}]));
+    assert.deepEqual(Config.parse({}), Config.parse(empty));
+    assert.equal(Config.parse({}).changelog.idle_minutes, 30);
+  });
+
+  it('say which settings have none: config show lists those as unset', () => {
+    assert.deepEqual([...OPTIONAL_KEYS], ['changelog.actor', 'changelog.model', 'changelog.claude_thinking_tokens']);
+  });
+});
+
 describe('configuration files that are not valid TOML', () => {
   const root = tempDir();
   after(() => cleanup(root));
@@ -51,7 +65,7 @@ describe('configuration files that are not valid TOML', () => {
     mkdirSync(join(xdg, 'shiplog'), { recursive: true });
     const file = join(xdg, 'shiplog', 'config.toml');
     writeFileSync(file, '# mine\n[changelog]\nidle_minutes = \n');
-    const { config, problems } = loadConfig({ env: { XDG_CONFIG_HOME: xdg } });
+    const { config, problems } = configForSession(null, { XDG_CONFIG_HOME: xdg });
     assert.equal(config.changelog.idle_minutes, 30);
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.file, file);
@@ -61,7 +75,7 @@ describe('configuration files that are not valid TOML', () => {
     const xdg = join(root, 'xdg2');
     mkdirSync(join(xdg, 'shiplog'), { recursive: true });
     writeFileSync(join(xdg, 'shiplog', 'config.toml'), 'changelog.idle_minutes = 12\nstop = { wait_ms = 500 }\n[devlog]\ncommit = true # keep it\n');
-    const { config, problems } = loadConfig({ env: { XDG_CONFIG_HOME: xdg } });
+    const { config, problems } = configForSession(null, { XDG_CONFIG_HOME: xdg });
     assert.deepEqual(problems, []);
     assert.equal(config.changelog.idle_minutes, 12);
     assert.equal(config.stop.wait_ms, 500);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/config.js';
+import { configForSession } from '../../src/config/session-config.js';
+import { sessionRepo } from '../../src/worker/session-repo.js';
 import { cleanup, gitRepo, tempDir } from '../helpers.js';
 
 /**
@@ -40,7 +41,7 @@ describe('a repository .shiplog.toml is not trusted', () => {
       ].join('\n'),
       '[changelog]\nevaluator = "heuristic"\n',
     );
-    const { config, problems, sources } = loadConfig({ repo, env });
+    const { config, problems, sources } = configForSession(repo, env);
     assert.equal(config.changelog.evaluator, 'heuristic');
     assert.deepEqual(config.changelog.codex_config, []);
     assert.equal(config.changelog.model, undefined);
@@ -75,7 +76,7 @@ describe('a repository .shiplog.toml is not trusted', () => {
         '',
       ].join('\n'),
     );
-    const { config, problems } = loadConfig({ repo, env });
+    const { config, problems } = configForSession(repo, env);
     assert.equal(config.changelog.commit, false);
     assert.equal(config.devlog.commit, false);
     assert.equal(config.devlog.enabled, false, 'devlog on/off is the repository’s to choose');
@@ -88,7 +89,7 @@ describe('a repository .shiplog.toml is not trusted', () => {
 
   it('lets the user’s own file set every one of those keys', () => {
     const { repo, env } = setup('', '[changelog]\nevaluator = "codex"\ncommit = true\ncodex_config = ["model_reasoning_effort=\\"low\\""]\n[redact]\nallow = ["x-fixture"]\n');
-    const { config, problems } = loadConfig({ repo, env });
+    const { config, problems } = configForSession(repo, env);
     assert.deepEqual(problems, []);
     assert.equal(config.changelog.evaluator, 'codex');
     assert.equal(config.changelog.commit, true);
@@ -96,13 +97,14 @@ describe('a repository .shiplog.toml is not trusted', () => {
     assert.deepEqual(config.redact.allow, ['x-fixture']);
   });
 
-  it('is read at the repository top level when the session works in a subfolder', () => {
+  it('is read at the repository top level when the session works in a subfolder', async () => {
     const { repo, env, file } = setup('[changelog]\nidle_minutes = 7\n');
     const sub = join(repo, 'packages', 'web', 'src');
     mkdirSync(sub, { recursive: true });
     // A stray file in the subfolder is not the repository's config.
     writeFileSync(join(repo, 'packages', 'web', '.shiplog.toml'), '[changelog]\nidle_minutes = 99\n');
-    const { config, sources } = loadConfig({ repo: sub, env });
+    const where = { agent: 'claude-code' as const, transcriptPath: join(root, 'no-transcript.jsonl'), cwd: sub };
+    const { config, sources } = configForSession(await sessionRepo(where, null), env);
     assert.equal(config.changelog.idle_minutes, 7);
     assert.equal(sources['changelog.idle_minutes'], file);
   });
@@ -114,7 +116,7 @@ describe('a repository .shiplog.toml is not trusted', () => {
     const link = join(repo, '.shiplog.toml');
     cleanup(link);
     symlinkSync(elsewhere, link);
-    const { config, problems } = loadConfig({ repo, env });
+    const { config, problems } = configForSession(repo, env);
     assert.equal(config.changelog.idle_minutes, 30);
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.file, link);
@@ -123,7 +125,7 @@ describe('a repository .shiplog.toml is not trusted', () => {
 
   it('refuses a .shiplog.toml larger than 64 KiB without reading it all', () => {
     const { repo, env, file } = setup(`[changelog]\nidle_minutes = 5\n${'#'.repeat(70 * 1024)}\n`);
-    const { config, problems } = loadConfig({ repo, env });
+    const { config, problems } = configForSession(repo, env);
     assert.equal(config.changelog.idle_minutes, 30);
     assert.deepEqual(
       problems.map((p) => p.file),

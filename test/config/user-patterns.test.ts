@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { loadConfig } from '../../src/config/config.js';
+import { configForSession } from '../../src/config/session-config.js';
 import { createRedactor } from '../../src/redact/redact.js';
 import { cleanup, ROOT, tempDir } from '../helpers.js';
 
@@ -43,9 +43,9 @@ describe('redaction patterns from the user config', () => {
     const env = userConfig('hostile', '[redact]\nextra = [{ kind = "slow", pattern = "(a+)+$" }, { kind = "acme-token", pattern = "acme_([a-z0-9]{12})" }]\n');
     const dist = (p: string) => pathToFileURL(join(ROOT, 'dist', 'src', p)).href;
     const script = `
-      import { loadConfig } from ${JSON.stringify(dist('config/config.js'))};
+      import { configForSession } from ${JSON.stringify(dist('config/session-config.js'))};
       import { createRedactor } from ${JSON.stringify(dist('redact/redact.js'))};
-      const { config, problems } = loadConfig();
+      const { config, problems } = configForSession(null);
       const r = createRedactor({ allow: config.redact.allow, extra: config.redact.extra });
       const hostile = 'a'.repeat(50_000) + '!';
       const out = r.redact(hostile);
@@ -78,7 +78,7 @@ describe('redaction patterns from the user config', () => {
       ].join('\n'),
     );
     const file = join(env.XDG_CONFIG_HOME as string, 'shiplog', 'config.toml');
-    const { config, problems } = loadConfig({ env });
+    const { config, problems } = configForSession(null, env);
     assert.deepEqual(
       problems.map((p) => [p.file, p.key]),
       [
