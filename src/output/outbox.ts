@@ -14,8 +14,6 @@ import { type EntrySink, type Outgoing, outgoing, type SinkContext, type SinkTar
 
 export interface OutboxContext extends SinkContext {
   db: Db;
-  /** Errors are stored and logged with the session's secrets taken out. */
-  redact: (text: string) => string;
 }
 
 /** A window whose entry is final (evaluated, or needing no evaluator). */
@@ -29,7 +27,7 @@ export interface WindowDelivery {
   /** Every enabled sink has it now, and one of them got it from this call. */
   written: boolean;
   /** The first sink that failed it: the window stays pending. */
-  failure: { sink: string; error: unknown } | null;
+  failure: { sink: string; code: string; error: unknown } | null;
 }
 
 /**
@@ -64,7 +62,7 @@ export async function deliverWindows(
       const got = await deliverTo(ctx, sink, to, items, now);
       todo.forEach((r, i) => {
         if ('wrote' in got) r.wrote ||= got.wrote[i] === true;
-        else r.failure ??= { sink: sink.name, error: got.error };
+        else r.failure ??= { sink: sink.name, code: errorCode(got.error), error: got.error };
       });
     }
   }
@@ -100,9 +98,11 @@ async function deliverTo(
     );
     return { wrote };
   } catch (error) {
-    const message = ctx.redact(error instanceof Error ? error.message : String(error));
-    recordUndelivered(ctx.db, runIds, sink.name, message, now());
-    ctx.log.error({ sink: sink.name, run_ids: runIds, message }, 'changelog entries not written; windows stay pending');
+    recordUndelivered(ctx.db, runIds, sink.name, errorCode(error), now());
+    ctx.log.error(
+      { err: error, sink: sink.name, run_ids: runIds },
+      'changelog entries not written; windows stay pending',
+    );
     return { error };
   }
 }
@@ -126,9 +126,14 @@ export async function deliverFailure(
       await sink.deliver(to, [item], ctx);
       recordDelivered(ctx.db, [failure.run_id], sink.name, now());
     } catch (error) {
-      const message = ctx.redact(error instanceof Error ? error.message : String(error));
-      recordUndelivered(ctx.db, [failure.run_id], sink.name, message, now());
+      recordUndelivered(ctx.db, [failure.run_id], sink.name, errorCode(error), now());
       ctx.log.error({ sink: sink.name, err: error, failure }, 'failure record not written');
     }
   }
+}
+
+/** What failure records and delivery rows name an error by: its errno or OutputError code. */
+export function errorCode(err: unknown): string {
+  const code = err instanceof Error && 'code' in err ? err.code : undefined;
+  return typeof code === 'string' ? code : 'EUNKNOWN';
 }

@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   sink        TEXT NOT NULL,     -- a sink's name (src/output/sinks/registry.ts)
   status      TEXT NOT NULL CHECK (status IN ('delivered', 'failed')),
   attempts    INTEGER NOT NULL DEFAULT 0,
-  error       TEXT,              -- why the last attempt failed (redacted)
+  error_code  TEXT,              -- why the last attempt failed (ESYMLINK, ELOCKED); no message: it may quote a secret
   updated_at  TEXT NOT NULL,
   PRIMARY KEY (run_id, sink)
 ) WITHOUT ROWID;
@@ -227,9 +227,9 @@ function userVersion(db: Db): number {
 function intoOutbox(db: Db): void {
   if (userVersion(db) >= OUTBOX_VERSION) return;
   db.exec(`
-    INSERT OR IGNORE INTO deliveries (run_id, sink, status, attempts, error, updated_at)
+    INSERT OR IGNORE INTO deliveries (run_id, sink, status, attempts, error_code, updated_at)
       SELECT run_id, 'entries.jsonl', 'delivered', 1, NULL, updated_at FROM windows WHERE status = 'written';
-    INSERT OR IGNORE INTO deliveries (run_id, sink, status, attempts, error, updated_at)
+    INSERT OR IGNORE INTO deliveries (run_id, sink, status, attempts, error_code, updated_at)
       SELECT run_id, 'failures.jsonl', 'delivered', 1, NULL, updated_at FROM windows WHERE failure_recorded = 1;
   `);
   db.pragma(`user_version = ${OUTBOX_VERSION}`);

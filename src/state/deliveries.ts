@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 
 /**
  * Per-sink delivery state of the outbox (src/output/outbox.ts): one row per window and sink that
- * was tried. `delivered` is final; `failed` (with the error) is tried again by the next flush of
+ * was tried. `delivered` is final; `failed` (with the error's code) is tried again by the next flush of
  * the window's session.
  */
 
@@ -19,21 +19,25 @@ export function recordDelivered(db: Db, runIds: string[], sink: string, now: str
   record(db, runIds, sink, null, now);
 }
 
-/** `error` is redacted by the caller: it may quote a path or a message from a transcript. */
-export function recordUndelivered(db: Db, runIds: string[], sink: string, error: string, now: string): void {
-  record(db, runIds, sink, error, now);
+/**
+ * `code`: the error's (ESYMLINK, ELOCKED). Its message, which may quote a path or a value learnt
+ * to be secret only later, goes to the log and the failure record, not here.
+ */
+export function recordUndelivered(db: Db, runIds: string[], sink: string, code: string, now: string): void {
+  record(db, runIds, sink, code, now);
 }
 
 /** A delivered row stays delivered: what a sink has, it keeps. */
-function record(db: Db, runIds: string[], sink: string, error: string | null, now: string): void {
+function record(db: Db, runIds: string[], sink: string, code: string | null, now: string): void {
   const upsert = db.prepare(
-    `INSERT INTO deliveries (run_id, sink, status, attempts, error, updated_at) VALUES (?, ?, ?, 1, ?, ?)
+    `INSERT INTO deliveries (run_id, sink, status, attempts, error_code, updated_at) VALUES (?, ?, ?, 1, ?, ?)
      ON CONFLICT (run_id, sink) DO UPDATE SET
-       status = excluded.status, attempts = attempts + 1, error = excluded.error, updated_at = excluded.updated_at
+       status = excluded.status, attempts = attempts + 1, error_code = excluded.error_code,
+       updated_at = excluded.updated_at
      WHERE deliveries.status != 'delivered'`,
   );
-  const status = error === null ? 'delivered' : 'failed';
+  const status = code === null ? 'delivered' : 'failed';
   db.transaction(() => {
-    for (const runId of runIds) upsert.run(runId, sink, status, error, now);
+    for (const runId of runIds) upsert.run(runId, sink, status, code, now);
   })();
 }

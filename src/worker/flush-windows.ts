@@ -63,13 +63,7 @@ export async function flushWindows(
   opts: FlushOptions = {},
 ): Promise<FlushOutcome> {
   const redactor = createRedactor({ allow: ctx.config.redact.allow, extra: ctx.config.redact.extra });
-  const outbox = {
-    db: ctx.db,
-    config: ctx.config,
-    log: ctx.log,
-    lockDir: statePaths(ctx.stateDir).appendLocks,
-    redact: (text: string) => redactor.redact(text),
-  };
+  const outbox = { db: ctx.db, config: ctx.config, log: ctx.log, lockDir: statePaths(ctx.stateDir).appendLocks };
   const f: Flush = { ctx, outbox, sessionId, now, redactor, opts, out: { written: [], failed: [], deferred: [] } };
   for (let after = 0; ; ) {
     const page = unwrittenWindowsPage(ctx.db, sessionId, after, FLUSH_PAGE);
@@ -217,12 +211,12 @@ async function deliver(f: Flush, ready: ReadyWindow[]): Promise<void> {
     if (d.failure === null) continue;
     const w = d.ready.row;
     const { sessionId } = f;
-    const { error } = d.failure;
+    const { code, error } = d.failure;
     const failure = failureRecord(f, {
       runId: w.run_id,
       sessionId,
       stage: 'append',
-      code: errorCode(error),
+      code,
       message: f.redactor.redact(error instanceof Error ? error.message : String(error)),
       stderrTail: null,
       retry: `kept pending; retried on the next run of this session, or now with: shiplog flush --session ${sessionId}`,
@@ -231,11 +225,6 @@ async function deliver(f: Flush, ready: ReadyWindow[]): Promise<void> {
     markWindow(f.ctx.db, w.run_id, 'failed', failure.message, f.now(), 'append');
     f.out.failed.push(failure);
   }
-}
-
-function errorCode(err: unknown): string {
-  const code = err instanceof Error && 'code' in err ? err.code : undefined;
-  return typeof code === 'string' ? code : 'EUNKNOWN';
 }
 
 interface Failed {
