@@ -115,7 +115,9 @@ describe('the catch-up sweep', () => {
     const db = openDb(w.home);
     try {
       db.prepare(`UPDATE windows SET status = 'closing' WHERE session_id = ?`).run('unwritten');
-      db.prepare('DELETE FROM deliveries WHERE run_id IN (SELECT run_id FROM windows WHERE session_id = ?)').run('unwritten');
+      db.prepare('DELETE FROM deliveries WHERE run_id IN (SELECT run_id FROM windows WHERE session_id = ?)').run(
+        'unwritten',
+      );
     } finally {
       db.close();
     }
