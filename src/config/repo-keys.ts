@@ -7,6 +7,8 @@
  *   (the idle time is bounded to a week by the schema and closes windows; it starts no process and
  *   waits on nothing; chat_only only keeps, folds or drops entries of chat).
  * - changelog.actor: the folder under `.changelog/` (made one safe path component before use).
+ * - changelog.markdown: whether `.changelog/<actor>/changelog.md` is kept beside the entries; it
+ *   adds one file, written like the others (no symlink followed), from the same redacted entries.
  *
  * Every other key is the user's: it picks a program or its arguments and config (evaluator, model,
  * claude_thinking_tokens, codex_config), what leaves the machine and where, how long things may
@@ -20,5 +22,6 @@ export const REPO_ALLOWED_KEYS: ReadonlySet<string> = new Set([
   'changelog.idle_minutes',
   'changelog.chat_only',
   'changelog.actor',
+  'changelog.markdown',
   'devlog.enabled',
 ]);

@@ -23,13 +23,14 @@ export interface AppendResult {
 
 export interface Keyed {
   runId: string;
-  record: object;
+  /** The record as one line of JSON, without its newline: serialised once by the caller. */
+  json: string;
 }
 
 export type AppendOptions = AppendLockOptions;
 
 export async function appendOnce(file: string, runId: string, record: object, opts: AppendOptions): Promise<AppendResult> {
-  const [result] = await appendAllOnce(file, [{ runId, record }], opts);
+  const [result] = await appendAllOnce(file, [{ runId, json: JSON.stringify(record) }], opts);
   return result ?? { written: false };
 }
 
@@ -79,7 +80,7 @@ function appendLocked(file: string, records: Keyed[], lock: AppendLock): boolean
     });
     const lines = records
       .filter((_, i) => written[i])
-      .map((r) => `${JSON.stringify(r.record)}\n`)
+      .map((r) => `${r.json}\n`)
       .join('');
     if (lines !== '') {
       // Checked again at the last moment. A loss after this point is harmless: the write is

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import { isErrno } from '../config/errno.js';
 import { createLogger } from '../log.js';
 import { statePaths } from '../paths.js';
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS windows (
   entry       TEXT NOT NULL,
   attempts    INTEGER NOT NULL DEFAULT 0,
   error       TEXT,
-  failure_recorded INTEGER NOT NULL DEFAULT 0,
+  failure_recorded INTEGER NOT NULL DEFAULT 0,  -- before the outbox: now deliveries (run_id, 'failures.jsonl')
   digest      TEXT,              -- JSON {full, budget}: what an LLM evaluator is shown (redacted)
   needs_eval  INTEGER NOT NULL DEFAULT 0,  -- 1 until an LLM evaluator has written summary/bullets/tags/notes
   stage       TEXT,              -- where it last failed: 'evaluate' waits for shiplog retry, 'append' retries itself
@@ -54,6 +55,15 @@ CREATE TABLE IF NOT EXISTS windows (
   updated_at  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS windows_by_session ON windows (session_id, status);
+CREATE TABLE IF NOT EXISTS deliveries (
+  run_id      TEXT NOT NULL,     -- a window's
+  sink        TEXT NOT NULL,     -- a sink's name (src/output/sinks/registry.ts)
+  status      TEXT NOT NULL CHECK (status IN ('delivered', 'failed')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  error_code  TEXT,              -- why the last attempt failed (ESYMLINK, ELOCKED); no message: it may quote a secret
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (run_id, sink)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
   session_id  TEXT NOT NULL,
@@ -197,4 +207,30 @@ function migrate(db: Db): void {
   if (!windows.has('stage')) db.exec('ALTER TABLE windows ADD COLUMN stage TEXT');
   const sessions = db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[];
   if (!sessions.some((c) => c.name === 'source_size')) db.exec('ALTER TABLE sessions ADD COLUMN source_size INTEGER');
+  if (userVersion(db) < OUTBOX_VERSION) db.transaction(() => intoOutbox(db)).immediate();
+}
+
+/** `PRAGMA user_version` from which delivery state is kept per sink, in `deliveries`. */
+const OUTBOX_VERSION = 1;
+
+function userVersion(db: Db): number {
+  return z.number().int().parse(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * What a database of an older shiplog knew of its windows' delivery, carried into per-sink rows:
+ * a written window is in entries.jsonl, and a window with its failure recorded is in
+ * failures.jsonl. Without them a window pending at the upgrade would have its failure recorded
+ * again. (The names are the sinks' in src/output/sinks/; the state layer does not import them.)
+ * Checked again inside the write transaction: two processes may open the old database at once.
+ */
+function intoOutbox(db: Db): void {
+  if (userVersion(db) >= OUTBOX_VERSION) return;
+  db.exec(`
+    INSERT OR IGNORE INTO deliveries (run_id, sink, status, attempts, error_code, updated_at)
+      SELECT run_id, 'entries.jsonl', 'delivered', 1, NULL, updated_at FROM windows WHERE status = 'written';
+    INSERT OR IGNORE INTO deliveries (run_id, sink, status, attempts, error_code, updated_at)
+      SELECT run_id, 'failures.jsonl', 'delivered', 1, NULL, updated_at FROM windows WHERE failure_recorded = 1;
+  `);
+  db.pragma(`user_version = ${OUTBOX_VERSION}`);
 }

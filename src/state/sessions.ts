@@ -104,7 +104,6 @@ export const WindowRow = z.object({
   entry: z.string(),
   attempts: z.number().int(),
   error: z.string().nullable(),
-  failure_recorded: z.number().int(),
   digest: z.string().nullable(),
   needs_eval: z.number().int(),
   stage: z.enum(['evaluate', 'append']).nullable(),
@@ -145,19 +144,26 @@ export function unwrittenWindowCount(db: Db, sessionId: string): number {
 }
 const WindowCount = z.object({ n: z.number().int() });
 
-export function markWindow(db: Db, runId: string, status: WindowRow['status'], error: string | null, failureRecorded: boolean, now: string, stage: WindowRow['stage'] = null): void {
+/** Whether its failure record is out is the outbox's to know (src/state/deliveries.ts). */
+export function markWindow(
+  db: Db,
+  runId: string,
+  status: WindowRow['status'],
+  error: string | null,
+  now: string,
+  stage: WindowRow['stage'] = null,
+): void {
   db.prepare(
-    `UPDATE windows SET status = ?, error = ?, stage = ?, attempts = attempts + 1,
-       failure_recorded = MAX(failure_recorded, ?), updated_at = ? WHERE run_id = ?`,
-  ).run(status, error, status === 'written' ? null : stage, failureRecorded ? 1 : 0, now, runId);
+    `UPDATE windows SET status = ?, error = ?, stage = ?, attempts = attempts + 1, updated_at = ? WHERE run_id = ?`,
+  ).run(status, error, status === 'written' ? null : stage, now, runId);
 }
 
-/** The window waits (its evaluator is paused): still pending, with the reason and whether its failure record is out. */
-export function notePending(db: Db, runId: string, error: string, failureRecorded: boolean, now: string): void {
+/** The window waits (its evaluator is paused): still pending, with the reason. */
+export function notePending(db: Db, runId: string, error: string, now: string): void {
   db.prepare(
-    `UPDATE windows SET status = 'closing', error = ?, stage = NULL, attempts = attempts + 1,
-       failure_recorded = MAX(failure_recorded, ?), updated_at = ? WHERE run_id = ?`,
-  ).run(error, failureRecorded ? 1 : 0, now, runId);
+    `UPDATE windows SET status = 'closing', error = ?, stage = NULL, attempts = attempts + 1, updated_at = ?
+     WHERE run_id = ?`,
+  ).run(error, now, runId);
 }
 
 /** Remembers that a hook fired, for `shiplog doctor` ("last Stop from codex: 3 min ago"). */

@@ -111,10 +111,13 @@ describe('the catch-up sweep', () => {
     const written = readOutputs(w.repo, 'unwritten').entries;
     assert.equal(w.entries('unwritten').length, 1);
     // What a SIGKILL between the window's commit and its append leaves: the window stored as
-    // closing, its line not in entries.jsonl.
+    // closing, no sink's delivery recorded, its line not in entries.jsonl.
     const db = openDb(w.home);
     try {
       db.prepare(`UPDATE windows SET status = 'closing' WHERE session_id = ?`).run('unwritten');
+      db.prepare('DELETE FROM deliveries WHERE run_id IN (SELECT run_id FROM windows WHERE session_id = ?)').run(
+        'unwritten',
+      );
     } finally {
       db.close();
     }
