@@ -26,8 +26,8 @@ export const Config = z
         actor: z.string().min(1).optional(),
         /** Commit `.changelog/` with the repository (no `.gitignore` inside it). */
         commit: z.boolean().default(false),
-        /** Also keep `.changelog/<actor>/changelog.md`, the entries as a page to read (unset: off). */
-        markdown: z.boolean().optional(),
+        /** Also keep `.changelog/<actor>/changelog.md`, the entries as a page to read. */
+        markdown: z.boolean().default(false),
         /** Who writes summary, bullets, tags and notes: the offline heuristic, `claude --print`,
          *  `codex exec`, or `auto` (an installed, logged-in CLI, else the heuristic). Files, tests
          *  and commits are always computed locally. */

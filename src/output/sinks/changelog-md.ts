@@ -19,7 +19,7 @@ const MAX_BYTES = 32 * 1024 * 1024;
 export const changelogMd: EntrySink = {
   name: 'changelog.md',
   takes: 'entries',
-  enabled: (config) => config.changelog.markdown === true,
+  enabled: (config) => config.changelog.markdown,
   async deliver(to, items, ctx) {
     const dir = ensureOutputDir(to.repo, '.changelog', [to.actor], ctx.config.changelog.commit);
     const file = join(dir, 'changelog.md');
