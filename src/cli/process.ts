@@ -1,7 +1,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isErrno, loadConfig } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { agentFor, agentList, type AgentId } from '../agents/registry.js';
 import { holdsSession, isRegularFile, readerFor } from '../worker/reader-for.js';
 import { sessionIdOfName } from '../worker/sweep.js';

@@ -4,15 +4,12 @@ import { z } from 'zod';
 import { EvaluatorName } from '../agents/ids.js';
 import { configDir } from '../paths.js';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { isErrno } from './errno.js';
+import { isErrno } from '../kit/errno.js';
 import { readRepoFile } from './repo-file.js';
 import { REPO_ALLOWED_KEYS } from './repo-keys.js';
 import { repoTop } from './repo-top.js';
 import { userPatternProblem } from './safe-regex.js';
 import { trustedHash, trustStorePath, TrustStoreError } from './trust.js';
-
-/** Re-exported: modules across shiplog take it from here. */
-export { isErrno };
 
 interface TomlTable {
   [key: string]: unknown;

@@ -2,7 +2,7 @@ import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, rea
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { stateDir } from '../paths.js';
-import { isErrno } from './errno.js';
+import { isErrno } from '../kit/errno.js';
 
 /**
  * Which repository config files the user trusted, by content: `shiplog trust <repo>` records the

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno, loadConfig, type ConfigProblem, type LoadedConfig } from '../config/config.js';
+import { loadConfig, type ConfigProblem, type LoadedConfig } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { repoTop } from '../config/repo-top.js';
 import { agentSetups, hookedAgents } from '../agents/registry.js';
 import { findOnPath } from '../find-on-path.js';

@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { isBusy, isCorrupt, sqliteCode } from '../state/db-errors.js';
