@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { stateDir } from '../paths.js';
 import { isErrno } from '../kit/errno.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Which repository config files the user trusted, by content: `shiplog trust <repo>` records the
@@ -21,7 +22,11 @@ const TrustStore = z.object({
 });
 export type TrustStore = z.infer<typeof TrustStore>;
 
-export class TrustStoreError extends Error {}
+export class TrustStoreError extends ShiplogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EBADTRUSTSTORE', message, options);
+  }
+}
 
 export function trustStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'trusted-repos.json');

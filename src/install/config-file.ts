@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, re
 import { dirname, resolve } from 'node:path';
 import { isErrno } from '../kit/errno.js';
 import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Reading and replacing an agent's config file. The agent may rewrite the file itself while we
@@ -13,9 +14,9 @@ import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
  * (dotfiles managers) is edited where it points, and stays a link.
  */
 
-export class ConcurrentEditError extends Error {
+export class ConcurrentEditError extends ShiplogError {
   constructor(readonly file: string) {
-    super(`${file} changed while shiplog was editing it`);
+    super('ECONCURRENTEDIT', `${file} changed while shiplog was editing it`);
     this.name = 'ConcurrentEditError';
   }
 }

@@ -4,9 +4,16 @@
  * (issue 18). Each check accepts what the schema it stands in for accepted, and names the column
  * that does not fit.
  */
+
+import { ShiplogError } from '../kit/shiplog-error.js';
+
 export type Row = Record<string, unknown>;
 
-export class RowError extends Error {}
+export class RowError extends ShiplogError {
+  constructor(message: string) {
+    super('EBADROW', message);
+  }
+}
 
 function fail(table: string, column: string, want: string, row: Row): never {
   throw new RowError(`state.db: ${table}.${column} is ${JSON.stringify(row[column]) ?? 'missing'}, not ${want}`);
