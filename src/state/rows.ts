@@ -5,6 +5,7 @@
  * that does not fit.
  */
 
+import { isRecord } from '../kit/plain-object.js';
 import { ShiplogError } from '../kit/shiplog-error.js';
 
 export type Row = Record<string, unknown>;
@@ -20,8 +21,8 @@ function fail(table: string, column: string, want: string, row: Row): never {
 }
 
 export function asRow(table: string, value: unknown): Row {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RowError(`state.db: a ${table} row is not an object`);
-  return value as Row;
+  if (!isRecord(value)) throw new RowError(`state.db: a ${table} row is not an object`);
+  return value;
 }
 
 export function text(table: string, row: Row, column: string): string {

@@ -101,7 +101,3 @@ export const CompletedItem = z.looseObject({
   changes: Changes.optional().catch(undefined),
   stderr: str,
 });
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -24,8 +24,9 @@ import { isBookkeepingTool } from '../../adapters/common/bookkeeping.js';
 import { classifyCodexOutput, patchFailure } from './outcome.js';
 import { outputText, readOutput, patchSucceeded } from './output.js';
 import { changesOps, commandLine, patchFromArgv, patchOps, type PatchOp } from './patch.js';
-import { type Changes, type CompletedItem, type ExecCommandEnd, isPlainObject, type PatchApplyEnd } from './records.js';
+import { type Changes, type CompletedItem, type ExecCommandEnd, type PatchApplyEnd } from './records.js';
 import { type Call, CALLS_CAP, pushBounded } from './state.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 interface Summary {
   tool: string;
@@ -121,7 +122,7 @@ function parseArgs(raw: string | undefined): Record<string, unknown> | undefined
   if (raw === undefined || !raw.trimStart().startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(raw);
-    return isPlainObject(value) ? value : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     // Redacted corpora and odd builds put non-JSON text here: the call is still counted as used.
     return undefined;
