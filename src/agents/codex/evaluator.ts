@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { codexHome } from './paths.js';
-import { firstLine, jsonIn } from '../../evaluator/answer-text.js';
+import { jsonIn, quotedLine } from '../../evaluator/answer-text.js';
 import { classifyText } from '../../evaluator/classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from '../../evaluator/fields.js';
 import { EVALUATOR_SYSTEM_PROMPT } from '../../evaluator/prompt.js';
@@ -112,7 +112,7 @@ export function readCodex(run: CliRun, lastMessage: string | null): EvalResult {
     const kind = classifyText([...errors, run.stderr].join('\n')) ?? (run.exitCode === 0 ? 'malformed' : 'failed');
     const text = [...errors, run.stderr, errors.length ? '' : run.stdout].join('\n');
     const what = run.exitCode === 0 ? 'codex wrote no last message' : `codex exited with ${run.exitCode ?? run.signal}`;
-    return { ok: false, kind, message: `${what}: ${firstLine(errors[0] ?? run.stderr) || 'no error message'}`, stderrTail: tail(text) };
+    return { ok: false, kind, message: `${what}: ${quotedLine(errors[0] ?? run.stderr) || 'no error message'}`, stderrTail: tail(text) };
   }
   const fields = LlmFields.safeParse(jsonIn(lastMessage));
   if (!fields.success) return { ok: false, kind: 'malformed', message: `codex's answer is not a valid entry: ${z.prettifyError(fields.error).split('\n').slice(0, 4).join('; ')}`, stderrTail: tail(lastMessage) };

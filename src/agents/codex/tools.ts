@@ -12,7 +12,8 @@
 
 import type { z } from 'zod';
 import type { FileChange } from '../../events.js';
-import { clipEnd, oneLine } from '../../adapters/common/clip.js';
+import { clipEnd } from '../../adapters/common/clip.js';
+import { oneLine } from '../../kit/text-lines.js';
 import { withoutUndefined } from '../../adapters/common/events.js';
 import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS } from '../../adapters/common/limits.js';
 import { repoPath } from '../../adapters/common/paths.js';
