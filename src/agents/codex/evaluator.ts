@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { codexHome } from './paths.js';
+import { replaceFileAtomically } from '../../kit/atomic-write.js';
 import { jsonIn, quotedLine } from '../../evaluator/answer-text.js';
 import { classifyText } from '../../evaluator/classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from '../../evaluator/fields.js';
@@ -88,10 +88,7 @@ function keepRefreshedLogin(p: CodexPaths, before: Buffer, userHome: string): vo
   if (after.equals(before) || after.length === 0) return;
   const target = join(userHome, 'auth.json');
   if (!existsSync(target) || !readFileSync(target).equals(before)) return;
-  // Unique per call: a backfill runs several evaluations at once in one process.
-  const tmp = join(userHome, `.auth.json.shiplog-${process.pid}-${randomUUID()}`);
-  writeFileSync(tmp, after, { mode: 0o600, flag: 'wx' });
-  renameSync(tmp, target);
+  replaceFileAtomically(target, after, { mode: 0o600 });
 }
 
 /** `codex exec --json` events that carry a failure. */
