@@ -52,7 +52,6 @@ export const SessionMeta = z.looseObject({
 
 export const TurnContext = z.looseObject({ cwd: str, turn_id: str });
 
-export const ContentItem = z.looseObject({ type: str, text: str });
 export const MessageItem = z.looseObject({
   type: z.literal('message'),
   role: z.string(),
