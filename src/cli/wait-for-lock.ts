@@ -15,5 +15,8 @@ export async function waitForLock(db: Db, sessionId: string): Promise<SessionLoc
     if (i === 0) process.stderr.write(`shiplog: waiting for the worker already processing ${sessionId}…\n`);
     await sleep(100);
   }
-  throw new CliError(`session ${sessionId} stayed locked by another worker for 30 s`, 'Try again once it finishes (shiplog status shows it).');
+  throw new CliError(
+    `session ${sessionId} stayed locked by another worker for 30 s`,
+    'Try again once it finishes (shiplog status shows it).',
+  );
 }

@@ -38,7 +38,9 @@ it('says once that it waits for the holder, and takes the lock when the holder l
   const db = openDb(home);
   const held = tryLock(db, 's-held');
   assert.ok(held);
-  const child = spawn(process.execPath, ['--input-type=module', '-e', waiterScript(home, 's-held')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', waiterScript(home, 's-held')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

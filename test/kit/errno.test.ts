@@ -13,6 +13,10 @@ it('tells an error with a string code from anything else', () => {
   assert.ok(isErrno(missing) && missing.code === 'ENOENT');
   assert.equal(isErrno(new Error('no code')), false);
   assert.equal(isErrno(Object.assign(new Error('numeric'), { code: 2 })), false);
-  assert.equal(isErrno({ code: 'ENOENT', message: 'not an Error' }), false, 'a thrown plain object is not taken for one');
+  assert.equal(
+    isErrno({ code: 'ENOENT', message: 'not an Error' }),
+    false,
+    'a thrown plain object is not taken for one',
+  );
   assert.equal(isErrno(undefined), false);
 });

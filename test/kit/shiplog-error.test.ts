@@ -72,6 +72,9 @@ describe('ShiplogError', () => {
     assert.equal(new SettingsError('bad', '/s.json').file, '/s.json');
     assert.equal(new ConcurrentEditError('/c.toml').message, '/c.toml changed while shiplog was editing it');
     assert.equal(new CliError('bad', 'do this').hint, 'do this');
-    assert.equal(new StateDbBusy('a write', 8, { cause: null }).message, 'state database stayed busy through 8 attempts at a write');
+    assert.equal(
+      new StateDbBusy('a write', 8, { cause: null }).message,
+      'state database stayed busy through 8 attempts at a write',
+    );
   });
 });
