@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { isErrno } from './config/config.js';
+import { isErrno } from './kit/errno.js';
 
 /** `read()`, or the fallback when the path (or a folder on it) is not there: a file that went away is no error. */
 export function unlessMissing<T, F>(read: () => T, fallback: F): T | F {

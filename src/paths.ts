@@ -3,8 +3,9 @@ import { join } from 'node:path';
 
 /**
  * Where shiplog keeps its own state. `SHIPLOG_HOME` wins (tests, several installs side by side);
- * otherwise the XDG state folder. The hook entrypoint (plain JS) resolves the same folder with
- * the same rules; test/paths.test.ts keeps the two in step.
+ * otherwise the XDG state folder. The sh hooks (hooks/lib/inbox.sh) resolve the same folder with
+ * the same rules; test/hooks/claude-code-hook.test.ts ("resolves the same state folder as the
+ * worker") keeps the two in step.
  */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SHIPLOG_HOME) return env.SHIPLOG_HOME;

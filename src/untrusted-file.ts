@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { isErrno } from './config/errno.js';
+import { isErrno } from './kit/errno.js';
 
 /**
  * Reads a file inside a repository the way untrusted input must be read: never through a

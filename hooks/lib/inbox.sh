@@ -25,7 +25,7 @@ umask 077
 # over the cap is seen as such by the router and refused, never cut to a size that happens to parse.
 SHIPLOG_MAX_PAYLOAD=1048576
 
-# Same rules as src/paths.ts stateDir(); test/paths.test.ts keeps them in step.
+# Same rules as src/paths.ts stateDir(); test/hooks/claude-code-hook.test.ts keeps them in step.
 if [ -n "${SHIPLOG_HOME:-}" ]; then
   shiplog_state=$SHIPLOG_HOME
 else

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { waitForLock } from '../cli/process.js';
+import { waitForLock } from '../cli/wait-for-lock.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../state/db.js';
 import { releaseLock } from '../state/session-lock.js';

@@ -1,5 +1,6 @@
 import type { ChangelogEntry } from './schema.js';
 import type { OpenWindow, Unfinished } from './window.js';
+import { firstLine, oneLine } from '../kit/text-lines.js';
 import { wordList } from '../word-list.js';
 
 /**
@@ -311,16 +312,8 @@ function sentence(s: string): string {
   return /[.!?…]$/.test(t) ? t : `${t}.`;
 }
 
-function firstLine(s: string): string {
-  return oneLine(s.split('\n')[0] ?? '');
-}
-
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-export function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }
 
 export function clip(s: string, max: number): string {

@@ -1,5 +1,6 @@
 import { basename, posix } from 'node:path';
-import { bulletsOf, clip, labelOf, notesOf, oneLine, summaryOf } from './entry-text.js';
+import { oneLine } from '../kit/text-lines.js';
+import { bulletsOf, clip, labelOf, notesOf, summaryOf } from './entry-text.js';
 import { inRepo } from './reconcile.js';
 import type { ChangelogEntry } from './schema.js';
 import type { ClosedWindow, OpenWindow } from './window.js';

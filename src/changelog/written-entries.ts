@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { readUntrusted } from '../untrusted-file.js';
 import { ChangelogEntry } from './schema.js';
 

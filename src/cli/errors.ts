@@ -1,11 +1,13 @@
+import { ShiplogError } from '../kit/shiplog-error.js';
+
 /** An error a user can act on: the message says what went wrong, the hint what to do. */
-export class CliError extends Error {
+export class CliError extends ShiplogError {
   constructor(
     message: string,
     readonly hint: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('ECLI', message, options);
     this.name = 'CliError';
   }
 }

@@ -10,7 +10,7 @@ import { runSession } from '../worker/pipeline.js';
 import { sessionRepo } from '../worker/session-repo.js';
 import { drainStranded, spooledSessions } from '../worker/stranded.js';
 import { sweep } from '../worker/sweep.js';
-import { waitForLock } from './process.js';
+import { waitForLock } from './wait-for-lock.js';
 import { assertKnownSession, outcomeLines } from './session-windows.js';
 
 export const FLUSH_HELP = `Usage: shiplog flush [--session ID]

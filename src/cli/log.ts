@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChangelogEntry } from '../changelog/schema.js';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { repoRoot } from '../git.js';
 import { CliError, UsageError } from './errors.js';
 import { printable, printableJson } from './terminal-text.js';

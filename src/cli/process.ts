@@ -1,8 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isErrno } from '../config/config.js';
 import { configForSession } from '../config/session-config.js';
+import { isErrno } from '../kit/errno.js';
 import { agentFor, agentList, type AgentId } from '../agents/registry.js';
 import { holdsSession, isRegularFile, readerFor } from '../worker/reader-for.js';
 import { sessionIdOfName } from '../worker/sweep.js';
@@ -11,13 +10,14 @@ import { isSafeId } from '../ids.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';
-import { releaseLock, tryLock } from '../state/session-lock.js';
+import { releaseLock } from '../state/session-lock.js';
 import { runSession, type RunOutcome } from '../worker/pipeline.js';
 import { sessionRepo } from '../worker/session-repo.js';
 import { getSession } from '../state/sessions.js';
 import { agentName } from './agent-name.js';
 import { CliError, UsageError } from './errors.js';
 import { writeJson } from './json-out.js';
+import { waitForLock } from './wait-for-lock.js';
 import { parseProcessArgs } from './process-args.js';
 import { wordList } from '../word-list.js';
 
@@ -142,16 +142,6 @@ function realTranscriptPath(path: string): string {
     // Missing: the run reports it with the path as given.
     return path;
   }
-}
-
-export async function waitForLock(db: ReturnType<typeof openDb>, sessionId: string) {
-  for (let i = 0; i < 300; i++) {
-    const lock = tryLock(db, sessionId);
-    if (lock) return lock;
-    if (i === 0) process.stderr.write(`shiplog: waiting for the worker already processing ${sessionId}…\n`);
-    await sleep(100);
-  }
-  throw new CliError(`session ${sessionId} stayed locked by another worker for 30 s`, 'Try again once it finishes (shiplog status shows it).');
 }
 
 function describe(o: RunOutcome): string {

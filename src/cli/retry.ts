@@ -7,7 +7,7 @@ import { stateDir } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { releaseLock } from '../state/session-lock.js';
 import { flushWindows } from '../worker/flush-windows.js';
-import { waitForLock } from './process.js';
+import { waitForLock } from './wait-for-lock.js';
 import { assertKnownSession, outcomeLines } from './session-windows.js';
 
 export const RETRY_HELP = `Usage: shiplog retry [--session ID]

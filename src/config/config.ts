@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { EvaluatorName } from '../agents/ids.js';
-import { isErrno } from './errno.js';
 import { getPath } from './tables.js';
-
-/** Re-exported: modules across shiplog take it from here. */
-export { isErrno };
 
 /**
  * Every setting, with its bounds and its default, each written once: a section left out is parsed

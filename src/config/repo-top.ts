@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isErrno } from './errno.js';
+import { isErrno } from '../kit/errno.js';
 
 /**
  * The top level of the repository `dir` is in: the nearest folder, `dir` itself or above, that

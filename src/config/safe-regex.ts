@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Re2 from 're2js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * User redaction patterns (`redact.extra`) run on RE2 (the re2js port), whose matching time is
@@ -21,7 +22,11 @@ export interface UserRegex {
   find(text: string): PatternSpan[];
 }
 
-export class UserPatternError extends Error {}
+export class UserPatternError extends ShiplogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EBADPATTERN', message, options);
+  }
+}
 
 // Loaded on first use: most users set no pattern, and the worker's memory budget is tight.
 const requireCjs = createRequire(import.meta.url);

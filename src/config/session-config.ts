@@ -11,7 +11,7 @@ import {
   type RepoConfigFile,
   SETTING_KEYS,
 } from './config.js';
-import { isErrno } from './errno.js';
+import { isErrno } from '../kit/errno.js';
 import { readRepoFile } from './repo-file.js';
 import { REPO_ALLOWED_KEYS } from './repo-keys.js';
 import { userPatternProblem } from './safe-regex.js';

@@ -1,8 +1,10 @@
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { stateDir } from '../paths.js';
-import { isErrno } from './errno.js';
+import { replaceFileAtomically } from '../kit/atomic-write.js';
+import { isErrno } from '../kit/errno.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Which repository config files the user trusted, by content: `shiplog trust <repo>` records the
@@ -21,7 +23,11 @@ const TrustStore = z.object({
 });
 export type TrustStore = z.infer<typeof TrustStore>;
 
-export class TrustStoreError extends Error {}
+export class TrustStoreError extends ShiplogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EBADTRUSTSTORE', message, options);
+  }
+}
 
 export function trustStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'trusted-repos.json');
@@ -67,18 +73,5 @@ export function trustedHash(top: string, env: NodeJS.ProcessEnv = process.env): 
 export function writeTrustStore(store: TrustStore, env: NodeJS.ProcessEnv = process.env): void {
   const file = trustStorePath(env);
   mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    try {
-      writeSync(fd, `${JSON.stringify(TrustStore.parse(store), null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  replaceFileAtomically(file, `${JSON.stringify(TrustStore.parse(store), null, 2)}\n`, { mode: 0o600 });
 }

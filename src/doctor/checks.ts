@@ -1,9 +1,10 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno, type ConfigProblem, type LoadedConfig } from '../config/config.js';
+import type { ConfigProblem, LoadedConfig } from '../config/config.js';
 import type { Config } from '../config/config.js';
 import { configForSession } from '../config/session-config.js';
 import { repoRoot } from '../git.js';
+import { isErrno } from '../kit/errno.js';
 import { agentSetups, hookedAgents } from '../agents/registry.js';
 import { findOnPath } from '../find-on-path.js';
 import { workerEntry } from '../install/hook-files.js';

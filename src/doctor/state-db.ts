@@ -1,9 +1,10 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { isBusy, isCorrupt, sqliteCode } from '../state/db-errors.js';
 import type { Check } from './checks.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Doctor's look at the state database: opens it without repairing anything, then proves it can
@@ -27,7 +28,12 @@ export function stateDbCheck(stateDir: string): { db: Db | null; check: Check } 
   return { db, check: { key: 'state.db', status: 'ok', message: paths.db } };
 }
 
-class ProbeDone extends Error {}
+/** Thrown only to roll the probe's write back; caught right here. */
+class ProbeDone extends ShiplogError {
+  constructor() {
+    super('EPROBEDONE', '');
+  }
+}
 
 function probeWrite(db: Db): void {
   try {

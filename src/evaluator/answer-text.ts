@@ -1,5 +1,7 @@
 /** Reading what an evaluator CLI answered: the JSON in it, and a line to quote when it is not. */
 
+import { firstNonBlankLine } from '../kit/text-lines.js';
+
 /** A JSON object in a text answer, fenced or bare. */
 export function jsonIn(text: string): unknown {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(text)?.[1];
@@ -15,6 +17,7 @@ export function jsonIn(text: string): unknown {
   }
 }
 
-export function firstLine(text: string): string {
-  return (text.split('\n').find((l) => l.trim() !== '') ?? '').trim().slice(0, 300);
+/** The line an error message quotes from an answer that holds no JSON, cut so the message stays short. */
+export function quotedLine(text: string): string {
+  return firstNonBlankLine(text).slice(0, 300);
 }

@@ -1,5 +1,6 @@
 import type { ChangelogEntry } from '../changelog/schema.js';
 import { relevance, type DigestItem } from '../changelog/digest-item.js';
+import { oneLine } from '../kit/text-lines.js';
 import type { OpenWindow } from '../changelog/window.js';
 
 /**
@@ -115,8 +116,4 @@ function budgetItems(items: DigestItem[]): DigestItem[] {
 
 function list(paths: string[]): string {
   return paths.length > 30 ? `${paths.slice(0, 30).join(', ')} and ${paths.length - 30} more` : paths.join(', ');
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }

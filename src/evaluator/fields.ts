@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLine } from '../kit/text-lines.js';
 
 /**
  * The part of a changelog entry an LLM evaluator writes. Everything else (files, tests,
@@ -10,7 +11,7 @@ const SENTENCE_END = /[.!?…][)"'`’”]*$/u;
 /** A bullet is a complete sentence: starts like one, ends like one, has a few words. */
 const Sentence = z
   .string()
-  .transform((s) => s.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, ''))
+  .transform((s) => oneLine(s).replace(/^[-*•]\s+/, ''))
   .pipe(
     z
       .string()
@@ -29,7 +30,7 @@ const Tag = z
 export const LlmFields = z.object({
   summary: z
     .string()
-    .transform((s) => s.replace(/\s+/g, ' ').trim())
+    .transform((s) => oneLine(s))
     .pipe(z.string().min(10).max(500)),
   bullets: z.array(Sentence).min(1).max(8),
   tags: z.array(Tag).max(8),

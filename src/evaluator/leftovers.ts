@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { isErrno } from '../kit/errno.js';
 
 /**
  * What a child run leaves if shiplog exits in the middle of it (a second Ctrl-C in `shiplog
@@ -37,6 +38,6 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch (err) {
     // ESRCH: the group is already empty, which is the goal.
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    if (!(isErrno(err) && err.code === 'ESRCH')) throw err;
   }
 }

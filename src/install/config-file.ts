@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isErrno } from '../config/config.js';
+import { replaceFileAtomically } from '../kit/atomic-write.js';
+import { isErrno } from '../kit/errno.js';
 import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Reading and replacing an agent's config file. The agent may rewrite the file itself while we
@@ -13,9 +15,9 @@ import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
  * (dotfiles managers) is edited where it points, and stays a link.
  */
 
-export class ConcurrentEditError extends Error {
+export class ConcurrentEditError extends ShiplogError {
   constructor(readonly file: string) {
-    super(`${file} changed while shiplog was editing it`);
+    super('ECONCURRENTEDIT', `${file} changed while shiplog was editing it`);
     this.name = 'ConcurrentEditError';
   }
 }
@@ -61,17 +63,14 @@ export function replaceConfigText(file: string, before: string | null, after: st
   const target = configTarget(file);
   mkdirSync(dirname(target), { recursive: true });
   const mode = before !== null ? statSync(target).mode & 0o777 : newMode;
-  const tmp = `${target}.shiplog-${process.pid}.tmp`;
-  writeFileSync(tmp, after, { mode });
-  try {
-    chmodSync(tmp, mode);
-    if (opts.backup !== false && before !== null && existsSync(target)) copyFileSync(target, `${target}.shiplog.bak`);
-    // Checked last, right before the rename: the agent's own edit since our read is not lost.
-    if (readConfigText(target) !== before) throw new ConcurrentEditError(file);
-    renameSync(tmp, target);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  replaceFileAtomically(target, after, {
+    mode,
+    beforeRename: () => {
+      if (opts.backup !== false && before !== null && existsSync(target)) copyFileSync(target, `${target}.shiplog.bak`);
+      // Checked last, right before the rename: the agent's own edit since our read is not lost.
+      if (readConfigText(target) !== before) throw new ConcurrentEditError(file);
+    },
+  });
   return true;
 }
 

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { configTarget, editConfigFile, readConfigText } from './config-file.js';
 import { appendAt, JsonTextError, parseJsonText, removeAt } from './json-text.js';
 import { isHookCommand } from './hook-files.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Registering shiplog's hook in a settings.json with Claude-style command hooks (`hooks: {<event>:
@@ -27,12 +28,12 @@ const MatcherGroup = z.looseObject({ matcher: z.string().optional(), hooks: z.ar
 const Settings = z.looseObject({ hooks: z.record(z.string(), z.array(MatcherGroup)).optional() });
 type Settings = z.infer<typeof Settings>;
 
-export class SettingsError extends Error {
+export class SettingsError extends ShiplogError {
   constructor(
     message: string,
     readonly file: string,
   ) {
-    super(message);
+    super('EBADSETTINGS', message);
     this.name = 'SettingsError';
   }
 }

@@ -1,4 +1,5 @@
 import { findNodeAtLocation, type Node, parse, parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Edits of a JSON (or JSONC: comments, trailing commas) document as text, so that everything
@@ -10,13 +11,13 @@ import { findNodeAtLocation, type Node, parse, parseTree, type ParseError, print
 
 export type JsonPath = (string | number)[];
 
-export class JsonTextError extends Error {
+export class JsonTextError extends ShiplogError {
   constructor(
     message: string,
     readonly line: number,
     readonly column: number,
   ) {
-    super(message);
+    super('EBADJSON', message);
     this.name = 'JsonTextError';
   }
 }

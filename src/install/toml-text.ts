@@ -5,10 +5,12 @@
  * valid TOML need handling here. Used for Codex's config.toml (codex-config.ts).
  */
 
+import { ShiplogError } from '../kit/shiplog-error.js';
+
 /** A config file shiplog will not edit (invalid, or shaped so an edit could change its meaning); the message says what to do. */
-export class ConfigEditError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+export class ConfigEditError extends ShiplogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ECONFIGEDIT', message, options);
     this.name = 'ConfigEditError';
   }
 }

@@ -3,7 +3,7 @@ import { closeSync, constants, linkSync, mkdirSync, openSync, realpathSync, rmSy
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { OutputError } from './output-error.js';
 
 /**

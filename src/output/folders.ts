@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { OutputError } from './output-error.js';
 import { checkOwned, lstatOrNull, openOutputFile } from './safe-open.js';
 

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, type Stats } from 'node:fs';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { OutputError } from './output-error.js';
 
 /**

@@ -1,4 +1,5 @@
 import { compileUserPattern, UserPatternError, type UserRegex } from '../config/safe-regex.js';
+import { isPlainObject } from '../kit/plain-object.js';
 import { KnownSecrets } from './known.js';
 import { GENERIC, MIN_LENGTH, SPECIFIC, triggerWordsIn, type Rule, type Span } from './patterns.js';
 
@@ -166,12 +167,6 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
       return Object.freeze({ ...counts });
     },
   };
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 function deep(value: unknown, r: Redactor): unknown {

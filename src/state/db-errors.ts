@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * How the worker tells the state database's own troubles (busy, read-only, damaged) from a
@@ -31,9 +32,9 @@ export function isStateDbError(err: unknown): boolean {
   return isBusy(err) || isCorrupt(err) || ['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_PERM', 'SQLITE_PROTOCOL'].some((c) => code.startsWith(c));
 }
 
-export class StateDbBusy extends Error {
+export class StateDbBusy extends ShiplogError {
   constructor(what: string, attempts: number, options: { cause: unknown }) {
-    super(`state database stayed busy through ${attempts} attempts at ${what}`, options);
+    super('EDBBUSY', `state database stayed busy through ${attempts} attempts at ${what}`, options);
     this.name = 'StateDbBusy';
   }
 }

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { isErrno } from '../config/errno.js';
+import { isErrno } from '../kit/errno.js';
 import { createLogger } from '../log.js';
 import { statePaths } from '../paths.js';
 import { isCorrupt } from './db-errors.js';

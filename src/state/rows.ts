@@ -4,17 +4,25 @@
  * (issue 18). Each check accepts what the schema it stands in for accepted, and names the column
  * that does not fit.
  */
+
+import { isRecord } from '../kit/plain-object.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
+
 export type Row = Record<string, unknown>;
 
-export class RowError extends Error {}
+export class RowError extends ShiplogError {
+  constructor(message: string) {
+    super('EBADROW', message);
+  }
+}
 
 function fail(table: string, column: string, want: string, row: Row): never {
   throw new RowError(`state.db: ${table}.${column} is ${JSON.stringify(row[column]) ?? 'missing'}, not ${want}`);
 }
 
 export function asRow(table: string, value: unknown): Row {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RowError(`state.db: a ${table} row is not an object`);
-  return value as Row;
+  if (!isRecord(value)) throw new RowError(`state.db: a ${table} row is not an object`);
+  return value;
 }
 
 export function text(table: string, row: Row, column: string): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isErrno } from '../kit/errno.js';
 import type { Db } from './db.js';
 
 /**
@@ -48,7 +49,7 @@ export function isAlive(pid: number, startTime: string | null): boolean {
     process.kill(pid, 0);
   } catch (err) {
     // EPERM means it exists but belongs to someone else: still alive.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    if (!(isErrno(err) && err.code === 'EPERM')) return false;
   }
   if (startTime === null) return true;
   const now = processStartTime(pid);

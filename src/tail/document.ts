@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { DocumentRecords } from '../agents/agent.js';
 import type { TailItem } from './tail.js';
+import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Transcripts the client rewrites whole (one JSON document per session, as Gemini CLI keeps
@@ -16,12 +17,9 @@ import type { TailItem } from './tail.js';
 /** Larger documents are refused with a clear error rather than read into memory. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-export class DocumentError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
+export class DocumentError extends ShiplogError {
+  constructor(message: string, code: string) {
+    super(code, message);
     this.name = 'DocumentError';
   }
 }

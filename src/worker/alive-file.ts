@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
 
 /**

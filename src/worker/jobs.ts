@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { HookJob } from '../hooks/payload.js';
 import { tryParseJson } from '../try-json.js';
 import type { Logger } from '../log.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
 
 /**

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import type { Routed } from '../agents/agent.js';
 import { inboxKind } from '../agents/registry.js';
 import { inboxName, MAX_PAYLOAD_BYTES, parseHookPayload } from '../hooks/inbox.js';

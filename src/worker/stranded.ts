@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { isErrno } from '../config/config.js';
+import { isErrno } from '../kit/errno.js';
 import { isSafeId } from '../ids.js';
 import { statePaths } from '../paths.js';
 import { AliveFile } from './alive-file.js';

@@ -51,8 +51,3 @@ export function tail(text: string, max: number): string {
   if (/^[\uDC00-\uDFFF]/.test(cut)) cut = cut.slice(1);
   return cut;
 }
-
-/** Collapse all whitespace (newlines included) so a command fits on one devlog line. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}

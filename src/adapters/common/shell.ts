@@ -10,7 +10,8 @@
 
 import { posix } from 'node:path';
 import type { FileChange } from '../../events.js';
-import { clipEnd, oneLine } from './clip.js';
+import { oneLine } from '../../kit/text-lines.js';
+import { clipEnd } from './clip.js';
 import { ACTION_PART_CHARS, MAX_FILE_OP_COMMAND_CHARS } from './limits.js';
 import { type PathBase, repoPath } from './paths.js';
 

@@ -18,16 +18,17 @@ import { projectRoot } from '../../adapters/common/paths.js';
 import { type Draft, type LineInfo, skipped } from './draft.js';
 import { MAX_NAME_CHARS } from '../../adapters/common/limits.js';
 import { handleAssistant, handleSystem, handleUser } from './messages.js';
-import { AssistantRecord, Envelope, IGNORED_TYPES, isPlainObject, SystemRecord, UserRecord } from './records.js';
+import { AssistantRecord, Envelope, IGNORED_TYPES, SystemRecord, UserRecord } from './records.js';
 import { noteSession } from './session.js';
 import { type ClaudeCodeState, claudeCodeStateSchema, initialState } from './state.js';
 import { learnFromProgress, subagentOf } from './subagents.js';
 import { clipEnd } from './text.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 export { claudeCodeStateSchema, type ClaudeCodeState } from './state.js';
 
 function parseRecord(state: ClaudeCodeState, value: unknown, ctx: LineContext | undefined): ParseResult<ClaudeCodeState> {
-  if (!isPlainObject(value)) return { state, events: [skipped('not-an-object')] };
+  if (!isRecord(value)) return { state, events: [skipped('not-an-object')] };
   const type = value['type'];
   if (typeof type !== 'string') return { state, events: [skipped('no-type')] };
   if (type === 'progress') return { state: learnFromProgress(state, value), events: [] };

@@ -3,7 +3,7 @@ import { claudeConfigDir } from './paths.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { firstLine, jsonIn } from '../../evaluator/answer-text.js';
+import { jsonIn, quotedLine } from '../../evaluator/answer-text.js';
 import { classifyStatus, classifyText } from '../../evaluator/classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from '../../evaluator/fields.js';
 import { EVALUATOR_SYSTEM_PROMPT } from '../../evaluator/prompt.js';
@@ -71,13 +71,13 @@ export function readClaude(run: CliRun): EvalResult {
     const text = `${run.stdout}\n${run.stderr}`;
     const kind = classifyText(text) ?? 'failed';
     const what = run.exitCode === 0 ? 'claude printed no result object' : `claude exited with ${run.exitCode ?? run.signal}`;
-    return { ok: false, kind: kind === 'failed' && run.exitCode === 0 ? 'malformed' : kind, message: `${what}: ${firstLine(text)}`, stderrTail: tail(text) };
+    return { ok: false, kind: kind === 'failed' && run.exitCode === 0 ? 'malformed' : kind, message: `${what}: ${quotedLine(text)}`, stderrTail: tail(text) };
   }
   const r = parsed.data;
   if (r.is_error || run.exitCode !== 0) {
     const text = r.result ?? run.stderr;
     const kind = classifyStatus(r.api_error_status) ?? (r.terminal_reason === 'prompt_too_long' ? 'overflow' : null) ?? classifyText(text) ?? 'failed';
-    return { ok: false, kind, message: `claude: ${firstLine(text) || r.subtype || 'error'}`, stderrTail };
+    return { ok: false, kind, message: `claude: ${quotedLine(text) || r.subtype || 'error'}`, stderrTail };
   }
   let candidate = r.structured_output;
   if (candidate === undefined && r.result !== undefined) candidate = jsonIn(r.result);

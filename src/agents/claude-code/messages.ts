@@ -8,7 +8,6 @@
 import { type Draft, type LineInfo, markBadBlock, withoutUndefined } from './draft.js';
 import {
   type AssistantRecord,
-  isPlainObject,
   TextBlock,
   ToolResultBlock,
   ToolUseBlock,
@@ -18,6 +17,7 @@ import {
 import { handleTaskNotification, isTaskNotification } from './subagents.js';
 import { promptText, textItems } from './text.js';
 import { handleToolResult, handleToolUse } from './tools.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 // --- assistant -------------------------------------------------------------------------------
 
@@ -30,7 +30,7 @@ export function handleAssistant(draft: Draft, line: LineInfo, record: AssistantR
   const blocks: unknown[] = typeof message.content === 'string'
     ? [{ type: 'text', text: message.content }]
     : message.content;
-  const textCount = blocks.filter((b) => isPlainObject(b) && b['type'] === 'text').length;
+  const textCount = blocks.filter((b) => isRecord(b) && b['type'] === 'text').length;
   let textIndex = 0;
   for (const block of blocks) {
     const typed = TypedBlock.safeParse(block);
@@ -79,7 +79,7 @@ export function handleUser(draft: Draft, line: LineInfo, record: UserRecord): vo
   const blocks = typeof content === 'string' ? [] : content;
   const results: ToolResultBlock[] = [];
   for (const block of blocks) {
-    if (!isPlainObject(block) || block['type'] !== 'tool_result') continue;
+    if (!isRecord(block) || block['type'] !== 'tool_result') continue;
     const parsed = ToolResultBlock.safeParse(block);
     if (parsed.success) results.push(parsed.data);
     else markBadBlock(draft, 'tool_result');

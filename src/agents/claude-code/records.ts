@@ -119,7 +119,3 @@ export const IGNORED_TYPES = new Set([
   'pr-link',
   'continued-in',
 ]);
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

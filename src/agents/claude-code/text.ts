@@ -9,7 +9,7 @@ import { stripClosedBlocks } from '../../adapters/common/bounded-state.js';
 import { clipEnd } from '../../adapters/common/clip.js';
 import { MAX_ID_CHARS, MAX_LABEL_CHARS } from '../../adapters/common/limits.js';
 
-export { clipEnd, oneLine, tail } from '../../adapters/common/clip.js';
+export { clipEnd, tail } from '../../adapters/common/clip.js';
 import { TextBlock } from './records.js';
 
 /**

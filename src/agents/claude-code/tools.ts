@@ -28,7 +28,8 @@ import { summarizeCommand, type ToolSummary } from '../../adapters/common/shell.
 import { type AgentCall, findAgentCall, pushBounded } from './state.js';
 import { classifyClaudeResult } from './outcome.js';
 import { handleAgentResult } from './subagents.js';
-import { clipEnd, clipId, clipLabel, oneLine, tail, textItems } from './text.js';
+import { clipEnd, clipId, clipLabel, tail, textItems } from './text.js';
+import { oneLine } from '../../kit/text-lines.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write']);
 const SEARCH_TOOLS = new Set(['Grep', 'Glob']);

@@ -25,7 +25,6 @@ import {
   CustomToolCall,
   ExecCommandEnd,
   FunctionCall,
-  isPlainObject,
   LocalShellCall,
   MessageItem,
   PatchApplyEnd,
@@ -37,6 +36,7 @@ import {
 } from './records.js';
 import { type CodexState, codexStateSchema, initialState } from './state.js';
 import { handleCallOutput, handleCompletedTool, handleCustomToolCall, handleExecEnd, handleFunctionCall, handleLocalShellCall, handlePatchEnd, handleWebSearch } from './tools.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 export { codexStateSchema, type CodexState } from './state.js';
 
@@ -67,7 +67,7 @@ function shaped<T>(draft: Draft, schema: z.ZodType<T>, value: unknown, what: str
 
 /** A response item: the same handling in every format (0.20 writes them bare). */
 function handleResponseItem(draft: Draft, line: LineInfo, item: unknown): void {
-  if (!isPlainObject(item) || typeof item['type'] !== 'string') {
+  if (!isRecord(item) || typeof item['type'] !== 'string') {
     draft.events.push(skipped('bad-shape:response_item'));
     return;
   }
@@ -108,7 +108,7 @@ function handleResponseItem(draft: Draft, line: LineInfo, item: unknown): void {
 }
 
 function handleEvent(draft: Draft, line: LineInfo, payload: unknown): void {
-  if (!isPlainObject(payload) || typeof payload['type'] !== 'string') return void draft.events.push(skipped('bad-shape:event_msg'));
+  if (!isRecord(payload) || typeof payload['type'] !== 'string') return void draft.events.push(skipped('bad-shape:event_msg'));
   const type = payload['type'];
   if (IGNORED_EVENTS.has(type)) return;
   const text = (key: string) => (typeof payload[key] === 'string' ? payload[key] : '');
@@ -139,7 +139,7 @@ function handleEvent(draft: Draft, line: LineInfo, payload: unknown): void {
     case 'collab_waiting_end': {
       // The parent hears back from its subagents: read what their threads did up to here.
       const statuses = Array.isArray(payload['agent_statuses']) ? payload['agent_statuses'].slice(0, 50) : [];
-      for (const s of statuses) if (isPlainObject(s)) subagentRef(draft, line, s['thread_id'], s['agent_role']);
+      for (const s of statuses) if (isRecord(s)) subagentRef(draft, line, s['thread_id'], s['agent_role']);
       return;
     }
     default:
@@ -183,7 +183,7 @@ function parseEnvelope(draft: Draft, value: Record<string, unknown>): void {
 }
 
 function parseRecord(state: CodexState, value: unknown, ctx: LineContext | undefined): ParseResult<CodexState> {
-  if (!isPlainObject(value)) return { state, events: [skipped('not-an-object')] };
+  if (!isRecord(value)) return { state, events: [skipped('not-an-object')] };
   const draft: Draft = { state, events: [], subagent: ctx?.subagent, repoRoot: ctx?.repoRoot };
   if ('payload' in value && typeof value['type'] === 'string') {
     parseEnvelope(draft, value);

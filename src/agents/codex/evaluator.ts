@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { codexHome } from './paths.js';
-import { firstLine, jsonIn } from '../../evaluator/answer-text.js';
+import { replaceFileAtomically } from '../../kit/atomic-write.js';
+import { jsonIn, quotedLine } from '../../evaluator/answer-text.js';
 import { classifyText } from '../../evaluator/classify.js';
 import { LLM_FIELDS_JSON_SCHEMA, LlmFields } from '../../evaluator/fields.js';
 import { EVALUATOR_SYSTEM_PROMPT } from '../../evaluator/prompt.js';
@@ -88,10 +88,7 @@ function keepRefreshedLogin(p: CodexPaths, before: Buffer, userHome: string): vo
   if (after.equals(before) || after.length === 0) return;
   const target = join(userHome, 'auth.json');
   if (!existsSync(target) || !readFileSync(target).equals(before)) return;
-  // Unique per call: a backfill runs several evaluations at once in one process.
-  const tmp = join(userHome, `.auth.json.shiplog-${process.pid}-${randomUUID()}`);
-  writeFileSync(tmp, after, { mode: 0o600, flag: 'wx' });
-  renameSync(tmp, target);
+  replaceFileAtomically(target, after, { mode: 0o600 });
 }
 
 /** `codex exec --json` events that carry a failure. */
@@ -112,7 +109,7 @@ export function readCodex(run: CliRun, lastMessage: string | null): EvalResult {
     const kind = classifyText([...errors, run.stderr].join('\n')) ?? (run.exitCode === 0 ? 'malformed' : 'failed');
     const text = [...errors, run.stderr, errors.length ? '' : run.stdout].join('\n');
     const what = run.exitCode === 0 ? 'codex wrote no last message' : `codex exited with ${run.exitCode ?? run.signal}`;
-    return { ok: false, kind, message: `${what}: ${firstLine(errors[0] ?? run.stderr) || 'no error message'}`, stderrTail: tail(text) };
+    return { ok: false, kind, message: `${what}: ${quotedLine(errors[0] ?? run.stderr) || 'no error message'}`, stderrTail: tail(text) };
   }
   const fields = LlmFields.safeParse(jsonIn(lastMessage));
   if (!fields.success) return { ok: false, kind: 'malformed', message: `codex's answer is not a valid entry: ${z.prettifyError(fields.error).split('\n').slice(0, 4).join('; ')}`, stderrTail: tail(lastMessage) };

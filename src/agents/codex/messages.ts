@@ -8,8 +8,8 @@
 
 import { withoutUndefined } from '../../adapters/common/events.js';
 import type { Draft, LineInfo } from './draft.js';
-import { isPlainObject } from './records.js';
 import { pushBounded, textHash } from './state.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 const RECENT_CAP = 32;
 
@@ -78,7 +78,7 @@ export function contentText(content: readonly unknown[] | undefined, types: read
   if (!content) return '';
   const parts: string[] = [];
   for (const item of content) {
-    if (!isPlainObject(item)) continue;
+    if (!isRecord(item)) continue;
     const type = item['type'];
     const text = item['text'];
     if (typeof type === 'string' && types.includes(type) && typeof text === 'string') parts.push(text);

@@ -9,7 +9,7 @@
 
 import { tail } from '../../adapters/common/clip.js';
 import { OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
-import { isPlainObject } from './records.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 export interface ReadOutput {
   exitCode?: number;
@@ -22,11 +22,11 @@ export function outputText(output: unknown): string {
   if (typeof output === 'string') return output;
   if (Array.isArray(output)) {
     return output
-      .map((item) => (isPlainObject(item) && typeof item['text'] === 'string' ? item['text'] : ''))
+      .map((item) => (isRecord(item) && typeof item['text'] === 'string' ? item['text'] : ''))
       .filter(Boolean)
       .join('\n');
   }
-  if (isPlainObject(output) && typeof output['content'] === 'string') return output['content'];
+  if (isRecord(output) && typeof output['content'] === 'string') return output['content'];
   return '';
 }
 
@@ -55,9 +55,9 @@ function legacyJson(raw: string): { exitCode?: number; text: string } | undefine
     // Output that merely starts like the legacy JSON: read it as text.
     return undefined;
   }
-  if (!isPlainObject(parsed) || typeof parsed['output'] !== 'string') return undefined;
+  if (!isRecord(parsed) || typeof parsed['output'] !== 'string') return undefined;
   const meta = parsed['metadata'];
-  const code = isPlainObject(meta) && typeof meta['exit_code'] === 'number' ? meta['exit_code'] : undefined;
+  const code = isRecord(meta) && typeof meta['exit_code'] === 'number' ? meta['exit_code'] : undefined;
   return { ...(code !== undefined && { exitCode: code }), text: parsed['output'] };
 }
 

@@ -52,7 +52,6 @@ export const SessionMeta = z.looseObject({
 
 export const TurnContext = z.looseObject({ cwd: str, turn_id: str });
 
-export const ContentItem = z.looseObject({ type: str, text: str });
 export const MessageItem = z.looseObject({
   type: z.literal('message'),
   role: z.string(),
@@ -101,7 +100,3 @@ export const CompletedItem = z.looseObject({
   changes: Changes.optional().catch(undefined),
   stderr: str,
 });
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -12,7 +12,8 @@
 
 import type { z } from 'zod';
 import type { FileChange } from '../../events.js';
-import { clipEnd, oneLine } from '../../adapters/common/clip.js';
+import { clipEnd } from '../../adapters/common/clip.js';
+import { oneLine } from '../../kit/text-lines.js';
 import { withoutUndefined } from '../../adapters/common/events.js';
 import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS } from '../../adapters/common/limits.js';
 import { repoPath } from '../../adapters/common/paths.js';
@@ -24,8 +25,9 @@ import { isBookkeepingTool } from '../../adapters/common/bookkeeping.js';
 import { classifyCodexOutput, patchFailure } from './outcome.js';
 import { outputText, readOutput, patchSucceeded } from './output.js';
 import { changesOps, commandLine, patchFromArgv, patchOps, type PatchOp } from './patch.js';
-import { type Changes, type CompletedItem, type ExecCommandEnd, isPlainObject, type PatchApplyEnd } from './records.js';
+import { type Changes, type CompletedItem, type ExecCommandEnd, type PatchApplyEnd } from './records.js';
 import { type Call, CALLS_CAP, pushBounded } from './state.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 interface Summary {
   tool: string;
@@ -121,7 +123,7 @@ function parseArgs(raw: string | undefined): Record<string, unknown> | undefined
   if (raw === undefined || !raw.trimStart().startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(raw);
-    return isPlainObject(value) ? value : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     // Redacted corpora and odd builds put non-JSON text here: the call is still counted as used.
     return undefined;

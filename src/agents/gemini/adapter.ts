@@ -8,6 +8,7 @@ import { projectRoot } from '../../adapters/common/paths.js';
 import type { AgentEvent } from '../../events.js';
 import { contentText, Message, Metadata, ToolCall } from './records.js';
 import { toolEvents } from './tools.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 /**
  * Gemini CLI session records in, common events out (records: ./records.ts). A message appended
@@ -21,10 +22,8 @@ export type GeminiState = z.infer<typeof geminiStateSchema>;
 /** Blocks the CLI puts into a user message (docs/gemini-cli.md). */
 const INJECTED = ['session_context', 'hook_context'] as const;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function parseRecord(state: GeminiState, value: unknown, ctx: LineContext | undefined): ParseResult<GeminiState> {
-  if (!isPlainObject(value)) return { state, events: [skipped('not-an-object')] };
+  if (!isRecord(value)) return { state, events: [skipped('not-an-object')] };
   // Log operations (`$set` of the metadata or of the rebuilt history, `$rewindTo`): not conversation.
   if (Object.keys(value).some((k) => k.startsWith('$'))) return { state, events: [] };
   if (!('type' in value)) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgentEvent, FileChange } from '../../events.js';
-import { clipEnd, oneLine, tail } from '../../adapters/common/clip.js';
+import { clipEnd, tail } from '../../adapters/common/clip.js';
+import { oneLine } from '../../kit/text-lines.js';
 import { withoutUndefined } from '../../adapters/common/events.js';
 import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
 import { exitOutcome, firstMatch, HEAD_CHARS, type Classified, type TextRule } from '../../adapters/common/outcome.js';

@@ -26,14 +26,11 @@ import {
   MAX_TOOLS_PER_RECORD,
 } from './record.js';
 import { boundedCwd, boundedId, headAndTail, isoTime, messageText } from './text.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 export type Dialect = 'role' | 'langchain';
 /** Transcripts of the agents shiplog has adapters for: read by those, not guessed at here. */
 export type Foreign = 'claude-code' | 'codex';
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const str = z.string().optional().catch(undefined);
 const bool = z.boolean().optional().catch(undefined);
@@ -108,10 +105,10 @@ const LegacyFunctionCall = z.object({ name: z.string(), arguments: z.unknown().o
 
 /** What kind of record a parsed JSON value is: a message of some dialect, another agent's, or neither. */
 export function classify(value: unknown): Dialect | Foreign | undefined {
-  if (!isPlainObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const type = value['type'];
   if (typeof type === 'string') {
-    if ((type === 'user' || type === 'assistant') && isPlainObject(value['message'])) return 'claude-code';
+    if ((type === 'user' || type === 'assistant') && isRecord(value['message'])) return 'claude-code';
     if (type === 'response_item' || type === 'event_msg' || type === 'session_meta' || type === 'turn_context') return 'codex';
   }
   if (typeof value['role'] === 'string') return ROLES[value['role']] === undefined ? undefined : 'role';
@@ -140,7 +137,7 @@ function flatInput(value: Record<string, unknown>): GenericToolInput {
 
 /** A tool input given as an object, or as a JSON string of one (OpenAI `arguments`). */
 function toolInput(raw: unknown): GenericToolInput | undefined {
-  if (isPlainObject(raw)) return flatInput(raw);
+  if (isRecord(raw)) return flatInput(raw);
   if (typeof raw !== 'string' || raw.length > MAX_ARGUMENTS_CHARS || !raw.trimStart().startsWith('{')) return undefined;
   let parsed: unknown;
   try {
@@ -150,7 +147,7 @@ function toolInput(raw: unknown): GenericToolInput | undefined {
     // the call is kept by name.
     return undefined;
   }
-  return isPlainObject(parsed) ? flatInput(parsed) : undefined;
+  return isRecord(parsed) ? flatInput(parsed) : undefined;
 }
 
 function toolCall(id: string | undefined, name: string, input: unknown): GenericToolCall {
@@ -179,7 +176,7 @@ function textOfList(items: readonly unknown[]): string {
 function outputText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return textOfList(content);
-  if (isPlainObject(content)) {
+  if (isRecord(content)) {
     for (const key of ['text', 'content', 'output']) {
       const v = content[key];
       if (typeof v === 'string') return v;
@@ -226,7 +223,7 @@ function readContent(content: unknown, at: string | undefined): Content {
     out.text.push(content);
     return out;
   }
-  const blocks = Array.isArray(content) ? content : isPlainObject(content) ? [content] : [];
+  const blocks = Array.isArray(content) ? content : isRecord(content) ? [content] : [];
   for (const block of blocks) {
     if (typeof block === 'string') {
       out.text.push(block);
@@ -312,7 +309,7 @@ function fromRoleDialect(value: unknown): GenericRecord[] {
     const calls = m.tool_calls !== undefined ? listedCalls(m.tool_calls) : legacyCall(m.function_call);
     return recordsOf({ role, content: m.content, calls, callId: m.tool_call_id, name: m.name, isError: m.is_error, at: timeOf(m), cwd: m.cwd });
   }
-  const type = isPlainObject(value) ? value['type'] : undefined;
+  const type = isRecord(value) ? value['type'] : undefined;
   if (typeof type !== 'string') return [];
   if (CALL_ITEMS.has(type)) {
     const call = CallItem.safeParse(value);

@@ -21,9 +21,10 @@
 import { z } from 'zod';
 import { withRedactionBeforeCut } from '../../adapters/common/clip.js';
 import { readMarkdown } from './markdown.js';
-import { classify, type Dialect, type Foreign, isPlainObject, readMessage } from './messages.js';
+import { classify, type Dialect, type Foreign, readMessage } from './messages.js';
 import { type GenericRecord, MAX_FILE_CHARS, MAX_RECORDS } from './record.js';
 import { boundedCwd } from './text.js';
+import { isRecord } from '../../kit/plain-object.js';
 
 export {
   GenericRecord,
@@ -132,7 +133,7 @@ function foreignReason(agent: Foreign): string {
 /** The message list of a document: itself, or its `messages` / `conversation` / `conversation.messages`. */
 function messageList(doc: Record<string, unknown>): unknown[] | undefined {
   const conversation = doc['conversation'];
-  for (const candidate of [doc['messages'], conversation, isPlainObject(conversation) ? conversation['messages'] : undefined]) {
+  for (const candidate of [doc['messages'], conversation, isRecord(conversation) ? conversation['messages'] : undefined]) {
     if (Array.isArray(candidate)) return candidate;
   }
   return undefined;
@@ -145,7 +146,7 @@ function fromDocument(doc: unknown): GenericRead {
   if (Array.isArray(doc)) {
     shape = 'json-array';
     items = doc;
-  } else if (isPlainObject(doc) && messageList(doc) !== undefined) {
+  } else if (isRecord(doc) && messageList(doc) !== undefined) {
     shape = 'messages-document';
     items = messageList(doc) ?? [];
   } else {
@@ -169,7 +170,7 @@ function fromDocument(doc: unknown): GenericRead {
     if (foreign !== undefined) return fail(foreignReason(foreign));
     return fail(`a ${shape === 'json-array' ? 'JSON array' : 'JSON messages list'} with no messages in it (${items.length} items): ${LOOKED_FOR}`);
   }
-  if (isPlainObject(doc)) withDocumentCwd(collector.records, doc);
+  if (isRecord(doc)) withDocumentCwd(collector.records, doc);
   return collector.result(shape);
 }
 
