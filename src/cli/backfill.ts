@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { discoverPath, discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, PATH_FILE_CAP, type Located, type Skipped } from '../backfill/discover.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
+import { closePolicy, isIdle } from '../changelog/close-policy.js';
 import { Config, loadConfig } from '../config/config.js';
 import { activeBackoffs, type Backoff, type LlmEvaluatorName } from '../evaluator/backoff.js';
 import { chooseEvaluator } from '../evaluator/choose.js';
@@ -407,7 +408,7 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
   const plan: Plan = { todo: [], upToDate: [], evaluators: new Set(), defaultEvaluator: opts.evaluator ?? loadConfig().config.changelog.evaluator };
   for (const s of sessions) {
     const config = configFor(s.cwd);
-    const idle = opts.now.getTime() - s.mtimeMs >= config.changelog.idle_minutes * 60_000;
+    const idle = isIdle(closePolicy(config.changelog), s.mtimeMs, opts.now.getTime());
     const known = db ? getSession(db, s.sessionId) : null;
     const unwritten = db ? unwrittenWindowCount(db, s.sessionId) : 0;
     if (isUpToDate(known, s, { idle, unwrittenWindows: unwritten })) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
@@ -56,9 +57,10 @@ export async function flushCommand(argv: string[]): Promise<number> {
     }
     for (const s of sessions) {
       const { config } = loadConfig({ repo: s.repo ?? s.cwd });
+      const close = closeAtRunEnd(closePolicy(config.changelog), { kind: 'flush' });
       const lock = await waitForLock(db, s.session_id);
       try {
-        const outcome = await runSession({ stateDir: dir, db, log, config }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'flush', close: 'flush' });
+        const outcome = await runSession({ stateDir: dir, db, log, config }, { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined, trigger: 'flush', close });
         process.stdout.write(outcomeLines(s.session_id, outcome.windows, 'the evaluator is paused; written after the pause, or with: shiplog retry').join(''));
         if (outcome.windows.written.length === 0 && outcome.windows.failed.length === 0 && !outcome.windows.deferred?.length) process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
         failed += outcome.windows.failed.length;

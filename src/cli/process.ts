@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import { isErrno, loadConfig } from '../config/config.js';
 import { agentFor, agentList, type AgentId } from '../agents/registry.js';
 import { holdsSession, isRegularFile, readerFor } from '../worker/reader-for.js';
@@ -69,12 +70,13 @@ export async function processCommand(argv: string[]): Promise<number> {
     // Without --repo, the repository the session worked in: its .shiplog.toml applies as for the hooks.
     const { config, problems } = loadConfig({ repo: repo ?? transcriptCwd(transcriptPath, agent) });
     for (const p of problems) process.stderr.write(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`);
+    const close = closeAtRunEnd(closePolicy(config.changelog), { kind: 'process', keepOpen: values['keep-open'] === true });
     const lock = await waitForLock(db, sessionId);
     let outcome: RunOutcome;
     try {
       outcome = await runSession(
         { stateDir: dir, db, log, config },
-        { sessionId, agent, transcriptPath, repo, trigger: 'process', close: values['keep-open'] ? null : 'process' },
+        { sessionId, agent, transcriptPath, repo, trigger: 'process', close },
       );
     } catch (err) {
       throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a session transcript; details are in the shiplog log.', { cause: err });

@@ -1,3 +1,4 @@
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import type { LoadedConfig } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
@@ -72,7 +73,11 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
   const cwd = [...jobs].reverse().find((j) => j.job.payload.cwd)?.job.payload.cwd;
   const loaded = ctx.configFor(cwd, env, log);
   const config = loaded.config;
-  const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : stop && config.changelog.granularity === 'turn' ? 'turn' : null;
+  const close = closeAtRunEnd(closePolicy(config.changelog), {
+    kind: 'hooks',
+    sessionEnd: end ? { reason: end.job.payload.reason } : null,
+    turnEnd: stop !== undefined,
+  });
   // Codex notify jobs name only the thread; a hook of the same session may have given the path.
   const transcriptPath =
     [...jobs].reverse().find((j) => j.job.payload.transcript_path)?.job.payload.transcript_path ??

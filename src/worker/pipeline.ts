@@ -4,6 +4,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import type { Agent } from '../agents/agent.js';
 import { agentFor, type AgentId } from '../agents/registry.js';
 import { resolveActor } from '../changelog/actor.js';
+import { closePolicy, endsSession } from '../changelog/close-policy.js';
 import { heuristicEntry } from '../changelog/heuristic.js';
 import { ChangelogEntry } from '../changelog/schema.js';
 import { initialWindowState, WindowState, WindowTracker, type ClosedWindow } from '../changelog/window.js';
@@ -191,8 +192,7 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
     const needsEval = config.changelog.evaluator === 'heuristic' ? 0 : 1;
     const fold = new Fold(adapter, row, {
       sessionId: req.sessionId,
-      granularity: config.changelog.granularity,
-      idleMs: config.changelog.idle_minutes * 60_000,
+      ...closePolicy(config.changelog),
       chatOnly: config.changelog.chat_only,
       repoRoot: repo,
       redact: (text) => redactor.redact(text),
@@ -273,7 +273,7 @@ async function runInner(ctx: RunContext, req: RunRequest, agent: Agent, outcome:
     // What the disk shows right after the session's latest event: the effect of the open window.
     observeDisk(fold.windows, repo, new Date(now()));
     if (req.close) fold.windows.close(req.close);
-    if (req.close === 'session-end' || req.close === 'clear') row.ended_at = now();
+    if (endsSession(req.close)) row.ended_at = now();
     row.cwd = req.cwd ?? fold.cwd ?? row.cwd;
     await commit(cursor);
     if (outcome.oversized > 0 || Object.keys(outcome.skipped).length > 0) {
