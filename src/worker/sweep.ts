@@ -7,9 +7,9 @@ import { isSafeId } from '../ids.js';
 import type { Db } from '../state/db.js';
 import { seenSize } from '../state/sessions.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
-import { releaseLock, tryLock } from '../state/session-lock.js';
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import type { DrainContext } from './drain.js';
-import { runSession } from './pipeline.js';
+import { runIfFree } from './idle-sweep.js';
 import { transcriptCwd } from './transcript-cwd.js';
 import { SWEEP_EVERY_MS } from './sweep-every.js';
 
@@ -81,48 +81,50 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
       complete = false;
       break;
     }
-    const cwd = c.cwd ?? transcriptCwd(c.path, c.agent);
-    if (cwd === null) {
-      report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
-      continue;
-    }
-    const { config } = ctx.configFor(cwd, ctx.env, ctx.log);
-    // With devlogs off the devlog never catches up with the cursor: nothing is owed.
-    if (c.due === 'devlog' && !config.devlog.enabled) continue;
-    const idleMs = config.changelog.idle_minutes * 60_000;
-    const quiet = now.getTime() - c.mtimeMs;
-    // Still being written: its hooks will come, or the next sweep takes it. A session idle by its
-    // own setting is quiet enough, however short that is.
-    if (quiet < Math.min(QUIET_MS, idleMs)) {
-      complete = false;
-      report.waiting.push({ session: c.sessionId, reason: 'written to in the last minutes: left to its hooks' });
-      continue;
-    }
-    // Read to its end with its window open: the idle close is all that is left, and not yet due.
-    if (c.due === 'open' && quiet < idleMs) continue;
-    const lock = tryLock(ctx.db, c.sessionId);
-    if (!lock) {
-      // A worker or `shiplog process` holds it and reads the same bytes.
-      complete = false;
-      report.waiting.push({ session: c.sessionId, reason: 'another shiplog process is reading it now' });
-      continue;
-    }
-    try {
-      const close = quiet >= idleMs ? 'idle' : null;
-      await runSession({ stateDir: ctx.dir, db: ctx.db, log: ctx.log, config, env: ctx.env, ...(ctx.now && { now: ctx.now }) }, { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd, trigger: 'sweep', close });
-      report.ran?.push({ session: c.sessionId, agent: c.agent, closed: close !== null });
-      ctx.log.info({ session: c.sessionId, agent: c.agent, closed: close !== null }, 'session read by the sweep (no hook named its latest bytes)');
-    } catch (err) {
-      complete = false;
-      ctx.log.warn({ err, session: c.sessionId }, 'sweep could not read a session; the next sweep tries again');
-      report.skipped.push({ session: c.sessionId, reason: err instanceof Error ? err.message : String(err) });
-    } finally {
-      releaseLock(ctx.db, lock);
-    }
+    if (!(await sweepOne(ctx, c, now, report))) complete = false;
   }
   // Folders are skipped by their mtime only once every file in them was taken.
   if (complete) setMeta(ctx.db, 'sweep.done', now.toISOString());
   return report;
+}
+
+/** Reads one candidate when it is due; false when it is left for a later sweep. */
+async function sweepOne(ctx: SweepContext, c: Candidate, now: Date, report: SweepReport): Promise<boolean> {
+  const cwd = c.cwd ?? transcriptCwd(c.path, c.agent);
+  if (cwd === null) {
+    report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
+    return true;
+  }
+  const { config } = ctx.configFor(cwd, ctx.env, ctx.log);
+  // With devlogs off the devlog never catches up with the cursor: nothing is owed.
+  if (c.due === 'devlog' && !config.devlog.enabled) return true;
+  const policy = closePolicy(config.changelog);
+  // Still being written: its hooks will come, or the next sweep takes it. A session idle by its
+  // own setting is quiet enough, however short that is.
+  if (now.getTime() - c.mtimeMs < Math.min(QUIET_MS, policy.idleMs)) {
+    report.waiting.push({ session: c.sessionId, reason: 'written to in the last minutes: left to its hooks' });
+    return false;
+  }
+  // The transcript's last change is the session's last activity.
+  const close = closeAtRunEnd(policy, { kind: 'clock', lastActivityMs: c.mtimeMs, nowMs: now.getTime() });
+  // Read to its end with its window open: the idle close is all that is left, and not yet due.
+  if (c.due === 'open' && close === null) return true;
+  const runCtx = { stateDir: ctx.dir, db: ctx.db, log: ctx.log, config, env: ctx.env, ...(ctx.now && { now: ctx.now }) };
+  const run = await runIfFree(runCtx, { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd, trigger: 'sweep', close });
+  switch (run.kind) {
+    case 'locked':
+      // A worker or `shiplog process` holds it and reads the same bytes.
+      report.waiting.push({ session: c.sessionId, reason: 'another shiplog process is reading it now' });
+      return false;
+    case 'failed':
+      ctx.log.warn({ err: run.err, session: c.sessionId }, 'sweep could not read a session; the next sweep tries again');
+      report.skipped.push({ session: c.sessionId, reason: run.err instanceof Error ? run.err.message : String(run.err) });
+      return false;
+    case 'ran':
+      report.ran?.push({ session: c.sessionId, agent: c.agent, closed: close !== null });
+      ctx.log.info({ session: c.sessionId, agent: c.agent, closed: close !== null }, 'session read by the sweep (no hook named its latest bytes)');
+      return true;
+  }
 }
 
 /**
