@@ -18,16 +18,14 @@ export type IdleCandidate = z.infer<typeof IdleCandidate>;
 
 /** Sessions not ended, with a window open, last run before `before` (ISO time); at most `limit`. */
 export function openWindowsRunBefore(db: Db, before: string, limit: number): IdleCandidate[] {
-  return z
-    .array(IdleCandidate)
-    .parse(
-      db
-        .prepare(
-          `SELECT session_id, agent, transcript_path, cwd, updated_at FROM sessions
+  return z.array(IdleCandidate).parse(
+    db
+      .prepare(
+        `SELECT session_id, agent, transcript_path, cwd, updated_at FROM sessions
            WHERE ended_at IS NULL AND updated_at < ? AND ${OPEN} LIMIT ?`,
-        )
-        .all(before, limit),
-    );
+      )
+      .all(before, limit),
+  );
 }
 
 const OpenRow = z.object({ open: z.number() });

@@ -22,7 +22,11 @@ export async function closeIdleWindows(ctx: DrainContext, now: () => Date = () =
   const at = now();
   for (const s of openWindowsRunBefore(db, idleBefore(policy, at).toISOString(), IDLE_LIMIT)) {
     // Asked of the same rule the query applied: every session it returned is idle.
-    const close = closeAtRunEnd(policy, { kind: 'clock', lastActivityMs: Date.parse(s.updated_at), nowMs: at.getTime() });
+    const close = closeAtRunEnd(policy, {
+      kind: 'clock',
+      lastActivityMs: Date.parse(s.updated_at),
+      nowMs: at.getTime(),
+    });
     if (close === null) continue;
     const config = ctx.configFor(s.cwd ?? undefined, env, log).config;
     const req = { sessionId: s.session_id, agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined };

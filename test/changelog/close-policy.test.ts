@@ -43,23 +43,46 @@ describe('close policy', () => {
 
   it('by the events: a gap longer than the idle time, and in turn granularity a prompt after work', () => {
     const open: WindowBeforeEvent = { open: true, hasWork: true, lastEventAt: at(0) };
-    const rows: [name: string, policy: ClosePolicy, window: WindowBeforeEvent, event: { kind: string; at?: string }, want: string | null][] = [
-      ['no window open', session, { open: false, hasWork: false, lastEventAt: at(0) }, { kind: 'prompt', at: at(90) }, null],
+    const rows: [
+      name: string,
+      policy: ClosePolicy,
+      window: WindowBeforeEvent,
+      event: { kind: string; at?: string },
+      want: string | null,
+    ][] = [
+      [
+        'no window open',
+        session,
+        { open: false, hasWork: false, lastEventAt: at(0) },
+        { kind: 'prompt', at: at(90) },
+        null,
+      ],
       ['a reply after a break', session, open, { kind: 'reply', at: at(31) }, 'idle-gap'],
       ['a gap of exactly the idle time', session, open, { kind: 'prompt', at: at(30) }, null],
       ['an event with no time', session, open, { kind: 'prompt' }, null],
       ['the first event counted', session, { ...open, lastEventAt: null }, { kind: 'prompt', at: at(90) }, null],
       ['a prompt in session granularity', session, open, { kind: 'prompt', at: at(1) }, null],
       ['a prompt after work, turn granularity', turn, open, { kind: 'prompt', at: at(1) }, 'turn'],
-      ['a prompt before any work, turn granularity', turn, { ...open, hasWork: false }, { kind: 'prompt', at: at(1) }, null],
+      [
+        'a prompt before any work, turn granularity',
+        turn,
+        { ...open, hasWork: false },
+        { kind: 'prompt', at: at(1) },
+        null,
+      ],
       ['a reply, turn granularity', turn, open, { kind: 'reply', at: at(1) }, null],
       ['a prompt after a break, turn granularity', turn, open, { kind: 'prompt', at: at(45) }, 'idle-gap'],
     ];
-    for (const [name, policy, window, event, want] of rows) assert.equal(closeBeforeEvent(policy, window, event), want, name);
+    for (const [name, policy, window, event, want] of rows)
+      assert.equal(closeBeforeEvent(policy, window, event), want, name);
   });
 
   it('by a trigger or the clock, at the end of a run', () => {
-    const hooks = (sessionEnd: { reason?: string } | null, turnEnd: boolean): RunTrigger => ({ kind: 'hooks', sessionEnd, turnEnd });
+    const hooks = (sessionEnd: { reason?: string } | null, turnEnd: boolean): RunTrigger => ({
+      kind: 'hooks',
+      sessionEnd,
+      turnEnd,
+    });
     const clock = (quietMin: number): RunTrigger => ({ kind: 'clock', lastActivityMs: T0, nowMs: T0 + quietMin * MIN });
     const rows: [name: string, policy: ClosePolicy, trigger: RunTrigger, want: string | null][] = [
       ['SessionEnd', session, hooks({ reason: 'logout' }, false), 'session-end'],

@@ -32,8 +32,20 @@ function world(name: string) {
   /** A session with one turn of work read by a run at `at`, its window left open. */
   const session = async (id: string, at: Date) => {
     const transcript = join(base, `${id}.jsonl`);
-    writeClaudeTranscript(transcript, id, repo, [{ prompt: `Add ${id}.sh`, write: { path: join(repo, `${id}.sh`), content: 'echo hi\n' }, reply: `Added ${id}.sh.` }]);
-    await runInProcess(home, { sessionId: id, agent: 'claude-code', transcriptPath: transcript, cwd: repo, trigger: 'test' }, undefined, undefined, at);
+    writeClaudeTranscript(transcript, id, repo, [
+      {
+        prompt: `Add ${id}.sh`,
+        write: { path: join(repo, `${id}.sh`), content: 'echo hi\n' },
+        reply: `Added ${id}.sh.`,
+      },
+    ]);
+    await runInProcess(
+      home,
+      { sessionId: id, agent: 'claude-code', transcriptPath: transcript, cwd: repo, trigger: 'test' },
+      undefined,
+      undefined,
+      at,
+    );
   };
   const sweepIdle = async () => {
     const db = openDb(home);
@@ -43,7 +55,10 @@ function world(name: string) {
       db.close();
     }
   };
-  const entries = (id: string) => readOutputs(repo, id).entries.split('\n').filter((l) => l.includes(`"${id}.sh"`));
+  const entries = (id: string) =>
+    readOutputs(repo, id)
+      .entries.split('\n')
+      .filter((l) => l.includes(`"${id}.sh"`));
   return { home, session, sweepIdle, entries };
 }
 
