@@ -10,7 +10,7 @@ import { releaseLock, tryLock } from '../state/session-lock.js';
 import { AliveFile } from './alive-file.js';
 import { registerWorker } from './registry.js';
 import { drainSession, type DrainContext } from './drain.js';
-import { sessionsWithHeldWindows } from '../state/held-windows.js';
+import { sessionsWithHeldWindows } from '../state/unwritten-windows.js';
 import { getSession } from '../state/sessions.js';
 import { collectGarbage } from './idle-memory.js';
 import { lingerFor } from './linger.js';

@@ -1,10 +1,10 @@
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
-import { z } from 'zod';
-import { agentFor, agentList, AgentId } from '../agents/registry.js';
+import { agentFor, agentList, type AgentId } from '../agents/registry.js';
 import { unlessMissing } from '../missing-path.js';
 import { isSafeId } from '../ids.js';
 import type { Db } from '../state/db.js';
+import { isKnownSession, type KnownSession, sessionsRunSince } from '../state/known-sessions.js';
 import { seenSize } from '../state/sessions.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
 import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
@@ -69,9 +69,8 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
 
   const report: SweepReport = { ran: [], skipped: [], waiting: [] };
   const candidates: Candidate[] = dueSessions(ctx.db, now);
-  const known = ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?');
   for (const f of installed === null ? [] : newTranscripts(ctx.env, done, installed, now)) {
-    if (known.get(f.sessionId) !== undefined) continue;
+    if (isKnownSession(ctx.db, f.sessionId)) continue;
     candidates.push({ ...f, cwd: null, due: 'grown' });
   }
 
@@ -138,32 +137,9 @@ async function sweepOne(ctx: SweepContext, c: Candidate, now: Date, report: Swee
 export type Due = 'grown' | 'unwritten' | 'open' | 'devlog';
 type Candidate = Found & { cwd: string | null; due: Due };
 
-const KnownRow = z.object({
-  session_id: z.string(),
-  agent: AgentId,
-  transcript_path: z.string(),
-  cwd: z.string().nullable(),
-  offset: z.number().int(),
-  source_size: z.number().int().nullable(),
-  devlog_offset: z.number().int(),
-  open: z.number().int(),
-  unwritten: z.number().int(),
-});
-
 /** Sessions of the last two weeks a hook named that have work left (see Due). */
 export function dueSessions(db: Db, now: Date): Candidate[] {
-  const rows = z.array(KnownRow).parse(
-    db
-      .prepare(
-        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.offset, s.source_size, s.devlog_offset,
-           (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
-           -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
-           EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
-                   AND (w.needs_eval = 0 OR NOT EXISTS (SELECT 1 FROM evaluator_backoff b WHERE b.until > ?))) AS unwritten
-         FROM sessions s WHERE s.updated_at >= ?`,
-      )
-      .all(now.toISOString(), new Date(now.getTime() - KNOWN_FOR_MS).toISOString()),
-  );
+  const rows = sessionsRunSince(db, new Date(now.getTime() - KNOWN_FOR_MS), now);
   const out: Candidate[] = [];
   for (const r of rows) {
     const st = statOrNull(r.transcript_path);
@@ -175,7 +151,7 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
 }
 
 /** Whether the transcript holds more than was read: a document the client rewrites may change size either way. */
-function changed(r: z.infer<typeof KnownRow>, size: number): boolean {
+function changed(r: KnownSession, size: number): boolean {
   const seen = seenSize(r);
   return agentFor(r.agent).format(r.transcript_path).kind === 'document' ? size !== seen : size > seen;
 }
