@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
 import { discoverPath, discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, PATH_FILE_CAP, type Located, type Skipped } from '../backfill/discover.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
@@ -18,6 +17,7 @@ import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { getSession, unwrittenWindowCount } from '../state/sessions.js';
+import { tableNames } from '../state/tables.js';
 import { OutputPins } from '../backfill/pin.js';
 import { runInProcesses } from '../backfill/pool.js';
 import { runOne } from '../backfill/run-one.js';
@@ -454,14 +454,12 @@ async function pinOutputs(db: Db, todo: Planned[], opts: { inProcesses: boolean 
   }
 }
 
-const TableNames = z.array(z.string());
-
 /** The state database opened read-only, or null when there is none (or it holds no tables yet). */
 function readOnlyState(dir: string): Db | null {
   const path = statePaths(dir).db;
   if (!existsSync(path)) return null;
   const db = existsSync(`${path}-wal`) ? new Database(path, { readonly: true, fileMustExist: true, timeout: 15_000 }) : inMemoryCopy(path);
-  const tables = new Set(TableNames.parse(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()));
+  const tables = tableNames(db);
   if (['sessions', 'windows', 'evaluator_backoff'].every((t) => tables.has(t))) return db;
   db.close();
   return null;
