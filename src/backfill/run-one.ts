@@ -21,10 +21,9 @@ export async function runOne(db: Db, dir: string, log: Logger, task: SessionTask
     const close = closeAtRunEnd(closePolicy(s.config.changelog), { kind: 'backfill', idle: s.idle });
     const lock = await waitForLock(db, s.sessionId);
     try {
-      const outcome = await runSession(
-        { stateDir: dir, db, log, config: s.config },
-        { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo, trigger: 'backfill', close },
-      );
+      const session = { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo };
+      const runCtx = { stateDir: dir, db, log, config: s.config };
+      const outcome = await runSession(runCtx, { ...session, trigger: 'backfill', close });
       const processed = { ...base, kind: 'processed' as const, entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
       // Not idle yet: the session may still be going on, and its hooks close the window.
       if (!s.idle && hasOpenWindow(db, s.sessionId)) return { ...processed, leftOpen: `transcript modified within idle_minutes (${s.config.changelog.idle_minutes} min)` };

@@ -162,7 +162,10 @@ function evaluatorChecks(ctx: DoctorContext, db: Db): Check[] {
     out.push(problem(`evaluator.paused.${b.evaluator}`, `${b.evaluator} paused until ${b.until} after ${b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit'}: ${b.message}`, b.reason === 'auth' ? `log in to ${b.evaluator} again, then: shiplog retry` : 'wait, or try now with: shiplog retry'));
   }
   const waiting = windowsAwaitingEvaluation(db);
-  if (waiting > 0) out.push(problem('evaluator.waiting', `${waiting} window(s) wait for their evaluation`, 'shiplog retry (or shiplog status to see which)'));
+  if (waiting > 0) {
+    const fix = 'shiplog retry (or shiplog status to see which)';
+    out.push(problem('evaluator.waiting', `${waiting} window(s) wait for their evaluation`, fix));
+  }
   return out;
 }
 

@@ -32,7 +32,8 @@ export function sessionsRunSince(db: Db, since: Date, now: Date): KnownSession[]
            (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
            -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
            EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
-                   AND (w.needs_eval = 0 OR NOT EXISTS (SELECT 1 FROM evaluator_backoff b WHERE b.until > ?))) AS unwritten
+                   AND (w.needs_eval = 0
+                        OR NOT EXISTS (SELECT 1 FROM evaluator_backoff b WHERE b.until > ?))) AS unwritten
          FROM sessions s WHERE s.updated_at >= ?`,
       )
       .all(now.toISOString(), since.toISOString()),

@@ -108,22 +108,31 @@ async function sweepOne(ctx: SweepContext, c: Candidate, now: Date, report: Swee
   const close = closeAtRunEnd(policy, { kind: 'clock', lastActivityMs: c.mtimeMs, nowMs: now.getTime() });
   // Read to its end with its window open: the idle close is all that is left, and not yet due.
   if (c.due === 'open' && close === null) return true;
-  const runCtx = { stateDir: ctx.dir, db: ctx.db, log: ctx.log, config, env: ctx.env, ...(ctx.now && { now: ctx.now }) };
-  const run = await runIfFree(runCtx, { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd, trigger: 'sweep', close });
+  const { dir: stateDir, db, log, env } = ctx;
+  const runCtx = { stateDir, db, log, config, env, ...(ctx.now && { now: ctx.now }) };
+  const session = { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd };
+  const run = await runIfFree(runCtx, { ...session, trigger: 'sweep', close });
   switch (run.kind) {
     case 'locked':
       // A worker or `shiplog process` holds it and reads the same bytes.
       report.waiting.push({ session: c.sessionId, reason: 'another shiplog process is reading it now' });
       return false;
     case 'failed':
-      ctx.log.warn({ err: run.err, session: c.sessionId }, 'sweep could not read a session; the next sweep tries again');
-      report.skipped.push({ session: c.sessionId, reason: run.err instanceof Error ? run.err.message : String(run.err) });
+      log.warn({ err: run.err, session: c.sessionId }, 'sweep could not read a session; the next sweep tries again');
+      report.skipped.push({ session: c.sessionId, reason: errorMessage(run.err) });
       return false;
     case 'ran':
       report.ran?.push({ session: c.sessionId, agent: c.agent, closed: close !== null });
-      ctx.log.info({ session: c.sessionId, agent: c.agent, closed: close !== null }, 'session read by the sweep (no hook named its latest bytes)');
+      log.info(
+        { session: c.sessionId, agent: c.agent, closed: close !== null },
+        'session read by the sweep (no hook named its latest bytes)',
+      );
       return true;
   }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
