@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import { waitForLock } from '../cli/wait-for-lock.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../state/db.js';
+import { hasOpenWindow } from '../state/open-windows.js';
 import { releaseLock } from '../state/session-lock.js';
 import { runSession } from '../worker/pipeline.js';
 import type { OutputPins } from './pin.js';
@@ -17,13 +18,12 @@ export async function runOne(db: Db, dir: string, log: Logger, task: SessionTask
   try {
     // Handed over unpinned (a session process of --jobs N): its repository and actor are settled here.
     const s = pins ? await pins.pin(task) : task;
+    const close = closeAtRunEnd(closePolicy(s.config.changelog), { kind: 'backfill', idle: s.idle });
     const lock = await waitForLock(db, s.sessionId);
     try {
-      const outcome = await runSession(
-        { stateDir: dir, db, log, config: s.config },
-        // A finished session's window is closed like SessionEnd would; a live one stays open for its hooks.
-        { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo, trigger: 'backfill', close: s.idle ? 'backfill' : null },
-      );
+      const session = { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo };
+      const runCtx = { stateDir: dir, db, log, config: s.config };
+      const outcome = await runSession(runCtx, { ...session, trigger: 'backfill', close });
       const processed = { ...base, kind: 'processed' as const, entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
       // Not idle yet: the session may still be going on, and its hooks close the window.
       if (!s.idle && hasOpenWindow(db, s.sessionId)) return { ...processed, leftOpen: `transcript modified within idle_minutes (${s.config.changelog.idle_minutes} min)` };
@@ -36,10 +36,3 @@ export async function runOne(db: Db, dir: string, log: Logger, task: SessionTask
     return { ...base, kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
 }
-
-function hasOpenWindow(db: Db, sessionId: string): boolean {
-  const row = db.prepare(`SELECT json_extract(window_state, '$.cur') IS NOT NULL AS open FROM sessions WHERE session_id = ?`).get(sessionId);
-  return OpenRow.safeParse(row).data?.open === 1;
-}
-
-const OpenRow = z.object({ open: z.number() });

@@ -6,12 +6,12 @@ import { projectRoot } from '../adapters/common/paths.js';
 import { eventKey, SeenRing } from '../seen-ring.js';
 import { commitFromOutput, isCommitCommand, isTestCommand, messageFromCommand } from './commands.js';
 import { DIGEST_CAPS, DigestItem, relevance } from './digest-item.js';
+import { type ClosePolicy, closeBeforeEvent, moreMayFollow } from './close-policy.js';
 
 /**
- * Tracks the window of work since the session's last entry and decides, from the events alone,
- * where windows end: a gap longer than the idle time between two records (a resumed session),
- * and in `turn` granularity each new prompt. Explicit closes (SessionEnd, /clear, flush, idle by
- * the clock) come from the caller through `close()`. Everything kept is bounded.
+ * Tracks the window of work since the session's last entry. Before it counts an event it asks
+ * the close policy (close-policy.ts) whether the events end the open window; closes by a trigger
+ * or the clock come from the caller through `close()`. Everything kept is bounded.
  */
 
 const MAX_PROMPTS = 20;
@@ -132,10 +132,9 @@ export interface ClosedWindow {
   window: OpenWindow;
 }
 
-export interface WindowOptions {
+/** The close policy's settings (granularity, idle time) and how the window is kept. */
+export interface WindowOptions extends ClosePolicy {
   sessionId: string;
-  granularity: 'session' | 'turn';
-  idleMs: number;
   /** The repository's top level: the adapters name paths relative to it when the session's folder lies inside it. */
   repoRoot?: string;
   /**
@@ -209,24 +208,19 @@ export class WindowTracker {
     }
     const seq = this.state.eventSeq++;
     const at = 'at' in event ? event.at : undefined;
-    if (this.state.writtenThrough !== null) {
-      if (at === undefined || Date.parse(at) <= Date.parse(this.state.writtenThrough)) {
-        if (at) this.state.lastEventAt = at;
-        if (event.kind === 'prompt') this.state.recentPrompts = [...this.state.recentPrompts, event.text.slice(0, CONTEXT_CHARS)].slice(-CONTEXT_PROMPTS);
-        return;
-      }
-      this.state.writtenThrough = null;
-    }
-    if (at && this.state.cur && this.state.lastEventAt && Date.parse(at) - Date.parse(this.state.lastEventAt) > this.opts.idleMs) {
-      this.close('idle-gap');
-    }
-    if (event.kind === 'prompt' && this.opts.granularity === 'turn' && this.state.cur && hasWork(this.state.cur)) {
-      this.close('turn');
-    }
+    if (this.alreadyWritten(event, at)) return;
+    const cur = this.state.cur;
+    const reason = closeBeforeEvent(
+      this.opts,
+      { open: cur !== null, hasWork: cur !== null && hasWork(cur), lastEventAt: this.state.lastEventAt },
+      { kind: event.kind, at },
+    );
+    if (reason !== null) this.close(reason);
     if (at) this.state.lastEventAt = at;
     if (event.kind === 'compaction' || event.kind === 'subagent_ref') return;
     const opened = this.state.cur === null;
-    const w = (this.state.cur ??= { ...emptyWindow(seq, at ?? null), context: [...this.state.recentPrompts] });
+    this.state.cur ??= { ...emptyWindow(seq, at ?? null), context: [...this.state.recentPrompts] };
+    const w = this.state.cur;
     if (at) {
       w.start ??= at;
       w.end = at;
@@ -237,25 +231,41 @@ export class WindowTracker {
       w.lastMark = eventMark(event);
       w.marks++;
     }
+    this.count(w, event);
+  }
+
+  /**
+   * An event up to `writtenThrough` (the session was rebuilt after state loss) is in an entry
+   * already: it only moves the clock and the prompt context. The first later event ends that.
+   */
+  private alreadyWritten(event: AgentEvent, at: string | undefined): boolean {
+    if (this.state.writtenThrough === null) return false;
+    if (at === undefined || Date.parse(at) <= Date.parse(this.state.writtenThrough)) {
+      if (at) this.state.lastEventAt = at;
+      if (event.kind === 'prompt') this.rememberPrompt(event.text);
+      return true;
+    }
+    this.state.writtenThrough = null;
+    return false;
+  }
+
+  private rememberPrompt(text: string): void {
+    this.state.recentPrompts = [...this.state.recentPrompts, text.slice(0, CONTEXT_CHARS)].slice(-CONTEXT_PROMPTS);
+  }
+
+  /** What the event adds to the open window. */
+  private count(w: OpenWindow, event: AgentEvent): void {
     switch (event.kind) {
       case 'prompt':
         w.promptCount++;
         w.turnWorked = false;
         if (w.prompts.length < MAX_PROMPTS) w.prompts.push(event.text.slice(0, MAX_TEXT));
         this.addDigest(w, { k: 'prompt', text: event.text.slice(0, DIGEST_CAPS.prompt) });
-        this.state.recentPrompts = [...this.state.recentPrompts, event.text.slice(0, CONTEXT_CHARS)].slice(-CONTEXT_PROMPTS);
+        this.rememberPrompt(event.text);
         break;
-      case 'reply': {
-        w.replyCount++;
-        w.lastReply = headAndEnd(event.text, MAX_TEXT);
-        if (w.turnWorked) w.workReply = { text: w.lastReply, turn: w.prompts.length - 1 };
-        // A message arrives in several blocks: they read as one reply.
-        const last = w.digest[w.digest.length - 1];
-        if (last?.k === 'reply') {
-          if (last.text.length < DIGEST_CAPS.reply) last.text = `${last.text}\n${event.text}`.slice(0, DIGEST_CAPS.reply);
-        } else this.addDigest(w, { k: 'reply', text: event.text.slice(0, DIGEST_CAPS.reply) });
+      case 'reply':
+        this.onReply(w, event);
         break;
-      }
       case 'subagent_result':
         w.turnWorked = true;
         this.releaseHeld();
@@ -271,11 +281,22 @@ export class WindowTracker {
     }
   }
 
+  private onReply(w: OpenWindow, event: Extract<AgentEvent, { kind: 'reply' }>): void {
+    w.replyCount++;
+    w.lastReply = headAndEnd(event.text, MAX_TEXT);
+    if (w.turnWorked) w.workReply = { text: w.lastReply, turn: w.prompts.length - 1 };
+    // A message arrives in several blocks: they read as one reply.
+    const last = w.digest[w.digest.length - 1];
+    if (last?.k === 'reply') {
+      if (last.text.length < DIGEST_CAPS.reply) last.text = `${last.text}\n${event.text}`.slice(0, DIGEST_CAPS.reply);
+    } else this.addDigest(w, { k: 'reply', text: event.text.slice(0, DIGEST_CAPS.reply) });
+  }
+
   /** Closes the current window, if it holds any work. */
   close(reason: string): void {
     this.closeWindow(reason);
     // Nothing comes after an explicit close (session end, /clear, flush) that could fold in.
-    if (reason !== 'idle-gap' && reason !== 'turn') this.releaseHeld();
+    if (!moreMayFollow(reason)) this.releaseHeld();
   }
 
   private closeWindow(reason: string): void {

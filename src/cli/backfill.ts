@@ -3,10 +3,10 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
 import { discoverPath, discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, PATH_FILE_CAP, type Located, type Skipped } from '../backfill/discover.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
 import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
+import { closePolicy, isIdle } from '../changelog/close-policy.js';
 import { Config } from '../config/config.js';
 import { repoTop } from '../config/repo-top.js';
 import { configForSession } from '../config/session-config.js';
@@ -19,6 +19,7 @@ import { createLogger } from '../log.js';
 import { stateDir, statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { getSession, unwrittenWindowCount } from '../state/sessions.js';
+import { tableNames } from '../state/tables.js';
 import { OutputPins } from '../backfill/pin.js';
 import { runInProcesses } from '../backfill/pool.js';
 import { runOne } from '../backfill/run-one.js';
@@ -414,7 +415,7 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
     // this process asks git nothing (the --jobs processes do): the .git a folder is under stands
     // in for git's answer, the same one but where git fails on the repository.
     const config = configFor(known?.repo && isDir(known.repo) ? known.repo : repoTop(s.cwd));
-    const idle = opts.now.getTime() - s.mtimeMs >= config.changelog.idle_minutes * 60_000;
+    const idle = isIdle(closePolicy(config.changelog), s.mtimeMs, opts.now.getTime());
     const unwritten = db ? unwrittenWindowCount(db, s.sessionId) : 0;
     if (isUpToDate(known, s, { idle, unwrittenWindows: unwritten })) {
       plan.upToDate.push(s);
@@ -459,14 +460,12 @@ async function pinOutputs(db: Db, todo: Planned[], opts: { inProcesses: boolean 
   }
 }
 
-const TableNames = z.array(z.string());
-
 /** The state database opened read-only, or null when there is none (or it holds no tables yet). */
 function readOnlyState(dir: string): Db | null {
   const path = statePaths(dir).db;
   if (!existsSync(path)) return null;
   const db = existsSync(`${path}-wal`) ? new Database(path, { readonly: true, fileMustExist: true, timeout: 15_000 }) : inMemoryCopy(path);
-  const tables = new Set(TableNames.parse(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()));
+  const tables = tableNames(db);
   if (['sessions', 'windows', 'evaluator_backoff'].every((t) => tables.has(t))) return db;
   db.close();
   return null;

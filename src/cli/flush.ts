@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import { configForSession } from '../config/session-config.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { stateDir } from '../paths.js';
-import { busyTimeoutMs, openDb } from '../state/db.js';
+import { busyTimeoutMs, type Db, openDb } from '../state/db.js';
 import { sessionsWithOpenWork } from '../state/report.js';
 import { releaseLock } from '../state/session-lock.js';
 import { configFor } from '../worker/main.js';
@@ -55,26 +56,37 @@ export async function flushCommand(argv: string[]): Promise<number> {
       process.stdout.write('Nothing to flush: no open windows.\n');
       return 0;
     }
-    for (const s of sessions) {
-      const where = { agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined };
-      const req = { sessionId: s.session_id, ...where, trigger: 'flush', close: 'flush' };
-      const { config } = configForSession(await sessionRepo(where, s.repo));
-      const lock = await waitForLock(db, s.session_id);
-      try {
-        const outcome = await runSession({ stateDir: dir, db, log, config }, req);
-        process.stdout.write(outcomeLines(s.session_id, outcome.windows, 'the evaluator is paused; written after the pause, or with: shiplog retry').join(''));
-        if (outcome.windows.written.length === 0 && outcome.windows.failed.length === 0 && !outcome.windows.deferred?.length) process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
-        failed += outcome.windows.failed.length;
-      } catch (err) {
-        failed++;
-        process.stderr.write(`${s.session_id}: could not flush: ${err instanceof Error ? err.message : String(err)}\n`);
-      } finally {
-        releaseLock(db, lock);
-      }
-    }
+    for (const s of sessions) failed += await flushSession({ dir, db, log }, s);
   } finally {
     db.close();
   }
   if (failed > 0) process.stderr.write('Some windows were not written; their failure records and the shiplog log say why.\n');
   return failed > 0 ? 1 : 0;
+}
+
+/** Reads the session and closes its window under its lock; the number of windows that failed. */
+async function flushSession(
+  at: { dir: string; db: Db; log: Logger },
+  s: ReturnType<typeof sessionsWithOpenWork>[number],
+): Promise<number> {
+  const { dir, db, log } = at;
+  const where = { agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined };
+  const { config } = configForSession(await sessionRepo(where, s.repo));
+  const close = closeAtRunEnd(closePolicy(config.changelog), { kind: 'flush' });
+  const lock = await waitForLock(db, s.session_id);
+  try {
+    const session = { sessionId: s.session_id, ...where };
+    const { windows } = await runSession({ stateDir: dir, db, log, config }, { ...session, trigger: 'flush', close });
+    const paused = 'the evaluator is paused; written after the pause, or with: shiplog retry';
+    process.stdout.write(outcomeLines(s.session_id, windows, paused).join(''));
+    if (windows.written.length === 0 && windows.failed.length === 0 && !windows.deferred?.length) {
+      process.stdout.write(`${s.session_id}  nothing to write (the window held no work)\n`);
+    }
+    return windows.failed.length;
+  } catch (err) {
+    process.stderr.write(`${s.session_id}: could not flush: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    releaseLock(db, lock);
+  }
 }

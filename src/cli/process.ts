@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import { configForSession } from '../config/session-config.js';
 import { isErrno } from '../kit/errno.js';
 import { agentFor, agentList, type AgentId } from '../agents/registry.js';
@@ -47,23 +48,7 @@ export async function processCommand(argv: string[]): Promise<number> {
     process.stdout.write(PROCESS_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) throw new UsageError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
-  const forced = values.agent === undefined ? undefined : agentName(values.agent);
-  // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
-  const transcriptPath = realTranscriptPath(resolve(file));
-  const name = basename(transcriptPath);
-  const agent = forced ?? readerFor(transcriptPath);
-  if (agent === undefined) throw notASession(transcriptPath, values.agent);
-  const sessionId = values.session ?? agentFor(agent).sessionIdOf?.(transcriptPath) ?? sessionIdOfName(name);
-  if (!isSafeId(sessionId)) throw new UsageError(`"${sessionId}" is not a usable session id`, 'Pass one with --session ID (letters, digits, ".", "_" and "-").');
-  // Checked before the state database is touched: a wrong file leaves no trace anywhere. A file
-  // that cannot be read at all (missing, a folder, a FIFO, no permission) is left to the run,
-  // which names the exact reason.
-  if (forced && isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) throw notASession(transcriptPath, values.agent);
-  if (values.repo !== undefined) checkRepoOption(resolve(values.repo));
-  else checkRecordedCwd(transcriptPath, agent);
-
+  const { transcriptPath, agent, sessionId } = sessionToProcess(values, positionals);
   const dir = stateDir();
   const log = createLogger(dir, 'process');
   const db = openDb(dir);
@@ -73,12 +58,14 @@ export async function processCommand(argv: string[]): Promise<number> {
     const writesInto = await sessionRepo({ agent, transcriptPath, repo }, getSession(db, sessionId)?.repo);
     const { config, problems } = configForSession(writesInto);
     for (const p of problems) process.stderr.write(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`);
+    const keepOpen = values['keep-open'] === true;
+    const close = closeAtRunEnd(closePolicy(config.changelog), { kind: 'process', keepOpen });
     const lock = await waitForLock(db, sessionId);
     let outcome: RunOutcome;
     try {
       outcome = await runSession(
         { stateDir: dir, db, log, config },
-        { sessionId, agent, transcriptPath, repo, trigger: 'process', close: values['keep-open'] ? null : 'process' },
+        { sessionId, agent, transcriptPath, repo, trigger: 'process', close },
       );
     } catch (err) {
       throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a session transcript; details are in the shiplog log.', { cause: err });
@@ -95,6 +82,37 @@ export async function processCommand(argv: string[]): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+/** The transcript the arguments name, its reader and its session, checked before anything is written. */
+function sessionToProcess(
+  values: ReturnType<typeof parseProcessArgs>['values'],
+  positionals: string[],
+): { transcriptPath: string; agent: AgentId; sessionId: string } {
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) {
+    throw new UsageError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
+  }
+  const forced = values.agent === undefined ? undefined : agentName(values.agent);
+  // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
+  const transcriptPath = realTranscriptPath(resolve(file));
+  const name = basename(transcriptPath);
+  const agent = forced ?? readerFor(transcriptPath);
+  if (agent === undefined) throw notASession(transcriptPath, values.agent);
+  const sessionId = values.session ?? agentFor(agent).sessionIdOf?.(transcriptPath) ?? sessionIdOfName(name);
+  if (!isSafeId(sessionId)) {
+    const fix = 'Pass one with --session ID (letters, digits, ".", "_" and "-").';
+    throw new UsageError(`"${sessionId}" is not a usable session id`, fix);
+  }
+  // Checked before the state database is touched: a wrong file leaves no trace anywhere. A file
+  // that cannot be read at all (missing, a folder, a FIFO, no permission) is left to the run,
+  // which names the exact reason.
+  if (forced && isRegularFile(transcriptPath) && !holdsSession(transcriptPath, agent)) {
+    throw notASession(transcriptPath, values.agent);
+  }
+  if (values.repo !== undefined) checkRepoOption(resolve(values.repo));
+  else checkRecordedCwd(transcriptPath, agent);
+  return { transcriptPath, agent, sessionId };
 }
 
 /** The error for a file no agent's reader makes a session of. */

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { configForSession } from '../config/session-config.js';
 import { clearBackoff } from '../evaluator/backoff.js';
 import { createLogger } from '../log.js';
 import { stateDir } from '../paths.js';
-import { openDb, type Db } from '../state/db.js';
+import { openDb } from '../state/db.js';
 import { releaseLock } from '../state/session-lock.js';
+import { sessionsWithUnwrittenWindows } from '../state/unwritten-windows.js';
 import { flushWindows } from '../worker/flush-windows.js';
 import { waitForLock } from './wait-for-lock.js';
 import { assertKnownSession, outcomeLines } from './session-windows.js';
@@ -23,8 +23,6 @@ Options:
   -h, --help     show this help
 `;
 
-const Waiting = z.object({ session_id: z.string(), repo: z.string(), windows: z.number().int() });
-
 export async function retryCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { session: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
@@ -36,7 +34,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
   const db = openDb(dir);
   let failed = 0;
   try {
-    const sessions = waitingSessions(db, values.session);
+    const sessions = sessionsWithUnwrittenWindows(db, values.session);
     if (sessions.length === 0) {
       assertKnownSession(db, values.session);
       process.stdout.write('Nothing to retry: no failed or waiting windows.\n');
@@ -61,15 +59,4 @@ export async function retryCommand(argv: string[]): Promise<number> {
   }
   if (failed > 0) process.stderr.write('Some windows are still not written; their failure records and the shiplog log say why.\n');
   return failed > 0 ? 1 : 0;
-}
-
-function waitingSessions(db: Db, sessionId: string | undefined): z.infer<typeof Waiting>[] {
-  return db
-    .prepare(
-      `SELECT session_id, MIN(repo) AS repo, COUNT(*) AS windows FROM windows
-       WHERE status != 'written' AND (? IS NULL OR session_id = ?)
-       GROUP BY session_id ORDER BY MIN(rowid)`,
-    )
-    .all(sessionId ?? null, sessionId ?? null)
-    .map((r) => Waiting.parse(r));
 }

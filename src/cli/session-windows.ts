@@ -1,10 +1,11 @@
 import type { Db } from '../state/db.js';
+import { isKnownSession } from '../state/known-sessions.js';
 import type { FlushOutcome } from '../worker/flush-windows.js';
 import { CliError } from './errors.js';
 
 /** `--session ID` named a session shiplog never saw: say so rather than "nothing to do". */
 export function assertKnownSession(db: Db, sessionId: string | undefined): void {
-  if (sessionId && !db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(sessionId)) {
+  if (sessionId && !isKnownSession(db, sessionId)) {
     throw new CliError(`no session ${sessionId} recorded`, 'Run "shiplog status" to see the session ids.');
   }
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { activeBackoffs, type BackoffRow as Backoff } from '../evaluator/active-backoffs.js';
+import { activeBackoffs, type BackoffRow as Backoff } from '../state/evaluator-backoff.js';
 import { age } from '../age.js';
 import { stateDir } from '../paths.js';
 import { openDb } from '../state/db.js';

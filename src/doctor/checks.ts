@@ -15,6 +15,7 @@ import { chooseEvaluator, evaluatorOf } from '../evaluator/choose.js';
 import type { Db } from '../state/db.js';
 import { BAD_JOBS_DIR } from '../worker/jobs.js';
 import { getMeta } from '../state/meta.js';
+import { windowsAwaitingEvaluation } from '../state/unwritten-windows.js';
 import { dueSessions, QUIET_MS } from '../worker/sweep.js';
 import { stateDbCheck } from './state-db.js';
 import { failuresSince, hookFires, lastRun, recentOutputs } from '../state/report.js';
@@ -164,8 +165,11 @@ function evaluatorChecks(ctx: DoctorContext, db: Db, setting: Config['changelog'
   for (const b of activeBackoffs(db, ctx.now)) {
     out.push(problem(`evaluator.paused.${b.evaluator}`, `${b.evaluator} paused until ${b.until} after ${b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit'}: ${b.message}`, b.reason === 'auth' ? `log in to ${b.evaluator} again, then: shiplog retry` : 'wait, or try now with: shiplog retry'));
   }
-  const waiting = db.prepare(`SELECT COUNT(*) AS n FROM windows WHERE status != 'written' AND (stage = 'evaluate' OR needs_eval = 1)`).get() as { n: number };
-  if (waiting.n > 0) out.push(problem('evaluator.waiting', `${waiting.n} window(s) wait for their evaluation`, 'shiplog retry (or shiplog status to see which)'));
+  const waiting = windowsAwaitingEvaluation(db);
+  if (waiting > 0) {
+    const fix = 'shiplog retry (or shiplog status to see which)';
+    out.push(problem('evaluator.waiting', `${waiting} window(s) wait for their evaluation`, fix));
+  }
   return out;
 }
 

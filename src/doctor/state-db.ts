@@ -3,8 +3,8 @@ import { isErrno } from '../kit/errno.js';
 import { statePaths } from '../paths.js';
 import { openDb, type Db } from '../state/db.js';
 import { isBusy, isCorrupt, sqliteCode } from '../state/db-errors.js';
+import { probeWrite } from '../state/write-probe.js';
 import type { Check } from './checks.js';
-import { ShiplogError } from '../kit/shiplog-error.js';
 
 /**
  * Doctor's look at the state database: opens it without repairing anything, then proves it can
@@ -26,25 +26,6 @@ export function stateDbCheck(stateDir: string): { db: Db | null; check: Check } 
     return { db: null, check: failure(stateDir, err) };
   }
   return { db, check: { key: 'state.db', status: 'ok', message: paths.db } };
-}
-
-/** Thrown only to roll the probe's write back; caught right here. */
-class ProbeDone extends ShiplogError {
-  constructor() {
-    super('EPROBEDONE', '');
-  }
-}
-
-function probeWrite(db: Db): void {
-  try {
-    db.transaction(() => {
-      db.prepare(`INSERT INTO hook_fires (agent, event, last_at, count) VALUES ('doctor', 'write-probe', '', 0)`).run();
-      throw new ProbeDone();
-    }).immediate();
-  } catch (err) {
-    // The probe's own rollback: the database took the write.
-    if (!(err instanceof ProbeDone)) throw err;
-  }
 }
 
 function failure(stateDir: string, err: unknown): Check {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { EvaluatorName } from '../agents/ids.js';
 import type { Db } from '../state/db.js';
-import type { BackoffRow } from './active-backoffs.js';
+import { type BackoffRow, deleteBackoffs, storeBackoff, storedBackoff } from '../state/evaluator-backoff.js';
 
-export { activeBackoffs } from './active-backoffs.js';
+export { activeBackoffs } from '../state/evaluator-backoff.js';
 
 /**
  * A pause on calls to one evaluator after an authentication error or a usage/rate limit. It is
@@ -24,21 +24,17 @@ export type Backoff = z.infer<typeof Backoff>;
 
 /** The pause in force for `evaluator` at `now`, if any. */
 export function activeBackoff(db: Db, evaluator: LlmEvaluatorName, now: Date): Backoff | null {
-  const row = db.prepare('SELECT * FROM evaluator_backoff WHERE evaluator = ?').get(evaluator);
-  if (row === undefined) return null;
+  const row = storedBackoff(db, evaluator);
+  if (row === null) return null;
   const b = Backoff.parse(row);
   return Date.parse(b.until) > now.getTime() ? b : null;
 }
 
 export function setBackoff(db: Db, b: Backoff): void {
-  db.prepare(
-    `INSERT INTO evaluator_backoff (evaluator, until, reason, message, set_at) VALUES (@evaluator, @until, @reason, @message, @set_at)
-     ON CONFLICT (evaluator) DO UPDATE SET until = excluded.until, reason = excluded.reason, message = excluded.message, set_at = excluded.set_at`,
-  ).run(b);
+  storeBackoff(db, b);
 }
 
 /** `shiplog retry` is the user saying "try now". */
 export function clearBackoff(db: Db, evaluator?: LlmEvaluatorName): void {
-  if (evaluator) db.prepare('DELETE FROM evaluator_backoff WHERE evaluator = ?').run(evaluator);
-  else db.exec('DELETE FROM evaluator_backoff');
+  deleteBackoffs(db, evaluator);
 }

@@ -74,6 +74,11 @@ export function saveSession(db: Db, row: SessionRow): void {
   ).run(row);
 }
 
+/** The devlog file in the repository was written for the cursor at `offset`. */
+export function saveDevlogOffset(db: Db, sessionId: string, offset: number): void {
+  db.prepare('UPDATE sessions SET devlog_offset = ? WHERE session_id = ?').run(offset, sessionId);
+}
+
 export function resetSubagentCursors(db: Db, sessionId: string): void {
   db.prepare('DELETE FROM subagent_cursors WHERE session_id = ?').run(sessionId);
 }

@@ -1,3 +1,4 @@
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import type { LoadedConfig } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { statePaths } from '../paths.js';
@@ -86,8 +87,11 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
   // subfolder holding a repository of its own still writes into the session's.
   const repo = await sessionRepo({ agent: last.job.agent, transcriptPath, cwd }, known?.repo);
   const config = ctx.configFor(repo, env, log).config;
-  const turnClose = stop && config.changelog.granularity === 'turn' ? 'turn' : null;
-  const close = end ? (end.job.payload.reason === 'clear' ? 'clear' : 'session-end') : turnClose;
+  const close = closeAtRunEnd(closePolicy(config.changelog), {
+    kind: 'hooks',
+    sessionEnd: end ? { reason: end.job.payload.reason } : null,
+    turnEnd: stop !== undefined,
+  });
   const req: RunRequest = {
     sessionId,
     agent: last.job.agent,

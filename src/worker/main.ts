@@ -1,7 +1,5 @@
-import { AgentId } from '../agents/ids.js';
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import type { LoadedConfig } from '../config/config.js';
 import { configForSession } from '../config/session-config.js';
 import { isSafeId } from '../ids.js';
@@ -13,13 +11,13 @@ import { releaseLock, tryLock } from '../state/session-lock.js';
 import { AliveFile } from './alive-file.js';
 import { registerWorker } from './registry.js';
 import { drainSession, type DrainContext } from './drain.js';
+import { sessionsWithHeldWindows } from '../state/unwritten-windows.js';
 import { getSession } from '../state/sessions.js';
 import { collectGarbage } from './idle-memory.js';
 import { lingerFor } from './linger.js';
 import { hasJobs } from './jobs.js';
 import { flushWindows } from './flush-windows.js';
-import { runSession } from './pipeline.js';
-import { sessionRepo } from './session-repo.js';
+import { closeIdleWindows } from './idle-sweep.js';
 import { drainStranded } from './stranded.js';
 import { sweep } from './sweep.js';
 
@@ -80,7 +78,7 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
     removeEmptyDir(spool);
     db ??= await open();
     const ctx: DrainContext = { dir, db, log, env, configFor, busyMs };
-    await closeIdleWindows(dir, db, log, env);
+    await closeIdleWindows(ctx);
     // Sessions no hook told about since (a killed client, hooks off): at most once a minute.
     await sweep(ctx);
     await flushHeldWindows(dir, db, log, env);
@@ -106,50 +104,13 @@ export function configFor(repoRoot: string | null, env: NodeJS.ProcessEnv, log: 
   return loaded;
 }
 
-const IdleRow = z.object({
-  session_id: z.string(),
-  agent: AgentId,
-  transcript_path: z.string(),
-  cwd: z.string().nullable(),
-  repo: z.string().nullable(),
-});
-
-/** Windows of other sessions that have seen no activity for the idle time are closed here. */
-async function closeIdleWindows(dir: string, db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
-  const { config } = configForSession(null, env);
-  const cutoff = new Date(Date.now() - config.changelog.idle_minutes * 60_000).toISOString();
-  const idle = z.array(IdleRow).parse(db
-    .prepare(
-      `SELECT session_id, agent, transcript_path, cwd, repo FROM sessions
-       WHERE ended_at IS NULL AND updated_at < ? AND json_extract(window_state, '$.cur') IS NOT NULL LIMIT 20`,
-    )
-    .all(cutoff));
-  for (const s of idle) {
-    const lock = tryLock(db, s.session_id);
-    if (!lock) continue;
-    try {
-      const where = { agent: s.agent, transcriptPath: s.transcript_path, cwd: s.cwd ?? undefined };
-      const req = { sessionId: s.session_id, ...where, trigger: 'idle', close: 'idle' };
-      const sessionConfig = configFor(await sessionRepo(where, s.repo), env, log).config;
-      await runSession({ stateDir: dir, db, log, config: sessionConfig }, req);
-    } catch (err) {
-      log.warn({ err, session: s.session_id }, 'idle close failed; will retry later');
-    } finally {
-      releaseLock(db, lock);
-    }
-  }
-}
-
 /**
  * Windows held back while the LLM evaluator was paused belong to sessions that may never run
  * again (the window SessionEnd closed is the usual one): every worker, on its way out, writes
  * those of any session once the pause is over. While it lasts flushWindows only notes them.
  */
 async function flushHeldWindows(dir: string, db: Db, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
-  const held = db
-    .prepare(`SELECT session_id, MIN(repo) AS repo FROM windows WHERE status = 'closing' AND needs_eval = 1 GROUP BY session_id ORDER BY MIN(rowid) LIMIT 20`)
-    .all()
-    .map((r) => HeldSession.parse(r));
+  const held = sessionsWithHeldWindows(db, 20);
   const now = () => new Date().toISOString();
   for (const s of held) {
     const lock = tryLock(db, s.session_id);
@@ -165,8 +126,6 @@ async function flushHeldWindows(dir: string, db: Db, log: Logger, env: NodeJS.Pr
     }
   }
 }
-
-const HeldSession = z.object({ session_id: z.string(), repo: z.string() });
 
 function removeEmptyDir(dir: string): void {
   try {

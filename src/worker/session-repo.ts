@@ -1,8 +1,12 @@
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import type { Adapter } from '../adapters/adapter.js';
 import type { AgentId } from '../agents/ids.js';
 import { repoRoot } from '../git.js';
-import { transcriptCwd } from './transcript-cwd.js';
+import type { SessionRow } from '../state/sessions.js';
+import { readLines } from '../tail/tail.js';
+import type { RunRequest } from './run-types.js';
+import { CWD_LINE_LIMIT, discoverCwd, transcriptCwd } from './transcript-cwd.js';
 
 /** What is known of where a session works when one of its runs is about to start. */
 export interface SessionWhere {
@@ -43,4 +47,14 @@ function usableDir(p: string): boolean {
     // Missing or unreadable: not a folder we can write into; the caller reports ENOREPO.
     return false;
   }
+}
+
+/** For a run: the same answer the worker and the CLI loaded its settings for, the transcript read from `fd`. */
+export function resolveRepo(
+  req: RunRequest,
+  row: SessionRow,
+  fd: number,
+  adapter: Adapter<unknown>,
+): Promise<string | null> {
+  return sessionRepo(req, row.repo, () => discoverCwd(readLines(fd, 0, CWD_LINE_LIMIT), adapter));
 }

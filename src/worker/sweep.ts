@@ -1,15 +1,15 @@
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
-import { z } from 'zod';
-import { agentFor, agentList, AgentId } from '../agents/registry.js';
+import { agentFor, agentList, type AgentId } from '../agents/registry.js';
 import { unlessMissing } from '../missing-path.js';
 import { isSafeId } from '../ids.js';
 import type { Db } from '../state/db.js';
+import { isKnownSession, type KnownSession, sessionsRunSince } from '../state/known-sessions.js';
 import { seenSize } from '../state/sessions.js';
 import { claimSweep, getMeta, setMeta } from '../state/meta.js';
-import { releaseLock, tryLock } from '../state/session-lock.js';
+import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import type { DrainContext } from './drain.js';
-import { runSession } from './pipeline.js';
+import { runIfFree } from './idle-sweep.js';
 import { sessionRepo } from './session-repo.js';
 import { transcriptCwd } from './transcript-cwd.js';
 import { SWEEP_EVERY_MS } from './sweep-every.js';
@@ -70,9 +70,8 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
 
   const report: SweepReport = { ran: [], skipped: [], waiting: [] };
   const candidates: Candidate[] = dueSessions(ctx.db, now);
-  const known = ctx.db.prepare('SELECT 1 FROM sessions WHERE session_id = ?');
   for (const f of installed === null ? [] : newTranscripts(ctx.env, done, installed, now)) {
-    if (known.get(f.sessionId) !== undefined) continue;
+    if (isKnownSession(ctx.db, f.sessionId)) continue;
     candidates.push({ ...f, cwd: null, repo: null, due: 'grown' });
   }
 
@@ -82,49 +81,59 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
       complete = false;
       break;
     }
-    const cwd = c.cwd ?? transcriptCwd(c.path, c.agent);
-    if (cwd === null) {
-      report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
-      continue;
-    }
-    const where = { agent: c.agent, transcriptPath: c.path, cwd };
-    const { config } = ctx.configFor(await sessionRepo(where, c.repo), ctx.env, ctx.log);
-    // With devlogs off the devlog never catches up with the cursor: nothing is owed.
-    if (c.due === 'devlog' && !config.devlog.enabled) continue;
-    const idleMs = config.changelog.idle_minutes * 60_000;
-    const quiet = now.getTime() - c.mtimeMs;
-    // Still being written: its hooks will come, or the next sweep takes it. A session idle by its
-    // own setting is quiet enough, however short that is.
-    if (quiet < Math.min(QUIET_MS, idleMs)) {
-      complete = false;
-      report.waiting.push({ session: c.sessionId, reason: 'written to in the last minutes: left to its hooks' });
-      continue;
-    }
-    // Read to its end with its window open: the idle close is all that is left, and not yet due.
-    if (c.due === 'open' && quiet < idleMs) continue;
-    const lock = tryLock(ctx.db, c.sessionId);
-    if (!lock) {
-      // A worker or `shiplog process` holds it and reads the same bytes.
-      complete = false;
-      report.waiting.push({ session: c.sessionId, reason: 'another shiplog process is reading it now' });
-      continue;
-    }
-    try {
-      const close = quiet >= idleMs ? 'idle' : null;
-      await runSession({ stateDir: ctx.dir, db: ctx.db, log: ctx.log, config, env: ctx.env, ...(ctx.now && { now: ctx.now }) }, { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd, trigger: 'sweep', close });
-      report.ran?.push({ session: c.sessionId, agent: c.agent, closed: close !== null });
-      ctx.log.info({ session: c.sessionId, agent: c.agent, closed: close !== null }, 'session read by the sweep (no hook named its latest bytes)');
-    } catch (err) {
-      complete = false;
-      ctx.log.warn({ err, session: c.sessionId }, 'sweep could not read a session; the next sweep tries again');
-      report.skipped.push({ session: c.sessionId, reason: err instanceof Error ? err.message : String(err) });
-    } finally {
-      releaseLock(ctx.db, lock);
-    }
+    if (!(await sweepOne(ctx, c, now, report))) complete = false;
   }
   // Folders are skipped by their mtime only once every file in them was taken.
   if (complete) setMeta(ctx.db, 'sweep.done', now.toISOString());
   return report;
+}
+
+/** Reads one candidate when it is due; false when it is left for a later sweep. */
+async function sweepOne(ctx: SweepContext, c: Candidate, now: Date, report: SweepReport): Promise<boolean> {
+  const cwd = c.cwd ?? transcriptCwd(c.path, c.agent);
+  if (cwd === null) {
+    report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
+    return true;
+  }
+  const { config } = ctx.configFor(await sessionRepo({ agent: c.agent, transcriptPath: c.path, cwd }, c.repo), ctx.env, ctx.log);
+  // With devlogs off the devlog never catches up with the cursor: nothing is owed.
+  if (c.due === 'devlog' && !config.devlog.enabled) return true;
+  const policy = closePolicy(config.changelog);
+  // Still being written: its hooks will come, or the next sweep takes it. A session idle by its
+  // own setting is quiet enough, however short that is.
+  if (now.getTime() - c.mtimeMs < Math.min(QUIET_MS, policy.idleMs)) {
+    report.waiting.push({ session: c.sessionId, reason: 'written to in the last minutes: left to its hooks' });
+    return false;
+  }
+  // The transcript's last change is the session's last activity.
+  const close = closeAtRunEnd(policy, { kind: 'clock', lastActivityMs: c.mtimeMs, nowMs: now.getTime() });
+  // Read to its end with its window open: the idle close is all that is left, and not yet due.
+  if (c.due === 'open' && close === null) return true;
+  const { dir: stateDir, db, log, env } = ctx;
+  const runCtx = { stateDir, db, log, config, env, ...(ctx.now && { now: ctx.now }) };
+  const session = { sessionId: c.sessionId, agent: c.agent, transcriptPath: c.path, cwd };
+  const run = await runIfFree(runCtx, { ...session, trigger: 'sweep', close });
+  switch (run.kind) {
+    case 'locked':
+      // A worker or `shiplog process` holds it and reads the same bytes.
+      report.waiting.push({ session: c.sessionId, reason: 'another shiplog process is reading it now' });
+      return false;
+    case 'failed':
+      log.warn({ err: run.err, session: c.sessionId }, 'sweep could not read a session; the next sweep tries again');
+      report.skipped.push({ session: c.sessionId, reason: errorMessage(run.err) });
+      return false;
+    case 'ran':
+      report.ran?.push({ session: c.sessionId, agent: c.agent, closed: close !== null });
+      log.info(
+        { session: c.sessionId, agent: c.agent, closed: close !== null },
+        'session read by the sweep (no hook named its latest bytes)',
+      );
+      return true;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -138,47 +147,21 @@ export async function sweep(ctx: SweepContext, opts: { force?: boolean } = {}): 
 export type Due = 'grown' | 'unwritten' | 'open' | 'devlog';
 type Candidate = Found & { cwd: string | null; repo: string | null; due: Due };
 
-const KnownRow = z.object({
-  session_id: z.string(),
-  agent: AgentId,
-  transcript_path: z.string(),
-  cwd: z.string().nullable(),
-  repo: z.string().nullable(),
-  offset: z.number().int(),
-  source_size: z.number().int().nullable(),
-  devlog_offset: z.number().int(),
-  open: z.number().int(),
-  unwritten: z.number().int(),
-});
-
 /** Sessions of the last two weeks a hook named that have work left (see Due). */
 export function dueSessions(db: Db, now: Date): Candidate[] {
-  const rows = z.array(KnownRow).parse(
-    db
-      .prepare(
-        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.repo, s.offset, s.source_size, s.devlog_offset,
-           (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
-           -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
-           EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
-                   AND (w.needs_eval = 0 OR NOT EXISTS (SELECT 1 FROM evaluator_backoff b WHERE b.until > ?))) AS unwritten
-         FROM sessions s WHERE s.updated_at >= ?`,
-      )
-      .all(now.toISOString(), new Date(now.getTime() - KNOWN_FOR_MS).toISOString()),
-  );
+  const rows = sessionsRunSince(db, new Date(now.getTime() - KNOWN_FOR_MS), now);
   const out: Candidate[] = [];
   for (const r of rows) {
     const st = statOrNull(r.transcript_path);
     if (st === null || !st.isFile()) continue;
     const due: Due | null = changed(r, st.size) ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : r.devlog_offset !== r.offset ? 'devlog' : null;
-    if (due === null) continue;
-    const { agent, session_id: sessionId, transcript_path: path, cwd, repo } = r;
-    out.push({ agent, sessionId, path, size: st.size, mtimeMs: st.mtimeMs, cwd, repo, due });
+    if (due !== null) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd, repo: r.repo, due });
   }
   return out;
 }
 
 /** Whether the transcript holds more than was read: a document the client rewrites may change size either way. */
-function changed(r: z.infer<typeof KnownRow>, size: number): boolean {
+function changed(r: KnownSession, size: number): boolean {
   const seen = seenSize(r);
   return agentFor(r.agent).format(r.transcript_path).kind === 'document' ? size !== seen : size > seen;
 }

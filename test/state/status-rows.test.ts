@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { EvaluatorName } from '../../src/agents/ids.js';
-import { activeBackoffs, EVALUATOR_NAMES } from '../../src/evaluator/active-backoffs.js';
+import { activeBackoffs, EVALUATOR_NAMES } from '../../src/state/evaluator-backoff.js';
 import { Backoff, setBackoff } from '../../src/evaluator/backoff.js';
 import { openDb } from '../../src/state/db.js';
 import { recentSessions } from '../../src/state/recent-sessions.js';

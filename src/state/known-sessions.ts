@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { AgentId } from '../agents/ids.js';
+import type { Db } from './db.js';
+
+/** Sessions the state knows (a hook or a command named them once), as the sweep looks them over. */
+
+export function isKnownSession(db: Db, sessionId: string): boolean {
+  return db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(sessionId) !== undefined;
+}
+
+export const KnownSession = z.object({
+  session_id: z.string(),
+  agent: AgentId,
+  transcript_path: z.string(),
+  cwd: z.string().nullable(),
+  repo: z.string().nullable(),
+  offset: z.number().int(),
+  source_size: z.number().int().nullable(),
+  devlog_offset: z.number().int(),
+  /** 1: not ended, with a window open. */
+  open: z.number().int(),
+  /** 1: a closed window waits to be written, and no evaluator pause holds it back at `now`. */
+  unwritten: z.number().int(),
+});
+export type KnownSession = z.infer<typeof KnownSession>;
+
+/** Sessions run at or after `since`, with what is left to do for each as of `now`. */
+export function sessionsRunSince(db: Db, since: Date, now: Date): KnownSession[] {
+  return z.array(KnownSession).parse(
+    db
+      .prepare(
+        `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.repo, s.offset, s.source_size, s.devlog_offset,
+           (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
+           -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
+           EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
+                   AND (w.needs_eval = 0
+                        OR NOT EXISTS (SELECT 1 FROM evaluator_backoff b WHERE b.until > ?))) AS unwritten
+         FROM sessions s WHERE s.updated_at >= ?`,
+      )
+      .all(now.toISOString(), since.toISOString()),
+  );
+}
