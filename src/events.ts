@@ -25,7 +25,7 @@ export const Subagent = z.object({
 });
 export type Subagent = z.infer<typeof Subagent>;
 
-export const SessionMetaEvent = z.object({
+const SessionMetaEvent = z.object({
   kind: z.literal('session'),
   at,
   sessionId: z.string().optional(),
@@ -35,7 +35,7 @@ export const SessionMetaEvent = z.object({
 });
 
 /** Text a human typed. Never tool output, injected context, or command wrappers. */
-export const PromptEvent = z.object({
+const PromptEvent = z.object({
   kind: z.literal('prompt'),
   at,
   text: z.string(),
@@ -44,7 +44,7 @@ export const PromptEvent = z.object({
 });
 
 /** Assistant text. Events sharing `messageId` belong to one message and are merged. */
-export const ReplyEvent = z.object({
+const ReplyEvent = z.object({
   kind: z.literal('reply'),
   at,
   text: z.string(),
@@ -54,7 +54,7 @@ export const ReplyEvent = z.object({
 });
 
 /** A tool invocation, already summarised as a devlog action string (`edited src/a.ts`). */
-export const ToolCallEvent = z.object({
+const ToolCallEvent = z.object({
   kind: z.literal('tool_call'),
   at,
   callId: z.string(),
@@ -81,7 +81,7 @@ export const ToolOutcome = z.enum(['failed', 'refused', 'interrupted']);
 export type ToolOutcome = z.infer<typeof ToolOutcome>;
 
 /** The outcome of a tool call. */
-export const ToolResultEvent = z.object({
+const ToolResultEvent = z.object({
   kind: z.literal('tool_result'),
   at,
   callId: z.string(),
@@ -102,7 +102,7 @@ export const ToolResultEvent = z.object({
 });
 
 /** The final report of a subagent, attributed to the parent session. */
-export const SubagentResultEvent = z.object({
+const SubagentResultEvent = z.object({
   kind: z.literal('subagent_result'),
   at,
   agentId: z.string().optional(),
@@ -112,7 +112,7 @@ export const SubagentResultEvent = z.object({
 });
 
 /** The transcript points at a separate subagent transcript that should be read at this point. */
-export const SubagentRefEvent = z.object({
+const SubagentRefEvent = z.object({
   kind: z.literal('subagent_ref'),
   at,
   agentId: z.string(),
@@ -120,13 +120,13 @@ export const SubagentRefEvent = z.object({
 });
 
 /** The agent compacted its context; the summary record itself is not conversation. */
-export const CompactionEvent = z.object({
+const CompactionEvent = z.object({
   kind: z.literal('compaction'),
   at,
 });
 
 /** A line the adapter could not use. Counted per reason in the run record, never fatal. */
-export const SkippedEvent = z.object({
+const SkippedEvent = z.object({
   kind: z.literal('skipped'),
   reason: z.string(),
 });

@@ -11,7 +11,7 @@ import type { GitInfo } from './devlog/schema.js';
  * child_process, not execa: the worker runs git on every run, and execa's module graph costs
  * ~15 MB of resident memory that the worker's memory budget cannot spare.
  */
-export const GIT_DEADLINE_MS = 10_000;
+const GIT_DEADLINE_MS = 10_000;
 
 /** Tests pass a shorter deadline; nothing a repository or the environment sets changes it. */
 export interface GitOptions {

@@ -8,7 +8,7 @@ import { FixtureDiskTruth, manifestReader, type FixtureDisk } from './fixture-di
  * The Claude Code transcripts recorded from the real client by scripts/make-claude-fixtures.ts
  * (see test/fixtures/claude-code/README.md), looked up through their fixtures.json.
  */
-export const CLAUDE_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/claude-code/', import.meta.url));
+const CLAUDE_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/claude-code/', import.meta.url));
 
 /** A scenario in fixtures.json as scripts/make-claude-fixtures.ts writes it (beside `client`, its version). */
 const Scenario = z.object({

@@ -68,7 +68,7 @@ export interface SessionFiles {
   pickCopies?<T extends { sessionId: string; path: string; size: number }>(found: T[]): { keep: T[]; drop: { file: T; reason: string }[] };
 }
 
-export interface AgentEvaluator {
+interface AgentEvaluator {
   /** Its `changelog.evaluator` value and the program looked for on PATH. */
   readonly name: EvaluatorName;
   /** How to log in, for doctor. */

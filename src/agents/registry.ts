@@ -7,10 +7,10 @@ import { generic } from './generic/agent.js';
 import type { AgentId } from './ids.js';
 
 export type { Agent } from './agent.js';
-export { AgentId, ToolName } from './ids.js';
+export { AgentId,  } from './ids.js';
 
 /** Every agent shiplog reads. Adding one: its folder, its id in ./ids.ts, and its line here. */
-export const agents = {
+const agents = {
   'claude-code': claudeCode,
   codex,
   gemini,

@@ -135,7 +135,7 @@ function trustedReply(w: OpenWindow): string | null {
   return reply;
 }
 
-export function describeWork(w: OpenWindow, files: Files): string {
+function describeWork(w: OpenWindow, files: Files): string {
   const bits: string[] = [];
   const changed = changedCount(files);
   if (changed > 0) bits.push(`changed ${changed} file${changed === 1 ? '' : 's'}`);

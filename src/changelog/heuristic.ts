@@ -64,7 +64,7 @@ export function heuristicEntry(closed: ClosedWindow, ctx: EntryContext): Changel
   };
 }
 
-export function touchedFiles(w: OpenWindow, repo: string, projectDir: string | null): ChangelogEntry['touched_files'] {
+function touchedFiles(w: OpenWindow, repo: string, projectDir: string | null): ChangelogEntry['touched_files'] {
   const out: ChangelogEntry['touched_files'] = { created: [], modified: [], deleted: [], moved: [] };
   const rel = (p: string) => {
     const inRepo = relativeTo(repo, p);

@@ -18,7 +18,7 @@ export interface DiskFacts {
 }
 
 /** How many claimed paths are looked at on disk after a run: the rest stay as the transcript says. */
-export const MAX_OBSERVED = 200;
+const MAX_OBSERVED = 200;
 
 /** Repository-relative form of an absolute path inside `repo`, else null. */
 export function inRepo(repo: string, abs: string): string | null {

@@ -167,7 +167,7 @@ export function initialWindowState(): WindowState {
  * The old ids (a hash of the session and the window's first event number) stay in use for a
  * window opened before this, so its entry is not written twice.
  */
-export function runIdFor(sessionId: string, w: Pick<OpenWindow, 'startSeq' | 'firstMark' | 'lastMark' | 'marks'>): string {
+function runIdFor(sessionId: string, w: Pick<OpenWindow, 'startSeq' | 'firstMark' | 'lastMark' | 'marks'>): string {
   if (w.firstMark === undefined || w.lastMark === undefined) return createHash('sha256').update(`${sessionId}\n${w.startSeq}`).digest('hex').slice(0, 20);
   return `w-${createHash('sha256').update(`${sessionId}\n${w.firstMark}\n${w.lastMark}\n${w.marks}`).digest('hex').slice(0, 24)}`;
 }
@@ -177,7 +177,7 @@ export function runIdFor(sessionId: string, w: Pick<OpenWindow, 'startSeq' | 'fi
  * a tool call id) where it has one, else a hash of what it says and when. Never its position in
  * this run's reading, which restarts when state is lost or the transcript is re-synced.
  */
-export function eventMark(e: AgentEvent): string {
+function eventMark(e: AgentEvent): string {
   const key = eventKey(e);
   if (key !== undefined) return key;
   const at = 'at' in e ? (e.at ?? '') : '';
@@ -527,7 +527,7 @@ function hasWork(w: OpenWindow): boolean {
 
 /** Keeps the window's net effect per file: created-then-edited is created, created-then-deleted
  *  is nothing, a move of a new file is a new file at its new place. */
-export function applyFileChange(files: OpenWindow['files'], f: { path: string; op: string; from?: string }): void {
+function applyFileChange(files: OpenWindow['files'], f: { path: string; op: string; from?: string }): void {
   const prev = files[f.path];
   switch (f.op as FileChange['op']) {
     case 'created':

@@ -29,10 +29,6 @@ Options:
 `;
 }
 
-export async function installHelp(): Promise<string> {
-  return help(await setups());
-}
-
 export async function installCommand(argv: string[], uninstall = false): Promise<number> {
   const all = await setups();
   const flags = Object.fromEntries(all.map((s) => [s.setup.flag, { type: 'boolean' as const, default: false }]));

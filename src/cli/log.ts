@@ -7,7 +7,7 @@ import { repoRoot } from '../git.js';
 import { CliError, UsageError } from './errors.js';
 import { printable, printableJson } from './terminal-text.js';
 
-export const LOG_HELP = `Usage: shiplog log [--since WHEN] [--repo DIR] [--actor NAME] [--json]
+const LOG_HELP = `Usage: shiplog log [--since WHEN] [--repo DIR] [--actor NAME] [--json]
 
 Prints the changelog entries of a repository, oldest first: when, which agent and session,
 the summary, the bullets, the files created / modified / deleted / moved, the tests with their

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** `shiplog process`'s options: read here before anything heavy is loaded (./one-arena.ts), and by the command. */
-export const PROCESS_OPTIONS = {
+const PROCESS_OPTIONS = {
   repo: { type: 'string' },
   session: { type: 'string' },
   agent: { type: 'string' },

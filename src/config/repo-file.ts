@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readUntrusted } from '../untrusted-file.js';
 
 /** A repository's `.shiplog.toml` is at most this big; anything larger is refused unread. */
-export const REPO_FILE_MAX_BYTES = 64 * 1024;
+const REPO_FILE_MAX_BYTES = 64 * 1024;
 
 export type RepoFile =
   | { kind: 'absent'; path: string }

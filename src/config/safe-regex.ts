@@ -9,10 +9,10 @@ import { ShiplogError } from '../kit/shiplog-error.js';
  * backreferences or lookaround; such a pattern is refused as a config problem. The pattern's size
  * is bounded too, since RE2's time is linear in text × program size.
  */
-export const MAX_PATTERN_CHARS = 1000;
-export const MAX_PROGRAM_SIZE = 2000;
+const MAX_PATTERN_CHARS = 1000;
+const MAX_PROGRAM_SIZE = 2000;
 
-export interface PatternSpan {
+interface PatternSpan {
   start: number;
   end: number;
 }

@@ -12,13 +12,13 @@ export const GitInfo = z.object({
 });
 export type GitInfo = z.infer<typeof GitInfo>;
 
-export const UserEntry = z.object({
+const UserEntry = z.object({
   type: z.literal('user'),
   timestamp: IsoDate,
   content: z.string(),
 });
 
-export const AssistantEntry = z.object({
+const AssistantEntry = z.object({
   type: z.literal('assistant'),
   timestamp: IsoDate,
   content: z.string(),
@@ -33,7 +33,7 @@ export const AssistantEntry = z.object({
     .optional(),
 });
 
-export const ToolSummaryEntry = z.object({
+const ToolSummaryEntry = z.object({
   type: z.literal('tool_summary'),
   actions: z.array(z.string()).min(1),
 });

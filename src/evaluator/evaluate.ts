@@ -16,7 +16,7 @@ export interface Evaluation {
   usedBudget: boolean;
 }
 
-export type RunEvaluator = (bin: string, prompt: string, s: EvaluatorSettings) => Promise<EvalResult>;
+type RunEvaluator = (bin: string, prompt: string, s: EvaluatorSettings) => Promise<EvalResult>;
 
 
 export async function evaluateWindow(name: LlmEvaluatorName, bin: string, digests: Digests, s: EvaluatorSettings): Promise<Evaluation> {

@@ -25,7 +25,7 @@ export interface CliOptions {
   timeoutMs: number;
 }
 
-export const KILL_GRACE_MS = 2000;
+const KILL_GRACE_MS = 2000;
 const MAX_OUTPUT = 16 * 1024 * 1024;
 
 export async function runCli(bin: string, args: string[], opts: CliOptions): Promise<CliRun> {

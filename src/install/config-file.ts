@@ -58,7 +58,7 @@ export function configTarget(file: string): string {
  * The previous version is kept as `<file>.shiplog.bak`; the mode of the old file is kept (Codex
  * makes its config 0600). Returns whether anything was written.
  */
-export function replaceConfigText(file: string, before: string | null, after: string, newMode = 0o644, opts: { backup?: boolean } = {}): boolean {
+function replaceConfigText(file: string, before: string | null, after: string, newMode = 0o644, opts: { backup?: boolean } = {}): boolean {
   if (before !== null && before === after) return false;
   const target = configTarget(file);
   mkdirSync(dirname(target), { recursive: true });

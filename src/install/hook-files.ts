@@ -31,7 +31,7 @@ export function hookCommand(nodePath: string, hookPath: string): string {
   return `/bin/sh ${shQuote(hookPath)} ${shQuote(nodePath)}`;
 }
 
-export function shQuote(s: string): string {
+function shQuote(s: string): string {
   return /^[A-Za-z0-9_./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

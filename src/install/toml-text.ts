@@ -199,14 +199,14 @@ export function arrayElements(text: string, open: number): { start: number; end:
 }
 
 export const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-export const extendsPath = (a: readonly string[], prefix: readonly string[]) => a.length > prefix.length && prefix.every((x, i) => x === a[i]);
+const extendsPath = (a: readonly string[], prefix: readonly string[]) => a.length > prefix.length && prefix.every((x, i) => x === a[i]);
 
 export function headers(stmts: Stmt[], path: string[], array: boolean): number[] {
   return stmts.flatMap((s, i) => (s.kind === 'header' && s.array === array && samePath(s.path, path) ? [i] : []));
 }
 
 /** Statements after the header at i that belong to it: its keys and sub-tables. */
-export function sectionIndexes(stmts: Stmt[], i: number): { last: number; next: number } {
+function sectionIndexes(stmts: Stmt[], i: number): { last: number; next: number } {
   const own = stmts[i];
   if (own?.kind !== 'header') throw new Error('sectionIndexes: not a header');
   let last = i;

@@ -44,9 +44,9 @@ export interface AppendLock {
 }
 
 /** An append takes milliseconds; a holder still at it after this long is stalled, not slow. */
-export const DEFAULT_LOCK_WAIT_MS = 10_000;
+const DEFAULT_LOCK_WAIT_MS = 10_000;
 
-export function appendLockPath(file: string, lockDir: string): string {
+function appendLockPath(file: string, lockDir: string): string {
   const real = join(realpathSync(dirname(file)), basename(file));
   return join(lockDir, `${createHash('sha256').update(real).digest('hex').slice(0, 32)}.lock`);
 }

@@ -133,7 +133,7 @@ export async function deliverFailure(
 }
 
 /** What failure records and delivery rows name an error by: its errno or OutputError code. */
-export function errorCode(err: unknown): string {
+function errorCode(err: unknown): string {
   const code = err instanceof Error && 'code' in err ? err.code : undefined;
   return typeof code === 'string' ? code : 'EUNKNOWN';
 }

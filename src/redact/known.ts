@@ -27,7 +27,7 @@ export interface KnownDigest {
 }
 
 /** Shortest value propagated: shorter ones (`admin`, `secret1`) would redact ordinary words. */
-export const MIN_KNOWN_LENGTH = 8;
+const MIN_KNOWN_LENGTH = 8;
 const MAX_KNOWN_LENGTH = 256;
 /** Values remembered per session; beyond this, redaction still works, propagation of new ones stops. */
 const MAX_KNOWN = 512;
@@ -40,7 +40,7 @@ function isDelimiter(c: number): boolean {
 }
 
 /** Worth propagating: long enough, one token, and not a plain word or number. */
-export function propagatable(value: string): boolean {
+function propagatable(value: string): boolean {
   if (value.length < MIN_KNOWN_LENGTH || value.length > MAX_KNOWN_LENGTH || /\s/.test(value) || value.includes('[REDACTED:')) return false;
   if (isDelimiter(value.charCodeAt(0)) || isDelimiter(value.charCodeAt(value.length - 1))) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;

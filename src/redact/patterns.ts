@@ -271,7 +271,7 @@ const ENV_DESCRIPTORS = new Set([
 /** Fused words (`PGPASSWORD`, `GHTOKEN`); not `KEY` or `PASS`, which end `MONKEY` and `BYPASS`. */
 const ENV_SECRET_SUFFIX = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY)$/;
 
-export function isSecretEnvName(name: string): boolean {
+function isSecretEnvName(name: string): boolean {
   const parts = name.split('_').filter((p) => p !== '');
   const last = parts[parts.length - 1];
   if (last === undefined || name === 'PWD' || name === 'OLDPWD') return false;
@@ -411,7 +411,7 @@ const ENTROPY_WINDOW = 40;
 const LONGEST_NAME = 'authorization'.length;
 
 /** Shannon entropy in bits per character. */
-export function shannon(s: string): number {
+function shannon(s: string): number {
   const freq = new Map<string, number>();
   for (const c of s) freq.set(c, (freq.get(c) ?? 0) + 1);
   let bits = 0;
@@ -427,7 +427,7 @@ export function shannon(s: string): number {
  * names and identifiers (`codemie-opencode-darwin-arm64/package.json`) have entropy too, but their
  * separators fall between words and their letters run in long lower-case stretches.
  */
-export function looksRandom(token: string): boolean {
+function looksRandom(token: string): boolean {
   if (UUID_START.test(token) || !/[0-9]/.test(token) || !/[A-Za-z]/.test(token)) return false;
   const parts = token.split(/[^A-Za-z0-9]/).filter((p) => p.length >= 3);
   const words = parts.filter((p) => /^(?:[A-Z]?[a-z]{1,100}|[A-Z]{1,100}|[0-9]{1,100})$/.test(p)).length;

@@ -40,7 +40,7 @@ export class StateDbBusy extends ShiplogError {
 }
 
 /** How many attempts a busy database gets before the worker leaves its jobs for later. */
-export const BUSY_ATTEMPTS = 8;
+const BUSY_ATTEMPTS = 8;
 
 /**
  * Runs `fn`, retrying while the database is busy. Each attempt already waits out SQLite's busy

@@ -117,7 +117,7 @@ CREATE TABLE IF NOT EXISTS locks (
 `;
 
 /** SQLite's busy timeout: how long one statement waits for another process's write lock. */
-export const DEFAULT_BUSY_MS = 15_000;
+const DEFAULT_BUSY_MS = 15_000;
 
 /** `SHIPLOG_DB_BUSY_MS` shortens it (tests of a frozen lock holder); anything else keeps the default. */
 export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {

@@ -4,7 +4,7 @@ import type { Db } from './db.js';
 
 /** Read-only views of the state database for `shiplog status` and `shiplog doctor`. */
 
-export { recentSessions, type SessionSummary } from './recent-sessions.js';
+;
 
 /** Sessions with a window open or a closed window not yet written: what `shiplog flush` acts on. */
 const OpenWork = z.object({ session_id: z.string(), agent: AgentId, transcript_path: z.string(), cwd: z.string().nullable(), repo: z.string().nullable() });

@@ -16,7 +16,7 @@ export interface Fingerprint {
   tailHash: string;
 }
 
-export const FINGERPRINT_WINDOW_BYTES = 4096;
+const FINGERPRINT_WINDOW_BYTES = 4096;
 const HASH_HEX_CHARS = 32;
 
 const hashHex = z.string().regex(/^[0-9a-f]{32}$/);

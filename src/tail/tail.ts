@@ -24,8 +24,8 @@ export interface ReadLinesOptions {
   endOffset?: number;
 }
 
-export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
-export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;

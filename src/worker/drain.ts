@@ -14,7 +14,7 @@ import { sessionRepo } from './session-repo.js';
 import { waitForTranscript } from './stop-wait.js';
 
 /** The settings for a session writing into `repoRoot` (config/session-config.ts), logged: main.ts configFor. */
-export type ConfigFor = (repoRoot: string | null, env: NodeJS.ProcessEnv, log: Logger) => LoadedConfig;
+type ConfigFor = (repoRoot: string | null, env: NodeJS.ProcessEnv, log: Logger) => LoadedConfig;
 
 export interface DrainContext {
   dir: string;

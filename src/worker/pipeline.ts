@@ -35,7 +35,7 @@ import { resolveRepo } from './session-repo.js';
  */
 
 export type { RunContext, RunOutcome, RunRequest };
-export { RunError };
+;
 
 export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunOutcome> {
   const now = () => (ctx.now ? ctx.now() : new Date()).toISOString();

@@ -9,7 +9,7 @@ import { commitBefore, committedSince, firstParentHistory, isWorkTree, parentOf,
  * worker as a turn ends, so a run that reads an older tail (backfill, a job taken up late) sees a
  * disk others may have changed since, and looks at nothing.
  */
-export const OBSERVE_WITHIN_MS = 10 * 60_000;
+const OBSERVE_WITHIN_MS = 10 * 60_000;
 
 /**
  * At the end of a run, notes which files the open window claims to have created or changed are

@@ -31,10 +31,10 @@ import { SWEEP_EVERY_MS } from './sweep-every.js';
  * closed, so the session gets its entry.
  */
 
-export { SWEEP_EVERY_MS };
+;
 export const QUIET_MS = 2 * 60_000;
 /** Sessions run per sweep; the rest wait for the next, which does not move its floor past them. */
-export const SWEEP_LIMIT = 20;
+const SWEEP_LIMIT = 20;
 const KNOWN_FOR_MS = 14 * 24 * 3_600_000;
 /** Folder mtimes and the clock may disagree a little. */
 const SLACK_MS = 5 * 60_000;
@@ -144,7 +144,7 @@ function errorMessage(err: unknown): string {
  * wrote no entry, so nothing else is left). Every run commits its cursor and closed windows
  * together, so a run killed at any moment leaves one of these.
  */
-export type Due = 'grown' | 'unwritten' | 'open' | 'devlog';
+type Due = 'grown' | 'unwritten' | 'open' | 'devlog';
 type Candidate = Found & { cwd: string | null; repo: string | null; due: Due };
 
 /** Sessions of the last two weeks a hook named that have work left (see Due). */

@@ -12,7 +12,7 @@ import { claudeTranscripts, CLI, cleanup, codexRollouts, gitRepo, runProcess, te
  * backfill checks run over such a world. Nothing here names a source: the caller passes it.
  */
 
-export type Agent = 'claude-code' | 'codex';
+type Agent = 'claude-code' | 'codex';
 
 export interface Session {
   id: string;
@@ -46,7 +46,7 @@ export const PAST = new Date(Date.now() - 2 * 86_400_000);
 export const NO_CWD = 'the transcript names no working folder';
 
 /** Every `.jsonl` file under `dir`, subagent transcripts included. */
-export function walk(dir: string): string[] {
+function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.jsonl') ? [join(dir, e.name)] : []));
 }
 

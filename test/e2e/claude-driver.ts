@@ -51,14 +51,14 @@ function privateDir(dir: string): string {
 }
 
 /** Where the client keeps settings and transcripts for this environment. */
-export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
+function claudeConfigDir(env: NodeJS.ProcessEnv): string {
   return env['CLAUDE_CONFIG_DIR'] ?? join(env['HOME'] ?? '/nonexistent', '.claude');
 }
 
 // --- processes -------------------------------------------------------------------------------
 
 /** Pids whose process group is `pgid` (Linux /proc), to find what a client left behind. */
-export function groupMembers(pgid: number): number[] {
+function groupMembers(pgid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -154,7 +154,7 @@ function printArgv(args: PrintArgs): string[] {
 }
 
 /** The session id from stream-json (`system/init` comes first; `result` repeats it). */
-export function sessionIdOf(streamJson: string): string | null {
+function sessionIdOf(streamJson: string): string | null {
   for (const line of streamJson.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
@@ -278,7 +278,7 @@ export interface InteractiveResult {
  * key and the folder trust dialog (whose default is "No, exit"). Merged into an existing file, which
  * holds the client's own state after a previous run.
  */
-export function writeClaudeJson(env: NodeJS.ProcessEnv, projectDirs: string[]): string {
+function writeClaudeJson(env: NodeJS.ProcessEnv, projectDirs: string[]): string {
   const key = env['ANTHROPIC_API_KEY'] ?? MOCK_API_KEY;
   // `<CLAUDE_CONFIG_DIR>/.claude.json` when that is set, else `<HOME>/.claude.json` (2.1.330: with
   // the variable set, only the config dir's file is read and written).
@@ -339,7 +339,7 @@ const CURSOR_COLUMN = /\x1b\[\d*[CG]/g;
 const CURSOR_LINE = /\x1b\[[\d;]*[ABEFHf]/g;
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[()*+][0-9A-Za-z]|\x1b[0-9=<>@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
 
-export function stripAnsi(s: string): string {
+function stripAnsi(s: string): string {
   return s.replace(CURSOR_COLUMN, ' ').replace(CURSOR_LINE, '\n').replace(ESCAPES, '').replace(/\u00a0/g, ' ');
 }
 

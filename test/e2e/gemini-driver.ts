@@ -9,13 +9,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 
 /** A pinned, non-"auto" model: the router's override strategy then skips the classifier call. */
-export const GEMINI_MODEL = 'gemini-2.5-flash';
+const GEMINI_MODEL = 'gemini-2.5-flash';
 /** Dummy key: the mock ignores it, but `gemini-api-key` auth wants one (sent as `x-goog-api-key`). */
-export const MOCK_API_KEY = 'shiplog-e2e-gemini-mock-key';
+const MOCK_API_KEY = 'shiplog-e2e-gemini-mock-key';
 
 // --- settings ----------------------------------------------------------------------------------
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Settings = { [k: string]: Json };
 
 /**
@@ -41,7 +41,7 @@ function isObject(v: Json | undefined): v is { [k: string]: Json } {
 }
 
 /** `over` merged into `base` (objects key by key, everything else replaced). */
-export function mergeSettings(base: Settings, over: Settings = {}): Settings {
+function mergeSettings(base: Settings, over: Settings = {}): Settings {
   const out: Settings = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
@@ -50,7 +50,7 @@ export function mergeSettings(base: Settings, over: Settings = {}): Settings {
   return out;
 }
 
-export function geminiDir(home: string): string {
+function geminiDir(home: string): string {
   return join(home, '.gemini');
 }
 
@@ -79,7 +79,7 @@ function isForeignVar(name: string): boolean {
  * The isolated environment of one client run: its own HOME (so `~/.gemini` is the throwaway one),
  * the mock as API, the workspace trusted, no relaunch into a child process. `extra` is applied last.
  */
-export function geminiEnv(opts: { home: string; mockUrl: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+function geminiEnv(opts: { home: string; mockUrl: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!isForeignVar(k) && v !== undefined) env[k] = v;
   Object.assign(env, {
@@ -102,7 +102,7 @@ export function geminiEnv(opts: { home: string; mockUrl: string; extra?: NodeJS.
 // --- processes ---------------------------------------------------------------------------------
 
 /** Pids whose process group is `pgid` (Linux /proc), to find what a client left behind. */
-export function groupMembers(pgid: number): number[] {
+function groupMembers(pgid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -196,7 +196,7 @@ export function geminiArgv(args: Pick<GeminiTurnArgs, 'prompt' | 'resume' | 'out
 }
 
 /** `session_id` of a `--output-format json` result on stdout. */
-export function sessionIdOf(stdout: string): string | null {
+function sessionIdOf(stdout: string): string | null {
   const start = stdout.indexOf('{');
   if (start < 0) return null;
   try {
@@ -285,38 +285,4 @@ export function readSessionRecords(path: string): SessionRecord[] {
     .split('\n')
     .filter((l) => l.trim().length > 0)
     .map((l) => JSON.parse(l) as SessionRecord);
-}
-
-/**
- * The conversation a JSONL session file describes, folded the way the CLI's loadConversationRecord
- * does: metadata from the first line and `$set` records, messages by id (a re-appended id replaces
- * the earlier record in place), `$rewindTo` drops the named message and everything after it.
- */
-export function foldSession(records: SessionRecord[]): { metadata: Record<string, unknown>; messages: SessionRecord[] } {
-  let metadata: Record<string, unknown> = {};
-  const messages = new Map<string, SessionRecord>();
-  for (const r of records) {
-    if (typeof r['$rewindTo'] === 'string') {
-      let found = false;
-      for (const id of [...messages.keys()]) {
-        if (id === r['$rewindTo']) found = true;
-        if (found) messages.delete(id);
-      }
-      if (!found) messages.clear();
-    } else if (typeof r['id'] === 'string') {
-      messages.set(r['id'], r);
-    } else if (r['$set'] && typeof r['$set'] === 'object') {
-      const set = r['$set'] as Record<string, unknown>;
-      if (Array.isArray(set['messages'])) {
-        messages.clear();
-        for (const m of set['messages'] as SessionRecord[]) if (typeof m['id'] === 'string') messages.set(m['id'], m);
-      }
-      const { messages: _m, ...rest } = set;
-      metadata = { ...metadata, ...rest };
-    } else if (typeof r['sessionId'] === 'string') {
-      const { messages: _m, ...rest } = r;
-      metadata = { ...metadata, ...rest };
-    }
-  }
-  return { metadata, messages: [...messages.values()] };
 }

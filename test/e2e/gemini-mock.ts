@@ -24,8 +24,8 @@ export type GeminiPart =
   | { text: string; thought?: boolean }
   | { functionCall: { name: string; args: Record<string, unknown>; id?: string } };
 /** The parts of one model response. */
-export type GeminiStep = GeminiPart[];
-export type GeminiTurn = GeminiStep[];
+type GeminiStep = GeminiPart[];
+type GeminiTurn = GeminiStep[];
 export type GeminiScript = GeminiTurn[];
 
 export interface GeminiMockOptions {
@@ -35,7 +35,7 @@ export interface GeminiMockOptions {
   delayMs?: number;
 }
 
-export type Answered =
+type Answered =
   | { turn: number; step: number }
   | { side: string }
   | 'countTokens'
@@ -97,11 +97,6 @@ export function runShell(command: string, description?: string, extra: Record<st
   return functionCall('run_shell_command', { command, ...(description ? { description } : {}), ...extra });
 }
 
-/** `read_file` (ReadFileTool). */
-export function readFile(file_path: string): GeminiPart {
-  return functionCall('read_file', { file_path });
-}
-
 // --- request analysis ------------------------------------------------------------------------
 
 interface Content {
@@ -124,7 +119,7 @@ function textsOf(c: Content): string[] {
  * additionalContext when it stands alone. "Please continue." from the next-speaker check (off by
  * default) would count as a prompt.
  */
-export function isInjectedContext(t: string): boolean {
+function isInjectedContext(t: string): boolean {
   const s = t.trim();
   if (s.startsWith('<session_context>')) return true;
   if (s.startsWith('<hook_context>') && s.endsWith('</hook_context>')) return true;
@@ -132,7 +127,7 @@ export function isInjectedContext(t: string): boolean {
 }
 
 /** A typed prompt: a user content with a text part that is not injected context, and no function response. */
-export function isPrompt(c: Content): boolean {
+function isPrompt(c: Content): boolean {
   if (c.role !== 'user') return false;
   if (partsOf(c).some((p) => p['functionResponse'] !== undefined)) return false;
   return textsOf(c).some((t) => t.trim().length > 0 && !isInjectedContext(t));
@@ -160,7 +155,7 @@ function pick(script: GeminiScript, contents: Content[]): Pick {
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; items?: Schema };
 
 /** A value that satisfies `schema`, with sensible choices for the known utility schemas. */
-export function valueFor(schema: Schema | undefined, key = ''): unknown {
+function valueFor(schema: Schema | undefined, key = ''): unknown {
   const type = String(Array.isArray(schema?.type) ? schema?.type[0] : (schema?.type ?? 'object')).toLowerCase();
   if (schema?.enum && schema.enum.length > 0) {
     // next-speaker check: the user speaks next (the turn ends); classifier: the flash model.

@@ -32,9 +32,9 @@ export interface ThinkingBlock {
   thinking: string;
   signature: string;
 }
-export type ClaudeBlock = TextBlock | ToolUseBlock | ThinkingBlock;
+type ClaudeBlock = TextBlock | ToolUseBlock | ThinkingBlock;
 /** The content blocks of one model response. */
-export type ClaudeStep = ClaudeBlock[];
+type ClaudeStep = ClaudeBlock[];
 /**
  * Prompt text → steps. The key is compared with the trimmed prompt; a key starting with `<` also
  * matches as a prefix, so `'<task-notification>'` scripts the turn that reports a background
@@ -50,13 +50,13 @@ export interface MockMessagesOptions {
 }
 
 /** Which answer a request got. */
-export type Answered =
+type Answered =
   | { kind: 'step'; prompt: string; step: number }
   | { kind: 'compaction' }
   | { kind: 'unscripted'; prompt: string | null; step: number }
   | { kind: 'not-found' };
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** Path with query, e.g. `/v1/messages?beta=true`. */
   path: string;

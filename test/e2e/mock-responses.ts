@@ -12,8 +12,8 @@ import { listenLoopback, readBody } from './loopback.js';
 import { createServer, type ServerResponse } from 'node:http';
 
 export type MockItem = Record<string, unknown> & { type: string };
-export type MockStep = MockItem[];
-export type MockTurn = MockStep[];
+type MockStep = MockItem[];
+type MockTurn = MockStep[];
 export type MockScript = MockTurn[];
 
 export interface MockOptions {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { hooksInFlight } from '../helpers.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = join(ROOT, 'bin', 'shiplog.mjs');
+const CLI = join(ROOT, 'bin', 'shiplog.mjs');
 
 /**
  * One isolated world per scenario: its own HOME (with Claude Code's and Codex's config folders

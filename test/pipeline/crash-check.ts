@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { cleanup, gitRepo, hookEnv, prng, readOutputs, runInProcess, tempDir, waitForWorkers, WORKER } from '../helpers.js';
 
-export type Agent = 'claude-code' | 'codex';
+type Agent = 'claude-code' | 'codex';
 export interface CrashCase {
   agent: Agent;
   session: string;

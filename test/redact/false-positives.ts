@@ -12,14 +12,14 @@ export function filesUnder(dir: string, suffix: string): string[] {
 }
 
 /** Every string value inside a parsed JSON record (keys are field names, not transcript text). */
-export function stringValues(value: unknown, out: string[]): void {
+function stringValues(value: unknown, out: string[]): void {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) for (const v of value) stringValues(v, out);
   else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) stringValues(v, out);
 }
 
 /** Whitespace tokens of `before` that no longer appear in `after` (as a multiset). */
-export function changedTokens(before: string, after: string): string[] {
+function changedTokens(before: string, after: string): string[] {
   if (before === after) return [];
   const left = new Map<string, number>();
   for (const t of after.split(/\s+/)) left.set(t, (left.get(t) ?? 0) + 1);

@@ -87,7 +87,7 @@ function operands(words: readonly string[], grammar: FileOpGrammar): string[] | 
  * `rm a b`, `git rm -r dir`, `mv a b`, `git mv a b` with plain paths only. Anything with globs,
  * variables, pipes, chains or unknown flags is not "clearly" a deletion and stays `ran …`.
  */
-export function shellFileOp(command: string): ShellFileOp | undefined {
+function shellFileOp(command: string): ShellFileOp | undefined {
   if (command.length > MAX_FILE_OP_COMMAND_CHARS || SHELL_SPECIAL.test(command)) return undefined;
   const words = shellWords(command.trim());
   if (words === undefined) return undefined;

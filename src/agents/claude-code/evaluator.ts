@@ -16,7 +16,7 @@ import { runCli, type CliRun } from '../../evaluator/run-cli.js';
  * and nothing of the user's setup — no settings (so no hooks), no MCP servers, no tools, no
  * saved session. Runs in an empty folder so no CLAUDE.md of a project is read.
  */
-export function claudeArgs(s: Pick<EvaluatorSettings, 'model'>): string[] {
+function claudeArgs(s: Pick<EvaluatorSettings, 'model'>): string[] {
   return [
     '--print',
     '--output-format', 'json',
@@ -30,7 +30,7 @@ export function claudeArgs(s: Pick<EvaluatorSettings, 'model'>): string[] {
   ];
 }
 
-export function claudeEnv(s: Pick<EvaluatorSettings, 'env' | 'claudeThinkingTokens'>): NodeJS.ProcessEnv {
+function claudeEnv(s: Pick<EvaluatorSettings, 'env' | 'claudeThinkingTokens'>): NodeJS.ProcessEnv {
   return {
     ...detachedEnv(s.env),
     SHIPLOG_INTERNAL: '1',
@@ -62,7 +62,7 @@ export async function runClaude(bin: string, prompt: string, s: EvaluatorSetting
 }
 
 /** Pure: what a finished `claude --print` run amounts to. */
-export function readClaude(run: CliRun): EvalResult {
+function readClaude(run: CliRun): EvalResult {
   const stderrTail = tail(run.stderr);
   if (run.spawnError) return { ok: false, kind: 'not_found', message: `claude could not be started: ${run.spawnError}`, stderrTail };
   if (run.timedOut) return { ok: false, kind: 'timeout', message: 'claude did not finish in time; its process group was killed', stderrTail };

@@ -13,7 +13,7 @@ import { appendBlock, applyEdits, arrayElements, basicString, ConfigEditError, t
  */
 
 export type CodexEvent = 'Stop' | 'SessionEnd';
-export const CODEX_EVENTS: readonly CodexEvent[] = ['Stop', 'SessionEnd'];
+const CODEX_EVENTS: readonly CodexEvent[] = ['Stop', 'SessionEnd'];
 export interface CodexHook {
   event: CodexEvent;
   command: string;

@@ -46,7 +46,7 @@ export function codexTarget(scope: 'user' | 'project', env: NodeJS.ProcessEnv = 
 export const userConfig = (t: CodexTarget): string => join(t.home, 'config.toml');
 
 /** The hooks shiplog registers. Stop gets a short timeout (Codex's default is 600 s); SessionEnd keeps Codex's own 1 s. */
-export function shiplogCodexHooks(nodePath: string): CodexHook[] {
+function shiplogCodexHooks(nodePath: string): CodexHook[] {
   const command = hookCommand(nodePath, hookScript('codex'));
   return [
     { event: 'Stop', command, timeout: 10 },
@@ -54,7 +54,7 @@ export function shiplogCodexHooks(nodePath: string): CodexHook[] {
   ];
 }
 
-export function shiplogNotify(nodePath: string, chained: string[]): string[] {
+function shiplogNotify(nodePath: string, chained: string[]): string[] {
   return [...notifyArgv(nodePath), ...chained];
 }
 

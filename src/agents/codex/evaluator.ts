@@ -18,14 +18,14 @@ import { runCli, type CliRun } from '../../evaluator/run-cli.js';
  * in the user's sessions, no project trust touched. The folder is removed afterwards.
  * `changelog.codex_config` passes `-c` overrides (a custom model provider, say).
  */
-export interface CodexPaths {
+interface CodexPaths {
   home: string;
   schema: string;
   lastMessage: string;
   workdir: string;
 }
 
-export function codexArgs(p: CodexPaths, s: Pick<EvaluatorSettings, 'model' | 'codexConfig'>): string[] {
+function codexArgs(p: CodexPaths, s: Pick<EvaluatorSettings, 'model' | 'codexConfig'>): string[] {
   return [
     'exec',
     '--json',
@@ -40,7 +40,7 @@ export function codexArgs(p: CodexPaths, s: Pick<EvaluatorSettings, 'model' | 'c
   ];
 }
 
-export function codexEnv(p: CodexPaths, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function codexEnv(p: CodexPaths, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...detachedEnv(env), CODEX_HOME: p.home, SHIPLOG_INTERNAL: '1' };
 }
 
@@ -98,7 +98,7 @@ const ErrorEvent = z.union([
 ]);
 
 /** Pure: what a finished `codex exec` run amounts to, given the last message it wrote. */
-export function readCodex(run: CliRun, lastMessage: string | null): EvalResult {
+function readCodex(run: CliRun, lastMessage: string | null): EvalResult {
   const stderrTail = tail(run.stderr);
   if (run.spawnError) return { ok: false, kind: 'not_found', message: `codex could not be started: ${run.spawnError}`, stderrTail };
   if (run.timedOut) return { ok: false, kind: 'timeout', message: 'codex did not finish in time; its process group was killed', stderrTail };

@@ -16,7 +16,7 @@ const RECENT_CAP = 32;
 /** Injected context in `role: user` items (AGENTS.md, environment, permissions…), never typed by the human. */
 const INJECTED = /^\s*(<[a-z_][\w -]*>|# AGENTS\.md instructions|<\/?[A-Za-z_][\w-]*( [^>]*)?>\s*$)/;
 
-export function isInjectedContext(text: string): boolean {
+function isInjectedContext(text: string): boolean {
   return INJECTED.test(text);
 }
 

@@ -45,7 +45,7 @@ export function patchFromArgv(argv: readonly string[]): string | undefined {
 }
 
 /** `bash -lc "<script>"` and friends → the script; other argv → undefined. */
-export function scriptOf(argv: readonly string[]): string | undefined {
+function scriptOf(argv: readonly string[]): string | undefined {
   const [shell, flag, script] = argv;
   if (shell === undefined || flag === undefined || script === undefined || argv.length !== 3) return undefined;
   return /(^|\/)(ba|z|da)?sh$/.test(shell) && /^-\w*c$/.test(flag) ? script : undefined;

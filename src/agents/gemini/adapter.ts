@@ -16,7 +16,7 @@ import { isRecord } from '../../kit/plain-object.js';
  * reducers after the adapter fold in once (src/seen-ring.ts), so the state here stays empty.
  */
 
-export const geminiStateSchema = z.object({});
+const geminiStateSchema = z.object({});
 export type GeminiState = z.infer<typeof geminiStateSchema>;
 
 /** Blocks the CLI puts into a user message (docs/gemini-cli.md). */

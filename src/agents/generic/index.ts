@@ -29,8 +29,8 @@ import { CALLS_CAP, type GenericState, genericStateSchema, initialState, type Pe
 import { nameToolCall, normaliseToolName } from './tools.js';
 
 export { genericStateSchema, type GenericState } from './state.js';
-export { readGeneric, GenericShape, type GenericRead, type ReadOptions } from './shapes.js';
-export { GenericRecord } from './record.js';
+export { readGeneric,    } from './shapes.js';
+;
 
 export type GenericAdapter = Adapter<GenericState>;
 

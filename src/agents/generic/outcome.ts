@@ -29,7 +29,7 @@ export interface GenericOutcome {
   exitCode?: number;
 }
 
-export function exitCodeOf(head: string): number | undefined {
+function exitCodeOf(head: string): number | undefined {
   const match = EXIT_LINE.exec(head);
   if (match?.[1] === undefined) return undefined;
   const code = Number(match[1]);

@@ -26,16 +26,10 @@ import { type GenericRecord, MAX_FILE_CHARS, MAX_RECORDS } from './record.js';
 import { boundedCwd } from './text.js';
 import { isRecord } from '../../kit/plain-object.js';
 
-export {
-  GenericRecord,
-  GenericRole,
-  GenericToolCall,
-  GenericToolInput,
-  GenericToolResult,
-} from './record.js';
+;
 
-export const GenericShape = z.enum(['role-content-jsonl', 'langchain', 'json-array', 'messages-document', 'markdown']);
-export type GenericShape = z.infer<typeof GenericShape>;
+const GenericShape = z.enum(['role-content-jsonl', 'langchain', 'json-array', 'messages-document', 'markdown']);
+type GenericShape = z.infer<typeof GenericShape>;
 
 export type GenericRead =
   | {

@@ -18,7 +18,7 @@ function isBase64Char(c: number): boolean {
 }
 
 /** The text with every run of 1000+ base64 characters replaced by a short mark. */
-export function withoutBase64(text: string): string {
+function withoutBase64(text: string): string {
   if (text.length < BASE64_RUN) return text;
   let out = '';
   let kept = 0;

@@ -13,7 +13,7 @@ import { genericAdapter, type GenericState } from '../../../src/agents/generic/i
 import { type GenericRead, readGeneric } from '../../../src/agents/generic/shapes.js';
 import { AgentEvent } from '../../../src/events.js';
 
-export const FIXTURES = fileURLToPath(new URL('../../fixtures/generic/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/generic/', import.meta.url));
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
