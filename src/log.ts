@@ -39,8 +39,10 @@ export function createLogger(stateDir: string, name = 'worker'): Logger {
 }
 
 function openLogger(file: string, name: string): PinoLogger {
-  const pino = (pinoLib ??= requireCjs('pino') as typeof pinoModule);
-  const redactor = (logRedactor ??= createRedactor());
+  pinoLib ??= requireCjs('pino') as typeof pinoModule;
+  logRedactor ??= createRedactor();
+  const pino = pinoLib;
+  const redactor = logRedactor;
   const dest = pino.destination({ dest: file, sync: true, mkdir: true, mode: 0o600 });
   return pino(
     {

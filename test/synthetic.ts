@@ -43,7 +43,7 @@ export function claudeTurnLines(sessionId: string, cwd: string, turn: SyntheticT
 /** Writes (or, with `append`, extends) a transcript with the given turns; returns the path. */
 export function writeClaudeTranscript(path: string, sessionId: string, cwd: string, turns: SyntheticTurn[], opts: { append?: boolean; firstSeq?: number } = {}): string {
   const first = opts.firstSeq ?? 0;
-  const text = turns.flatMap((t, i) => claudeTurnLines(sessionId, cwd, t, first + i)).join('\n') + '\n';
+  const text = `${turns.flatMap((t, i) => claudeTurnLines(sessionId, cwd, t, first + i)).join('\n')}\n`;
   if (opts.append) appendFileSync(path, text);
   else writeFileSync(path, text);
   return path;

@@ -90,7 +90,7 @@ function* records(file) {
 export function loadTemplates(sessionId) {
   const templates = [];
   for (const file of corpusFiles()) {
-    for (const { line, rec } of records(file)) {
+    for (const { rec } of records(file)) {
       const prompt = isPrompt(rec);
       const text = JSON.stringify(rewriteIds(rec, COPY, sessionId));
       const ts = typeof rec.timestamp === 'string' ? Date.parse(rec.timestamp) : NaN;
@@ -281,7 +281,7 @@ export function loadCodexTemplates() {
   const head = [];
   const templates = [];
   for (const file of files) {
-    for (const { line, rec } of records(file)) {
+    for (const { rec } of records(file)) {
       if (rec.type === 'session_meta') {
         if (head.length === 0) head.push({ parts: [line], bytes: Buffer.byteLength(line) + 1, prompt: false, ts: NaN, file });
         continue;

@@ -40,7 +40,6 @@ const RunResult: z.ZodType<RunResult> = z.discriminatedUnion('kind', [
 
 /** Parent to child: run this session next. `id` is its place in the parent's list. */
 const RunMessage = z.object({ type: z.literal('run'), id: z.number().int().nonnegative(), task: SessionTask });
-type RunMessage = z.infer<typeof RunMessage>;
 
 /** Parent to child: nothing more to run; leave once the session in hand is done. */
 const StopMessage = z.object({ type: z.literal('stop') });

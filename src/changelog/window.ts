@@ -396,22 +396,17 @@ export class WindowTracker {
     if (failed) this.noteFailure(w, e);
     const action = w.waiting[e.callId];
     delete w.waiting[e.callId];
-    const outcome = outcomeOf(e);
     // A failing test run is reported with the tests, not as a call that failed.
-    if (outcome !== null && action !== undefined && w.pending[e.callId]?.test !== true) {
-      if (w.failed.length < MAX_LIST) w.failed.push({ action, ...outcome });
-      if (outcome.outcome === 'interrupted' && w.prompts.length > 0 && !w.interrupted.includes(w.prompts.length - 1)) w.interrupted.push(w.prompts.length - 1);
-    }
+    if (action !== undefined && w.pending[e.callId]?.test !== true) noteUnfinished(w, e, action);
     const p = w.pending[e.callId];
     if (!p) return;
     delete w.pending[e.callId];
-    if (p.test && p.command && w.tests.length < MAX_LIST) {
-      const cmd = p.command.slice(0, 500);
-      const result = failed ? 'fail' : 'pass';
-      const last = w.tests[w.tests.length - 1];
-      if (!last || last.cmd !== cmd || last.result !== result) w.tests.push({ cmd, result });
-    }
-    if (failed) return;
+    if (p.test && p.command && w.tests.length < MAX_LIST) noteTest(w, p.command, failed);
+    if (!failed) this.settleSucceeded(w, p, e);
+  }
+
+  /** What a call that succeeded leaves in the window: its commit, and the files it changed. */
+  private settleSucceeded(w: OpenWindow, p: z.infer<typeof Pending>, e: Extract<AgentEvent, { kind: 'tool_result' }>): void {
     if (p.commit && w.commits.length < MAX_LIST) {
       const c = e.output !== undefined ? commitFromOutput(e.output, p.command ?? '') : null;
       if (c && !w.commits.some((x) => x.hash === c.hash)) w.commits.push(c);
@@ -460,6 +455,23 @@ export class WindowTracker {
 }
 
 const MAX_ACTION = 300;
+
+/** A call that failed, was refused or interrupted is listed as such, never as done. */
+function noteUnfinished(w: OpenWindow, e: Extract<AgentEvent, { kind: 'tool_result' }>, action: string): void {
+  const outcome = outcomeOf(e);
+  if (outcome === null) return;
+  if (w.failed.length < MAX_LIST) w.failed.push({ action, ...outcome });
+  const turn = w.prompts.length - 1;
+  if (outcome.outcome === 'interrupted' && turn >= 0 && !w.interrupted.includes(turn)) w.interrupted.push(turn);
+}
+
+/** A test run, unless it repeats the last one with the same result. */
+function noteTest(w: OpenWindow, command: string, failed: boolean): void {
+  const cmd = command.slice(0, 500);
+  const result = failed ? 'fail' : 'pass';
+  const last = w.tests[w.tests.length - 1];
+  if (!last || last.cmd !== cmd || last.result !== result) w.tests.push({ cmd, result });
+}
 
 /** Keeps per-call records bounded: past MAX_PENDING the oldest call (first inserted) makes room. */
 function putBounded<T>(record: Record<string, T>, key: string, value: T): void {

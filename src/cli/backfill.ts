@@ -136,7 +136,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
     if (!pausedBy(db, plan.evaluators)) requireEvaluatorClis(plan.evaluators);
     const jobs = jobsFor(opts, plan);
     await pinOutputs(db, plan.todo, { inProcesses: inProcesses(jobs, plan) });
-    return await run(db, dir, opts, plan, skipped, startedAt, jobs);
+    return await run(db, dir, opts, plan, { skipped, startedAt, jobs });
   } finally {
     db.close();
   }
@@ -155,7 +155,15 @@ interface Result {
   reason?: string;
 }
 
-async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skipped[], startedAt: number, jobs: number): Promise<number> {
+/** How a backfill run was planned beside its plan: what was left out, when it started, how many processes. */
+interface RunShape {
+  skipped: Skipped[];
+  startedAt: number;
+  jobs: number;
+}
+
+async function run(db: Db, dir: string, opts: Options, plan: Plan, shape: RunShape): Promise<number> {
+  const { skipped, startedAt, jobs } = shape;
   const log = createLogger(dir, 'backfill');
   const tty = process.stderr.isTTY === true;
   const reporter = new Reporter(
@@ -176,8 +184,12 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, skipped: Skip
     reporter.session(r, planned);
     results[place] = resultOf(r, s.path);
   };
-  skipped.forEach((s, i) => report({ kind: 'skipped', sessionId: s.sessionId, agent: s.agent, reason: s.reason }, s, 0, i));
-  plan.upToDate.forEach((s, i) => report({ kind: 'up-to-date', sessionId: s.sessionId, agent: s.agent }, s, 0, skipped.length + i));
+  for (const [i, s] of skipped.entries()) {
+    report({ kind: 'skipped', sessionId: s.sessionId, agent: s.agent, reason: s.reason }, s, 0, i);
+  }
+  for (const [i, s] of plan.upToDate.entries()) {
+    report({ kind: 'up-to-date', sessionId: s.sessionId, agent: s.agent }, s, 0, skipped.length + i);
+  }
   const todoPlace = skipped.length + plan.upToDate.length;
 
   let interrupted = false;

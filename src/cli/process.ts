@@ -1,4 +1,4 @@
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { closeAtRunEnd, closePolicy } from '../changelog/close-policy.js';
 import { configForSession } from '../config/session-config.js';
@@ -125,7 +125,7 @@ function notASession(path: string, forced: string | undefined): CliError {
 }
 
 function checkRepoOption(dir: string): void {
-  let st;
+  let st: Stats;
   try {
     st = statSync(dir);
   } catch (err) {

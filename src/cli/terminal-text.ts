@@ -4,6 +4,7 @@
  * plant a link (OSC 8), retitle or clear the terminal. C0 controls but tab and newline, DEL and
  * the C1 range (U+009B alone is a CSI to many terminals) are shown as visible escapes instead.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function printable(text: string): string {

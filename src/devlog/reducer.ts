@@ -132,7 +132,8 @@ export class DevlogReducer {
     const last = this.state.open[this.state.open.length - 1];
     if (last && last.entry.type === 'tool_summary') {
       last.entry.actions.push(action);
-      (last.waiting ??= {})[callId] = last.entry.actions.length - 1;
+      last.waiting ??= {};
+      last.waiting[callId] = last.entry.actions.length - 1;
       return;
     }
     this.pushOpen({ entry: { type: 'tool_summary', actions: [action] }, waiting: { [callId]: 0 } });

@@ -149,15 +149,17 @@ export function unwrittenWindowCount(db: Db, sessionId: string): number {
 }
 const WindowCount = z.object({ n: z.number().int() });
 
+/** A window's new status; `stage` says where a failed one stopped (cleared once written). */
+export interface WindowMark {
+  status: WindowRow['status'];
+  error: string | null;
+  now: string;
+  stage?: WindowRow['stage'];
+}
+
 /** Whether its failure record is out is the outbox's to know (src/state/deliveries.ts). */
-export function markWindow(
-  db: Db,
-  runId: string,
-  status: WindowRow['status'],
-  error: string | null,
-  now: string,
-  stage: WindowRow['stage'] = null,
-): void {
+export function markWindow(db: Db, runId: string, mark: WindowMark): void {
+  const { status, error, now, stage = null } = mark;
   db.prepare(
     `UPDATE windows SET status = ?, error = ?, stage = ?, attempts = attempts + 1, updated_at = ? WHERE run_id = ?`,
   ).run(status, error, status === 'written' ? null : stage, now, runId);

@@ -43,7 +43,9 @@ export async function drainSession(ctx: DrainContext, sessionId: string): Promis
       const batch = jobs;
       ended = (await retryBusy('run', () => runJobs(ctx, sessionId, batch), ctx)) || ended;
       // Counted after the run, so a run retried or left for later is counted once.
-      await retryBusy('hook fires', () => ctx.db.transaction(() => batch.forEach(({ job }) => recordHookFire(ctx.db, job.agent, job.payload.hook_event_name, job.received_at)))(), ctx);
+      await retryBusy('hook fires', () => ctx.db.transaction(() => {
+        for (const { job } of batch) recordHookFire(ctx.db, job.agent, job.payload.hook_event_name, job.received_at);
+      })(), ctx);
       removeJobs(batch);
     }
   } finally {

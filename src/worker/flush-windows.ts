@@ -197,7 +197,7 @@ async function evaluationFailed(
     retry: `kept pending; reprocess with: shiplog retry --session ${w.session_id}`,
   });
   await deliverFailure(f.outbox, w, failure, now);
-  markWindow(ctx.db, w.run_id, 'failed', failure.message, now(), 'evaluate');
+  markWindow(ctx.db, w.run_id, { status: 'failed', error: failure.message, now: now(), stage: 'evaluate' });
   f.out.failed.push(failure);
   ctx.log.error(
     { run_id: w.run_id, evaluator, kind: r.kind, message },
@@ -222,7 +222,7 @@ async function deliver(f: Flush, ready: ReadyWindow[]): Promise<void> {
       retry: `kept pending; retried on the next run of this session, or now with: shiplog flush --session ${sessionId}`,
     });
     await deliverFailure(f.outbox, w, failure, f.now);
-    markWindow(f.ctx.db, w.run_id, 'failed', failure.message, f.now(), 'append');
+    markWindow(f.ctx.db, w.run_id, { status: 'failed', error: failure.message, now: f.now(), stage: 'append' });
     f.out.failed.push(failure);
   }
 }

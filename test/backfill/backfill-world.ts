@@ -237,8 +237,8 @@ export function describeBackfillWorld(title: string, sources: Sources): void {
       const lines = progressLines(r.stdout);
       assert.equal(lines.length, total, r.stdout);
       // The skipped ones first, then one line per run.
-      lines.slice(0, U).forEach((l, i) => assert.match(l, new RegExp(`^\\[${i + 1}/${total}\\] \\S+ (claude-code|codex): skipped: ${NO_CWD}$`)));
-      lines.slice(U).forEach((l, i) => assert.match(l, new RegExp(`^\\[${U + i + 1}/${total}\\] \\S+ (claude-code|codex): \\d+ entr(y|ies), 0 failed \\([\\d.]+ [KM]?B\\)$`)));
+      for (const [i, l] of lines.slice(0, U).entries()) assert.match(l, new RegExp(`^\\[${i + 1}/${total}\\] \\S+ (claude-code|codex): skipped: ${NO_CWD}$`));
+      for (const [i, l] of lines.slice(U).entries()) assert.match(l, new RegExp(`^\\[${U + i + 1}/${total}\\] \\S+ (claude-code|codex): \\d+ entr(y|ies), 0 failed \\([\\d.]+ [KM]?B\\)$`));
       for (const s of fx.sessions) assert.equal(lines.filter((l) => l.includes(` ${s.id} ${s.agent}:`)).length, 1, s.id);
       for (const s of unlocated(fx.sessions)) assert.equal(lines.filter((l) => l.includes(` ${s.id} ${s.agent}: skipped: `)).length, 1, s.id);
       const summary = new RegExp(`^backfill: ${total} sessions \\(${L} processed, 0 up to date, ${U} skipped\\); (\\d+) entr(?:y|ies) written, 0 windows failed; read .+ in [\\d.]+ s$`, 'm').exec(r.stdout);

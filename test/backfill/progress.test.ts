@@ -75,7 +75,7 @@ describe('backfill progress formatting', () => {
     bar.session({ kind: 'processed', sessionId: 'a', agent: 'codex', entries: 1, failed: 0, bytes: 50, waiting: 0 }, 50);
     bar.session({ kind: 'error', sessionId: 'b', agent: 'codex', message: 'boom' }, 50);
     bar.clear();
-    assert.match(term.chunks[0] ?? '', /^\r\[=====>    \] 1\/2 sessions · 1 entry · 0 failed · 0 skipped · ETA 0:01\x1b\[K$/);
+    assert.match(term.chunks[0] ?? '', /^\r\[=====> {4}\] 1\/2 sessions · 1 entry · 0 failed · 0 skipped · ETA 0:01\x1b\[K$/);
     assert.deepEqual(term.chunks.slice(1, 3), ['\r\x1b[K', '[2/2] b codex: FAILED: boom\n']);
     assert.match(term.chunks[3] ?? '', /^\r\[==========\] 2\/2 sessions/);
     assert.equal(term.chunks[4], '\r\x1b[K');

@@ -37,5 +37,5 @@ it('a devlog write clears temporary files that killed runs left, and not those o
   assert.equal(existsSync(deadTmp), false, 'the dead run’s leftover is removed');
   assert.equal(existsSync(liveTmp), true, 'a live writer’s file is left alone');
   assert.equal(existsSync(otherSession), true, 'another session’s files are its own runs’ business');
-  assert.deepEqual(readdirSync(dir).sort(), [`.${sessionId}.json.${live.pid}.tmp`, '.another.json.' + dead + '.tmp', `${sessionId}.json`].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [`.${sessionId}.json.${live.pid}.tmp`, `.another.json.${dead}.tmp`, `${sessionId}.json`].sort());
 });

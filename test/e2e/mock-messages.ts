@@ -289,7 +289,7 @@ function streamReply(res: ServerResponse, reply: Reply): void {
   sse(res, 'message_start', {
     message: { id: reply.id, type: 'message', role: 'assistant', model: reply.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
   });
-  reply.blocks.forEach((block, index) => streamBlock(res, index, block));
+  for (const [index, block] of reply.blocks.entries()) streamBlock(res, index, block);
   sse(res, 'message_delta', { delta: { stop_reason: stopReasonOf(reply.blocks), stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
   sse(res, 'message_stop', {});
   res.end();

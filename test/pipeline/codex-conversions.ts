@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { threadIdFromRolloutName } from '../../src/agents/codex/rollout-name.js';
-import { ChangelogEntry } from '../../src/changelog/schema.js';
+import type { ChangelogEntry } from '../../src/changelog/schema.js';
 import type { FixtureDisk } from '../fixture-disk.js';
 import { applyEnd, copyRelocated, lastEventTime, rebuildStart } from './fixture-world.js';
 import { assertGolden, assertReadable, CLIENT_MARKUP } from './golden.js';

@@ -16,7 +16,7 @@ import { plantedSecrets } from './planted.js';
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegex = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** Lower-cases A–Z only: the case folding of a regex with `i` and without `u`. */
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
@@ -59,7 +59,7 @@ const samples = [...planted, ...planted.map((t) => t.toUpperCase()), ...planted.
 
 describe('redaction scans: the trigger words', () => {
   it('TRIGGERS, a trie, matches exactly what the plain alternation of TRIGGER_WORDS matches', () => {
-    const plain = new RegExp(TRIGGER_WORDS.map(escape).join('|'), 'i');
+    const plain = new RegExp(TRIGGER_WORDS.map(escapeRegex).join('|'), 'i');
     for (const w of TRIGGER_WORDS) {
       for (const t of [w, w.toUpperCase(), `x${w}y`, w.slice(0, -1)]) assert.equal(TRIGGERS.test(t), plain.test(t), JSON.stringify(t));
     }

@@ -223,13 +223,13 @@ describe('readGeneric: bounded on hostile files', () => {
   test('garbage of every kind is refused or read without throwing, in linear time', () => {
     const hostile: [string, string][] = [
       ['deep.json', '['.repeat(200_000) + ']'.repeat(200_000)],
-      ['deep-obj.json', '{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000)],
+      ['deep-obj.json', `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`],
       ['deep-broken.json', '['.repeat(500_000)],
       ['deep-line.jsonl', `{"role":"user","content":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n{"role":"user","content":"ok"}`],
       ['hashes.md', `${'#'.repeat(3_000_000)}\n## Human\nq\n## Assistant\na`],
       ['stars.md', `${'**'.repeat(1_500_000)}\n${'**User:'.repeat(300_000)}`],
       ['fences.md', '```\n'.repeat(500_000)],
-      ['newlines.txt', '\n'.repeat(5_000_000) + 'x'],
+      ['newlines.txt', `${'\n'.repeat(5_000_000)}x`],
       ['angles.jsonl', jsonl({ role: 'user', content: '<'.repeat(2_000_000) }, { role: 'user', content: `<context>${'<context>'.repeat(200_000)}` })],
       ['b64-ish.jsonl', jsonl({ role: 'user', content: `${'A'.repeat(999)} `.repeat(5000) })],
       ['exit.jsonl', jsonl({ role: 'tool', tool_call_id: 'x', content: `Exit code ${'1'.repeat(1_000_000)}` })],
