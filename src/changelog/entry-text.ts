@@ -67,40 +67,76 @@ export function summaryOf(w: OpenWindow, files: Files): string {
 }
 
 export function bulletsOf(w: OpenWindow, files: Files): string[] {
-  const bullets: string[] = [];
-  for (const c of w.commits.slice(0, 3)) {
-    const subject = firstLine(c.message);
-    bullets.push(c.hash ? `Committed ${c.hash}${subject ? `: ${sentence(subject)}` : '.'}` : `Committed${subject ? `: ${sentence(subject)}` : '.'}`);
+  const bullets = [
+    ...commitBullets(w),
+    ...fileBullets(files),
+    ...testBullets(w),
+    ...subagentBullets(w),
+    ...unfinishedBullets(w),
+  ];
+  // The commands not already named: tests, commits and unfinished calls each have their bullet.
+  const otherCommands = finishedCommands(w) - w.tests.length - w.commits.length;
+  if (otherCommands > 0) bullets.push(`Ran ${otherCommands} other shell command${otherCommands === 1 ? '' : 's'}.`);
+  if (bullets.length === 0) {
+    bullets.push(w.toolCount > 0 ? 'Looked around without changing a file.' : 'Discussion only; no file changed.');
   }
+  return bullets.slice(0, 12);
+}
+
+function commitBullets(w: OpenWindow): string[] {
+  return w.commits.slice(0, 3).map((c) => {
+    const subject = firstLine(c.message);
+    const what = subject ? `: ${sentence(subject)}` : '.';
+    return c.hash ? `Committed ${c.hash}${what}` : `Committed${what}`;
+  });
+}
+
+function fileBullets(files: Files): string[] {
+  const bullets: string[] = [];
   const list = (verb: string, paths: string[]) => {
     if (paths.length > 0) bullets.push(`${verb} ${listOf(paths)}.`);
   };
   list('Created', files.created);
   list('Modified', files.modified);
   list('Deleted', files.deleted);
-  if (files.moved.length > 0) bullets.push(`Moved ${wordList(files.moved.slice(0, 6).map((m) => `\`${m.from}\` to \`${m.to}\``), 'and')}${files.moved.length > 6 ? ` and ${files.moved.length - 6} more` : ''}.`);
-  if (w.tests.length > 0) {
-    const byCmd = new Map<string, string[]>();
-    for (const t of w.tests) byCmd.set(t.cmd, [...(byCmd.get(t.cmd) ?? []), t.result]);
-    for (const [cmd, results] of [...byCmd].slice(0, 3)) bullets.push(`The test \`${clip(oneLine(cmd), 120)}\` ${results.map(testWord).join(', then ')}.`);
+  if (files.moved.length > 0) {
+    const moves = files.moved.slice(0, 6).map((m) => `\`${m.from}\` to \`${m.to}\``);
+    const more = files.moved.length > 6 ? ` and ${files.moved.length - 6} more` : '';
+    bullets.push(`Moved ${wordList(moves, 'and')}${more}.`);
   }
-  for (const s of w.subagents.slice(0, 3)) {
+  return bullets;
+}
+
+/** One bullet per test command (the first three), with each of its runs' results in order. */
+function testBullets(w: OpenWindow): string[] {
+  const byCmd = new Map<string, string[]>();
+  for (const t of w.tests) byCmd.set(t.cmd, [...(byCmd.get(t.cmd) ?? []), t.result]);
+  return [...byCmd]
+    .slice(0, 3)
+    .map(([cmd, results]) => `The test \`${clip(oneLine(cmd), 120)}\` ${results.map(testWord).join(', then ')}.`);
+}
+
+function subagentBullets(w: OpenWindow): string[] {
+  return w.subagents.slice(0, 3).map((s) => {
     const who = s.type ? `a subagent (${s.type})` : 'a subagent';
-    bullets.push(s.description ? `Handed “${clip(oneLine(s.description), 120)}” to ${who}.` : `Handed part of the work to ${who}.`);
-  }
+    if (!s.description) return `Handed part of the work to ${who}.`;
+    return `Handed “${clip(oneLine(s.description), 120)}” to ${who}.`;
+  });
+}
+
+function unfinishedBullets(w: OpenWindow): string[] {
   // Calls that change something each get a sentence; reads and searches that came to nothing
   // (a subagent's parallel reads cancelled together) change nothing, and are counted in one.
   const lookups = w.failed.filter((f) => LOOKUP.test(f.action));
   const effects = w.failed.filter((f) => !LOOKUP.test(f.action));
-  for (const f of effects.slice(0, 6)) bullets.push(unfinishedSentence(f));
+  const bullets = effects.slice(0, 6).map(unfinishedSentence);
   if (effects.length > 6) bullets.push(`${effects.length - 6} more calls did not finish as asked.`);
   if (lookups.length === 1 && lookups[0]) bullets.push(unfinishedSentence(lookups[0]));
-  else if (lookups.length > 1) bullets.push(`${capitalise(countOf(lookups.length, 'read or search', 'reads or searches'))} failed or were interrupted.`);
-  // The commands not already named: tests, commits and unfinished calls each have their bullet.
-  const otherCommands = finishedCommands(w) - w.tests.length - w.commits.length;
-  if (otherCommands > 0) bullets.push(`Ran ${otherCommands} other shell command${otherCommands === 1 ? '' : 's'}.`);
-  if (bullets.length === 0) bullets.push(w.toolCount > 0 ? 'Looked around without changing a file.' : 'Discussion only; no file changed.');
-  return bullets.slice(0, 12);
+  else if (lookups.length > 1) {
+    const count = capitalise(countOf(lookups.length, 'read or search', 'reads or searches'));
+    bullets.push(`${count} failed or were interrupted.`);
+  }
+  return bullets;
 }
 
 /** The agent's last message, unless a tool result contradicts it or it stops mid-thought. */

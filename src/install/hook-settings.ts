@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rmSync } from 'node:fs';
 import { configTarget, editConfigFile, readConfigText } from './config-file.js';
-import { appendAt, JsonTextError, parseJsonText, removeAt } from './json-text.js';
+import { appendAt, type JsonPath, JsonTextError, parseJsonText, removeAt } from './json-text.js';
 import { isHookCommand } from './hook-files.js';
 import { ShiplogError } from '../kit/shiplog-error.js';
 
@@ -27,6 +27,7 @@ const Handler = z.looseObject({ type: z.string().optional(), command: z.string()
 const MatcherGroup = z.looseObject({ matcher: z.string().optional(), hooks: z.array(Handler).optional() });
 const Settings = z.looseObject({ hooks: z.record(z.string(), z.array(MatcherGroup)).optional() });
 type Settings = z.infer<typeof Settings>;
+type Hooks = NonNullable<Settings['hooks']>;
 
 export class SettingsError extends ShiplogError {
   constructor(
@@ -55,26 +56,40 @@ function shiplogGroup(spec: HookSpec, event: HookSpec['events'][number], command
  * time, each on a fresh parse, so offsets never go stale.
  */
 function nextEdit(spec: HookSpec, text: string, settings: Settings, command: string | null): string | null {
-  const hooks = settings.hooks ?? {};
-  // Handlers of ours that must go: all of them on uninstall, other checkouts' on install.
+  const stale = staleHandler(spec, settings.hooks ?? {}, command);
+  if (stale !== undefined) return removeAt(text, stale);
+  if (command === null) return null;
+  return missingGroupEdit(spec, text, settings, command);
+}
+
+/**
+ * Where the first handler of ours that must go sits (all of them on uninstall, other checkouts'
+ * on install): the smallest enclosing part that holds nothing else goes with it.
+ */
+function staleHandler(spec: HookSpec, hooks: Hooks, command: string | null): JsonPath | undefined {
   for (const [event, groups] of Object.entries(hooks)) {
     for (const [gi, group] of groups.entries()) {
-      for (const [hi, handler] of (group.hooks ?? []).entries()) {
-        if (!isOurs(spec, handler) || handler.command === command) continue;
-        // The smallest enclosing part that holds nothing else goes with it.
-        if ((group.hooks ?? []).length > 1) return removeAt(text, ['hooks', event, gi, 'hooks', hi]);
-        if (groups.length > 1) return removeAt(text, ['hooks', event, gi]);
-        if (Object.keys(hooks).length > 1) return removeAt(text, ['hooks', event]);
-        return removeAt(text, ['hooks']);
-      }
+      const handlers = group.hooks ?? [];
+      const hi = handlers.findIndex((handler) => isOurs(spec, handler) && handler.command !== command);
+      if (hi === -1) continue;
+      if (handlers.length > 1) return ['hooks', event, gi, 'hooks', hi];
+      if (groups.length > 1) return ['hooks', event, gi];
+      if (Object.keys(hooks).length > 1) return ['hooks', event];
+      return ['hooks'];
     }
   }
-  if (command === null) return null;
+  return undefined;
+}
+
+/** The edit that adds the first missing piece of shiplog's groups (hooks, an event, a group), or null. */
+function missingGroupEdit(spec: HookSpec, text: string, settings: Settings, command: string): string | null {
   if (settings.hooks === undefined) return appendAt(text, [], {}, 'hooks');
   for (const event of spec.events) {
-    const groups = hooks[event.name];
+    const groups = settings.hooks[event.name];
     if (groups === undefined) return appendAt(text, ['hooks'], [shiplogGroup(spec, event, command)], event.name);
-    if (!groups.some((g) => (g.hooks ?? []).some((h) => h.command === command))) return appendAt(text, ['hooks', event.name], shiplogGroup(spec, event, command));
+    if (!groups.some((g) => (g.hooks ?? []).some((h) => h.command === command))) {
+      return appendAt(text, ['hooks', event.name], shiplogGroup(spec, event, command));
+    }
   }
   return null;
 }

@@ -47,33 +47,17 @@ export function settingsSetup(c: SettingsClient): AgentSetup {
     let wiredAnywhere = false;
     for (const file of files) {
       const key = file === user ? `${c.flag}.settings` : `${c.flag}.settings.project`;
-      let handlers: Record<string, string[]>;
-      try {
-        handlers = shiplogHandlers(c.spec, readSettings(c.spec, file));
-      } catch (err) {
-        if (err instanceof SettingsError) {
-          out.push(problem(key, err.message, `fix ${file} (it must be valid JSON), then run: shiplog install --${c.flag}`));
-          continue;
-        }
-        throw err;
+      const read = handlersIn(c, file, key);
+      if ('problem' in read) {
+        out.push(read.problem);
+        continue;
       }
-      const missing = events.filter((e) => (handlers[e] ?? []).length === 0);
-      if (missing.length === events.length) {
-        if (file !== user) continue;
-        if (here) out.push(problem(key, `${c.spec.client} is here but ${file} has no shiplog hooks`, `run: shiplog install --${c.flag}`));
-        else out.push(info(key, `${c.spec.client} not found (no ${c.program} on PATH, no config folder); nothing to check`));
+      if (!events.some((e) => (read.handlers[e] ?? []).length > 0)) {
+        if (file === user) out.push(unwiredCheck(c, file, key, here));
         continue;
       }
       wiredAnywhere = true;
-      if (missing.length > 0) {
-        out.push(problem(key, `${file} lacks shiplog's ${missing.join(', ')} hook`, `run: shiplog install --${c.flag}`));
-        continue;
-      }
-      const gone = [...new Set(Object.values(handlers).flat().flatMap(missingPaths))];
-      const stale = Object.values(handlers).flat().filter((cmd) => !cmd.includes(hook));
-      if (gone.length > 0) out.push(problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL));
-      else if (stale.length > 0) out.push(problem(key, `hooks in ${file} are not this shiplog's current hook (${stale[0]})`, REINSTALL));
-      else out.push(ok(key, `${wordList(events, 'and')} hooks in ${file}`));
+      out.push(wiredCheck(c, hook, file, key, read.handlers));
     }
     if (!wiredAnywhere && !here) return out.filter((check) => check.key !== `${c.flag}.settings.project`);
     return out;
@@ -93,4 +77,51 @@ export function settingsSetup(c: SettingsClient): AgentSetup {
     },
     doctor,
   };
+}
+
+/** Our handler commands per event in `file`, or the problem that keeps them from being read. */
+function handlersIn(
+  c: SettingsClient,
+  file: string,
+  key: string,
+): { handlers: Record<string, string[]> } | { problem: Check } {
+  try {
+    return { handlers: shiplogHandlers(c.spec, readSettings(c.spec, file)) };
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      const fix = `fix ${file} (it must be valid JSON), then run: shiplog install --${c.flag}`;
+      return { problem: problem(key, err.message, fix) };
+    }
+    throw err;
+  }
+}
+
+/** The user's settings without any shiplog hook: a problem only where the client is installed. */
+function unwiredCheck(c: SettingsClient, file: string, key: string, here: boolean): Check {
+  if (here) {
+    return problem(key, `${c.spec.client} is here but ${file} has no shiplog hooks`, `run: shiplog install --${c.flag}`);
+  }
+  return info(key, `${c.spec.client} not found (no ${c.program} on PATH, no config folder); nothing to check`);
+}
+
+/** The first thing wrong with a file that has some of shiplog's hooks, or ok. */
+function wiredCheck(
+  c: SettingsClient,
+  hook: string,
+  file: string,
+  key: string,
+  handlers: Record<string, string[]>,
+): Check {
+  const events = c.spec.events.map((e) => e.name);
+  const missing = events.filter((e) => (handlers[e] ?? []).length === 0);
+  if (missing.length > 0) {
+    return problem(key, `${file} lacks shiplog's ${missing.join(', ')} hook`, `run: shiplog install --${c.flag}`);
+  }
+  const gone = [...new Set(Object.values(handlers).flat().flatMap(missingPaths))];
+  const stale = Object.values(handlers).flat().filter((cmd) => !cmd.includes(hook));
+  if (gone.length > 0) return problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL);
+  if (stale.length > 0) {
+    return problem(key, `hooks in ${file} are not this shiplog's current hook (${stale[0]})`, REINSTALL);
+  }
+  return ok(key, `${wordList(events, 'and')} hooks in ${file}`);
 }

@@ -96,26 +96,30 @@ class Cursor {
   value(): void {
     const c = this.s[this.p];
     if (c === '"' || c === "'") return this.string();
-    if (c === '[' || c === '{') {
-      let depth = 0;
-      do {
-        const d = this.s[this.p];
-        if (d === undefined) this.fail('a value');
-        if (d === '"' || d === "'") {
-          this.string();
-          continue;
-        }
-        if (d === '#') {
-          this.toEol();
-          continue;
-        }
-        if (d === '[' || d === '{') depth++;
-        else if (d === ']' || d === '}') depth--;
-        this.p++;
-      } while (depth > 0);
-      return;
-    }
-    // Scalars (numbers, booleans, dates that may contain a space) end at a delimiter; drop trailing blanks.
+    if (c === '[' || c === '{') return this.nested();
+    this.scalar();
+  }
+  /** An array or inline table, to its matching close; brackets in its strings and comments do not count. */
+  nested(): void {
+    let depth = 0;
+    do {
+      const d = this.s[this.p];
+      if (d === undefined) this.fail('a value');
+      if (d === '"' || d === "'") {
+        this.string();
+        continue;
+      }
+      if (d === '#') {
+        this.toEol();
+        continue;
+      }
+      if (d === '[' || d === '{') depth++;
+      else if (d === ']' || d === '}') depth--;
+      this.p++;
+    } while (depth > 0);
+  }
+  /** Scalars (numbers, booleans, dates that may contain a space) end at a delimiter; drop trailing blanks. */
+  scalar(): void {
     const start = this.p;
     while (this.p < this.s.length && !'#,]}\n'.includes(this.s[this.p] ?? '') && !this.atEol()) this.p++;
     while (this.p > start && (this.s[this.p - 1] === ' ' || this.s[this.p - 1] === '\t')) this.p--;
@@ -264,6 +268,7 @@ export function applyEdits(text: string, edits: Edit[]): string {
 export const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
 
 export function basicString(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: TOML basic strings must escape every control character
   const escaped = s.replace(/[\\"\u0000-\u001f\u007f]/g, (ch) => {
     const short: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
     return short[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;

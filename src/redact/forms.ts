@@ -324,36 +324,45 @@ export function encodedRule(inner: () => readonly Rule[]): Rule {
     find(text) {
       const spans: Span[] = [];
       // Every run is walked and the short ones dropped (longRuns): a `{16,}` pattern would retry
-      // inside each shorter word, and costs several times more on ordinary text. The checks before
-      // the slice read the text in place: most runs are words and paths, and fail them.
+      // inside each shorter word, and costs several times more on ordinary text.
       for (const [start, runEnd] of longRuns(text)) {
-        if (runEnd - start > MAX_ENCODED) continue;
-        let end = runEnd;
-        while (end - runEnd < 2 && text.charCodeAt(end) === 0x3d) end++;
-        // Padding ends an encoded value: `=` then more text is an assignment, not base64.
-        const next = text.charCodeAt(end);
-        if (next === 0x3d || isB64Run(next)) continue;
-        // Encoded text mixes cases; a lower-case identifier or a hex digest is not base64 of anything.
-        if (!mixesCase(text, start, runEnd)) continue;
-        const s = text.slice(start, end);
-        const span = { start, end };
-        const der = s.length >= 86 && (s.startsWith('MI') || s.startsWith('MH') || s.startsWith('b3BlbnNzaC1rZXkt'));
-        // Without decoding: each 4-character group of encoded ASCII text starts with A–Z or a–f
-        // (the first byte's top bit is clear); identifiers and paths rarely do.
-        if (!der && !asciiGroups(s)) continue;
-        const bytes = Buffer.from(s, /[-_]/.test(s) ? 'base64url' : 'base64');
-        if (der && isPrivateKeyDer(bytes)) {
-          spans.push(span);
-          continue;
-        }
-        if (!isText(bytes)) continue;
-        const decoded = bytes.toString('latin1');
-        const lower = decoded.toLowerCase();
-        if (inner().some((r) => r.when(decoded, lower) && r.find(decoded).length > 0)) spans.push(span);
+        const end = encodedEnd(text, start, runEnd);
+        if (end !== -1 && encodesSecret(text.slice(start, end), inner)) spans.push({ start, end });
       }
       return spans;
     },
   };
+}
+
+/**
+ * Where the base64 value in the run [start, runEnd) ends, its padding included, or -1 when the run
+ * cannot be one. These checks read the text in place, before any slice: most runs are words and
+ * paths, and fail them.
+ */
+function encodedEnd(text: string, start: number, runEnd: number): number {
+  if (runEnd - start > MAX_ENCODED) return -1;
+  let end = runEnd;
+  while (end - runEnd < 2 && text.charCodeAt(end) === 0x3d) end++;
+  // Padding ends an encoded value: `=` then more text is an assignment, not base64.
+  const next = text.charCodeAt(end);
+  if (next === 0x3d || isB64Run(next)) return -1;
+  // Encoded text mixes cases; a lower-case identifier or a hex digest is not base64 of anything.
+  if (!mixesCase(text, start, runEnd)) return -1;
+  return end;
+}
+
+/** Whether base64 `s` decodes to a private key's DER, or to text in which an `inner` rule finds a secret. */
+function encodesSecret(s: string, inner: () => readonly Rule[]): boolean {
+  const der = s.length >= 86 && (s.startsWith('MI') || s.startsWith('MH') || s.startsWith('b3BlbnNzaC1rZXkt'));
+  // Without decoding: each 4-character group of encoded ASCII text starts with A–Z or a–f
+  // (the first byte's top bit is clear); identifiers and paths rarely do.
+  if (!der && !asciiGroups(s)) return false;
+  const bytes = Buffer.from(s, /[-_]/.test(s) ? 'base64url' : 'base64');
+  if (der && isPrivateKeyDer(bytes)) return true;
+  if (!isText(bytes)) return false;
+  const decoded = bytes.toString('latin1');
+  const lower = decoded.toLowerCase();
+  return inner().some((r) => r.when(decoded, lower) && r.find(decoded).length > 0);
 }
 
 const SPLIT_HINT = /["'\x60][ \t]{0,8}(?:\+|\.\.?[ \t])|\+[ \t]{0,8}\r?\n?[ \t]{0,40}["'\x60]|["'\x60][ \t]{1,8}["'\x60]|\([ \t]{0,8}["'\x60]/;

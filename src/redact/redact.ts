@@ -109,6 +109,24 @@ function merge(hits: Hit[]): Hit[] {
   return out;
 }
 
+/** Whether a built-in rule is worth running: one of its trigger words is there and its own check passes. */
+function applies(rule: Rule, text: string, lower: string, words: ReadonlySet<string> | undefined): boolean {
+  if (rule.triggers !== undefined && !holdsAny(words, rule.triggers)) return false;
+  return rule.when(text, lower);
+}
+
+/** `text` with each run of overlapping hits replaced by one marker, counted in `counts`. */
+function replaceHits(text: string, hits: Hit[], counts: Record<string, number>): string {
+  let out = '';
+  let at = 0;
+  for (const h of merge(hits)) {
+    counts[h.kind] = (counts[h.kind] ?? 0) + 1;
+    out += `${text.slice(at, h.start)}[REDACTED:${h.kind}]`;
+    at = h.end;
+  }
+  return out + text.slice(at);
+}
+
 export function createRedactor(opts: RedactOptions = {}): Redactor {
   const extras = (opts.extra ?? []).map(compileExtra);
   const rules: readonly Rule[] = [...SPECIFIC, ...extras, ...GENERIC];
@@ -117,12 +135,11 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
   const counts: Record<string, number> = {};
   const known = opts.known ?? new KnownSecrets();
   const everyRule = rules.map((_, i) => i);
-  const untriggered = everyRule.filter((i) => rules[i]?.always === true || (i >= firstExtra && i < firstExtra + extras.length));
+  const isExtra = (priority: number) => priority >= firstExtra && priority < firstExtra + extras.length;
+  const untriggered = everyRule.filter((i) => rules[i]?.always === true || isExtra(i));
 
-  function redact(text: string): string {
-    // The common case: no trigger substring at all, one regex scan and out.
-    if (text.length < MIN_LENGTH && extras.length === 0) return text;
-    const words = text.length >= MIN_LENGTH ? triggerWordsIn(text) : undefined;
+  /** What the rules find in `text`; `words` are its trigger words, undefined when too short to hold any. */
+  function ruleHits(text: string, words: ReadonlySet<string> | undefined): Hit[] {
     const builtin = words !== undefined;
     // `always` rules look at the text itself, not at `lower`: the common case stays one scan.
     const lower = builtin ? text.toLowerCase() : '';
@@ -131,33 +148,38 @@ export function createRedactor(opts: RedactOptions = {}): Redactor {
     for (const priority of builtin ? everyRule : untriggered) {
       const rule = rules[priority];
       if (rule === undefined) continue;
-      const isExtra = priority >= firstExtra && priority < firstExtra + extras.length;
-      if (!isExtra && ((rule.triggers !== undefined && !holdsAny(words, rule.triggers)) || !rule.when(text, lower))) continue;
+      if (!isExtra(priority) && !applies(rule, text, lower, words)) continue;
       for (const s of rule.find(text)) {
-        if (!allow.has(text.slice(s.start, s.end))) hits.push({ start: s.start, end: s.end, priority, fallback: rule.fallback === true, kind: rule.kind });
+        if (allow.has(text.slice(s.start, s.end))) continue;
+        hits.push({ start: s.start, end: s.end, priority, fallback: rule.fallback === true, kind: rule.kind });
       }
     }
+    return hits;
+  }
+
+  /** Adds to `found` every known value in `text`, as hits after every rule. */
+  function addKnownHits(found: Hit[], text: string): void {
+    if (known.empty) return;
+    for (const k of known.find(text)) {
+      if (allow.has(text.slice(k.start, k.end))) continue;
+      found.push({ start: k.start, end: k.end, priority: rules.length, fallback: false, kind: k.kind });
+    }
+  }
+
+  function redact(text: string): string {
+    // The common case: no trigger substring at all, one regex scan and out.
+    if (text.length < MIN_LENGTH && extras.length === 0) return text;
+    const words = text.length >= MIN_LENGTH ? triggerWordsIn(text) : undefined;
+    const hits = ruleHits(text, words);
     const found = hits.length === 0 ? hits : dropShadowedFallbacks(hits);
     // Learnt before the known values are looked up, so a value is found again later in this very text.
     for (const h of found) {
       const value = text.slice(h.start, h.end);
       if (!allow.has(value)) known.learn(value, h.kind);
     }
-    if (!known.empty) {
-      for (const k of known.find(text)) {
-        if (!allow.has(text.slice(k.start, k.end))) found.push({ start: k.start, end: k.end, priority: rules.length, fallback: false, kind: k.kind });
-      }
-    }
+    addKnownHits(found, text);
     if (found.length === 0) return text;
-
-    let out = '';
-    let at = 0;
-    for (const h of merge(found)) {
-      counts[h.kind] = (counts[h.kind] ?? 0) + 1;
-      out += `${text.slice(at, h.start)}[REDACTED:${h.kind}]`;
-      at = h.end;
-    }
-    return out + text.slice(at);
+    return replaceHits(text, found, counts);
   }
 
   return {

@@ -44,6 +44,62 @@ function offset(name: string, value: number): number {
   return value;
 }
 
+/** The options with their defaults, checked, and the offset the read stops at. */
+function checkedRange(
+  fd: number,
+  fromOffset: number,
+  opts: ReadLinesOptions,
+): { maxLineBytes: number; chunkBytes: number; endOffset: number } {
+  const maxLineBytes = positiveInteger('maxLineBytes', opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const chunkBytes = positiveInteger('chunkBytes', opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  offset('fromOffset', fromOffset);
+  const endOffset = offset('endOffset', opts.endOffset ?? fstatSync(fd).size);
+  if (fromOffset > endOffset) {
+    // A cursor past the end means the file shrank; yielding nothing would silently hide that.
+    throw new RangeError(
+      `fromOffset ${fromOffset} is past endOffset ${endOffset}; the file was truncated (check the cursor first)`,
+    );
+  }
+  return { maxLineBytes, chunkBytes, endOffset };
+}
+
+/**
+ * `buf`, or a copy of its first `filled` bytes in a buffer sized for the next read of `want` bytes.
+ * Called once per read, never per line.
+ */
+function sizedForRead(buf: Buffer, filled: number, want: number, chunkBytes: number, maxCapacity: number): Buffer {
+  if (buf.length > 2 * chunkBytes && filled <= chunkBytes) {
+    // A long line made the buffer grow; give the memory back once it has passed.
+    const shrunk = Buffer.allocUnsafe(chunkBytes + Math.max(filled, 1));
+    buf.copy(shrunk, 0, 0, filled);
+    buf = shrunk;
+  }
+  if (filled + want > buf.length) {
+    // Only a line longer than the buffer gets here; filled <= maxLineBytes is guaranteed by
+    // readLines' skip check, so capacity never exceeds chunkBytes + maxLineBytes. Two chunks
+    // hold any line that merely straddles a read; a line longer than that goes to the cap at
+    // once: pages of a fresh allocation cost memory only once written, where doubling held
+    // each buffer and its copy together (17 MiB at the last step of a line that ends up
+    // skipped at 8 MiB) and copied the line once per step.
+    const capacity =
+      buf.length < 2 * chunkBytes ? Math.min(maxCapacity, Math.max(filled + want, 2 * chunkBytes)) : maxCapacity;
+    const grown = Buffer.allocUnsafe(capacity);
+    buf.copy(grown, 0, 0, filled);
+    buf = grown;
+  }
+  return buf;
+}
+
+/** The item for the line in [lineStart, nl) of `buf`, whose byte 0 is at file offset `base`. */
+function lineItem(buf: Buffer, base: number, lineStart: number, nl: number, maxLineBytes: number): TailItem {
+  const start = base + lineStart;
+  const end = base + nl + 1;
+  // Same verdict whether the line arrived in one chunk or many, so results never depend on chunkBytes.
+  if (nl - lineStart > maxLineBytes) return { kind: 'oversized', start, end };
+  const textEnd = nl > lineStart && buf[nl - 1] === CR ? nl - 1 : nl;
+  return { kind: 'line', text: buf.toString('utf8', lineStart, textEnd), start, end };
+}
+
 /**
  * Yields the complete lines of `fd` between `fromOffset` and `endOffset`. A trailing line without
  * its `\n` is not yielded: the caller's cursor stays at that line's start and a later run, after
@@ -63,20 +119,11 @@ export function* readLines(
   fromOffset: number,
   opts: ReadLinesOptions = {},
 ): Generator<TailItem, void, undefined> {
-  const maxLineBytes = positiveInteger('maxLineBytes', opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  const chunkBytes = positiveInteger('chunkBytes', opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-  offset('fromOffset', fromOffset);
-  const endOffset = offset('endOffset', opts.endOffset ?? fstatSync(fd).size);
-  if (fromOffset > endOffset) {
-    // A cursor past the end means the file shrank; yielding nothing would silently hide that.
-    throw new RangeError(
-      `fromOffset ${fromOffset} is past endOffset ${endOffset}; the file was truncated (check the cursor first)`,
-    );
-  }
+  const { maxLineBytes, chunkBytes, endOffset } = checkedRange(fd, fromOffset, opts);
   if (fromOffset === endOffset) return;
 
   const maxCapacity = chunkBytes + maxLineBytes;
-  let buf = Buffer.allocUnsafe(Math.min(chunkBytes, endOffset - fromOffset));
+  let buf: Buffer = Buffer.allocUnsafe(Math.min(chunkBytes, endOffset - fromOffset));
   // Invariants: buf[0] is at file offset `base`; bytes [0, filled) are valid; the next read
   // starts at base + filled; [lineStart, filled) is the current partial line and holds no LF.
   let base = fromOffset;
@@ -99,23 +146,7 @@ export function* readLines(
       filled -= lineStart;
       lineStart = 0;
     }
-    if (buf.length > 2 * chunkBytes && filled <= chunkBytes) {
-      // A long line made the buffer grow; give the memory back once it has passed.
-      const shrunk = Buffer.allocUnsafe(chunkBytes + Math.max(filled, 1));
-      buf.copy(shrunk, 0, 0, filled);
-      buf = shrunk;
-    }
-    if (filled + want > buf.length) {
-      // Only a line longer than the buffer gets here; filled <= maxLineBytes is guaranteed by
-      // the skip check below, so capacity never exceeds chunkBytes + maxLineBytes. Two chunks
-      // hold any line that merely straddles a read; a line longer than that goes to the cap at
-      // once: pages of a fresh allocation cost memory only once written, where doubling held
-      // each buffer and its copy together (17 MiB at the last step of a line that ends up
-      // skipped at 8 MiB) and copied the line once per step.
-      const grown = Buffer.allocUnsafe(buf.length < 2 * chunkBytes ? Math.min(maxCapacity, Math.max(filled + want, 2 * chunkBytes)) : maxCapacity);
-      buf.copy(grown, 0, 0, filled);
-      buf = grown;
-    }
+    buf = sizedForRead(buf, filled, want, chunkBytes, maxCapacity);
 
     const n = readSync(fd, buf, filled, want, base + filled);
     // Fewer bytes than fstat promised: the file was truncated under us. Stop at what exists;
@@ -128,17 +159,11 @@ export function* readLines(
     const view = filled === buf.length ? buf : buf.subarray(0, filled);
     let nl = view.indexOf(LF, scanFrom);
     while (nl !== -1) {
-      const end = base + nl + 1;
       if (skipping) {
         skipping = false;
-        yield { kind: 'oversized', start: skipStart, end };
-      } else if (nl - lineStart > maxLineBytes) {
-        // Same verdict whether the line arrived in one chunk or many, so results never depend
-        // on chunkBytes.
-        yield { kind: 'oversized', start: base + lineStart, end };
+        yield { kind: 'oversized', start: skipStart, end: base + nl + 1 };
       } else {
-        const textEnd = nl > lineStart && buf[nl - 1] === CR ? nl - 1 : nl;
-        yield { kind: 'line', text: buf.toString('utf8', lineStart, textEnd), start: base + lineStart, end };
+        yield lineItem(buf, base, lineStart, nl, maxLineBytes);
       }
       lineStart = nl + 1;
       nl = view.indexOf(LF, lineStart);

@@ -43,17 +43,7 @@ export function handleAssistant(draft: Draft, line: LineInfo, record: AssistantR
       }
       const index = textIndex++;
       if (line.subagent !== undefined || synthetic) continue;
-      if (!isMeaningfulReply(text.data.text)) continue;
-      if (messageId === undefined) {
-        markBadBlock(draft, 'no-message-id');
-        continue;
-      }
-      const partId = line.env.uuid === undefined
-        ? undefined
-        : textCount > 1 ? `${line.env.uuid}#${index}` : line.env.uuid;
-      draft.events.push(
-        withoutUndefined({ kind: 'reply' as const, at: line.at, text: text.data.text, messageId, partId }),
-      );
+      pushReply(draft, line, text.data.text, messageId, partIdOf(line.env.uuid, index, textCount));
     } else if (typed.data.type === 'tool_use') {
       const toolUse = ToolUseBlock.safeParse(block);
       if (!toolUse.success) {
@@ -64,6 +54,28 @@ export function handleAssistant(draft: Draft, line: LineInfo, record: AssistantR
     }
     // thinking / redacted_thinking / anything newer: not devlog material.
   }
+}
+
+/** A reply unless it is empty or the message has no id to anchor it. */
+function pushReply(
+  draft: Draft,
+  line: LineInfo,
+  text: string,
+  messageId: string | undefined,
+  partId: string | undefined,
+): void {
+  if (!isMeaningfulReply(text)) return;
+  if (messageId === undefined) {
+    markBadBlock(draft, 'no-message-id');
+    return;
+  }
+  draft.events.push(withoutUndefined({ kind: 'reply' as const, at: line.at, text, messageId, partId }));
+}
+
+/** The record's uuid, suffixed with the block's index when the message has several text blocks. */
+function partIdOf(uuid: string | undefined, index: number, textCount: number): string | undefined {
+  if (uuid === undefined) return undefined;
+  return textCount > 1 ? `${uuid}#${index}` : uuid;
 }
 
 /** Whitespace and the client's "(no content)" placeholder are not replies. */

@@ -295,83 +295,123 @@ export function installHooks(text: string, opts: { hooksFile: string; hooks: Cod
   return { text: out, trust };
 }
 
-export function uninstallHooks(text: string, opts: { hooksFile: string; isOurs: (command: string) => boolean }): { text: string; rekey: Map<string, string | null> } {
+interface Gone {
+  groups: Set<number>;
+  handlers: Map<number, Set<number>>;
+}
+
+/** What removing our handlers from one event needs and where it puts its results. */
+interface Removal {
+  text: string;
+  stmts: Stmt[];
+  edits: Edit[];
+  rekey: Map<string, string | null>;
+  /** The trust key of handler `hi` in group `gi` of the event being edited. */
+  keyAt: (gi: number, hi: number) => string;
+}
+
+export function uninstallHooks(
+  text: string,
+  opts: { hooksFile: string; isOurs: (command: string) => boolean },
+): { text: string; rekey: Map<string, string | null> } {
   const cfg = load(text);
   const stmts = scan(text);
   const hooksTable = at(cfg, 'hooks');
   const events = isTable(hooksTable) ? Object.keys(hooksTable).filter((k) => k !== 'state' && Array.isArray(hooksTable[k])) : [];
   const edits: Edit[] = [];
   const rekey = new Map<string, string | null>();
-  const removed = new Map<string, { groups: Set<number>; handlers: Map<number, Set<number>> }>();
+  const removed = new Map<string, Gone>();
+  const ours = (h: { command?: string | undefined }) => h.command !== undefined && opts.isOurs(h.command);
 
   for (const event of events) {
     const groups = groupsOf(cfg, event);
-    const ours = (h: { command?: string | undefined }) => h.command !== undefined && opts.isOurs(h.command);
     if (!groups.some((g) => (g.hooks ?? []).some(ours))) continue;
     assertAppendable(cfg, stmts, event);
-    const groupHeaders = headers(stmts, ['hooks', event], true);
-    const gone = { groups: new Set<number>(), handlers: new Map<number, Set<number>>() };
-    removed.set(event, gone);
-
-    let shift = 0;
-    groups.forEach((g, gi) => {
-      const handlers = g.hooks ?? [];
-      const mine = new Set(handlers.flatMap((h, hi) => (ours(h) ? [hi] : [])));
-      if (mine.size > 0 && mine.size === handlers.length) {
-        const headerIdx = groupHeaders[gi];
-        if (headerIdx === undefined) throw new Error('uninstallHooks: group header missing');
-        edits.push({ ...removalRange(stmts, headerIdx), text: '' });
-        gone.groups.add(gi);
-        handlers.forEach((_, hi) => rekey.set(keyFor(opts.hooksFile, event, gi, hi), null));
-        shift++;
-        return;
-      }
-      if (mine.size > 0) {
-        // A group shared with someone else's handler: take out only ours, with its comma.
-        const { elements } = groupHandlers(text, stmts, event, gi, g);
-        for (const hi of mine) {
-          const el = elements[hi];
-          const nextEl = elements[hi + 1];
-          const prevEl = elements[hi - 1];
-          if (!el) throw new Error('uninstallHooks: handler span missing');
-          if (nextEl) edits.push({ start: el.start, end: nextEl.start, text: '' });
-          else if (prevEl && !mine.has(hi - 1)) edits.push({ start: prevEl.end, end: el.end, text: '' });
-          else edits.push({ start: el.start, end: el.end, text: '' });
-        }
-        gone.handlers.set(gi, mine);
-      }
-      let hShift = 0;
-      handlers.forEach((_, hi) => {
-        const oldKey = keyFor(opts.hooksFile, event, gi, hi);
-        if (mine.has(hi)) {
-          rekey.set(oldKey, null);
-          hShift++;
-          return;
-        }
-        const newKey = keyFor(opts.hooksFile, event, gi - shift, hi - hShift);
-        if (newKey !== oldKey) rekey.set(oldKey, newKey);
-      });
-    });
+    const keyAt = (gi: number, hi: number) => keyFor(opts.hooksFile, event, gi, hi);
+    removed.set(event, removeOurs({ text, stmts, edits, rekey, keyAt }, event, groups, ours));
   }
   if (edits.length === 0) return { text, rekey };
 
   const next = applyEdits(text, edits);
-  const result = verified(
-    text,
-    next,
-    (c) => {
-      for (const [event, gone] of removed) {
-        for (const [gi, drop] of gone.handlers) {
-          const handlers = handlersAt(c, event, gi);
-          for (const hi of [...drop].sort((a, b) => b - a)) handlers?.splice(hi, 1);
-        }
-        const groups = at(c, 'hooks', event);
-        if (Array.isArray(groups)) child(c, 'hooks')[event] = groups.filter((_: unknown, gi) => !gone.groups.has(gi));
-      }
-    },
-    'removing shiplog hooks',
-  );
+  const result = verified(text, next, (c) => dropRemoved(c, removed), 'removing shiplog hooks');
   return { text: result, rekey };
+}
+
+/** Queues the edits that take our handlers out of one event's groups; says which went. */
+function removeOurs(
+  r: Removal,
+  event: string,
+  groups: Group[],
+  ours: (h: { command?: string | undefined }) => boolean,
+): Gone {
+  const groupHeaders = headers(r.stmts, ['hooks', event], true);
+  const gone: Gone = { groups: new Set<number>(), handlers: new Map<number, Set<number>>() };
+  let shift = 0;
+  groups.forEach((g, gi) => {
+    const handlers = g.hooks ?? [];
+    const mine = new Set(handlers.flatMap((h, hi) => (ours(h) ? [hi] : [])));
+    if (mine.size > 0 && mine.size === handlers.length) {
+      const headerIdx = groupHeaders[gi];
+      if (headerIdx === undefined) throw new Error('uninstallHooks: group header missing');
+      r.edits.push({ ...removalRange(r.stmts, headerIdx), text: '' });
+      gone.groups.add(gi);
+      handlers.forEach((_, hi) => {
+        r.rekey.set(r.keyAt(gi, hi), null);
+      });
+      shift++;
+      return;
+    }
+    if (mine.size > 0) {
+      // A group shared with someone else's handler: take out only ours, with its comma.
+      const { elements } = groupHandlers(r.text, r.stmts, event, gi, g);
+      r.edits.push(...handlerRemovals(elements, mine));
+      gone.handlers.set(gi, mine);
+    }
+    rekeyGroup(r, gi, gi - shift, handlers, mine);
+  });
+  return gone;
+}
+
+/** Edits that take handlers `mine` out of a group's array, each with the comma beside it. */
+function handlerRemovals(elements: { start: number; end: number }[], mine: Set<number>): Edit[] {
+  const edits: Edit[] = [];
+  for (const hi of mine) {
+    const el = elements[hi];
+    const nextEl = elements[hi + 1];
+    const prevEl = elements[hi - 1];
+    if (!el) throw new Error('uninstallHooks: handler span missing');
+    if (nextEl) edits.push({ start: el.start, end: nextEl.start, text: '' });
+    else if (prevEl && !mine.has(hi - 1)) edits.push({ start: prevEl.end, end: el.end, text: '' });
+    else edits.push({ start: el.start, end: el.end, text: '' });
+  }
+  return edits;
+}
+
+/** Our handlers' trust keys go; every other handler's key follows it to its new group and position. */
+function rekeyGroup(r: Removal, gi: number, newGi: number, handlers: readonly unknown[], mine: Set<number>): void {
+  let hShift = 0;
+  handlers.forEach((_, hi) => {
+    const oldKey = r.keyAt(gi, hi);
+    if (mine.has(hi)) {
+      r.rekey.set(oldKey, null);
+      hShift++;
+      return;
+    }
+    const newKey = r.keyAt(newGi, hi - hShift);
+    if (newKey !== oldKey) r.rekey.set(oldKey, newKey);
+  });
+}
+
+/** The parsed config as the removals should leave it. */
+function dropRemoved(c: Table, removed: Map<string, Gone>): void {
+  for (const [event, gone] of removed) {
+    for (const [gi, drop] of gone.handlers) {
+      const handlers = handlersAt(c, event, gi);
+      for (const hi of [...drop].sort((a, b) => b - a)) handlers?.splice(hi, 1);
+    }
+    const groups = at(c, 'hooks', event);
+    if (Array.isArray(groups)) child(c, 'hooks')[event] = groups.filter((_: unknown, gi) => !gone.groups.has(gi));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,7 +446,10 @@ export function setTrust(text: string, entries: TrustEntry[]): string {
     } else {
       next = appendBlock(out, `${stateHeader(key)}${eol}trusted_hash = ${basicString(hash)}${eol}`);
     }
-    out = verified(out, next, (c) => void (child(child(child(c, 'hooks'), 'state'), key).trusted_hash = hash), `trusting ${key}`);
+    const trusted = (c: Table) => {
+      child(child(child(c, 'hooks'), 'state'), key).trusted_hash = hash;
+    };
+    out = verified(out, next, trusted, `trusting ${key}`);
   }
   return out;
 }
@@ -474,23 +517,7 @@ export function setNotify(text: string, argv: string[] | null): string {
   let next: string;
 
   if (existing && argv !== null && current !== null) {
-    // Adding or dropping a leading chain (our program before the user's) touches only those
-    // elements, so a user's multi-line layout survives install and uninstall unchanged.
-    const elements = text[existing.valueStart] === '[' ? arrayElements(text, existing.valueStart) : [];
-    const added = argv.length - current.length;
-    const first = elements[0];
-    if (added > 0 && current.length > 0 && first && startsWith(argv.slice(added), current)) {
-      // One element per line when the user's array is laid out that way.
-      const indent = /\n([ \t]*)$/.exec(text.slice(existing.valueStart + 1, first.start))?.[1];
-      const sep = indent === undefined ? ', ' : `,${eol}${indent}`;
-      next = applyEdits(text, [{ start: first.start, end: first.start, text: argv.slice(0, added).map((a) => basicString(a) + sep).join('') }]);
-    } else if (added < 0 && argv.length > 0 && first && startsWith(current.slice(-added), argv)) {
-      const keep = elements[-added];
-      if (!keep) throw new Error('setNotify: element span missing');
-      next = applyEdits(text, [{ start: first.start, end: keep.start, text: '' }]);
-    } else {
-      next = applyEdits(text, [{ start: existing.valueStart, end: existing.valueEnd, text: inlineArray(argv) }]);
-    }
+    next = changedNotify(text, existing, current, argv, eol);
   } else if (existing && argv === null) {
     // An inserted notify at the very top got a blank line after it (see below); take that too.
     const after = stmts[stmts.indexOf(existing) + 1];
@@ -510,6 +537,28 @@ export function setNotify(text: string, argv: string[] | null): string {
     },
     argv === null ? 'removing notify' : 'setting notify',
   );
+}
+
+/** The text with an existing notify array changed from `current` to `argv`. */
+function changedNotify(text: string, existing: KeyVal, current: string[], argv: string[], eol: string): string {
+  // Adding or dropping a leading chain (our program before the user's) touches only those
+  // elements, so a user's multi-line layout survives install and uninstall unchanged.
+  const elements = text[existing.valueStart] === '[' ? arrayElements(text, existing.valueStart) : [];
+  const added = argv.length - current.length;
+  const first = elements[0];
+  if (added > 0 && current.length > 0 && first && startsWith(argv.slice(added), current)) {
+    // One element per line when the user's array is laid out that way.
+    const indent = /\n([ \t]*)$/.exec(text.slice(existing.valueStart + 1, first.start))?.[1];
+    const sep = indent === undefined ? ', ' : `,${eol}${indent}`;
+    const chain = argv.slice(0, added).map((a) => basicString(a) + sep).join('');
+    return applyEdits(text, [{ start: first.start, end: first.start, text: chain }]);
+  }
+  if (added < 0 && argv.length > 0 && first && startsWith(current.slice(-added), argv)) {
+    const keep = elements[-added];
+    if (!keep) throw new Error('setNotify: element span missing');
+    return applyEdits(text, [{ start: first.start, end: keep.start, text: '' }]);
+  }
+  return applyEdits(text, [{ start: existing.valueStart, end: existing.valueEnd, text: inlineArray(argv) }]);
 }
 
 /** A top-level key must come before the first [table]; anywhere later it would belong to that table. */

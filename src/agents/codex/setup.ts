@@ -60,54 +60,98 @@ function safeNotify(text: string): string[] | null {
   }
 }
 
+type OurHooks = ReturnType<typeof inspectHooks>;
+
+/** Our hooks in one config file, or the problem that keeps them from being read. */
+function ourHooks(key: string, hooksFile: string, text: string, stateText: string | null): OurHooks | Check {
+  try {
+    return inspectHooks(text, { hooksFile, isOurs: isCodexHook, stateText: stateText ?? '' });
+  } catch (err) {
+    if (err instanceof ConfigEditError) {
+      return problem(key, err.message, `fix ${hooksFile}, then run: shiplog install --codex`);
+    }
+    throw err;
+  }
+}
+
+/** The first thing wrong with the hooks we found in `hooksFile`, or ok. */
+function hooksCheck(key: string, hooksFile: string, hooks: OurHooks, userFile: string): Check {
+  const events = new Set(hooks.map((h) => h.event));
+  const untrusted = hooks.filter((h) => h.storedHash !== h.expectedHash);
+  const disabled = hooks.filter((h) => !h.enabled);
+  const gone = [...new Set(hooks.flatMap((h) => missingPaths(h.command)))];
+  if (!events.has('Stop') || !events.has('SessionEnd')) {
+    const lacking = events.has('Stop') ? 'SessionEnd' : 'Stop';
+    return problem(key, `${hooksFile} lacks shiplog's ${lacking} hook`, 'run: shiplog install --codex');
+  }
+  if (untrusted.length > 0) {
+    return problem(
+      key,
+      `Codex will skip ${untrusted.map((h) => h.key).join(', ')}: the stored trusted_hash does not match the hook`,
+      'run: shiplog install --codex (or trust it in the Codex TUI with /hooks)',
+    );
+  }
+  if (disabled.length > 0) {
+    return problem(
+      key,
+      `${disabled.map((h) => h.key).join(', ')} disabled (enabled = false)`,
+      `remove "enabled = false" from that [hooks.state] table in ${userFile}`,
+    );
+  }
+  if (gone.length > 0) return problem(key, `hooks in ${hooksFile} point at missing ${gone.join(', ')}`, REINSTALL);
+  if (hooks.some((h) => !h.command.includes(HOOK))) {
+    return problem(key, `hooks in ${hooksFile} are not this shiplog's current hook`, REINSTALL);
+  }
+  return ok(key, `Stop and SessionEnd hooks in ${hooksFile}, trusted`);
+}
+
+/** The first thing wrong with our notify argv (ours, then the program it chains to), or ok. */
+function notifyCheck(notify: string[], env: NodeJS.ProcessEnv, userFile: string): Check {
+  const chained = chainedNotify(notify);
+  const ours = notify.slice(0, notify.length - chained.length);
+  const gone = ours.filter((p) => p.startsWith('/') && !existsSync(p));
+  const program = chained[0];
+  if (gone.length > 0) return problem('codex.notify', `notify points at missing ${gone.join(', ')}`, REINSTALL);
+  if (program && !(program.startsWith('/') ? existsSync(program) : findOnPath(program, env))) {
+    return problem(
+      'codex.notify',
+      `the notify program shiplog passes turns on to, ${program}, is not found`,
+      `install ${program} again, or edit notify in ${userFile}`,
+    );
+  }
+  if (!ours.includes(NOTIFY_SCRIPT)) {
+    return problem('codex.notify', `notify is not this shiplog's current one (${ours.join(' ')})`, REINSTALL);
+  }
+  return ok('codex.notify', program ? `notify installed, chained to ${chained.join(' ')}` : 'notify installed');
+}
+
 function doctor(ctx: { env: NodeJS.ProcessEnv; cwd: string }): Check[] {
   const user = codexTarget('user', ctx.env, ctx.cwd);
   const project = codexTarget('project', ctx.env, ctx.cwd);
-  const stateText = readConfigText(userConfig(user));
+  const userFile = userConfig(user);
+  const stateText = readConfigText(userFile);
   const out: Check[] = [];
   let hooksFound = false;
   for (const target of [user, project]) {
     const text = target === user ? stateText : readConfigText(target.hooksFile);
     if (text === null) continue;
     const key = target === user ? 'codex.hooks' : 'codex.hooks.project';
-    let hooks: ReturnType<typeof inspectHooks>;
-    try {
-      hooks = inspectHooks(text, { hooksFile: target.hooksFile, isOurs: isCodexHook, stateText: stateText ?? '' });
-    } catch (err) {
-      if (err instanceof ConfigEditError) {
-        out.push(problem(key, err.message, `fix ${target.hooksFile}, then run: shiplog install --codex`));
-        continue;
-      }
-      throw err;
+    const hooks = ourHooks(key, target.hooksFile, text, stateText);
+    if (!Array.isArray(hooks)) {
+      out.push(hooks);
+      continue;
     }
     if (hooks.length === 0) continue;
     hooksFound = true;
-    const events = new Set(hooks.map((h) => h.event));
-    const untrusted = hooks.filter((h) => h.storedHash !== h.expectedHash);
-    const disabled = hooks.filter((h) => !h.enabled);
-    const gone = [...new Set(hooks.flatMap((h) => missingPaths(h.command)))];
-    if (!events.has('Stop') || !events.has('SessionEnd')) out.push(problem(key, `${target.hooksFile} lacks shiplog's ${events.has('Stop') ? 'SessionEnd' : 'Stop'} hook`, 'run: shiplog install --codex'));
-    else if (untrusted.length > 0)
-      out.push(problem(key, `Codex will skip ${untrusted.map((h) => h.key).join(', ')}: the stored trusted_hash does not match the hook`, 'run: shiplog install --codex (or trust it in the Codex TUI with /hooks)'));
-    else if (disabled.length > 0) out.push(problem(key, `${disabled.map((h) => h.key).join(', ')} disabled (enabled = false)`, `remove "enabled = false" from that [hooks.state] table in ${userConfig(user)}`));
-    else if (gone.length > 0) out.push(problem(key, `hooks in ${target.hooksFile} point at missing ${gone.join(', ')}`, REINSTALL));
-    else if (hooks.some((h) => !h.command.includes(HOOK))) out.push(problem(key, `hooks in ${target.hooksFile} are not this shiplog's current hook`, REINSTALL));
-    else out.push(ok(key, `Stop and SessionEnd hooks in ${target.hooksFile}, trusted`));
+    out.push(hooksCheck(key, target.hooksFile, hooks, userFile));
   }
   const notify = stateText === null ? null : safeNotify(stateText);
-  if (notify && isCodexNotify(notify)) {
-    const chained = chainedNotify(notify);
-    const ours = notify.slice(0, notify.length - chained.length);
-    const gone = ours.filter((p) => p.startsWith('/') && !existsSync(p));
-    const program = chained[0];
-    if (gone.length > 0) out.push(problem('codex.notify', `notify points at missing ${gone.join(', ')}`, REINSTALL));
-    else if (program && !(program.startsWith('/') ? existsSync(program) : findOnPath(program, ctx.env)))
-      out.push(problem('codex.notify', `the notify program shiplog passes turns on to, ${program}, is not found`, `install ${program} again, or edit notify in ${userConfig(user)}`));
-    else if (!ours.includes(NOTIFY_SCRIPT)) out.push(problem('codex.notify', `notify is not this shiplog's current one (${ours.join(' ')})`, REINSTALL));
-    else out.push(ok('codex.notify', program ? `notify installed, chained to ${chained.join(' ')}` : 'notify installed'));
-  } else if (!hooksFound) {
-    if (present(ctx.env).present) out.push(problem('codex.hooks', `Codex is here but ${userConfig(user)} has no shiplog hooks or notify`, 'run: shiplog install --codex'));
-    else out.push(info('codex.hooks', 'Codex not found (no codex on PATH, no $CODEX_HOME); nothing to check'));
+  if (notify && isCodexNotify(notify)) out.push(notifyCheck(notify, ctx.env, userFile));
+  else if (!hooksFound) {
+    if (present(ctx.env).present) {
+      const message = `Codex is here but ${userFile} has no shiplog hooks or notify`;
+      out.push(problem('codex.hooks', message, 'run: shiplog install --codex'));
+    } else out.push(info('codex.hooks', 'Codex not found (no codex on PATH, no $CODEX_HOME); nothing to check'));
   }
   return out;
 }

@@ -20,7 +20,7 @@ import { repoPath } from '../../adapters/common/paths.js';
 import { summarizeCommand } from '../../adapters/common/shell.js';
 import { type Draft, type LineInfo, pathBase } from './draft.js';
 import { endPromptStretch } from './messages.js';
-import { type Classified } from '../../adapters/common/outcome.js';
+import type { Classified } from '../../adapters/common/outcome.js';
 import { isBookkeepingTool } from '../../adapters/common/bookkeeping.js';
 import { classifyCodexOutput, patchFailure } from './outcome.js';
 import { outputText, readOutput, patchSucceeded } from './output.js';
@@ -133,8 +133,16 @@ function parseArgs(raw: string | undefined): Record<string, unknown> | undefined
 const stringOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const argvOf = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((a) => typeof a === 'string') ? v : undefined);
 
+/** A call whose command is an argv, run by `tool` in `workdir`. */
+interface ArgvCall {
+  callId: string;
+  tool: string;
+  argv: string[];
+  workdir: string | undefined;
+}
+
 /** A command given as an argv: a patch (apply_patch / heredoc) or a shell line. */
-function fromArgv(draft: Draft, line: LineInfo, callId: string, tool: string, argv: string[], workdir: string | undefined): void {
+function fromArgv(draft: Draft, line: LineInfo, { callId, tool, argv, workdir }: ArgvCall): void {
   const patch = patchFromArgv(argv);
   if (patch !== undefined) emitCalls(draft, line, callId, 'patch', patchSummaries(draft, tool, patchOps(patch), workdir));
   else emitCalls(draft, line, callId, 'exec', [commandSummary(draft, tool, commandLine(argv), workdir)]);
@@ -149,7 +157,9 @@ export function handleFunctionCall(draft: Draft, line: LineInfo, call: { name: s
     if (cmd !== undefined) return emitCalls(draft, line, call.call_id, 'exec', [commandSummary(draft, name, cmd, workdir)]);
   } else if (name === 'shell' || name === 'container.exec') {
     const argv = argvOf(args?.['command']);
-    if (argv !== undefined && argv.length > 0) return fromArgv(draft, line, call.call_id, name, argv, workdir);
+    if (argv !== undefined && argv.length > 0) {
+      return fromArgv(draft, line, { callId: call.call_id, tool: name, argv, workdir });
+    }
   } else if (name === 'apply_patch') {
     const input = stringOf(args?.['input']) ?? stringOf(args?.['patch']);
     if (input !== undefined) return emitCalls(draft, line, call.call_id, 'patch', patchSummaries(draft, name, patchOps(input), workdir));
@@ -178,7 +188,7 @@ export function handleCustomToolCall(draft: Draft, line: LineInfo, call: { name:
 }
 
 export function handleLocalShellCall(draft: Draft, line: LineInfo, callId: string, argv: string[] | undefined, workdir: string | undefined): void {
-  if (argv && argv.length > 0) fromArgv(draft, line, callId, 'local_shell', argv, workdir);
+  if (argv && argv.length > 0) fromArgv(draft, line, { callId, tool: 'local_shell', argv, workdir });
 }
 
 export function handleWebSearch(draft: Draft, line: LineInfo, id: string | undefined, action: { type?: string | undefined; query?: string | undefined; url?: string | undefined } | undefined): void {
@@ -220,7 +230,9 @@ export function handleCallOutput(draft: Draft, line: LineInfo, callId: string, o
 }
 
 export function handleExecEnd(draft: Draft, line: LineInfo, end: z.infer<typeof ExecCommandEnd>): void {
-  if (!known(draft, end.call_id) && end.command && end.command.length > 0) fromArgv(draft, line, end.call_id, 'exec_command', end.command, end.cwd);
+  if (!known(draft, end.call_id) && end.command && end.command.length > 0) {
+    fromArgv(draft, line, { callId: end.call_id, tool: 'exec_command', argv: end.command, workdir: end.cwd });
+  }
   if (end.exit_code === undefined) return;
   const text = end.aggregated_output ?? end.stderr ?? end.stdout ?? '';
   emitResult(draft, line, end.call_id, { classified: classifyCodexOutput(text, end.exit_code), exitCode: end.exit_code, output: readOutput(end.aggregated_output ?? end.stdout ?? '').text });
@@ -243,23 +255,40 @@ function itemOutcome(status: string | undefined, text: string, exitCode: number 
   return { outcome: 'failed' };
 }
 
+type Completed = z.infer<typeof CompletedItem>;
+
 /** Paginated `item_completed` CommandExecution / FileChange: results in classic mode, the calls themselves in code mode. */
-export function handleCompletedTool(draft: Draft, line: LineInfo, item: z.infer<typeof CompletedItem>): void {
+export function handleCompletedTool(draft: Draft, line: LineInfo, item: Completed): void {
   const id = item.id;
   if (id === undefined) return;
-  if (item.type === 'CommandExecution') {
-    const argv = typeof item.command === 'string' ? [item.command] : item.command;
-    if (!known(draft, id) && argv && argv.length > 0) fromArgv(draft, line, id, 'exec_command', argv, fileUrlPath(item.cwd));
-    const text = item.aggregated_output ?? item.stderr ?? '';
-    if (item.exit_code !== undefined || item.status === 'failed' || item.status === 'declined') {
-      emitResult(draft, line, id, { classified: itemOutcome(item.status, text, item.exit_code), exitCode: item.exit_code, output: item.exit_code === undefined ? undefined : readOutput(item.aggregated_output ?? '').text });
-    }
-  } else if (item.type === 'FileChange') {
-    if (!known(draft, id) && item.changes) emitCalls(draft, line, id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(item.changes satisfies z.infer<typeof Changes>), undefined));
-    if (item.status === 'completed') emitResult(draft, line, id, {});
-    else if (item.status === 'declined') emitResult(draft, line, id, { classified: itemOutcome(item.status, item.stderr ?? '', undefined) });
-    else if (item.status === 'failed') emitResult(draft, line, id, { classified: patchFailure(item.stderr ?? '') });
+  if (item.type === 'CommandExecution') completedCommand(draft, line, id, item);
+  else if (item.type === 'FileChange') completedFileChange(draft, line, id, item);
+}
+
+function completedCommand(draft: Draft, line: LineInfo, id: string, item: Completed): void {
+  const argv = typeof item.command === 'string' ? [item.command] : item.command;
+  if (!known(draft, id) && argv && argv.length > 0) {
+    fromArgv(draft, line, { callId: id, tool: 'exec_command', argv, workdir: fileUrlPath(item.cwd) });
   }
+  const text = item.aggregated_output ?? item.stderr ?? '';
+  if (item.exit_code !== undefined || item.status === 'failed' || item.status === 'declined') {
+    emitResult(draft, line, id, {
+      classified: itemOutcome(item.status, text, item.exit_code),
+      exitCode: item.exit_code,
+      output: item.exit_code === undefined ? undefined : readOutput(item.aggregated_output ?? '').text,
+    });
+  }
+}
+
+function completedFileChange(draft: Draft, line: LineInfo, id: string, item: Completed): void {
+  if (!known(draft, id) && item.changes) {
+    const ops = changesOps(item.changes satisfies z.infer<typeof Changes>);
+    emitCalls(draft, line, id, 'patch', patchSummaries(draft, 'apply_patch', ops, undefined));
+  }
+  if (item.status === 'completed') emitResult(draft, line, id, {});
+  else if (item.status === 'declined') {
+    emitResult(draft, line, id, { classified: itemOutcome(item.status, item.stderr ?? '', undefined) });
+  } else if (item.status === 'failed') emitResult(draft, line, id, { classified: patchFailure(item.stderr ?? '') });
 }
 
 /** Items give cwd as a `file://` URL; commands elsewhere as a plain path. */

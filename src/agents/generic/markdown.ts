@@ -77,6 +77,15 @@ function turnText(inline: string, body: string): string | undefined {
   return messageText(text);
 }
 
+/** Who a line opens a turn for, with the text after a bold label on that same line. */
+function turnOpener(line: string): { role: GenericRole; inline: string } | undefined {
+  // A bold label may open a long line of text; a heading is a short line of its own.
+  const heading = line.length <= MAX_HEADING_LINE ? headingSpeaker(line) : undefined;
+  if (heading !== undefined) return { role: heading, inline: '' };
+  const bold = boldSpeaker(line);
+  return bold === undefined ? undefined : { role: bold.role, inline: bold.rest };
+}
+
 export interface MarkdownRead {
   records: GenericRecord[];
   truncated: boolean;
@@ -106,18 +115,15 @@ export function readMarkdown(text: string): MarkdownRead {
     const line = text.slice(pos, end).trim();
     if (line.startsWith('```') || line.startsWith('~~~')) inFence = !inFence;
     else if (!inFence) {
-      // A bold label may open a long line of text; a heading is a short line of its own.
-      const heading = line.length <= MAX_HEADING_LINE ? headingSpeaker(line) : undefined;
-      const bold = heading === undefined ? boldSpeaker(line) : undefined;
-      const role = heading ?? bold?.role;
-      if (role !== undefined) {
+      const opener = turnOpener(line);
+      if (opener !== undefined) {
         close(pos);
         if (records.length >= MAX_RECORDS) {
           truncated = true;
           turn = undefined;
           break;
         }
-        turn = { role, start: next, inline: bold?.rest ?? '' };
+        turn = { role: opener.role, start: next, inline: opener.inline };
       }
     }
     pos = next;
