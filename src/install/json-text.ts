@@ -81,7 +81,7 @@ export function appendAt(text: string, path: JsonPath, value: unknown, key?: str
   const inner = outer + style.unit;
   const open = container.offset + 1;
   const close = container.offset + container.length - 1;
-  return text.slice(0, open) + `${style.eol}${inner}${member(inner)}${style.eol}${outer}` + text.slice(close);
+  return `${text.slice(0, open)}${style.eol}${inner}${member(inner)}${style.eol}${outer}${text.slice(close)}`;
 }
 
 interface Style {

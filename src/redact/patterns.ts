@@ -68,7 +68,8 @@ export function triggerWordsIn(text: string): Set<string> | undefined {
   let words: Set<string> | undefined;
   TRIGGER_SCAN.lastIndex = 0;
   for (let m = TRIGGER_SCAN.exec(text); m !== null; m = TRIGGER_SCAN.exec(text)) {
-    (words ??= new Set()).add(m[0].toLowerCase());
+    words ??= new Set();
+    words.add(m[0].toLowerCase());
     TRIGGER_SCAN.lastIndex = m.index + 1;
   }
   TRIGGER_SCAN.lastIndex = 0;
@@ -303,7 +304,7 @@ const dotenv = envRule(/^[ \t]{0,20}(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{
 const inlineEnv = envRule(/(?<=[\s;&|(])(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{0,127})=(?:"(?<dq>(?:[^"\\\n]|\\.){1,4096})(?=")|'(?<sq>[^'\n]{1,4096})(?=')|(?<bare>\S{1,4096}))/g);
 
 /** Names whose value is a secret. Each must end the key: `token=` counts, `tokens=` and `token_count=` do not. */
-const KEYS = String.raw`(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|(?:access|account|secret|private|signing|encryption|master|client|sharedaccess)[_-]?key|credentials?)`;
+const KEYS = '(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|(?:access|account|secret|private|signing|encryption|master|client|sharedaccess)[_-]?key|credentials?)';
 /** A quoted value (plain or JSON-escaped quotes) or a bare word; each alternative ends where the value does. */
 const VALUE = String.raw`(?:\\{1,3}"(?<esc>[^"\\\n]{1,512})(?=\\{1,3}")|"(?<dq>(?:[^"\\\n]|\\[^\n]){1,512})(?=")|'(?<sq>[^'\n]{1,512})(?=')|(?<bare>[^\s"'\x60<>{}[\](),;&|=$\\][^\s"'\x60<>{}[\](),;&|\\]{0,511}))`;
 const VALUE_GROUPS = ['esc', 'dq', 'sq', 'bare'] as const;

@@ -38,7 +38,7 @@ import { type CodexState, codexStateSchema, initialState } from './state.js';
 import { handleCallOutput, handleCompletedTool, handleCustomToolCall, handleExecEnd, handleFunctionCall, handleLocalShellCall, handlePatchEnd, handleWebSearch } from './tools.js';
 import { isRecord } from '../../kit/plain-object.js';
 
-export {  type CodexState } from './state.js';
+export type {  CodexState } from './state.js';
 
 /** Record and payload types that carry nothing for the devlog or the changelog. */
 const IGNORED_TYPES = new Set(['world_state', 'token_usage_record', 'dynamic_tools_updated', 'inter_agent_communication', 'inter_agent_communication_metadata', 'security_risk_score', 'realtime_item', 'retained_context']);

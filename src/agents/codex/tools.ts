@@ -25,7 +25,7 @@ import { isBookkeepingTool } from '../../adapters/common/bookkeeping.js';
 import { classifyCodexOutput, patchFailure } from './outcome.js';
 import { outputText, readOutput, patchSucceeded } from './output.js';
 import { changesOps, commandLine, patchFromArgv, patchOps, type PatchOp } from './patch.js';
-import { type Changes, type CompletedItem, type ExecCommandEnd, type PatchApplyEnd } from './records.js';
+import type { Changes, CompletedItem, ExecCommandEnd, PatchApplyEnd } from './records.js';
 import { type Call, CALLS_CAP, pushBounded } from './state.js';
 import { isRecord } from '../../kit/plain-object.js';
 

@@ -71,7 +71,7 @@ export function projectRootOf(transcriptPath: string): string | null {
   if (basename(chats) !== 'chats') return null;
   const text = unlessMissing(() => readFileSync(join(dirname(chats), '.project_root'), 'utf8'), null);
   const root = text?.trim();
-  return root && root.startsWith('/') && root.length < 4096 && !root.includes('\n') ? root : null;
+  return root?.startsWith('/') && root.length < 4096 && !root.includes('\n') ? root : null;
 }
 
 /**
