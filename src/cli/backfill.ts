@@ -3,9 +3,26 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { discoverPath, discoverTranscripts, isDir, isUpToDate, locateSessions, newBytes, PATH_FILE_CAP, type Located, type Skipped } from '../backfill/discover.js';
+import {
+  discoverPath,
+  discoverTranscripts,
+  isDir,
+  isUpToDate,
+  locateSessions,
+  newBytes,
+  PATH_FILE_CAP,
+  type Located,
+  type Skipped,
+} from '../backfill/discover.js';
 import { transcriptCwd } from '../worker/transcript-cwd.js';
-import { dryRunLine, dryRunSummary, Reporter, summaryLine, type SessionResult, type Tally } from '../backfill/progress.js';
+import {
+  dryRunLine,
+  dryRunSummary,
+  Reporter,
+  summaryLine,
+  type SessionResult,
+  type Tally,
+} from '../backfill/progress.js';
 import { closePolicy, isIdle } from '../changelog/close-policy.js';
 import { Config } from '../config/config.js';
 import { repoTop } from '../config/repo-top.js';
@@ -95,18 +112,33 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   const startedAt = Date.now();
   const found = opts.path
     ? discoverPath(opts.path, { agents: opts.agents, since: opts.since })
-    : discoverTranscripts({ agents: opts.agents ?? agentList.filter((a) => a.sessions).map((a) => a.id), env: process.env, since: opts.since });
-  if ('capped' in found && found.capped) process.stderr.write(`shiplog backfill: only the first ${PATH_FILE_CAP} files under ${opts.path} are looked at\n`);
+    : discoverTranscripts({
+        agents: opts.agents ?? agentList.filter((a) => a.sessions).map((a) => a.id),
+        env: process.env,
+        since: opts.since,
+      });
+  if ('capped' in found && found.capped)
+    process.stderr.write(`shiplog backfill: only the first ${PATH_FILE_CAP} files under ${opts.path} are looked at\n`);
   // A chat log of another tool names no folder, or one of another machine: with --path, --repo
   // is where its outputs go.
   const repo = opts.repo;
-  const cwdOf = opts.path && repo ? (t: { path: string; agent: AgentId }) => existingOr(transcriptCwd(t.path, t.agent), repo) : undefined;
+  const cwdOf =
+    opts.path && repo
+      ? (t: { path: string; agent: AgentId }) => existingOr(transcriptCwd(t.path, t.agent), repo)
+      : undefined;
   const located = locateSessions(found.transcripts, { repo, ...(cwdOf && { cwdOf }) });
   const skipped = [...found.skipped, ...located.skipped];
   const dir = stateDir();
   if (located.sessions.length === 0 && skipped.length === 0 && !opts.json) {
-    const where = opts.path ?? agentList.filter((a) => (opts.agents ?? [a.id]).includes(a.id) && a.sessions).map((a) => a.sessions?.where(process.env)).join(' or ');
-    const filters = [opts.since && `modified since ${opts.since.toISOString()}`, opts.repo && `working in ${opts.repo}`].filter(Boolean).join(', ');
+    const where =
+      opts.path ??
+      agentList
+        .filter((a) => (opts.agents ?? [a.id]).includes(a.id) && a.sessions)
+        .map((a) => a.sessions?.where(process.env))
+        .join(' or ');
+    const filters = [opts.since && `modified since ${opts.since.toISOString()}`, opts.repo && `working in ${opts.repo}`]
+      .filter(Boolean)
+      .join(', ');
     process.stdout.write(`No sessions found in ${where}${filters ? ` (${filters})` : ''}; nothing to do.\n`);
     return 0;
   }
@@ -243,12 +275,31 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, shape: RunSha
     reporter.clear();
   }
 
-  const tally = reporter.current;
-  const elapsed = Date.now() - startedAt;
-  if (opts.json) process.stdout.write(`${JSON.stringify(jsonSummary(tally, elapsed, interrupted, paused, results.filter((r) => r !== undefined)), null, 2)}\n`);
-  else process.stdout.write(`${summaryLine(tally, elapsed)}\n`);
+  const ending = { elapsed: Date.now() - startedAt, interrupted, paused, tty };
+  return finish(opts, reporter.current, ending, results);
+}
+
+/** What a backfill run came to: its summary (a line, or --json), and the exit code that says it. */
+function finish(
+  opts: Options,
+  tally: Reporter['current'],
+  ending: { elapsed: number; interrupted: boolean; paused: ReturnType<typeof pausedBy>; tty: boolean },
+  results: (Result | undefined)[],
+): number {
+  const { elapsed, interrupted, paused, tty } = ending;
+  if (opts.json) {
+    const summary = jsonSummary(
+      tally,
+      elapsed,
+      interrupted,
+      paused,
+      results.filter((r) => r !== undefined),
+    );
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else process.stdout.write(`${summaryLine(tally, elapsed)}\n`);
   // The bar only counts them; the plain lines said why already.
-  if (tty && tally.skipped > 0) process.stderr.write(`${tally.skipped} skipped: "shiplog backfill --dry-run" lists each with its reason.\n`);
+  if (tty && tally.skipped > 0)
+    process.stderr.write(`${tally.skipped} skipped: "shiplog backfill --dry-run" lists each with its reason.\n`);
   if (interrupted) {
     process.stderr.write('shiplog backfill: interrupted; rerun the same command to continue\n');
     return 130;
@@ -258,7 +309,9 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, shape: RunSha
     return 3;
   }
   if (tally.errors > 0 || tally.failedWindows > 0) {
-    process.stderr.write('Some sessions or windows were not written; the lines above, failures.jsonl and the shiplog log say why.\n');
+    process.stderr.write(
+      'Some sessions or windows were not written; the lines above, failures.jsonl and the shiplog log say why.\n',
+    );
     return 1;
   }
   return 0;
@@ -270,7 +323,10 @@ async function run(db: Db, dir: string, opts: Options, plan: Plan, shape: RunSha
  */
 function jobsFor(opts: Options, plan: Plan): number {
   if (plan.evaluators.size === 0) return opts.jobs ?? opts.concurrency ?? availableParallelism();
-  if (opts.jobs !== null) process.stderr.write(`shiplog backfill: --jobs is for the heuristic evaluator; with ${[...plan.evaluators].join(' and ')}, --max-concurrency sessions run at a time (default 4)\n`);
+  if (opts.jobs !== null)
+    process.stderr.write(
+      `shiplog backfill: --jobs is for the heuristic evaluator; with ${[...plan.evaluators].join(' and ')}, --max-concurrency sessions run at a time (default 4)\n`,
+    );
   return 1;
 }
 
@@ -281,7 +337,15 @@ function resultOf(r: SessionResult, path: string): Result {
   const base = { session_id: r.sessionId, agent: r.agent, path };
   switch (r.kind) {
     case 'processed':
-      return { ...base, status: 'processed', entries: r.entries, failed_windows: r.failed, waiting_windows: r.waiting, bytes_read: r.bytes, ...(r.leftOpen ? { left_open: r.leftOpen } : {}) };
+      return {
+        ...base,
+        status: 'processed',
+        entries: r.entries,
+        failed_windows: r.failed,
+        waiting_windows: r.waiting,
+        bytes_read: r.bytes,
+        ...(r.leftOpen ? { left_open: r.leftOpen } : {}),
+      };
     case 'up-to-date':
       return { ...base, status: 'up-to-date' };
     case 'skipped':
@@ -346,10 +410,15 @@ function parseOptions(argv: string[]): Options | null {
   let evaluator: Options['evaluator'] = null;
   if (values.evaluator !== undefined) {
     const parsed = EvaluatorName.safeParse(values.evaluator);
-    if (!parsed.success) throw new UsageError(`unknown evaluator "${values.evaluator}"`, 'Use --evaluator heuristic, claude, codex or auto.');
+    if (!parsed.success)
+      throw new UsageError(
+        `unknown evaluator "${values.evaluator}"`,
+        'Use --evaluator heuristic, claude, codex or auto.',
+      );
     evaluator = parsed.data;
   }
-  const concurrency = values['max-concurrency'] === undefined ? null : count('--max-concurrency', values['max-concurrency']);
+  const concurrency =
+    values['max-concurrency'] === undefined ? null : count('--max-concurrency', values['max-concurrency']);
   const jobs = values.jobs === undefined ? null : count('--jobs', values.jobs);
   return {
     agents,
@@ -366,7 +435,11 @@ function parseOptions(argv: string[]): Options | null {
 
 function count(option: string, raw: string): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 64) throw new UsageError(`${option} must be a whole number from 1 to 64, not "${raw}"`, `For example: shiplog backfill ${option} 2`);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 64)
+    throw new UsageError(
+      `${option} must be a whole number from 1 to 64, not "${raw}"`,
+      `For example: shiplog backfill ${option} 2`,
+    );
   return n;
 }
 
@@ -374,13 +447,21 @@ const existingOr = (dir: string | null, fallback: string): string => (dir !== nu
 
 function existingPath(raw: string): string {
   const path = resolve(raw);
-  if (!existsSync(path)) throw new UsageError(`--path ${raw}: no such file or folder`, 'Name a session file, or a folder of them (chat logs of other tools are read too).');
+  if (!existsSync(path))
+    throw new UsageError(
+      `--path ${raw}: no such file or folder`,
+      'Name a session file, or a folder of them (chat logs of other tools are read too).',
+    );
   return path;
 }
 
 function existingDir(raw: string): string {
   const dir = resolve(raw);
-  if (!isDir(dir)) throw new UsageError(`--repo ${raw}: no such folder`, 'Name the repository (or any folder) whose sessions to back fill.');
+  if (!isDir(dir))
+    throw new UsageError(
+      `--repo ${raw}: no such folder`,
+      'Name the repository (or any folder) whose sessions to back fill.',
+    );
   return dir;
 }
 
@@ -403,14 +484,23 @@ interface Plan {
 }
 
 /** Splits the sessions into those with work to do and those already up to date. Reads only. */
-function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Options['evaluator']; now: Date; note: (text: string) => void }): Plan {
+function planSessions(
+  db: Db | null,
+  sessions: Located[],
+  opts: { evaluator: Options['evaluator']; now: Date; note: (text: string) => void },
+): Plan {
   const configs = new Map<string, Config>();
   const configFor = (repo: string): Config => {
     const cached = configs.get(repo);
     if (cached) return cached;
     const { config, problems } = configForSession(repo);
-    for (const p of problems) opts.note(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}`);
-    const applied = opts.evaluator ? { ...config, changelog: { ...config.changelog, evaluator: opts.evaluator } } : config;
+    for (const p of problems)
+      opts.note(
+        `shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}`,
+      );
+    const applied = opts.evaluator
+      ? { ...config, changelog: { ...config.changelog, evaluator: opts.evaluator } }
+      : config;
     configs.set(repo, applied);
     return applied;
   };
@@ -447,7 +537,10 @@ function planSessions(db: Db | null, sessions: Located[], opts: { evaluator: Opt
 function requireEvaluatorClis(evaluators: ReadonlySet<LlmEvaluatorName>): void {
   for (const name of evaluators) {
     if (!findOnPath(name, process.env)) {
-      throw new CliError(`the ${name} evaluator is chosen, but no ${name} executable is on PATH`, `Install the ${name} CLI, or run with --evaluator heuristic (or auto, which uses whichever CLI is logged in).`);
+      throw new CliError(
+        `the ${name} evaluator is chosen, but no ${name} executable is on PATH`,
+        `Install the ${name} CLI, or run with --evaluator heuristic (or auto, which uses whichever CLI is logged in).`,
+      );
     }
   }
 }
@@ -476,7 +569,9 @@ async function pinOutputs(db: Db, todo: Planned[], opts: { inProcesses: boolean 
 function readOnlyState(dir: string): Db | null {
   const path = statePaths(dir).db;
   if (!existsSync(path)) return null;
-  const db = existsSync(`${path}-wal`) ? new Database(path, { readonly: true, fileMustExist: true, timeout: 15_000 }) : inMemoryCopy(path);
+  const db = existsSync(`${path}-wal`)
+    ? new Database(path, { readonly: true, fileMustExist: true, timeout: 15_000 })
+    : inMemoryCopy(path);
   const tables = tableNames(db);
   if (['sessions', 'windows', 'evaluator_backoff'].every((t) => tables.has(t))) return db;
   db.close();
@@ -500,18 +595,52 @@ function inMemoryCopy(path: string): Db {
 
 function dryRunReport(plan: Plan, skipped: Skipped[], opts: { json: boolean; paused: Backoff | null }): number {
   const rows = [
-    ...plan.todo.map((s) => ({ kind: 'would-process' as const, sessionId: s.sessionId, agent: s.agent, path: s.path, cwd: s.cwd, newBytes: s.newBytes })),
-    ...plan.upToDate.map((s) => ({ kind: 'up-to-date' as const, sessionId: s.sessionId, agent: s.agent, path: s.path, cwd: s.cwd })),
-    ...skipped.map((s) => ({ kind: 'skipped' as const, sessionId: s.sessionId, agent: s.agent, path: s.path, reason: s.reason })),
+    ...plan.todo.map((s) => ({
+      kind: 'would-process' as const,
+      sessionId: s.sessionId,
+      agent: s.agent,
+      path: s.path,
+      cwd: s.cwd,
+      newBytes: s.newBytes,
+    })),
+    ...plan.upToDate.map((s) => ({
+      kind: 'up-to-date' as const,
+      sessionId: s.sessionId,
+      agent: s.agent,
+      path: s.path,
+      cwd: s.cwd,
+    })),
+    ...skipped.map((s) => ({
+      kind: 'skipped' as const,
+      sessionId: s.sessionId,
+      agent: s.agent,
+      path: s.path,
+      reason: s.reason,
+    })),
   ];
-  const counts = { todo: plan.todo.length, newBytes: plan.todo.reduce((n, s) => n + s.newBytes, 0), upToDate: plan.upToDate.length, skipped: skipped.length };
+  const counts = {
+    todo: plan.todo.length,
+    newBytes: plan.todo.reduce((n, s) => n + s.newBytes, 0),
+    upToDate: plan.upToDate.length,
+    skipped: skipped.length,
+  };
   if (opts.json) {
-    const sessions = rows.map(({ kind, sessionId, agent, ...rest }) => ({ session_id: sessionId, agent, status: kind, ...rest }));
-    process.stdout.write(`${JSON.stringify({ dry_run: true, to_process: counts.todo, new_bytes: counts.newBytes, up_to_date: counts.upToDate, skipped: counts.skipped, paused: opts.paused, sessions }, null, 2)}\n`);
+    const sessions = rows.map(({ kind, sessionId, agent, ...rest }) => ({
+      session_id: sessionId,
+      agent,
+      status: kind,
+      ...rest,
+    }));
+    process.stdout.write(
+      `${JSON.stringify({ dry_run: true, to_process: counts.todo, new_bytes: counts.newBytes, up_to_date: counts.upToDate, skipped: counts.skipped, paused: opts.paused, sessions }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(rows.map((r) => `${dryRunLine(r)}\n`).join(''));
     process.stdout.write(`${dryRunSummary(counts)}\n`);
   }
-  if (opts.paused && plan.todo.length > 0) process.stderr.write(`note: the ${opts.paused.evaluator} evaluator is paused until ${opts.paused.until} (${opts.paused.message}); a backfill now would stop at once.\n`);
+  if (opts.paused && plan.todo.length > 0)
+    process.stderr.write(
+      `note: the ${opts.paused.evaluator} evaluator is paused until ${opts.paused.until} (${opts.paused.message}); a backfill now would stop at once.\n`,
+    );
   return 0;
 }
