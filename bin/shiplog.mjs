@@ -14,7 +14,9 @@ main(process.argv.slice(2), { entryScript: fileURLToPath(import.meta.url) }).the
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`shiplog: unexpected error: ${err?.stack ? err.stack : err}\nPlease report it with the log at $SHIPLOG_HOME/shiplog.log.\n`);
+    process.stderr.write(
+      `shiplog: unexpected error: ${err?.stack ? err.stack : err}\nPlease report it with the log at $SHIPLOG_HOME/shiplog.log.\n`,
+    );
     process.exitCode = 70;
   },
 );

@@ -15,13 +15,17 @@ if (shown.status === 0) {
 const json = spawnSync(process.execPath, [cli, 'doctor', '--json'], { encoding: 'utf8' });
 let problems;
 try {
-  problems = JSON.parse(json.stdout).filter((c) => c.status === 'problem').map((c) => c.key);
+  problems = JSON.parse(json.stdout)
+    .filter((c) => c.status === 'problem')
+    .map((c) => c.key);
 } catch (err) {
   console.error(`shiplog doctor --json gave no readable answer (${err.message}); see its output above.`);
   process.exit(1);
 }
 if (problems.length === 1 && problems[0] === 'agents') {
-  console.log('Installed. No Claude Code, Codex or Gemini CLI is registered yet, so no session is recorded: install one, then run shiplog install.');
+  console.log(
+    'Installed. No Claude Code, Codex or Gemini CLI is registered yet, so no session is recorded: install one, then run shiplog install.',
+  );
   process.exit(0);
 }
 console.error('Installed, but shiplog doctor found problems; each has its fix above.');

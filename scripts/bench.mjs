@@ -31,7 +31,12 @@ function options() {
     process.stdout.write(`Usage: node scripts/bench.mjs [--quick] [--only=${BENCHES.join(',')}] [--no-build]\n`);
     process.exit(0);
   }
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : BENCHES;
+  const only = values.only
+    ? values.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : BENCHES;
   const unknown = only.filter((b) => !BENCHES.includes(b));
   if (unknown.length) throw new Error(`unknown --only value(s): ${unknown.join(', ')} (use ${BENCHES.join(',')})`);
   return { quick: values.quick, only, build: !values['no-build'] };
@@ -79,12 +84,20 @@ function ensureBuilt(allowed) {
 
 function machineNotes(buildState, quick) {
   const cpu = cpus();
-  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || '?';
-  const dirty = spawnSync('git', ['--no-optional-locks', 'status', '--porcelain', '--', 'src', 'hooks', 'bin'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim();
+  const git =
+    spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || '?';
+  const dirty = spawnSync('git', ['--no-optional-locks', 'status', '--porcelain', '--', 'src', 'hooks', 'bin'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  }).stdout?.trim();
   return [
-    `node ${process.version} on ${process.platform}/${process.arch}; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}; ${fmt(totalmem() / 2 ** 30)} GiB RAM; load at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `node ${process.version} on ${process.platform}/${process.arch}; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}; ${fmt(totalmem() / 2 ** 30)} GiB RAM; load at start ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
     `commit ${git}${dirty ? ' + uncommitted changes in src/hooks/bin' : ''}; ${buildState}; mode ${quick ? 'quick' : 'full'}`,
-    droppedEnv.length ? `children run without ${droppedEnv.join(', ')} (set in this environment; it slows every node start)` : null,
+    droppedEnv.length
+      ? `children run without ${droppedEnv.join(', ')} (set in this environment; it slows every node start)`
+      : null,
   ].filter(Boolean);
 }
 
@@ -93,10 +106,20 @@ function table(rows) {
   const cells = rows.map((r) => {
     if (r.error) return [r.name, '—', r.target ?? '', 'ERROR', r.error.split('\n')[0]];
     if (r.skipped) return [r.name, '—', r.target ?? '', 'SKIPPED', r.skipped];
-    return [r.name, r.unit === 'MB' ? `${fmt(r.ratio)} MB` : fmt(r.ratio, 2), r.target, r.pass ? 'PASS' : 'FAIL', r.summary];
+    return [
+      r.name,
+      r.unit === 'MB' ? `${fmt(r.ratio)} MB` : fmt(r.ratio, 2),
+      r.target,
+      r.pass ? 'PASS' : 'FAIL',
+      r.summary,
+    ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((x, i) => x.padEnd(widths[i])).join(' | ').trimEnd();
+  const line = (c) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
 }
 
@@ -126,7 +149,17 @@ async function load(name) {
   throw new Error(name);
 }
 
-const NAMES = { hook: 'Hook cost', tail: 'Cost follows new bytes', throughput: 'Throughput', codex: 'Throughput (Codex)', whole: 'Whole file', redact: 'Redaction cost', memory: 'Memory', backfill: 'Backfill scaling', start: 'Cheap start' };
+const NAMES = {
+  hook: 'Hook cost',
+  tail: 'Cost follows new bytes',
+  throughput: 'Throughput',
+  codex: 'Throughput (Codex)',
+  whole: 'Whole file',
+  redact: 'Redaction cost',
+  memory: 'Memory',
+  backfill: 'Backfill scaling',
+  start: 'Cheap start',
+};
 
 async function main() {
   const opts = options();
@@ -140,7 +173,7 @@ async function main() {
       const result = await (await load(name))(opts);
       rows.push(...(Array.isArray(result) ? result : [result]));
     } catch (err) {
-      rows.push({ name: NAMES[name], error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      rows.push({ name: NAMES[name], error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     } finally {
       const killed = killLeftovers();
       if (killed) note(`${name}: stopped ${killed} leftover process(es)`);
@@ -151,7 +184,11 @@ async function main() {
   const out = [];
   out.push('shiplog bench');
   for (const n of notes) out.push(`  ${n}`);
-  out.push(`  load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  out.push(
+    `  load average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   out.push('', table(rows), '');
   for (const r of rows) {
     out.push(`${r.name}${r.error ? ' — ERROR' : r.skipped ? ' — SKIPPED' : ''}`);

@@ -22,7 +22,15 @@ function files(dir) {
 }
 
 function sourceStamp() {
-  const inputs = [...files(join(root, 'src')), ...files(join(root, 'scripts')), ...files(join(root, 'test')), join(root, 'tsconfig.json'), join(root, 'package-lock.json')].filter((f) => existsSync(f)).sort();
+  const inputs = [
+    ...files(join(root, 'src')),
+    ...files(join(root, 'scripts')),
+    ...files(join(root, 'test')),
+    join(root, 'tsconfig.json'),
+    join(root, 'package-lock.json'),
+  ]
+    .filter((f) => existsSync(f))
+    .sort();
   const hash = createHash('sha256').update(process.version);
   for (const f of inputs) hash.update(`\0${relative(root, f)}\0`).update(readFileSync(f));
   return hash.digest('hex');

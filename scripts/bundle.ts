@@ -49,7 +49,8 @@ function vendored(path: string, text: string): string {
   let out = text;
   for (const v of VENDORED) {
     if (resolve(root, v.module) !== path) continue;
-    if (!out.includes(v.line)) throw new Error(`${v.module} no longer says ${v.line}: scripts/bundle.ts cannot point it at dist/src/vendor/`);
+    if (!out.includes(v.line))
+      throw new Error(`${v.module} no longer says ${v.line}: scripts/bundle.ts cannot point it at dist/src/vendor/`);
     const file = relative(dirname(join(root, 'dist', v.module)), vendorFile(v.pkg));
     out = out.replace(v.line, v.line.replace(`'${v.pkg}'`, JSON.stringify(`./${file}`)));
   }
@@ -80,7 +81,9 @@ for (const v of VENDORED) {
 const noZodLocales: Plugin = {
   name: 'no-zod-locales',
   setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => (/[/\\]node_modules[/\\]zod[/\\]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined));
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[/\\]node_modules[/\\]zod[/\\]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
 };
@@ -96,7 +99,11 @@ const noZodLocales: Plugin = {
 const bundledSqlite: Plugin = {
   name: 'bundled-better-sqlite3',
   setup(b) {
-    b.onResolve({ filter: /^bindings$/ }, (args) => (/[/\\]node_modules[/\\]better-sqlite3[/\\]/.test(args.importer) ? { path: 'sqlite-addon', namespace: 'sqlite-addon' } : undefined));
+    b.onResolve({ filter: /^bindings$/ }, (args) =>
+      /[/\\]node_modules[/\\]better-sqlite3[/\\]/.test(args.importer)
+        ? { path: 'sqlite-addon', namespace: 'sqlite-addon' }
+        : undefined,
+    );
     b.onResolve({ filter: /^bindings$/, namespace: 'sqlite-addon' }, (args) => ({ path: args.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'sqlite-addon' }, () => ({
       contents: `const { existsSync } = require('node:fs');
@@ -133,7 +140,9 @@ for (const { entry, outdir } of ENTRIES) {
     mainFields: ['module', 'main'],
     // fast-glob, better-sqlite3 and their dependencies, bundled in as CommonJS, require node's own
     // modules; and better-sqlite3's addon is required from node_modules.
-    banner: { js: "import { createRequire as shiplogCreateRequire } from 'node:module';\nconst require = shiplogCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as shiplogCreateRequire } from 'node:module';\nconst require = shiplogCreateRequire(import.meta.url);",
+    },
     plugins: [moduleUrls(out), noZodLocales, bundledSqlite],
     metafile: true,
     logLevel: 'warning',
@@ -141,5 +150,6 @@ for (const { entry, outdir } of ENTRIES) {
   // Chunk names change with their content: the last build's would pile up. Removed after the
   // new ones are written, so a process starting meanwhile finds the chunks its entry names.
   const written = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(root, f)));
-  for (const name of readdirSync(out)) if (name.startsWith(CHUNK_PREFIX) && !written.has(join(out, name))) rmSync(join(out, name));
+  for (const name of readdirSync(out))
+    if (name.startsWith(CHUNK_PREFIX) && !written.has(join(out, name))) rmSync(join(out, name));
 }

@@ -63,7 +63,12 @@ function files(root: string, rel = ''): string[] {
 export function snapshot(root: string): Snapshot {
   const out: Snapshot = new Map();
   for (const rel of files(root).sort()) {
-    out.set(rel, createHash('sha256').update(readFileSync(join(root, rel))).digest('hex'));
+    out.set(
+      rel,
+      createHash('sha256')
+        .update(readFileSync(join(root, rel)))
+        .digest('hex'),
+    );
   }
   return out;
 }
@@ -76,9 +81,13 @@ export function startState(root: string, isGit: boolean): Start {
   for (const rel of snap.keys()) {
     const body = readFileSync(join(root, rel));
     total += body.length;
-    if (total > MAX_BEFORE_BYTES) throw new Error(`${root}: the files at the start are over ${MAX_BEFORE_BYTES} bytes; the manifest holds them whole, so keep the workspace tiny`);
+    if (total > MAX_BEFORE_BYTES)
+      throw new Error(
+        `${root}: the files at the start are over ${MAX_BEFORE_BYTES} bytes; the manifest holds them whole, so keep the workspace tiny`,
+      );
     const text = body.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(body)) throw new Error(`${root}/${rel}: not UTF-8 text; the manifest's "before" holds text only`);
+    if (!Buffer.from(text, 'utf8').equals(body))
+      throw new Error(`${root}/${rel}: not UTF-8 text; the manifest's "before" holds text only`);
     before[rel] = text;
   }
   const tracked = isGit
@@ -99,7 +108,8 @@ export function commitsSince(start: Start, root: string): Commit[] {
     .filter((l) => l.length > 0)
     .map((l) => {
       const [hash, at, subject, ...rest] = l.split('\x1f');
-      if (hash === undefined || at === undefined || subject === undefined || rest.length > 0) throw new Error(`${root}: unexpected git log line ${JSON.stringify(l)}`);
+      if (hash === undefined || at === undefined || subject === undefined || rest.length > 0)
+        throw new Error(`${root}: unexpected git log line ${JSON.stringify(l)}`);
       return { hash, at, subject };
     });
 }
@@ -113,7 +123,12 @@ export function diskDiff(start: Snapshot, end: Snapshot): Disk {
 
 /** The manifest fields, from the start state and the root as it is now (after the last client run). */
 export function diskTruth(start: Start, root: string): DiskTruth {
-  return { disk: diskDiff(start.snapshot, snapshot(root)), tracked: start.tracked, before: start.before, commits: commitsSince(start, root) };
+  return {
+    disk: diskDiff(start.snapshot, snapshot(root)),
+    tracked: start.tracked,
+    before: start.before,
+    commits: commitsSince(start, root),
+  };
 }
 
 /** One README line: what changed on disk. */

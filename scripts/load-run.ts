@@ -19,7 +19,12 @@ import { hooksInFlight } from '../test/helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../test/synthetic.js';
 
 const { values } = parseArgs({
-  options: { sessions: { type: 'string', default: '50' }, turns: { type: 'string', default: '30' }, parallel: { type: 'string', default: '8' }, keep: { type: 'boolean', default: false } },
+  options: {
+    sessions: { type: 'string', default: '50' },
+    turns: { type: 'string', default: '30' },
+    parallel: { type: 'string', default: '8' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const SESSIONS = Number(values.sessions);
 const TURNS = Number(values.turns);
@@ -27,12 +32,23 @@ const PARALLEL = Number(values.parallel);
 const HOOK = new URL('../hooks/claude-code.sh', import.meta.url).pathname;
 
 const root = mkdtempSync(join(tmpdir(), 'shiplog-load-run-'));
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, GIT_AUTHOR_NAME: 'Load', GIT_AUTHOR_EMAIL: 'load@example.com', GIT_COMMITTER_NAME: 'Load', GIT_COMMITTER_EMAIL: 'load@example.com' };
+const baseEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Load',
+  GIT_AUTHOR_EMAIL: 'load@example.com',
+  GIT_COMMITTER_NAME: 'Load',
+  GIT_COMMITTER_EMAIL: 'load@example.com',
+};
 delete baseEnv.SHIPLOG_INTERNAL;
 
 function makeRepo(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  for (const args of [['init', '-q', '-b', 'main'], ['config', 'user.name', 'Load'], ['config', 'user.email', 'load@example.com'], ['commit', '-q', '--allow-empty', '-m', 'init']]) {
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['config', 'user.name', 'Load'],
+    ['config', 'user.email', 'load@example.com'],
+    ['commit', '-q', '--allow-empty', '-m', 'init'],
+  ]) {
     const r = spawnSync('git', args, { cwd: dir, env: baseEnv, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   }
@@ -46,7 +62,11 @@ function fireHook(env: NodeJS.ProcessEnv, payload: object): Promise<number> {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 && stderr === '' ? resolve(performance.now() - started) : reject(new Error(`hook exited ${code}: ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 && stderr === ''
+        ? resolve(performance.now() - started)
+        : reject(new Error(`hook exited ${code}: ${stderr}`)),
+    );
     child.stdin.end(JSON.stringify(payload));
   });
 }
@@ -68,7 +88,10 @@ function busy(home: string): boolean {
     if (names.some((n) => n.endsWith('.json') || n.endsWith('.part'))) return true;
     if (names.includes('worker.alive')) {
       try {
-        const owner = JSON.parse(readFileSync(join(spool, s, 'worker.alive'), 'utf8')) as { pid: number; start: string | null };
+        const owner = JSON.parse(readFileSync(join(spool, s, 'worker.alive'), 'utf8')) as {
+          pid: number;
+          start: string | null;
+        };
         if (isAlive(owner.pid, owner.start)) return true;
       } catch {
         // Gone since the listing, or half-written by a worker that is starting: look again.
@@ -162,9 +185,26 @@ await Promise.all(
       const turn = simpleTurn(k);
       if (k < TURNS) {
         writeClaudeTranscript(transcriptOf(s), s, repoLoad, [turn], { append: k > 0, firstSeq: k });
-        hookMs.push(await fireHook(loadEnv, { session_id: s, transcript_path: transcriptOf(s), cwd: repoLoad, hook_event_name: 'Stop', stop_hook_active: false, last_assistant_message: turn.reply }));
+        hookMs.push(
+          await fireHook(loadEnv, {
+            session_id: s,
+            transcript_path: transcriptOf(s),
+            cwd: repoLoad,
+            hook_event_name: 'Stop',
+            stop_hook_active: false,
+            last_assistant_message: turn.reply,
+          }),
+        );
       } else {
-        hookMs.push(await fireHook(loadEnv, { session_id: s, transcript_path: transcriptOf(s), cwd: repoLoad, hook_event_name: 'SessionEnd', reason: 'other' }));
+        hookMs.push(
+          await fireHook(loadEnv, {
+            session_id: s,
+            transcript_path: transcriptOf(s),
+            cwd: repoLoad,
+            hook_event_name: 'SessionEnd',
+            reason: 'other',
+          }),
+        );
       }
       fired++;
       next.set(s, k + 1);
@@ -182,14 +222,25 @@ const loadMs = performance.now() - t0;
 const cleanEnv = { ...baseEnv, SHIPLOG_HOME: homeClean, SHIPLOG_WORKER_LINGER_SECONDS: '0' };
 const c0 = performance.now();
 for (const s of sessions) {
-  await fireHook(cleanEnv, { session_id: s, transcript_path: transcriptOf(s), cwd: repoClean, hook_event_name: 'SessionEnd', reason: 'other' });
+  await fireHook(cleanEnv, {
+    session_id: s,
+    transcript_path: transcriptOf(s),
+    cwd: repoClean,
+    hook_event_name: 'SessionEnd',
+    reason: 'other',
+  });
   await settle(homeClean, 5 * 60_000);
 }
 const cleanMs = performance.now() - c0;
 
 // 3. Compare.
 const db = new Database(join(homeLoad, 'state.db'), { readonly: true });
-const fires = Object.fromEntries((db.prepare('SELECT event, count FROM hook_fires').all() as { event: string; count: number }[]).map((r) => [r.event, r.count]));
+const fires = Object.fromEntries(
+  (db.prepare('SELECT event, count FROM hook_fires').all() as { event: string; count: number }[]).map((r) => [
+    r.event,
+    r.count,
+  ]),
+);
 const workers = (db.prepare('SELECT COUNT(DISTINCT pid) AS n FROM runs').get() as { n: number }).n;
 const runs = (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
 db.close();
@@ -224,8 +275,18 @@ const lines = [
 ];
 console.log(lines.join('\n'));
 for (const w of warnings.slice(0, 5)) console.log(`  warning: ${w.slice(0, 300)}`);
-for (const e of differing.slice(0, 2)) console.log(`  differs: ${key(e)}\n    load:  ${canonical(e).slice(0, 400)}\n    clean: ${cleanBy.get(key(e)) ? canonical(cleanBy.get(key(e))!).slice(0, 400) : '(none)'}`);
-const ok = taken === expectedJobs && badJobs === 0 && doubled === 0 && load.torn === 0 && differing.length === 0 && missing === 0 && load.entries.length === SESSIONS;
+for (const e of differing.slice(0, 2))
+  console.log(
+    `  differs: ${key(e)}\n    load:  ${canonical(e).slice(0, 400)}\n    clean: ${cleanBy.get(key(e)) ? canonical(cleanBy.get(key(e))!).slice(0, 400) : '(none)'}`,
+  );
+const ok =
+  taken === expectedJobs &&
+  badJobs === 0 &&
+  doubled === 0 &&
+  load.torn === 0 &&
+  differing.length === 0 &&
+  missing === 0 &&
+  load.entries.length === SESSIONS;
 console.log(ok ? 'result: ok' : 'result: FAILED');
 if (values.keep) console.log(`kept: ${root}`);
 else rmSync(root, { recursive: true, force: true });

@@ -15,7 +15,21 @@
 // regenerated. Temp folders and the mock server are removed/closed on exit, also on failure
 // (SHIPLOG_KEEP_TMP=1 keeps the temp folder, with the client's stdout/stderr, for debugging).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,7 +45,14 @@ import {
   type InteractiveStep,
 } from '../test/e2e/claude-driver.js';
 import { CLIENTS, ensureClient } from '../test/e2e/clients.js';
-import { startMockMessages, text, thinking, toolUse, type ClaudeScript, type MockMessagesServer } from '../test/e2e/mock-messages.js';
+import {
+  startMockMessages,
+  text,
+  thinking,
+  toolUse,
+  type ClaudeScript,
+  type MockMessagesServer,
+} from '../test/e2e/mock-messages.js';
 import { descendantRuns } from '../test/process-groups.js';
 import { commitsLine, diskLine, diskTruth, startState, type DiskTruth } from './fixture-disk.js';
 
@@ -55,7 +76,8 @@ const B_PROMPT_3 = '/compact';
 const B_PROMPT_4 = 'Mark app.txt as version 2 and commit';
 const B_COMMIT_1 = 'Add app.txt and drop old.txt';
 const B_COMMIT_2 = 'Mark app.txt as version 2';
-const B_SUMMARY = 'The user had app.txt added (the test failed once, then passed), old.txt removed and the work committed; a subagent counted 3 files.';
+const B_SUMMARY =
+  'The user had app.txt added (the test failed once, then passed), old.txt removed and the work committed; a subagent counted 3 files.';
 
 // failures
 const F_PROMPT = 'Try the risky steps and tell me honestly what failed';
@@ -80,7 +102,11 @@ const BYE_REPLY = 'Bye for now!';
 const L_PROMPT_1 = 'Create the calculator scripts with a test and commit them';
 const L_PROMPT_2 = 'Add subtraction and division with tests, then commit';
 const L_PROMPT_3 = 'Add a calc.sh entry point, document it and commit';
-const L_COMMITS = ['Add calculator with add and mul', 'Add sub and div with a division-by-zero guard', 'Add calc.sh entry point and usage docs'];
+const L_COMMITS = [
+  'Add calculator with add and mul',
+  'Add sub and div with a division-by-zero guard',
+  'Add calc.sh entry point and usage docs',
+];
 
 const TEST_SH = 'grep -qx ok app.txt || { echo "FAIL: app.txt is not ok"; exit 1; }\necho PASS\n';
 const SLOW_SH = 'sleep 30\necho slow job finished\n';
@@ -114,7 +140,10 @@ function buildScript(ws: string): ClaudeScript {
     [B_PROMPT_1]: [
       [text('I will add app.txt first.'), toolUse('Write', { file_path: app, content: 'broken\n' })],
       [bash('sh test.sh', 'Run the tests')],
-      [text('The test fails; fixing app.txt.'), toolUse('Edit', { file_path: app, old_string: 'broken', new_string: 'ok' })],
+      [
+        text('The test fails; fixing app.txt.'),
+        toolUse('Edit', { file_path: app, old_string: 'broken', new_string: 'ok' }),
+      ],
       [bash('sh test.sh', 'Run the tests again')],
       [bash('rm old.txt', 'Remove old.txt')],
       [bash(`git add -A && git commit -q -m "${B_COMMIT_1}"`, 'Commit')],
@@ -122,13 +151,19 @@ function buildScript(ws: string): ClaudeScript {
     ],
     [B_PROMPT_2]: [
       [toolUse('Read', { file_path: app })],
-      [text('app.txt says ok. Asking a subagent to count the files.'), toolUse('Agent', { description: 'Count files', prompt: B_SUB_PROMPT, subagent_type: 'general-purpose' })],
+      [
+        text('app.txt says ok. Asking a subagent to count the files.'),
+        toolUse('Agent', { description: 'Count files', prompt: B_SUB_PROMPT, subagent_type: 'general-purpose' }),
+      ],
       [text('A subagent is counting the files.')],
     ],
     [B_SUB_PROMPT]: [[bash('ls | wc -l', 'Count files')], [text('There are 3 files.')]],
     '<task-notification>': [[text(NOTIFICATION_REPLY)]],
     [B_PROMPT_4]: [
-      [thinking('app.txt must keep its "ok" line for the test; add a second line.'), toolUse('Read', { file_path: app })],
+      [
+        thinking('app.txt must keep its "ok" line for the test; add a second line.'),
+        toolUse('Read', { file_path: app }),
+      ],
       [toolUse('Edit', { file_path: app, old_string: 'ok', new_string: 'ok\nv2' })],
       [bash('sh test.sh', 'Run the tests')],
       [bash(`git commit -q -am "${B_COMMIT_2}"`, 'Commit')],
@@ -142,7 +177,13 @@ function failuresScript(ws: string, home: string): ClaudeScript {
     [F_PROMPT]: [
       [text('Listing missing-dir first.'), bash('ls missing-dir', 'List missing-dir')],
       [toolUse('Read', { file_path: join(ws, 'README.md') })],
-      [toolUse('Edit', { file_path: join(ws, 'README.md'), old_string: 'this text is not in the file', new_string: 'replacement' })],
+      [
+        toolUse('Edit', {
+          file_path: join(ws, 'README.md'),
+          old_string: 'this text is not in the file',
+          new_string: 'replacement',
+        }),
+      ],
       [toolUse('Read', { file_path: join(ws, 'missing.txt') })],
       [toolUse('Write', { file_path: join(home, F_OUTSIDE), content: 'written outside the workspace\n' })],
       [toolUse('WebFetch', { url: 'http://127.0.0.1:9/', prompt: 'Summarize the page' })],
@@ -170,17 +211,30 @@ function longScript(ws: string): ClaudeScript {
   const p = (f: string) => join(ws, f);
   return {
     [L_PROMPT_1]: [
-      [thinking('Start with the library functions, then a test runner.'), text('Writing the library first.'), toolUse('Write', { file_path: p('lib/add.sh'), content: 'add() { echo $(( $1 - $2 )); }\n' })],
+      [
+        thinking('Start with the library functions, then a test runner.'),
+        text('Writing the library first.'),
+        toolUse('Write', { file_path: p('lib/add.sh'), content: 'add() { echo $(( $1 - $2 )); }\n' }),
+      ],
       [toolUse('Write', { file_path: p('lib/mul.sh'), content: 'mul() { echo $(( $1 * $2 )); }\n' })],
       [text('Now the checks.'), toolUse('Write', { file_path: p('test/run.sh'), content: RUN_SH })],
       [bash('sh test/run.sh', 'Run the checks')],
       [text('add is wrong; looking at it.'), toolUse('Read', { file_path: p('lib/add.sh') })],
       [toolUse('Edit', { file_path: p('lib/add.sh'), old_string: '$1 - $2', new_string: '$1 + $2' })],
       [bash('sh test/run.sh', 'Run the checks again')],
-      [toolUse('Write', { file_path: p('NOTES.md'), content: '# Calculator\n\nShell functions in lib/, checks in test/run.sh.\n' })],
+      [
+        toolUse('Write', {
+          file_path: p('NOTES.md'),
+          content: '# Calculator\n\nShell functions in lib/, checks in test/run.sh.\n',
+        }),
+      ],
       [bash('git status --short', 'Show changes')],
       [bash(`git add -A && git commit -q -m "${L_COMMITS[0]}"`, 'Commit')],
-      [text('Added lib/add.sh, lib/mul.sh and test/run.sh; add subtracted at first, the check caught it, it is fixed and committed.')],
+      [
+        text(
+          'Added lib/add.sh, lib/mul.sh and test/run.sh; add subtracted at first, the check caught it, it is fixed and committed.',
+        ),
+      ],
     ],
     [L_PROMPT_2]: [
       [
@@ -191,30 +245,70 @@ function longScript(ws: string): ClaudeScript {
       [toolUse('Read', { file_path: p('test/run.sh') })],
       [
         text('Adding checks, including division by zero.'),
-        toolUse('Edit', { file_path: p('test/run.sh'), old_string: 'check "mul 2 3" 6', new_string: 'check "mul 2 3" 6\ncheck "sub 7 2" 5\ncheck "div 8 2" 4\ncheck "div 7 0" error' }),
+        toolUse('Edit', {
+          file_path: p('test/run.sh'),
+          old_string: 'check "mul 2 3" 6',
+          new_string: 'check "mul 2 3" 6\ncheck "sub 7 2" 5\ncheck "div 8 2" 4\ncheck "div 7 0" error',
+        }),
       ],
       [bash('sh test/run.sh', 'Run the checks')],
-      [text('Division by zero is not handled.'), toolUse('Edit', { file_path: p('lib/div.sh'), old_string: 'div() { echo $(( $1 / $2 )); }', new_string: 'div() { if [ "$2" -eq 0 ]; then echo error; else echo $(( $1 / $2 )); fi; }' })],
+      [
+        text('Division by zero is not handled.'),
+        toolUse('Edit', {
+          file_path: p('lib/div.sh'),
+          old_string: 'div() { echo $(( $1 / $2 )); }',
+          new_string: 'div() { if [ "$2" -eq 0 ]; then echo error; else echo $(( $1 / $2 )); fi; }',
+        }),
+      ],
       [bash('sh test/run.sh', 'Run the checks again')],
       [toolUse('Read', { file_path: p('NOTES.md') })],
-      [toolUse('Edit', { file_path: p('NOTES.md'), old_string: 'checks in test/run.sh.', new_string: 'checks in test/run.sh.\n\n- sub and div; `div A 0` prints `error`.' })],
+      [
+        toolUse('Edit', {
+          file_path: p('NOTES.md'),
+          old_string: 'checks in test/run.sh.',
+          new_string: 'checks in test/run.sh.\n\n- sub and div; `div A 0` prints `error`.',
+        }),
+      ],
       [bash('git diff --stat', 'Show the diff size')],
       [bash(`git add -A && git commit -q -m "${L_COMMITS[1]}"`, 'Commit')],
-      [text('Added sub and div with checks; the division-by-zero check failed first, div now prints error for it, and it is committed.')],
+      [
+        text(
+          'Added sub and div with checks; the division-by-zero check failed first, div now prints error for it, and it is committed.',
+        ),
+      ],
     ],
     [L_PROMPT_3]: [
-      [thinking('One entry point dispatching to the functions.'), toolUse('Write', { file_path: p('calc.sh'), content: CALC_SH })],
+      [
+        thinking('One entry point dispatching to the functions.'),
+        toolUse('Write', { file_path: p('calc.sh'), content: CALC_SH }),
+      ],
       [bash('sh calc.sh add 2 3', 'Try add')],
       [bash('sh calc.sh pow 2 3', 'Try an unknown operation')],
       [bash('sh calc.sh div 8 2', 'Try div')],
       [toolUse('Read', { file_path: p('NOTES.md') })],
-      [toolUse('Edit', { file_path: p('NOTES.md'), old_string: '# Calculator\n', new_string: '# Calculator\n\nUsage: `sh calc.sh <add|sub|mul|div> A B`.\n' })],
+      [
+        toolUse('Edit', {
+          file_path: p('NOTES.md'),
+          old_string: '# Calculator\n',
+          new_string: '# Calculator\n\nUsage: `sh calc.sh <add|sub|mul|div> A B`.\n',
+        }),
+      ],
       [toolUse('Read', { file_path: p('README.md') })],
-      [toolUse('Edit', { file_path: p('README.md'), old_string: '# fixture workspace', new_string: '# fixture workspace\n\nA shell calculator; see NOTES.md.' })],
+      [
+        toolUse('Edit', {
+          file_path: p('README.md'),
+          old_string: '# fixture workspace',
+          new_string: '# fixture workspace\n\nA shell calculator; see NOTES.md.',
+        }),
+      ],
       [bash('sh test/run.sh', 'Run the checks')],
       [bash(`git add -A && git commit -q -m "${L_COMMITS[2]}"`, 'Commit')],
       [bash('git log --oneline', 'Show the history')],
-      [text('calc.sh dispatches to the functions (unknown operations exit 2 with usage); NOTES.md and README.md document it; committed.')],
+      [
+        text(
+          'calc.sh dispatches to the functions (unknown operations exit 2 with usage); NOTES.md and README.md document it; committed.',
+        ),
+      ],
     ],
   };
 }
@@ -235,10 +329,12 @@ const S_WRITER = 'Create src/version.js exporting VERSION = "1.0.0" and report t
 const S_FINDER = 'Find where greet is defined in src and report the file and line';
 const S_WRITER_REPLY = 'Created src/version.js exporting VERSION = "1.0.0".';
 const S_FINDER_REPLY = 'greet is defined in src/app.js, line 1.';
-const S_FINAL = 'Both helpers finished: src/version.js now exports VERSION = "1.0.0", and greet is defined in src/app.js on line 1.';
+const S_FINAL =
+  'Both helpers finished: src/version.js now exports VERSION = "1.0.0", and greet is defined in src/app.js on line 1.';
 
 // chains
-const C_PROMPT = 'Tidy up: move NOTES.md into docs, try a scratch plan and clean it, make hello.txt, copy a.txt and add c.txt, bump VERSION, write out.log and run cleanup.sh';
+const C_PROMPT =
+  'Tidy up: move NOTES.md into docs, try a scratch plan and clean it, make hello.txt, copy a.txt and add c.txt, bump VERSION, write out.log and run cleanup.sh';
 const C_FINAL =
   'NOTES.md is now docs/NOTES.md; scratch/plan.txt was written and removed again with its folder; hello.txt says hello; b.txt is a copy of a.txt and c.txt is new and empty; VERSION says 1.1.0; out.log was written and cleanup.sh removed it again.';
 /** Tracked at the start; a shell redirect overwrites it (a modification on disk that no Write/Edit shows). */
@@ -268,7 +364,14 @@ function editRetryScript(ws: string): ClaudeScript {
   return {
     [E_PROMPT]: [
       [toolUse('Read', { file_path: app })],
-      [text('Adding the comma.'), toolUse('Edit', { file_path: app, old_string: "function greet(name) {\n  return 'Hello ' + name;", new_string: "function greet(name) {\n  return 'Hello, ' + name;" })],
+      [
+        text('Adding the comma.'),
+        toolUse('Edit', {
+          file_path: app,
+          old_string: "function greet(name) {\n  return 'Hello ' + name;",
+          new_string: "function greet(name) {\n  return 'Hello, ' + name;",
+        }),
+      ],
       [text('The parameter is not called name; reading the file again.'), toolUse('Read', { file_path: app })],
       [toolUse('Edit', { file_path: app, old_string: "'Hello ' + person", new_string: "'Hello, ' + person" })],
       [bash('sh test.sh', 'Run the test')],
@@ -283,11 +386,22 @@ function editRetryScript(ws: string): ClaudeScript {
 }
 
 function subagentsScript(ws: string): ClaudeScript {
-  const agent = (description: string, prompt: string) => toolUse('Agent', { description, prompt, subagent_type: 'general-purpose', run_in_background: false });
+  const agent = (description: string, prompt: string) =>
+    toolUse('Agent', { description, prompt, subagent_type: 'general-purpose', run_in_background: false });
   return {
-    [S_PROMPT]: [[text('Starting both helpers.'), agent('Add version.js', S_WRITER), agent('Find greet', S_FINDER)], [text(S_FINAL)]],
-    [S_WRITER]: [[toolUse('Write', { file_path: join(ws, 'src', 'version.js'), content: 'export const VERSION = "1.0.0";\n' })], [text(S_WRITER_REPLY)]],
-    [S_FINDER]: [[toolUse('Grep', { pattern: 'function greet', path: join(ws, 'src'), output_mode: 'content', '-n': true })], [toolUse('Read', { file_path: join(ws, 'src', 'app.js') })], [text(S_FINDER_REPLY)]],
+    [S_PROMPT]: [
+      [text('Starting both helpers.'), agent('Add version.js', S_WRITER), agent('Find greet', S_FINDER)],
+      [text(S_FINAL)],
+    ],
+    [S_WRITER]: [
+      [toolUse('Write', { file_path: join(ws, 'src', 'version.js'), content: 'export const VERSION = "1.0.0";\n' })],
+      [text(S_WRITER_REPLY)],
+    ],
+    [S_FINDER]: [
+      [toolUse('Grep', { pattern: 'function greet', path: join(ws, 'src'), output_mode: 'content', '-n': true })],
+      [toolUse('Read', { file_path: join(ws, 'src', 'app.js') })],
+      [text(S_FINDER_REPLY)],
+    ],
   };
 }
 
@@ -315,7 +429,13 @@ function subfolderScript(ws: string, root: string): ClaudeScript {
     [SUB_PROMPT]: [
       [toolUse('Write', { file_path: join(ws, 'config.js'), content: 'export const config = { port: 8080 };\n' })],
       [toolUse('Read', { file_path: readme })],
-      [toolUse('Edit', { file_path: readme, old_string: '# fixture workspace', new_string: '# fixture workspace\n\nThe api service reads services/api/config.js.' })],
+      [
+        toolUse('Edit', {
+          file_path: readme,
+          old_string: '# fixture workspace',
+          new_string: '# fixture workspace\n\nThe api service reads services/api/config.js.',
+        }),
+      ],
       [bash('git status --short', 'Show changes')],
       [text(SUB_FINAL)],
     ],
@@ -324,13 +444,21 @@ function subfolderScript(ws: string, root: string): ClaudeScript {
 
 function noGitScript(ws: string): ClaudeScript {
   return {
-    [N_PROMPT]: [[toolUse('Write', { file_path: join(ws, 'todo.txt'), content: '- buy milk\n- water plants\n' })], [bash('cat todo.txt', 'Show todo.txt')], [text(N_FINAL)]],
+    [N_PROMPT]: [
+      [toolUse('Write', { file_path: join(ws, 'todo.txt'), content: '- buy milk\n- water plants\n' })],
+      [bash('cat todo.txt', 'Show todo.txt')],
+      [text(N_FINAL)],
+    ],
   };
 }
 
 function chatEndScript(ws: string): ClaudeScript {
   return {
-    [CE_PROMPT_1]: [[toolUse('Write', { file_path: join(ws, 'greeting.txt'), content: 'hello\n' })], [bash('cat greeting.txt', 'Show greeting.txt')], [text(CE_REPLY_1)]],
+    [CE_PROMPT_1]: [
+      [toolUse('Write', { file_path: join(ws, 'greeting.txt'), content: 'hello\n' })],
+      [bash('cat greeting.txt', 'Show greeting.txt')],
+      [text(CE_REPLY_1)],
+    ],
     [CE_PROMPT_2]: [[text(CE_REPLY_2)]],
   };
 }
@@ -416,11 +544,15 @@ class Transcript {
 
   /** Text blocks of user lines (what was typed, injected context, interrupt markers), in order. */
   get userTexts(): string[] {
-    return this.records.filter((r) => r.type === 'user').flatMap((r) => this.blocks(r).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])));
+    return this.records
+      .filter((r) => r.type === 'user')
+      .flatMap((r) => this.blocks(r).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])));
   }
 
   get assistantTexts(): string[] {
-    return this.records.filter((r) => r.type === 'assistant').flatMap((r) => this.blocks(r).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])));
+    return this.records
+      .filter((r) => r.type === 'assistant')
+      .flatMap((r) => this.blocks(r).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])));
   }
 
   get cwd(): string | null {
@@ -445,17 +577,23 @@ class Checks {
     if (!ok) this.failed.push(what);
   }
   throwIfFailed(): void {
-    if (this.failed.length > 0) throw new Error(`${this.scenario}: the client did not produce what the scenario claims:\n  - ${this.failed.join('\n  - ')}`);
+    if (this.failed.length > 0)
+      throw new Error(
+        `${this.scenario}: the client did not produce what the scenario claims:\n  - ${this.failed.join('\n  - ')}`,
+      );
   }
 }
 
 const cmdIs = (cmd: string) => (i: Record<string, unknown>) => i['command'] === cmd;
-const cmdHas = (s: string) => (i: Record<string, unknown>) => typeof i['command'] === 'string' && (i['command'] as string).includes(s);
+const cmdHas = (s: string) => (i: Record<string, unknown>) =>
+  typeof i['command'] === 'string' && (i['command'] as string).includes(s);
 const fileIs = (path: string) => (i: Record<string, unknown>) => i['file_path'] === path;
 
 /** Every call of `name` matching, in order, with its outcome: 'ok' | 'error' | 'none'. */
 function outcomes(t: Transcript, name: string, match: (input: Record<string, unknown>) => boolean): string[] {
-  return t.toolCalls.filter((c) => c.name === name && match(c.input)).map((c) => (c.result ? (c.result.isError ? 'error' : 'ok') : 'none'));
+  return t.toolCalls
+    .filter((c) => c.name === name && match(c.input))
+    .map((c) => (c.result ? (c.result.isError ? 'error' : 'ok') : 'none'));
 }
 
 function isCompactBoundary(r: Rec): boolean {
@@ -537,14 +675,20 @@ const PRINT_FLAGS = `--model ${MODEL} --permission-mode acceptEdits --allowedToo
 const scenarios: Scenario[] = [
   {
     name: 'build',
-    describes: 'One print-mode session over four resumed `claude -p` runs: Write/Bash/Edit with a failing then passing test and a commit; Read and a background Agent subagent with its <task-notification> turn; /compact; Read/Edit/Bash/commit after the compaction.',
+    describes:
+      'One print-mode session over four resumed `claude -p` runs: Write/Bash/Edit with a failing then passing test and a commit; Read and a background Agent subagent with its <task-notification> turn; /compact; Read/Edit/Bash/commit after the compaction.',
     story: [
       `Run 1 \`${B_PROMPT_1}\`: Write \`app.txt\` ("broken"), Bash \`sh test.sh\` FAILS (exit 1), Edit \`app.txt\` to "ok", Bash \`sh test.sh\` passes, Bash \`rm old.txt\`, Bash \`git add -A && git commit -q -m "${B_COMMIT_1}"\`, final text.`,
       `Run 2 (\`--resume\`) \`${B_PROMPT_2}\`: Read \`app.txt\`, Agent (general-purpose) whose subagent runs Bash \`ls | wc -l\` and answers "There are 3 files."; the client runs it in the background, so the main turn ends with "A subagent is counting the files." and a second turn answers the \`<task-notification>\`.`,
       `Run 3 (\`--resume\`) \`${B_PROMPT_3}\`: a manual compaction (the mock answers the summary request with \`<analysis>…<summary>…\`).`,
       `Run 4 (\`--resume\`) \`${B_PROMPT_4}\`: after the compaction, thinking + Read \`app.txt\`, Edit (adds a "v2" line), Bash \`sh test.sh\` passes, Bash \`git commit -q -am "${B_COMMIT_2}"\`, final text.`,
     ],
-    commands: [`claude -p "${B_PROMPT_1}" ${PRINT_FLAGS}`, `claude -p "${B_PROMPT_2}" … --resume <id>`, `claude -p "${B_PROMPT_3}" … --resume <id>`, `claude -p "${B_PROMPT_4}" … --resume <id>`],
+    commands: [
+      `claude -p "${B_PROMPT_1}" ${PRINT_FLAGS}`,
+      `claude -p "${B_PROMPT_2}" … --resume <id>`,
+      `claude -p "${B_PROMPT_3}" … --resume <id>`,
+      `claude -p "${B_PROMPT_4}" … --resume <id>`,
+    ],
     clientArgs: TOOLS,
     script: (ws) => buildScript(ws),
     prepare: { 'old.txt': 'obsolete\n', 'test.sh': TEST_SH },
@@ -563,26 +707,50 @@ const scenarios: Scenario[] = [
       const t = s.main;
       const app = join(ws, 'app.txt');
       check.that(outcomes(t, 'Write', fileIs(app)).join() === 'ok', 'Write app.txt succeeded once');
-      check.that(outcomes(t, 'Bash', cmdIs('sh test.sh')).join() === 'error,ok,ok', `Bash sh test.sh: fail, pass, pass (got ${outcomes(t, 'Bash', cmdIs('sh test.sh')).join()})`);
+      check.that(
+        outcomes(t, 'Bash', cmdIs('sh test.sh')).join() === 'error,ok,ok',
+        `Bash sh test.sh: fail, pass, pass (got ${outcomes(t, 'Bash', cmdIs('sh test.sh')).join()})`,
+      );
       check.that(outcomes(t, 'Edit', fileIs(app)).join() === 'ok,ok', 'two successful Edits of app.txt');
       check.that(outcomes(t, 'Bash', cmdIs('rm old.txt')).join() === 'ok', 'rm old.txt ran');
       check.that(outcomes(t, 'Bash', cmdHas('git commit')).join() === 'ok,ok', 'two successful commits');
       check.that(outcomes(t, 'Read', fileIs(app)).join() === 'ok,ok', 'two Reads of app.txt');
       check.that(outcomes(t, 'Agent', () => true).join() === 'ok', 'one Agent call with a result');
-      const notification = t.records.findIndex((r) => r.type === 'user' && typeof r.message?.content === 'string' && r.message.content.startsWith('<task-notification>'));
-      check.that(notification >= 0, 'a user line with the background subagent\'s <task-notification>');
+      const notification = t.records.findIndex(
+        (r) =>
+          r.type === 'user' &&
+          typeof r.message?.content === 'string' &&
+          r.message.content.startsWith('<task-notification>'),
+      );
+      check.that(notification >= 0, "a user line with the background subagent's <task-notification>");
       check.that(t.assistantTexts.includes(NOTIFICATION_REPLY), 'the reply to the <task-notification>');
       const boundary = t.records.findIndex(isCompactBoundary);
-      const snapshots = t.records.flatMap((r, i) => (r.type === 'attachment' && (r as { attachment?: { type?: string } }).attachment?.type === 'prompt_snapshot' ? [i] : []));
-      check.that(snapshots.some((i) => i < boundary) && snapshots.some((i) => i > boundary), 'prompt_snapshot attachments before and after the compaction');
+      const snapshots = t.records.flatMap((r, i) =>
+        r.type === 'attachment' && (r as { attachment?: { type?: string } }).attachment?.type === 'prompt_snapshot'
+          ? [i]
+          : [],
+      );
+      check.that(
+        snapshots.some((i) => i < boundary) && snapshots.some((i) => i > boundary),
+        'prompt_snapshot attachments before and after the compaction',
+      );
       check.that(boundary >= 0, 'a compact_boundary system line');
       check.that(t.count((r) => r.isCompactSummary === true) >= 1, 'a compact summary user line (isCompactSummary)');
       const edits = t.toolCalls.filter((c) => c.name === 'Edit');
-      check.that(boundary >= 0 && edits.length === 2 && edits[1]!.line > boundary, 'the second Edit comes after the compact_boundary');
+      check.that(
+        boundary >= 0 && edits.length === 2 && edits[1]!.line > boundary,
+        'the second Edit comes after the compact_boundary',
+      );
       check.that(s.subagents.length >= 1, `subagent transcript(s) under ${s.id}/subagents/, got ${s.subagents.length}`);
-      check.that(s.subagents.some((a) => outcomes(a, 'Bash', cmdIs('ls | wc -l')).join() === 'ok'), 'the subagent ran Bash `ls | wc -l`');
+      check.that(
+        s.subagents.some((a) => outcomes(a, 'Bash', cmdIs('ls | wc -l')).join() === 'ok'),
+        'the subagent ran Bash `ls | wc -l`',
+      );
       const log = git(ws, ['log', '--format=%s']);
-      check.that(log.includes(B_COMMIT_1) && log.includes(B_COMMIT_2), `both commits in the workspace's git log (got ${JSON.stringify(log)})`);
+      check.that(
+        log.includes(B_COMMIT_1) && log.includes(B_COMMIT_2),
+        `both commits in the workspace's git log (got ${JSON.stringify(log)})`,
+      );
       check.that(!existsSync(join(ws, 'old.txt')), 'old.txt is gone from the workspace');
       check.that(readFileSync(app, 'utf8') === 'ok\nv2\n', 'app.txt ends as "ok\\nv2\\n"');
     },
@@ -618,36 +786,59 @@ const scenarios: Scenario[] = [
         const t = a.main;
         const expectError = (name: string, match: (i: Record<string, unknown>) => boolean, what: string) => {
           const got = outcomes(t, name, match);
-          check.that(got.join() === 'error', `${what}: one ${name} call with an is_error result (got ${got.join() || 'no call'})`);
+          check.that(
+            got.join() === 'error',
+            `${what}: one ${name} call with an is_error result (got ${got.join() || 'no call'})`,
+          );
         };
         expectError('Bash', cmdIs('ls missing-dir'), 'ls missing-dir');
         expectError('Edit', fileIs(join(ws, 'README.md')), 'Edit with a missing old_string');
         expectError('Read', fileIs(join(ws, 'missing.txt')), 'Read of a missing file');
         expectError('Write', fileIs(join(home, F_OUTSIDE)), 'Write outside the workspace');
         expectError('WebFetch', () => true, 'WebFetch not in --allowedTools');
-        check.that(outcomes(t, 'Read', fileIs(join(ws, 'README.md'))).join() === 'ok', 'the Read of README.md succeeded');
+        check.that(
+          outcomes(t, 'Read', fileIs(join(ws, 'README.md'))).join() === 'ok',
+          'the Read of README.md succeeded',
+        );
         check.that(!existsSync(join(home, F_OUTSIDE)), `${F_OUTSIDE} was not written in HOME`);
         check.that(t.assistantTexts.includes(F_FINAL), 'the final text is in the transcript');
       }
       const killed = (sess: typeof b, what: string) => {
         const calls = sess?.main.toolCalls ?? [];
         const last = calls[calls.length - 1];
-        check.that(calls.length === 1 && last?.name === 'Bash' && last.input['command'] === 'sh slow.sh', `${what}: one tool call, Bash \`sh slow.sh\``);
-        check.that(!sess?.main.records.slice((last?.line ?? 0) + 1).some((r) => r.type === 'assistant'), `${what}: nothing from the model after the killed call`);
+        check.that(
+          calls.length === 1 && last?.name === 'Bash' && last.input['command'] === 'sh slow.sh',
+          `${what}: one tool call, Bash \`sh slow.sh\``,
+        );
+        check.that(
+          !sess?.main.records.slice((last?.line ?? 0) + 1).some((r) => r.type === 'assistant'),
+          `${what}: nothing from the model after the killed call`,
+        );
         return last;
       };
-      if (b) check.that(killed(b, 'session 1 (SIGTERM)')?.result?.isError === true, 'session 1 (SIGTERM): the killed Bash call has an is_error result written by the client');
-      if (c) check.that(killed(c, 'session 2 (SIGKILL)')?.result === undefined, 'session 2 (SIGKILL): the transcript ends with the Bash call and no tool_result');
+      if (b)
+        check.that(
+          killed(b, 'session 1 (SIGTERM)')?.result?.isError === true,
+          'session 1 (SIGTERM): the killed Bash call has an is_error result written by the client',
+        );
+      if (c)
+        check.that(
+          killed(c, 'session 2 (SIGKILL)')?.result === undefined,
+          'session 2 (SIGKILL): the transcript ends with the Bash call and no tool_result',
+        );
     },
   },
   {
     name: 'interactive',
-    describes: 'The TUI in a pseudo-terminal: "say hi"; "run the slow job" (Bash interrupted with Escape); "write notes.txt" (Write); /clear; "say bye"; /exit. Two sessions: before and after /clear.',
+    describes:
+      'The TUI in a pseudo-terminal: "say hi"; "run the slow job" (Bash interrupted with Escape); "write notes.txt" (Write); /clear; "say bye"; /exit. Two sessions: before and after /clear.',
     story: [
       `Session 0: \`${HI}\` → "${HI_REPLY}"; \`${SLOW}\` → text + Bash \`sh slow.sh\` (sleep 30), Escape pressed while it runs (the user interrupt); \`${NOTES}\` → Write \`notes.txt\`, "${NOTES_REPLY}"; then \`/clear\`.`,
       `Session 1 (after /clear, a new session id): \`${BYE}\` → "${BYE_REPLY}"; \`/exit\`.`,
     ],
-    commands: [`claude --model ${MODEL} --permission-mode acceptEdits --allowedTools Bash Write Edit Read Agent   # in a 140×40 pty, keys typed by the script`],
+    commands: [
+      `claude --model ${MODEL} --permission-mode acceptEdits --allowedTools Bash Write Edit Read Agent   # in a 140×40 pty, keys typed by the script`,
+    ],
     clientArgs: [...TOOLS, ...SNAPSHOT_OFF],
     script: (ws) => interactiveScript(ws),
     prepare: { 'slow.sh': SLOW_SH },
@@ -676,10 +867,27 @@ const scenarios: Scenario[] = [
         { waitMs: 500 },
         { type: '/exit' },
       ];
-      const args = ['--model', MODEL, '--permission-mode', 'acceptEdits', '--allowedTools', ...DEFAULT_TOOLS, ...ctx.clientArgs];
-      const r = await runClaudeInteractive(ctx.bin, { cwd: ctx.ws, env: ctx.env, steps, args, timeoutMs: RUN_TIMEOUT_MS });
+      const args = [
+        '--model',
+        MODEL,
+        '--permission-mode',
+        'acceptEdits',
+        '--allowedTools',
+        ...DEFAULT_TOOLS,
+        ...ctx.clientArgs,
+      ];
+      const r = await runClaudeInteractive(ctx.bin, {
+        cwd: ctx.ws,
+        env: ctx.env,
+        steps,
+        args,
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
       ctx.log('interactive', r.text, '');
-      if (r.timedOut || r.code !== 0) throw new Error(`interactive: exit ${r.code ?? r.signal}, timed out ${r.timedOut}; screen tail:\n${r.text.slice(-1500)}`);
+      if (r.timedOut || r.code !== 0)
+        throw new Error(
+          `interactive: exit ${r.code ?? r.signal}, timed out ${r.timedOut}; screen tail:\n${r.text.slice(-1500)}`,
+        );
       return r.sessionIds;
     },
     verify({ sessions, ws }, check) {
@@ -688,15 +896,27 @@ const scenarios: Scenario[] = [
       if (a) {
         const t = a.main;
         check.that(t.assistantTexts.includes(HI_REPLY), 'session 0 has the hi reply');
-        check.that(outcomes(t, 'Bash', cmdIs('sh slow.sh')).join() === 'error', `the interrupted Bash sh slow.sh has an is_error result (got ${outcomes(t, 'Bash', cmdIs('sh slow.sh')).join()})`);
-        check.that(t.userTexts.some((u) => u === INTERRUPTED), `the user interrupt marker "${INTERRUPTED}"`);
-        check.that(t.userTexts.some((u) => u.trim() === NOTES), `the prompt "${NOTES}" after the interrupt`);
+        check.that(
+          outcomes(t, 'Bash', cmdIs('sh slow.sh')).join() === 'error',
+          `the interrupted Bash sh slow.sh has an is_error result (got ${outcomes(t, 'Bash', cmdIs('sh slow.sh')).join()})`,
+        );
+        check.that(
+          t.userTexts.some((u) => u === INTERRUPTED),
+          `the user interrupt marker "${INTERRUPTED}"`,
+        );
+        check.that(
+          t.userTexts.some((u) => u.trim() === NOTES),
+          `the prompt "${NOTES}" after the interrupt`,
+        );
         check.that(outcomes(t, 'Write', fileIs(join(ws, 'notes.txt'))).join() === 'ok', 'Write notes.txt succeeded');
         check.that(t.assistantTexts.includes(NOTES_REPLY), 'session 0 has the notes reply');
         check.that(!t.userTexts.some((u) => u.includes(BYE)), 'session 0 does not hold the prompt typed after /clear');
       }
       if (b) {
-        check.that(b.main.userTexts.some((u) => u.trim() === BYE), 'session 1 starts with "say bye"');
+        check.that(
+          b.main.userTexts.some((u) => u.trim() === BYE),
+          'session 1 starts with "say bye"',
+        );
         check.that(b.main.assistantTexts.includes(BYE_REPLY), 'session 1 has the bye reply');
         check.that(b.main.toolCalls.length === 0, 'session 1 has no tool calls');
       }
@@ -705,13 +925,18 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'long',
-    describes: 'One print-mode session of three resumed turns with 10–12 tool calls each (Write/Edit/Read/Bash, a failing then passing check per turn, a failing usage call, a commit per turn, thinking blocks, two parallel Writes): a few hundred lines for chunked replay.',
+    describes:
+      'One print-mode session of three resumed turns with 10–12 tool calls each (Write/Edit/Read/Bash, a failing then passing check per turn, a failing usage call, a commit per turn, thinking blocks, two parallel Writes): a few hundred lines for chunked replay.',
     story: [
       `Turn 1 \`${L_PROMPT_1}\`: thinking, Write \`lib/add.sh\` (subtracts by mistake), Write \`lib/mul.sh\`, Write \`test/run.sh\`, Bash \`sh test/run.sh\` FAILS, Read + Edit \`lib/add.sh\`, Bash \`sh test/run.sh\` passes, Write \`NOTES.md\`, Bash \`git status --short\`, Bash commit "${L_COMMITS[0]}", final text.`,
       `Turn 2 (\`--resume\`) \`${L_PROMPT_2}\`: thinking + two parallel Writes (\`lib/sub.sh\`, \`lib/div.sh\`) in one message, Read + Edit \`test/run.sh\`, Bash \`sh test/run.sh\` FAILS (division by zero), Edit \`lib/div.sh\`, Bash \`sh test/run.sh\` passes, Read + Edit \`NOTES.md\`, Bash \`git diff --stat\`, Bash commit "${L_COMMITS[1]}", final text.`,
       `Turn 3 (\`--resume\`) \`${L_PROMPT_3}\`: thinking + Write \`calc.sh\`, Bash \`sh calc.sh add 2 3\`, Bash \`sh calc.sh pow 2 3\` FAILS (exit 2, usage), Bash \`sh calc.sh div 8 2\`, Read + Edit \`NOTES.md\`, Read + Edit \`README.md\`, Bash \`sh test/run.sh\`, Bash commit "${L_COMMITS[2]}", Bash \`git log --oneline\`, final text.`,
     ],
-    commands: [`claude -p "${L_PROMPT_1}" ${PRINT_FLAGS}`, `claude -p "${L_PROMPT_2}" … --resume <id>`, `claude -p "${L_PROMPT_3}" … --resume <id>`],
+    commands: [
+      `claude -p "${L_PROMPT_1}" ${PRINT_FLAGS}`,
+      `claude -p "${L_PROMPT_2}" … --resume <id>`,
+      `claude -p "${L_PROMPT_3}" … --resume <id>`,
+    ],
     clientArgs: [...TOOLS, ...SNAPSHOT_OFF],
     script: (ws) => longScript(ws),
     prepare: {},
@@ -729,14 +954,26 @@ const scenarios: Scenario[] = [
       if (!t) return;
       const calls = t.toolCalls;
       check.that(calls.length >= 30, `at least 30 tool calls, got ${calls.length}`);
-      check.that(calls.every((c) => c.result !== undefined), 'every tool call has a result');
-      check.that(outcomes(t, 'Bash', cmdIs('sh test/run.sh')).join() === 'error,ok,error,ok,ok', `sh test/run.sh: fail, pass, fail, pass, pass (got ${outcomes(t, 'Bash', cmdIs('sh test/run.sh')).join()})`);
+      check.that(
+        calls.every((c) => c.result !== undefined),
+        'every tool call has a result',
+      );
+      check.that(
+        outcomes(t, 'Bash', cmdIs('sh test/run.sh')).join() === 'error,ok,error,ok,ok',
+        `sh test/run.sh: fail, pass, fail, pass, pass (got ${outcomes(t, 'Bash', cmdIs('sh test/run.sh')).join()})`,
+      );
       check.that(outcomes(t, 'Bash', cmdIs('sh calc.sh pow 2 3')).join() === 'error', 'sh calc.sh pow 2 3 fails');
       check.that(outcomes(t, 'Bash', cmdHas('git commit')).join() === 'ok,ok,ok', 'three commits');
-      check.that(calls.filter((c) => c.result?.isError).length === 3, `exactly three failed calls, got ${calls.filter((c) => c.result?.isError).length}`);
+      check.that(
+        calls.filter((c) => c.result?.isError).length === 3,
+        `exactly three failed calls, got ${calls.filter((c) => c.result?.isError).length}`,
+      );
       check.that(t.lineCount >= 150, `a few hundred lines, got ${t.lineCount}`);
       const log = git(ws, ['log', '--format=%s']);
-      check.that(L_COMMITS.every((m) => log.includes(m)), `the three commits in git log (got ${JSON.stringify(log)})`);
+      check.that(
+        L_COMMITS.every((m) => log.includes(m)),
+        `the three commits in git log (got ${JSON.stringify(log)})`,
+      );
       check.that(git(ws, ['status', '--porcelain']) === '', 'the workspace is clean at the end');
     },
   },
@@ -764,21 +1001,52 @@ const scenarios: Scenario[] = [
       if (!t) return;
       const app = join(ws, 'src', 'app.js');
       const config = join(ws, 'config.json');
-      const texts = (name: string, match: (i: Record<string, unknown>) => boolean) => t.toolCalls.filter((c) => c.name === name && match(c.input)).map((c) => c.result?.text ?? '');
-      check.that(t.records.some((r) => r.type === 'user' && (r as { permissionMode?: string }).permissionMode === 'default'), 'the prompt line records permissionMode "default"');
+      const texts = (name: string, match: (i: Record<string, unknown>) => boolean) =>
+        t.toolCalls.filter((c) => c.name === name && match(c.input)).map((c) => c.result?.text ?? '');
+      check.that(
+        t.records.some((r) => r.type === 'user' && (r as { permissionMode?: string }).permissionMode === 'default'),
+        'the prompt line records permissionMode "default"',
+      );
       check.that(outcomes(t, 'Read', fileIs(app)).join() === 'ok,ok', 'two Reads of src/app.js');
-      check.that(outcomes(t, 'Edit', fileIs(app)).join() === 'error,ok', `Edit src/app.js: not found, then ok (got ${outcomes(t, 'Edit', fileIs(app)).join()})`);
-      check.that(texts('Edit', fileIs(app))[0]?.includes('String to replace not found in file.') === true, 'the failed Edit says "String to replace not found in file."');
+      check.that(
+        outcomes(t, 'Edit', fileIs(app)).join() === 'error,ok',
+        `Edit src/app.js: not found, then ok (got ${outcomes(t, 'Edit', fileIs(app)).join()})`,
+      );
+      check.that(
+        texts('Edit', fileIs(app))[0]?.includes('String to replace not found in file.') === true,
+        'the failed Edit says "String to replace not found in file."',
+      );
       check.that(outcomes(t, 'Bash', cmdIs('sh test.sh')).join() === 'ok', 'sh test.sh passes');
-      check.that(outcomes(t, 'Write', fileIs(config)).join() === 'error,ok', `Write config.json: refused, then ok (got ${outcomes(t, 'Write', fileIs(config)).join()})`);
-      check.that(texts('Write', fileIs(config))[0]?.includes('File has not been read yet') === true, 'the refused Write says "File has not been read yet"');
+      check.that(
+        outcomes(t, 'Write', fileIs(config)).join() === 'error,ok',
+        `Write config.json: refused, then ok (got ${outcomes(t, 'Write', fileIs(config)).join()})`,
+      );
+      check.that(
+        texts('Write', fileIs(config))[0]?.includes('File has not been read yet') === true,
+        'the refused Write says "File has not been read yet"',
+      );
       check.that(outcomes(t, 'Read', fileIs(config)).join() === 'ok', 'one Read of config.json');
-      check.that(outcomes(t, 'Bash', cmdIs('rm obsolete.txt')).join() === 'error', 'rm obsolete.txt has an is_error result');
-      check.that(/needs approval|haven't granted it yet/.test(texts('Bash', cmdIs('rm obsolete.txt'))[0] ?? ''), `rm obsolete.txt was refused for lack of permission (got ${JSON.stringify(texts('Bash', cmdIs('rm obsolete.txt'))[0])})`);
+      check.that(
+        outcomes(t, 'Bash', cmdIs('rm obsolete.txt')).join() === 'error',
+        'rm obsolete.txt has an is_error result',
+      );
+      check.that(
+        /needs approval|haven't granted it yet/.test(texts('Bash', cmdIs('rm obsolete.txt'))[0] ?? ''),
+        `rm obsolete.txt was refused for lack of permission (got ${JSON.stringify(texts('Bash', cmdIs('rm obsolete.txt'))[0])})`,
+      );
       check.that(existsSync(join(ws, 'obsolete.txt')), 'obsolete.txt is still there');
-      check.that(outcomes(t, 'Bash', cmdIs('git mv ghost.js spirit.js')).join() === 'error', 'git mv ghost.js spirit.js has an is_error result');
-      check.that((texts('Bash', cmdIs('git mv ghost.js spirit.js'))[0] ?? '').startsWith('Exit code 128'), `git mv exits 128 (got ${JSON.stringify(texts('Bash', cmdIs('git mv ghost.js spirit.js'))[0])})`);
-      check.that(t.toolCalls.filter((c) => c.result?.isError).length === 4, `exactly four failed calls, got ${t.toolCalls.filter((c) => c.result?.isError).length}`);
+      check.that(
+        outcomes(t, 'Bash', cmdIs('git mv ghost.js spirit.js')).join() === 'error',
+        'git mv ghost.js spirit.js has an is_error result',
+      );
+      check.that(
+        (texts('Bash', cmdIs('git mv ghost.js spirit.js'))[0] ?? '').startsWith('Exit code 128'),
+        `git mv exits 128 (got ${JSON.stringify(texts('Bash', cmdIs('git mv ghost.js spirit.js'))[0])})`,
+      );
+      check.that(
+        t.toolCalls.filter((c) => c.result?.isError).length === 4,
+        `exactly four failed calls, got ${t.toolCalls.filter((c) => c.result?.isError).length}`,
+      );
       check.that(t.assistantTexts.includes(E_FINAL), 'the final text is in the transcript');
       check.that(readFileSync(app, 'utf8').includes("'Hello, ' + person"), 'src/app.js has the comma');
       check.that(readFileSync(config, 'utf8') === '{ "debug": true }\n', 'config.json has debug on');
@@ -797,7 +1065,9 @@ const scenarios: Scenario[] = [
       `Subagent \`${S_FINDER}\`: Grep \`function greet\` in \`src\`, Read \`src/app.js\`, "${S_FINDER_REPLY}".`,
       `Final text: "${S_FINAL}"`,
     ],
-    commands: [`claude -p "${S_PROMPT}" ${PRINT_FLAGS.replace('Bash Write Edit Read Agent', [...DEFAULT_TOOLS, 'Grep'].join(' '))}`],
+    commands: [
+      `claude -p "${S_PROMPT}" ${PRINT_FLAGS.replace('Bash Write Edit Read Agent', [...DEFAULT_TOOLS, 'Grep'].join(' '))}`,
+    ],
     clientArgs: ['--tools', 'Agent,Write,Read,Grep', ...SNAPSHOT_OFF],
     showResults: true,
     script: (ws) => subagentsScript(ws),
@@ -813,33 +1083,86 @@ const scenarios: Scenario[] = [
       const agents = t.toolCalls.filter((c) => c.name === 'Agent');
       check.that(agents.length === 2, `two Agent calls, got ${agents.length}`);
       const messageId = (line: number) => (t.records[line] as { message?: { id?: string } }).message?.id;
-      check.that(agents.length === 2 && messageId(agents[0]!.line) !== undefined && messageId(agents[0]!.line) === messageId(agents[1]!.line), 'both Agent tool_use blocks belong to one assistant message (same message.id)');
-      check.that(agents.every((a) => a.input['run_in_background'] === false), 'both Agent calls ask for run_in_background: false');
-      check.that(agents.every((a) => a.result !== undefined && !a.result.isError), 'both Agent calls have a successful result');
-      const launched = t.records.filter((r) => r.type === 'user' && (r as { toolUseResult?: { status?: string } }).toolUseResult?.status === 'async_launched');
+      check.that(
+        agents.length === 2 &&
+          messageId(agents[0]!.line) !== undefined &&
+          messageId(agents[0]!.line) === messageId(agents[1]!.line),
+        'both Agent tool_use blocks belong to one assistant message (same message.id)',
+      );
+      check.that(
+        agents.every((a) => a.input['run_in_background'] === false),
+        'both Agent calls ask for run_in_background: false',
+      );
+      check.that(
+        agents.every((a) => a.result !== undefined && !a.result.isError),
+        'both Agent calls have a successful result',
+      );
+      const launched = t.records.filter(
+        (r) =>
+          r.type === 'user' &&
+          (r as { toolUseResult?: { status?: string } }).toolUseResult?.status === 'async_launched',
+      );
       check.that(launched.length === 0, 'no Agent result says async_launched (they ran in the foreground)');
-      check.that(!t.records.some((r) => r.type === 'user' && typeof r.message?.content === 'string' && r.message.content.startsWith('<task-notification>')), 'no <task-notification> turn');
-      check.that(agents.some((a) => a.result?.text.includes(S_WRITER_REPLY)) && agents.some((a) => a.result?.text.includes(S_FINDER_REPLY)), "the Agent results carry the subagents' replies");
+      check.that(
+        !t.records.some(
+          (r) =>
+            r.type === 'user' &&
+            typeof r.message?.content === 'string' &&
+            r.message.content.startsWith('<task-notification>'),
+        ),
+        'no <task-notification> turn',
+      );
+      check.that(
+        agents.some((a) => a.result?.text.includes(S_WRITER_REPLY)) &&
+          agents.some((a) => a.result?.text.includes(S_FINDER_REPLY)),
+        "the Agent results carry the subagents' replies",
+      );
       check.that(t.assistantTexts.includes(S_FINAL), 'the final text is in the transcript');
       check.that(s.subagents.length === 2, `two subagent transcripts, got ${s.subagents.length}`);
       const version = join(ws, 'src', 'version.js');
       const writer = s.subagents.find((a) => a.toolCalls.some((c) => c.name === 'Write'));
       const finder = s.subagents.find((a) => a !== writer);
-      check.that(writer !== undefined && outcomes(writer, 'Write', fileIs(version)).join() === 'ok', 'one subagent Wrote src/version.js');
-      check.that(writer?.toolCalls.find((c) => c.name === 'Write')?.result?.text.startsWith('File created successfully at: ') === true, 'its Write result says "File created successfully at: …"');
-      check.that(finder !== undefined && finder.toolCalls.length === 2 && finder.toolCalls.every((c) => ['Grep', 'Read'].includes(c.name) && c.result?.isError === false), 'the other subagent only Grepped and Read, successfully');
+      check.that(
+        writer !== undefined && outcomes(writer, 'Write', fileIs(version)).join() === 'ok',
+        'one subagent Wrote src/version.js',
+      );
+      check.that(
+        writer?.toolCalls.find((c) => c.name === 'Write')?.result?.text.startsWith('File created successfully at: ') ===
+          true,
+        'its Write result says "File created successfully at: …"',
+      );
+      check.that(
+        finder !== undefined &&
+          finder.toolCalls.length === 2 &&
+          finder.toolCalls.every((c) => ['Grep', 'Read'].includes(c.name) && c.result?.isError === false),
+        'the other subagent only Grepped and Read, successfully',
+      );
       check.that(existsSync(version), 'src/version.js exists');
       const span = (a: Transcript) => {
-        const times = a.records.flatMap((r) => (typeof (r as { timestamp?: unknown }).timestamp === 'string' ? [(r as { timestamp: string }).timestamp] : [])).sort();
+        const times = a.records
+          .flatMap((r) =>
+            typeof (r as { timestamp?: unknown }).timestamp === 'string'
+              ? [(r as { timestamp: string }).timestamp]
+              : [],
+          )
+          .sort();
         return { first: times[0] ?? '', last: times.at(-1) ?? '' };
       };
       const shapes = s.subagents.map((a) => {
         const meta = a.path.replace(/\.jsonl$/, '.meta.json');
-        return existsSync(meta) ? (JSON.parse(readFileSync(meta, 'utf8')) as { requestShape?: string }).requestShape : undefined;
+        return existsSync(meta)
+          ? (JSON.parse(readFileSync(meta, 'utf8')) as { requestShape?: string }).requestShape
+          : undefined;
       });
-      check.that(shapes.length === 2 && shapes.every((x) => x === 'foreground'), `both .meta.json say requestShape "foreground" (got ${shapes.join(', ')})`);
+      check.that(
+        shapes.length === 2 && shapes.every((x) => x === 'foreground'),
+        `both .meta.json say requestShape "foreground" (got ${shapes.join(', ')})`,
+      );
       const [x, y] = s.subagents.map(span);
-      check.that(x !== undefined && y !== undefined && x.first < y.last && y.first < x.last, 'the two subagents ran at the same time (their transcripts overlap in time)');
+      check.that(
+        x !== undefined && y !== undefined && x.first < y.last && y.first < x.last,
+        'the two subagents ran at the same time (their transcripts overlap in time)',
+      );
     },
   },
   {
@@ -862,23 +1185,55 @@ const scenarios: Scenario[] = [
       check.that(sessions.length === 1, `one session, got ${sessions.length}`);
       const t = sessions[0]?.main;
       if (!t) return;
-      for (const cmd of ['mkdir -p docs && mv NOTES.md docs/NOTES.md', 'rm scratch/plan.txt && rmdir scratch', 'echo hi > hello.txt', 'cp a.txt b.txt; touch c.txt', C_BUMP, 'sh cleanup.sh']) {
-        check.that(outcomes(t, 'Bash', cmdIs(cmd)).join() === 'ok', `Bash \`${cmd}\` ran (got ${outcomes(t, 'Bash', cmdIs(cmd)).join() || 'no call'})`);
+      for (const cmd of [
+        'mkdir -p docs && mv NOTES.md docs/NOTES.md',
+        'rm scratch/plan.txt && rmdir scratch',
+        'echo hi > hello.txt',
+        'cp a.txt b.txt; touch c.txt',
+        C_BUMP,
+        'sh cleanup.sh',
+      ]) {
+        check.that(
+          outcomes(t, 'Bash', cmdIs(cmd)).join() === 'ok',
+          `Bash \`${cmd}\` ran (got ${outcomes(t, 'Bash', cmdIs(cmd)).join() || 'no call'})`,
+        );
       }
-      check.that(outcomes(t, 'Write', fileIs(join(ws, 'scratch', 'plan.txt'))).join() === 'ok', 'Write scratch/plan.txt succeeded');
-      check.that(outcomes(t, 'Read', fileIs(join(ws, 'hello.txt'))).join() === 'ok' && outcomes(t, 'Edit', fileIs(join(ws, 'hello.txt'))).join() === 'ok', 'Read + Edit hello.txt succeeded');
+      check.that(
+        outcomes(t, 'Write', fileIs(join(ws, 'scratch', 'plan.txt'))).join() === 'ok',
+        'Write scratch/plan.txt succeeded',
+      );
+      check.that(
+        outcomes(t, 'Read', fileIs(join(ws, 'hello.txt'))).join() === 'ok' &&
+          outcomes(t, 'Edit', fileIs(join(ws, 'hello.txt'))).join() === 'ok',
+        'Read + Edit hello.txt succeeded',
+      );
       check.that(t.assistantTexts.includes(C_FINAL), 'the final text is in the transcript');
-      check.that(existsSync(join(ws, 'docs', 'NOTES.md')) && !existsSync(join(ws, 'NOTES.md')), 'NOTES.md moved to docs/');
+      check.that(
+        existsSync(join(ws, 'docs', 'NOTES.md')) && !existsSync(join(ws, 'NOTES.md')),
+        'NOTES.md moved to docs/',
+      );
       check.that(!existsSync(join(ws, 'scratch')), 'scratch/ is gone');
       check.that(readFileSync(join(ws, 'hello.txt'), 'utf8') === 'hello\n', 'hello.txt says hello');
-      check.that(readFileSync(join(ws, 'b.txt'), 'utf8') === 'a\n' && readFileSync(join(ws, 'c.txt'), 'utf8') === '', 'b.txt copies a.txt, c.txt is empty');
+      check.that(
+        readFileSync(join(ws, 'b.txt'), 'utf8') === 'a\n' && readFileSync(join(ws, 'c.txt'), 'utf8') === '',
+        'b.txt copies a.txt, c.txt is empty',
+      );
       check.that(outcomes(t, 'Write', fileIs(join(ws, 'out.log'))).join() === 'ok', 'Write out.log succeeded');
       const bump = t.toolCalls.findIndex((c) => c.name === 'Bash' && c.input['command'] === C_BUMP);
       const log = t.toolCalls.findIndex((c) => c.name === 'Write' && c.input['file_path'] === join(ws, 'out.log'));
       const clean = t.toolCalls.findIndex((c) => c.name === 'Bash' && c.input['command'] === 'sh cleanup.sh');
-      check.that(bump >= 0 && bump < log && log < clean, 'the VERSION bump, then the Write of out.log, then sh cleanup.sh');
-      check.that(git(ws, ['ls-files', 'VERSION', 'cleanup.sh']) === 'VERSION\ncleanup.sh', 'VERSION and cleanup.sh are tracked');
-      check.that(readFileSync(join(ws, 'VERSION'), 'utf8') === '1.1.0\n', `VERSION says 1.1.0 (got ${JSON.stringify(readFileSync(join(ws, 'VERSION'), 'utf8'))})`);
+      check.that(
+        bump >= 0 && bump < log && log < clean,
+        'the VERSION bump, then the Write of out.log, then sh cleanup.sh',
+      );
+      check.that(
+        git(ws, ['ls-files', 'VERSION', 'cleanup.sh']) === 'VERSION\ncleanup.sh',
+        'VERSION and cleanup.sh are tracked',
+      );
+      check.that(
+        readFileSync(join(ws, 'VERSION'), 'utf8') === '1.1.0\n',
+        `VERSION says 1.1.0 (got ${JSON.stringify(readFileSync(join(ws, 'VERSION'), 'utf8'))})`,
+      );
       check.that(!existsSync(join(ws, 'out.log')), 'out.log is gone (cleanup.sh removed it)');
     },
   },
@@ -902,17 +1257,30 @@ const scenarios: Scenario[] = [
       const t = sessions[0]?.main;
       if (!t) return;
       check.that(t.cwd === join(root, SUB_DIR), `the transcript's cwd is the subfolder (got ${t.cwd})`);
-      check.that(outcomes(t, 'Write', fileIs(join(ws, 'config.js'))).join() === 'ok', 'Write config.js in the subfolder succeeded');
-      check.that(outcomes(t, 'Read', fileIs(join(root, 'README.md'))).join() === 'ok' && outcomes(t, 'Edit', fileIs(join(root, 'README.md'))).join() === 'ok', 'Read + Edit of the top-level README.md succeeded');
+      check.that(
+        outcomes(t, 'Write', fileIs(join(ws, 'config.js'))).join() === 'ok',
+        'Write config.js in the subfolder succeeded',
+      );
+      check.that(
+        outcomes(t, 'Read', fileIs(join(root, 'README.md'))).join() === 'ok' &&
+          outcomes(t, 'Edit', fileIs(join(root, 'README.md'))).join() === 'ok',
+        'Read + Edit of the top-level README.md succeeded',
+      );
       check.that(outcomes(t, 'Bash', cmdIs('git status --short')).join() === 'ok', 'git status ran');
       check.that(t.assistantTexts.includes(SUB_FINAL), 'the final text is in the transcript');
-      check.that(git(root, ['status', '--porcelain']) === ' M README.md\n?? services/api/config.js'.trim(), `the repository has README.md modified and services/api/config.js new (got ${JSON.stringify(git(root, ['status', '--porcelain']))})`);
+      check.that(
+        git(root, ['status', '--porcelain']) === ' M README.md\n?? services/api/config.js'.trim(),
+        `the repository has README.md modified and services/api/config.js new (got ${JSON.stringify(git(root, ['status', '--porcelain']))})`,
+      );
     },
   },
   {
     name: 'no-git',
-    describes: 'One print-mode turn in a folder that is not a git repository (nor inside one): Write `todo.txt`, `cat todo.txt`.',
-    story: [`\`${N_PROMPT}\` in a plain folder (README.md only, no \`git init\`, no repository above it): Write \`todo.txt\` (new), Bash \`cat todo.txt\`, final text. The client records \`gitBranch: "HEAD"\` on its lines there (not \`""\`).`],
+    describes:
+      'One print-mode turn in a folder that is not a git repository (nor inside one): Write `todo.txt`, `cat todo.txt`.',
+    story: [
+      `\`${N_PROMPT}\` in a plain folder (README.md only, no \`git init\`, no repository above it): Write \`todo.txt\` (new), Bash \`cat todo.txt\`, final text. The client records \`gitBranch: "HEAD"\` on its lines there (not \`""\`).`,
+    ],
     commands: [`claude -p "${N_PROMPT}" ${PRINT_FLAGS}`],
     clientArgs: ['--tools', 'Bash,Write', ...SNAPSHOT_OFF],
     git: false,
@@ -929,8 +1297,13 @@ const scenarios: Scenario[] = [
       check.that(outcomes(t, 'Bash', cmdIs('cat todo.txt')).join() === 'ok', 'cat todo.txt ran');
       check.that(t.assistantTexts.includes(N_FINAL), 'the final text is in the transcript');
       check.that(!existsSync(join(ws, '.git')) && !isInsideGit(ws), 'the folder is not in a git repository');
-      const branches = new Set(t.records.flatMap((r) => ('gitBranch' in r ? [String((r as { gitBranch?: unknown }).gitBranch)] : [])));
-      check.that(branches.size === 1 && branches.has('HEAD'), `every line records gitBranch "HEAD" (got ${[...branches].map((b) => JSON.stringify(b)).join(', ')})`);
+      const branches = new Set(
+        t.records.flatMap((r) => ('gitBranch' in r ? [String((r as { gitBranch?: unknown }).gitBranch)] : [])),
+      );
+      check.that(
+        branches.size === 1 && branches.has('HEAD'),
+        `every line records gitBranch "HEAD" (got ${[...branches].map((b) => JSON.stringify(b)).join(', ')})`,
+      );
     },
   },
   {
@@ -954,8 +1327,14 @@ const scenarios: Scenario[] = [
       check.that(sessions.length === 1, `one session, got ${sessions.length}`);
       const t = sessions[0]?.main;
       if (!t) return;
-      check.that(outcomes(t, 'Write', fileIs(join(ws, 'greeting.txt'))).join() === 'ok' && outcomes(t, 'Bash', cmdIs('cat greeting.txt')).join() === 'ok', 'turn 1: Write + Bash succeeded');
-      const second = t.records.findIndex((r) => r.type === 'user' && typeof r.message?.content === 'string' && r.message.content.trim() === CE_PROMPT_2);
+      check.that(
+        outcomes(t, 'Write', fileIs(join(ws, 'greeting.txt'))).join() === 'ok' &&
+          outcomes(t, 'Bash', cmdIs('cat greeting.txt')).join() === 'ok',
+        'turn 1: Write + Bash succeeded',
+      );
+      const second = t.records.findIndex(
+        (r) => r.type === 'user' && typeof r.message?.content === 'string' && r.message.content.trim() === CE_PROMPT_2,
+      );
       check.that(second >= 0, `the resumed prompt "${CE_PROMPT_2}" is in the transcript`);
       check.that(second >= 0 && t.toolCalls.every((c) => c.line < second), 'no tool call after the second prompt');
       check.that(t.assistantTexts.at(-1) === CE_REPLY_2, `the last assistant text is "${CE_REPLY_2}"`);
@@ -978,7 +1357,11 @@ function git(cwd: string, args: string[]): string {
 /** Whether `dir` is inside a git work tree (e.g. a temp folder under a checkout). */
 function isInsideGit(dir: string): boolean {
   try {
-    execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+    execFileSync('git', ['rev-parse', '--is-inside-work-tree'], {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+    });
     return true;
   } catch {
     return false;
@@ -1029,7 +1412,13 @@ function clientPid(bin: string, ws: string): number | null {
  * has the tool's process `untilRunning` running; then the client itself (found by its pid) gets the
  * signal, as `kill` would send it.
  */
-async function printKilledAtToolUse(ctx: Ctx, prompt: string, command: string, signal: 'SIGTERM' | 'SIGKILL', untilRunning?: string[]): Promise<string> {
+async function printKilledAtToolUse(
+  ctx: Ctx,
+  prompt: string,
+  command: string,
+  signal: 'SIGTERM' | 'SIGKILL',
+  untilRunning?: string[],
+): Promise<string> {
   let done = false;
   const killed: { at: number | null } = { at: null };
   const needle = JSON.stringify(command).slice(1, -1);
@@ -1037,7 +1426,14 @@ async function printKilledAtToolUse(ctx: Ctx, prompt: string, command: string, s
   const earlier = new Set(listTranscripts(ctx.env).map((t) => t.sessionId));
   const watch = (async () => {
     while (!done) {
-      const written = listTranscripts(ctx.env).some((t) => t.kind === 'main' && !earlier.has(t.sessionId) && readFileSync(t.path, 'utf8').split('\n').some((l) => l.includes('"tool_use"') && l.includes(`"command":"${needle}"`)));
+      const written = listTranscripts(ctx.env).some(
+        (t) =>
+          t.kind === 'main' &&
+          !earlier.has(t.sessionId) &&
+          readFileSync(t.path, 'utf8')
+            .split('\n')
+            .some((l) => l.includes('"tool_use"') && l.includes(`"command":"${needle}"`)),
+      );
       const pid = written ? clientPid(ctx.bin, ctx.ws) : null;
       if (pid !== null && (untilRunning === undefined || descendantRuns(pid, untilRunning))) {
         process.kill(pid, signal);
@@ -1048,14 +1444,26 @@ async function printKilledAtToolUse(ctx: Ctx, prompt: string, command: string, s
     }
   })();
   const started = Date.now();
-  console.log(`  claude -p ${JSON.stringify(prompt)}, ${signal} once the tool_use is written${untilRunning ? ` and \`${untilRunning.join(' ')}\` runs` : ''}`);
-  const r = await runClaudePrint(ctx.bin, { cwd: ctx.ws, prompt, env: ctx.env, timeoutMs: 60_000, extraArgs: ctx.clientArgs });
+  console.log(
+    `  claude -p ${JSON.stringify(prompt)}, ${signal} once the tool_use is written${untilRunning ? ` and \`${untilRunning.join(' ')}\` runs` : ''}`,
+  );
+  const r = await runClaudePrint(ctx.bin, {
+    cwd: ctx.ws,
+    prompt,
+    env: ctx.env,
+    timeoutMs: 60_000,
+    extraArgs: ctx.clientArgs,
+  });
   done = true;
   await watch;
   ctx.log(signal, r.stdout, r.stderr);
-  if (killed.at === null) throw new Error(`${prompt}: the transcript never showed the Bash call of ${command} (or its process) while the client ran (exit ${r.code ?? r.signal})\n${r.stderr}`);
+  if (killed.at === null)
+    throw new Error(
+      `${prompt}: the transcript never showed the Bash call of ${command} (or its process) while the client ran (exit ${r.code ?? r.signal})\n${r.stderr}`,
+    );
   const code = signal === 'SIGTERM' ? 143 : 137;
-  if (!(r.code === code || r.signal === signal)) throw new Error(`${prompt}: expected the client to end by ${signal}, got exit ${r.code} signal ${r.signal}`);
+  if (!(r.code === code || r.signal === signal))
+    throw new Error(`${prompt}: expected the client to end by ${signal}, got exit ${r.code} signal ${r.signal}`);
   console.log(`    ${signal} ${killed.at - started} ms after start`);
   const id = r.sessionId ?? newestSession(ctx.env);
   if (!id) throw new Error(`${prompt}: no session id`);
@@ -1090,7 +1498,10 @@ interface Manifest {
    * `disk`/`tracked`/`before`/`commits` (scripts/fixture-disk.ts): that root snapshotted right before
    * the first client run and right after the last one, paths relative to it, and the commits made in between.
    */
-  scenarios: Record<string, { sessions: string[]; workspace: string; describes: string; root?: string } & Partial<DiskTruth>>;
+  scenarios: Record<
+    string,
+    { sessions: string[]; workspace: string; describes: string; root?: string } & Partial<DiskTruth>
+  >;
 }
 
 function readManifest(version: string): Manifest {
@@ -1103,7 +1514,11 @@ function readManifest(version: string): Manifest {
 // Main
 // ---------------------------------------------------------------------------------------------
 
-async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{ sessions: string[]; workspace: string; root: string; stage: string; truth: DiskTruth }> {
+async function runScenario(
+  s: Scenario,
+  bin: string,
+  tmpRoot: string,
+): Promise<{ sessions: string[]; workspace: string; root: string; stage: string; truth: DiskTruth }> {
   const base = join(tmpRoot, s.name);
   const home = join(base, 'home');
   const root = join(base, 'ws');
@@ -1113,14 +1528,21 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
   for (const d of [home, logDir, stage]) mkdirSync(d, { recursive: true });
   initWorkspace(root, s.prepare, s.git !== false);
   mkdirSync(ws, { recursive: true });
-  if (s.git === false && isInsideGit(ws)) throw new Error(`${s.name}: ${ws} is inside a git repository; the scenario needs a folder outside any`);
+  if (s.git === false && isInsideGit(ws))
+    throw new Error(`${s.name}: ${ws} is inside a git repository; the scenario needs a folder outside any`);
   const script = s.script(ws, home, root);
   const mock = await startMockMessages(script, { summary: B_SUMMARY });
   try {
     const env = claudeEnv({
       home,
       mockUrl: mock.url,
-      extra: { TZ: 'UTC', GIT_CONFIG_NOSYSTEM: '1', XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local', 'state'), XDG_CACHE_HOME: join(home, '.cache') },
+      extra: {
+        TZ: 'UTC',
+        GIT_CONFIG_NOSYSTEM: '1',
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_STATE_HOME: join(home, '.local', 'state'),
+        XDG_CACHE_HOME: join(home, '.cache'),
+      },
     });
     let n = 0;
     const ctx: Ctx = {
@@ -1136,10 +1558,23 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
         writeFileSync(join(logDir, `${String(n).padStart(2, '0')}-${label}.stderr`), stderr);
       },
       async print(prompt, opts = {}) {
-        console.log(`  [${s.name}] claude -p ${JSON.stringify(prompt)}${opts.resume ? ` --resume ${opts.resume}` : ''}`);
-        const r = await runClaudePrint(bin, { cwd: ws, prompt, env, timeoutMs: RUN_TIMEOUT_MS, ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.allowedTools ? { allowedTools: opts.allowedTools } : {}), extraArgs: [...s.clientArgs, ...(s.lateArgs ?? [])] });
+        console.log(
+          `  [${s.name}] claude -p ${JSON.stringify(prompt)}${opts.resume ? ` --resume ${opts.resume}` : ''}`,
+        );
+        const r = await runClaudePrint(bin, {
+          cwd: ws,
+          prompt,
+          env,
+          timeoutMs: RUN_TIMEOUT_MS,
+          ...(opts.resume ? { resume: opts.resume } : {}),
+          ...(opts.allowedTools ? { allowedTools: opts.allowedTools } : {}),
+          extraArgs: [...s.clientArgs, ...(s.lateArgs ?? [])],
+        });
         ctx.log(prompt.replace(/\W+/g, '-').slice(0, 30), r.stdout, r.stderr);
-        if (r.code !== 0 || r.timedOut) throw new Error(`claude -p ${JSON.stringify(prompt)}: exit ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''}\nstderr:\n${r.stderr.slice(-2000)}\nstdout tail:\n${r.stdout.slice(-2000)}`);
+        if (r.code !== 0 || r.timedOut)
+          throw new Error(
+            `claude -p ${JSON.stringify(prompt)}: exit ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''}\nstderr:\n${r.stderr.slice(-2000)}\nstdout tail:\n${r.stdout.slice(-2000)}`,
+          );
         if (!r.sessionId) throw new Error(`claude -p ${JSON.stringify(prompt)}: no session id in stream-json`);
         return r.sessionId;
       },
@@ -1151,12 +1586,21 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
     const truth = diskTruth(start, root);
 
     // The conversation went as scripted: nothing unscripted was asked, every scripted step was.
-    const unscripted = mock.requests.filter((r) => r.answered.kind === 'unscripted' || (r.answered.kind === 'not-found' && r.path.startsWith('/v1/messages')));
+    const unscripted = mock.requests.filter(
+      (r) => r.answered.kind === 'unscripted' || (r.answered.kind === 'not-found' && r.path.startsWith('/v1/messages')),
+    );
     if (unscripted.length > 0) {
-      throw new Error(`${s.name}: ${unscripted.length} request(s) had no scripted step: ${unscripted.map((r) => JSON.stringify(r.answered)).join('; ')}`);
+      throw new Error(
+        `${s.name}: ${unscripted.length} request(s) had no scripted step: ${unscripted.map((r) => JSON.stringify(r.answered)).join('; ')}`,
+      );
     }
-    const answered = new Set(mock.requests.flatMap((r) => (r.answered.kind === 'step' ? [`${r.answered.prompt}\u0000${r.answered.step}`] : [])));
-    if (answered.size !== scriptSize(script)) throw new Error(`${s.name}: only ${answered.size} of ${scriptSize(script)} scripted steps were requested`);
+    const answered = new Set(
+      mock.requests.flatMap((r) =>
+        r.answered.kind === 'step' ? [`${r.answered.prompt}\u0000${r.answered.step}`] : [],
+      ),
+    );
+    if (answered.size !== scriptSize(script))
+      throw new Error(`${s.name}: only ${answered.size} of ${scriptSize(script)} scripted steps were requested`);
 
     // Copy: main transcripts and their subagents, byte for byte, same relative layout.
     const all = listTranscripts(env);
@@ -1164,7 +1608,10 @@ async function runScenario(s: Scenario, bin: string, tmpRoot: string): Promise<{
     const extra = mains.filter((t) => !ids.includes(t.sessionId)).map((t) => t.sessionId);
     if (extra.length > 0) throw new Error(`${s.name}: unexpected sessions ${extra.join(', ')}`);
     const ordered = mains.map((t) => t.sessionId);
-    if (ordered.join() !== ids.join()) throw new Error(`${s.name}: the client reported sessions ${ids.join(', ')}, the transcripts in start order are ${ordered.join(', ')}`);
+    if (ordered.join() !== ids.join())
+      throw new Error(
+        `${s.name}: the client reported sessions ${ids.join(', ')}, the transcripts in start order are ${ordered.join(', ')}`,
+      );
     for (const id of ids) {
       const main = mains.find((t) => t.sessionId === id)!;
       copyFileSync(main.path, join(stage, `${id}.jsonl`));
@@ -1207,7 +1654,11 @@ function recorded(dir: string, ids: string[], ws: string, home: string, root = w
             .sort()
             .map((f) => new Transcript(join(subDir, f)))
         : [];
-      const other = existsSync(join(dir, id)) ? walk(join(dir, id)).filter((p) => !p.endsWith('.jsonl')).map((p) => relative(dir, p)) : [];
+      const other = existsSync(join(dir, id))
+        ? walk(join(dir, id))
+            .filter((p) => !p.endsWith('.jsonl'))
+            .map((p) => relative(dir, p))
+        : [];
       return { id, main: new Transcript(join(dir, `${id}.jsonl`)), subagents, other };
     }),
   };
@@ -1218,7 +1669,8 @@ function assertNoSecrets(): void {
   const needles = [MOCK_API_KEY, MOCK_API_KEY.slice(-20), 'sk-ant-'];
   for (const p of walk(outDir)) {
     const body = readFileSync(p, 'utf8');
-    for (const n of needles) if (body.includes(n)) throw new Error(`${relative(repoRoot, p)} contains ${JSON.stringify(n)}`);
+    for (const n of needles)
+      if (body.includes(n)) throw new Error(`${relative(repoRoot, p)} contains ${JSON.stringify(n)}`);
   }
 }
 
@@ -1272,28 +1724,39 @@ function transcriptFacts(t: Transcript, ws: string, home: string, root = ws, sho
     if (a) attachments.set(a, (attachments.get(a) ?? 0) + 1);
   }
   const counts = (m: Map<string, number>) => [...m].map(([k, v]) => `${k} ×${v}`).join(', ');
-  const out = [`${t.lineCount} lines, ${t.bytes} bytes (longest line ${t.longestLine} bytes); line types: ${counts(types)}${attachments.size > 0 ? `; attachments: ${counts(attachments)}` : ''}.`];
+  const out = [
+    `${t.lineCount} lines, ${t.bytes} bytes (longest line ${t.longestLine} bytes); line types: ${counts(types)}${attachments.size > 0 ? `; attachments: ${counts(attachments)}` : ''}.`,
+  ];
   const prompts = t.records
     .filter((r) => r.type === 'user' && r.isMeta !== true && r.isCompactSummary !== true)
     .flatMap((r) => (typeof r.message?.content === 'string' ? [r.message.content] : []))
     .filter((u) => !u.startsWith('<'));
   if (prompts.length > 0) out.push(`Prompts: ${prompts.map((u) => `\`${oneLine(u, 80)}\``).join(', ')}.`);
   const replies = t.assistantTexts;
-  if (replies.length > 0) out.push(`Assistant texts (${replies.length}): ${replies.map((u) => `"${oneLine(u, 60)}"`).join(', ')}.`);
+  if (replies.length > 0)
+    out.push(`Assistant texts (${replies.length}): ${replies.map((u) => `"${oneLine(u, 60)}"`).join(', ')}.`);
   if (calls.length > 0) {
     out.push(
       `Tool calls (${calls.length}): ${calls
-        .map((c) => `${brief(c, ws, home, root)} → ${c.result ? (c.result.isError ? '**is_error**' : 'ok') : '**no result**'}`)
+        .map(
+          (c) =>
+            `${brief(c, ws, home, root)} → ${c.result ? (c.result.isError ? '**is_error**' : 'ok') : '**no result**'}`,
+        )
         .join('; ')}.`,
     );
   }
   for (const c of calls.filter((c) => c.result && (showResults || c.result.isError))) {
-    out.push(`${c.result!.isError ? 'is_error text' : 'Result text'} of ${brief(c, ws, home, root)}: \`${oneLine(c.result!.text, showResults ? 1000 : 240).replace(/`/g, "'")}\``);
+    out.push(
+      `${c.result!.isError ? 'is_error text' : 'Result text'} of ${brief(c, ws, home, root)}: \`${oneLine(c.result!.text, showResults ? 1000 : 240).replace(/`/g, "'")}\``,
+    );
   }
   const interrupts = t.userTexts.filter((u) => u.startsWith('[Request interrupted'));
   for (const u of interrupts) out.push(`User interrupt line: \`${u}\``);
   const boundaries = t.count(isCompactBoundary);
-  if (boundaries > 0) out.push(`Compaction: ${boundaries} \`system/compact_boundary\` line(s), ${t.count((r) => r.isCompactSummary === true)} \`isCompactSummary\` user line(s).`);
+  if (boundaries > 0)
+    out.push(
+      `Compaction: ${boundaries} \`system/compact_boundary\` line(s), ${t.count((r) => r.isCompactSummary === true)} \`isCompactSummary\` user line(s).`,
+    );
   return out;
 }
 
@@ -1308,20 +1771,49 @@ function writeReadme(manifest: Manifest): void {
       continue;
     }
     const dir = join(outDir, s.name);
-    const root = entry.root ?? (s.cwd && entry.workspace.endsWith(`/${s.cwd}`) ? entry.workspace.slice(0, -(s.cwd.length + 1)) : entry.workspace);
+    const root =
+      entry.root ??
+      (s.cwd && entry.workspace.endsWith(`/${s.cwd}`)
+        ? entry.workspace.slice(0, -(s.cwd.length + 1))
+        : entry.workspace);
     const home = join(dirname(root), 'home');
     const rec = recorded(dir, entry.sessions, entry.workspace, home, root);
-    const lines: string[] = [`### ${s.name}`, '', s.describes, '', `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`, '', ...(entry.disk ? [diskLine(entry.disk), ''] : []), ...(entry.commits ? [commitsLine(entry.commits), ''] : []), 'Driven as:', '', '```', ...s.commands.map((c) => (s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c)), '```', '', ...s.story.map((st) => `- ${st}`), ''];
+    const lines: string[] = [
+      `### ${s.name}`,
+      '',
+      s.describes,
+      '',
+      `Workspace (cwd in the transcripts): \`${entry.workspace}\`.`,
+      '',
+      ...(entry.disk ? [diskLine(entry.disk), ''] : []),
+      ...(entry.commits ? [commitsLine(entry.commits), ''] : []),
+      'Driven as:',
+      '',
+      '```',
+      ...s.commands.map((c) =>
+        s.clientArgs.length > 0 ? c.replace(/^claude /, `claude ${s.clientArgs.join(' ')} `) : c,
+      ),
+      '```',
+      '',
+      ...s.story.map((st) => `- ${st}`),
+      '',
+    ];
     rec.sessions.forEach((sess, i) => {
       const rel = `${s.name}/${sess.id}.jsonl`;
       rows.push(`| \`${rel}\` | ${s.name} #${i} main | ${sess.main.lineCount} | ${sess.main.bytes} |`);
       total += sess.main.bytes;
-      lines.push(`Session ${i} — \`${rel}\`:`, '', ...transcriptFacts(sess.main, entry.workspace, home, root, s.showResults).map((f) => `- ${f}`));
+      lines.push(
+        `Session ${i} — \`${rel}\`:`,
+        '',
+        ...transcriptFacts(sess.main, entry.workspace, home, root, s.showResults).map((f) => `- ${f}`),
+      );
       for (const a of sess.subagents) {
         const arel = relative(outDir, a.path);
         rows.push(`| \`${arel}\` | ${s.name} #${i} subagent | ${a.lineCount} | ${a.bytes} |`);
         total += a.bytes;
-        lines.push(`- Subagent \`${arel}\`: ${transcriptFacts(a, entry.workspace, home, root, s.showResults).join(' ')}`);
+        lines.push(
+          `- Subagent \`${arel}\`: ${transcriptFacts(a, entry.workspace, home, root, s.showResults).join(' ')}`,
+        );
       }
       for (const o of sess.other) {
         const size = statSync(join(outDir, s.name, o)).size;
@@ -1398,7 +1890,8 @@ ${sections.join('\n')}`;
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   const selected = scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   const { bin, version } = await ensureClient('claude', (l) => console.log(l));
   console.log(`Claude Code ${version}: ${bin}`);
@@ -1418,7 +1911,10 @@ async function main(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     const manifest = readManifest(version);
     if (manifest.client !== version) {
-      if (selected.length !== scenarios.length) throw new Error(`fixtures.json was recorded with Claude Code ${manifest.client}; re-record every scenario with ${version}`);
+      if (selected.length !== scenarios.length)
+        throw new Error(
+          `fixtures.json was recorded with Claude Code ${manifest.client}; re-record every scenario with ${version}`,
+        );
       manifest.scenarios = {};
     }
     manifest.client = version;
@@ -1429,7 +1925,13 @@ async function main(): Promise<void> {
         const dest = join(outDir, s.name);
         rmSync(dest, { recursive: true, force: true });
         renameOrCopy(r.stage, dest);
-        manifest.scenarios[s.name] = { sessions: r.sessions, workspace: r.workspace, describes: s.describes, root: r.root, ...r.truth };
+        manifest.scenarios[s.name] = {
+          sessions: r.sessions,
+          workspace: r.workspace,
+          describes: s.describes,
+          root: r.root,
+          ...r.truth,
+        };
         console.log(`  ${diskLine(r.truth.disk)}`);
         console.log(`  ${commitsLine(r.truth.commits)}`);
         for (const p of walk(dest)) console.log(`  wrote ${relative(repoRoot, p)} (${statSync(p).size} bytes)`);
@@ -1444,7 +1946,8 @@ async function main(): Promise<void> {
     writeReadme(ordered);
     assertNoSecrets();
     const total = walk(outDir).reduce((n, p) => n + statSync(p).size, 0);
-    if (total > MAX_TOTAL_BYTES) throw new Error(`the fixture set is ${total} bytes, over the ${MAX_TOTAL_BYTES} budget`);
+    if (total > MAX_TOTAL_BYTES)
+      throw new Error(`the fixture set is ${total} bytes, over the ${MAX_TOTAL_BYTES} budget`);
     console.log(`fixture set: ${total} bytes`);
   } finally {
     if (keep) console.log(`kept temp dir ${tmpRoot}`);

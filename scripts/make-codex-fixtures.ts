@@ -10,7 +10,18 @@
 // test/fixtures/codex/fixtures.json (workspace and what happened on disk) is replaced, and
 // test/fixtures/codex/README.md is regenerated. Temp folders and the mock server are removed/closed on exit, also on failure.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +67,9 @@ const CLASSIC_TURN_1 = [
         '*** Add File: notes.txt',
         '+line one',
         '*** Add File: test.sh',
-        ...TEST_SH.trimEnd().split('\n').map((l) => `+${l}`),
+        ...TEST_SH.trimEnd()
+          .split('\n')
+          .map((l) => `+${l}`),
         '*** Update File: hello.txt',
         '@@',
         '-hi',
@@ -66,23 +79,42 @@ const CLASSIC_TURN_1 = [
     ),
   ],
   [execCommand('sh test.sh')], // fails: exit 1
-  [applyPatch(['*** Begin Patch', '*** Update File: notes.txt', '@@', ' line one', '+tested', '*** End Patch'].join('\n'))],
+  [
+    applyPatch(
+      ['*** Begin Patch', '*** Update File: notes.txt', '@@', ' line one', '+tested', '*** End Patch'].join('\n'),
+    ),
+  ],
   [execCommand('sh test.sh')], // passes
   [execCommand('git add -A && git commit -qm "Add notes and hello"')],
-  [message('Created hello.txt, notes.txt and test.sh; the test failed once, I fixed notes.txt, it passes now, and I committed the work.')],
+  [
+    message(
+      'Created hello.txt, notes.txt and test.sh; the test failed once, I fixed notes.txt, it passes now, and I committed the work.',
+    ),
+  ],
 ];
 
 const CLASSIC_TURN_2 = [
   [applyPatch(['*** Begin Patch', '*** Delete File: hello.txt', '*** End Patch'].join('\n'))],
   [
     applyPatch(
-      ['*** Begin Patch', '*** Update File: notes.txt', '*** Move to: docs/notes.md', '@@', '-line one', '+# Notes', '*** End Patch'].join('\n'),
+      [
+        '*** Begin Patch',
+        '*** Update File: notes.txt',
+        '*** Move to: docs/notes.md',
+        '@@',
+        '-line one',
+        '+# Notes',
+        '*** End Patch',
+      ].join('\n'),
     ),
   ],
   [message('Deleted hello.txt and moved notes.txt to docs/notes.md.')],
 ];
 
-const FORK_TURN = [[execCommand('ls docs && cat docs/notes.md')], [message('docs/notes.md holds the notes; nothing else to do on this fork.')]];
+const FORK_TURN = [
+  [execCommand('ls docs && cat docs/notes.md')],
+  [message('docs/notes.md holds the notes; nothing else to do on this fork.')],
+];
 
 // JavaScript for the code-mode `exec` tool. String.raw keeps `\\n` so the JS string holds `\n`
 // (printf's escape) and `\n` in the patch string is a real newline inside JS.
@@ -91,14 +123,40 @@ text(r.output);
 const p = await tools.apply_patch("*** Begin Patch\n*** Add File: b.txt\n+b\n*** End Patch");
 text(typeof p === "string" ? p : JSON.stringify(p));`;
 
-const CODE_MODE_TURN = [[codeModeExec(CODE_MODE_JS)], [message('Wrote a.txt with exec_command and added b.txt with apply_patch from code mode.')]];
+const CODE_MODE_TURN = [
+  [codeModeExec(CODE_MODE_JS)],
+  [message('Wrote a.txt with exec_command and added b.txt with apply_patch from code mode.')],
+];
 
 // patch-retry: app.txt says "hello there"; the first patch expects "hello world".
 const PATCH_RETRY_PROMPT = 'Put a comma in the greeting in app.txt, then move it to src/app.txt.';
-const PATCH_BAD = ['*** Begin Patch', '*** Update File: app.txt', '@@', '-hello world', '+hello, world', '*** End Patch'].join('\n');
-const PATCH_GOOD = ['*** Begin Patch', '*** Update File: app.txt', '@@', '-hello there', '+hello, there', '*** End Patch'].join('\n');
-const PATCH_MOVE = ['*** Begin Patch', '*** Update File: app.txt', '*** Move to: src/app.txt', '@@', ' hello, there', '+bye', '*** End Patch'].join('\n');
-const PATCH_RETRY_FINAL = 'The first patch did not apply (app.txt says "hello there", not "hello world"); the retry added the comma, and app.txt is now src/app.txt with a second line.';
+const PATCH_BAD = [
+  '*** Begin Patch',
+  '*** Update File: app.txt',
+  '@@',
+  '-hello world',
+  '+hello, world',
+  '*** End Patch',
+].join('\n');
+const PATCH_GOOD = [
+  '*** Begin Patch',
+  '*** Update File: app.txt',
+  '@@',
+  '-hello there',
+  '+hello, there',
+  '*** End Patch',
+].join('\n');
+const PATCH_MOVE = [
+  '*** Begin Patch',
+  '*** Update File: app.txt',
+  '*** Move to: src/app.txt',
+  '@@',
+  ' hello, there',
+  '+bye',
+  '*** End Patch',
+].join('\n');
+const PATCH_RETRY_FINAL =
+  'The first patch did not apply (app.txt says "hello there", not "hello world"); the retry added the comma, and app.txt is now src/app.txt with a second line.';
 const PATCH_RETRY_TURN = [
   [applyPatch(PATCH_BAD)],
   [execCommand('cat app.txt')],
@@ -138,7 +196,14 @@ interface Ctx {
     args: string[],
     signal: NodeJS.Signals,
     ready: (rollout: string, pid: number) => boolean,
-  ): Promise<{ stdout: string; threadIds: string[]; code: number | null; signal: string | null; afterMs: number; leftRunning: string[] }>;
+  ): Promise<{
+    stdout: string;
+    threadIds: string[];
+    code: number | null;
+    signal: string | null;
+    afterMs: number;
+    leftRunning: string[];
+  }>;
 }
 
 interface Scenario {
@@ -219,7 +284,10 @@ const scenarios: Scenario[] = [
       const parent = single(t1.threadIds, 'turn 1');
       await ctx.run(['exec', '--json', '-C', ctx.ws, 'resume', parent, PROMPT_2]);
       const fork = await ctx.run(['exec', '--json', '-C', ctx.ws, 'fork', parent, PROMPT_FORK]);
-      const child = single(fork.threadIds.filter((id) => id !== parent), 'fork');
+      const child = single(
+        fork.threadIds.filter((id) => id !== parent),
+        'fork',
+      );
       return {
         'paginated-fork.jsonl': rolloutFor(ctx.codexHome, child),
         'paginated-classic.jsonl': rolloutFor(ctx.codexHome, parent),
@@ -319,15 +387,19 @@ const scenarios: Scenario[] = [
       const calls = toolCalls(lines).filter((c) => c.name === 'apply_patch');
       const outs = calls.map((c) => c.output ?? '');
       if (calls.length !== 3) failed.push(`three apply_patch calls, got ${calls.length}`);
-      if (!outs[0]?.startsWith('apply_patch verification failed: Failed to find expected lines in ')) failed.push(`the first patch fails verification (got ${JSON.stringify(outs[0])})`);
-      if (!outs.slice(1).every((o) => o.startsWith('Exit code: 0'))) failed.push(`the other two patches apply (got ${JSON.stringify(outs.slice(1))})`);
+      if (!outs[0]?.startsWith('apply_patch verification failed: Failed to find expected lines in '))
+        failed.push(`the first patch fails verification (got ${JSON.stringify(outs[0])})`);
+      if (!outs.slice(1).every((o) => o.startsWith('Exit code: 0')))
+        failed.push(`the other two patches apply (got ${JSON.stringify(outs.slice(1))})`);
       const changes = fileChanges(lines);
       if (calls[0] && changes.has(calls[0].callId)) failed.push('no FileChange item for the failed patch');
       const move = calls[2] ? changes.get(calls[2].callId) : undefined;
       const moved = move ? Object.values(move) : [];
-      if (!(moved.length === 1 && moved[0]?.['move_path'] === join(ws, 'src', 'app.txt'))) failed.push(`the rename's FileChange has move_path <ws>/src/app.txt (got ${JSON.stringify(move)})`);
+      if (!(moved.length === 1 && moved[0]?.['move_path'] === join(ws, 'src', 'app.txt')))
+        failed.push(`the rename's FileChange has move_path <ws>/src/app.txt (got ${JSON.stringify(move)})`);
       if (!lines.some((l) => l.payload?.type === 'task_complete')) failed.push('the turn completes (task_complete)');
-      if (readFileSync(join(ws, 'src', 'app.txt'), 'utf8') !== 'hello, there\nbye\n') failed.push('src/app.txt ends as "hello, there\\nbye\\n"');
+      if (readFileSync(join(ws, 'src', 'app.txt'), 'utf8') !== 'hello, there\nbye\n')
+        failed.push('src/app.txt ends as "hello, there\\nbye\\n"');
       return failed;
     },
   },
@@ -338,8 +410,12 @@ const scenarios: Scenario[] = [
     model: 'gpt-5.5',
     script: [INTERRUPTED_TURN],
     prepare: { 'slow.sh': SLOW_SH },
-    steps: ['exec_command `sh slow.sh` (`sleep 30`; `yield_time_ms: 10000`); SIGINT to the `codex` process once the rollout holds the call and `sleep 30` runs'],
-    commands: [`codex exec --json -C <ws> "${SLOW_PROMPT}"   # SIGINT once the rollout shows the call and sleep 30 runs`],
+    steps: [
+      'exec_command `sh slow.sh` (`sleep 30`; `yield_time_ms: 10000`); SIGINT to the `codex` process once the rollout holds the call and `sleep 30` runs',
+    ],
+    commands: [
+      `codex exec --json -C <ws> "${SLOW_PROMPT}"   # SIGINT once the rollout shows the call and sleep 30 runs`,
+    ],
     notes: [
       '`codex exec` ends with exit code 1 after the SIGINT (its `--json` stdout holds only `thread.started` and `turn.started`); the command is stopped with it: nothing is left running in the workspace (the script checks).',
       'The rollout keeps the `function_call` and gets a `function_call_output` for it ending in `aborted by user` (the command did not finish: no `item_completed` `CommandExecution`, no exit code), then a user `message` `<turn_aborted>…</turn_aborted>` (what the model is told next turn) and `event_msg` `turn_aborted` with `reason: "interrupted"` as the last line; no `task_complete`.',
@@ -347,12 +423,22 @@ const scenarios: Scenario[] = [
     showFacts: true,
     expect: { present: [], absent: [] },
     async body(ctx) {
-      const r = await ctx.runSignalled(['exec', '--json', '-C', ctx.ws, SLOW_PROMPT], 'SIGINT', (rollout, pid) => rollout.includes('sh slow.sh') && descendantRuns(pid, ['sleep', '30']));
+      const r = await ctx.runSignalled(
+        ['exec', '--json', '-C', ctx.ws, SLOW_PROMPT],
+        'SIGINT',
+        (rollout, pid) => rollout.includes('sh slow.sh') && descendantRuns(pid, ['sleep', '30']),
+      );
       console.log(`    SIGINT ${r.afterMs} ms after start; codex exited ${r.code ?? r.signal}`);
-      if (r.code !== 1) throw new Error(`interrupted: expected codex to exit 1 after SIGINT, got ${r.code ?? r.signal}`);
+      if (r.code !== 1)
+        throw new Error(`interrupted: expected codex to exit 1 after SIGINT, got ${r.code ?? r.signal}`);
       // The <turn_aborted> note says unified exec processes "may still be running in the background".
-      console.log(`    left running in the workspace after codex exited: ${r.leftRunning.length > 0 ? r.leftRunning.join('; ') : 'nothing'}`);
-      if (r.leftRunning.length > 0) throw new Error(`interrupted: codex left ${r.leftRunning.join('; ')} running (the README says nothing is left)`);
+      console.log(
+        `    left running in the workspace after codex exited: ${r.leftRunning.length > 0 ? r.leftRunning.join('; ') : 'nothing'}`,
+      );
+      if (r.leftRunning.length > 0)
+        throw new Error(
+          `interrupted: codex left ${r.leftRunning.join('; ')} running (the README says nothing is left)`,
+        );
       return { 'interrupted.jsonl': rolloutFor(ctx.codexHome, single(r.threadIds, 'interrupted')) };
     },
     verify(rollouts) {
@@ -361,12 +447,37 @@ const scenarios: Scenario[] = [
       const calls = toolCalls(lines);
       const slow = calls.find((c) => c.name === 'exec_command' && c.input.includes('sh slow.sh'));
       if (calls.length !== 1 || !slow) failed.push(`one call, exec_command \`sh slow.sh\` (got ${calls.length})`);
-      if (!slow?.output?.endsWith('aborted by user')) failed.push(`its output ends with "aborted by user" (got ${JSON.stringify(slow?.output)})`);
-      if (slow && lines.some((l) => l.payload?.type === 'item_completed' && (l.payload['item'] as { id?: string } | undefined)?.id === slow.callId)) failed.push('no item_completed for the interrupted command');
+      if (!slow?.output?.endsWith('aborted by user'))
+        failed.push(`its output ends with "aborted by user" (got ${JSON.stringify(slow?.output)})`);
+      if (
+        slow &&
+        lines.some(
+          (l) =>
+            l.payload?.type === 'item_completed' &&
+            (l.payload['item'] as { id?: string } | undefined)?.id === slow.callId,
+        )
+      )
+        failed.push('no item_completed for the interrupted command');
       const last = lines.at(-1);
-      if (!(last?.type === 'event_msg' && last.payload?.type === 'turn_aborted' && last.payload['reason'] === 'interrupted')) failed.push(`the last line is turn_aborted with reason "interrupted" (got ${JSON.stringify(last?.payload)})`);
+      if (
+        !(
+          last?.type === 'event_msg' &&
+          last.payload?.type === 'turn_aborted' &&
+          last.payload['reason'] === 'interrupted'
+        )
+      )
+        failed.push(`the last line is turn_aborted with reason "interrupted" (got ${JSON.stringify(last?.payload)})`);
       if (lines.some((l) => l.payload?.type === 'task_complete')) failed.push('no task_complete');
-      if (!lines.some((l) => l.type === 'response_item' && l.payload?.type === 'message' && l.payload['role'] === 'user' && JSON.stringify(l.payload['content']).includes('<turn_aborted>'))) failed.push('a user message <turn_aborted>');
+      if (
+        !lines.some(
+          (l) =>
+            l.type === 'response_item' &&
+            l.payload?.type === 'message' &&
+            l.payload['role'] === 'user' &&
+            JSON.stringify(l.payload['content']).includes('<turn_aborted>'),
+        )
+      )
+        failed.push('a user message <turn_aborted>');
       return failed;
     },
   },
@@ -378,7 +489,8 @@ const scenarios: Scenario[] = [
 
 function single(ids: string[], what: string): string {
   const unique = [...new Set(ids)];
-  if (unique.length !== 1) throw new Error(`${what}: expected exactly one new rollout, got ${unique.length} (${unique.join(', ')})`);
+  if (unique.length !== 1)
+    throw new Error(`${what}: expected exactly one new rollout, got ${unique.length} (${unique.join(', ')})`);
   return unique[0]!;
 }
 
@@ -408,7 +520,12 @@ function rolloutFor(codexHome: string, threadId: string): string {
 }
 
 function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
   return r.stdout;
 }
@@ -476,7 +593,14 @@ function clientEnv(home: string, codexHome: string): NodeJS.ProcessEnv {
   };
 }
 
-function runCodex(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logDir: string, label: string): Promise<string> {
+function runCodex(
+  bin: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  label: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
@@ -496,7 +620,8 @@ function runCodex(bin: string, args: string[], cwd: string, env: NodeJS.ProcessE
       killGroup(child.pid); // anything the client left behind in its process group
       writeFileSync(join(logDir, `${label}.stdout.jsonl`), stdout);
       writeFileSync(join(logDir, `${label}.stderr.txt`), stderr);
-      if (code !== 0) reject(new Error(`${label}: codex exited ${code ?? signal}\nstderr:\n${stderr}\nstdout:\n${stdout}`));
+      if (code !== 0)
+        reject(new Error(`${label}: codex exited ${code ?? signal}\nstderr:\n${stderr}\nstdout:\n${stdout}`));
       else resolve(stdout);
     });
   });
@@ -563,7 +688,12 @@ function runCodexSignalled(
       killGroup(child.pid); // the tool's processes, if the client left them running
       writeFileSync(join(logDir, `${label}.stdout.jsonl`), stdout);
       writeFileSync(join(logDir, `${label}.stderr.txt`), stderr);
-      if (sentAt === null) reject(new Error(`${label}: codex ended (${code ?? sig}) before the moment to send ${signal} came\nstderr:\n${stderr}\nstdout:\n${stdout}`));
+      if (sentAt === null)
+        reject(
+          new Error(
+            `${label}: codex ended (${code ?? sig}) before the moment to send ${signal} came\nstderr:\n${stderr}\nstdout:\n${stdout}`,
+          ),
+        );
       else resolve({ stdout, code, signal: sig, afterMs: sentAt - started, leftRunning });
     });
   });
@@ -599,7 +729,11 @@ function toolCalls(lines: RolloutLine[]): RolloutCall[] {
     const p = l.payload;
     if (l.type !== 'response_item' || !p) continue;
     if (p.type === 'function_call' || p.type === 'custom_tool_call') {
-      calls.push({ callId: String(p['call_id']), name: String(p['name']), input: String(p.type === 'function_call' ? p['arguments'] : p['input']) });
+      calls.push({
+        callId: String(p['call_id']),
+        name: String(p['name']),
+        input: String(p.type === 'function_call' ? p['arguments'] : p['input']),
+      });
     } else if (p.type === 'function_call_output' || p.type === 'custom_tool_call_output') {
       const call = calls.find((c) => c.callId === p['call_id']);
       const out = p['output'];
@@ -613,7 +747,12 @@ function toolCalls(lines: RolloutLine[]): RolloutCall[] {
 function fileChanges(lines: RolloutLine[]): Map<string, Record<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, Record<string, unknown>>>();
   for (const l of lines) {
-    const item = l.payload?.type === 'item_completed' ? (l.payload['item'] as { type?: string; id?: string; changes?: Record<string, Record<string, unknown>> } | undefined) : undefined;
+    const item =
+      l.payload?.type === 'item_completed'
+        ? (l.payload['item'] as
+            | { type?: string; id?: string; changes?: Record<string, Record<string, unknown>> }
+            | undefined)
+        : undefined;
     if (item?.type === 'FileChange' && item.id) out.set(item.id, item.changes ?? {});
   }
   return out;
@@ -628,16 +767,27 @@ function oneLine(s: string, max = 400): string {
 function rolloutFacts(lines: RolloutLine[]): string[] {
   const out: string[] = [];
   for (const c of toolCalls(lines)) {
-    const what = c.name === 'exec_command' ? `exec_command \`${String((JSON.parse(c.input) as { cmd?: unknown }).cmd)}\`` : `${c.name} \`${oneLine(c.input, 200)}\``;
+    const what =
+      c.name === 'exec_command'
+        ? `exec_command \`${String((JSON.parse(c.input) as { cmd?: unknown }).cmd)}\``
+        : `${c.name} \`${oneLine(c.input, 200)}\``;
     out.push(`${what} → output \`${c.output === undefined ? '(none)' : oneLine(c.output).replace(/`/g, "'")}\``);
   }
   for (const l of lines) {
     const p = l.payload;
-    const text = l.type === 'response_item' && p?.type === 'message' && p['role'] === 'user' && Array.isArray(p['content']) ? (p['content'] as { text?: unknown }[]).map((c) => (typeof c.text === 'string' ? c.text : '')).join('') : '';
+    const text =
+      l.type === 'response_item' && p?.type === 'message' && p['role'] === 'user' && Array.isArray(p['content'])
+        ? (p['content'] as { text?: unknown }[]).map((c) => (typeof c.text === 'string' ? c.text : '')).join('')
+        : '';
     if (text.startsWith('<turn_aborted>')) out.push(`user message: \`${oneLine(text)}\``);
   }
-  const ends = lines.filter((l) => l.type === 'event_msg' && (l.payload?.type === 'task_complete' || l.payload?.type === 'turn_aborted'));
-  for (const e of ends) out.push(`\`${e.payload?.type}\`${e.payload?.type === 'turn_aborted' ? ` reason \`${String(e.payload['reason'])}\`` : ''}`);
+  const ends = lines.filter(
+    (l) => l.type === 'event_msg' && (l.payload?.type === 'task_complete' || l.payload?.type === 'turn_aborted'),
+  );
+  for (const e of ends)
+    out.push(
+      `\`${e.payload?.type}\`${e.payload?.type === 'turn_aborted' ? ` reason \`${String(e.payload['reason'])}\`` : ''}`,
+    );
   const types = new Map<string, number>();
   for (const l of lines) {
     const k = `${l.type ?? '?'}${l.payload?.type ? `/${l.payload.type}` : ''}`;
@@ -698,7 +848,6 @@ interface Result {
  */
 type ManifestScenario = { version: string; fixtures: string[]; workspace: string } & DiskTruth;
 
-
 async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
   const bin = ensureCodex(s.version);
   const base = join(tmpRoot, s.name);
@@ -735,10 +884,14 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
       async runSignalled(args, signal, ready) {
         const before = rollouts(codexHome);
         const label = `${String(++n).padStart(2, '0')}-${signal}`;
-        console.log(`  [${s.name}] codex ${s.version}: ${args.map((a) => (a === ws ? '<ws>' : a)).join(' ')}   # ${signal} when ready`);
+        console.log(
+          `  [${s.name}] codex ${s.version}: ${args.map((a) => (a === ws ? '<ws>' : a)).join(' ')}   # ${signal} when ready`,
+        );
         const r = await runCodexSignalled(bin, args, ws, env, logDir, label, codexHome, signal, ready);
         const after = rollouts(codexHome);
-        const threadIds = [...after.entries()].filter(([id, x]) => !before.has(id) || before.get(id)!.size !== x.size).map(([id]) => id);
+        const threadIds = [...after.entries()]
+          .filter(([id, x]) => !before.has(id) || before.get(id)!.size !== x.size)
+          .map(([id]) => id);
         return { ...r, threadIds };
       },
     };
@@ -750,12 +903,18 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
 
     const bad = unanswered(mock.requests);
     if (bad.length > 0) throw new Error(`${s.name}: ${bad.length} request(s) had no scripted step`);
-    const answered = new Set(mock.requests.flatMap((r) => (r.answered && r.answered !== 'title' ? [`${r.answered.turn}:${r.answered.step}`] : [])));
+    const answered = new Set(
+      mock.requests.flatMap((r) =>
+        r.answered && r.answered !== 'title' ? [`${r.answered.turn}:${r.answered.step}`] : [],
+      ),
+    );
     if (answered.size !== scriptSize(s.script)) {
       throw new Error(`${s.name}: only ${answered.size} of ${scriptSize(s.script)} scripted steps were requested`);
     }
-    for (const f of s.expect.present) if (!existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} in the workspace`);
-    for (const f of s.expect.absent) if (existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} to be gone`);
+    for (const f of s.expect.present)
+      if (!existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} in the workspace`);
+    for (const f of s.expect.absent)
+      if (existsSync(join(ws, f))) throw new Error(`${s.name}: expected ${f} to be gone`);
 
     if (s.verify) {
       const parsed = Object.fromEntries(
@@ -768,7 +927,10 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
         ]),
       );
       const failed = s.verify(parsed, ws);
-      if (failed.length > 0) throw new Error(`${s.name}: the client did not produce what the scenario claims:\n  - ${failed.join('\n  - ')}`);
+      if (failed.length > 0)
+        throw new Error(
+          `${s.name}: the client did not produce what the scenario claims:\n  - ${failed.join('\n  - ')}`,
+        );
     }
 
     mkdirSync(outDir, { recursive: true });
@@ -786,7 +948,9 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<Result> {
 }
 
 function lineCount(p: string): number {
-  return readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).length;
+  return readFileSync(p, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0).length;
 }
 
 function writeReadme(manifest: Manifest<ManifestScenario>): void {
@@ -821,11 +985,21 @@ function writeReadme(manifest: Manifest<ManifestScenario>): void {
         ? s.fixtures.flatMap((f) => {
             const p = join(outDir, f);
             if (!existsSync(p)) return [];
-            const lines = readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as RolloutLine);
-            return ['', `\`${f}\` (${lines.length} lines, ${statSync(p).size} bytes):`, '', ...rolloutFacts(lines).map((x) => `- ${x}`)];
+            const lines = readFileSync(p, 'utf8')
+              .split('\n')
+              .filter((l) => l.length > 0)
+              .map((l) => JSON.parse(l) as RolloutLine);
+            return [
+              '',
+              `\`${f}\` (${lines.length} lines, ${statSync(p).size} bytes):`,
+              '',
+              ...rolloutFacts(lines).map((x) => `- ${x}`),
+            ];
           })
         : []),
-      ...(s.configExtra || s.providerExtra ? ['', `Extra config: \`${[s.configExtra, s.providerExtra].filter(Boolean).join('; ')}\``] : []),
+      ...(s.configExtra || s.providerExtra
+        ? ['', `Extra config: \`${[s.configExtra, s.providerExtra].filter(Boolean).join('; ')}\``]
+        : []),
       '',
     ].join('\n'),
   );
@@ -892,7 +1066,8 @@ ${sections.join('\n')}`;
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   const selected = scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   const tmpRoot = mkdtempSync(join(tmpdir(), 'shiplog-codex-fixtures-'));
   const keep = process.env['SHIPLOG_KEEP_TMP'] === '1';
@@ -909,7 +1084,8 @@ async function main(): Promise<void> {
     for (const s of selected) {
       try {
         const r = await runScenario(s, tmpRoot);
-        for (const f of r.files) console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
+        for (const f of r.files)
+          console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
         manifest.scenarios[s.name] = { version: s.version, fixtures: r.files, workspace: r.workspace, ...r.truth };
         console.log(`  ${diskLine(r.truth.disk)}`);
         console.log(`  ${commitsLine(r.truth.commits)}`);

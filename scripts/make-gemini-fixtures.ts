@@ -12,7 +12,19 @@
 // test/fixtures/gemini/README.md is regenerated. Temp folders and the mock are removed/closed on exit,
 // also on failure; processes a run leaves behind in the workspace are killed (and reported).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,18 +78,31 @@ const GREET_TEST = [
 
 const BUILD_PROMPT_1 = 'Create greet.js with a greet(name) function and a test for it in test.js, then run the test.';
 const BUILD_PROMPT_2 = 'Fix greet so the test passes, run it again and commit.';
-const BUILD_FINAL_1 = 'I created greet.js and test.js. The test fails: greet("Ada") returns "Hello Ada" instead of "Hello, Ada!".';
+const BUILD_FINAL_1 =
+  'I created greet.js and test.js. The test fails: greet("Ada") returns "Hello Ada" instead of "Hello, Ada!".';
 const BUILD_FINAL_2 = 'greet.js now returns "Hello, Ada!"; the test passes and both files are committed.';
 const BUILD_COMMIT = 'Add greet with a passing test';
 
 const BUILD_SCRIPT: GeminiScript = [
   [
-    [thought('**Planning the module** greet.js first, then a test that pins the greeting.'), text('I will create the module and its test.'), writeFile('greet.js', GREET_BUGGY), writeFile('test.js', GREET_TEST)],
+    [
+      thought('**Planning the module** greet.js first, then a test that pins the greeting.'),
+      text('I will create the module and its test.'),
+      writeFile('greet.js', GREET_BUGGY),
+      writeFile('test.js', GREET_TEST),
+    ],
     [runShell('node test.js', 'Run the greet test')],
     [text(BUILD_FINAL_1)],
   ],
   [
-    [replace('greet.js', "'Hello ' + name", '`Hello, ${name}!`', 'Make greet return "Hello, <name>!" with a comma and an exclamation mark.')],
+    [
+      replace(
+        'greet.js',
+        "'Hello ' + name",
+        '`Hello, ${name}!`',
+        'Make greet return "Hello, <name>!" with a comma and an exclamation mark.',
+      ),
+    ],
     [runShell('node test.js', 'Run the greet test again')],
     [runShell(`git add greet.js test.js && git commit -q -m "${BUILD_COMMIT}"`, 'Commit greet.js and test.js')],
     [text(BUILD_FINAL_2)],
@@ -92,7 +117,8 @@ const HOOKS_SCRIPT: GeminiScript = [
 ];
 
 const FAILED_PROMPT = 'Put a comma in the greeting in app.txt and add a package.json.';
-const FAILED_FINAL = 'The first edit did not match (app.txt says "hello there"), the retry worked; package.json was refused by policy, check.sh exits 3 and no_such_tool does not exist.';
+const FAILED_FINAL =
+  'The first edit did not match (app.txt says "hello there"), the retry worked; package.json was refused by policy, check.sh exits 3 and no_such_tool does not exist.';
 const FAILED_SCRIPT: GeminiScript = [
   [
     [replace('app.txt', 'hello world', 'hello, world', 'Add a comma after hello.')], // old_string not in the file: error
@@ -106,7 +132,9 @@ const FAILED_SCRIPT: GeminiScript = [
 ];
 
 const INTERRUPTED_PROMPT = 'Run the slow job.';
-const INTERRUPTED_SCRIPT: GeminiScript = [[[runShell('sh slow.sh', 'Run the slow job')], [text('never sent: the run is stopped first')]]];
+const INTERRUPTED_SCRIPT: GeminiScript = [
+  [[runShell('sh slow.sh', 'Run the slow job')], [text('never sent: the run is stopped first')]],
+];
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios
@@ -159,11 +187,19 @@ interface Scenario {
 function captureHook(ctx: Ctx): Settings {
   const script = join(ctx.root, 'capture-hook.sh');
   const out = join(ctx.root, 'hook-capture.tsv');
-  writeFileSync(script, `#!/bin/sh\n# $1 = event name; stdin = the JSON payload\nprintf '%s\\t%s\\n' "$1" "$(cat)" >> '${out}'\n`);
+  writeFileSync(
+    script,
+    `#!/bin/sh\n# $1 = event name; stdin = the JSON payload\nprintf '%s\\t%s\\n' "$1" "$(cat)" >> '${out}'\n`,
+  );
   chmodSync(script, 0o755);
   const hooks: Settings = {};
   for (const event of ['SessionStart', 'BeforeAgent', 'AfterAgent', 'SessionEnd']) {
-    hooks[event] = [{ matcher: '*', hooks: [{ type: 'command', name: `capture-${event}`, command: `'${script}' ${event}`, timeout: 10_000 }] }];
+    hooks[event] = [
+      {
+        matcher: '*',
+        hooks: [{ type: 'command', name: `capture-${event}`, command: `'${script}' ${event}`, timeout: 10_000 }],
+      },
+    ];
   }
   return { hooks };
 }
@@ -178,7 +214,9 @@ interface Captured {
 function readCaptured(ctx: Ctx): Captured[] {
   const file = join(ctx.root, 'hook-capture.tsv');
   if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   // Runs in order: a payload belongs to the run whose start is the latest before its timestamp.
   return lines.map((l) => {
     const tab = l.indexOf('\t');
@@ -221,8 +259,15 @@ async function roomInMinute(needSeconds: number): Promise<void> {
 
 function mainSession(ctx: Ctx): string {
   const files = listGeminiSessions(ctx.home);
-  const resumable = files.filter((f) => readSessionRecords(f.path).some((r) => r['type'] === 'user' && !String(JSON.stringify(r['content'])).includes('<session_context>')));
-  if (resumable.length !== 1) throw new Error(`expected one session file with a prompt, got ${resumable.map((f) => f.path).join(', ') || 'none'}`);
+  const resumable = files.filter((f) =>
+    readSessionRecords(f.path).some(
+      (r) => r['type'] === 'user' && !String(JSON.stringify(r['content'])).includes('<session_context>'),
+    ),
+  );
+  if (resumable.length !== 1)
+    throw new Error(
+      `expected one session file with a prompt, got ${resumable.map((f) => f.path).join(', ') || 'none'}`,
+    );
   return resumable[0]!.path;
 }
 
@@ -252,7 +297,9 @@ interface ToolCallRecord {
 /** The tool calls of a session in the order the CLI recorded them (the last record of each gemini message id wins). */
 function toolCalls(recs: SessionRecord[]): ToolCallRecord[] {
   const seen = new Map<string, ToolCallRecord[]>();
-  for (const r of recs) if (r['type'] === 'gemini' && typeof r['id'] === 'string') seen.set(r['id'], (r['toolCalls'] as ToolCallRecord[] | undefined) ?? []);
+  for (const r of recs)
+    if (r['type'] === 'gemini' && typeof r['id'] === 'string')
+      seen.set(r['id'], (r['toolCalls'] as ToolCallRecord[] | undefined) ?? []);
   return [...seen.values()].flat();
 }
 
@@ -291,7 +338,8 @@ const scenarios: Scenario[] = [
       await ctx.run(BUILD_PROMPT_2, { resume: true });
       ctx.snapshot(mainSession(ctx), 'build.jsonl');
       const stubs = stubSessions(ctx);
-      if (stubs.length !== 1) throw new Error(`build: expected one stub session file from the resume, got ${stubs.length}`);
+      if (stubs.length !== 1)
+        throw new Error(`build: expected one stub session file from the resume, got ${stubs.length}`);
       ctx.snapshot(stubs[0]!, 'build.resume-stub.jsonl');
     },
     verify(files, ctx) {
@@ -302,35 +350,76 @@ const scenarios: Scenario[] = [
       const recs = records(files, 'build.jsonl');
       const calls = toolCalls(recs);
       const names = calls.map((c) => c.name).join(',');
-      if (names !== 'write_file,write_file,run_shell_command,replace,run_shell_command,run_shell_command') failed.push(`tool calls in order (got ${names})`);
-      if (!calls.every((c) => c.status === 'success')) failed.push(`all calls have status success (got ${calls.map((c) => c.status).join(',')})`);
-      if (!/Exit Code: 1/.test(responseOf(calls[2]).output ?? '')) failed.push(`the first node test.js output has "Exit Code: 1" (got ${JSON.stringify(responseOf(calls[2]))})`);
-      if (/Exit Code:/.test(responseOf(calls[4]).output ?? '')) failed.push('the second node test.js output has no "Exit Code:" line');
-      const twoCalls = recs.filter((r) => r['type'] === 'gemini' && Array.isArray(r['toolCalls']) && (r['toolCalls'] as unknown[]).length === 2);
+      if (names !== 'write_file,write_file,run_shell_command,replace,run_shell_command,run_shell_command')
+        failed.push(`tool calls in order (got ${names})`);
+      if (!calls.every((c) => c.status === 'success'))
+        failed.push(`all calls have status success (got ${calls.map((c) => c.status).join(',')})`);
+      if (!/Exit Code: 1/.test(responseOf(calls[2]).output ?? ''))
+        failed.push(`the first node test.js output has "Exit Code: 1" (got ${JSON.stringify(responseOf(calls[2]))})`);
+      if (/Exit Code:/.test(responseOf(calls[4]).output ?? ''))
+        failed.push('the second node test.js output has no "Exit Code:" line');
+      const twoCalls = recs.filter(
+        (r) => r['type'] === 'gemini' && Array.isArray(r['toolCalls']) && (r['toolCalls'] as unknown[]).length === 2,
+      );
       if (twoCalls.length === 0) failed.push('one gemini message holds both write_file calls');
       const thoughts = (twoCalls[0]?.['thoughts'] ?? []) as Array<Record<string, unknown>>;
-      if (!(thoughts.length === 1 && thoughts[0]!['subject'] === 'Planning the module' && typeof thoughts[0]!['timestamp'] === 'string')) failed.push(`thoughts [{subject: "Planning the module", …}] (got ${JSON.stringify(thoughts)})`);
-      if (twoCalls[0]?.['content'] !== 'I will create the module and its test.') failed.push(`the message content is its text (got ${JSON.stringify(twoCalls[0]?.['content'])})`);
+      if (
+        !(
+          thoughts.length === 1 &&
+          thoughts[0]!['subject'] === 'Planning the module' &&
+          typeof thoughts[0]!['timestamp'] === 'string'
+        )
+      )
+        failed.push(`thoughts [{subject: "Planning the module", …}] (got ${JSON.stringify(thoughts)})`);
+      if (twoCalls[0]?.['content'] !== 'I will create the module and its test.')
+        failed.push(`the message content is its text (got ${JSON.stringify(twoCalls[0]?.['content'])})`);
       const sets = recs.filter((r) => r['$set'] && Array.isArray((r['$set'] as Record<string, unknown>)['messages']));
       if (sets.length < 2) failed.push('a $set messages record at the start and another one at the resume');
-      if (!recs.some((r) => r['$set'] && typeof (r['$set'] as Record<string, unknown>)['sessionId'] === 'string')) failed.push('a {"$set":{"sessionId"}} record at the resume');
+      if (!recs.some((r) => r['$set'] && typeof (r['$set'] as Record<string, unknown>)['sessionId'] === 'string'))
+        failed.push('a {"$set":{"sessionId"}} record at the resume');
       const stub = records(files, 'build.resume-stub.jsonl');
-      if (!(stub.length === 2 && stub[0]?.['sessionId'] === recs[0]?.['sessionId'])) failed.push(`the stub has 2 records and the same sessionId (got ${stub.length})`);
+      if (!(stub.length === 2 && stub[0]?.['sessionId'] === recs[0]?.['sessionId']))
+        failed.push(`the stub has 2 records and the same sessionId (got ${stub.length})`);
       // Each gemini message with toolCalls was first appended without them, and a user function-response message follows it.
       recs.forEach((r, i) => {
         if (r['type'] !== 'gemini' || !Array.isArray(r['toolCalls'])) return;
-        if (!recs.slice(0, i).some((e) => e['id'] === r['id'] && e['toolCalls'] === undefined)) failed.push(`gemini ${String(r['id'])} was appended before without toolCalls`);
+        if (!recs.slice(0, i).some((e) => e['id'] === r['id'] && e['toolCalls'] === undefined))
+          failed.push(`gemini ${String(r['id'])} was appended before without toolCalls`);
         const next = recs[i + 1];
-        const ids = (r['toolCalls'] as ToolCallRecord[]).map((t) => t.id).sort().join(',');
-        const resp = Array.isArray(next?.['content']) ? (next!['content'] as Array<{ functionResponse?: { id?: string } }>).map((p) => p.functionResponse?.id).sort().join(',') : '';
-        if (!(next?.['type'] === 'user' && resp === ids)) failed.push(`a user message with the function responses ${ids} follows gemini ${String(r['id'])}`);
+        const ids = (r['toolCalls'] as ToolCallRecord[])
+          .map((t) => t.id)
+          .sort()
+          .join(',');
+        const resp = Array.isArray(next?.['content'])
+          ? (next!['content'] as Array<{ functionResponse?: { id?: string } }>)
+              .map((p) => p.functionResponse?.id)
+              .sort()
+              .join(',')
+          : '';
+        if (!(next?.['type'] === 'user' && resp === ids))
+          failed.push(`a user message with the function responses ${ids} follows gemini ${String(r['id'])}`);
       });
-      const rebuilt = ((sets.at(-1)?.['$set'] as Record<string, unknown> | undefined)?.['messages'] ?? []) as SessionRecord[];
+      const rebuilt = ((sets.at(-1)?.['$set'] as Record<string, unknown> | undefined)?.['messages'] ??
+        []) as SessionRecord[];
       const withCalls = rebuilt.filter((m) => m['type'] === 'gemini' && Array.isArray(m['toolCalls']));
-      if (withCalls.length !== 2) failed.push(`the resume's $set messages keeps toolCalls on the two tool-calling gemini messages (got ${withCalls.length})`);
-      if (!withCalls.every((m) => Array.isArray(m['content']) && (m['content'] as Array<Record<string, unknown>>).some((p) => p['functionCall'] !== undefined))) failed.push('their content is a parts array with functionCall parts');
-      if (!withCalls.every((m) => rebuilt.some((x) => x['id'] === `${String(m['id'])}_response` && x['type'] === 'user'))) failed.push('a <id>_response user message for each of them');
-      if (readFileSync(join(ctx.ws, 'greet.js'), 'utf8') !== 'exports.greet = (name) => `Hello, ${name}!`;\n') failed.push('greet.js ends fixed');
+      if (withCalls.length !== 2)
+        failed.push(
+          `the resume's $set messages keeps toolCalls on the two tool-calling gemini messages (got ${withCalls.length})`,
+        );
+      if (
+        !withCalls.every(
+          (m) =>
+            Array.isArray(m['content']) &&
+            (m['content'] as Array<Record<string, unknown>>).some((p) => p['functionCall'] !== undefined),
+        )
+      )
+        failed.push('their content is a parts array with functionCall parts');
+      if (
+        !withCalls.every((m) => rebuilt.some((x) => x['id'] === `${String(m['id'])}_response` && x['type'] === 'user'))
+      )
+        failed.push('a <id>_response user message for each of them');
+      if (readFileSync(join(ctx.ws, 'greet.js'), 'utf8') !== 'exports.greet = (name) => `Hello, ${name}!`;\n')
+        failed.push('greet.js ends fixed');
       return failed;
     },
   },
@@ -356,12 +445,14 @@ const scenarios: Scenario[] = [
       await ctx.run(HOOKS_PROMPTS[0]!);
       await ctx.run(HOOKS_PROMPTS[1]!, { resume: true });
       // Run 2 resumed within the file's minute: it made no second file.
-      if (listGeminiSessions(ctx.home).length !== 1) throw new Error('hooks: run 2 did not start in the minute of the session file; run it again');
+      if (listGeminiSessions(ctx.home).length !== 1)
+        throw new Error('hooks: run 2 did not start in the minute of the session file; run it again');
       await pastFileMinute(mainSession(ctx));
       await ctx.run(HOOKS_PROMPTS[2]!, { resume: true });
       ctx.snapshot(mainSession(ctx), 'hooks.jsonl');
       const stubs = stubSessions(ctx);
-      if (stubs.length !== 1) throw new Error(`hooks: expected one stub session file (from run 3), got ${stubs.length}`);
+      if (stubs.length !== 1)
+        throw new Error(`hooks: expected one stub session file (from run 3), got ${stubs.length}`);
       ctx.snapshot(stubs[0]!, 'hooks.resume-stub.jsonl');
       writeCaptured(ctx, 'hook-payloads.jsonl');
     },
@@ -372,7 +463,9 @@ const scenarios: Scenario[] = [
         .filter((l) => l.length > 0)
         .map((l) => JSON.parse(l) as Captured);
       const order = caps.map((c) => `${c.run}:${c.event}`).join(' ');
-      const want = [1, 2, 3].map((r) => ['SessionStart', 'BeforeAgent', 'AfterAgent', 'SessionEnd'].map((e) => `${r}:${e}`).join(' ')).join(' ');
+      const want = [1, 2, 3]
+        .map((r) => ['SessionStart', 'BeforeAgent', 'AfterAgent', 'SessionEnd'].map((e) => `${r}:${e}`).join(' '))
+        .join(' ');
       if (order !== want) failed.push(`events in order (got ${order})`);
       const sid = caps[0]?.payload['session_id'];
       if (!caps.every((c) => c.payload['session_id'] === sid)) failed.push('one session_id in all payloads');
@@ -380,23 +473,37 @@ const scenarios: Scenario[] = [
       const stub = ctx.sessionPaths['hooks.resume-stub.jsonl'];
       for (const c of caps) {
         const want3 = c.run === 3 && c.event === 'SessionStart' ? stub : main;
-        if (c.payload['transcript_path'] !== want3) failed.push(`run ${c.run} ${c.event}: transcript_path ${String(c.payload['transcript_path'])}, expected ${want3}`);
+        if (c.payload['transcript_path'] !== want3)
+          failed.push(
+            `run ${c.run} ${c.event}: transcript_path ${String(c.payload['transcript_path'])}, expected ${want3}`,
+          );
       }
-      const sources = caps.filter((c) => c.event === 'SessionStart').map((c) => c.payload['source']).join(',');
+      const sources = caps
+        .filter((c) => c.event === 'SessionStart')
+        .map((c) => c.payload['source'])
+        .join(',');
       if (sources !== 'startup,resume,resume') failed.push(`SessionStart sources (got ${sources})`);
-      if (!caps.filter((c) => c.event === 'SessionEnd').every((c) => c.payload['reason'] === 'exit')) failed.push('SessionEnd reason exit');
+      if (!caps.filter((c) => c.event === 'SessionEnd').every((c) => c.payload['reason'] === 'exit'))
+        failed.push('SessionEnd reason exit');
       const after = caps.filter((c) => c.event === 'AfterAgent').map((c) => c.payload['prompt_response']);
-      if (JSON.stringify(after) !== JSON.stringify(HOOKS_SCRIPT.map((t) => (t.at(-1)![0] as { text: string }).text))) failed.push(`AfterAgent prompt_response = the final texts (got ${JSON.stringify(after)})`);
+      if (JSON.stringify(after) !== JSON.stringify(HOOKS_SCRIPT.map((t) => (t.at(-1)![0] as { text: string }).text)))
+        failed.push(`AfterAgent prompt_response = the final texts (got ${JSON.stringify(after)})`);
       const recs = records(files, 'hooks.jsonl');
       const metas = recs.filter((r) => typeof r['sessionId'] === 'string' && typeof r['projectHash'] === 'string');
-      if (metas.length !== 2) failed.push(`two metadata lines in hooks.jsonl (run 1, and run 2 whose stub shares the name) (got ${metas.length})`);
+      if (metas.length !== 2)
+        failed.push(
+          `two metadata lines in hooks.jsonl (run 1, and run 2 whose stub shares the name) (got ${metas.length})`,
+        );
       const run2 = ctx.runs[1]!.startedAt;
-      const set2 = recs.filter((r) => Array.isArray((r['$set'] as Record<string, unknown> | undefined)?.['messages'])).map((r) => (r['$set'] as { messages: SessionRecord[] }).messages);
+      const set2 = recs
+        .filter((r) => Array.isArray((r['$set'] as Record<string, unknown> | undefined)?.['messages']))
+        .map((r) => (r['$set'] as { messages: SessionRecord[] }).messages);
       const rebuilt = set2.find((m) => m.some((x) => JSON.stringify(x['content']).includes(HOOKS_PROMPTS[0]!)));
       if (!rebuilt) failed.push('a $set messages holding run 1');
       else {
         if (rebuilt.some((m) => m['toolCalls'] !== undefined)) failed.push('run 1 messages rebuilt without toolCalls');
-        if (!rebuilt.every((m) => String(m['timestamp']) >= run2)) failed.push('run 1 messages rebuilt with timestamps of the resume');
+        if (!rebuilt.every((m) => String(m['timestamp']) >= run2))
+          failed.push('run 1 messages rebuilt with timestamps of the resume');
       }
       return failed;
     },
@@ -428,14 +535,23 @@ const scenarios: Scenario[] = [
       const failed: string[] = [];
       const calls = toolCalls(records(files, 'failed.jsonl'));
       const got = calls.map((c) => `${c.name}:${c.status}`).join(',');
-      const want = 'replace:error,run_shell_command:success,replace:success,write_file:error,run_shell_command:success,no_such_tool:error';
+      const want =
+        'replace:error,run_shell_command:success,replace:success,write_file:error,run_shell_command:success,no_such_tool:error';
       if (got !== want) failed.push(`calls and statuses (got ${got})`);
-      if (!(responseOf(calls[0]).error ?? '').startsWith("Could not find an exact match for 'old_string' in 'app.txt'")) failed.push(`not-found error (got ${JSON.stringify(responseOf(calls[0]))})`);
-      if (responseOf(calls[3]).error !== 'Tool execution denied by policy. Modifying build configuration files requires explicit user confirmation') failed.push(`policy denial (got ${JSON.stringify(responseOf(calls[3]))})`);
-      if (!/Exit Code: 3\n/.test(responseOf(calls[4]).output ?? '')) failed.push(`Exit Code: 3 (got ${JSON.stringify(responseOf(calls[4]))})`);
-      if (!(responseOf(calls[5]).error ?? '').startsWith('Tool "no_such_tool" not found.')) failed.push(`unknown tool (got ${JSON.stringify(responseOf(calls[5]))})`);
+      if (!(responseOf(calls[0]).error ?? '').startsWith("Could not find an exact match for 'old_string' in 'app.txt'"))
+        failed.push(`not-found error (got ${JSON.stringify(responseOf(calls[0]))})`);
+      if (
+        responseOf(calls[3]).error !==
+        'Tool execution denied by policy. Modifying build configuration files requires explicit user confirmation'
+      )
+        failed.push(`policy denial (got ${JSON.stringify(responseOf(calls[3]))})`);
+      if (!/Exit Code: 3\n/.test(responseOf(calls[4]).output ?? ''))
+        failed.push(`Exit Code: 3 (got ${JSON.stringify(responseOf(calls[4]))})`);
+      if (!(responseOf(calls[5]).error ?? '').startsWith('Tool "no_such_tool" not found.'))
+        failed.push(`unknown tool (got ${JSON.stringify(responseOf(calls[5]))})`);
       if (existsSync(join(ctx.ws, 'package.json'))) failed.push('package.json was not written');
-      if (readFileSync(join(ctx.ws, 'app.txt'), 'utf8') !== 'hello, there\n') failed.push('app.txt ends as "hello, there"');
+      if (readFileSync(join(ctx.ws, 'app.txt'), 'utf8') !== 'hello, there\n')
+        failed.push('app.txt ends as "hello, there"');
       return failed;
     },
   },
@@ -456,13 +572,19 @@ const scenarios: Scenario[] = [
     ],
     settings: captureHook,
     async body(ctx) {
-      await ctx.run(INTERRUPTED_PROMPT, { signalWhen: () => inWorkspace(ctx.ws).some((p) => p.cmd.startsWith('sleep 30')) });
+      await ctx.run(INTERRUPTED_PROMPT, {
+        signalWhen: () => inWorkspace(ctx.ws).some((p) => p.cmd.startsWith('sleep 30')),
+      });
       const r = ctx.runs.at(-1)!;
-      console.log(`    gemini exited ${r.code ?? r.signal} after SIGTERM; stdout ${JSON.stringify(r.stdout.slice(0, 80))}`);
+      console.log(
+        `    gemini exited ${r.code ?? r.signal} after SIGTERM; stdout ${JSON.stringify(r.stdout.slice(0, 80))}`,
+      );
       ctx.snapshot(mainSession(ctx), 'interrupted.jsonl');
       writeCaptured(ctx, 'interrupted.hook-payloads.jsonl');
       const left = inWorkspace(ctx.ws);
-      console.log(`    left running in the workspace after the CLI exited: ${left.map((p) => `${p.pid} ${oneLine(p.cmd)}`).join('; ') || 'nothing'}`);
+      console.log(
+        `    left running in the workspace after the CLI exited: ${left.map((p) => `${p.pid} ${oneLine(p.cmd)}`).join('; ') || 'nothing'}`,
+      );
       ctx.leftRunning = left.map((p) => p.cmd);
     },
     verify(files, ctx) {
@@ -471,7 +593,8 @@ const scenarios: Scenario[] = [
       if (r.code !== 0) failed.push(`exit code 0 after SIGTERM (got ${r.code ?? r.signal})`);
       const recs = records(files, 'interrupted.jsonl');
       const gem = recs.filter((x) => x['type'] === 'gemini');
-      if (!(gem.length === 1 && gem[0]!['toolCalls'] === undefined)) failed.push('one gemini record, without toolCalls');
+      if (!(gem.length === 1 && gem[0]!['toolCalls'] === undefined))
+        failed.push('one gemini record, without toolCalls');
       if (recs.some((x) => JSON.stringify(x).includes('functionResponse'))) failed.push('no function response');
       const events = (files['interrupted.hook-payloads.jsonl'] ?? '')
         .split('\n')
@@ -479,7 +602,8 @@ const scenarios: Scenario[] = [
         .map((l) => (JSON.parse(l) as Captured).event)
         .join(',');
       if (events !== 'SessionStart,BeforeAgent,SessionEnd') failed.push(`hook events (got ${events})`);
-      if (!ctx.leftRunning.some((c) => c.startsWith('sleep 30'))) failed.push('sleep 30 still ran after the CLI exited');
+      if (!ctx.leftRunning.some((c) => c.startsWith('sleep 30')))
+        failed.push('sleep 30 still ran after the CLI exited');
       if (r.strays.length > 0) failed.push(`nothing left in the CLI's own process group (got ${r.strays.length})`);
       return failed;
     },
@@ -496,8 +620,8 @@ const scenarios: Scenario[] = [
     ],
     notes: [
       'One pretty-printed JSON object (`JSON.stringify(conversation, null, 2)`, no trailing newline) (checked): `{sessionId, projectHash, startTime, lastUpdated, messages[], kind: "main"}`, rewritten whole in place (writeFileSync, no temp file) after every change; not written at all while `messages` is empty. No `<session_context>` message and no function-response `user` messages: a tool-calling gemini message carries the calls and their results in `toolCalls` (ids without the `<name>__` prefix) (checked), mutated in place when the calls finish.',
-      'The resumed turn rewrites the same file (no second file). Every message of `legacy-0.38.turn1.json` is unchanged, in order, at the start of `legacy-0.38.json`\'s messages; `sessionId`, `projectHash` and `startTime` are unchanged, `lastUpdated` moves (checked).',
-      'Hooks: the same four events fire in each run, in the same order, with the same payload fields as 0.61.0. `transcript_path` is the `.json` file in every payload except SessionStart of the resumed run (a later minute than the file\'s name), which names `session-<that minute>-<id8>.json`: the fresh recording\'s file, never written because it holds no message, so it does not exist (checked).',
+      "The resumed turn rewrites the same file (no second file). Every message of `legacy-0.38.turn1.json` is unchanged, in order, at the start of `legacy-0.38.json`'s messages; `sessionId`, `projectHash` and `startTime` are unchanged, `lastUpdated` moves (checked).",
+      "Hooks: the same four events fire in each run, in the same order, with the same payload fields as 0.61.0. `transcript_path` is the `.json` file in every payload except SessionStart of the resumed run (a later minute than the file's name), which names `session-<that minute>-<id8>.json`: the fresh recording's file, never written because it holds no message, so it does not exist (checked).",
     ],
     settings: captureHook,
     async body(ctx) {
@@ -506,7 +630,8 @@ const scenarios: Scenario[] = [
       await pastFileMinute(mainSession(ctx));
       await ctx.run(BUILD_PROMPT_2, { resume: true });
       const files = listGeminiSessions(ctx.home);
-      if (files.length !== 1) throw new Error(`legacy-0.38: expected one session file, got ${files.map((f) => f.path).join(', ')}`);
+      if (files.length !== 1)
+        throw new Error(`legacy-0.38: expected one session file, got ${files.map((f) => f.path).join(', ')}`);
       ctx.snapshot(files[0]!.path, 'legacy-0.38.json');
       writeCaptured(ctx, 'legacy-0.38.hook-payloads.jsonl');
     },
@@ -515,29 +640,56 @@ const scenarios: Scenario[] = [
       const raw1 = files['legacy-0.38.turn1.json'] ?? '';
       const raw2 = files['legacy-0.38.json'] ?? '';
       if (!raw2.startsWith('{\n  "sessionId": ')) failed.push('pretty-printed JSON');
-      const t1 = JSON.parse(raw1) as { sessionId: string; projectHash: string; startTime: string; lastUpdated: string; messages: SessionRecord[] };
+      const t1 = JSON.parse(raw1) as {
+        sessionId: string;
+        projectHash: string;
+        startTime: string;
+        lastUpdated: string;
+        messages: SessionRecord[];
+      };
       const t2 = JSON.parse(raw2) as typeof t1;
-      for (const k of ['sessionId', 'projectHash', 'startTime'] as const) if (t1[k] !== t2[k]) failed.push(`${k} unchanged`);
+      for (const k of ['sessionId', 'projectHash', 'startTime'] as const)
+        if (t1[k] !== t2[k]) failed.push(`${k} unchanged`);
       if (!(t2.lastUpdated > t1.lastUpdated)) failed.push('lastUpdated moves');
       const prefixOk = t1.messages.every((m, i) => JSON.stringify(m) === JSON.stringify(t2.messages[i]));
-      if (!prefixOk || t2.messages.length <= t1.messages.length) failed.push('turn 1 messages are an unchanged prefix of the final messages');
-      if (t2.messages.some((m) => JSON.stringify(m['content']).includes('<session_context>') || JSON.stringify(m['content']).includes('functionResponse'))) failed.push('no session_context and no function-response messages');
+      if (!prefixOk || t2.messages.length <= t1.messages.length)
+        failed.push('turn 1 messages are an unchanged prefix of the final messages');
+      if (
+        t2.messages.some(
+          (m) =>
+            JSON.stringify(m['content']).includes('<session_context>') ||
+            JSON.stringify(m['content']).includes('functionResponse'),
+        )
+      )
+        failed.push('no session_context and no function-response messages');
       const calls = t2.messages.flatMap((m) => (m['toolCalls'] as ToolCallRecord[] | undefined) ?? []);
       const names = calls.map((c) => `${c.name}:${c.status}`).join(',');
-      if (names !== 'write_file:success,write_file:success,run_shell_command:success,replace:success,run_shell_command:success,run_shell_command:success') failed.push(`tool calls (got ${names})`);
+      if (
+        names !==
+        'write_file:success,write_file:success,run_shell_command:success,replace:success,run_shell_command:success,run_shell_command:success'
+      )
+        failed.push(`tool calls (got ${names})`);
       if (calls.some((c) => c.id.startsWith(`${c.name}__`))) failed.push('call ids without the <name>__ prefix');
       const caps = (files['legacy-0.38.hook-payloads.jsonl'] ?? '')
         .split('\n')
         .filter((l) => l.length > 0)
         .map((l) => JSON.parse(l) as Captured);
       const order = caps.map((c) => `${c.run}:${c.event}`).join(' ');
-      if (order !== '1:SessionStart 1:BeforeAgent 1:AfterAgent 1:SessionEnd 2:SessionStart 2:BeforeAgent 2:AfterAgent 2:SessionEnd') failed.push(`hook events (got ${order})`);
+      if (
+        order !==
+        '1:SessionStart 1:BeforeAgent 1:AfterAgent 1:SessionEnd 2:SessionStart 2:BeforeAgent 2:AfterAgent 2:SessionEnd'
+      )
+        failed.push(`hook events (got ${order})`);
       const real = ctx.sessionPaths['legacy-0.38.json']!;
       for (const c of caps) {
         const tp = String(c.payload['transcript_path']);
         if (c.run === 2 && c.event === 'SessionStart') {
-          const want = join(dirname(real), `session-${String(c.payload['timestamp']).slice(0, 16).replace(':', '-')}-${String(c.payload['session_id']).slice(0, 8)}.json`);
-          if (!(tp === want && tp !== real && !existsSync(tp))) failed.push(`run 2 SessionStart transcript_path is the unwritten ${want} (got ${tp})`);
+          const want = join(
+            dirname(real),
+            `session-${String(c.payload['timestamp']).slice(0, 16).replace(':', '-')}-${String(c.payload['session_id']).slice(0, 8)}.json`,
+          );
+          if (!(tp === want && tp !== real && !existsSync(tp)))
+            failed.push(`run 2 SessionStart transcript_path is the unwritten ${want} (got ${tp})`);
         } else if (tp !== real) failed.push(`run ${c.run} ${c.event}: transcript_path ${tp}, expected ${real}`);
       }
       return failed;
@@ -564,7 +716,10 @@ function inWorkspace(dir: string): Proc[] {
       if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
-      out.push({ pid: Number(name), cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') });
+      out.push({
+        pid: Number(name),
+        cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' '),
+      });
     } catch {
       // Gone meanwhile, or not ours to read.
     }
@@ -596,12 +751,24 @@ async function ensureGemini(version: string | undefined): Promise<{ bin: string;
   if (version === undefined || version === CLIENTS.gemini.version) return ensureClient('gemini', (l) => console.log(l));
   const dir = join(e2eCache(), `gemini-${version}`);
   const bin = join(dir, 'node_modules', '.bin', 'gemini');
-  const installed = () => existsSync(bin) && execFileSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, GEMINI_CLI_NO_RELAUNCH: 'true' } }).trim() === version;
+  const installed = () =>
+    existsSync(bin) &&
+    execFileSync(bin, ['--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, GEMINI_CLI_NO_RELAUNCH: 'true' },
+    }).trim() === version;
   if (!installed()) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'shiplog-e2e-gemini', private: true }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'shiplog-e2e-gemini', private: true }, null, 2)}\n`,
+    );
     console.log(`installing ${CLIENTS.gemini.pkg}@${version} into ${dir} (once; reused afterwards)`);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `${CLIENTS.gemini.pkg}@${version}`], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', `${CLIENTS.gemini.pkg}@${version}`],
+      { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     if (!installed()) throw new Error(`${bin} does not report ${version}`);
   }
   return { bin, version };
@@ -626,7 +793,14 @@ function summarize(requests: GeminiMockRequest[]): string {
   const counts = new Map<string, number>();
   for (const r of requests) {
     const a = r.answered;
-    const k = a === null ? `${r.method} ${r.path} (unanswered)` : typeof a === 'string' ? a : 'side' in a ? `side:${a.side}` : `${r.action}`;
+    const k =
+      a === null
+        ? `${r.method} ${r.path} (unanswered)`
+        : typeof a === 'string'
+          ? a
+          : 'side' in a
+            ? `side:${a.side}`
+            : `${r.action}`;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   return [...counts].map(([k, v]) => `${k} ×${v}`).join(', ');
@@ -654,7 +828,6 @@ interface ManifestEntry extends DiskTruth {
 
 type ManifestScenario = ManifestEntry;
 
-
 async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry> {
   const { bin, version } = await ensureGemini(s.version);
   const root = join(tmpRoot, s.name);
@@ -675,7 +848,11 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry>
     leftRunning: [],
     async run(prompt, opts = {}) {
       const label = `${s.name} run ${ctx.runs.length + 1}`;
-      console.log(`  [${label}] gemini ${geminiArgv({ prompt, resume: opts.resume }).map((a) => (a.includes(' ') ? JSON.stringify(a) : a)).join(' ')}`);
+      console.log(
+        `  [${label}] gemini ${geminiArgv({ prompt, resume: opts.resume })
+          .map((a) => (a.includes(' ') ? JSON.stringify(a) : a))
+          .join(' ')}`,
+      );
       const startedAt = new Date().toISOString();
       const r = await runGeminiTurn({
         bin,
@@ -692,7 +869,10 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry>
       });
       const run: Run = { ...r, label, startedAt };
       ctx.runs.push(run);
-      writeFileSync(join(root, `run-${ctx.runs.length}.log`), `argv: ${JSON.stringify(r.argv)}\nexit: ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`);
+      writeFileSync(
+        join(root, `run-${ctx.runs.length}.log`),
+        `argv: ${JSON.stringify(r.argv)}\nexit: ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`,
+      );
       if (r.timedOut) throw new Error(`${label}: timed out after ${RUN_TIMEOUT_MS} ms`);
       if (r.code !== 0) throw new Error(`${label}: exit ${r.code ?? r.signal}: ${r.stderr.slice(-1500)}`);
       if (r.strays.length > 0) console.log(`    (killed ${r.strays.length} process(es) left in the client's group)`);
@@ -709,10 +889,16 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry>
     const truth = diskTruth(start, ws);
 
     const unanswered = mock.requests.filter((r) => r.answered === null);
-    if (unanswered.length > 0) throw new Error(`${s.name}: ${unanswered.length} request(s) had no scripted answer: ${unanswered.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+    if (unanswered.length > 0)
+      throw new Error(
+        `${s.name}: ${unanswered.length} request(s) had no scripted answer: ${unanswered.map((r) => `${r.method} ${r.path}`).join(', ')}`,
+      );
     const answered = answeredSteps(mock.requests).size;
     const expected = scriptSize(s.script) - (s.unrequested ?? 0);
-    if (answered !== expected) throw new Error(`${s.name}: ${answered} of ${expected} scripted steps were requested (${summarize(mock.requests)})`);
+    if (answered !== expected)
+      throw new Error(
+        `${s.name}: ${answered} of ${expected} scripted steps were requested (${summarize(mock.requests)})`,
+      );
 
     const files: Record<string, string> = {};
     for (const f of s.fixtures) {
@@ -721,7 +907,8 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry>
       files[f] = readFileSync(p, 'utf8');
     }
     const failed = s.verify(files, ctx);
-    if (failed.length > 0) throw new Error(`${s.name}: the client did not produce what the scenario claims:\n  - ${failed.join('\n  - ')}`);
+    if (failed.length > 0)
+      throw new Error(`${s.name}: the client did not produce what the scenario claims:\n  - ${failed.join('\n  - ')}`);
 
     mkdirSync(outDir, { recursive: true });
     for (const f of s.fixtures) copyFileSync(join(root, 'out', f), join(outDir, f));
@@ -747,7 +934,9 @@ async function runScenario(s: Scenario, tmpRoot: string): Promise<ManifestEntry>
 }
 
 function lineCount(p: string): number {
-  return readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0).length;
+  return readFileSync(p, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0).length;
 }
 
 function writeReadme(manifest: Manifest<ManifestScenario>, version: string): void {
@@ -829,7 +1018,8 @@ ${sections.join('\n')}`;
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   const selected = scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   const { bin, version } = await ensureGemini(undefined);
   console.log(`${CLIENTS.gemini.pkg}@${version}: ${bin}`);
@@ -850,7 +1040,8 @@ async function main(): Promise<void> {
       try {
         const entry = await runScenario(s, tmpRoot);
         manifest.scenarios[s.name] = entry;
-        for (const f of entry.fixtures) console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
+        for (const f of entry.fixtures)
+          console.log(`  wrote ${relative(repoRoot, join(outDir, f))} (${lineCount(join(outDir, f))} lines)`);
         console.log(`  ${diskLine(entry.disk)}`);
         console.log(`  ${commitsLine(entry.commits)}`);
         console.log(`  requests: ${entry.requests}`);

@@ -57,7 +57,11 @@ let failed = false;
 // install. Other files spend much of their time waiting on the child processes, git and files they
 // test, so two per core keep the cores busy; on a machine shared with other work (CI) that is also
 // what keeps the suite's share of the CPU from shrinking to one file per core.
-const stream = run({ files, concurrency: e2e ? 1 : Math.max(2, availableParallelism() * 2), timeout: (e2e ? 40 : 10) * 60_000 });
+const stream = run({
+  files,
+  concurrency: e2e ? 1 : Math.max(2, availableParallelism() * 2),
+  timeout: (e2e ? 40 : 10) * 60_000,
+});
 stream.on('test:fail', (data) => {
   if (data.details?.type !== 'suite') failed = true;
 });
@@ -73,7 +77,11 @@ stream.on('end', () => {
 function reportHookTimes(file, loads) {
   const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [];
   rmSync(file, { force: true });
-  const ms = lines.map((l) => l.split(' ')).map(([, a, b]) => (Number(b) - Number(a)) / 1e6).filter(Number.isFinite).sort((x, y) => x - y);
+  const ms = lines
+    .map((l) => l.split(' '))
+    .map(([, a, b]) => (Number(b) - Number(a)) / 1e6)
+    .filter(Number.isFinite)
+    .sort((x, y) => x - y);
   if (ms.length === 0) {
     console.log('hook exit times: no hook ran');
     return;
@@ -81,6 +89,15 @@ function reportHookTimes(file, loads) {
   const at = (q) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)];
   const kinds = {};
   for (const l of lines) kinds[l.split(' ')[0]] = (kinds[l.split(' ')[0]] ?? 0) + 1;
-  const load = loads.length > 0 ? `load average (1 min) over the run: median ${loads.sort((x, y) => x - y)[Math.floor(loads.length / 2)].toFixed(1)}, max ${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores` : '';
-  console.log(`hook exit times over the e2e suite (${ms.length} hooks run by the real clients: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')}): median ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms; budgets: Claude Code SessionEnd 1500 ms, Codex 1000 ms, Gemini CLI 10000 ms (the timeout shiplog install sets). ${load}`);
+  const load =
+    loads.length > 0
+      ? `load average (1 min) over the run: median ${loads.sort((x, y) => x - y)[Math.floor(loads.length / 2)].toFixed(1)}, max ${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`
+      : '';
+  console.log(
+    `hook exit times over the e2e suite (${ms.length} hooks run by the real clients: ${Object.entries(kinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(
+        ', ',
+      )}): median ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms; budgets: Claude Code SessionEnd 1500 ms, Codex 1000 ms, Gemini CLI 10000 ms (the timeout shiplog install sets). ${load}`,
+  );
 }

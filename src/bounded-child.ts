@@ -99,7 +99,8 @@ export function runBounded(bin: string, args: string[], opts: BoundedOptions): P
       }, opts.deadlineMs),
     );
     const sizes = setInterval(() => {
-      if (fstatSync(out).size > opts.maxOutput || (err !== null && fstatSync(err).size > opts.maxOutput)) killGroup(pid, 'SIGKILL');
+      if (fstatSync(out).size > opts.maxOutput || (err !== null && fstatSync(err).size > opts.maxOutput))
+        killGroup(pid, 'SIGKILL');
     }, SIZE_CHECK_MS);
     sizes.unref();
     timers.push(sizes);

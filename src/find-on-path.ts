@@ -17,7 +17,11 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** Whether a client is on this machine: its program on PATH, or its own folder. */
-export function clientPresence(program: string, dir: string, env: NodeJS.ProcessEnv): { present: boolean; binary: string | null } {
+export function clientPresence(
+  program: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): { present: boolean; binary: string | null } {
   const binary = findOnPath(program, env);
   return { present: binary !== null || existsSync(dir), binary };
 }

@@ -113,13 +113,30 @@ export interface LoggedCommit {
  * window a batch of lines closed; it runs before the batch's database transaction, which is never
  * held open while git runs.
  */
-export async function commitsBetween(repo: string, since: Date, until: Date, opts: GitOptions = {}): Promise<LoggedCommit[] | null> {
-  const out = await git(repo, ['log', '-n', '2000', `--since=${since.toISOString()}`, `--until=${until.toISOString()}`, '--format=%H%x1f%ct%x1f%s'], opts);
+export async function commitsBetween(
+  repo: string,
+  since: Date,
+  until: Date,
+  opts: GitOptions = {},
+): Promise<LoggedCommit[] | null> {
+  const out = await git(
+    repo,
+    [
+      'log',
+      '-n',
+      '2000',
+      `--since=${since.toISOString()}`,
+      `--until=${until.toISOString()}`,
+      '--format=%H%x1f%ct%x1f%s',
+    ],
+    opts,
+  );
   if (out === null) return null;
   const commits: LoggedCommit[] = [];
   for (const line of out.split('\n')) {
     const [hash, seconds, subject] = line.split('\x1f');
-    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && subject !== undefined) commits.push({ hash, message: subject, at: Number(seconds) * 1000 });
+    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && subject !== undefined)
+      commits.push({ hash, message: subject, at: Number(seconds) * 1000 });
   }
   return commits;
 }
@@ -140,11 +157,20 @@ export async function commitBefore(repo: string, at: Date, opts: GitOptions = {}
 /** Pathspecs per git call: well under any argument-length limit. */
 const PATHS_PER_CALL = 200;
 
-async function namesFor(repo: string, args: string[], paths: readonly string[], opts: GitOptions): Promise<Set<string> | null> {
+async function namesFor(
+  repo: string,
+  args: string[],
+  paths: readonly string[],
+  opts: GitOptions,
+): Promise<Set<string> | null> {
   const out = new Set<string>();
   for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
     // Literal pathspecs: a file named `*` or `:(top)` from a transcript is a name, not a pattern.
-    const text = await gitRaw(repo, ['--literal-pathspecs', ...args, '--', ...paths.slice(i, i + PATHS_PER_CALL)], opts);
+    const text = await gitRaw(
+      repo,
+      ['--literal-pathspecs', ...args, '--', ...paths.slice(i, i + PATHS_PER_CALL)],
+      opts,
+    );
     if (text === null) return null;
     for (const name of text.split('\0')) if (name !== '') out.add(name);
   }
@@ -152,7 +178,12 @@ async function namesFor(repo: string, args: string[], paths: readonly string[], 
 }
 
 /** Which of `paths` (repository-relative) the tree of `commit` holds; null when git cannot say. */
-export function trackedIn(repo: string, commit: string, paths: readonly string[], opts: GitOptions = {}): Promise<Set<string> | null> {
+export function trackedIn(
+  repo: string,
+  commit: string,
+  paths: readonly string[],
+  opts: GitOptions = {},
+): Promise<Set<string> | null> {
   return namesFor(repo, ['ls-tree', '-r', '-z', '--name-only', commit], paths, opts);
 }
 
@@ -160,8 +191,15 @@ export function trackedIn(repo: string, commit: string, paths: readonly string[]
  * Which of `paths` some commit after `base` (up to HEAD) added, changed or removed; with no base
  * (the window began before the first commit), which of them HEAD holds.
  */
-export function committedSince(repo: string, base: string | null, paths: readonly string[], opts: GitOptions = {}): Promise<Set<string> | null> {
-  return base === null ? trackedIn(repo, 'HEAD', paths, opts) : namesFor(repo, ['diff', '--name-only', '-z', '--no-renames', base, 'HEAD'], paths, opts);
+export function committedSince(
+  repo: string,
+  base: string | null,
+  paths: readonly string[],
+  opts: GitOptions = {},
+): Promise<Set<string> | null> {
+  return base === null
+    ? trackedIn(repo, 'HEAD', paths, opts)
+    : namesFor(repo, ['diff', '--name-only', '-z', '--no-renames', base, 'HEAD'], paths, opts);
 }
 
 /**
@@ -169,13 +207,18 @@ export function committedSince(repo: string, base: string | null, paths: readonl
  * in ms. Null when `repo` is no repository, has no commit yet, or git did not answer. One call
  * gives every window of a batch the commit it started from.
  */
-export async function firstParentHistory(repo: string, limit = 2000, opts: GitOptions = {}): Promise<LoggedCommit[] | null> {
+export async function firstParentHistory(
+  repo: string,
+  limit = 2000,
+  opts: GitOptions = {},
+): Promise<LoggedCommit[] | null> {
   const out = await gitState(repo, ['log', '--first-parent', '-n', String(limit), '--format=%H %ct', 'HEAD'], opts);
   if (out === null) return null;
   const commits: LoggedCommit[] = [];
   for (const line of out.split('\n')) {
     const [hash, seconds] = line.split(' ');
-    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && seconds) commits.push({ hash, message: '', at: Number(seconds) * 1000 });
+    if (hash && /^[0-9a-f]{40,64}$/.test(hash) && seconds)
+      commits.push({ hash, message: '', at: Number(seconds) * 1000 });
   }
   return commits;
 }

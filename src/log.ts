@@ -35,7 +35,14 @@ export function createLogger(stateDir: string, name = 'worker'): Logger {
       const l = real();
       Reflect.apply(l[level], l, args);
     };
-  return { fatal: method('fatal'), error: method('error'), warn: method('warn'), info: method('info'), debug: method('debug'), trace: method('trace') };
+  return {
+    fatal: method('fatal'),
+    error: method('error'),
+    warn: method('warn'),
+    info: method('info'),
+    debug: method('debug'),
+    trace: method('trace'),
+  };
 }
 
 function openLogger(file: string, name: string): PinoLogger {
@@ -51,7 +58,9 @@ function openLogger(file: string, name: string): PinoLogger {
       timestamp: pino.stdTimeFunctions.isoTime,
       hooks: {
         logMethod(args, method) {
-          const clean = args.map((a: unknown) => (typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? a : redactDeep(a, redactor)));
+          const clean = args.map((a: unknown) =>
+            typeof a === 'string' ? redactor.redact(a) : a instanceof Error ? a : redactDeep(a, redactor),
+          );
           method.apply(this, clean as Parameters<typeof method>);
         },
       },

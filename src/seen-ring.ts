@@ -46,7 +46,12 @@ export class SeenRing {
 }
 
 /** The id by which an event's record is recognised when written again, if it has one. */
-export function eventKey(e: { kind: string; id?: string | undefined; partId?: string | undefined; callId?: string | undefined }): string | undefined {
+export function eventKey(e: {
+  kind: string;
+  id?: string | undefined;
+  partId?: string | undefined;
+  callId?: string | undefined;
+}): string | undefined {
   if (e.kind === 'prompt' && e.id !== undefined) return `p:${e.id}`;
   if (e.kind === 'reply' && e.partId !== undefined) return `r:${e.partId}`;
   if (e.kind === 'tool_call' && e.callId !== undefined) return `c:${e.callId}`;

@@ -21,15 +21,24 @@ const Scenario = z.object({
 });
 
 const RECORD = 'record them with `node --import tsx scripts/make-claude-fixtures.ts`';
-const { scenarios, scenarioOf } = manifestReader(Scenario, join(CLAUDE_FIXTURES_DIR, 'fixtures.json'), 'Claude Code', RECORD);
+const { scenarios, scenarioOf } = manifestReader(
+  Scenario,
+  join(CLAUDE_FIXTURES_DIR, 'fixtures.json'),
+  'Claude Code',
+  RECORD,
+);
 
 /** Absolute path of the scenario's `index`-th main transcript (sessions in order of start). */
 export function claudeFixture(scenario: string, index = 0): string {
   const s = scenarioOf(scenario);
   const id = s.sessions[index];
-  if (id === undefined) throw new Error(`Claude Code fixture scenario "${scenario}" has ${s.sessions.length} session(s), no index ${index}`);
+  if (id === undefined)
+    throw new Error(
+      `Claude Code fixture scenario "${scenario}" has ${s.sessions.length} session(s), no index ${index}`,
+    );
   const path = join(CLAUDE_FIXTURES_DIR, scenario, `${id}.jsonl`);
-  if (!existsSync(path)) throw new Error(`Claude Code fixture ${path} is listed in fixtures.json but missing; ${RECORD}`);
+  if (!existsSync(path))
+    throw new Error(`Claude Code fixture ${path} is listed in fixtures.json but missing; ${RECORD}`);
   return path;
 }
 
@@ -50,9 +59,7 @@ export function claudeFixtureDisk(scenario: string): FixtureDisk {
 
 /** Every main transcript of every scenario, sorted. */
 export function claudeFixtures(): string[] {
-  return scenarios()
-    .flatMap(claudeScenarioFiles)
-    .sort();
+  return scenarios().flatMap(claudeScenarioFiles).sort();
 }
 
 /** The recorded scenarios, in the manifest's order. */

@@ -5,7 +5,18 @@ import { claudeFixtureDisk, claudeFixtureWorkspace } from './claude-fixtures.js'
 import { codexFixtureDisk, codexFixtureScenarios } from './codex-fixtures.js';
 import type { FixtureDisk } from './fixture-disk.js';
 
-const CLAUDE_SCENARIOS = ['build', 'failures', 'interactive', 'long', 'edit-retry', 'parallel-subagents', 'chains', 'subfolder', 'no-git', 'chat-end'];
+const CLAUDE_SCENARIOS = [
+  'build',
+  'failures',
+  'interactive',
+  'long',
+  'edit-retry',
+  'parallel-subagents',
+  'chains',
+  'subfolder',
+  'no-git',
+  'chat-end',
+];
 
 /** What holds for any record of a start state and a difference from it. */
 function consistent(what: string, d: FixtureDisk): void {
@@ -14,13 +25,29 @@ function consistent(what: string, d: FixtureDisk): void {
   assert.ok(isAbsolute(d.root), `${what}: root is absolute`);
   for (const [name, xs] of Object.entries({ ...d.disk, tracked: d.tracked })) {
     assert.deepEqual(xs, sorted(xs), `${what}: ${name} is sorted`);
-    assert.ok(xs.every((p) => !isAbsolute(p) && !p.includes('\\') && !p.startsWith('.git/')), `${what}: ${name} holds relative posix paths outside .git/`);
+    assert.ok(
+      xs.every((p) => !isAbsolute(p) && !p.includes('\\') && !p.startsWith('.git/')),
+      `${what}: ${name} holds relative posix paths outside .git/`,
+    );
   }
-  assert.ok(d.disk.created.every((p) => !start.includes(p)), `${what}: created files were not there at the start`);
-  assert.ok([...d.disk.modified, ...d.disk.deleted].every((p) => start.includes(p)), `${what}: modified and deleted files were there at the start`);
-  assert.ok(d.tracked.every((p) => start.includes(p)), `${what}: tracked files are in the start state`);
+  assert.ok(
+    d.disk.created.every((p) => !start.includes(p)),
+    `${what}: created files were not there at the start`,
+  );
+  assert.ok(
+    [...d.disk.modified, ...d.disk.deleted].every((p) => start.includes(p)),
+    `${what}: modified and deleted files were there at the start`,
+  );
+  assert.ok(
+    d.tracked.every((p) => start.includes(p)),
+    `${what}: tracked files are in the start state`,
+  );
   const times = d.commits.map((c) => Date.parse(c.at));
-  assert.deepEqual(times, [...times].sort((a, b) => a - b), `${what}: commits are oldest first`);
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+    `${what}: commits are oldest first`,
+  );
   if (d.tracked.length === 0) assert.deepEqual(d.commits, [], `${what}: no repository, no commits`);
 }
 
@@ -30,7 +57,12 @@ describe('the recorded fixtures say what happened on disk', () => {
   });
 
   it('every Codex scenario in the manifest has a consistent record', () => {
-    assert.deepEqual(codexFixtureScenarios(), ['paginated-classic', 'paginated-code-mode', 'patch-retry', 'interrupted']);
+    assert.deepEqual(codexFixtureScenarios(), [
+      'paginated-classic',
+      'paginated-code-mode',
+      'patch-retry',
+      'interrupted',
+    ]);
     for (const s of codexFixtureScenarios()) {
       const d = codexFixtureDisk(s);
       consistent(s, d);
@@ -45,16 +77,25 @@ describe('the recorded fixtures say what happened on disk', () => {
         s === 'build'
           ? ['Add app.txt and drop old.txt', 'Mark app.txt as version 2']
           : s === 'long'
-            ? ['Add calculator with add and mul', 'Add sub and div with a division-by-zero guard', 'Add calc.sh entry point and usage docs']
+            ? [
+                'Add calculator with add and mul',
+                'Add sub and div with a division-by-zero guard',
+                'Add calc.sh entry point and usage docs',
+              ]
             : [];
       assert.deepEqual(subjects(claudeFixtureDisk(s)), expected, s);
     }
-    for (const s of codexFixtureScenarios()) assert.deepEqual(subjects(codexFixtureDisk(s)), s === 'paginated-classic' ? ['Add notes and hello'] : [], s);
+    for (const s of codexFixtureScenarios())
+      assert.deepEqual(subjects(codexFixtureDisk(s)), s === 'paginated-classic' ? ['Add notes and hello'] : [], s);
   });
 
   it('chains: a redirect onto a tracked file is a modification, a file written and removed by a script never appears', () => {
     const d = claudeFixtureDisk('chains');
-    assert.deepEqual(d.disk, { created: ['b.txt', 'c.txt', 'docs/NOTES.md', 'hello.txt'], modified: ['VERSION'], deleted: ['NOTES.md'] });
+    assert.deepEqual(d.disk, {
+      created: ['b.txt', 'c.txt', 'docs/NOTES.md', 'hello.txt'],
+      modified: ['VERSION'],
+      deleted: ['NOTES.md'],
+    });
     assert.deepEqual(d.tracked, ['NOTES.md', 'README.md', 'VERSION', 'a.txt', 'cleanup.sh']);
     assert.equal(d.before['VERSION'], '1.0.0\n');
     assert.equal(d.before['cleanup.sh'], 'rm -f out.log\n');

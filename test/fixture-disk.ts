@@ -17,7 +17,9 @@ export const FixtureDiskTruth = z.object({
    * The commits made between the two snapshots, oldest first (empty when the root was not a git
    * repository): full hash in the recorded repository, committer date (strict ISO 8601) and subject.
    */
-  commits: z.array(z.object({ hash: z.string().regex(/^[0-9a-f]{40}$/), at: z.iso.datetime({ offset: true }), subject: z.string() })),
+  commits: z.array(
+    z.object({ hash: z.string().regex(/^[0-9a-f]{40}$/), at: z.iso.datetime({ offset: true }), subject: z.string() }),
+  ),
 });
 
 export interface FixtureDisk extends z.infer<typeof FixtureDiskTruth> {
@@ -37,14 +39,18 @@ export function manifestReader<T>(scenario: z.ZodType<T>, path: string, client: 
     if (scenarios) return scenarios;
     if (!existsSync(path)) throw new Error(`no ${client} fixture manifest: ${path} is missing; ${record}`);
     const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) throw new Error(`${path} is not a fixtures manifest (${z.prettifyError(parsed.error)}); ${record}`);
+    if (!parsed.success)
+      throw new Error(`${path} is not a fixtures manifest (${z.prettifyError(parsed.error)}); ${record}`);
     scenarios = parsed.data.scenarios;
     return scenarios;
   };
   const scenarioOf = (name: string): T => {
     const all = load();
     const s = Object.hasOwn(all, name) ? all[name] : undefined;
-    if (s === undefined) throw new Error(`no ${client} fixture scenario "${name}" in ${path} (known: ${Object.keys(all).join(', ') || 'none'}); ${record}`);
+    if (s === undefined)
+      throw new Error(
+        `no ${client} fixture scenario "${name}" in ${path} (known: ${Object.keys(all).join(', ') || 'none'}); ${record}`,
+      );
     return s;
   };
   return { scenarios: () => Object.keys(load()), scenarioOf };

@@ -73,16 +73,35 @@ export function defaultConfig(overrides: { granularity?: 'session' | 'turn' } = 
 
 /** Runs the pipeline in this process against a real SQLite state folder. */
 /** `at`: the run's clock (default the real one), for a transcript whose worker ran just after its last record. */
-export async function runInProcess(home: string, req: RunRequest, config = defaultConfig(), env?: NodeJS.ProcessEnv, at?: Date) {
+export async function runInProcess(
+  home: string,
+  req: RunRequest,
+  config = defaultConfig(),
+  env?: NodeJS.ProcessEnv,
+  at?: Date,
+) {
   const db = openDb(home);
   try {
-    return await runSession({ stateDir: home, db, log: createLogger(home, 'test'), config, ...(env && { env }), ...(at && { now: () => at }) }, req);
+    return await runSession(
+      {
+        stateDir: home,
+        db,
+        log: createLogger(home, 'test'),
+        config,
+        ...(env && { env }),
+        ...(at && { now: () => at }),
+      },
+      req,
+    );
   } finally {
     db.close();
   }
 }
 
-export function readOutputs(repo: string, sessionId: string): { devlog: string | null; entries: string; failures: string } {
+export function readOutputs(
+  repo: string,
+  sessionId: string,
+): { devlog: string | null; entries: string; failures: string } {
   const devlogPath = join(repo, '.devlog', 'sessions', `${sessionId}.json`);
   const read = (name: string) => {
     const dir = join(repo, '.changelog');
@@ -92,7 +111,11 @@ export function readOutputs(repo: string, sessionId: string): { devlog: string |
       .map((a) => (existsSync(join(dir, a, name)) ? readFileSync(join(dir, a, name), 'utf8') : ''))
       .join('');
   };
-  return { devlog: existsSync(devlogPath) ? readFileSync(devlogPath, 'utf8') : null, entries: read('entries.jsonl'), failures: read('failures.jsonl') };
+  return {
+    devlog: existsSync(devlogPath) ? readFileSync(devlogPath, 'utf8') : null,
+    entries: read('entries.jsonl'),
+    failures: read('failures.jsonl'),
+  };
 }
 
 export interface ProcResult {
@@ -193,16 +216,23 @@ function aliveWorker(file: string): boolean {
  */
 export function hooksInFlight(home: string): boolean {
   const inbox = listOrNone(join(home, 'inbox'));
-  if (inbox.some((n) => n !== 'router.alive') || new AliveFile(join(home, 'inbox'), { name: ROUTER_ALIVE, plain: true }).heldByOther()) return true;
+  if (
+    inbox.some((n) => n !== 'router.alive') ||
+    new AliveFile(join(home, 'inbox'), { name: ROUTER_ALIVE, plain: true }).heldByOther()
+  )
+    return true;
   const mark = `SHIPLOG_HOME=${home}\0`;
   for (const pid of listOrNone('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     // The hook's own forked child runs as the hook until it execs setsid and deliver.sh.
-    if (/\/hooks\/(?:lib\/deliver|claude-code|codex|codex-notify)\.sh\0/.test(readFileOrEmpty(`/proc/${pid}/cmdline`)) && `\0${readFileOrEmpty(`/proc/${pid}/environ`)}`.includes(`\0${mark}`)) return true;
+    if (
+      /\/hooks\/(?:lib\/deliver|claude-code|codex|codex-notify)\.sh\0/.test(readFileOrEmpty(`/proc/${pid}/cmdline`)) &&
+      `\0${readFileOrEmpty(`/proc/${pid}/environ`)}`.includes(`\0${mark}`)
+    )
+      return true;
   }
   return false;
 }
-
 
 /** A file's text; '' when it is gone (a process that ended) or not ours to read. */
 function readFileOrEmpty(file: string): string {
@@ -222,7 +252,9 @@ function lockHeld(home: string, sessionId: string): boolean {
   try {
     // A worker may have created the file but not its tables yet.
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'locks'").get() === undefined) return false;
-    const row = db.prepare('SELECT pid, start_time FROM locks WHERE session_id = ?').get(sessionId) as { pid: number; start_time: string | null } | undefined;
+    const row = db.prepare('SELECT pid, start_time FROM locks WHERE session_id = ?').get(sessionId) as
+      | { pid: number; start_time: string | null }
+      | undefined;
     return row !== undefined && isAlive(row.pid, row.start_time);
   } finally {
     db.close();
@@ -273,7 +305,12 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function stopPayload(sessionId: string, transcriptPath: string, cwd: string, extra: Record<string, unknown> = {}): string {
+export function stopPayload(
+  sessionId: string,
+  transcriptPath: string,
+  cwd: string,
+  extra: Record<string, unknown> = {},
+): string {
   return `${JSON.stringify({ session_id: sessionId, transcript_path: transcriptPath, cwd, hook_event_name: 'Stop', stop_hook_active: false, ...extra })}\n`;
 }
 
@@ -297,7 +334,11 @@ export function listFiles(dir: string): string[] {
 }
 
 /** Feeds lines through an adapter, carrying the state: what the pipeline does, minus the I/O. */
-export function runAdapter<S>(adapter: Adapter<S>, lines: string[], opts: { state?: S; ctx?: LineContext } = {}): { state: S; events: AgentEvent[] } {
+export function runAdapter<S>(
+  adapter: Adapter<S>,
+  lines: string[],
+  opts: { state?: S; ctx?: LineContext } = {},
+): { state: S; events: AgentEvent[] } {
   let state = opts.state ?? adapter.initialState();
   const events: AgentEvent[] = [];
   for (const line of lines) {

@@ -36,7 +36,7 @@ it('kills no process whose recorded pid now belongs to someone else', async () =
   assert.equal(await stranger.ended, 'SIGTERM');
 });
 
-it('kills a recorded process that is the test\'s', async () => {
+it("kills a recorded process that is the test's", async () => {
   const dir = join(root, 'mine');
   mkdirSync(dir);
   const pids = join(dir, 'pids');

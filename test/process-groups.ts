@@ -106,7 +106,9 @@ export function processTable(): Map<number, { ppid: number; argv: string[] }> {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((a) => a.length > 0);
       table.set(Number(entry), { ppid, argv });
     } catch {
       // Gone meanwhile.
@@ -119,7 +121,8 @@ export function processTable(): Map<number, { ppid: number; argv: string[] }> {
 export function descendantRuns(pid: number, argv: string[]): boolean {
   const table = processTable();
   const isDescendant = (p: number): boolean => {
-    for (let q = table.get(p)?.ppid, hops = 0; q !== undefined && q > 1 && hops < 64; q = table.get(q)?.ppid, hops++) if (q === pid) return true;
+    for (let q = table.get(p)?.ppid, hops = 0; q !== undefined && q > 1 && hops < 64; q = table.get(q)?.ppid, hops++)
+      if (q === pid) return true;
     return false;
   };
   return [...table].some(([p, info]) => info.argv.join(' ') === argv.join(' ') && isDescendant(p));

@@ -6,7 +6,10 @@ import { prng } from './helpers.js';
 /** The plain model: a first-in, first-out list of at most `cap` distinct ids. */
 class Model {
   readonly ids: string[];
-  constructor(saved: readonly string[], private readonly cap: number) {
+  constructor(
+    saved: readonly string[],
+    private readonly cap: number,
+  ) {
     this.ids = [...new Set(saved.slice(-cap))];
   }
   check(id: string): boolean {

@@ -11,13 +11,20 @@ import { ROOT } from './helpers.js';
  */
 it('no test outside test/corpus reads anything beside the repository', () => {
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|mjs|cjs)$/.test(e.name) ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|mjs|cjs)$/.test(e.name) ? [join(dir, e.name)] : [],
+    );
   const offenders: string[] = [];
   for (const file of files(join(ROOT, 'test'))) {
     const rel = relative(ROOT, file);
     if (rel.startsWith('test/corpus/') || rel === 'test/self-contained.test.ts') continue;
     const text = readFileSync(file, 'utf8');
-    if (/\b(CLAUDE_|CODEX_)?CORPUS\b|\.\.\/shared\b|['"]shared['"]\s*,\s*['"]corpus['"]|SHIPLOG_CORPUS|corpus\/paths/.test(text)) offenders.push(rel);
+    if (
+      /\b(CLAUDE_|CODEX_)?CORPUS\b|\.\.\/shared\b|['"]shared['"]\s*,\s*['"]corpus['"]|SHIPLOG_CORPUS|corpus\/paths/.test(
+        text,
+      )
+    )
+      offenders.push(rel);
   }
   assert.deepEqual(offenders, []);
 });

@@ -3,7 +3,20 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { CLI, NODE, childEnv, expectOk, fmt, fmtMB, makeGitRepo, median, note, run, spread, tempDir } from './common.mjs';
+import {
+  CLI,
+  NODE,
+  childEnv,
+  expectOk,
+  fmt,
+  fmtMB,
+  makeGitRepo,
+  median,
+  note,
+  run,
+  spread,
+  tempDir,
+} from './common.mjs';
 import { corpusFiles } from './transcripts.mjs';
 
 /** Speed-up per core used, of --jobs 2 over --jobs 1: the target is min(cores, 2) × this. */
@@ -24,14 +37,18 @@ const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 function template(file) {
   const text = readFileSync(file, 'utf8');
-  const cwds = [...new Set([...text.matchAll(/"cwd": ?"([^"]+)"/g)].map((m) => m[1]))].sort((a, b) => a.length - b.length);
+  const cwds = [...new Set([...text.matchAll(/"cwd": ?"([^"]+)"/g)].map((m) => m[1]))].sort(
+    (a, b) => a.length - b.length,
+  );
   const outer = [];
   for (const cwd of cwds) if (!outer.some((o) => cwd.startsWith(`${o}/`))) outer.push(cwd);
   const ids = [...new Set([...text.matchAll(/"sessionId": ?"([^"]+)"/g)].map((m) => m[1]))];
   const subagentDir = join(dirname(file), basename(file, '.jsonl'), 'subagents');
   const subagents = (() => {
     try {
-      return readdirSync(subagentDir).filter((n) => n.endsWith('.jsonl')).map((n) => ({ name: n, text: readFileSync(join(subagentDir, n), 'utf8') }));
+      return readdirSync(subagentDir)
+        .filter((n) => n.endsWith('.jsonl'))
+        .map((n) => ({ name: n, text: readFileSync(join(subagentDir, n), 'utf8') }));
     } catch {
       // Most sessions started no subagent: there is no folder.
       return [];
@@ -94,7 +111,8 @@ function buildHistory(root, n) {
 }
 
 function removeOutputs(repos) {
-  for (const repo of repos) for (const dir of ['.devlog', '.changelog']) rmSync(join(repo, dir), { recursive: true, force: true });
+  for (const repo of repos)
+    for (const dir of ['.devlog', '.changelog']) rmSync(join(repo, dir), { recursive: true, force: true });
 }
 
 /** Every entry line and devlog written into the repositories: what two runs must agree on. */
@@ -103,14 +121,17 @@ function writtenOutputs(repos) {
   const devlogs = [];
   const files = (dir) => {
     try {
-      return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name));
+      return readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath ?? e.path, e.name));
     } catch {
       // Nothing written there.
       return [];
     }
   };
   for (const repo of repos) {
-    for (const f of files(join(repo, '.changelog'))) if (f.endsWith('/entries.jsonl')) entries.push(...readFileSync(f, 'utf8').split('\n').filter(Boolean));
+    for (const f of files(join(repo, '.changelog')))
+      if (f.endsWith('/entries.jsonl')) entries.push(...readFileSync(f, 'utf8').split('\n').filter(Boolean));
     for (const f of files(join(repo, '.devlog', 'sessions'))) devlogs.push(`${f}\n${readFileSync(f, 'utf8')}`);
   }
   return { entries: entries.sort(), devlogs: devlogs.sort() };
@@ -122,18 +143,34 @@ export async function benchBackfill({ quick }) {
   const cores = availableParallelism();
   const root = tempDir('backfill');
   const history = buildHistory(root, sessions);
-  note(`backfill: ${sessions} sessions (${fmtMB(history.bytes)}, copies of ${history.sources} corpus transcripts) in ${history.repos.length} repositories`);
+  note(
+    `backfill: ${sessions} sessions (${fmtMB(history.bytes)}, copies of ${history.sources} corpus transcripts) in ${history.repos.length} repositories`,
+  );
 
   let reference = null;
   let summaryLine = '';
   let states = 0;
   /** One `shiplog backfill` from scratch (no state, no outputs left by another run); its wall time. */
   const backfill = async (args, expected) => {
-    const env = childEnv({ HOME: join(root, 'home'), CLAUDE_CONFIG_DIR: history.claudeDir, CODEX_HOME: join(root, 'home', '.codex'), SHIPLOG_HOME: join(root, `state-${states++}`) });
-    const r = expectOk(await run(NODE, [CLI, 'backfill', '--evaluator', 'heuristic', ...args], { env, cwd: root }), `shiplog backfill ${args.join(' ')}`);
+    const env = childEnv({
+      HOME: join(root, 'home'),
+      CLAUDE_CONFIG_DIR: history.claudeDir,
+      CODEX_HOME: join(root, 'home', '.codex'),
+      SHIPLOG_HOME: join(root, `state-${states++}`),
+    });
+    const r = expectOk(
+      await run(NODE, [CLI, 'backfill', '--evaluator', 'heuristic', ...args], { env, cwd: root }),
+      `shiplog backfill ${args.join(' ')}`,
+    );
     const summary = /^backfill: .+$/m.exec(r.stdout)?.[0] ?? '';
-    if (!new RegExp(`^backfill: ${expected} sessions \\(${expected} processed, 0 up to date, 0 skipped\\); \\d+ entr(y|ies) written, 0 windows failed;`).test(summary)) {
-      throw new Error(`shiplog backfill ${args.join(' ')} did not process its ${expected} sessions cleanly: ${summary || r.stdout.slice(-500)}`);
+    if (
+      !new RegExp(
+        `^backfill: ${expected} sessions \\(${expected} processed, 0 up to date, 0 skipped\\); \\d+ entr(y|ies) written, 0 windows failed;`,
+      ).test(summary)
+    ) {
+      throw new Error(
+        `shiplog backfill ${args.join(' ')} did not process its ${expected} sessions cleanly: ${summary || r.stdout.slice(-500)}`,
+      );
     }
     if (expected === sessions) summaryLine ||= summary;
     return r.ms;
@@ -142,8 +179,13 @@ export async function benchBackfill({ quick }) {
   const check = (label) => {
     const out = writtenOutputs(history.repos);
     reference ??= out;
-    if (out.entries.join('\n') !== reference.entries.join('\n') || out.devlogs.join('\n') !== reference.devlogs.join('\n')) {
-      throw new Error(`${label} wrote other entries or devlogs than the first run (${out.entries.length} entries, ${out.devlogs.length} devlogs vs ${reference.entries.length}, ${reference.devlogs.length})`);
+    if (
+      out.entries.join('\n') !== reference.entries.join('\n') ||
+      out.devlogs.join('\n') !== reference.devlogs.join('\n')
+    ) {
+      throw new Error(
+        `${label} wrote other entries or devlogs than the first run (${out.entries.length} entries, ${out.devlogs.length} devlogs vs ${reference.entries.length}, ${reference.devlogs.length})`,
+      );
     }
   };
   const whole = (label, args) => ({
@@ -174,13 +216,20 @@ export async function benchBackfill({ quick }) {
     return ms;
   };
   // "all cores" runs without --jobs: the default is one process per core.
-  const configs = [whole('--jobs 1', ['--jobs', '1']), whole('--jobs 2', ['--jobs', '2']), whole(`default (${cores} cores)`, []), apart];
+  const configs = [
+    whole('--jobs 1', ['--jobs', '1']),
+    whole('--jobs 2', ['--jobs', '2']),
+    whole(`default (${cores} cores)`, []),
+    apart,
+  ];
   for (let round = 0; round < rounds; round++) {
     // Each round in another order, so drift on a shared machine hits every configuration alike.
     for (const c of configs.map((_, i) => configs[(i + round) % configs.length])) {
       const ms = await c.go();
       c.ms.push(ms);
-      note(`backfill: ${c.label} round ${round + 1}: ${fmt(ms / 1000)} s${c === apart ? `; at once ${fmt((apart.together.at(-1) ?? NaN) / 1000)} s` : ''}`);
+      note(
+        `backfill: ${c.label} round ${round + 1}: ${fmt(ms / 1000)} s${c === apart ? `; at once ${fmt((apart.together.at(-1) ?? NaN) / 1000)} s` : ''}`,
+      );
     }
   }
 
@@ -192,7 +241,8 @@ export async function benchBackfill({ quick }) {
   // The two halves at once against --jobs 1: the best two processes sharing nothing do here.
   const ceiling = one / median(apart.together);
   const target = Math.min(cores, 2) * BACKFILL_PER_CORE;
-  const line = (label, ms) => `${label.padEnd(22)} median ${fmt(median(ms) / 1000)} s (${spread(ms.map((x) => x / 1000))} s), ${fmt(median(ms) / sessions)} ms/session → ×${fmt(one / median(ms), 2)}`;
+  const line = (label, ms) =>
+    `${label.padEnd(22)} median ${fmt(median(ms) / 1000)} s (${spread(ms.map((x) => x / 1000))} s), ${fmt(median(ms) / sessions)} ms/session → ×${fmt(one / median(ms), 2)}`;
   return {
     name: 'Backfill scaling',
     ratio: speedup2,

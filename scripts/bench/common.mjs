@@ -50,7 +50,11 @@ export function removeTemp() {
 export function makeGitRepo(dir) {
   mkdirSync(dir, { recursive: true });
   const git = (...args) => {
-    const r = spawnSync('git', args, { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    const r = spawnSync('git', args, {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+    });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed in ${dir}`);
   };
   git('init', '-q');
@@ -88,10 +92,18 @@ const live = new Set();
  * Runs a command to completion. `ms` is wall time from just before spawn to the 'exit' event (not
  * 'close': a detached grandchild must never be able to stretch the measurement via shared pipes).
  */
-export function run(cmd, args, { input = '', env = childEnv(), cwd = REPO_ROOT, capture = true, timeoutMs = 30 * 60_000 } = {}) {
+export function run(
+  cmd,
+  args,
+  { input = '', env = childEnv(), cwd = REPO_ROOT, capture = true, timeoutMs = 30 * 60_000 } = {},
+) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', capture ? 'pipe' : 'ignore', capture ? 'pipe' : 'ignore'] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env,
+      stdio: ['pipe', capture ? 'pipe' : 'ignore', capture ? 'pipe' : 'ignore'],
+    });
     live.add(child);
     let stdout = '';
     let stderr = '';

@@ -1,7 +1,24 @@
 // 1. Hook cost: wall time of each real hook entry point ÷ wall time of `node -e 0`.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { HOOKS, NODE, SH, TAG, childEnv, expectOk, fmt, makeGitRepo, median, pidsMatching, run, sleep, spread, tempDir, waitForProcesses, waitForQuiet } from './common.mjs';
+import {
+  HOOKS,
+  NODE,
+  SH,
+  TAG,
+  childEnv,
+  expectOk,
+  fmt,
+  makeGitRepo,
+  median,
+  pidsMatching,
+  run,
+  sleep,
+  spread,
+  tempDir,
+  waitForProcesses,
+  waitForQuiet,
+} from './common.mjs';
 import { CORPUS, corpusFiles } from './transcripts.mjs';
 
 export const HOOK_TARGET = 0.25;
@@ -16,7 +33,9 @@ function realTranscript() {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     try {
       const rec = JSON.parse(line);
-      const text = Array.isArray(rec.message?.content) ? rec.message.content.find((b) => b?.type === 'text')?.text : undefined;
+      const text = Array.isArray(rec.message?.content)
+        ? rec.message.content.find((b) => b?.type === 'text')?.text
+        : undefined;
       if (rec.type === 'assistant' && text) last = text;
     } catch {
       // blank or partial line
@@ -80,7 +99,14 @@ function codexStop(sessionId, rollout, cwd, event = 'Stop') {
 }
 
 function notifyJson(threadId, cwd) {
-  return JSON.stringify({ type: 'agent-turn-complete', 'thread-id': threadId, 'turn-id': 't1', cwd, 'input-messages': [], 'last-assistant-message': 'Done.' });
+  return JSON.stringify({
+    type: 'agent-turn-complete',
+    'thread-id': threadId,
+    'turn-id': 't1',
+    cwd,
+    'input-messages': [],
+    'last-assistant-message': 'Done.',
+  });
 }
 
 /** The entry points, as `shiplog install` registers them, each with its payload for a session. */
@@ -94,7 +120,12 @@ function entryPoints({ transcript, rollouts, repo }) {
     { key: 'claude', label: 'Claude Code hook', cmd: `sh hooks/claude-code.sh NODE  (Stop on stdin)`, make: claude },
     { key: 'codex', label: 'Codex hook', cmd: `sh hooks/codex.sh NODE  (Stop on stdin)`, make: codex },
     { key: 'notify', label: 'Codex notify', cmd: `sh hooks/codex-notify.sh NODE JSON`, make: notify },
-    { key: 'notify+', label: 'Codex notify, chained', cmd: `sh hooks/codex-notify.sh NODE /bin/true JSON`, make: chained },
+    {
+      key: 'notify+',
+      label: 'Codex notify, chained',
+      cmd: `sh hooks/codex-notify.sh NODE /bin/true JSON`,
+      make: chained,
+    },
   ];
 }
 
@@ -120,11 +151,13 @@ export async function benchHook({ quick }) {
   // One session per entry point and case; each Codex one has its rollout (notify names the thread).
   const sessions = {};
   for (const temp of ['warm', 'cold']) {
-    for (const key of ['claude', 'codex', 'notify', 'notify+']) sessions[`${key}-${temp}`] = `${TAG}-${key.replace('+', '-chained')}-${temp}`;
+    for (const key of ['claude', 'codex', 'notify', 'notify+'])
+      sessions[`${key}-${temp}`] = `${TAG}-${key.replace('+', '-chained')}-${temp}`;
   }
   const rolloutSource = smallestCodexRollout();
   const rollouts = {};
-  for (const [k, s] of Object.entries(sessions)) if (!k.startsWith('claude')) rollouts[s] = placeRollout(codexHome, s, rolloutSource);
+  for (const [k, s] of Object.entries(sessions))
+    if (!k.startsWith('claude')) rollouts[s] = placeRollout(codexHome, s, rolloutSource);
   const points = entryPoints({ transcript, rollouts, repo });
 
   // SHIPLOG_STOP_WAIT_MS=0 only shortens the worker's wait for the transcript; the hooks never
@@ -139,7 +172,12 @@ export async function benchHook({ quick }) {
 
   const bare = [];
   const shFloor = [];
-  const times = Object.fromEntries(points.flatMap((p) => [[`${p.key}-warm`, []], [`${p.key}-cold`, []]]));
+  const times = Object.fromEntries(
+    points.flatMap((p) => [
+      [`${p.key}-warm`, []],
+      [`${p.key}-cold`, []],
+    ]),
+  );
   let coldWaitMs = 0;
   const odd = { restarted: 0, notWarm: 0, leftInInbox: 0, leftWhat: undefined };
 
@@ -147,7 +185,8 @@ export async function benchHook({ quick }) {
   const hookRun = async (point, temp, e) => {
     const { args, input } = point.make(sessions[`${point.key}-${temp}`]);
     const r = expectOk(await run(SH, args, { env: e, input, cwd: repo }), `${point.label} (${temp})`);
-    if (r.stdout !== '' || r.stderr !== '') throw new Error(`${point.label} printed: ${(r.stdout + r.stderr).slice(0, 200)}`);
+    if (r.stdout !== '' || r.stderr !== '')
+      throw new Error(`${point.label} printed: ${(r.stdout + r.stderr).slice(0, 200)}`);
     return r.ms;
   };
 
@@ -266,7 +305,9 @@ export async function benchHook({ quick }) {
       `payloads: Claude Stop for ${transcript.file.split('/').slice(-2).join('/')}; Codex Stop and notify for a copy of ${basename(rolloutSource)} under $CODEX_HOME/sessions; chained program /bin/true`,
       `detached work, not counted: waited for the router to route each payload and the worker to take it (warm), for router and worker to exit (cold: ${fmt(coldWaitMs / Math.max(1, times['claude-cold'].length * points.length))} ms avg)`,
       ...(odd.restarted + odd.notWarm + odd.leftInInbox > 0
-        ? [`oddities: ${odd.restarted} warm router(s) found dead and restarted untimed, ${odd.notWarm} warm run(s) that started a router (not counted), ${odd.leftInInbox} cold run(s) whose payload was not routed or job not taken within 30 s${odd.leftWhat ? ` (first: ${odd.leftWhat})` : ''}`]
+        ? [
+            `oddities: ${odd.restarted} warm router(s) found dead and restarted untimed, ${odd.notWarm} warm run(s) that started a router (not counted), ${odd.leftInInbox} cold run(s) whose payload was not routed or job not taken within 30 s${odd.leftWhat ? ` (first: ${odd.leftWhat})` : ''}`,
+          ]
         : []),
       `for comparison, ${NODE_HOOKS_BEFORE}`,
     ],
@@ -334,7 +375,10 @@ function hasJobs(home, sessionId) {
 async function settleWarm(home, sessionId) {
   const deadline = Date.now() + 30_000;
   while (payloadsIn(home).length > 0 || hasJobs(home, sessionId)) {
-    if (Date.now() > deadline) throw new Error(`the lingering router and worker did not take the job within 30 s (inbox: ${payloadsIn(home).join(', ') || 'empty'})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the lingering router and worker did not take the job within 30 s (inbox: ${payloadsIn(home).join(', ') || 'empty'})`,
+      );
     await sleep(10);
   }
   await waitForQuiet(`SHIPLOG_HOME=${home}\0`);

@@ -5,7 +5,21 @@ import { pathToFileURL } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, MB, NODE, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGitRepo, note, run, tempDir } from './common.mjs';
+import {
+  DIST,
+  MB,
+  NODE,
+  TAG,
+  benchTemp,
+  childEnv,
+  expectOk,
+  fmt,
+  fmtMB,
+  makeGitRepo,
+  note,
+  run,
+  tempDir,
+} from './common.mjs';
 import { runCli } from './pipeline.mjs';
 import { buildTranscript, loadTemplates, writeHugeLine } from './transcripts.mjs';
 
@@ -20,7 +34,11 @@ const REPORT_RSS = new URL('./report-rss.mjs', import.meta.url).href;
  */
 function rssProbe(outFile) {
   if (existsSync(GNU_TIME)) {
-    return { how: `${GNU_TIME} -f %M`, wrap: (cmd, args) => [GNU_TIME, ['-f', '%M', '-o', outFile, cmd, ...args]], env: {} };
+    return {
+      how: `${GNU_TIME} -f %M`,
+      wrap: (cmd, args) => [GNU_TIME, ['-f', '%M', '-o', outFile, cmd, ...args]],
+      env: {},
+    };
   }
   return {
     how: 'process.resourceUsage().maxRSS at exit (--import wrapper)',
@@ -42,13 +60,18 @@ export async function benchMemory({ quick }) {
   const free = freeBytes(tmpdir());
   const need = quick ? 1024 * MB : 3 * 1024 * MB;
   if (free < need) {
-    return { name: 'Memory', skipped: `only ${fmtMB(free)} free under ${tmpdir()}; needs ${fmtMB(need)} (file + state + devlog)` };
+    return {
+      name: 'Memory',
+      skipped: `only ${fmtMB(free)} free under ${tmpdir()}; needs ${fmtMB(need)} (file + state + devlog)`,
+    };
   }
 
   const dir = tempDir('memory');
   const sessionId = `${TAG}-mem`;
   const transcript = join(dir, `${sessionId}.jsonl`);
-  const built = buildTranscript(transcript, loadTemplates(sessionId), fileBytes, { hugeLine: (w) => writeHugeLine(w, lineBytes, sessionId) });
+  const built = buildTranscript(transcript, loadTemplates(sessionId), fileBytes, {
+    hugeLine: (w) => writeHugeLine(w, lineBytes, sessionId),
+  });
   note(`memory: built ${fmtMB(built.bytes)} (${built.lines} lines, one of ${fmtMB(lineBytes)}); processing it`);
 
   const rssFile = join(benchTemp(), 'rss.txt');
@@ -74,7 +97,8 @@ export async function benchMemory({ quick }) {
   const home = join(dir, 'state');
   const r = await runCli({ home, transcript, repo, sessionId, keepOpen: true, wrap: probe.wrap, extraEnv: probe.env });
   const cliKiB = readKiB(rssFile);
-  if (r.outcome.bytesRead !== built.bytes) throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
+  if (r.outcome.bytesRead !== built.bytes)
+    throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
 
   const row = (name, mb, details) => ({
     name,
@@ -104,9 +128,17 @@ async function runWorker({ home, transcript, repo, sessionId, probe }) {
   const spool = join(home, 'spool', sessionId);
   mkdirSync(spool, { recursive: true });
   const payload = { session_id: sessionId, transcript_path: transcript, cwd: repo, hook_event_name: 'Stop' };
-  writeFileSync(join(spool, '000000000000001-bench.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
+  writeFileSync(
+    join(spool, '000000000000001-bench.json'),
+    JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }),
+  );
   // No lingering after the job: the measured process is the run itself.
-  const env = childEnv({ ...probe.env, SHIPLOG_HOME: home, SHIPLOG_STOP_WAIT_MS: '0', SHIPLOG_WORKER_LINGER_SECONDS: '0' });
+  const env = childEnv({
+    ...probe.env,
+    SHIPLOG_HOME: home,
+    SHIPLOG_STOP_WAIT_MS: '0',
+    SHIPLOG_WORKER_LINGER_SECONDS: '0',
+  });
   const cmd = workerCommand([sessionId], env);
   const [wcmd, wargs] = probe.wrap(cmd.command, cmd.args);
   const started = performance.now();
@@ -116,5 +148,9 @@ async function runWorker({ home, transcript, repo, sessionId, probe }) {
   const db = new Database(join(home, 'state.db'), { readonly: true });
   const row = db.prepare('SELECT offset FROM sessions WHERE session_id = ?').get(sessionId);
   db.close();
-  return { ms, offset: row?.offset ?? 0, argv: `node ${cmd.args.filter((a) => a.startsWith('--')).join(' ')}, MALLOC_ARENA_MAX=${cmd.env.MALLOC_ARENA_MAX}` };
+  return {
+    ms,
+    offset: row?.offset ?? 0,
+    argv: `node ${cmd.args.filter((a) => a.startsWith('--')).join(' ')}, MALLOC_ARENA_MAX=${cmd.env.MALLOC_ARENA_MAX}`,
+  };
 }

@@ -44,8 +44,21 @@ export async function runInProcess({ home, transcript, repo, sessionId, keepOpen
 
 /** `node bin/shiplog.mjs process …` as a child: the whole worker invocation, node start included. */
 export async function runCli({ home, transcript, repo, sessionId, keepOpen = true, wrap = null, extraEnv = {} }) {
-  const args = [CLI, 'process', transcript, '--repo', repo, '--session', sessionId, '--json', ...(keepOpen ? ['--keep-open'] : [])];
+  const args = [
+    CLI,
+    'process',
+    transcript,
+    '--repo',
+    repo,
+    '--session',
+    sessionId,
+    '--json',
+    ...(keepOpen ? ['--keep-open'] : []),
+  ];
   const [cmd, argv] = wrap ? wrap(NODE, args) : [NODE, args];
-  const r = expectOk(await run(cmd, argv, { env: childEnv({ SHIPLOG_HOME: home, ...extraEnv }) }), `shiplog process ${transcript}`);
+  const r = expectOk(
+    await run(cmd, argv, { env: childEnv({ SHIPLOG_HOME: home, ...extraEnv }) }),
+    `shiplog process ${transcript}`,
+  );
   return { ms: r.ms, outcome: JSON.parse(r.stdout), stderr: r.stderr };
 }

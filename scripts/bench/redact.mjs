@@ -52,11 +52,21 @@ export async function benchRedact({ quick }) {
   let counted = 0;
   for (let i = 0; i < reps; i++) {
     const run = tempDir(`redact-run-${i}`);
-    pipe.push((await runInProcess({ home: join(run, 'state'), repo: makeGitRepo(join(run, 'repo')), transcript, sessionId })).ms);
+    pipe.push(
+      (await runInProcess({ home: join(run, 'state'), repo: makeGitRepo(join(run, 'repo')), transcript, sessionId }))
+        .ms,
+    );
     const r = createRedactor();
     const { cutMs } = await events(transcript, adapterFor('claude-code'), r);
     cuts.push(cutMs);
-    red.push(cutMs + (await timeAsync(async () => { for (const e of all) redactEvent(e, r); })).ms);
+    red.push(
+      cutMs +
+        (
+          await timeAsync(async () => {
+            for (const e of all) redactEvent(e, r);
+          })
+        ).ms,
+    );
     counted = Object.values(r.counts).reduce((a, b) => a + b, 0);
   }
   const ratio = median(red) / median(pipe);

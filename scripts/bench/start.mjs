@@ -7,7 +7,14 @@ import { CLI, NODE, REPO_ROOT, TAG, childEnv, fmt, makeGitRepo, median, note, sp
 
 export const START_TARGET = 2;
 const INCREMENT_BYTES = 5000;
-const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'claude-code', 'long', '126091e4-5d9a-419f-892b-d5ce55de4be8.jsonl');
+const FIXTURE = join(
+  REPO_ROOT,
+  'test',
+  'fixtures',
+  'claude-code',
+  'long',
+  '126091e4-5d9a-419f-892b-d5ce55de4be8.jsonl',
+);
 /** `shiplog status` starts a background sweep unless one ran in the last minute (src/worker/sweep-every.ts). */
 const SWEEP_FRESH_MS = 45_000;
 
@@ -17,7 +24,9 @@ const SWEEP_FRESH_MS = 45_000;
  * process nobody waits for is not counted. Linux /proc; clock ticks, 10 ms on most systems.
  */
 function childrenCpu() {
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+  const fields = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   return (Number(fields[13]) + Number(fields[14])) / TICKS;
 }
 
@@ -37,7 +46,9 @@ function cpuOf(cmd, args, env, what) {
  * than a slice (a pasted file, a long tool result) are left out: one would make its slice that big.
  */
 function increments(count, bytes) {
-  const lines = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '' && Buffer.byteLength(l) < bytes);
+  const lines = readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && Buffer.byteLength(l) < bytes);
   const out = [];
   let cur = '';
   for (const line of lines) {
@@ -52,7 +63,12 @@ function increments(count, bytes) {
 }
 
 export async function benchStart({ quick }) {
-  if (process.platform !== 'linux') return { name: 'Cheap start', target: `≤ ${START_TARGET}`, skipped: 'reads children’s CPU time from /proc (Linux only)' };
+  if (process.platform !== 'linux')
+    return {
+      name: 'Cheap start',
+      target: `≤ ${START_TARGET}`,
+      skipped: 'reads children’s CPU time from /proc (Linux only)',
+    };
   const reps = quick ? 7 : 15;
   const dir = tempDir('start');
   const repo = makeGitRepo(join(dir, 'repo'));
@@ -90,7 +106,9 @@ export async function benchStart({ quick }) {
       },
     ];
     for (let k = 0; k < steps.length; k++) steps[(i + k) % steps.length]();
-    note(`start: rep ${i + 1}/${reps}: node ${fmt(base.at(-1))} s, process ${fmt(proc.at(-1))} s, status ${fmt(status.at(-1))} s CPU`);
+    note(
+      `start: rep ${i + 1}/${reps}: node ${fmt(base.at(-1))} s, process ${fmt(proc.at(-1))} s, status ${fmt(status.at(-1))} s CPU`,
+    );
   }
 
   const sizes = slices.slice(1).map((s) => Buffer.byteLength(s));

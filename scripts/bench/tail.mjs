@@ -48,7 +48,9 @@ function checkIncrement(side, outcome, appended, how) {
   side.entriesWritten = (side.entriesWritten ?? 0) + outcome.windows.written.length;
   // The run must have read exactly the appended bytes: more means the cursor did not hold.
   if (outcome.bytesRead !== appended) {
-    throw new Error(`${how} on ${side.label} read ${outcome.bytesRead} bytes but ${appended} were appended (cursor not honoured?)`);
+    throw new Error(
+      `${how} on ${side.label} read ${outcome.bytesRead} bytes but ${appended} were appended (cursor not honoured?)`,
+    );
   }
 }
 

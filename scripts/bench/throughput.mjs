@@ -10,7 +10,6 @@ import { buildCodexRollout, buildTranscript, loadTemplates } from './transcripts
 
 export const THROUGHPUT_TARGET = 0.6;
 
-
 /** The same loop with the adapter in place of JSON.parse: what the transcript format itself costs. */
 async function adapterLoop(path, adapter) {
   const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
@@ -51,14 +50,19 @@ async function measureThroughput({ quick, agent, withAdapterAlone = false }) {
   const dir = tempDir(`throughput-${agent}`);
   const sessionId = `${TAG}-tp-${agent}`;
   const transcript = join(dir, `${sessionId}.jsonl`);
-  const built = agent === 'codex' ? buildCodexRollout(transcript, target) : buildTranscript(transcript, loadTemplates(sessionId), target);
+  const built =
+    agent === 'codex'
+      ? buildCodexRollout(transcript, target)
+      : buildTranscript(transcript, loadTemplates(sessionId), target);
   note(`throughput (${agent}): built ${fmtMB(built.bytes)} (${built.lines} lines)`);
   warmCache(transcript);
 
   const bare = [];
   const pipe = [];
   const alone = [];
-  const adapter = withAdapterAlone ? (await import(pathToFileURL(join(DIST, 'src', 'agents', 'registry.js')).href)).adapterFor(agent) : null;
+  const adapter = withAdapterAlone
+    ? (await import(pathToFileURL(join(DIST, 'src', 'agents', 'registry.js')).href)).adapterFor(agent)
+    : null;
   let lines = 0;
   let windows = 0;
   for (let i = 0; i < reps; i++) {
@@ -67,8 +71,16 @@ async function measureThroughput({ quick, agent, withAdapterAlone = false }) {
       async () => {
         // A fresh state folder and repository each time: a full first run over the file.
         const run = tempDir(`throughput-run-${i}`);
-        const r = await runInProcess({ home: join(run, 'state'), repo: makeGitRepo(join(run, 'repo')), transcript, sessionId, keepOpen: true, agent });
-        if (r.outcome.bytesRead !== built.bytes) throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
+        const r = await runInProcess({
+          home: join(run, 'state'),
+          repo: makeGitRepo(join(run, 'repo')),
+          transcript,
+          sessionId,
+          keepOpen: true,
+          agent,
+        });
+        if (r.outcome.bytesRead !== built.bytes)
+          throw new Error(`pipeline read ${r.outcome.bytesRead} of ${built.bytes} bytes`);
         lines = r.outcome.lines;
         windows = r.outcome.windows.written.length;
         pipe.push(r.ms);

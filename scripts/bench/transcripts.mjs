@@ -144,8 +144,12 @@ export function buildTranscript(path, templates, targetBytes, { hugeLine } = {})
     for (let copy = 0; ; copy++) {
       const suffix = `c${copy}`;
       for (const t of templates) {
-        if (w.bytes >= targetBytes && t.prompt && hugeDone) return { bytes: w.bytes, lines: w.lines, copies: copy + 1, lastMs };
-        w.line(t.parts.length === 1 ? t.parts[0] : t.parts.join(suffix), t.bytes + (t.parts.length - 1) * (suffix.length - COPY.length));
+        if (w.bytes >= targetBytes && t.prompt && hugeDone)
+          return { bytes: w.bytes, lines: w.lines, copies: copy + 1, lastMs };
+        w.line(
+          t.parts.length === 1 ? t.parts[0] : t.parts.join(suffix),
+          t.bytes + (t.parts.length - 1) * (suffix.length - COPY.length),
+        );
         if (Number.isFinite(t.ts)) lastMs = t.ts;
         if (!hugeDone && w.bytes >= targetBytes / 2) {
           w.flush();
@@ -207,10 +211,15 @@ export function writeHugeLine(w, bytes, sessionId) {
 export function pickTurn() {
   let best = null;
   for (const file of corpusFiles()) {
-    const recs = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    const recs = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l));
     const starts = recs.map((r, i) => (isPrompt(r) ? i : -1)).filter((i) => i >= 0);
     for (let k = 0; k < starts.length; k++) {
-      const turn = recs.slice(starts[k], starts[k + 1] ?? recs.length).filter((r) => r.type === 'user' || r.type === 'assistant');
+      const turn = recs
+        .slice(starts[k], starts[k + 1] ?? recs.length)
+        .filter((r) => r.type === 'user' || r.type === 'assistant');
       const blocks = turn.flatMap((r) => (Array.isArray(r.message?.content) ? r.message.content : []));
       const has = (type) => blocks.some((b) => b?.type === type);
       if (!has('tool_use') || !has('tool_result') || !has('text')) continue;
@@ -283,12 +292,19 @@ export function loadCodexTemplates() {
   for (const file of files) {
     for (const { rec } of records(file)) {
       if (rec.type === 'session_meta') {
-        if (head.length === 0) head.push({ parts: [line], bytes: Buffer.byteLength(line) + 1, prompt: false, ts: NaN, file });
+        if (head.length === 0)
+          head.push({ parts: [line], bytes: Buffer.byteLength(line) + 1, prompt: false, ts: NaN, file });
         continue;
       }
       const prompt = rec.type === 'event_msg' && rec.payload?.type === 'user_message';
       const text = JSON.stringify(rewriteCodexIds(rec, COPY));
-      templates.push({ parts: text.split(COPY), bytes: Buffer.byteLength(text) + 1, prompt, ts: Date.parse(rec.timestamp ?? ''), file });
+      templates.push({
+        parts: text.split(COPY),
+        bytes: Buffer.byteLength(text) + 1,
+        prompt,
+        ts: Date.parse(rec.timestamp ?? ''),
+        file,
+      });
     }
   }
   return { head, templates };

@@ -6,7 +6,24 @@
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statfsSync, symlinkSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, MB, NODE, REPO_ROOT, TAG, benchTemp, childEnv, expectOk, fmt, fmtMB, makeGitRepo, median, note, run, spread, tempDir } from './common.mjs';
+import {
+  CLI,
+  MB,
+  NODE,
+  REPO_ROOT,
+  TAG,
+  benchTemp,
+  childEnv,
+  expectOk,
+  fmt,
+  fmtMB,
+  makeGitRepo,
+  median,
+  note,
+  run,
+  spread,
+  tempDir,
+} from './common.mjs';
 import { buildCodexRollout, buildTranscript, loadTemplates } from './transcripts.mjs';
 
 export const WHOLE_TARGET = 1.0;
@@ -40,21 +57,37 @@ async function ccusage() {
     if (!existsSync(join(dir, 'node_modules', 'ccusage', 'package.json'))) {
       note(`installing ccusage@${version} into ${dir}`);
       mkdirSync(dir, { recursive: true });
-      const r = await run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', dir, `ccusage@${version}`], { env: { ...process.env } });
+      const r = await run(
+        'npm',
+        ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', dir, `ccusage@${version}`],
+        { env: { ...process.env } },
+      );
       if (r.code !== 0) return null;
     }
     return dir;
   };
   const nativeDir = await install(CCUSAGE_NATIVE);
-  const bin = nativeDir && join(nativeDir, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
+  const bin =
+    nativeDir &&
+    join(nativeDir, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
   if (bin && existsSync(bin)) {
     // npm unpacks the binary without its execute bit.
     chmodSync(bin, 0o755);
-    return { label: `ccusage ${CCUSAGE_NATIVE} (native ${process.platform}-${process.arch})`, cmd: bin, pre: [], agents: ['claude', 'codex'] };
+    return {
+      label: `ccusage ${CCUSAGE_NATIVE} (native ${process.platform}-${process.arch})`,
+      cmd: bin,
+      pre: [],
+      agents: ['claude', 'codex'],
+    };
   }
   const nodeDir = await install(CCUSAGE_NODE);
   if (!nodeDir) return null;
-  return { label: `ccusage ${CCUSAGE_NODE} (node)`, cmd: NODE, pre: [join(nodeDir, 'node_modules', 'ccusage', 'dist', 'index.js')], agents: ['claude'] };
+  return {
+    label: `ccusage ${CCUSAGE_NODE} (node)`,
+    cmd: NODE,
+    pre: [join(nodeDir, 'node_modules', 'ccusage', 'dist', 'index.js')],
+    agents: ['claude'],
+  };
 }
 
 /** Where ccusage looks for this agent's file, laid out in a temp folder (a hard link, not a copy). */
@@ -72,19 +105,30 @@ function peerWorld(agent, transcript, sessionId) {
   if (agent === 'claude-code') {
     mkdirSync(join(dir, 'claude', 'projects', '-bench'), { recursive: true });
     place(join(dir, 'claude', 'projects', '-bench', `${sessionId}.jsonl`));
-    return { env: { ...env, CLAUDE_CONFIG_DIR: join(dir, 'claude') }, args: ['daily', '--json', '--offline'], nativeArgs: ['claude', 'daily', '--json', '--offline'] };
+    return {
+      env: { ...env, CLAUDE_CONFIG_DIR: join(dir, 'claude') },
+      args: ['daily', '--json', '--offline'],
+      nativeArgs: ['claude', 'daily', '--json', '--offline'],
+    };
   }
   const day = join(dir, 'codex', 'sessions', '2026', '01', '01');
   mkdirSync(day, { recursive: true });
   place(join(day, `rollout-2026-01-01T00-00-00-${CODEX_THREAD}.jsonl`));
-  return { env: { ...env, CODEX_HOME: join(dir, 'codex') }, args: null, nativeArgs: ['codex', 'daily', '--json', '--offline'] };
+  return {
+    env: { ...env, CODEX_HOME: join(dir, 'codex') },
+    args: null,
+    nativeArgs: ['codex', 'daily', '--json', '--offline'],
+  };
 }
 
 function build(agent, bytes) {
   const dir = tempDir(`whole-${agent}-${bytes}`);
   const sessionId = `${TAG}-whole-${agent}`;
   const transcript = join(dir, `${sessionId}.jsonl`);
-  const built = agent === 'codex' ? buildCodexRollout(transcript, bytes) : buildTranscript(transcript, loadTemplates(sessionId), bytes);
+  const built =
+    agent === 'codex'
+      ? buildCodexRollout(transcript, bytes)
+      : buildTranscript(transcript, loadTemplates(sessionId), bytes);
   note(`whole file (${agent}): built ${fmtMB(built.bytes)} (${built.lines} lines)`);
   return { transcript, sessionId, built };
 }
@@ -106,29 +150,39 @@ async function measureOne(agent, bytes, reps, peer) {
         // A fresh state folder and repository each time: a first run over the whole file.
         const dir = tempDir(`whole-run-${agent}-${i}`);
         const env = childEnv({ SHIPLOG_HOME: join(dir, 'state') });
-        const m = await measured(NODE, [CLI, 'process', transcript, '--repo', makeGitRepo(join(dir, 'repo')), '--session', sessionId, '--json'], env, 'shiplog process');
+        const m = await measured(
+          NODE,
+          [CLI, 'process', transcript, '--repo', makeGitRepo(join(dir, 'repo')), '--session', sessionId, '--json'],
+          env,
+          'shiplog process',
+        );
         const outcome = JSON.parse(m.stdout);
-        if (outcome.bytesRead !== built.bytes) throw new Error(`shiplog read ${outcome.bytesRead} of ${built.bytes} bytes`);
+        if (outcome.bytesRead !== built.bytes)
+          throw new Error(`shiplog read ${outcome.bytesRead} of ${built.bytes} bytes`);
         sides.shiplog.push(m);
       },
       ...(peerArgs
         ? [
             async () => {
               const m = await measured(NODE, [FLOOR, transcript], childEnv(), 'floor loop');
-              if (Number(m.stdout.trim()) !== records && records > 0) throw new Error('the floor loop and the bare loop disagree on the record count');
+              if (Number(m.stdout.trim()) !== records && records > 0)
+                throw new Error('the floor loop and the bare loop disagree on the record count');
               sides.floor.push(m);
             },
             async () => {
               const m = await measured(peer.cmd, [...peer.pre, ...peerArgs], world.env, peer.label);
               // A peer that found nothing did no work: its time would flatter nobody.
-              if (!/"totalTokens":\s*[1-9]/.test(m.stdout)) throw new Error(`${peer.label} reported no tokens for the file`);
+              if (!/"totalTokens":\s*[1-9]/.test(m.stdout))
+                throw new Error(`${peer.label} reported no tokens for the file`);
               sides.peer.push(m);
             },
           ]
         : []),
     ];
     for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
-    note(`whole file (${agent}, ${fmtMB(built.bytes)}): rep ${i + 1}/${reps}: bare ${fmt(sides.bare.at(-1).cpu)} s, shiplog ${fmt(sides.shiplog.at(-1).cpu)} s CPU${sides.peer.length ? `, peer ${fmt(sides.peer.at(-1).cpu)} s` : ''}`);
+    note(
+      `whole file (${agent}, ${fmtMB(built.bytes)}): rep ${i + 1}/${reps}: bare ${fmt(sides.bare.at(-1).cpu)} s, shiplog ${fmt(sides.shiplog.at(-1).cpu)} s CPU${sides.peer.length ? `, peer ${fmt(sides.peer.at(-1).cpu)} s` : ''}`,
+    );
   }
   const cpu = (side) => median(sides[side].map((m) => m.cpu));
   const wall = (side) => median(sides[side].map((m) => m.ms)) / 1000;
@@ -165,13 +219,22 @@ async function measureOne(agent, bytes, reps, peer) {
       ],
     });
   } else if (peer) {
-    rows.push({ name: `CPU vs ccusage (${agent}, ${size})`, target: `≤ ${PEER_TARGET}`, skipped: `${peer.label} does not read ${agent} files` });
+    rows.push({
+      name: `CPU vs ccusage (${agent}, ${size})`,
+      target: `≤ ${PEER_TARGET}`,
+      skipped: `${peer.label} does not read ${agent} files`,
+    });
   }
   return rows;
 }
 
 export async function benchWhole({ quick }) {
-  if (!existsSync(GNU_TIME)) return { name: 'Whole file', target: `≥ ${WHOLE_TARGET}`, skipped: `${GNU_TIME} not installed (apt-get install time)` };
+  if (!existsSync(GNU_TIME))
+    return {
+      name: 'Whole file',
+      target: `≥ ${WHOLE_TARGET}`,
+      skipped: `${GNU_TIME} not installed (apt-get install time)`,
+    };
   const peer = await ccusage();
   if (!peer) note('ccusage could not be installed: the peer rows are skipped');
   const sizes = quick ? [100 * MB] : [100 * MB, 1024 * MB];
@@ -181,7 +244,11 @@ export async function benchWhole({ quick }) {
     for (const bytes of sizes) {
       // The file, its peer link and a devlog: a 1 GB run needs room for about two copies.
       if (s.bavail * s.bsize < 2.5 * bytes) {
-        rows.push({ name: `Whole file (${agent}, ${fmtMB(bytes)})`, target: `≥ ${WHOLE_TARGET}`, skipped: `not enough free space under ${tmpdir()}` });
+        rows.push({
+          name: `Whole file (${agent}, ${fmtMB(bytes)})`,
+          target: `≥ ${WHOLE_TARGET}`,
+          skipped: `not enough free space under ${tmpdir()}`,
+        });
         continue;
       }
       rows.push(...(await measureOne(agent, bytes, bytes > 200 * MB ? 2 : quick ? 2 : 3, peer ?? undefined)));

@@ -48,7 +48,9 @@ export interface Agent {
  * splits it into one line per message, in order, so the byte cursor counts messages. `redact`
  * is applied to text before `records` cuts any (a secret across the cut would survive in part).
  */
-export type TranscriptFormat = { kind: 'lines' } | { kind: 'document'; records(text: string, fileName: string, redact?: (text: string) => string): DocumentRecords };
+export type TranscriptFormat =
+  | { kind: 'lines' }
+  | { kind: 'document'; records(text: string, fileName: string, redact?: (text: string) => string): DocumentRecords };
 export type DocumentRecords = { ok: true; records: string[] } | { ok: false; reason: string };
 
 /** A transcript found on disk, with the session id its name gives (else the name itself). */
@@ -65,7 +67,9 @@ export interface SessionFiles {
   /** Those in folders changed at or after `after` (ms), up to `now`: what the sweep lists. */
   recent(env: NodeJS.ProcessEnv, after: number, now: Date): FoundFile[];
   /** Of several copies of one session (an archived thread beside its live one), the one to read. */
-  pickCopies?<T extends { sessionId: string; path: string; size: number }>(found: T[]): { keep: T[]; drop: { file: T; reason: string }[] };
+  pickCopies?<T extends { sessionId: string; path: string; size: number }>(
+    found: T[],
+  ): { keep: T[]; drop: { file: T; reason: string }[] };
 }
 
 interface AgentEvaluator {
@@ -91,7 +95,9 @@ export interface AgentHooks {
    * Inbox kinds besides the agent's id whose payload is not a hook's JSON (Codex's notify
    * argument), each with how it becomes a job. May look at the agent's files.
    */
-  readonly otherKinds?: Readonly<Record<string, (bytes: Buffer, at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv }) => Routed>>;
+  readonly otherKinds?: Readonly<
+    Record<string, (bytes: Buffer, at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv }) => Routed>
+  >;
   /** What the transcript past the cursor must hold before a turn-end run reads it; null: quiet will do. */
   turnEnd?(payload: HookPayload): TurnEnd | null;
   /** The transcript of a job that names none (Codex notify names its thread only). */
@@ -110,7 +116,13 @@ export interface AgentSetup {
   /** Whether the agent is on this machine: its program on PATH, or its config folder. */
   present(env: NodeJS.ProcessEnv): { present: boolean; binary: string | null };
   /** Registers shiplog; returns the lines to print. Throws CliError when nothing could be changed. */
-  install(opts: { scope: Scope; node: string; notify: boolean; binary: string | null; env: NodeJS.ProcessEnv }): Promise<string[]>;
+  install(opts: {
+    scope: Scope;
+    node: string;
+    notify: boolean;
+    binary: string | null;
+    env: NodeJS.ProcessEnv;
+  }): Promise<string[]>;
   uninstall(opts: { scope: Scope; env: NodeJS.ProcessEnv }): string[];
   doctor(ctx: DoctorContext): Check[];
 }

@@ -3,7 +3,10 @@
  * Codex thread beside its live copy, the stub a resumed Gemini CLI run starts before it goes on
  * in the session's own file).
  */
-export function largestCopies<T extends { sessionId: string; path: string; size: number }>(found: T[], why: (kept: T) => string): { keep: T[]; drop: { file: T; reason: string }[] } {
+export function largestCopies<T extends { sessionId: string; path: string; size: number }>(
+  found: T[],
+  why: (kept: T) => string,
+): { keep: T[]; drop: { file: T; reason: string }[] } {
   const byId = new Map<string, T>();
   const drop: { file: T; reason: string }[] = [];
   for (const f of found) {

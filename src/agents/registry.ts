@@ -7,7 +7,7 @@ import { generic } from './generic/agent.js';
 import type { AgentId } from './ids.js';
 
 export type { Agent } from './agent.js';
-export { AgentId,  } from './ids.js';
+export { AgentId } from './ids.js';
 
 /** Every agent shiplog reads. Adding one: its folder, its id in ./ids.ts, and its line here. */
 const agents = {
@@ -37,13 +37,18 @@ export function detectAgent(fileName: string, head: string): Agent | undefined {
   return detectionOrder.find((a) => a.recognises(fileName, head));
 }
 
-const detectionOrder: readonly Agent[] = [...agentList.filter((a) => !a.recognisedLast), ...agentList.filter((a) => a.recognisedLast)];
+const detectionOrder: readonly Agent[] = [
+  ...agentList.filter((a) => !a.recognisedLast),
+  ...agentList.filter((a) => a.recognisedLast),
+];
 
 /** The reader for a file no other agent's reader makes a session of. */
 export const lastResort: Agent | undefined = agentList.find((a) => a.lastResort);
 
 /** Whose hook wrote an inbox file of this kind, and what kind of payload it is. */
-export function inboxKind(kind: string): { agent: Agent; hooks: AgentHooks; route?: NonNullable<AgentHooks['otherKinds']>[string] } | null {
+export function inboxKind(
+  kind: string,
+): { agent: Agent; hooks: AgentHooks; route?: NonNullable<AgentHooks['otherKinds']>[string] } | null {
   for (const agent of agentList) {
     const hooks = agent.hooks;
     if (!hooks) continue;

@@ -68,9 +68,25 @@ export const PATH_FILE_CAP = 10_000;
  * other tools included. Subagent transcripts are read through their parents, as in the agents'
  * own folders; files no reader makes anything of are listed as skipped.
  */
-export function discoverPath(path: string, opts: { agents: readonly AgentId[] | null; since?: Date | null }): { transcripts: Transcript[]; skipped: Skipped[]; capped: boolean } {
+export function discoverPath(
+  path: string,
+  opts: { agents: readonly AgentId[] | null; since?: Date | null },
+): { transcripts: Transcript[]; skipped: Skipped[]; capped: boolean } {
   const root = lstatOrNull(path);
-  const files = root === null ? [] : root.isDirectory() ? fg.sync('**/*', { cwd: path, absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false, deep: 8 }) : [path];
+  const files =
+    root === null
+      ? []
+      : root.isDirectory()
+        ? fg.sync('**/*', {
+            cwd: path,
+            absolute: true,
+            onlyFiles: false,
+            followSymbolicLinks: false,
+            suppressErrors: true,
+            dot: false,
+            deep: 8,
+          })
+        : [path];
   const found = new Findings();
   for (const file of files.sort().slice(0, PATH_FILE_CAP)) {
     const st = lstatOrNull(file);
@@ -83,7 +99,10 @@ export function discoverPath(path: string, opts: { agents: readonly AgentId[] | 
     if (!st.isFile()) continue;
     const id = readerFor(file);
     if (id === undefined) {
-      found.skip({ agent: 'generic', sessionId: sessionIdOfName(file), path: file, size: st.size }, 'not a session transcript shiplog can read');
+      found.skip(
+        { agent: 'generic', sessionId: sessionIdOfName(file), path: file, size: st.size },
+        'not a session transcript shiplog can read',
+      );
       continue;
     }
     const agent = agentFor(id);
@@ -121,7 +140,8 @@ class Findings {
     for (const [id, mine] of this.byAgent) {
       const picked = agentFor(id).sessions?.pickCopies?.(mine) ?? { keep: mine, drop: [] };
       transcripts.push(...picked.keep);
-      for (const { file, reason } of picked.drop) this.skip({ agent: id, sessionId: file.sessionId, path: file.path, size: file.size }, reason);
+      for (const { file, reason } of picked.drop)
+        this.skip({ agent: id, sessionId: file.sessionId, path: file.path, size: file.size }, reason);
     }
     transcripts.sort(byAge);
     return { transcripts, skipped: this.skipped };
@@ -138,19 +158,24 @@ function lstatOrNull(path: string) {
 }
 
 /** Oldest first, so each repository's changelog grows in the order the work happened. */
-const byAge = (a: Transcript, b: Transcript): number => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const byAge = (a: Transcript, b: Transcript): number =>
+  a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /**
  * Reads each transcript's working folder, keeps those inside `repo` (when given), and skips
  * those whose folder is unknown or gone: there is no repository to write their entries into.
  */
-export function locateSessions(transcripts: Transcript[], opts: { repo?: string | null; cwdOf?: (t: Transcript) => string | null } = {}): { sessions: Located[]; skipped: Skipped[] } {
+export function locateSessions(
+  transcripts: Transcript[],
+  opts: { repo?: string | null; cwdOf?: (t: Transcript) => string | null } = {},
+): { sessions: Located[]; skipped: Skipped[] } {
   const cwdOf = opts.cwdOf ?? ((t: Transcript) => transcriptCwd(t.path, t.agent));
   const scope = opts.repo ? [opts.repo, realOrNull(opts.repo)].filter((p): p is string => p !== null) : null;
   const sessions: Located[] = [];
   const skipped: Skipped[] = [];
   for (const t of transcripts) {
-    const skip = (reason: string) => skipped.push({ agent: t.agent, sessionId: t.sessionId, path: t.path, size: t.size, reason });
+    const skip = (reason: string) =>
+      skipped.push({ agent: t.agent, sessionId: t.sessionId, path: t.path, size: t.size, reason });
     const cwd = cwdOf(t);
     if (cwd === null || !isAbsolute(cwd)) {
       // With --repo, a session that names no folder cannot be in it.
@@ -204,7 +229,11 @@ const OpenWindowOnly = z.object({ cur: z.unknown() });
  * Nothing for a run to do: every byte is read, no window waits to be written, and the window is
  * either closed already or rightly still open (the session is live, its hooks will close it).
  */
-export function isUpToDate(known: KnownSession | null, t: Pick<Transcript, 'path' | 'size'>, opts: { idle: boolean; unwrittenWindows: number }): boolean {
+export function isUpToDate(
+  known: KnownSession | null,
+  t: Pick<Transcript, 'path' | 'size'>,
+  opts: { idle: boolean; unwrittenWindows: number },
+): boolean {
   if (known === null || known.transcript_path !== t.path || seenSize(known) !== t.size) return false;
   if (opts.unwrittenWindows > 0) return false;
   const state = known.window_state === null ? null : OpenWindowOnly.safeParse(tryParseJson(known.window_state));
@@ -214,5 +243,7 @@ export function isUpToDate(known: KnownSession | null, t: Pick<Transcript, 'path
 
 /** The bytes a run would read: the part past the stored cursor when it is for this very file. */
 export function newBytes(known: KnownSession | null, t: Pick<Transcript, 'path' | 'size'>): number {
-  return known !== null && known.transcript_path === t.path && seenSize(known) <= t.size ? t.size - seenSize(known) : t.size;
+  return known !== null && known.transcript_path === t.path && seenSize(known) <= t.size
+    ? t.size - seenSize(known)
+    : t.size;
 }

@@ -81,7 +81,13 @@ export function runInProcesses(tasks: readonly SessionTask[], opts: PoolOptions)
         live.delete(child);
         if (current !== null) {
           const task = tasks[current];
-          if (task) opts.onResult(current, { kind: 'error', sessionId: task.sessionId, agent: task.agent, message: `the backfill process running it stopped (${why}); the next backfill continues it` });
+          if (task)
+            opts.onResult(current, {
+              kind: 'error',
+              sessionId: task.sessionId,
+              agent: task.agent,
+              message: `the backfill process running it stopped (${why}); the next backfill continues it`,
+            });
           current = null;
           // One that ran sessions before can run more: a replacement takes the rest. One that
           // never finished any is not replaced, or a process that cannot start would be started
@@ -122,5 +128,13 @@ const repoOf = (t: SessionTask): string => t.repo ?? t.cwd;
 
 /** Only what a run needs crosses the channel (not the planner's sizes and times). */
 function pick(t: SessionTask): SessionTask {
-  return { sessionId: t.sessionId, agent: t.agent, path: t.path, cwd: t.cwd, ...(t.repo !== undefined && { repo: t.repo }), idle: t.idle, config: t.config };
+  return {
+    sessionId: t.sessionId,
+    agent: t.agent,
+    path: t.path,
+    cwd: t.cwd,
+    ...(t.repo !== undefined && { repo: t.repo }),
+    idle: t.idle,
+    config: t.config,
+  };
 }

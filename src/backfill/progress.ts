@@ -7,7 +7,16 @@ import type { AgentId } from '../agents/ids.js';
  */
 
 export type SessionResult =
-  | { kind: 'processed'; sessionId: string; agent: AgentId; entries: number; failed: number; bytes: number; waiting: number; /** Why a window was left open, if one was. */ leftOpen?: string }
+  | {
+      kind: 'processed';
+      sessionId: string;
+      agent: AgentId;
+      entries: number;
+      failed: number;
+      bytes: number;
+      waiting: number /** Why a window was left open, if one was. */;
+      leftOpen?: string;
+    }
   | { kind: 'up-to-date'; sessionId: string; agent: AgentId }
   | { kind: 'skipped'; sessionId: string; agent: AgentId; reason: string }
   | { kind: 'error'; sessionId: string; agent: AgentId; message: string };
@@ -33,13 +42,34 @@ export interface Tally {
 }
 
 export function emptyTally(total: number, bytesTotal: number): Tally {
-  return { total, done: 0, processed: 0, upToDate: 0, skipped: 0, errors: 0, entries: 0, failedWindows: 0, waiting: 0, bytesDone: 0, bytesTotal, bytesRead: 0 };
+  return {
+    total,
+    done: 0,
+    processed: 0,
+    upToDate: 0,
+    skipped: 0,
+    errors: 0,
+    entries: 0,
+    failedWindows: 0,
+    waiting: 0,
+    bytesDone: 0,
+    bytesTotal,
+    bytesRead: 0,
+  };
 }
 
 /** The tally after one more session; `plannedBytes` is what that run was expected to read. */
 export function count(t: Tally, r: SessionResult, plannedBytes: number): Tally {
   const next = { ...t, done: t.done + 1, bytesDone: t.bytesDone + plannedBytes };
-  if (r.kind === 'processed') return { ...next, processed: t.processed + 1, entries: t.entries + r.entries, failedWindows: t.failedWindows + r.failed, waiting: t.waiting + r.waiting, bytesRead: t.bytesRead + r.bytes };
+  if (r.kind === 'processed')
+    return {
+      ...next,
+      processed: t.processed + 1,
+      entries: t.entries + r.entries,
+      failedWindows: t.failedWindows + r.failed,
+      waiting: t.waiting + r.waiting,
+      bytesRead: t.bytesRead + r.bytes,
+    };
   if (r.kind === 'up-to-date') return { ...next, upToDate: t.upToDate + 1 };
   if (r.kind === 'skipped') return { ...next, skipped: t.skipped + 1 };
   return { ...next, errors: t.errors + 1 };
@@ -87,7 +117,12 @@ export function sessionLine(n: number, total: number, r: SessionResult): string 
 /** One terminal line: `[=====>    ] 5/21 sessions · 12 entries · 0 failed · 2 skipped · 3.1 MB/9.8 MB · ETA 0:12`. */
 export function barLine(t: Tally, elapsedMs: number, columns: number): string {
   const eta = etaMs(t.bytesDone, t.bytesTotal, elapsedMs);
-  const head = [`${t.done}/${t.total} sessions`, plural(t.entries, 'entry', 'entries'), `${t.failedWindows + t.errors} failed`, `${t.skipped} skipped`];
+  const head = [
+    `${t.done}/${t.total} sessions`,
+    plural(t.entries, 'entry', 'entries'),
+    `${t.failedWindows + t.errors} failed`,
+    `${t.skipped} skipped`,
+  ];
   const bytes = `${formatBytes(t.bytesDone)}/${formatBytes(t.bytesTotal)}`;
   const tail = `ETA ${eta === null ? '--:--' : formatDuration(eta)}`;
   // The line must never wrap, or `\r` would redraw only its last row: a narrow terminal loses
@@ -96,7 +131,10 @@ export function barLine(t: Tally, elapsedMs: number, columns: number): string {
   const fraction = t.bytesTotal > 0 ? t.bytesDone / t.bytesTotal : t.total > 0 ? t.done / t.total : 1;
   // A bar as wide as the terminal allows, but not as wide as the text: it must not jump about.
   const barWidth = width >= 120 ? 30 : width >= 100 ? 20 : width >= 70 ? 10 : 0;
-  for (const parts of [[...head, bytes, tail], [...head, tail]]) {
+  for (const parts of [
+    [...head, bytes, tail],
+    [...head, tail],
+  ]) {
     const text = parts.join(' · ');
     if (barWidth > 0 && barWidth + 3 + text.length <= width) return `[${bar(fraction, barWidth)}] ${text}`;
     if (barWidth === 0 && text.length <= width) return text;
@@ -180,7 +218,13 @@ export class Reporter {
 }
 
 /** `--dry-run`: one line per session, saying what a real run would do with it. */
-export function dryRunLine(r: { sessionId: string; agent: AgentId; path: string } & ({ kind: 'would-process'; newBytes: number } | { kind: 'up-to-date' } | { kind: 'skipped'; reason: string })): string {
+export function dryRunLine(
+  r: { sessionId: string; agent: AgentId; path: string } & (
+    | { kind: 'would-process'; newBytes: number }
+    | { kind: 'up-to-date' }
+    | { kind: 'skipped'; reason: string }
+  ),
+): string {
   const head = `${r.sessionId} ${r.agent}`;
   if (r.kind === 'would-process') return `${head}: would read ${formatBytes(r.newBytes)} of ${r.path}`;
   if (r.kind === 'up-to-date') return `${head}: up to date (${r.path})`;

@@ -13,7 +13,13 @@ import type { RunResult, SessionTask } from './pool-messages.js';
  * processes of `--jobs N`: the lock, not the caller, is what keeps a hook's worker or a second
  * backfill from reading the same session at the same time.
  */
-export async function runOne(db: Db, dir: string, log: Logger, task: SessionTask, pins?: OutputPins): Promise<RunResult> {
+export async function runOne(
+  db: Db,
+  dir: string,
+  log: Logger,
+  task: SessionTask,
+  pins?: OutputPins,
+): Promise<RunResult> {
   const base = { sessionId: task.sessionId, agent: task.agent };
   try {
     // Handed over unpinned (a session process of --jobs N): its repository and actor are settled here.
@@ -24,9 +30,20 @@ export async function runOne(db: Db, dir: string, log: Logger, task: SessionTask
       const session = { sessionId: s.sessionId, agent: s.agent, transcriptPath: s.path, cwd: s.cwd, repo: s.repo };
       const runCtx = { stateDir: dir, db, log, config: s.config };
       const outcome = await runSession(runCtx, { ...session, trigger: 'backfill', close });
-      const processed = { ...base, kind: 'processed' as const, entries: outcome.windows.written.length, failed: outcome.windows.failed.length, waiting: outcome.windows.deferred?.length ?? 0, bytes: outcome.bytesRead };
+      const processed = {
+        ...base,
+        kind: 'processed' as const,
+        entries: outcome.windows.written.length,
+        failed: outcome.windows.failed.length,
+        waiting: outcome.windows.deferred?.length ?? 0,
+        bytes: outcome.bytesRead,
+      };
       // Not idle yet: the session may still be going on, and its hooks close the window.
-      if (!s.idle && hasOpenWindow(db, s.sessionId)) return { ...processed, leftOpen: `transcript modified within idle_minutes (${s.config.changelog.idle_minutes} min)` };
+      if (!s.idle && hasOpenWindow(db, s.sessionId))
+        return {
+          ...processed,
+          leftOpen: `transcript modified within idle_minutes (${s.config.changelog.idle_minutes} min)`,
+        };
       return processed;
     } finally {
       releaseLock(db, lock);

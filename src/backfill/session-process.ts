@@ -48,7 +48,12 @@ process.on('message', (raw: unknown) => {
   queue = queue.then(async () => {
     const done: DoneMessage = { type: 'done', id: msg.id, result: await runOne(db, dir, log, msg.task, pins) };
     // Gone parent: the run is in the state database all the same; the next backfill counts it.
-    if (process.connected) process.send?.(done, (err: Error | null) => err && log.warn({ err, session: msg.task.sessionId }, 'backfill: result not delivered to the parent'));
+    if (process.connected)
+      process.send?.(
+        done,
+        (err: Error | null) =>
+          err && log.warn({ err, session: msg.task.sessionId }, 'backfill: result not delivered to the parent'),
+      );
   });
 });
 

@@ -12,7 +12,10 @@ export async function resolveActor(configured: string | undefined, repo: string)
 }
 
 /** The actor and where it came from, for `shiplog config show`. */
-export async function actorInEffect(configured: string | undefined, repo: string): Promise<{ value: string; from: 'config' | 'git user.email' | 'OS user' }> {
+export async function actorInEffect(
+  configured: string | undefined,
+  repo: string,
+): Promise<{ value: string; from: 'config' | 'git user.email' | 'OS user' }> {
   if (configured) return { value: safeFolderName(configured), from: 'config' };
   const email = await gitUserEmail(repo);
   if (email) return { value: safeFolderName(email), from: 'git user.email' };

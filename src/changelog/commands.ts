@@ -45,7 +45,8 @@ function segments(command: string): string[] {
 /** An interpreter and the file it runs: `node test.js`, `python3 test_app.py`, `tsx a.spec.ts`. */
 const INTERPRETED = /^(?:node|python[\d.]*|ruby|tsx|ts-node|bun|deno\s+run)\s+(\S+)(?:\s|$)/;
 /** A test file by its name or folder; each branch is anchored at the end, so one pass decides. */
-const TEST_FILE = /(?:^|\/)(?:tests?|spec)\/[^/]+$|(?:^|\/)(?:tests?|spec)(?:[._-][^/]*)?\.\w+$|(?:^|\/)test_[^/]+$|[._-](?:test|spec)\.\w+$/;
+const TEST_FILE =
+  /(?:^|\/)(?:tests?|spec)\/[^/]+$|(?:^|\/)(?:tests?|spec)(?:[._-][^/]*)?\.\w+$|(?:^|\/)test_[^/]+$|[._-](?:test|spec)\.\w+$/;
 
 function runsTestFile(segment: string): boolean {
   const file = INTERPRETED.exec(segment)?.[1];

@@ -22,7 +22,8 @@ export const DIGEST_CAPS = { prompt: 2000, reply: 1200, tool: 300, subagent: 600
 export function relevance(item: DigestItem): number {
   if (item.k === 'prompt') return 10;
   if (item.failed) return 9;
-  if (item.k === 'tool') return item.tag === 'edit' || item.tag === 'test' || item.tag === 'git' ? 8 : item.tag === 'command' ? 3 : 1;
+  if (item.k === 'tool')
+    return item.tag === 'edit' || item.tag === 'test' || item.tag === 'git' ? 8 : item.tag === 'command' ? 3 : 1;
   if (item.k === 'subagent') return 6;
   return 5;
 }

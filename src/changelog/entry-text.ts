@@ -15,7 +15,8 @@ type Files = ChangelogEntry['touched_files'];
 export const LABEL_MAX = 72;
 
 /** Prompts that ask for nothing: they never name a window. */
-const EMPTY_PROMPT = /^(?:\/\S+|continue|go on|go ahead|proceed|carry on|keep going|next|yes|yep|y|no|ok(?:ay)?|sure|thanks?(?: you)?|thx|ty|cool|great|nice|done|lgtm|(?:thanks|thank you)\b.*)[.!]*$/i;
+const EMPTY_PROMPT =
+  /^(?:\/\S+|continue|go on|go ahead|proceed|carry on|keep going|next|yes|yep|y|no|ok(?:ay)?|sure|thanks?(?: you)?|thx|ty|cool|great|nice|done|lgtm|(?:thanks|thank you)\b.*)[.!]*$/i;
 
 export function labelOf(w: OpenWindow, files: Files): string {
   const subject = w.commits.map((c) => firstLine(c.message)).find((m) => m !== '');
@@ -23,45 +24,65 @@ export function labelOf(w: OpenWindow, files: Files): string {
   const reply = outcomeReply(w);
   const trusted = trustedReply(w);
   // The reply of an interrupted turn reports on work that was abandoned.
-  const result = trusted === null || reply === null || w.interrupted.includes(reply.turn) ? null : resultSentence(trusted);
+  const result =
+    trusted === null || reply === null || w.interrupted.includes(reply.turn) ? null : resultSentence(trusted);
   if (result) return clipWords(result, LABEL_MAX);
   const prompt = substantivePrompt(w);
   if (prompt) return clipWords(prompt, LABEL_MAX);
   // Nothing finished and nothing asked names the work: what became of it does.
-  const unfinishedOnly = changedCount(files) === 0 && w.tests.length === 0 && w.commits.length === 0 ? w.failed[0] : undefined;
+  const unfinishedOnly =
+    changedCount(files) === 0 && w.tests.length === 0 && w.commits.length === 0 ? w.failed[0] : undefined;
   if (unfinishedOnly) return clipWords(unfinishedSentence(unfinishedOnly).replace(/\.$/, ''), LABEL_MAX);
   return clipWords(filesLabel(files) ?? (capitalise(describeWork(w, files)) || 'Agent session'), LABEL_MAX);
 }
 
 /** The files changed, named: "Created a.ex, b.ex and 1 more file". */
 function filesLabel(files: Files): string | null {
-  const groups: [string, string[]][] = [['Created', files.created], ['Modified', files.modified], ['Deleted', files.deleted], ['Moved', files.moved.map((m) => m.to)]];
+  const groups: [string, string[]][] = [
+    ['Created', files.created],
+    ['Modified', files.modified],
+    ['Deleted', files.deleted],
+    ['Moved', files.moved.map((m) => m.to)],
+  ];
   const first = groups.find(([, paths]) => paths.length > 0);
   if (!first) return null;
   const names = first[1].slice(0, 2).map((p) => p.split('/').pop() || p);
   const rest = changedCount(files) - names.length;
-  return rest > 0 ? `${first[0]} ${names.join(', ')} and ${rest} more file${rest === 1 ? '' : 's'}` : `${first[0]} ${wordList(names, 'and')}`;
+  return rest > 0
+    ? `${first[0]} ${names.join(', ')} and ${rest} more file${rest === 1 ? '' : 's'}`
+    : `${first[0]} ${wordList(names, 'and')}`;
 }
 
 export function summaryOf(w: OpenWindow, files: Files): string {
   const changed = changedCount(files);
   const sentences: string[] = [];
   if (changed > 0) sentences.push(`Changed ${changed} file${changed === 1 ? '' : 's'} (${fileBreakdown(files)}).`);
-  else if (finishedCommands(w) > 0) sentences.push(`Ran ${countOf(finishedCommands(w), 'command')} without changing a file.`);
+  else if (finishedCommands(w) > 0)
+    sentences.push(`Ran ${countOf(finishedCommands(w), 'command')} without changing a file.`);
   else if (w.commandCount > 0) sentences.push('No file changed.');
-  else if (w.subagents.length > 0) sentences.push(`Handed the work to ${countOf(w.subagents.length, 'subagent')} without changing a file.`);
+  else if (w.subagents.length > 0)
+    sentences.push(`Handed the work to ${countOf(w.subagents.length, 'subagent')} without changing a file.`);
   else if (w.toolCount > 0) sentences.push(`Used ${countOf(w.toolCount, 'tool')} without changing a file.`);
   else sentences.push('A conversation without tool use.');
   const ending: string[] = [];
   const lastTest = w.tests[w.tests.length - 1];
-  if (lastTest) ending.push(lastTest.result === 'pass' ? 'the tests passed' : lastTest.result === 'fail' ? 'the tests failed' : 'the tests ran without a known result');
-  if (w.commits.length > 0) ending.push(`the work was committed${w.commits.length > 1 ? ` in ${w.commits.length} commits` : ''}`);
+  if (lastTest)
+    ending.push(
+      lastTest.result === 'pass'
+        ? 'the tests passed'
+        : lastTest.result === 'fail'
+          ? 'the tests failed'
+          : 'the tests ran without a known result',
+    );
+  if (w.commits.length > 0)
+    ending.push(`the work was committed${w.commits.length > 1 ? ` in ${w.commits.length} commits` : ''}`);
   const failed = w.failed.filter((f) => f.outcome === 'failed').length;
   const refused = w.failed.filter((f) => f.outcome === 'refused').length;
   const stopped = w.failed.filter((f) => f.outcome === 'interrupted' || f.outcome === 'no result').length;
   if (failed > 0) ending.push(`${countOf(failed, 'call')} failed`);
   if (refused > 0) ending.push(`${countOf(refused, 'call')} ${refused === 1 ? 'was' : 'were'} refused`);
-  if (stopped > 0) ending.push(`${countOf(stopped, 'call')} ${stopped === 1 ? 'was' : 'were'} interrupted or never finished`);
+  if (stopped > 0)
+    ending.push(`${countOf(stopped, 'call')} ${stopped === 1 ? 'was' : 'were'} interrupted or never finished`);
   if (ending.length > 0) sentences.push(`${capitalise(wordList(ending, 'and'))}.`);
   return sentences.join(' ');
 }
@@ -166,7 +187,14 @@ function trustedReply(w: OpenWindow): string | null {
     // A later call that did it (a retried edit) makes the claim true after all.
     if (target === null || done.some((p) => p === target || p.endsWith(`/${target}`))) continue;
     // The message names what did not happen: it must say so, or it claims the undone as done.
-    for (const s of sentencesOf(reply)) if (s.includes(target) && !/\b(?:fail\w*|errors?|refus\w*|denied|not|never|unable|interrupt\w*|stopped|abort\w*|reject\w*)\b|n['’]t\b/i.test(s)) return null;
+    for (const s of sentencesOf(reply))
+      if (
+        s.includes(target) &&
+        !/\b(?:fail\w*|errors?|refus\w*|denied|not|never|unable|interrupt\w*|stopped|abort\w*|reject\w*)\b|n['’]t\b/i.test(
+          s,
+        )
+      )
+        return null;
   }
   return reply;
 }
@@ -180,7 +208,8 @@ function describeWork(w: OpenWindow, files: Files): string {
     bits.push(`tests ${last?.result === 'pass' ? 'passing' : last?.result === 'fail' ? 'failing' : 'run'}`);
   }
   if (w.commits.length > 0) bits.push(`${w.commits.length} commit${w.commits.length === 1 ? '' : 's'}`);
-  if (bits.length === 0 && w.commandCount > 0) bits.push(`ran ${w.commandCount} command${w.commandCount === 1 ? '' : 's'}`);
+  if (bits.length === 0 && w.commandCount > 0)
+    bits.push(`ran ${w.commandCount} command${w.commandCount === 1 ? '' : 's'}`);
   return bits.join(', ');
 }
 
@@ -221,7 +250,9 @@ function nounPhrase(action: string): string {
     case 'moved': {
       // `moved a.js to b.js`: both paths are code.
       const [from, to] = object.split(' to ');
-      return to !== undefined && from !== undefined ? `The move of \`${from}\` to \`${to}\`${by}` : `The move of \`${object}\`${by}`;
+      return to !== undefined && from !== undefined
+        ? `The move of \`${from}\` to \`${to}\`${by}`
+        : `The move of \`${object}\`${by}`;
     }
     case 'searched for':
       return `The search for \`${object}\`${by}`;
@@ -250,9 +281,16 @@ function resultSentence(reply: string | null): string | null {
   if (reply === null) return null;
   // Markdown emphasis and headings are layout, not words: "## Beads Created", "**Summary:** Created…".
   const plain = oneLine(reply.replace(/\*\*|__/g, '').replace(/(^|\s)#{1,6}\s+/g, '$1'));
-  const first = sentencesOf(plain).slice(0, 3).find((s) => !FILLER.test(s));
+  const first = sentencesOf(plain)
+    .slice(0, 3)
+    .find((s) => !FILLER.test(s));
   if (!first || first.length < 8 || first.endsWith('?') || first.endsWith(':')) return null;
-  if (/^(let me|let's|i'll|i will|i'm going|i am going|now i|next,? i|first,? i|sure|ok(ay)?|hi|hello|hey|thanks|you're welcome)\b/i.test(first)) return null;
+  if (
+    /^(let me|let's|i'll|i will|i'm going|i am going|now i|next,? i|first,? i|sure|ok(ay)?|hi|hello|hey|thanks|you're welcome)\b/i.test(
+      first,
+    )
+  )
+    return null;
   const text = first.replace(/[.!。！]+$/, '').replace(/^(?:summary|result|outcome|done|tl;?dr)\s*:\s*/i, '');
   if (text.length <= LABEL_MAX) return text;
   const clauses = clausesOf(text).filter((c) => c.length >= MIN_CLAUSE);
@@ -278,7 +316,8 @@ function clausesOf(text: string): string[] {
 }
 
 /** A sentence that says the work is done without saying what it was. */
-const FILLER = /^(?:i(?:'ve| have)? )?(?:fully |successfully |now |all )?(?:completed|finished|done)(?: (?:the|this|your|all|that) (?:task|work|request|changes?))?(?: successfully)?[.!]?$/i;
+const FILLER =
+  /^(?:i(?:'ve| have)? )?(?:fully |successfully |now |all )?(?:completed|finished|done)(?: (?:the|this|your|all|that) (?:task|work|request|changes?))?(?: successfully)?[.!]?$/i;
 
 /** Devlog actions that only look: their failure changes nothing. */
 const LOOKUP = /^(?:\[[^\]]+\] )?(?:read|searched for|fetched|listed) /;
@@ -311,7 +350,10 @@ function unfinished(reply: string): boolean {
 }
 
 function sentencesOf(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+(?=[A-Z`"“(])|(?<=[。！？])/).map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(/(?<=[.!?])\s+(?=[A-Z`"“(])|(?<=[。！？])/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function testWord(result: string): string {

@@ -28,7 +28,10 @@ function spanOf(c: ClosedWindow): Span | null {
 export function unresolvedSpan(closed: readonly ClosedWindow[]): { since: Date; until: Date } | null {
   const spans = closed.map(spanOf).filter((s): s is Span => s !== null);
   if (spans.length === 0) return null;
-  return { since: new Date(Math.min(...spans.map((s) => s.since))), until: new Date(Math.max(...spans.map((s) => s.until))) };
+  return {
+    since: new Date(Math.min(...spans.map((s) => s.since))),
+    until: new Date(Math.max(...spans.map((s) => s.until))),
+  };
 }
 
 /**
@@ -46,12 +49,16 @@ export function resolveCommits(closed: ClosedWindow, log: readonly LoggedCommit[
   for (const c of w.commits) {
     if (c.hash !== UNRESOLVED_COMMIT) {
       const full = isPartial(c.hash) ? log.find((l) => l.hash.startsWith(c.hash.toLowerCase())) : undefined;
-      if (!commits.some((x) => x.hash === (full?.hash ?? c.hash))) commits.push(full ? { hash: full.hash, message: c.message } : c);
+      if (!commits.some((x) => x.hash === (full?.hash ?? c.hash)))
+        commits.push(full ? { hash: full.hash, message: c.message } : c);
     } else if (span) {
       const subject = c.message.split('\n')[0];
       // `at` is whole seconds, as git compares --since: a commit in the span's first second counts.
-      const found = log.find((l) => l.at >= span.since - 999 && l.at <= span.until && (c.message === '' || l.message === subject));
-      if (found && !commits.some((x) => x.hash === found.hash)) commits.push({ hash: found.hash, message: found.message });
+      const found = log.find(
+        (l) => l.at >= span.since - 999 && l.at <= span.until && (c.message === '' || l.message === subject),
+      );
+      if (found && !commits.some((x) => x.hash === found.hash))
+        commits.push({ hash: found.hash, message: found.message });
     }
   }
   return { ...closed, window: { ...w, commits } };

@@ -101,7 +101,13 @@ export const OpenWindow = z.object({
 export type OpenWindow = z.infer<typeof OpenWindow>;
 
 /** A window closed by the events (a gap, a new turn), held while the next one may still be chat to fold in. */
-const HeldWindow = z.object({ runId: z.string(), index: z.number().int(), continuationOf: z.string().nullable(), reason: z.string(), window: OpenWindow });
+const HeldWindow = z.object({
+  runId: z.string(),
+  index: z.number().int(),
+  continuationOf: z.string().nullable(),
+  reason: z.string(),
+  window: OpenWindow,
+});
 
 export const WindowState = z.object({
   index: z.number().int(),
@@ -156,7 +162,18 @@ const CONTEXT_PROMPTS = 3;
 const CONTEXT_CHARS = 500;
 
 export function initialWindowState(): WindowState {
-  return { index: 0, prevRunId: null, eventSeq: 0, cwd: null, lastEventAt: null, cur: null, seen: [], recentPrompts: [], writtenThrough: null, held: null };
+  return {
+    index: 0,
+    prevRunId: null,
+    eventSeq: 0,
+    cwd: null,
+    lastEventAt: null,
+    cur: null,
+    seen: [],
+    recentPrompts: [],
+    writtenThrough: null,
+    held: null,
+  };
 }
 
 /**
@@ -168,7 +185,8 @@ export function initialWindowState(): WindowState {
  * window opened before this, so its entry is not written twice.
  */
 function runIdFor(sessionId: string, w: Pick<OpenWindow, 'startSeq' | 'firstMark' | 'lastMark' | 'marks'>): string {
-  if (w.firstMark === undefined || w.lastMark === undefined) return createHash('sha256').update(`${sessionId}\n${w.startSeq}`).digest('hex').slice(0, 20);
+  if (w.firstMark === undefined || w.lastMark === undefined)
+    return createHash('sha256').update(`${sessionId}\n${w.startSeq}`).digest('hex').slice(0, 20);
   return `w-${createHash('sha256').update(`${sessionId}\n${w.firstMark}\n${w.lastMark}\n${w.marks}`).digest('hex').slice(0, 24)}`;
 }
 
@@ -269,8 +287,15 @@ export class WindowTracker {
       case 'subagent_result':
         w.turnWorked = true;
         this.releaseHeld();
-        if (w.subagents.length < MAX_LIST) w.subagents.push({ type: event.agentType ?? null, description: event.description ?? null });
-        this.addDigest(w, { k: 'subagent', text: `${event.agentType ?? 'subagent'}${event.description ? ` (${event.description})` : ''}: ${event.text}`.slice(0, DIGEST_CAPS.subagent) });
+        if (w.subagents.length < MAX_LIST)
+          w.subagents.push({ type: event.agentType ?? null, description: event.description ?? null });
+        this.addDigest(w, {
+          k: 'subagent',
+          text: `${event.agentType ?? 'subagent'}${event.description ? ` (${event.description})` : ''}: ${event.text}`.slice(
+            0,
+            DIGEST_CAPS.subagent,
+          ),
+        });
         break;
       case 'tool_call':
         this.onCall(w, event);
@@ -313,14 +338,16 @@ export class WindowTracker {
       }
     }
     for (const p of Object.values(w.pending)) {
-      if (p.test && p.command && w.tests.length < MAX_LIST) w.tests.push({ cmd: p.command.slice(0, 500), result: 'unknown' });
+      if (p.test && p.command && w.tests.length < MAX_LIST)
+        w.tests.push({ cmd: p.command.slice(0, 500), result: 'unknown' });
     }
     w.pending = {};
     // A call still waiting when its window closes did not finish as far as anyone can tell, and
     // the turn it belongs to (the last, as a rule: the client was killed) was abandoned.
     const abandoned = Object.values(w.waiting);
     for (const action of abandoned) if (w.failed.length < MAX_LIST) w.failed.push({ action, outcome: 'no result' });
-    if (abandoned.length > 0 && w.prompts.length > 0 && !w.interrupted.includes(w.prompts.length - 1)) w.interrupted.push(w.prompts.length - 1);
+    if (abandoned.length > 0 && w.prompts.length > 0 && !w.interrupted.includes(w.prompts.length - 1))
+      w.interrupted.push(w.prompts.length - 1);
     w.waiting = {};
     const runId = runIdFor(this.opts.sessionId, w);
     const closed = { runId, index: this.state.index, continuationOf: this.state.prevRunId, reason, window: w };
@@ -382,7 +409,16 @@ export class WindowTracker {
     const files = e.files.filter((f) => f.op !== 'read').map((f) => this.absolute(f));
     const test = e.command !== undefined && isTestCommand(e.command);
     const commit = e.command !== undefined && isCommitCommand(e.command);
-    const tag = files.length > 0 ? 'edit' : test ? 'test' : e.command !== undefined && /^\s*git\s/.test(e.command) ? 'git' : e.command !== undefined ? 'command' : 'other';
+    const tag =
+      files.length > 0
+        ? 'edit'
+        : test
+          ? 'test'
+          : e.command !== undefined && /^\s*git\s/.test(e.command)
+            ? 'git'
+            : e.command !== undefined
+              ? 'command'
+              : 'other';
     const who = e.subagent ? `[${e.subagent.type ?? 'subagent'}] ` : '';
     const action = `${who}${e.action}`;
     this.addDigest(w, { k: 'tool', text: action.slice(0, DIGEST_CAPS.tool), tag, callId: e.callId });
@@ -406,7 +442,11 @@ export class WindowTracker {
   }
 
   /** What a call that succeeded leaves in the window: its commit, and the files it changed. */
-  private settleSucceeded(w: OpenWindow, p: z.infer<typeof Pending>, e: Extract<AgentEvent, { kind: 'tool_result' }>): void {
+  private settleSucceeded(
+    w: OpenWindow,
+    p: z.infer<typeof Pending>,
+    e: Extract<AgentEvent, { kind: 'tool_result' }>,
+  ): void {
     if (p.commit && w.commits.length < MAX_LIST) {
       const c = e.output !== undefined ? commitFromOutput(e.output, p.command ?? '') : null;
       if (c && !w.commits.some((x) => x.hash === c.hash)) w.commits.push(c);
@@ -446,7 +486,11 @@ export class WindowTracker {
     }
   }
 
-  private absolute(f: { path: string; op: string; from?: string | undefined }): { path: string; op: string; from?: string } {
+  private absolute(f: { path: string; op: string; from?: string | undefined }): {
+    path: string;
+    op: string;
+    from?: string;
+  } {
     // The base the adapter named the path from (adapters/common/paths.ts).
     const cwd = projectRoot(this.state.cwd ?? undefined, this.opts.repoRoot) ?? '/';
     const path = posix.resolve(cwd, f.path);
@@ -486,7 +530,8 @@ function putBounded<T>(record: Record<string, T>, key: string, value: T): void {
  *  (a failing test, a grep that found nothing) are failures too: the entry names them, never as done. */
 function outcomeOf(e: Extract<AgentEvent, { kind: 'tool_result' }>): Omit<Unfinished, 'action'> | null {
   if (e.outcome !== undefined) return { outcome: e.outcome, ...(e.reason !== undefined && { reason: e.reason }) };
-  if (e.isError || (e.exitCode !== undefined && e.exitCode !== 0)) return { outcome: 'failed', ...(e.exitCode !== undefined && e.exitCode !== 0 && { reason: `exit ${e.exitCode}` }) };
+  if (e.isError || (e.exitCode !== undefined && e.exitCode !== 0))
+    return { outcome: 'failed', ...(e.exitCode !== undefined && e.exitCode !== 0 && { reason: `exit ${e.exitCode}` }) };
   return null;
 }
 
@@ -527,7 +572,8 @@ function addDigest(w: OpenWindow, item: DigestItem): void {
   if (w.digest.length >= DIGEST_CAPS.items) {
     const older = Math.floor(w.digest.length * 0.8);
     let drop = 0;
-    for (let i = 1; i < older; i++) if (relevance(w.digest[i] as DigestItem) < relevance(w.digest[drop] as DigestItem)) drop = i;
+    for (let i = 1; i < older; i++)
+      if (relevance(w.digest[i] as DigestItem) < relevance(w.digest[drop] as DigestItem)) drop = i;
     w.digest.splice(drop, 1);
   }
   w.digest.push(item);

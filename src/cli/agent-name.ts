@@ -6,6 +6,8 @@ import { wordList } from '../word-list.js';
 export function agentName(raw: string): AgentId {
   const agent = agentByAlias(raw);
   if (agent) return agent.id;
-  const names = agentList.map((a) => `--agent ${a.aliases[0]}${a.aliases.length > 1 ? ` (or ${a.aliases.slice(1).join(', ')})` : ''}`);
+  const names = agentList.map(
+    (a) => `--agent ${a.aliases[0]}${a.aliases.length > 1 ? ` (or ${a.aliases.slice(1).join(', ')})` : ''}`,
+  );
   throw new UsageError(`unknown agent "${raw}"`, `Use ${wordList(names, 'or')}.`);
 }

@@ -33,14 +33,22 @@ export async function configCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { repo: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      repo: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   if (values.help) {
     process.stdout.write(CONFIG_HELP);
     return 0;
   }
   const [sub, ...extra] = positionals;
-  if (sub !== 'show' || extra.length > 0) throw new UsageError(sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand', 'Run: shiplog config show (see shiplog config --help).');
+  if (sub !== 'show' || extra.length > 0)
+    throw new UsageError(
+      sub ? `unknown config subcommand "${[sub, ...extra].join(' ')}"` : 'missing subcommand',
+      'Run: shiplog config show (see shiplog config --help).',
+    );
   // The repository a session working in that folder writes into (src/worker/session-repo.ts).
   const repo = await repoRoot(resolve(values.repo ?? process.cwd()));
   const loaded = configForSession(repo);
@@ -61,7 +69,12 @@ export async function configCommand(argv: string[]): Promise<number> {
   ];
   // Every key, the optional ones unset included; the actor as it will be used.
   const rows = flatten(withUnset(loaded.config)).map(([key, value]): [string, string, string] => {
-    if (key === 'changelog.actor') return [key, JSON.stringify(actor.value), actor.from === 'config' ? (loaded.sources[key] ?? 'default') : `in effect: ${actor.from}`];
+    if (key === 'changelog.actor')
+      return [
+        key,
+        JSON.stringify(actor.value),
+        actor.from === 'config' ? (loaded.sources[key] ?? 'default') : `in effect: ${actor.from}`,
+      ];
     return [key, value, loaded.sources[key] ?? 'default'];
   });
   const width = Math.max(...rows.map(([k, v]) => `${k} = ${v}`.length));

@@ -29,7 +29,10 @@ Options:
 `;
 
 export async function flushCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { session: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { session: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (values.help) {
     process.stdout.write(FLUSH_HELP);
     return 0;
@@ -42,12 +45,18 @@ export async function flushCommand(argv: string[]): Promise<number> {
     // Hook jobs a dead worker left (killed, or it gave up on a busy database) come first: the
     // windows they close or extend are then flushed with the rest.
     const ctx = { dir, db, log, env: process.env, configFor, busyMs: busyTimeoutMs() };
-    const stranded = values.session === undefined ? await drainStranded(ctx) : spooledSessions(dir).includes(values.session) ? await drainStranded(ctx, { only: values.session }) : [];
+    const stranded =
+      values.session === undefined
+        ? await drainStranded(ctx)
+        : spooledSessions(dir).includes(values.session)
+          ? await drainStranded(ctx, { only: values.session })
+          : [];
     for (const s of stranded) process.stdout.write(`${s}  hook jobs left by a stopped worker taken\n`);
     // Sessions no hook told about (a killed client, hooks off) are read before their windows close.
     if (values.session === undefined) {
       const swept = await sweep(ctx, { force: true });
-      for (const r of swept.ran ?? []) process.stdout.write(`${r.session}  read by the sweep (no hook named its latest bytes)\n`);
+      for (const r of swept.ran ?? [])
+        process.stdout.write(`${r.session}  read by the sweep (no hook named its latest bytes)\n`);
     }
     const sessions = sessionsWithOpenWork(db, values.session);
     if (sessions.length === 0) {
@@ -60,7 +69,8 @@ export async function flushCommand(argv: string[]): Promise<number> {
   } finally {
     db.close();
   }
-  if (failed > 0) process.stderr.write('Some windows were not written; their failure records and the shiplog log say why.\n');
+  if (failed > 0)
+    process.stderr.write('Some windows were not written; their failure records and the shiplog log say why.\n');
   return failed > 0 ? 1 : 0;
 }
 

@@ -47,13 +47,18 @@ export async function installCommand(argv: string[], uninstall = false): Promise
     return 0;
   }
   const scope = values.scope;
-  if (scope !== 'user' && scope !== 'project') throw new UsageError(`unknown scope "${scope}"`, 'Use --scope user or --scope project.');
+  if (scope !== 'user' && scope !== 'project')
+    throw new UsageError(`unknown scope "${scope}"`, 'Use --scope user or --scope project.');
   const named = all.filter((s) => (values as Record<string, unknown>)[s.setup.flag] === true);
   const env = process.env;
   // Uninstall without a flag removes shiplog from every agent, found or not; install wires those found.
-  const chosen = named.length > 0 ? named : values.uninstall === true ? all : all.filter((s) => s.setup.present(env).present);
+  const chosen =
+    named.length > 0 ? named : values.uninstall === true ? all : all.filter((s) => s.setup.present(env).present);
   if (chosen.length === 0) {
-    const names = wordList(all.map((s) => s.agent.label), 'or');
+    const names = wordList(
+      all.map((s) => s.agent.label),
+      'or',
+    );
     process.stdout.write(
       `No ${names} found (none on PATH, no config folder); nothing to register.\n` +
         `Run "shiplog install" again once one is installed, or name one: shiplog install ${all.map((s) => `--${s.setup.flag}`).join(' / ')}.\n`,
@@ -61,7 +66,16 @@ export async function installCommand(argv: string[], uninstall = false): Promise
     return 0;
   }
   for (const { setup } of chosen) {
-    const lines = values.uninstall === true ? setup.uninstall({ scope, env }) : await setup.install({ scope, node: process.execPath, notify: values.notify === true, binary: setup.present(env).binary, env });
+    const lines =
+      values.uninstall === true
+        ? setup.uninstall({ scope, env })
+        : await setup.install({
+            scope,
+            node: process.execPath,
+            notify: values.notify === true,
+            binary: setup.present(env).binary,
+            env,
+          });
     for (const line of lines) process.stdout.write(`${line}\n`);
   }
   if (values.uninstall !== true) recordInstallTime();

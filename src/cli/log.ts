@@ -42,9 +42,15 @@ export async function logCommand(argv: string[], now = new Date()): Promise<numb
   const dir = join(repo, '.changelog');
   let actors: string[];
   try {
-    actors = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    actors = readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch (err) {
-    if (isErrno(err) && err.code === 'ENOENT') throw new CliError(`no changelog in ${repo} (${dir} does not exist)`, 'Entries appear after a session in this repository ends; use --repo DIR for another repository.');
+    if (isErrno(err) && err.code === 'ENOENT')
+      throw new CliError(
+        `no changelog in ${repo} (${dir} does not exist)`,
+        'Entries appear after a session in this repository ends; use --repo DIR for another repository.',
+      );
     throw err;
   }
   const entries: ChangelogEntry[] = [];
@@ -52,9 +58,12 @@ export async function logCommand(argv: string[], now = new Date()): Promise<numb
     if (values.actor && actor !== values.actor) continue;
     entries.push(...readEntries(join(dir, actor, 'entries.jsonl')));
   }
-  const shown = entries.filter((e) => since === null || Date.parse(e.end) >= since.getTime()).sort((a, b) => Date.parse(a.end) - Date.parse(b.end));
+  const shown = entries
+    .filter((e) => since === null || Date.parse(e.end) >= since.getTime())
+    .sort((a, b) => Date.parse(a.end) - Date.parse(b.end));
   if (values.json) process.stdout.write(shown.map((e) => `${printableJson(e)}\n`).join(''));
-  else if (shown.length === 0) process.stdout.write(printable(`No entries${since ? ` since ${since.toISOString()}` : ''} in ${dir}.\n`));
+  else if (shown.length === 0)
+    process.stdout.write(printable(`No entries${since ? ` since ${since.toISOString()}` : ''} in ${dir}.\n`));
   else process.stdout.write(printable(shown.map(render).join('\n')));
   return 0;
 }
@@ -79,7 +88,12 @@ function readEntries(file: string): ChangelogEntry[] {
     }
     const entry = ChangelogEntry.safeParse(parsed);
     if (entry.success) out.push(entry.data);
-    else process.stderr.write(printable(`shiplog log: ${file}:${i + 1} is not a changelog entry (${entry.error.issues[0]?.path.join('.')}: ${entry.error.issues[0]?.message}); skipped\n`));
+    else
+      process.stderr.write(
+        printable(
+          `shiplog log: ${file}:${i + 1} is not a changelog entry (${entry.error.issues[0]?.path.join('.')}: ${entry.error.issues[0]?.message}); skipped\n`,
+        ),
+      );
   });
   return out;
 }
@@ -93,16 +107,29 @@ export function parseSince(raw: string, now: Date): Date {
     const t = Date.parse(raw);
     if (Number.isFinite(t)) return new Date(t);
   }
-  throw new UsageError(`cannot read --since "${raw}"`, 'Give an ISO date or time (2026-11-20, 2026-11-20T14:00Z) or an age such as 30m, 12h, 7d, 2w.');
+  throw new UsageError(
+    `cannot read --since "${raw}"`,
+    'Give an ISO date or time (2026-11-20, 2026-11-20T14:00Z) or an age such as 30m, 12h, 7d, 2w.',
+  );
 }
 
 function render(e: ChangelogEntry): string {
-  const lines = [`${e.end.slice(0, 16).replace('T', ' ')}  ${e.tool}  ${e.actor}  ${e.label}`, `  session ${e.transcript.session_id}  run ${e.run_id}`, `  ${e.summary}`];
+  const lines = [
+    `${e.end.slice(0, 16).replace('T', ' ')}  ${e.tool}  ${e.actor}  ${e.label}`,
+    `  session ${e.transcript.session_id}  run ${e.run_id}`,
+    `  ${e.summary}`,
+  ];
   for (const b of e.bullets) lines.push(`  - ${b}`);
   const f = e.touched_files;
-  const files = [...f.created.map((p) => `+${p}`), ...f.modified.map((p) => `~${p}`), ...f.deleted.map((p) => `-${p}`), ...f.moved.map((m) => `${m.from} → ${m.to}`)];
+  const files = [
+    ...f.created.map((p) => `+${p}`),
+    ...f.modified.map((p) => `~${p}`),
+    ...f.deleted.map((p) => `-${p}`),
+    ...f.moved.map((m) => `${m.from} → ${m.to}`),
+  ];
   if (files.length > 0) lines.push(`  files:   ${files.join('  ')}`);
   if (e.tests.length > 0) lines.push(`  tests:   ${e.tests.map((t) => `${t.result} ${t.cmd}`).join('; ')}`);
-  if (e.commits.length > 0) lines.push(`  commits: ${e.commits.map((c) => `${c.hash.slice(0, 10)} ${c.message}`).join('; ')}`);
+  if (e.commits.length > 0)
+    lines.push(`  commits: ${e.commits.map((c) => `${c.hash.slice(0, 10)} ${c.message}`).join('; ')}`);
   return `${lines.join('\n')}\n`;
 }

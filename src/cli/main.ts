@@ -100,7 +100,12 @@ export async function main(argv: string[], opts: { entryScript?: string } = {}):
       process.stderr.write(`shiplog ${cmd}: ${err.message}\n${err.hint}\n`);
       return err instanceof UsageError ? 2 : 1;
     }
-    if (err instanceof TypeError && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof TypeError &&
+      'code' in err &&
+      typeof err.code === 'string' &&
+      err.code.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`shiplog ${cmd}: ${err.message}\nRun "shiplog ${cmd} --help" for the options.\n`);
       return 2;
     }
@@ -111,5 +116,7 @@ export async function main(argv: string[], opts: { entryScript?: string } = {}):
 /** The version in shiplog's own package.json (dist/src/cli → the checkout's root). */
 function version(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string'
+    ? pkg.version
+    : 'unknown';
 }

@@ -19,7 +19,8 @@ const RERUN_FROM_BYTES = 64 * 1024 * 1024;
  */
 export function rerunWithOneArena(transcriptPath: string): number | null {
   const entryScript = getEntryScript();
-  if (entryScript === undefined || process.platform !== 'linux' || process.env['MALLOC_ARENA_MAX'] !== undefined) return null;
+  if (entryScript === undefined || process.platform !== 'linux' || process.env['MALLOC_ARENA_MAX'] !== undefined)
+    return null;
   let size: number;
   try {
     size = statSync(transcriptPath).size;
@@ -28,7 +29,10 @@ export function rerunWithOneArena(transcriptPath: string): number | null {
     return null;
   }
   if (size < RERUN_FROM_BYTES) return null;
-  const r = spawnSync(process.execPath, [...process.execArgv, entryScript, ...process.argv.slice(2)], { stdio: 'inherit', env: parserEnv(process.env) });
+  const r = spawnSync(process.execPath, [...process.execArgv, entryScript, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: parserEnv(process.env),
+  });
   if (r.error) throw r.error;
   // Killed (Ctrl-C reaches both processes): end the same way, so the caller sees the signal.
   if (r.signal) process.kill(process.pid, r.signal);

@@ -57,7 +57,10 @@ export async function processCommand(argv: string[]): Promise<number> {
     // The repository the run writes into (without --repo, the one the session worked in), as for the hooks.
     const writesInto = await sessionRepo({ agent, transcriptPath, repo }, getSession(db, sessionId)?.repo);
     const { config, problems } = configForSession(writesInto);
-    for (const p of problems) process.stderr.write(`shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`);
+    for (const p of problems)
+      process.stderr.write(
+        `shiplog: ignoring ${p.refused ? 'untrusted' : 'invalid'} config in ${p.file}${p.key ? ` (${p.key})` : ''}: ${p.message}\n`,
+      );
     const keepOpen = values['keep-open'] === true;
     const close = closeAtRunEnd(closePolicy(config.changelog), { kind: 'process', keepOpen });
     const lock = await waitForLock(db, sessionId);
@@ -68,7 +71,11 @@ export async function processCommand(argv: string[]): Promise<number> {
         { sessionId, agent, transcriptPath, repo, trigger: 'process', close },
       );
     } catch (err) {
-      throw new CliError(err instanceof Error ? err.message : String(err), 'Check the path and that the file is a session transcript; details are in the shiplog log.', { cause: err });
+      throw new CliError(
+        err instanceof Error ? err.message : String(err),
+        'Check the path and that the file is a session transcript; details are in the shiplog log.',
+        { cause: err },
+      );
     } finally {
       releaseLock(db, lock);
     }
@@ -78,7 +85,9 @@ export async function processCommand(argv: string[]): Promise<number> {
     } else {
       process.stdout.write(describe(outcome));
     }
-    return outcome.windows.failed.length > 0 || (outcome.windows.deferred?.length ?? 0) > 0 || outcome.devlogError ? 1 : 0;
+    return outcome.windows.failed.length > 0 || (outcome.windows.deferred?.length ?? 0) > 0 || outcome.devlogError
+      ? 1
+      : 0;
   } finally {
     db.close();
   }
@@ -91,7 +100,10 @@ function sessionToProcess(
 ): { transcriptPath: string; agent: AgentId; sessionId: string } {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) {
-    throw new UsageError('expected exactly one transcript file', 'Run: shiplog process <transcript.jsonl> (see --help).');
+    throw new UsageError(
+      'expected exactly one transcript file',
+      'Run: shiplog process <transcript.jsonl> (see --help).',
+    );
   }
   const forced = values.agent === undefined ? undefined : agentName(values.agent);
   // A path the user typed may go through links (a dotfiles folder, say): read the file it names.
@@ -129,10 +141,18 @@ function checkRepoOption(dir: string): void {
   try {
     st = statSync(dir);
   } catch (err) {
-    if (isErrno(err) && err.code === 'ENOENT') throw new UsageError(`--repo ${dir} does not exist`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
+    if (isErrno(err) && err.code === 'ENOENT')
+      throw new UsageError(
+        `--repo ${dir} does not exist`,
+        'Name the folder (the repository) to write .devlog/ and .changelog/ into.',
+      );
     throw err;
   }
-  if (!st.isDirectory()) throw new UsageError(`--repo ${dir} is a file, not a folder`, 'Name the folder (the repository) to write .devlog/ and .changelog/ into.');
+  if (!st.isDirectory())
+    throw new UsageError(
+      `--repo ${dir} is a file, not a folder`,
+      'Name the folder (the repository) to write .devlog/ and .changelog/ into.',
+    );
 }
 
 /** Without --repo the outputs go to the folder the session worked in: say plainly when it is gone. */
@@ -140,8 +160,16 @@ function checkRecordedCwd(path: string, agent: AgentId): void {
   const cwd = transcriptCwd(path, agent);
   // Unreadable (the run says why) or a session that names no folder.
   if (cwd === null && peekTranscript(path, agent, () => true) === null) return;
-  if (cwd === null) throw new CliError(`${path} names no working folder to write into`, 'Pass the repository to write into with --repo DIR.');
-  if (!isDirectory(cwd)) throw new CliError(`the session's working folder ${cwd} no longer exists`, 'Pass the repository to write into with --repo DIR (for example where the project lives now).');
+  if (cwd === null)
+    throw new CliError(
+      `${path} names no working folder to write into`,
+      'Pass the repository to write into with --repo DIR.',
+    );
+  if (!isDirectory(cwd))
+    throw new CliError(
+      `the session's working folder ${cwd} no longer exists`,
+      'Pass the repository to write into with --repo DIR (for example where the project lives now).',
+    );
 }
 
 function isDirectory(path: string): boolean {
@@ -166,7 +194,9 @@ function describe(o: RunOutcome): string {
   const lines: string[] = [];
   lines.push(`session   ${o.sessionId}`);
   lines.push(`repo      ${o.repo ?? '(none)'}`);
-  lines.push(`read      ${o.lines} lines, ${o.bytesRead} bytes${o.oversized ? `, ${o.oversized} over the line cap (skipped)` : ''}`);
+  lines.push(
+    `read      ${o.lines} lines, ${o.bytesRead} bytes${o.oversized ? `, ${o.oversized} over the line cap (skipped)` : ''}`,
+  );
   const skipped = Object.entries(o.skipped);
   if (skipped.length > 0) lines.push(`skipped   ${skipped.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   if (o.resync) lines.push(`re-synced transcript changed under the cursor (${o.resync})`);
@@ -174,7 +204,11 @@ function describe(o: RunOutcome): string {
   if (o.devlogError) lines.push(`devlog    NOT WRITTEN: ${o.devlogError}`);
   for (const e of o.windows.written) lines.push(`entry     ${e.run_id}  ${e.label}`);
   for (const f of o.windows.failed) lines.push(`FAILED    ${f.run_id}  ${f.stage}: ${f.message}`);
-  for (const id of o.windows.deferred ?? []) lines.push(`PAUSED    ${id}  the evaluator is paused (auth error or usage limit); written after the pause, or with: shiplog retry`);
-  if (o.windows.written.length === 0 && o.windows.failed.length === 0 && !o.windows.deferred?.length) lines.push('entries   none closed in this run');
+  for (const id of o.windows.deferred ?? [])
+    lines.push(
+      `PAUSED    ${id}  the evaluator is paused (auth error or usage limit); written after the pause, or with: shiplog retry`,
+    );
+  if (o.windows.written.length === 0 && o.windows.failed.length === 0 && !o.windows.deferred?.length)
+    lines.push('entries   none closed in this run');
   return `${lines.join('\n')}\n`;
 }

@@ -24,7 +24,10 @@ Options:
 `;
 
 export async function retryCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { session: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { session: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (values.help) {
     process.stdout.write(RETRY_HELP);
     return 0;
@@ -48,7 +51,13 @@ export async function retryCommand(argv: string[]): Promise<number> {
       try {
         const now = () => new Date().toISOString();
         const outcome = await flushWindows({ stateDir: dir, db, log, config }, s.session_id, now, { retry: true });
-        process.stdout.write(outcomeLines(s.session_id, outcome, 'the evaluator hit a limit again; see failures.jsonl for when it resumes').join(''));
+        process.stdout.write(
+          outcomeLines(
+            s.session_id,
+            outcome,
+            'the evaluator hit a limit again; see failures.jsonl for when it resumes',
+          ).join(''),
+        );
         failed += outcome.failed.length + (outcome.deferred?.length ?? 0);
       } finally {
         releaseLock(db, lock);
@@ -57,6 +66,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
   } finally {
     db.close();
   }
-  if (failed > 0) process.stderr.write('Some windows are still not written; their failure records and the shiplog log say why.\n');
+  if (failed > 0)
+    process.stderr.write('Some windows are still not written; their failure records and the shiplog log say why.\n');
   return failed > 0 ? 1 : 0;
 }

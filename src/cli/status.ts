@@ -46,7 +46,11 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${values.limit}"`, 'For example: shiplog status --limit 20');
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(
+      `--limit must be a positive whole number, not "${values.limit}"`,
+      'For example: shiplog status --limit 20',
+    );
   const db = openDb(stateDir());
   let rows: StatusRow[];
   let paused: Backoff[];
@@ -63,11 +67,17 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (rows.length === 0) {
-    process.stdout.write(values.session ? `No session ${values.session} recorded.\n` : 'No sessions recorded yet. They appear after the first turn of a Claude Code, Codex or Gemini CLI session ("shiplog doctor" checks the wiring).\n');
+    process.stdout.write(
+      values.session
+        ? `No session ${values.session} recorded.\n`
+        : 'No sessions recorded yet. They appear after the first turn of a Claude Code, Codex or Gemini CLI session ("shiplog doctor" checks the wiring).\n',
+    );
     return values.session ? 1 : 0;
   }
   for (const b of paused) {
-    process.stdout.write(`evaluator ${b.evaluator} paused until ${b.until} (${b.reason === 'auth' ? 'authentication error' : 'usage or rate limit'}); windows to write wait for it, or run: shiplog retry\n\n`);
+    process.stdout.write(
+      `evaluator ${b.evaluator} paused until ${b.until} (${b.reason === 'auth' ? 'authentication error' : 'usage or rate limit'}); windows to write wait for it, or run: shiplog retry\n\n`,
+    );
   }
   process.stdout.write(render(rows, new Date()));
   return 0;
@@ -86,8 +96,18 @@ function withSize(row: SessionSummary): StatusRow {
 function render(rows: StatusRow[], now: Date): string {
   const table = [['SESSION', 'AGENT', 'REPO', 'CURSOR', 'WINDOW', 'ENTRIES', 'FAILURES', 'ACTIVE']];
   for (const r of rows) {
-    const cursor = r.transcript_bytes === null ? `${bytes(r.offset)} (transcript gone)` : r.unread_bytes ? `${bytes(r.offset)} (+${bytes(r.unread_bytes)} unread)` : bytes(r.offset);
-    const window = r.window_start !== null || r.window_prompts !== null ? `open, ${r.window_prompts ?? 0} prompt(s)` : r.ended_at ? 'ended' : 'none';
+    const cursor =
+      r.transcript_bytes === null
+        ? `${bytes(r.offset)} (transcript gone)`
+        : r.unread_bytes
+          ? `${bytes(r.offset)} (+${bytes(r.unread_bytes)} unread)`
+          : bytes(r.offset);
+    const window =
+      r.window_start !== null || r.window_prompts !== null
+        ? `open, ${r.window_prompts ?? 0} prompt(s)`
+        : r.ended_at
+          ? 'ended'
+          : 'none';
     table.push([
       r.session_id,
       r.agent,

@@ -27,11 +27,16 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const dir = stateDir();
   const db = openDb(dir);
   try {
-    const report = await sweep({ dir, db, log: createLogger(dir, 'sweep'), env: process.env, configFor, busyMs: busyTimeoutMs() }, { force: true });
-    for (const r of report.ran ?? []) process.stdout.write(`${r.session}  read by the sweep${r.closed ? '; its window closed (idle)' : ''}\n`);
+    const report = await sweep(
+      { dir, db, log: createLogger(dir, 'sweep'), env: process.env, configFor, busyMs: busyTimeoutMs() },
+      { force: true },
+    );
+    for (const r of report.ran ?? [])
+      process.stdout.write(`${r.session}  read by the sweep${r.closed ? '; its window closed (idle)' : ''}\n`);
     for (const s of report.skipped) process.stdout.write(`${s.session}  skipped: ${s.reason}\n`);
     for (const s of report.waiting) process.stdout.write(`${s.session}  not yet: ${s.reason}\n`);
-    if ((report.ran ?? []).length === 0 && report.skipped.length === 0 && report.waiting.length === 0) process.stdout.write('Nothing to sweep: every session is read up to its last quiet byte.\n');
+    if ((report.ran ?? []).length === 0 && report.skipped.length === 0 && report.waiting.length === 0)
+      process.stdout.write('Nothing to sweep: every session is read up to its last quiet byte.\n');
     return report.skipped.some((s) => s.reason !== 'the transcript names no working folder') ? 1 : 0;
   } finally {
     db.close();

@@ -15,7 +15,11 @@ export const Config = z
         /** `session`: one entry per stretch of work closed at SessionEnd, /clear, idle or flush.
          *  `turn`: one entry per turn. */
         granularity: z.enum(['session', 'turn']).default('session'),
-        idle_minutes: z.number().positive().max(7 * 24 * 60).default(30),
+        idle_minutes: z
+          .number()
+          .positive()
+          .max(7 * 24 * 60)
+          .default(30),
         /** A window of chat alone (no tool call, no subagent: "thanks", "ok") gets no entry of its
          *  own (`drop`; the devlog keeps the turn) or one like any other (`keep`). */
         chat_only: z.enum(['drop', 'keep', 'fold']).default('drop'),
@@ -33,11 +37,22 @@ export const Config = z
         /** Claude's thinking budget for the evaluation (CTX_CHANGELOG_CLAUDE_THINKING_TOKENS). */
         claude_thinking_tokens: z.number().int().min(0).max(128_000).optional(),
         /** `-c key=value` overrides for `codex exec` (its CODEX_HOME is a throwaway holding only auth.json). */
-        codex_config: z.array(z.string().min(3).regex(/^[A-Za-z0-9_.\-"]+=/)).default([]),
+        codex_config: z
+          .array(
+            z
+              .string()
+              .min(3)
+              .regex(/^[A-Za-z0-9_.\-"]+=/),
+          )
+          .default([]),
         /** An evaluator run is killed, with every process it started, after this long. */
         timeout_seconds: z.number().int().min(5).max(3600).default(300),
         /** How long evaluator calls pause after an authentication error or a usage/rate limit. */
-        backoff_minutes: z.number().min(1).max(7 * 24 * 60).default(30),
+        backoff_minutes: z
+          .number()
+          .min(1)
+          .max(7 * 24 * 60)
+          .default(30),
         /** Size of the digest handed to the evaluator, in characters; a retry gets about a third. */
         digest_chars: z.number().int().min(2000).max(400_000).default(40_000),
       })
@@ -52,7 +67,11 @@ export const Config = z
       .prefault({}),
     tail: z
       .object({
-        max_line_bytes: z.number().int().min(1024).default(8 * 1024 * 1024),
+        max_line_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(8 * 1024 * 1024),
       })
       .strict()
       .prefault({}),
@@ -68,7 +87,16 @@ export const Config = z
         /** Exact strings never redacted (a test fixture's fake key, say). */
         allow: z.array(z.string().min(1)).default([]),
         /** More patterns to redact: `{ kind = "acme-token", pattern = "acme_[a-z0-9]{32}" }`. */
-        extra: z.array(z.object({ kind: z.string().regex(/^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,8}$/), pattern: z.string().min(1) }).strict()).default([]),
+        extra: z
+          .array(
+            z
+              .object({
+                kind: z.string().regex(/^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,8}$/),
+                pattern: z.string().min(1),
+              })
+              .strict(),
+          )
+          .default([]),
       })
       .strict()
       .prefault({}),
@@ -126,7 +154,10 @@ export const ENV: Record<string, { kind: EnvKind; names: string[] }> = {
   'changelog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_CHANGELOG'] },
   'changelog.evaluator': { kind: 'string', names: ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR'] },
   'changelog.model': { kind: 'string', names: ['SHIPLOG_MODEL', 'CTX_CHANGELOG_MODEL'] },
-  'changelog.claude_thinking_tokens': { kind: 'number', names: ['SHIPLOG_CLAUDE_THINKING_TOKENS', 'CTX_CHANGELOG_CLAUDE_THINKING_TOKENS'] },
+  'changelog.claude_thinking_tokens': {
+    kind: 'number',
+    names: ['SHIPLOG_CLAUDE_THINKING_TOKENS', 'CTX_CHANGELOG_CLAUDE_THINKING_TOKENS'],
+  },
   'changelog.timeout_seconds': { kind: 'number', names: ['SHIPLOG_EVALUATOR_TIMEOUT'] },
   'devlog.enabled': { kind: 'bool', names: ['SHIPLOG_DEVLOG'] },
   'devlog.commit': { kind: 'bool', names: ['SHIPLOG_COMMIT_DEVLOG'] },

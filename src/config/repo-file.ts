@@ -22,12 +22,30 @@ export function readRepoFile(top: string): RepoFile {
     case 'absent':
       return { kind: 'absent', path };
     case 'refused':
-      if (read.why === 'symlink') return { kind: 'refused', path, reason: 'is a symlink; a repository config is read only from a regular file in the repository' };
+      if (read.why === 'symlink')
+        return {
+          kind: 'refused',
+          path,
+          reason: 'is a symlink; a repository config is read only from a regular file in the repository',
+        };
       if (read.why === 'not-a-file') return { kind: 'refused', path, reason: 'is not a regular file' };
-      return { kind: 'refused', path, reason: read.size === undefined ? 'is larger than 64 KiB' : `is larger than 64 KiB (${read.size} bytes)` };
+      return {
+        kind: 'refused',
+        path,
+        reason: read.size === undefined ? 'is larger than 64 KiB' : `is larger than 64 KiB (${read.size} bytes)`,
+      };
     case 'failed':
-      return { kind: 'refused', path, reason: `cannot read: ${read.error instanceof Error ? read.error.message : String(read.error)}` };
+      return {
+        kind: 'refused',
+        path,
+        reason: `cannot read: ${read.error instanceof Error ? read.error.message : String(read.error)}`,
+      };
     case 'read':
-      return { kind: 'read', path, text: read.bytes.toString('utf8'), sha256: createHash('sha256').update(read.bytes).digest('hex') };
+      return {
+        kind: 'read',
+        path,
+        text: read.bytes.toString('utf8'),
+        sha256: createHash('sha256').update(read.bytes).digest('hex'),
+      };
   }
 }

@@ -44,10 +44,15 @@ export function compileUserPattern(pattern: string): UserRegex {
   try {
     re = RE2JS.compile(pattern);
   } catch (err) {
-    if (err instanceof RE2JSException) throw new UserPatternError(`is not a pattern RE2 accepts (${err.message}); backreferences and lookaround are not supported`, { cause: err });
+    if (err instanceof RE2JSException)
+      throw new UserPatternError(
+        `is not a pattern RE2 accepts (${err.message}); backreferences and lookaround are not supported`,
+        { cause: err },
+      );
     throw err;
   }
-  if (re.programSize() > MAX_PROGRAM_SIZE) throw new UserPatternError(`is too complex (RE2 program size ${re.programSize()}, at most ${MAX_PROGRAM_SIZE})`);
+  if (re.programSize() > MAX_PROGRAM_SIZE)
+    throw new UserPatternError(`is too complex (RE2 program size ${re.programSize()}, at most ${MAX_PROGRAM_SIZE})`);
   if (re.matcher('').find()) throw new UserPatternError('matches the empty string');
   const hasGroup = re.groupCount() >= 1;
   return {

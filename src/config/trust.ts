@@ -51,7 +51,9 @@ export function readTrustStore(env: NodeJS.ProcessEnv = process.env): TrustStore
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (isErrno(err) && err.code === 'ENOENT') return { version: 1, repos: {} };
-    throw new TrustStoreError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new TrustStoreError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
   let json: unknown;
   try {
@@ -60,7 +62,8 @@ export function readTrustStore(env: NodeJS.ProcessEnv = process.env): TrustStore
     throw new TrustStoreError(`${file} is not valid JSON`, { cause: err });
   }
   const parsed = TrustStore.safeParse(json);
-  if (!parsed.success) throw new TrustStoreError(`${file} is not a shiplog trust list: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new TrustStoreError(`${file} is not a shiplog trust list: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
 

@@ -151,8 +151,10 @@ export class DevlogReducer {
       delete o.waiting[result.callId];
       let action = o.entry.actions[idx];
       if (action === undefined) return;
-      if (action.startsWith('edited ') && (result.files ?? []).some((f) => f.op === 'created')) action = `created ${action.slice('edited '.length)}`;
-      if (result.outcome !== undefined) action += result.reason === undefined ? ` (${result.outcome})` : ` (${result.outcome}: ${result.reason})`;
+      if (action.startsWith('edited ') && (result.files ?? []).some((f) => f.op === 'created'))
+        action = `created ${action.slice('edited '.length)}`;
+      if (result.outcome !== undefined)
+        action += result.reason === undefined ? ` (${result.outcome})` : ` (${result.outcome}: ${result.reason})`;
       o.entry.actions[idx] = action;
       return;
     }

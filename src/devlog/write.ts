@@ -33,7 +33,13 @@ export interface DevlogHeader {
  * The finalized entries come as raw bytes from the session's fragment; `open` are the entries of
  * the current turn, rendered.
  */
-export function writeDevlog(repo: string, header: DevlogHeader, fragment: Fragment, open: string[], commit: boolean): string {
+export function writeDevlog(
+  repo: string,
+  header: DevlogHeader,
+  fragment: Fragment,
+  open: string[],
+  commit: boolean,
+): string {
   const doc = DevlogDocument.parse({ schema_version: '1.0', ...header, conversation: [] });
   const dir = ensureOutputDir(repo, '.devlog', ['sessions'], commit);
   const target = devlogPath(repo, doc.session_id);

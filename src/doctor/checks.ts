@@ -32,14 +32,23 @@ export async function runChecks(ctx: DoctorContext): Promise<Check[]> {
   const names = all.map((s) => s.agent.label);
   // The settings shown are those of a session working here: its repository's (session-config.ts).
   const here = configForSession(await repoRoot(ctx.cwd), ctx.env);
-  const registered = registeredCheck(agentChecks, names, all.map((s) => `--${s.setup.flag}`));
+  const registered = registeredCheck(
+    agentChecks,
+    names,
+    all.map((s) => `--${s.setup.flag}`),
+  );
   const config = configChecks(here);
   return [nodeCheck(), hookFilesCheck(scripts), ...config, ...agentChecks, ...registered, ...stateChecks(ctx, here)];
 }
 
 function nodeCheck(): Check {
   const major = Number(process.versions.node.split('.')[0]);
-  if (major < 20) return problem('node', `node ${process.version} at ${process.execPath} is older than 20`, 'install Node.js 20 or newer, then run ./install.sh again');
+  if (major < 20)
+    return problem(
+      'node',
+      `node ${process.version} at ${process.execPath} is older than 20`,
+      'install Node.js 20 or newer, then run ./install.sh again',
+    );
   return ok('node', `${process.execPath} (${process.version})`);
 }
 
@@ -50,12 +59,23 @@ function nodeCheck(): Check {
 function registeredCheck(agentChecks: Check[], names: string[], flags: string[]): Check[] {
   if (agentChecks.some((c) => c.status !== 'info')) return [];
   const any = wordList(names, 'or') || 'agent';
-  return [problem('agents', `no ${any} is registered: no session is recorded`, `install ${any}, then run: shiplog install (or name one: shiplog install ${flags.join(' / ')})`)];
+  return [
+    problem(
+      'agents',
+      `no ${any} is registered: no session is recorded`,
+      `install ${any}, then run: shiplog install (or name one: shiplog install ${flags.join(' / ')})`,
+    ),
+  ];
 }
 
 function hookFilesCheck(scripts: string[]): Check {
   const missing = [...scripts, workerEntry].filter((f) => !existsSync(f));
-  if (missing.length > 0) return problem('hooks.files', `missing: ${missing.join(', ')}`, 'run ./install.sh in the shiplog checkout (it builds the worker)');
+  if (missing.length > 0)
+    return problem(
+      'hooks.files',
+      `missing: ${missing.join(', ')}`,
+      'run ./install.sh in the shiplog checkout (it builds the worker)',
+    );
   return ok('hooks.files', `hooks and worker present in ${join(scripts[0] ?? workerEntry, '..', '..')}`);
 }
 
@@ -87,7 +107,11 @@ function configFileChecks(problems: ConfigProblem[], sources: Record<string, str
     return [ok('config', files.length > 0 ? `read from ${files.join(', ')}` : 'defaults (no config file)')];
   }
   return problems.map((p) =>
-    problem('config', `${p.file}${p.key ? `: ${p.key}` : ''}: ${p.message} (hooks use the default for it meanwhile)`, `fix ${p.key ? `"${p.key}" in ` : ''}${p.file}; "shiplog config show" lists the valid keys`),
+    problem(
+      'config',
+      `${p.file}${p.key ? `: ${p.key}` : ''}: ${p.message} (hooks use the default for it meanwhile)`,
+      `fix ${p.key ? `"${p.key}" in ` : ''}${p.file}; "shiplog config show" lists the valid keys`,
+    ),
   );
 }
 
@@ -102,18 +126,54 @@ function stateChecks(ctx: DoctorContext, here: LoadedConfig): Check[] {
     for (const { id: agent } of hookedAgents) {
       const mine = fires.filter((f) => f.agent === agent);
       const latest = mine[0];
-      if (!latest) out.push(info(`hooks.last_fire.${agent}`, 'no hook fire recorded yet (it shows after the first turn of a session)'));
-      else out.push(info(`hooks.last_fire.${agent}`, `${latest.event} ${age(latest.last_at, ctx.now)} (${mine.map((f) => `${f.event} ×${f.count}`).join(', ')})`));
+      if (!latest)
+        out.push(
+          info(`hooks.last_fire.${agent}`, 'no hook fire recorded yet (it shows after the first turn of a session)'),
+        );
+      else
+        out.push(
+          info(
+            `hooks.last_fire.${agent}`,
+            `${latest.event} ${age(latest.last_at, ctx.now)} (${mine.map((f) => `${f.event} ×${f.count}`).join(', ')})`,
+          ),
+        );
     }
     const run = lastRun(db);
     if (!run) out.push(info('worker.last_run', 'no worker run yet'));
-    else if (run.status === 'error') out.push(problem('worker.last_run', `${age(run.started_at, ctx.now)}, session ${run.session_id}: ${run.error ?? 'failed'}`, `see ${paths.log}; the next trigger retries from the same place`));
-    else out.push(info('worker.last_run', `${age(run.started_at, ctx.now)}, session ${run.session_id}, ${run.trigger}, ${run.status}`));
+    else if (run.status === 'error')
+      out.push(
+        problem(
+          'worker.last_run',
+          `${age(run.started_at, ctx.now)}, session ${run.session_id}: ${run.error ?? 'failed'}`,
+          `see ${paths.log}; the next trigger retries from the same place`,
+        ),
+      );
+    else
+      out.push(
+        info(
+          'worker.last_run',
+          `${age(run.started_at, ctx.now)}, session ${run.session_id}, ${run.trigger}, ${run.status}`,
+        ),
+      );
     const stale = staleJobs(paths.spool, ctx.now);
-    if (stale > 0) out.push(problem('worker.spool', `${stale} hook job(s) waiting for more than 5 minutes`, `see ${paths.log}; a worker starts with the next hook, or run: shiplog flush`));
+    if (stale > 0)
+      out.push(
+        problem(
+          'worker.spool',
+          `${stale} hook job(s) waiting for more than 5 minutes`,
+          `see ${paths.log}; a worker starts with the next hook, or run: shiplog flush`,
+        ),
+      );
     const badDir = join(paths.spool, BAD_JOBS_DIR);
     const bad = countFiles(badDir);
-    if (bad > 0) out.push(problem('worker.spool.bad', `${bad} hook job(s) could not be read and were kept in ${badDir}`, `see ${paths.log} ("unreadable hook job moved aside"); they are kept only for inspection: read them, then remove them (rm ${badDir}/*)`));
+    if (bad > 0)
+      out.push(
+        problem(
+          'worker.spool.bad',
+          `${bad} hook job(s) could not be read and were kept in ${badDir}`,
+          `see ${paths.log} ("unreadable hook job moved aside"); they are kept only for inspection: read them, then remove them (rm ${badDir}/*)`,
+        ),
+      );
 
     out.push(sweepCheck(ctx, db));
     out.push(...evaluatorChecks(ctx, db, here.config.changelog.evaluator));
@@ -122,7 +182,13 @@ function stateChecks(ctx: DoctorContext, here: LoadedConfig): Check[] {
     const failures = failuresSince(db, dayAgo);
     if (failures.length > 0) {
       const where = [...new Set(failures.map((f) => join(f.repo, '.changelog', f.actor, 'failures.jsonl')))];
-      out.push(problem('failures.24h', `${failures.length} window(s) failed in the last day: ${failures[0]?.error ?? ''}`, `read ${where.join(', ')}`));
+      out.push(
+        problem(
+          'failures.24h',
+          `${failures.length} window(s) failed in the last day: ${failures[0]?.error ?? ''}`,
+          `read ${where.join(', ')}`,
+        ),
+      );
     } else out.push(ok('failures.24h', 'no failed windows in the last day'));
 
     const weekAgo = new Date(ctx.now.getTime() - 7 * 24 * 3600_000).toISOString();
@@ -148,22 +214,57 @@ function sweepCheck(ctx: DoctorContext, db: Db): Check {
   const when = last === null ? 'no sweep has run yet' : `last sweep ${age(last, ctx.now)}`;
   const behind = dueSessions(db, ctx.now).filter((s) => s.due === 'grown' && ctx.now.getTime() - s.mtimeMs >= QUIET_MS);
   // Not a problem: a killed client is an ordinary event, and the next worker's sweep reads them.
-  if (behind.length > 0) return info('sweep', `${behind.length} session(s) grew with no hook to say so (${behind[0]?.sessionId}${behind.length > 1 ? ', …' : ''}); the next worker's sweep reads them, or now: shiplog sweep; ${when}`);
+  if (behind.length > 0)
+    return info(
+      'sweep',
+      `${behind.length} session(s) grew with no hook to say so (${behind[0]?.sessionId}${behind.length > 1 ? ', …' : ''}); the next worker's sweep reads them, or now: shiplog sweep; ${when}`,
+    );
   const installed = getMeta(db, 'installed_at') !== null;
   // No user timer is installed (issue 16 left it optional): say what runs the sweep instead.
-  return ok('sweep', `${when}; ${installed ? 'sessions no hook named are looked for since shiplog install' : 'only sessions a hook named are followed up (run shiplog install to look for the others)'}; no timer: workers on their way out, shiplog status, doctor and flush start it`);
+  return ok(
+    'sweep',
+    `${when}; ${installed ? 'sessions no hook named are looked for since shiplog install' : 'only sessions a hook named are followed up (run shiplog install to look for the others)'}; no timer: workers on their way out, shiplog status, doctor and flush start it`,
+  );
 }
 
 /** Which evaluator writes entries, whether it can run, and whether it is paused or owes windows. */
 function evaluatorChecks(ctx: DoctorContext, db: Db, setting: Config['changelog']['evaluator']): Check[] {
   const out: Check[] = [];
   const choice = chooseEvaluator(setting, ctx.env);
-  if (choice.name === 'heuristic') out.push(ok('evaluator', setting === 'auto' ? 'auto: no logged-in claude or codex found, using the heuristic' : 'heuristic (offline)'));
-  else if (!findOnPath(choice.name, ctx.env)) out.push(problem('evaluator', `${choice.name} is the evaluator but is not on PATH`, `install the ${choice.name} CLI, or set changelog.evaluator = "heuristic" (CTX_CHANGELOG_EVALUATOR)`));
-  else if (!evaluatorOf(choice.name)?.loggedIn(ctx.env)) out.push(problem('evaluator', `${choice.name} at ${choice.bin} does not look logged in`, `log in once: ${evaluatorOf(choice.name)?.login ?? choice.name}`));
+  if (choice.name === 'heuristic')
+    out.push(
+      ok(
+        'evaluator',
+        setting === 'auto' ? 'auto: no logged-in claude or codex found, using the heuristic' : 'heuristic (offline)',
+      ),
+    );
+  else if (!findOnPath(choice.name, ctx.env))
+    out.push(
+      problem(
+        'evaluator',
+        `${choice.name} is the evaluator but is not on PATH`,
+        `install the ${choice.name} CLI, or set changelog.evaluator = "heuristic" (CTX_CHANGELOG_EVALUATOR)`,
+      ),
+    );
+  else if (!evaluatorOf(choice.name)?.loggedIn(ctx.env))
+    out.push(
+      problem(
+        'evaluator',
+        `${choice.name} at ${choice.bin} does not look logged in`,
+        `log in once: ${evaluatorOf(choice.name)?.login ?? choice.name}`,
+      ),
+    );
   else out.push(ok('evaluator', `${setting === 'auto' ? 'auto: ' : ''}${choice.name} at ${choice.bin}`));
   for (const b of activeBackoffs(db, ctx.now)) {
-    out.push(problem(`evaluator.paused.${b.evaluator}`, `${b.evaluator} paused until ${b.until} after ${b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit'}: ${b.message}`, b.reason === 'auth' ? `log in to ${b.evaluator} again, then: shiplog retry` : 'wait, or try now with: shiplog retry'));
+    out.push(
+      problem(
+        `evaluator.paused.${b.evaluator}`,
+        `${b.evaluator} paused until ${b.until} after ${b.reason === 'auth' ? 'an authentication error' : 'a usage or rate limit'}: ${b.message}`,
+        b.reason === 'auth'
+          ? `log in to ${b.evaluator} again, then: shiplog retry`
+          : 'wait, or try now with: shiplog retry',
+      ),
+    );
   }
   const waiting = windowsAwaitingEvaluation(db);
   if (waiting > 0) {
@@ -175,7 +276,9 @@ function evaluatorChecks(ctx: DoctorContext, db: Db, setting: Config['changelog'
 
 function outputCheck(repo: string, actor: string | null): Check {
   const key = `output.${repo}`;
-  const candidates = actor ? [join(repo, '.changelog', actor), join(repo, '.changelog')] : [join(repo, '.devlog', 'sessions'), join(repo, '.devlog')];
+  const candidates = actor
+    ? [join(repo, '.changelog', actor), join(repo, '.changelog')]
+    : [join(repo, '.devlog', 'sessions'), join(repo, '.devlog')];
   const dir = [...candidates, repo].find((d) => existsSync(d));
   if (!dir) return problem(key, `${repo} no longer exists`, 'nothing to do if the repository was removed');
   try {

@@ -45,16 +45,30 @@ function failure(stateDir: string, err: unknown): Check {
     );
   }
   const code = sqliteCode(err) ?? (isErrno(err) ? err.code : undefined);
-  const blocked = [stateDir, paths.db, `${paths.db}-wal`, `${paths.db}-shm`].filter((p) => existsSync(p) && !writable(p));
+  const blocked = [stateDir, paths.db, `${paths.db}-wal`, `${paths.db}-shm`].filter(
+    (p) => existsSync(p) && !writable(p),
+  );
   if (blocked.length > 0) {
     const others = blocked.filter((p) => statSync(p).uid !== process.getuid?.());
-    const fix = others.length > 0 ? `they belong to another user: sudo chown $(id -un) ${others.join(' ')}; then chmod u+w ${blocked.join(' ')}` : `chmod u+w ${blocked.join(' ')}`;
-    return problem(`${paths.db} cannot be written: ${blocked.join(', ')} ${blocked.length === 1 ? 'is' : 'are'} read-only (${code ?? reason}); workers leave their jobs spooled`, `${fix}, then run: shiplog flush`);
+    const fix =
+      others.length > 0
+        ? `they belong to another user: sudo chown $(id -un) ${others.join(' ')}; then chmod u+w ${blocked.join(' ')}`
+        : `chmod u+w ${blocked.join(' ')}`;
+    return problem(
+      `${paths.db} cannot be written: ${blocked.join(', ')} ${blocked.length === 1 ? 'is' : 'are'} read-only (${code ?? reason}); workers leave their jobs spooled`,
+      `${fix}, then run: shiplog flush`,
+    );
   }
   if (code?.startsWith('SQLITE_READONLY') || code === 'EROFS') {
-    return problem(`${paths.db} cannot be written (${reason}), though its files allow it: a read-only file system?`, `point SHIPLOG_HOME at a writable folder (or remount ${stateDir} read-write), then run: shiplog flush`);
+    return problem(
+      `${paths.db} cannot be written (${reason}), though its files allow it: a read-only file system?`,
+      `point SHIPLOG_HOME at a writable folder (or remount ${stateDir} read-write), then run: shiplog flush`,
+    );
   }
-  return problem(`cannot open ${paths.db}: ${reason}`, `check that ${stateDir} and its files are readable and writable by you (or set SHIPLOG_HOME)`);
+  return problem(
+    `cannot open ${paths.db}: ${reason}`,
+    `check that ${stateDir} and its files are readable and writable by you (or set SHIPLOG_HOME)`,
+  );
 }
 
 function writable(path: string): boolean {

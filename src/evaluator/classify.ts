@@ -6,8 +6,10 @@
 export type EvalFailureKind = 'overflow' | 'timeout' | 'auth' | 'rate_limit' | 'malformed' | 'not_found' | 'failed';
 
 const RATE = /\b429\b|too many requests|usage[ _]limit|rate[ _-]?limit|quota|overloaded_error|insufficient_quota/i;
-const AUTH = /\b40[13]\b|unauthori[sz]ed|forbidden|invalid[ _-]?(x-)?api[ _-]?key|authentication|not logged in|please run \/login|\/login|log ?in again|expired token|token (has )?expired|auth\.json/i;
-const OVERFLOW = /context[ _]window|context[ _]length|prompt is too long|too many tokens|maximum context|ran out of room|input is too long|exceeds the context/i;
+const AUTH =
+  /\b40[13]\b|unauthori[sz]ed|forbidden|invalid[ _-]?(x-)?api[ _-]?key|authentication|not logged in|please run \/login|\/login|log ?in again|expired token|token (has )?expired|auth\.json/i;
+const OVERFLOW =
+  /context[ _]window|context[ _]length|prompt is too long|too many tokens|maximum context|ran out of room|input is too long|exceeds the context/i;
 
 /** Rate before auth: "usage limit … log in to upgrade" is a limit, not a lost login. */
 export function classifyText(text: string): 'overflow' | 'auth' | 'rate_limit' | null {

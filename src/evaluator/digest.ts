@@ -14,7 +14,10 @@ export interface Digests {
   budget: string;
 }
 
-export type DigestFacts = Pick<ChangelogEntry, 'project' | 'start' | 'end' | 'touched_files' | 'tests' | 'commits' | 'continuation_of_run_id'>;
+export type DigestFacts = Pick<
+  ChangelogEntry,
+  'project' | 'start' | 'end' | 'touched_files' | 'tests' | 'commits' | 'continuation_of_run_id'
+>;
 
 const BUDGET = { prompts: 3, tools: 25, replies: 2 } as const;
 
@@ -71,7 +74,13 @@ function header(f: DigestFacts, context: string[]): string {
   if (t.modified.length) h.push(`Files modified: ${list(t.modified)}`);
   if (t.deleted.length) h.push(`Files deleted: ${list(t.deleted)}`);
   if (t.moved.length) h.push(`Files moved: ${list(t.moved.map((m) => `${m.from} -> ${m.to}`))}`);
-  if (f.tests.length) h.push(`Tests: ${f.tests.slice(-10).map((x) => `\`${x.cmd}\` ${x.result}`).join('; ')}`);
+  if (f.tests.length)
+    h.push(
+      `Tests: ${f.tests
+        .slice(-10)
+        .map((x) => `\`${x.cmd}\` ${x.result}`)
+        .join('; ')}`,
+    );
   if (f.commits.length) h.push(`Commits: ${f.commits.map((c) => `${c.hash.slice(0, 12)} ${c.message}`).join('; ')}`);
   if (context.length) {
     h.push('', 'Earlier prompts in this session (context only, already covered by earlier entries):');
@@ -111,7 +120,13 @@ function budgetItems(items: DigestItem[]): DigestItem[] {
   const keepReplies = new Set(replies.slice(-BUDGET.replies));
   return items
     .filter((_, i) => keepPrompts.has(i) || keepTools.has(i) || keepReplies.has(i))
-    .map((it) => (it.k === 'prompt' ? { ...it, text: it.text.slice(0, 800) } : it.k === 'reply' ? { ...it, text: it.text.slice(0, 600) } : it));
+    .map((it) =>
+      it.k === 'prompt'
+        ? { ...it, text: it.text.slice(0, 800) }
+        : it.k === 'reply'
+          ? { ...it, text: it.text.slice(0, 600) }
+          : it,
+    );
 }
 
 function list(paths: string[]): string {

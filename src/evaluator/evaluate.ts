@@ -18,13 +18,18 @@ export interface Evaluation {
 
 type RunEvaluator = (bin: string, prompt: string, s: EvaluatorSettings) => Promise<EvalResult>;
 
-
-export async function evaluateWindow(name: LlmEvaluatorName, bin: string, digests: Digests, s: EvaluatorSettings): Promise<Evaluation> {
+export async function evaluateWindow(
+  name: LlmEvaluatorName,
+  bin: string,
+  digests: Digests,
+  s: EvaluatorSettings,
+): Promise<Evaluation> {
   const evaluator = agentList.find((a) => a.evaluator?.name === name)?.evaluator;
   if (!evaluator) throw new Error(`no agent provides the ${name} evaluator`);
   const run: RunEvaluator = (...args) => evaluator.run(...args);
   const first = await run(bin, evaluatorPrompt(digests.full), s);
-  if (first.ok || (first.kind !== 'overflow' && first.kind !== 'timeout')) return { result: first, calls: 1, usedBudget: false };
+  if (first.ok || (first.kind !== 'overflow' && first.kind !== 'timeout'))
+    return { result: first, calls: 1, usedBudget: false };
   const second = await run(bin, evaluatorPrompt(digests.budget), s);
   return { result: second, calls: 2, usedBudget: true };
 }

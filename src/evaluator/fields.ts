@@ -17,7 +17,10 @@ const Sentence = z
       .string()
       .min(8)
       .max(300)
-      .refine((s) => /^[\p{Lu}\p{N}`"'(]/u.test(s), 'a bullet must start like a sentence (a capital letter, a digit or a quote)')
+      .refine(
+        (s) => /^[\p{Lu}\p{N}`"'(]/u.test(s),
+        'a bullet must start like a sentence (a capital letter, a digit or a quote)',
+      )
       .refine((s) => SENTENCE_END.test(s), 'a bullet must end like a sentence (., ! or ?)')
       .refine((s) => s.split(' ').length >= 3, 'a bullet must be a sentence, not a word or two'),
   );
@@ -54,8 +57,15 @@ export const LLM_FIELDS_JSON_SCHEMA = {
   required: ['summary', 'bullets', 'tags', 'notes'],
   properties: {
     summary: { type: 'string', description: 'One or two sentences: what changed and why, past tense.' },
-    bullets: { type: 'array', items: { type: 'string' }, description: '1 to 8 complete sentences about concrete changes, decisions and results.' },
+    bullets: {
+      type: 'array',
+      items: { type: 'string' },
+      description: '1 to 8 complete sentences about concrete changes, decisions and results.',
+    },
     tags: { type: 'array', items: { type: 'string' }, description: 'Up to 8 lowercase keywords.' },
-    notes: { type: ['string', 'null'], description: 'Open problems, follow-ups or caveats for a reviewer; null if none.' },
+    notes: {
+      type: ['string', 'null'],
+      description: 'Open problems, follow-ups or caveats for a reviewer; null if none.',
+    },
   },
 } as const;

@@ -28,7 +28,8 @@ export function tail(text: string, max = 64 * 1024): string | null {
  * to that session (Claude Code gives its hooks the session id, its pid and a messaging socket):
  * the evaluator is a separate, throwaway run, not a child of the user's session.
  */
-const SESSION_BOUND = /^(CLAUDECODE|CLAUDE_PID|CLAUDE_PROJECT_DIR|CLAUDE_ENV_FILE|CLAUDE_CODE_(CHILD_SESSION|ENTRYPOINT|SESSION_ID|SESSION_ATTENDED|CHILD_NOTES_DIR|MESSAGING_SOCKET|MESSAGING_TOKEN|SSE_PORT))$/;
+const SESSION_BOUND =
+  /^(CLAUDECODE|CLAUDE_PID|CLAUDE_PROJECT_DIR|CLAUDE_ENV_FILE|CLAUDE_CODE_(CHILD_SESSION|ENTRYPOINT|SESSION_ID|SESSION_ATTENDED|CHILD_NOTES_DIR|MESSAGING_SOCKET|MESSAGING_TOKEN|SSE_PORT))$/;
 
 export function detachedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !SESSION_BOUND.test(k)));

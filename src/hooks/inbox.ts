@@ -31,7 +31,8 @@ export const JsonObject = z.record(z.string(), z.unknown()).refine((v) => !Array
  * `receivedAt` is when the hook wrote it.
  */
 export function parseHookPayload(agent: AgentId, events: readonly string[], bytes: Buffer, receivedAt: string): Routed {
-  if (bytes.length > MAX_PAYLOAD_BYTES) return { drop: `payload over the size cap (${MAX_PAYLOAD_BYTES} bytes); ignored`, level: 'warn' };
+  if (bytes.length > MAX_PAYLOAD_BYTES)
+    return { drop: `payload over the size cap (${MAX_PAYLOAD_BYTES} bytes); ignored`, level: 'warn' };
   const text = bytes.toString('utf8');
   let payload: unknown;
   try {
@@ -39,13 +40,20 @@ export function parseHookPayload(agent: AgentId, events: readonly string[], byte
   } catch {
     // The hook keeps what arrived before its one-second limit: a client that held stdin open,
     // or one that was killed while writing.
-    return { drop: text.trim() === '' ? 'hook stdin was empty; ignored' : 'hook stdin is not a complete JSON payload (not JSON, or stdin held open); ignored', level: 'warn' };
+    return {
+      drop:
+        text.trim() === ''
+          ? 'hook stdin was empty; ignored'
+          : 'hook stdin is not a complete JSON payload (not JSON, or stdin held open); ignored',
+      level: 'warn',
+    };
   }
   const p = JsonObject.safeParse(payload);
   if (!p.success) return { drop: 'hook payload rejected: payload is not a JSON object', level: 'warn' };
   const event = typeof p.data.hook_event_name === 'string' ? p.data.hook_event_name.slice(0, 40) : undefined;
   // Codex gives `transcript_path: null` for --ephemeral sessions: nothing to record, not a fault.
-  if (p.data.transcript_path === null) return { drop: 'no transcript (ephemeral session); nothing to record', level: 'info', ...(event && { event }) };
+  if (p.data.transcript_path === null)
+    return { drop: 'no transcript (ephemeral session); nothing to record', level: 'info', ...(event && { event }) };
   const problem = payloadProblem(p.data, events);
   if (problem) return { drop: `hook payload rejected: ${problem}`, level: 'warn', ...(event && { event }) };
   return { job: { v: 1, agent, received_at: receivedAt, payload: p.data as HookPayload } };
@@ -53,7 +61,8 @@ export function parseHookPayload(agent: AgentId, events: readonly string[], byte
 
 function payloadProblem(p: Record<string, unknown>, events: readonly string[]): string | null {
   if (typeof p.session_id !== 'string' || !isSafeId(p.session_id)) return 'missing or unsafe session_id';
-  if (typeof p.transcript_path !== 'string' || !isAbsolute(p.transcript_path)) return 'missing or relative transcript_path';
+  if (typeof p.transcript_path !== 'string' || !isAbsolute(p.transcript_path))
+    return 'missing or relative transcript_path';
   if (typeof p.hook_event_name !== 'string' || !events.includes(p.hook_event_name)) return 'unexpected hook_event_name';
   return null;
 }

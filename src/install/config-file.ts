@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { replaceFileAtomically } from '../kit/atomic-write.js';
 import { isErrno } from '../kit/errno.js';
@@ -58,7 +69,13 @@ export function configTarget(file: string): string {
  * The previous version is kept as `<file>.shiplog.bak`; the mode of the old file is kept (Codex
  * makes its config 0600). Returns whether anything was written.
  */
-function replaceConfigText(file: string, before: string | null, after: string, newMode = 0o644, opts: { backup?: boolean } = {}): boolean {
+function replaceConfigText(
+  file: string,
+  before: string | null,
+  after: string,
+  newMode = 0o644,
+  opts: { backup?: boolean } = {},
+): boolean {
   if (before !== null && before === after) return false;
   const target = configTarget(file);
   mkdirSync(dirname(target), { recursive: true });
@@ -75,7 +92,12 @@ function replaceConfigText(file: string, before: string | null, after: string, n
 }
 
 /** Runs read → edit → replace under the lock, starting over (a few times) when the agent edits the file meanwhile. */
-export function editConfigFile(file: string, edit: (text: string | null) => string, newMode?: number, opts: { backup?: boolean } = {}): boolean {
+export function editConfigFile(
+  file: string,
+  edit: (text: string | null) => string,
+  newMode?: number,
+  opts: { backup?: boolean } = {},
+): boolean {
   const target = configTarget(file);
   return withEditLock(target, () => {
     for (let attempt = 0; ; attempt++) {
@@ -121,7 +143,10 @@ function withEditLock<T>(target: string, body: () => T): T {
         removeIfSame(lock, holder.ino);
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`${target} is being edited by another shiplog process (${lock}); try again when it has finished`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${target} is being edited by another shiplog process (${lock}); try again when it has finished`,
+        );
       Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 20));
     }
   } finally {

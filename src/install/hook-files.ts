@@ -39,6 +39,7 @@ function shQuote(s: string): string {
 export function commandPaths(command: string): string[] {
   const out: string[] = [];
   const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
-  for (let m = re.exec(command); m; m = re.exec(command)) out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] as string));
+  for (let m = re.exec(command); m; m = re.exec(command))
+    out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] as string));
   return out.filter((p) => p.startsWith('/'));
 }

@@ -39,14 +39,17 @@ export class SettingsError extends ShiplogError {
   }
 }
 
-
 /** A handler shiplog installed (hooks/claude-code.sh, or .cjs before it), from this checkout or an older one elsewhere. */
 function isOurs(spec: HookSpec, h: z.infer<typeof Handler>): boolean {
   return typeof h.command === 'string' && isHookCommand(spec.script, h.command);
 }
 
 /** The group shiplog adds for one event. */
-function shiplogGroup(spec: HookSpec, event: HookSpec['events'][number], command: string): z.infer<typeof MatcherGroup> {
+function shiplogGroup(
+  spec: HookSpec,
+  event: HookSpec['events'][number],
+  command: string,
+): z.infer<typeof MatcherGroup> {
   return { ...(event.matcher ? { matcher: '' } : {}), hooks: [{ type: 'command', command, timeout: spec.timeout }] };
 }
 
@@ -96,7 +99,10 @@ function missingGroupEdit(spec: HookSpec, text: string, settings: Settings, comm
 
 /** For `shiplog doctor`: shiplog's handler commands per event (an empty list: not installed there). */
 export function shiplogHandlers(spec: HookSpec, settings: Settings): Record<string, string[]> {
-  const pick = (event: string) => (settings.hooks?.[event] ?? []).flatMap((g) => g.hooks ?? []).flatMap((h) => (isOurs(spec, h) && h.command ? [h.command] : []));
+  const pick = (event: string) =>
+    (settings.hooks?.[event] ?? [])
+      .flatMap((g) => g.hooks ?? [])
+      .flatMap((h) => (isOurs(spec, h) && h.command ? [h.command] : []));
   return Object.fromEntries(spec.events.map((e) => [e.name, pick(e.name)]));
 }
 
@@ -111,10 +117,17 @@ function parseSettings(spec: HookSpec, text: string | null, file: string): Setti
     parsed = parseJsonText(text);
   } catch (err) {
     if (!(err instanceof JsonTextError)) throw err;
-    throw new SettingsError(`${file} is not valid JSON (${err.message}); fix it or move it aside, then run this again`, file);
+    throw new SettingsError(
+      `${file} is not valid JSON (${err.message}); fix it or move it aside, then run this again`,
+      file,
+    );
   }
   const settings = Settings.safeParse(parsed);
-  if (!settings.success) throw new SettingsError(`${file} does not look like ${spec.client} settings (${settings.error.issues[0]?.message ?? 'unexpected shape'})`, file);
+  if (!settings.success)
+    throw new SettingsError(
+      `${file} does not look like ${spec.client} settings (${settings.error.issues[0]?.message ?? 'unexpected shape'})`,
+      file,
+    );
   return settings.data;
 }
 

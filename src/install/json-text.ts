@@ -71,9 +71,15 @@ export function appendAt(text: string, path: JsonPath, value: unknown, key?: str
   const style = detectStyle(text);
   const children = container.children ?? [];
   const last = children[children.length - 1];
-  const member = (indent: string) => `${key === undefined ? '' : `${JSON.stringify(key)}: `}${pretty(value, style, indent)}`;
+  const member = (indent: string) =>
+    `${key === undefined ? '' : `${JSON.stringify(key)}: `}${pretty(value, style, indent)}`;
   if (last) {
-    if (sameLine(text, container.offset, last.offset)) return insert(text, last.offset + last.length, `, ${key === undefined ? '' : `${JSON.stringify(key)}: `}${JSON.stringify(value)}`);
+    if (sameLine(text, container.offset, last.offset))
+      return insert(
+        text,
+        last.offset + last.length,
+        `, ${key === undefined ? '' : `${JSON.stringify(key)}: `}${JSON.stringify(value)}`,
+      );
     const indent = lineIndent(text, last.offset);
     return insert(text, last.offset + last.length, `,${style.eol}${indent}${member(indent)}`);
   }

@@ -69,7 +69,11 @@ export function settingsSetup(c: SettingsClient): AgentSetup {
     present,
     async install({ scope, node, env }) {
       const file = c.settingsPath(scope, env);
-      return [edit(file, hookCommand(node, hook)) ? `${c.id}: hooks registered in ${file}` : `${c.id}: ${file} already up to date`];
+      return [
+        edit(file, hookCommand(node, hook))
+          ? `${c.id}: hooks registered in ${file}`
+          : `${c.id}: ${file} already up to date`,
+      ];
     },
     uninstall({ scope, env }) {
       const file = c.settingsPath(scope, env);
@@ -99,7 +103,11 @@ function handlersIn(
 /** The user's settings without any shiplog hook: a problem only where the client is installed. */
 function unwiredCheck(c: SettingsClient, file: string, key: string, here: boolean): Check {
   if (here) {
-    return problem(key, `${c.spec.client} is here but ${file} has no shiplog hooks`, `run: shiplog install --${c.flag}`);
+    return problem(
+      key,
+      `${c.spec.client} is here but ${file} has no shiplog hooks`,
+      `run: shiplog install --${c.flag}`,
+    );
   }
   return info(key, `${c.spec.client} not found (no ${c.program} on PATH, no config folder); nothing to check`);
 }
@@ -118,7 +126,9 @@ function wiredCheck(
     return problem(key, `${file} lacks shiplog's ${missing.join(', ')} hook`, `run: shiplog install --${c.flag}`);
   }
   const gone = [...new Set(Object.values(handlers).flat().flatMap(missingPaths))];
-  const stale = Object.values(handlers).flat().filter((cmd) => !cmd.includes(hook));
+  const stale = Object.values(handlers)
+    .flat()
+    .filter((cmd) => !cmd.includes(hook));
   if (gone.length > 0) return problem(key, `hooks in ${file} point at missing ${gone.join(', ')}`, REINSTALL);
   if (stale.length > 0) {
     return problem(key, `hooks in ${file} are not this shiplog's current hook (${stale[0]})`, REINSTALL);

@@ -20,22 +20,50 @@ export class ConfigEditError extends ShiplogError {
 
 export type Stmt =
   | { kind: 'blank' | 'comment'; start: number; end: number }
-  | { kind: 'header'; array: boolean; path: string[]; start: number; end: number; bracketStart: number; bracketEnd: number }
-  | { kind: 'keyval'; table: string[]; path: string[]; start: number; end: number; valueStart: number; valueEnd: number };
+  | {
+      kind: 'header';
+      array: boolean;
+      path: string[];
+      start: number;
+      end: number;
+      bracketStart: number;
+      bracketEnd: number;
+    }
+  | {
+      kind: 'keyval';
+      table: string[];
+      path: string[];
+      start: number;
+      end: number;
+      valueStart: number;
+      valueEnd: number;
+    };
 export type KeyVal = Extract<Stmt, { kind: 'keyval' }>;
 
-const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', e: '\x1b', '"': '"', '\\': '\\' };
+const ESCAPES: Record<string, string> = {
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  '"': '"',
+  '\\': '\\',
+};
 
 function decodeKey(raw: string): string {
   const inner = raw.slice(1, -1);
   if (raw.startsWith("'")) return inner;
-  return inner.replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))/g, (_m, u4?: string, u8?: string, x2?: string, c?: string) => {
-    const hex = u4 ?? u8 ?? x2;
-    if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
-    const decoded = c === undefined ? undefined : ESCAPES[c];
-    if (decoded === undefined) throw new ConfigEditError(`config.toml: unsupported escape \\${c ?? ''} in a key`);
-    return decoded;
-  });
+  return inner.replace(
+    /\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))/g,
+    (_m, u4?: string, u8?: string, x2?: string, c?: string) => {
+      const hex = u4 ?? u8 ?? x2;
+      if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
+      const decoded = c === undefined ? undefined : ESCAPES[c];
+      if (decoded === undefined) throw new ConfigEditError(`config.toml: unsupported escape \\${c ?? ''} in a key`);
+      return decoded;
+    },
+  );
 }
 
 class Cursor {
@@ -202,8 +230,10 @@ export function arrayElements(text: string, open: number): { start: number; end:
   }
 }
 
-export const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const extendsPath = (a: readonly string[], prefix: readonly string[]) => a.length > prefix.length && prefix.every((x, i) => x === a[i]);
+export const samePath = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+const extendsPath = (a: readonly string[], prefix: readonly string[]) =>
+  a.length > prefix.length && prefix.every((x, i) => x === a[i]);
 
 export function headers(stmts: Stmt[], path: string[], array: boolean): number[] {
   return stmts.flatMap((s, i) => (s.kind === 'header' && s.array === array && samePath(s.path, path) ? [i] : []));
@@ -270,7 +300,15 @@ export const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
 export function basicString(s: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: TOML basic strings must escape every control character
   const escaped = s.replace(/[\\"\u0000-\u001f\u007f]/g, (ch) => {
-    const short: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+    const short: Record<string, string> = {
+      '\\': '\\\\',
+      '"': '\\"',
+      '\b': '\\b',
+      '\t': '\\t',
+      '\n': '\\n',
+      '\f': '\\f',
+      '\r': '\\r',
+    };
     return short[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
   return `"${escaped}"`;
@@ -284,4 +322,3 @@ export function appendBlock(text: string, block: string): string {
   const eol = eolOf(text);
   return `${text.endsWith('\n') ? text : text + eol}${eol}${block}`;
 }
-

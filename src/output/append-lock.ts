@@ -1,5 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, constants, linkSync, mkdirSync, openSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  linkSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -111,7 +121,12 @@ export async function acquireAppendLock(file: string, opts: AppendLockOptions): 
       } catch (err) {
         if (!(err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY'))) throw err;
         const left = deadline - Date.now();
-        if (left <= 0) throw new OutputError(`${file} is locked by another shiplog process that is still running (stopped or stalled while appending); the window stays pending and is retried`, 'ELOCKED', { cause: err });
+        if (left <= 0)
+          throw new OutputError(
+            `${file} is locked by another shiplog process that is still running (stopped or stalled while appending); the window stays pending and is retried`,
+            'ELOCKED',
+            { cause: err },
+          );
         if (!waited) opts.onWait?.();
         waited = true;
         await sleep(Math.min(delay, left));

@@ -29,7 +29,12 @@ export interface Keyed {
 
 export type AppendOptions = AppendLockOptions;
 
-export async function appendOnce(file: string, runId: string, record: object, opts: AppendOptions): Promise<AppendResult> {
+export async function appendOnce(
+  file: string,
+  runId: string,
+  record: object,
+  opts: AppendOptions,
+): Promise<AppendResult> {
   const [result] = await appendAllOnce(file, [{ runId, json: JSON.stringify(record) }], opts);
   return result ?? { written: false };
 }
@@ -46,7 +51,11 @@ export async function appendAllOnce(file: string, records: Keyed[], opts: Append
       lock.release();
     }
     if (written) return written.map((w) => ({ written: w }));
-    if (attempt === LOCK_ATTEMPTS) throw new OutputError(`the append lock of ${file} was lost ${LOCK_ATTEMPTS} times (its lock file removed while held); nothing was written`, 'ELOCKLOST');
+    if (attempt === LOCK_ATTEMPTS)
+      throw new OutputError(
+        `the append lock of ${file} was lost ${LOCK_ATTEMPTS} times (its lock file removed while held); nothing was written`,
+        'ELOCKLOST',
+      );
   }
 }
 

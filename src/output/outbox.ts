@@ -67,7 +67,8 @@ export async function deliverWindows(
     }
   }
   ctx.db.transaction(() => {
-    for (const r of results) if (r.failure === null) markWindow(ctx.db, r.ready.row.run_id, { status: 'written', error: null, now: now() });
+    for (const r of results)
+      if (r.failure === null) markWindow(ctx.db, r.ready.row.run_id, { status: 'written', error: null, now: now() });
   })();
   return results.map((r) => ({ ready: r.ready, written: r.failure === null && r.wrote, failure: r.failure }));
 }

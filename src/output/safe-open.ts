@@ -12,12 +12,21 @@ import { OutputError } from './output-error.js';
 
 /** Throws unless `st` (from lstat or fstat of `path`) is a `kind` owned by this user. */
 export function checkOwned(path: string, st: Stats, kind: 'file' | 'folder'): void {
-  if (st.isSymbolicLink()) throw new OutputError(`${path} is a symlink; shiplog writes only into real files and folders of the repository`, 'ESYMLINK');
+  if (st.isSymbolicLink())
+    throw new OutputError(
+      `${path} is a symlink; shiplog writes only into real files and folders of the repository`,
+      'ESYMLINK',
+    );
   if (kind === 'folder' && !st.isDirectory()) throw new OutputError(`${path} exists and is not a folder`, 'ENOTDIR');
-  if (kind === 'file' && st.isDirectory()) throw new OutputError(`${path} is a folder where shiplog writes a file`, 'EISDIR');
+  if (kind === 'file' && st.isDirectory())
+    throw new OutputError(`${path} is a folder where shiplog writes a file`, 'EISDIR');
   if (kind === 'file' && !st.isFile()) throw new OutputError(`${path} exists and is not a regular file`, 'ENOTFILE');
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new OutputError(`${path} belongs to user ${st.uid}, not to the user shiplog runs as (${uid}); shiplog writes only into its own files`, 'EOWNER');
+  if (uid !== undefined && st.uid !== uid)
+    throw new OutputError(
+      `${path} belongs to user ${st.uid}, not to the user shiplog runs as (${uid}); shiplog writes only into its own files`,
+      'EOWNER',
+    );
 }
 
 /** lstat's answer, or null when nothing is there yet. */
@@ -62,7 +71,12 @@ export function openOutputFile(path: string, how: 'append' | 'new'): OpenedOutpu
     fd = openSync(path, flags, 0o644);
   } catch (err) {
     // ELOOP: the last component became a symlink after the lstat above.
-    if (isErrno(err) && err.code === 'ELOOP') throw new OutputError(`${path} is a symlink; shiplog writes only into real files and folders of the repository`, 'ESYMLINK', { cause: err });
+    if (isErrno(err) && err.code === 'ELOOP')
+      throw new OutputError(
+        `${path} is a symlink; shiplog writes only into real files and folders of the repository`,
+        'ESYMLINK',
+        { cause: err },
+      );
     throw err;
   }
   try {

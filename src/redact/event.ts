@@ -7,6 +7,7 @@ import { redactDeep, type Redactor } from './redact.js';
  * commit lines, and the entry built from those is redacted as a whole (pipeline.ts).
  */
 export function redactEvent(event: AgentEvent, r: Redactor): AgentEvent {
-  if (event.kind === 'tool_result' && event.output !== undefined) return { ...redactDeep({ ...event, output: undefined }, r), output: event.output };
+  if (event.kind === 'tool_result' && event.output !== undefined)
+    return { ...redactDeep({ ...event, output: undefined }, r), output: event.output };
   return redactDeep(event, r);
 }

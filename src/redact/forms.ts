@@ -13,7 +13,8 @@ import { anyOfWords, gated, regexRule } from './regex-rule.js';
 const STAND_IN = /^(?:\$|\{\{|<|%[A-Za-z_(]|\*{3,}|x{3,}$|\.{3}|…|\[REDACTED:)/i;
 const WORD = /^[A-Za-z_]{1,256}$/;
 /** `opts.password`, `config.auth?.token`, `githubToken`: code naming a value, not the value. */
-const CODE_NAME = /^(?:[A-Za-z_$][\w$]{0,100}(?:\??\.[A-Za-z_$][\w$]{0,100}){1,10}|[a-z]{1,50}(?:[A-Z][a-z0-9]{0,50}){1,10})$/;
+const CODE_NAME =
+  /^(?:[A-Za-z_$][\w$]{0,100}(?:\??\.[A-Za-z_$][\w$]{0,100}){1,10}|[a-z]{1,50}(?:[A-Z][a-z0-9]{0,50}){1,10})$/;
 /** Not a password: a stand-in, a placeholder word or constant, a reference in code. */
 const notAValue = (v: string) => STAND_IN.test(v) || isPlaceholder(v) || CODE_NAME.test(v);
 
@@ -32,27 +33,46 @@ function tail(m: RegExpExecArray, names: readonly string[] = ['v']): { value: st
 // Prefixed tokens.
 
 /** HashiCorp Vault service (`hvs.`) and batch (`hvb.`) tokens. */
-const vault = regexRule('vault-token', /(?<![A-Za-z0-9_.-])hv[sb]\.[A-Za-z0-9_-]{90,300}/g, (t) => t.includes('hvs.') || t.includes('hvb.'));
+const vault = regexRule(
+  'vault-token',
+  /(?<![A-Za-z0-9_.-])hv[sb]\.[A-Za-z0-9_-]{90,300}/g,
+  (t) => t.includes('hvs.') || t.includes('hvb.'),
+);
 /** PyPI API tokens are macaroons: `pypi-` and a base64url body that starts `AgE`. */
 const pypi = regexRule('pypi-token', /(?<![A-Za-z0-9])pypi-AgE[A-Za-z0-9_-]{50,1000}/g, (t) => t.includes('pypi-AgE'));
 /** DigitalOcean personal, OAuth and refresh tokens. */
-const digitalocean = regexRule('digitalocean-token', /(?<![A-Za-z0-9])do[opr]_v1_[a-f0-9]{64}/g, (t) => t.includes('_v1_'));
+const digitalocean = regexRule('digitalocean-token', /(?<![A-Za-z0-9])do[opr]_v1_[a-f0-9]{64}/g, (t) =>
+  t.includes('_v1_'),
+);
 /** Docker Hub personal and organisation access tokens. */
-const docker = regexRule('docker-token', /(?<![A-Za-z0-9])dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,100}/g, (t) => t.includes('dckr_'));
-const sendgrid = regexRule('sendgrid-key', /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, (t) => t.includes('SG.'));
+const docker = regexRule('docker-token', /(?<![A-Za-z0-9])dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,100}/g, (t) =>
+  t.includes('dckr_'),
+);
+const sendgrid = regexRule(
+  'sendgrid-key',
+  /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+  (t) => t.includes('SG.'),
+);
 /** Hugging Face user (`hf_`) and organisation (`api_org_`) tokens: 34 letters, mixed case. */
 const huggingface = regexRule(
   'huggingface-token',
   /(?<![A-Za-z0-9])(?:hf_|api_org_)[A-Za-z0-9]{34}(?![A-Za-z0-9])/g,
   (t) => t.includes('hf_') || t.includes('api_org_'),
-  (m) => (/[A-Z]/.test(m[0].slice(3)) && /[a-z]/.test(m[0].slice(3)) ? { start: m.index, end: m.index + m[0].length } : undefined),
+  (m) =>
+    /[A-Z]/.test(m[0].slice(3)) && /[a-z]/.test(m[0].slice(3))
+      ? { start: m.index, end: m.index + m[0].length }
+      : undefined,
 );
 /** The bech32 alphabet, upper-case. */
 const BECH32 = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
 /** age identities: bech32 after a fixed prefix. */
-const age = regexRule('age-key', new RegExp(`AGE-SECRET-KEY-1[${BECH32}]{58}`, 'g'), (t) => t.includes('AGE-SECRET-KEY-1'));
+const age = regexRule('age-key', new RegExp(`AGE-SECRET-KEY-1[${BECH32}]{58}`, 'g'), (t) =>
+  t.includes('AGE-SECRET-KEY-1'),
+);
 /** Telegram bot tokens, alone or in a Bot API URL path (`/bot<id>:<secret>/method`). */
-const telegram = regexRule('telegram-bot-token', /(?<![0-9])[0-9]{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])/g, (t) => t.includes(':A'));
+const telegram = regexRule('telegram-bot-token', /(?<![0-9])[0-9]{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])/g, (t) =>
+  t.includes(':A'),
+);
 
 /**
  * Twilio: an API key SID (`SK` + 32 hex) is redacted itself; an account or API key SID followed
@@ -73,7 +93,8 @@ const twilio: Rule = {
       const near = text.slice(end, end + 120);
       HEX32.lastIndex = 0;
       for (let h = HEX32.exec(near); h !== null; h = HEX32.exec(near)) {
-        if (!/^(?:AC|SK)$/.test(near.slice(Math.max(0, h.index - 2), h.index))) spans.push({ start: end + h.index, end: end + h.index + 32 });
+        if (!/^(?:AC|SK)$/.test(near.slice(Math.max(0, h.index - 2), h.index)))
+          spans.push({ start: end + h.index, end: end + h.index + 32 });
       }
     }
     TWILIO_SID.lastIndex = 0;
@@ -92,7 +113,10 @@ const VALUE_GROUPS = ['sq', 'dq', 'bare'] as const;
 const CLI_FLAGS: readonly [RegExp, RegExp | null][] = [
   // mysql: the value attached to `-p` only; `mysql -p db` prompts and names a database.
   [/^-p$/, /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb(?:-dump|-admin)?)\b/],
-  [/^-p[ \t]+$/, /\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|helm[ \t]+registry)[ \t]+login|mongo(?:sh|dump|restore|import|export)?|twine)\b/],
+  [
+    /^-p[ \t]+$/,
+    /\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|helm[ \t]+registry)[ \t]+login|mongo(?:sh|dump|restore|import|export)?|twine)\b/,
+  ],
   [/^-a[ \t]+$/, /\b(?:redis-cli|keydb-cli|valkey-cli)\b/],
   [/^-P[ \t]+$/, /\b(?:zip|unzip|sqlcmd|bcp)\b/],
   [/^-pass(?:in|out)?[ \t]+pass:$/, null],
@@ -106,7 +130,23 @@ const CLI_PASSWORD = new RegExp(
 );
 /** What a text must name for CLI_FLAGS to matter: a trie (anyOfWords), as it is tried on every text with ` -`. */
 const CLI_PROGRAMS = new RegExp(
-  anyOfWords(['mysql', 'mariadb', 'sshpass', 'login', 'mongo', 'twine', 'redis-cli', 'keydb-cli', 'valkey-cli', 'zip', 'sqlcmd', 'bcp', '-pass', 'storepass', 'keypass']),
+  anyOfWords([
+    'mysql',
+    'mariadb',
+    'sshpass',
+    'login',
+    'mongo',
+    'twine',
+    'redis-cli',
+    'keydb-cli',
+    'valkey-cli',
+    'zip',
+    'sqlcmd',
+    'bcp',
+    '-pass',
+    'storepass',
+    'keypass',
+  ]),
 );
 
 const cliPassword = regexRule(
@@ -132,7 +172,8 @@ const cliPassword = regexRule(
 // ---------------------------------------------------------------------------------------------
 // Passwords in prose: the password "is" or "was" a value; `password: x` is an assignment (patterns.ts).
 
-const PROSE = /\b(?:password|passwd|passphrase|passcode|pass ?word|pw|pwd|pin)(?:[ \t]+(?:for|of|to|on)(?:[ \t]+[^\s]{1,60}){1,4}?)?[ \t]+(?:is|was|will[ \t]+be|should[ \t]+be|became)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+|just[ \t]+)?(?:(?<q>["'\x60])(?<quoted>[^"'\x60\n]{1,128})(?=["'\x60])|(?<bare>[^\s"'\x60]{4,128}))/gi;
+const PROSE =
+  /\b(?:password|passwd|passphrase|passcode|pass ?word|pw|pwd|pin)(?:[ \t]+(?:for|of|to|on)(?:[ \t]+[^\s]{1,60}){1,4}?)?[ \t]+(?:is|was|will[ \t]+be|should[ \t]+be|became)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+|just[ \t]+)?(?:(?<q>["'\x60])(?<quoted>[^"'\x60\n]{1,128})(?=["'\x60])|(?<bare>[^\s"'\x60]{4,128}))/gi;
 
 const prosePassword = regexRule(
   'password-prose',
@@ -164,7 +205,8 @@ const azureSas = regexRule(
   (m) => tail(m)?.span,
 );
 
-const decodesToCredential = (b64: string) => /^[\x20-\x7e]{1,256}:[\x20-\x7e]{1,512}$/.test(Buffer.from(b64, 'base64').toString('latin1'));
+const decodesToCredential = (b64: string) =>
+  /^[\x20-\x7e]{1,256}:[\x20-\x7e]{1,512}$/.test(Buffer.from(b64, 'base64').toString('latin1'));
 
 /** `~/.docker/config.json`: `"auth"` is base64 of `user:password`; `"identitytoken"` a refresh token. */
 const dockerAuth = regexRule(
@@ -179,7 +221,8 @@ const dockerAuth = regexRule(
 );
 
 /** `Cookie:` holds pairs; `Set-Cookie:` one pair, then attributes. curl's `-b`/`--cookie` too. */
-const COOKIE = /(?<![A-Za-z0-9-])(?:(?<set>set-)?cookie[ \t]{0,3}:|(?<=\s)(?:-b|--cookie)(?:[ \t]{1,5}|=)["']?)[ \t]{0,3}(?<pairs>[^\r\n'"]{1,4096})/gi;
+const COOKIE =
+  /(?<![A-Za-z0-9-])(?:(?<set>set-)?cookie[ \t]{0,3}:|(?<=\s)(?:-b|--cookie)(?:[ \t]{1,5}|=)["']?)[ \t]{0,3}(?<pairs>[^\r\n'"]{1,4096})/gi;
 const PAIR = /(?:^|;)[ \t]{0,5}(?<name>[^=;\s]{1,128})=(?<value>[^;\s]{1,4096})/g;
 /** A session token, not a preference (`theme=dark`, `lang=en`). */
 const tokenLike = (v: string) => v.length >= 8 && !WORD.test(v) && !STAND_IN.test(v);
@@ -211,13 +254,16 @@ const cookie: Rule = {
 // Key material without its BEGIN line: `sed 1d key.pem`, `tail -n 20 id_rsa`, an output cut.
 
 /** Three or more full base64 lines (PEM wraps at 64, OpenSSH at 70, MIME at 76), real or `\n`-escaped newlines. */
-const KEY_BODY = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{60,76}(?:\r?\n|\\n)){3,4000}(?:[A-Za-z0-9+/]{0,76}={0,2}(?:(?:\r?\n|\\n)(?=-----END))?)?/g;
+const KEY_BODY =
+  /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{60,76}(?:\r?\n|\\n)){3,4000}(?:[A-Za-z0-9+/]{0,76}={0,2}(?:(?:\r?\n|\\n)(?=-----END))?)?/g;
 /** Public material is not a secret: a certificate, a public key, a CSR. */
-const PUBLIC_HEADER = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|X509 CRL|PGP PUBLIC KEY BLOCK|PGP SIGNATURE|PGP MESSAGE|SSH2 PUBLIC KEY)-----/;
+const PUBLIC_HEADER =
+  /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|X509 CRL|PGP PUBLIC KEY BLOCK|PGP SIGNATURE|PGP MESSAGE|SSH2 PUBLIC KEY)-----/;
 
 const MIN_RUN = 16;
 
-const isB64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+const isB64 = (c: number) =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
 /** Base64 and base64url, `[A-Za-z0-9+/_-]`, by char code: a table look-up is the cheapest test of a character. */
 const B64_RUN = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') B64_RUN[c.charCodeAt(0)] = 1;
@@ -278,7 +324,11 @@ function isPrivateKeyDer(bytes: Buffer): boolean {
   if (bytes[0] !== 0x30) return false;
   // SEQUENCE with a long or short length, then INTEGER version 0 (PKCS#8, PKCS#1) or 1 (SEC1).
   const at = bytes[1] === 0x82 ? 4 : bytes[1] === 0x81 ? 3 : 2;
-  return bytes[at] === 0x02 && bytes[at + 1] === 0x01 && (bytes[at + 2] === 0x00 || (bytes[at + 2] === 0x01 && bytes[at + 3] === 0x04));
+  return (
+    bytes[at] === 0x02 &&
+    bytes[at + 1] === 0x01 &&
+    (bytes[at + 2] === 0x00 || (bytes[at + 2] === 0x01 && bytes[at + 3] === 0x04))
+  );
 }
 
 /** Whether text[start, end) holds both an upper-case and a lower-case ASCII letter. */
@@ -365,7 +415,8 @@ function encodesSecret(s: string, inner: () => readonly Rule[]): boolean {
   return inner().some((r) => r.when(decoded, lower) && r.find(decoded).length > 0);
 }
 
-const SPLIT_HINT = /["'\x60][ \t]{0,8}(?:\+|\.\.?[ \t])|\+[ \t]{0,8}\r?\n?[ \t]{0,40}["'\x60]|["'\x60][ \t]{1,8}["'\x60]|\([ \t]{0,8}["'\x60]/;
+const SPLIT_HINT =
+  /["'\x60][ \t]{0,8}(?:\+|\.\.?[ \t])|\+[ \t]{0,8}\r?\n?[ \t]{0,40}["'\x60]|["'\x60][ \t]{1,8}["'\x60]|\([ \t]{0,8}["'\x60]/;
 
 /** String literals and what joins them: `+` (JS, Java, Python), `..` (Lua), `.` (PHP), nothing (Python, C). */
 const LITERAL = /(["'\x60])([^"'\x60\\\n]{0,300})\1/g;
@@ -392,7 +443,11 @@ export function concatRule(inner: () => readonly Rule[]): Rule {
       let i = 0;
       while (i < literals.length) {
         let j = i;
-        while (j + 1 < literals.length && JOIN.test(text.slice((literals[j]?.end ?? 0) + 1, (literals[j + 1]?.start ?? 0) - 1))) j++;
+        while (
+          j + 1 < literals.length &&
+          JOIN.test(text.slice((literals[j]?.end ?? 0) + 1, (literals[j + 1]?.start ?? 0) - 1))
+        )
+          j++;
         if (j > i) {
           const chain = literals.slice(i, j + 1);
           const joined = chain.map((l) => l.body).join('');

@@ -35,13 +35,40 @@ const MAX_KNOWN = 512;
 /** Characters that end a token: a candidate starts after one and ends before one. */
 function isDelimiter(c: number): boolean {
   // whitespace, quotes, brackets, and the separators of assignments, URLs, paths and lists
-  return c <= 0x20 || c === 0x22 || c === 0x27 || c === 0x60 || c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d ||
-    c === 0x3c || c === 0x3e || c === 0x2c || c === 0x3b || c === 0x7c || c === 0x26 || c === 0x3d || c === 0x3a || c === 0x40 || c === 0x2f || c === 0x5c;
+  return (
+    c <= 0x20 ||
+    c === 0x22 ||
+    c === 0x27 ||
+    c === 0x60 ||
+    c === 0x28 ||
+    c === 0x29 ||
+    c === 0x5b ||
+    c === 0x5d ||
+    c === 0x7b ||
+    c === 0x7d ||
+    c === 0x3c ||
+    c === 0x3e ||
+    c === 0x2c ||
+    c === 0x3b ||
+    c === 0x7c ||
+    c === 0x26 ||
+    c === 0x3d ||
+    c === 0x3a ||
+    c === 0x40 ||
+    c === 0x2f ||
+    c === 0x5c
+  );
 }
 
 /** Worth propagating: long enough, one token, and not a plain word or number. */
 function propagatable(value: string): boolean {
-  if (value.length < MIN_KNOWN_LENGTH || value.length > MAX_KNOWN_LENGTH || /\s/.test(value) || value.includes('[REDACTED:')) return false;
+  if (
+    value.length < MIN_KNOWN_LENGTH ||
+    value.length > MAX_KNOWN_LENGTH ||
+    /\s/.test(value) ||
+    value.includes('[REDACTED:')
+  )
+    return false;
   if (isDelimiter(value.charCodeAt(0)) || isDelimiter(value.charCodeAt(value.length - 1))) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
   return classes >= 2 && (classes >= 3 || value.length >= 12);
@@ -116,7 +143,8 @@ export class KnownSecrets {
     this.resolve(text);
     const spans: { start: number; end: number; kind: string }[] = [];
     for (const [value, kind] of this.values) {
-      for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) spans.push({ start: at, end: at + value.length, kind });
+      for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length))
+        spans.push({ start: at, end: at + value.length, kind });
     }
     return spans;
   }

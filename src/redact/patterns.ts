@@ -47,11 +47,65 @@ export interface Rule {
  * another (triggerWordsIn).
  */
 export const TRIGGER_WORDS: readonly string[] = [
-  'akia', 'asia', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'glptt-', 'gldt-', 'glrt-', 'glcbt-', 'gloas-',
-  'xox', 'hooks.slack', '_live_', '_test_', 'whsec_', 'sk-', 'aiza', 'npm_', 'eyj', '-----begin', 'bearer', 'basic', '://', 'curl',
-  'pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth', 'hvs.', 'hvb.', 'pypi-', '_v1_', 'ckr_', 'sg.', 'hf_', 'api_org_',
-  'telegram', 'bot', 'twilio', 'client(', 'sig=', 'cookie', 'sql', 'ariadb', '-cli', 'ker login', 'base64', 'b64', 'atob', 'ecode',
-  'ata:', 'echo',
+  'akia',
+  'asia',
+  'ghp_',
+  'gho_',
+  'ghu_',
+  'ghs_',
+  'ghr_',
+  'github_pat_',
+  'glpat-',
+  'glptt-',
+  'gldt-',
+  'glrt-',
+  'glcbt-',
+  'gloas-',
+  'xox',
+  'hooks.slack',
+  '_live_',
+  '_test_',
+  'whsec_',
+  'sk-',
+  'aiza',
+  'npm_',
+  'eyj',
+  '-----begin',
+  'bearer',
+  'basic',
+  '://',
+  'curl',
+  'pass',
+  'pwd',
+  'secret',
+  'token',
+  'key',
+  'credential',
+  'auth',
+  'hvs.',
+  'hvb.',
+  'pypi-',
+  '_v1_',
+  'ckr_',
+  'sg.',
+  'hf_',
+  'api_org_',
+  'telegram',
+  'bot',
+  'twilio',
+  'client(',
+  'sig=',
+  'cookie',
+  'sql',
+  'ariadb',
+  '-cli',
+  'ker login',
+  'base64',
+  'b64',
+  'atob',
+  'ecode',
+  'ata:',
+  'echo',
 ];
 
 /** This scan runs on every string: literals only, factored into a trie (anyOfWords). */
@@ -158,7 +212,9 @@ const jwt = regexRule(
 // Prefixed tokens: only a letter or digit right before means "part of a longer word"; an
 // underscore or dash before them is a name joined to the token (`credentials_xoxb-…`).
 const AWS_PREFIXES = ['AKIA', 'ASIA'];
-const awsAccessKey = regexRule('aws-access-key', /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}/g, (t) => has(t, AWS_PREFIXES));
+const awsAccessKey = regexRule('aws-access-key', /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}/g, (t) =>
+  has(t, AWS_PREFIXES),
+);
 
 /** 40 base64 characters right after an `aws_secret_access_key`-like name (the value alone has no marker). */
 const awsSecretKey = regexRule(
@@ -183,7 +239,9 @@ const gitlab = regexRule(
   (t) => has(t, GITLAB_PREFIXES),
 );
 
-const slackToken = regexRule('slack-token', /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,255}/g, (t) => t.includes('xox'));
+const slackToken = regexRule('slack-token', /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,255}/g, (t) =>
+  t.includes('xox'),
+);
 /** The whole webhook URL: its path is the credential. */
 const slackWebhook = regexRule(
   'slack-token',
@@ -198,7 +256,9 @@ const stripe = regexRule(
   (t) => has(t, STRIPE_MARKS),
 );
 
-const anthropic = regexRule('anthropic-key', /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,255}/g, (t) => t.includes('sk-ant-'));
+const anthropic = regexRule('anthropic-key', /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,255}/g, (t) =>
+  t.includes('sk-ant-'),
+);
 
 /** Project/service keys carry `-` and `_`; legacy keys are plain alphanumerics (so CSS-like slugs stay). */
 const openai = regexRule(
@@ -223,7 +283,9 @@ const basicAuth = regexRule(
     const v = tailGroup(m, ['v']);
     if (v === undefined) return undefined;
     if (m.groups?.hdr !== undefined) return v.span;
-    return /^[\x20-\x7e]{1,200}:[\x20-\x7e]{1,200}$/.test(Buffer.from(v.value, 'base64').toString('latin1')) ? v.span : undefined;
+    return /^[\x20-\x7e]{1,200}:[\x20-\x7e]{1,200}$/.test(Buffer.from(v.value, 'base64').toString('latin1'))
+      ? v.span
+      : undefined;
   },
 );
 
@@ -249,7 +311,8 @@ const urlPassword = regexRule(
   (t) => t.includes('://'),
   (m) => {
     const v = tailGroup(m, ['v']);
-    if (v === undefined || isPlaceholder(v.value) || /^[0-9]{1,5}(?:[/?#]|$)/.test(v.value) || v.value.includes('://')) return undefined;
+    if (v === undefined || isPlaceholder(v.value) || /^[0-9]{1,5}(?:[/?#]|$)/.test(v.value) || v.value.includes('://'))
+      return undefined;
     return v.span;
   },
 );
@@ -258,15 +321,80 @@ const urlPassword = regexRule(
 // Assignments: a secret-like name, then a value of any shape.
 
 const ENV_SECRET_WORDS = new Set([
-  'KEY', 'KEYS', 'SECRET', 'SECRETS', 'TOKEN', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'PASS', 'PWD', 'CREDENTIAL',
-  'CREDENTIALS', 'AUTH', 'OAUTH', 'APIKEY', 'ACCESSKEY', 'SECRETKEY', 'PRIVATEKEY', 'AUTHTOKEN', 'ACCESSTOKEN', 'APITOKEN',
+  'KEY',
+  'KEYS',
+  'SECRET',
+  'SECRETS',
+  'TOKEN',
+  'PASSWORD',
+  'PASSWD',
+  'PASSPHRASE',
+  'PASS',
+  'PWD',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'AUTH',
+  'OAUTH',
+  'APIKEY',
+  'ACCESSKEY',
+  'SECRETKEY',
+  'PRIVATEKEY',
+  'AUTHTOKEN',
+  'ACCESSTOKEN',
+  'APITOKEN',
 ]);
 /** A last name part that says the variable describes a secret rather than holds one (`TOKEN_LIMIT`, `KEY_FILE`). */
 const ENV_DESCRIPTORS = new Set([
-  'ID', 'FILE', 'PATH', 'DIR', 'URL', 'URI', 'NAME', 'TYPE', 'HEADER', 'LIMIT', 'COUNT', 'SIZE', 'LEN', 'LENGTH', 'MAX',
-  'MIN', 'TTL', 'TIMEOUT', 'EXPIRY', 'EXPIRES', 'EXPIRATION', 'PREFIX', 'ALGORITHM', 'ALG', 'ENABLED', 'DISABLED',
-  'REQUIRED', 'MODE', 'SOCK', 'SOCKET', 'HOST', 'PORT', 'USER', 'USERNAME', 'REGION', 'VERSION', 'FORMAT', 'ENV', 'VAR',
-  'FIELD', 'METHOD', 'PROVIDER', 'COMMAND', 'CMD', 'HELPER', 'ENDPOINT', 'LOCATION', 'ARN', 'SCOPE', 'SCOPES',
+  'ID',
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'NAME',
+  'TYPE',
+  'HEADER',
+  'LIMIT',
+  'COUNT',
+  'SIZE',
+  'LEN',
+  'LENGTH',
+  'MAX',
+  'MIN',
+  'TTL',
+  'TIMEOUT',
+  'EXPIRY',
+  'EXPIRES',
+  'EXPIRATION',
+  'PREFIX',
+  'ALGORITHM',
+  'ALG',
+  'ENABLED',
+  'DISABLED',
+  'REQUIRED',
+  'MODE',
+  'SOCK',
+  'SOCKET',
+  'HOST',
+  'PORT',
+  'USER',
+  'USERNAME',
+  'REGION',
+  'VERSION',
+  'FORMAT',
+  'ENV',
+  'VAR',
+  'FIELD',
+  'METHOD',
+  'PROVIDER',
+  'COMMAND',
+  'CMD',
+  'HELPER',
+  'ENDPOINT',
+  'LOCATION',
+  'ARN',
+  'SCOPE',
+  'SCOPES',
 ]);
 
 /** Fused words (`PGPASSWORD`, `GHTOKEN`); not `KEY` or `PASS`, which end `MONKEY` and `BYPASS`. */
@@ -298,13 +426,18 @@ function envRule(pattern: RegExp): Rule {
   );
 }
 
-const dotenv = envRule(/^[ \t]{0,20}(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{0,127})=(?:"(?<dq>(?:[^"\\\n]|\\.){1,4096})(?=")|'(?<sq>[^'\n]{1,4096})(?=')|(?<bare>\S{1,4096}))/gm);
+const dotenv = envRule(
+  /^[ \t]{0,20}(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{0,127})=(?:"(?<dq>(?:[^"\\\n]|\\.){1,4096})(?=")|'(?<sq>[^'\n]{1,4096})(?=')|(?<bare>\S{1,4096}))/gm,
+);
 
 /** The same inside a command line (`DB_PASS=x ./run`), after `password=` and the like had their turn. */
-const inlineEnv = envRule(/(?<=[\s;&|(])(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{0,127})=(?:"(?<dq>(?:[^"\\\n]|\\.){1,4096})(?=")|'(?<sq>[^'\n]{1,4096})(?=')|(?<bare>\S{1,4096}))/g);
+const inlineEnv = envRule(
+  /(?<=[\s;&|(])(?:export[ \t]{1,5})?(?<name>[A-Z][A-Z0-9_]{0,127})=(?:"(?<dq>(?:[^"\\\n]|\\.){1,4096})(?=")|'(?<sq>[^'\n]{1,4096})(?=')|(?<bare>\S{1,4096}))/g,
+);
 
 /** Names whose value is a secret. Each must end the key: `token=` counts, `tokens=` and `token_count=` do not. */
-const KEYS = '(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|(?:access|account|secret|private|signing|encryption|master|client|sharedaccess)[_-]?key|credentials?)';
+const KEYS =
+  '(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|(?:access|account|secret|private|signing|encryption|master|client|sharedaccess)[_-]?key|credentials?)';
 /** A quoted value (plain or JSON-escaped quotes) or a bare word; each alternative ends where the value does. */
 const VALUE = String.raw`(?:\\{1,3}"(?<esc>[^"\\\n]{1,512})(?=\\{1,3}")|"(?<dq>(?:[^"\\\n]|\\[^\n]){1,512})(?=")|'(?<sq>[^'\n]{1,512})(?=')|(?<bare>[^\s"'\x60<>{}[\](),;&|=$\\][^\s"'\x60<>{}[\](),;&|\\]{0,511}))`;
 const VALUE_GROUPS = ['esc', 'dq', 'sq', 'bare'] as const;
@@ -487,12 +620,17 @@ const STRUCTURAL: readonly Rule[] = [
 export const SPECIFIC: readonly Rule[] = [...TOKENS, { ...concatRule(() => TOKENS), always: true }];
 // Base64 is looked for only in text with a trigger (`echo`, `base64`, `decode`, `data:` and the
 // secret words among them): scanning every string for encoded runs doubled the cost of redaction.
-export const GENERIC: readonly Rule[] = [...STRUCTURAL, encodedRule(() => [...TOKENS, ...STRUCTURAL]), gated(highEntropy, [...ASSIGNMENT_WORDS, 'auth'])];
+export const GENERIC: readonly Rule[] = [
+  ...STRUCTURAL,
+  encodedRule(() => [...TOKENS, ...STRUCTURAL]),
+  gated(highEntropy, [...ASSIGNMENT_WORDS, 'auth']),
+];
 
 // A trigger word TRIGGERS does not hold would never be found, and its rule would never run.
 for (const rule of [...SPECIFIC, ...GENERIC]) {
   const unknown = rule.triggers?.filter((w) => !TRIGGER_WORDS.includes(w)) ?? [];
-  if (unknown.length > 0) throw new Error(`redact: rule ${rule.kind} is gated on ${unknown.join(', ')}, not among TRIGGER_WORDS`);
+  if (unknown.length > 0)
+    throw new Error(`redact: rule ${rule.kind} is gated on ${unknown.join(', ')}, not among TRIGGER_WORDS`);
 }
 
 /** Every built-in kind, in priority order. */

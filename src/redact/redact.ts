@@ -42,7 +42,10 @@ function compileExtra({ kind, pattern }: { kind: string; pattern: string }): Rul
     re = compileUserPattern(pattern);
   } catch (err) {
     if (!(err instanceof UserPatternError)) throw err;
-    const why = err.message === 'matches the empty string' ? 'matches the empty string' : `is not a valid regular expression (${err.message})`;
+    const why =
+      err.message === 'matches the empty string'
+        ? 'matches the empty string'
+        : `is not a valid regular expression (${err.message})`;
     throw new Error(`redact: extra pattern for kind "${kind}" ${why}: /${pattern}/`, { cause: err });
   }
   return { kind, when: () => true, find: (text) => re.find(text) };
@@ -211,7 +214,13 @@ function deep(value: unknown, r: Redactor): unknown {
       used.add(key);
     }
     // Defined, not assigned, so a `__proto__` key stays a key instead of setting the prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: deep(value[k], r), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: deep(value[k], r),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else out[key] = deep(value[k], r);
   }
   return out;

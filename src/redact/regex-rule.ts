@@ -9,7 +9,10 @@ export function regexRule(
   kind: string,
   re: RegExp,
   when: Rule['when'],
-  pick: (m: RegExpExecArray, text: string) => Span | Span[] | undefined = (m) => ({ start: m.index, end: m.index + m[0].length }),
+  pick: (m: RegExpExecArray, text: string) => Span | Span[] | undefined = (m) => ({
+    start: m.index,
+    end: m.index + m[0].length,
+  }),
 ): Rule {
   return {
     kind,
@@ -41,7 +44,9 @@ export function anyOfWords(words: readonly string[]): string {
     const first = w.charAt(0);
     next.set(first, [...(next.get(first) ?? []), w.slice(1)]);
   }
-  const branches = [...next].map(([c, rests]) => c.replace(/[.*+?^${}()|[\]\\/]/, '\\$&') + (rests.includes('') ? '' : anyOfWords(rests)));
+  const branches = [...next].map(
+    ([c, rests]) => c.replace(/[.*+?^${}()|[\]\\/]/, '\\$&') + (rests.includes('') ? '' : anyOfWords(rests)),
+  );
   return branches.length === 1 ? (branches[0] ?? '') : `(?:${branches.join('|')})`;
 }
 

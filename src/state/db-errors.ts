@@ -29,7 +29,13 @@ export function isStateDbError(err: unknown): boolean {
   if (err instanceof StateDbBusy) return true;
   const code = sqliteCode(err);
   if (code === null) return false;
-  return isBusy(err) || isCorrupt(err) || ['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_PERM', 'SQLITE_PROTOCOL'].some((c) => code.startsWith(c));
+  return (
+    isBusy(err) ||
+    isCorrupt(err) ||
+    ['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_PERM', 'SQLITE_PROTOCOL'].some((c) =>
+      code.startsWith(c),
+    )
+  );
 }
 
 export class StateDbBusy extends ShiplogError {
@@ -48,7 +54,11 @@ const BUSY_ATTEMPTS = 8;
  * holder frozen for minutes (a suspended laptop, a paused container, SIGSTOP) is waited out for
  * about 20 busy timeouts in all (5 minutes at the default) before this gives up with StateDbBusy.
  */
-export async function retryBusy<T>(what: string, fn: () => T | Promise<T>, opts: { log: Logger; busyMs: number; attempts?: number }): Promise<T> {
+export async function retryBusy<T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  opts: { log: Logger; busyMs: number; attempts?: number },
+): Promise<T> {
   const attempts = opts.attempts ?? BUSY_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -57,7 +67,10 @@ export async function retryBusy<T>(what: string, fn: () => T | Promise<T>, opts:
       if (!isBusy(err)) throw err;
       if (attempt >= attempts) throw new StateDbBusy(what, attempts, { cause: err });
       const pause = Math.min(opts.busyMs * 2, (opts.busyMs / 4) * 2 ** (attempt - 1));
-      opts.log.warn({ what, attempt, code: sqliteCode(err), retryInMs: Math.round(pause) }, 'state database busy; retrying');
+      opts.log.warn(
+        { what, attempt, code: sqliteCode(err), retryInMs: Math.round(pause) },
+        'state database busy; retrying',
+      );
       await sleep(pause);
     }
   }

@@ -151,7 +151,10 @@ export function openDb(stateDir: string, opts: OpenOptions = {}): Db {
     // Another process may have rebuilt it since we looked: then its new file is used as it is.
     if (inode(path) === before) {
       const aside = moveAside(path);
-      createLogger(stateDir).error({ aside, code: (err as { code?: string }).code }, 'state database was corrupt; moved aside and rebuilt (sessions are read again from the start of their transcripts)');
+      createLogger(stateDir).error(
+        { aside, code: (err as { code?: string }).code },
+        'state database was corrupt; moved aside and rebuilt (sessions are read again from the start of their transcripts)',
+      );
     }
     return openAt(path, busyTimeoutMs(opts.env));
   }
@@ -214,7 +217,10 @@ function migrate(db: Db): void {
 const OUTBOX_VERSION = 1;
 
 function userVersion(db: Db): number {
-  return z.number().int().parse(db.pragma('user_version', { simple: true }));
+  return z
+    .number()
+    .int()
+    .parse(db.pragma('user_version', { simple: true }));
 }
 
 /**

@@ -13,7 +13,10 @@ export function getMeta(db: Db, key: string): string | null {
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    key,
+    value,
+  );
 }
 
 /**
@@ -22,11 +25,19 @@ export function setMeta(db: Db, key: string, value: string): void {
  * so of the workers ending together only one sweeps.
  */
 export function claimSweep(db: Db, now: Date, minIntervalMs: number, force: boolean): { previous: Date | null } | null {
-  return db.transaction(() => {
-    const last = getMeta(db, 'sweep.last');
-    const previous = last === null ? null : new Date(last);
-    if (!force && previous !== null && Number.isFinite(previous.getTime()) && now.getTime() - previous.getTime() < minIntervalMs) return null;
-    setMeta(db, 'sweep.last', now.toISOString());
-    return { previous: previous !== null && Number.isFinite(previous.getTime()) ? previous : null };
-  }).immediate();
+  return db
+    .transaction(() => {
+      const last = getMeta(db, 'sweep.last');
+      const previous = last === null ? null : new Date(last);
+      if (
+        !force &&
+        previous !== null &&
+        Number.isFinite(previous.getTime()) &&
+        now.getTime() - previous.getTime() < minIntervalMs
+      )
+        return null;
+      setMeta(db, 'sweep.last', now.toISOString());
+      return { previous: previous !== null && Number.isFinite(previous.getTime()) ? previous : null };
+    })
+    .immediate();
 }

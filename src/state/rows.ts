@@ -42,7 +42,9 @@ export function int(table: string, row: Row, column: string): number {
 
 export function intOrNull(table: string, row: Row, column: string): number | null {
   const v = row[column];
-  return v === null || Number.isSafeInteger(v) ? (v as number | null) : fail(table, column, 'a whole number or null', row);
+  return v === null || Number.isSafeInteger(v)
+    ? (v as number | null)
+    : fail(table, column, 'a whole number or null', row);
 }
 
 export function oneOf<T extends string>(table: string, row: Row, column: string, values: readonly T[]): T {

@@ -60,15 +60,13 @@ export function tryLock(db: Db, sessionId: string): SessionLock | null {
   const token = randomUUID();
   const myStart = processStartTime(process.pid);
   const take = db.transaction((): boolean => {
-    const row = db.prepare('SELECT pid, start_time, token FROM locks WHERE session_id = ?').get(sessionId) as LockRow | undefined;
+    const row = db.prepare('SELECT pid, start_time, token FROM locks WHERE session_id = ?').get(sessionId) as
+      | LockRow
+      | undefined;
     if (row && isAlive(row.pid, row.start_time)) return false;
-    db.prepare('INSERT OR REPLACE INTO locks (session_id, pid, start_time, token, acquired_at) VALUES (?, ?, ?, ?, ?)').run(
-      sessionId,
-      process.pid,
-      myStart,
-      token,
-      new Date().toISOString(),
-    );
+    db.prepare(
+      'INSERT OR REPLACE INTO locks (session_id, pid, start_time, token, acquired_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(sessionId, process.pid, myStart, token, new Date().toISOString());
     return true;
   });
   return take.immediate() ? { sessionId, token } : null;

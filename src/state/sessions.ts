@@ -35,7 +35,8 @@ export const SessionRow = z.object({
 export type SessionRow = z.infer<typeof SessionRow>;
 
 /** The transcript size what was read corresponds to (`source_size`, or in older rows the offset). */
-export const seenSize = (row: { offset: number; source_size?: number | null | undefined }): number => row.source_size ?? row.offset;
+export const seenSize = (row: { offset: number; source_size?: number | null | undefined }): number =>
+  row.source_size ?? row.offset;
 
 export function getSession(db: Db, sessionId: string): SessionRow | null {
   const row = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId);
@@ -87,17 +88,16 @@ export const SubagentCursor = z.object({ offset: z.number().int(), adapter_state
 export type SubagentCursor = z.infer<typeof SubagentCursor>;
 
 export function getSubagentCursor(db: Db, sessionId: string, path: string): SubagentCursor | null {
-  const row = db.prepare('SELECT offset, adapter_state FROM subagent_cursors WHERE session_id = ? AND path = ?').get(sessionId, path);
+  const row = db
+    .prepare('SELECT offset, adapter_state FROM subagent_cursors WHERE session_id = ? AND path = ?')
+    .get(sessionId, path);
   return row === undefined ? null : SubagentCursor.parse(row);
 }
 
 export function saveSubagentCursor(db: Db, sessionId: string, path: string, cursor: SubagentCursor): void {
-  db.prepare('INSERT OR REPLACE INTO subagent_cursors (session_id, path, offset, adapter_state) VALUES (?, ?, ?, ?)').run(
-    sessionId,
-    path,
-    cursor.offset,
-    cursor.adapter_state,
-  );
+  db.prepare(
+    'INSERT OR REPLACE INTO subagent_cursors (session_id, path, offset, adapter_state) VALUES (?, ?, ?, ?)',
+  ).run(sessionId, path, cursor.offset, cursor.adapter_state);
 }
 
 export const WindowRow = z.object({
@@ -117,7 +117,11 @@ export const WindowRow = z.object({
 });
 export type WindowRow = z.infer<typeof WindowRow>;
 
-export function insertWindow(db: Db, row: Pick<WindowRow, 'run_id' | 'session_id' | 'repo' | 'actor' | 'entry' | 'digest' | 'needs_eval'>, now: string): void {
+export function insertWindow(
+  db: Db,
+  row: Pick<WindowRow, 'run_id' | 'session_id' | 'repo' | 'actor' | 'entry' | 'digest' | 'needs_eval'>,
+  now: string,
+): void {
   // OR IGNORE: a window re-closed after a crash or a re-sync keeps its first record and status.
   db.prepare(
     `INSERT OR IGNORE INTO windows (run_id, session_id, status, repo, actor, entry, digest, needs_eval, attempts, created_at, updated_at)
@@ -135,9 +139,16 @@ export function saveEvaluatedEntry(db: Db, runId: string, entry: string, now: st
  * rowid `after` (0: from the first). A page at a time: a session read whole in one run (a first
  * backfill of a gigabyte transcript) can have thousands waiting.
  */
-export function unwrittenWindowsPage(db: Db, sessionId: string, after: number, limit: number): { rowid: number; row: WindowRow }[] {
+export function unwrittenWindowsPage(
+  db: Db,
+  sessionId: string,
+  after: number,
+  limit: number,
+): { rowid: number; row: WindowRow }[] {
   return db
-    .prepare(`SELECT rowid AS rowid_, * FROM windows WHERE session_id = ? AND status != 'written' AND rowid > ? ORDER BY rowid LIMIT ?`)
+    .prepare(
+      `SELECT rowid AS rowid_, * FROM windows WHERE session_id = ? AND status != 'written' AND rowid > ? ORDER BY rowid LIMIT ?`,
+    )
     .all(sessionId, after, limit)
     .map((r) => ({ rowid: RowId.parse(r).rowid_, row: WindowRow.parse(r) }));
 }
@@ -145,7 +156,9 @@ const RowId = z.object({ rowid_: z.number().int() });
 
 /** How many of the session's windows are not yet written. */
 export function unwrittenWindowCount(db: Db, sessionId: string): number {
-  return WindowCount.parse(db.prepare(`SELECT COUNT(*) AS n FROM windows WHERE session_id = ? AND status != 'written'`).get(sessionId)).n;
+  return WindowCount.parse(
+    db.prepare(`SELECT COUNT(*) AS n FROM windows WHERE session_id = ? AND status != 'written'`).get(sessionId),
+  ).n;
 }
 const WindowCount = z.object({ n: z.number().int() });
 

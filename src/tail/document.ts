@@ -27,7 +27,11 @@ export class DocumentError extends ShiplogError {
 /** The whole document behind `fd` (a regular file the caller opened), as text. */
 export function readDocument(fd: number, path: string): string {
   const size = fstatSync(fd).size;
-  if (size > MAX_DOCUMENT_BYTES) throw new DocumentError(`${path} is ${size} bytes, over the ${MAX_DOCUMENT_BYTES}-byte limit for a session document`, 'ETOOBIG');
+  if (size > MAX_DOCUMENT_BYTES)
+    throw new DocumentError(
+      `${path} is ${size} bytes, over the ${MAX_DOCUMENT_BYTES}-byte limit for a session document`,
+      'ETOOBIG',
+    );
   const buf = Buffer.allocUnsafe(size);
   let n = 0;
   for (let got = -1; got !== 0 && n < size; n += got) got = readSync(fd, buf, n, size - n, n);
@@ -35,7 +39,12 @@ export function readDocument(fd: number, path: string): string {
 }
 
 /** The document's records, or the agent's reason it cannot read them. */
-export function documentRecords(text: string, path: string, split: (text: string, fileName: string, redact?: (text: string) => string) => DocumentRecords, redact?: (text: string) => string): string[] {
+export function documentRecords(
+  text: string,
+  path: string,
+  split: (text: string, fileName: string, redact?: (text: string) => string) => DocumentRecords,
+  redact?: (text: string) => string,
+): string[] {
   const r = split(text, basename(path), redact);
   if (!r.ok) throw new DocumentError(`${path}: ${r.reason}`, 'EBADDOC');
   return r.records;

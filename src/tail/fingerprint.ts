@@ -28,9 +28,7 @@ export interface CursorPosition extends Fingerprint {
   inode: number | null;
 }
 
-export type CursorCheck =
-  | { kind: 'ok' }
-  | { kind: 'resync'; reason: 'truncated' | 'replaced' | 'rewritten' };
+export type CursorCheck = { kind: 'ok' } | { kind: 'resync'; reason: 'truncated' | 'replaced' | 'rewritten' };
 
 /** Null when the file ends before `start + length`, e.g. it was truncated after an fstat. */
 function readExactly(fd: number, start: number, length: number): Buffer | null {

@@ -13,7 +13,6 @@ import { isAlive, ProcessOwner, thisProcess } from '../state/session-lock.js';
  */
 export const ALIVE_FILE = 'worker.alive';
 
-
 export class AliveFile {
   private readonly path: string;
   private readonly plain: boolean;

@@ -43,9 +43,15 @@ export async function drainSession(ctx: DrainContext, sessionId: string): Promis
       const batch = jobs;
       ended = (await retryBusy('run', () => runJobs(ctx, sessionId, batch), ctx)) || ended;
       // Counted after the run, so a run retried or left for later is counted once.
-      await retryBusy('hook fires', () => ctx.db.transaction(() => {
-        for (const { job } of batch) recordHookFire(ctx.db, job.agent, job.payload.hook_event_name, job.received_at);
-      })(), ctx);
+      await retryBusy(
+        'hook fires',
+        () =>
+          ctx.db.transaction(() => {
+            for (const { job } of batch)
+              recordHookFire(ctx.db, job.agent, job.payload.hook_event_name, job.received_at);
+          })(),
+        ctx,
+      );
       removeJobs(batch);
     }
   } finally {
@@ -82,7 +88,10 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
     agent.hooks?.transcriptOf?.(jobs.filter((j) => j.job.agent === agent.id).map((j) => j.job.payload));
   if (!transcriptPath) {
     // Codex notify for a thread without a rollout: its title generation, or an --ephemeral session.
-    log.info({ session: sessionId, trigger: last.job.payload.hook_event_name }, 'no transcript for this session; jobs dropped');
+    log.info(
+      { session: sessionId, trigger: last.job.payload.hook_event_name },
+      'no transcript for this session; jobs dropped',
+    );
     return end !== undefined;
   }
   // The repository the run will write into, not the payload's folder: an agent that went into a
@@ -116,7 +125,15 @@ async function runJobs(ctx: DrainContext, sessionId: string, jobs: SpooledJob[])
   try {
     const outcome = await runSession({ stateDir: dir, db, log, config }, req);
     log.info(
-      { session: sessionId, trigger: req.trigger, jobs: jobs.length, bytes: outcome.bytesRead, lines: outcome.lines, written: outcome.windows.written.length, failed: outcome.windows.failed.length },
+      {
+        session: sessionId,
+        trigger: req.trigger,
+        jobs: jobs.length,
+        bytes: outcome.bytesRead,
+        lines: outcome.lines,
+        written: outcome.windows.written.length,
+        failed: outcome.windows.failed.length,
+      },
       'run done',
     );
   } catch (err) {

@@ -33,7 +33,9 @@ export function takeJobs(spoolDir: string, log: Logger, now = Date.now()): Spool
     throw err;
   }
   const jobs: SpooledJob[] = [];
-  for (const name of names.filter((n) => n.endsWith('.json') || (n.endsWith('.json.part') && isOrphanPart(join(spoolDir, n), now))).sort()) {
+  for (const name of names
+    .filter((n) => n.endsWith('.json') || (n.endsWith('.json.part') && isOrphanPart(join(spoolDir, n), now)))
+    .sort()) {
     const file = join(spoolDir, name);
     let raw: string;
     try {
@@ -46,7 +48,15 @@ export function takeJobs(spoolDir: string, log: Logger, now = Date.now()): Spool
     const job = HookJob.safeParse(tryParseJson(raw));
     if (!job.success) {
       const kept = moveAside(file);
-      log.warn({ file, kept, bytes: raw.length, issues: job.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'unreadable hook job moved aside');
+      log.warn(
+        {
+          file,
+          kept,
+          bytes: raw.length,
+          issues: job.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+        },
+        'unreadable hook job moved aside',
+      );
       continue;
     }
     jobs.push({ file, job: job.data });

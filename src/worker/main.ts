@@ -86,7 +86,10 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
   } catch (err) {
     if (!isStateDbError(err)) throw err;
     // Nothing past the last commit was lost; a job is removed only after its run committed.
-    log.warn({ err, session: sessionId, code: sqliteCode(err) }, 'state database unavailable; jobs left in the spool for the next worker or shiplog flush');
+    log.warn(
+      { err, session: sessionId, code: sqliteCode(err) },
+      'state database unavailable; jobs left in the spool for the next worker or shiplog flush',
+    );
   } finally {
     alive.release();
     db?.close();
@@ -98,8 +101,16 @@ export async function workerMain(sessionId: string, env: NodeJS.ProcessEnv = pro
 export function configFor(repoRoot: string | null, env: NodeJS.ProcessEnv, log: Logger): LoadedConfig {
   const loaded = configForSession(repoRoot, env);
   for (const p of loaded.problems) {
-    if (p.refused) log.warn({ file: p.file, key: p.key }, 'repository config key refused (not trusted); run shiplog trust <repo> to allow it');
-    else log.warn({ file: p.file, key: p.key, message: p.message }, 'invalid configuration ignored; using defaults for it');
+    if (p.refused)
+      log.warn(
+        { file: p.file, key: p.key },
+        'repository config key refused (not trusted); run shiplog trust <repo> to allow it',
+      );
+    else
+      log.warn(
+        { file: p.file, key: p.key, message: p.message },
+        'invalid configuration ignored; using defaults for it',
+      );
   }
   return loaded;
 }
@@ -118,7 +129,11 @@ async function flushHeldWindows(dir: string, db: Db, log: Logger, env: NodeJS.Pr
     try {
       const config = configFor(s.repo, env, log).config;
       const out = await flushWindows({ stateDir: dir, db, log, config, env }, s.session_id, now);
-      if (out.written.length > 0) log.info({ session: s.session_id, written: out.written.length }, 'held windows written after the evaluator pause');
+      if (out.written.length > 0)
+        log.info(
+          { session: s.session_id, written: out.written.length },
+          'held windows written after the evaluator pause',
+        );
     } catch (err) {
       log.warn({ err, session: s.session_id }, 'held windows not written; will retry later');
     } finally {

@@ -12,7 +12,8 @@ export function openTranscript(path: string): number {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'EOPEN';
-    if (code === 'ELOOP') throw new RunError(`transcript ${path} is a symbolic link; not followed`, 'ESYMLINK', { cause: err });
+    if (code === 'ELOOP')
+      throw new RunError(`transcript ${path} is a symbolic link; not followed`, 'ESYMLINK', { cause: err });
     throw new RunError(`cannot open transcript ${path}: ${code}`, code, { cause: err });
   }
   if (!fstatSync(fd).isFile()) {
@@ -29,7 +30,12 @@ export function openTranscript(path: string): number {
  * sweep and backfill whether it changed since; `inode` is null where the file read is not the
  * transcript (the lines file is new each run).
  */
-export function openSource(format: TranscriptFormat, path: string, linesDir: string, redact: (text: string) => string): { fd: number; size: number; inode: number | null } {
+export function openSource(
+  format: TranscriptFormat,
+  path: string,
+  linesDir: string,
+  redact: (text: string) => string,
+): { fd: number; size: number; inode: number | null } {
   const fd = openTranscript(path);
   const st = fstatSync(fd);
   if (format.kind === 'lines') return { fd, size: st.size, inode: st.ino };

@@ -35,7 +35,6 @@ import { resolveRepo } from './session-repo.js';
  */
 
 export type { RunContext, RunOutcome, RunRequest };
-;
 
 export async function runSession(ctx: RunContext, req: RunRequest): Promise<RunOutcome> {
   const now = () => (ctx.now ? ctx.now() : new Date()).toISOString();

@@ -24,7 +24,11 @@ export function readerFor(path: string): AgentId | undefined {
 export function holdsSession(path: string, agent: AgentId): boolean {
   const adapter = agentFor(agent).adapter;
   return (
-    peekTranscript(path, agent, (lines) => firstEvent(lines, adapter, 200, (e) => (e.kind === 'skipped' ? null : true)) ?? false) ?? true // unreadable after all: the run reports why
+    peekTranscript(
+      path,
+      agent,
+      (lines) => firstEvent(lines, adapter, 200, (e) => (e.kind === 'skipped' ? null : true)) ?? false,
+    ) ?? true // unreadable after all: the run reports why
   );
 }
 

@@ -2,7 +2,15 @@ import { lstatSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { claimedPaths, type DiskFacts, pathsToCheck, reconcile } from '../changelog/reconcile.js';
 import type { ClosedWindow, WindowTracker } from '../changelog/window.js';
-import { commitBefore, committedSince, firstParentHistory, isWorkTree, parentOf, trackedIn, type LoggedCommit } from '../git.js';
+import {
+  commitBefore,
+  committedSince,
+  firstParentHistory,
+  isWorkTree,
+  parentOf,
+  trackedIn,
+  type LoggedCommit,
+} from '../git.js';
 
 /**
  * How recent the window's last event must be for the disk to show its effect: the hooks run the
@@ -52,15 +60,22 @@ export async function reconcileWindows(closed: ClosedWindow[], repo: string, log
     }
     const base = history === null ? null : await startCommit(c, repo, history);
     const facts: DiskFacts = {
-      trackedAtStart: (base !== null && check.created.length > 0 ? await trackedIn(repo, base, check.created) : null) ?? new Set(),
+      trackedAtStart:
+        (base !== null && check.created.length > 0 ? await trackedIn(repo, base, check.created) : null) ?? new Set(),
       committedSince: new Set(),
     };
     if (check.absent.length > 0) {
       // Outside a repository nothing was committed; the disk alone says what is there.
-      const committed = history === null && (await isWorkTree(repo)) === false ? new Set<string>() : await committedSince(repo, base, check.absent);
+      const committed =
+        history === null && (await isWorkTree(repo)) === false
+          ? new Set<string>()
+          : await committedSince(repo, base, check.absent);
       if (committed === null) {
         // Without git's word a missing file may have been committed and moved away since: keep the claims.
-        log.info({ run_id: c.runId, repo }, 'git did not say what was committed; file claims kept as the transcript has them');
+        log.info(
+          { run_id: c.runId, repo },
+          'git did not say what was committed; file claims kept as the transcript has them',
+        );
         out.push(c);
         continue;
       }

@@ -1,4 +1,16 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../kit/errno.js';
 import type { Routed } from '../agents/agent.js';
@@ -27,7 +39,11 @@ export function routeInbox(stateDir: string, log: Logger, env: NodeJS.ProcessEnv
     const receivedAt = new Date(item.mtimeMs).toISOString();
     const parsed = route(item.kind, bytes, { receivedAt, mtimeMs: item.mtimeMs, env });
     const job: HookJob | null = 'job' in parsed ? parsed.job : null;
-    if (!('job' in parsed)) log[parsed.level]({ kind: item.kind, bytes: bytes.length, ...(parsed.event && { event: parsed.event }) }, parsed.drop);
+    if (!('job' in parsed))
+      log[parsed.level](
+        { kind: item.kind, bytes: bytes.length, ...(parsed.event && { event: parsed.event }) },
+        parsed.drop,
+      );
     if (job) {
       const spool = paths.sessionSpool(job.payload.session_id);
       // Ordered by when the hook started (its id's clock ticks, or the file's time where there is
@@ -49,7 +65,11 @@ export function routeInbox(stateDir: string, log: Logger, env: NodeJS.ProcessEnv
 }
 
 /** The job an inbox file becomes, by the agent whose hook wrote it. */
-function route(kind: string, bytes: Buffer, at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv }): Routed {
+function route(
+  kind: string,
+  bytes: Buffer,
+  at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv },
+): Routed {
   const owner = inboxKind(kind);
   // A kind no agent of this version has (a newer hook, a stray file): nothing can read it.
   if (!owner) return { drop: `payload of an unknown kind "${kind}"; ignored`, level: 'warn' };
@@ -99,7 +119,13 @@ function inboxFiles(inbox: string, now: number): InboxFile[] {
     if (mtimeMs === null) continue;
     if (part && now - mtimeMs <= ORPHAN_PART_MS) continue;
     const [first = '', second] = parsed.id.split('-');
-    out.push({ file, ...parsed, mtimeMs, ticks: second === undefined ? null : Number(first), pid: Number(second ?? first) });
+    out.push({
+      file,
+      ...parsed,
+      mtimeMs,
+      ticks: second === undefined ? null : Number(first),
+      pid: Number(second ?? first),
+    });
   }
   return out.sort(byHookStart);
 }

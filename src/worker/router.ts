@@ -8,7 +8,6 @@ import { lingerFor } from './linger.js';
 import { inboxHasFiles, ROUTER_ALIVE, routeInbox } from './route-inbox.js';
 import { startDetached } from './spawn-worker.js';
 
-
 /** A worker just started has not claimed its spool yet: it is not started twice meanwhile. */
 const STARTING_MS = 10_000;
 
@@ -58,10 +57,21 @@ export async function routerMain(env: NodeJS.ProcessEnv = process.env): Promise<
 }
 
 /** Starts the session's worker unless one is alive (it takes the new job from its spool). */
-export function startWorker(dir: string, session: string, env: NodeJS.ProcessEnv, log: Logger, started: Map<string, number>): void {
+export function startWorker(
+  dir: string,
+  session: string,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  started: Map<string, number>,
+): void {
   if (new AliveFile(statePaths(dir).sessionSpool(session)).heldByOther()) return;
   const at = started.get(session);
   if (at !== undefined && Date.now() - at < STARTING_MS) return;
   started.set(session, Date.now());
-  startDetached([session], env, (err) => log.error({ err, session }, 'could not start a worker; the job waits in the spool for the next worker or shiplog flush'));
+  startDetached([session], env, (err) =>
+    log.error(
+      { err, session },
+      'could not start a worker; the job waits in the spool for the next worker or shiplog flush',
+    ),
+  );
 }

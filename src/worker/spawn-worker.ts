@@ -18,12 +18,22 @@ export const WORKER_ENTRY = fileURLToPath(new URL('./entry.js', import.meta.url)
  * twice the live heap before collecting: a 20% growth step collects it sooner (peak RSS of a
  * 200 MB transcript 137 -> 94 MB, CPU the same within noise).
  */
-export const PARSER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--semi-space-growth-factor=1', '--heap-growing-percent=20'];
+export const PARSER_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=1',
+  '--semi-space-growth-factor=1',
+  '--heap-growing-percent=20',
+];
 
-export const parserEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || '1' });
+export const parserEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...env,
+  MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || '1',
+});
 
 /** How a detached worker is started (the router starts session workers this way; scripts/bench measures exactly this process). */
-export function workerCommand(args: string[], env: NodeJS.ProcessEnv = process.env): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function workerCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   return { command: process.execPath, args: [...PARSER_NODE_FLAGS, WORKER_ENTRY, ...args], env: parserEnv(env) };
 }
 

@@ -31,7 +31,8 @@ export async function waitForTranscript(
   const quietMs = needle ? Number.POSITIVE_INFINITY : 300;
   while (Date.now() - started < maxWaitMs) {
     const size = sizeOf(path);
-    if (needle && size > fromOffset && tailHolds(path, Math.max(fromOffset, size - 4 * 1024 * 1024), size, needle)) return 'found';
+    if (needle && size > fromOffset && tailHolds(path, Math.max(fromOffset, size - 4 * 1024 * 1024), size, needle))
+      return 'found';
     if (size !== lastSize) {
       lastSize = size;
       stableSince = Date.now();

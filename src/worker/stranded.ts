@@ -14,7 +14,10 @@ import { inboxHasFiles, ROUTER_ALIVE, routeInbox } from './route-inbox.js';
  * take them here, with the same claim a session's own worker makes, so a hook that fires
  * meanwhile finds a live worker and nothing runs twice.
  */
-export async function drainStranded(ctx: DrainContext, opts: { except?: string; only?: string; limit?: number } = {}): Promise<string[]> {
+export async function drainStranded(
+  ctx: DrainContext,
+  opts: { except?: string; only?: string; limit?: number } = {},
+): Promise<string[]> {
   routeStrandedInbox(ctx);
   const taken: string[] = [];
   for (const session of spooledSessions(ctx.dir)) {

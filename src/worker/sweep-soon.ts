@@ -23,5 +23,7 @@ export function sweepInBackground(db: Db, dir: string, env: NodeJS.ProcessEnv, n
  * its turn in state.db itself and does nothing when another sweep ran in the last minute.
  */
 export function startSweep(dir: string, env: NodeJS.ProcessEnv): void {
-  startDetached(['--sweep'], env, (err) => createLogger(dir, 'sweep').warn({ err }, 'could not start the background sweep'));
+  startDetached(['--sweep'], env, (err) =>
+    createLogger(dir, 'sweep').warn({ err }, 'could not start the background sweep'),
+  );
 }

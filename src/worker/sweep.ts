@@ -13,7 +13,6 @@ import { runIfFree } from './idle-sweep.js';
 import { sessionRepo } from './session-repo.js';
 import { transcriptCwd } from './transcript-cwd.js';
 import { SWEEP_EVERY_MS } from './sweep-every.js';
-
 /**
  * The catch-up sweep: sessions whose transcript grew with no hook to say so (the client was
  * killed, its SessionEnd hook was cut short, hooks were off for the run) are read without one.
@@ -31,7 +30,6 @@ import { SWEEP_EVERY_MS } from './sweep-every.js';
  * closed, so the session gets its entry.
  */
 
-;
 export const QUIET_MS = 2 * 60_000;
 /** Sessions run per sweep; the rest wait for the next, which does not move its floor past them. */
 const SWEEP_LIMIT = 20;
@@ -95,7 +93,11 @@ async function sweepOne(ctx: SweepContext, c: Candidate, now: Date, report: Swee
     report.skipped.push({ session: c.sessionId, reason: 'the transcript names no working folder' });
     return true;
   }
-  const { config } = ctx.configFor(await sessionRepo({ agent: c.agent, transcriptPath: c.path, cwd }, c.repo), ctx.env, ctx.log);
+  const { config } = ctx.configFor(
+    await sessionRepo({ agent: c.agent, transcriptPath: c.path, cwd }, c.repo),
+    ctx.env,
+    ctx.log,
+  );
   // With devlogs off the devlog never catches up with the cursor: nothing is owed.
   if (c.due === 'devlog' && !config.devlog.enabled) return true;
   const policy = closePolicy(config.changelog);
@@ -154,8 +156,26 @@ export function dueSessions(db: Db, now: Date): Candidate[] {
   for (const r of rows) {
     const st = statOrNull(r.transcript_path);
     if (st === null || !st.isFile()) continue;
-    const due: Due | null = changed(r, st.size) ? 'grown' : r.unwritten === 1 ? 'unwritten' : r.open === 1 ? 'open' : r.devlog_offset !== r.offset ? 'devlog' : null;
-    if (due !== null) out.push({ agent: r.agent, sessionId: r.session_id, path: r.transcript_path, size: st.size, mtimeMs: st.mtimeMs, cwd: r.cwd, repo: r.repo, due });
+    const due: Due | null = changed(r, st.size)
+      ? 'grown'
+      : r.unwritten === 1
+        ? 'unwritten'
+        : r.open === 1
+          ? 'open'
+          : r.devlog_offset !== r.offset
+            ? 'devlog'
+            : null;
+    if (due !== null)
+      out.push({
+        agent: r.agent,
+        sessionId: r.session_id,
+        path: r.transcript_path,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        cwd: r.cwd,
+        repo: r.repo,
+        due,
+      });
   }
   return out;
 }

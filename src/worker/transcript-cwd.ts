@@ -16,7 +16,12 @@ export function discoverCwd(lines: Iterable<TailItem>, adapter: Adapter<unknown>
 }
 
 /** The first non-null `pick` of the events in the first `limit` lines, read by `adapter`. */
-export function firstEvent<T>(lines: Iterable<TailItem>, adapter: Adapter<unknown>, limit: number, pick: (e: AgentEvent) => T | null): T | null {
+export function firstEvent<T>(
+  lines: Iterable<TailItem>,
+  adapter: Adapter<unknown>,
+  limit: number,
+  pick: (e: AgentEvent) => T | null,
+): T | null {
   let state = adapter.initialState();
   let n = 0;
   for (const item of lines) {

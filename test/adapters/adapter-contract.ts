@@ -28,7 +28,10 @@ export function subjects(files: { claude: string[]; codex: string[] }): Subject[
     {
       adapter: claudeCodeAdapter,
       files: files.claude,
-      extraHostile: ['{"type":"user","message":{"content":7}}', '{"type":"assistant","message":{"id":"m","content":[null,5,{"type":"tool_use"}]}}'],
+      extraHostile: [
+        '{"type":"user","message":{"content":7}}',
+        '{"type":"assistant","message":{"id":"m","content":[null,5,{"type":"tool_use"}]}}',
+      ],
     },
     {
       adapter: codexAdapter,
@@ -62,7 +65,11 @@ const HOSTILE: string[] = [
   '['.repeat(100_000) + ']'.repeat(100_000),
   `{"type":"event_msg","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
   JSON.stringify({ type: 't'.repeat(1_000_000) }),
-  JSON.stringify({ type: 'event_msg', timestamp: 'x', payload: { type: 'user_message', message: 'x'.repeat(5_000_000) } }),
+  JSON.stringify({
+    type: 'event_msg',
+    timestamp: 'x',
+    payload: { type: 'user_message', message: 'x'.repeat(5_000_000) },
+  }),
   '{"type":"user","__proto__":{"isMeta":true},"constructor":1,"message":{"content":"x"}}',
 ];
 
@@ -74,12 +81,15 @@ function* mutations(record: unknown, depth = 0): Generator<unknown> {
   for (const key of Object.keys(record)) {
     const value = (record as Record<string, unknown>)[key];
     for (const wrong of WRONG_VALUES) yield { ...record, [key]: wrong };
-    for (const inner of mutations(value, depth + 1)) yield Array.isArray(record) ? Object.assign([...record], { [key]: inner }) : { ...record, [key]: inner };
+    for (const inner of mutations(value, depth + 1))
+      yield Array.isArray(record) ? Object.assign([...record], { [key]: inner }) : { ...record, [key]: inner };
   }
 }
 
 function linesOf(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 function check(adapter: Adapter<unknown>, state: unknown, line: string, what: string, ctx?: LineContext): unknown {
@@ -91,8 +101,12 @@ function check(adapter: Adapter<unknown>, state: unknown, line: string, what: st
     assert.fail(`${what}: threw ${String(err)}`);
   }
   assert.equal(JSON.stringify(state), before, `${what}: input state unchanged`);
-  for (const e of r.events) assert.ok(AgentEvent.safeParse(e).success, `${what}: valid event ${JSON.stringify(e).slice(0, 200)}`);
-  assert.ok(!r.events.some((e) => e.kind === 'skipped' && e.reason.startsWith('internal-error')), `${what}: no internal error`);
+  for (const e of r.events)
+    assert.ok(AgentEvent.safeParse(e).success, `${what}: valid event ${JSON.stringify(e).slice(0, 200)}`);
+  assert.ok(
+    !r.events.some((e) => e.kind === 'skipped' && e.reason.startsWith('internal-error')),
+    `${what}: no internal error`,
+  );
   adapter.stateSchema.parse(JSON.parse(JSON.stringify(r.state)));
   return r.state;
 }
@@ -109,7 +123,10 @@ export function describeAdapterContract(what: string, subject: Subject): void {
       for (const [i, line] of [...HOSTILE, ...subject.extraHostile].entries()) {
         for (const state of [adapter.initialState(), mid]) {
           const next = check(adapter, state, line, `hostile #${i}`);
-          assert.ok(JSON.stringify(next).length < JSON.stringify(state).length + 20_000, `hostile #${i}: state stays small`);
+          assert.ok(
+            JSON.stringify(next).length < JSON.stringify(state).length + 20_000,
+            `hostile #${i}: state stays small`,
+          );
         }
       }
     });
@@ -125,7 +142,8 @@ export function describeAdapterContract(what: string, subject: Subject): void {
             check(adapter, state, line.slice(0, cut), `${file}:${n + 1} cut at ${cut}`);
             if (line.length < 20_000) {
               let k = 0;
-              for (const m of mutations(JSON.parse(line))) if (k++ % 7 === 0) check(adapter, state, JSON.stringify(m), `${file}:${n + 1} mutated`);
+              for (const m of mutations(JSON.parse(line)))
+                if (k++ % 7 === 0) check(adapter, state, JSON.stringify(m), `${file}:${n + 1} mutated`);
             }
           }
           state = check(adapter, state, line, `${file}:${n + 1}`);
@@ -153,7 +171,11 @@ export function describeAdapterContract(what: string, subject: Subject): void {
         for (const cut of [1, Math.floor(lines.length / 3), Math.floor(lines.length / 2), lines.length - 1]) {
           const head = run(adapter, lines.slice(0, cut));
           const revived = adapter.stateSchema.parse(JSON.parse(JSON.stringify(head.state)));
-          assert.deepEqual([...head.events, ...run(adapter, lines.slice(cut), revived).events], whole, `${file} cut at ${cut}`);
+          assert.deepEqual(
+            [...head.events, ...run(adapter, lines.slice(cut), revived).events],
+            whole,
+            `${file} cut at ${cut}`,
+          );
         }
       }
     });

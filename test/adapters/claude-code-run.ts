@@ -5,7 +5,9 @@ import type { AgentEvent, EventOf } from '../../src/events.js';
 
 /** Runs the Claude Code adapter over whole transcripts, for tests that read what it makes of a file. */
 export function lines(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 export function run(
@@ -26,4 +28,3 @@ export function run(
 export function ofKind<K extends AgentEvent['kind']>(events: readonly AgentEvent[], kind: K): EventOf<K>[] {
   return events.filter((event): event is EventOf<K> => event.kind === kind);
 }
-

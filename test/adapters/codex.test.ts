@@ -8,7 +8,8 @@ import type { AgentEvent } from '../../src/events.js';
 import { CODEX_FIXTURES, runAdapter } from '../helpers.js';
 
 const T = '2026-11-22T10:00:00.000Z';
-const line = (type: string, payload: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ timestamp: T, type, payload, ...extra });
+const line = (type: string, payload: unknown, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ timestamp: T, type, payload, ...extra });
 const meta = line('session_meta', { id: 'th-1', cwd: '/w', cli_version: '0.140.0', git: { branch: 'main' } });
 const item = (payload: unknown) => line('response_item', payload);
 const event = (payload: unknown) => line('event_msg', payload);
@@ -22,16 +23,29 @@ describe('codex adapter: prompts and replies', () => {
   it('takes each prompt once: the event, not the response_item copy, never injected context', () => {
     const { events } = run([
       meta,
-      item({ type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>\n<cwd>/w</cwd>\n</environment_context>' }] }),
+      item({
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: '<environment_context>\n<cwd>/w</cwd>\n</environment_context>' }],
+      }),
       item({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'fix the bug' }] }),
       event({ type: 'user_message', message: 'fix the bug', images: [] }),
-      event({ type: 'item_completed', item: { type: 'UserMessage', id: 'u1', content: [{ type: 'text', text: 'fix the bug' }] } }),
+      event({
+        type: 'item_completed',
+        item: { type: 'UserMessage', id: 'u1', content: [{ type: 'text', text: 'fix the bug' }] },
+      }),
     ]);
-    assert.deepEqual(kinds(events, 'prompt').map((e) => (e.kind === 'prompt' ? e.text : '')), ['fix the bug']);
+    assert.deepEqual(
+      kinds(events, 'prompt').map((e) => (e.kind === 'prompt' ? e.text : '')),
+      ['fix the bug'],
+    );
   });
 
   it('keeps a prompt the user sends again in a later turn', () => {
-    const turn = [event({ type: 'user_message', message: 'continue' }), event({ type: 'agent_message', message: 'ok' })];
+    const turn = [
+      event({ type: 'user_message', message: 'continue' }),
+      event({ type: 'agent_message', message: 'ok' }),
+    ];
     assert.equal(kinds(run([meta, ...turn, ...turn]).events, 'prompt').length, 2);
   });
 
@@ -45,7 +59,10 @@ describe('codex adapter: prompts and replies', () => {
       event({ type: 'user_message', message: 'again' }),
       event({ type: 'task_complete', turn_id: 't2', last_agent_message: 'Only here.' }),
     ]);
-    assert.deepEqual(kinds(events, 'reply').map((e) => (e.kind === 'reply' ? e.text : '')), ['Done.', 'Only here.']);
+    assert.deepEqual(
+      kinds(events, 'reply').map((e) => (e.kind === 'reply' ? e.text : '')),
+      ['Done.', 'Only here.'],
+    );
   });
 
   it('skips encrypted reasoning, token counts and turn contexts without counting them as unknown', () => {
@@ -56,42 +73,89 @@ describe('codex adapter: prompts and replies', () => {
       line('turn_context', { turn_id: 't', cwd: '/w/sub' }),
       event({ type: 'agent_reasoning', text: 'thinking' }),
     ]);
-    assert.deepEqual(events.map((e) => e.kind), ['session']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['session'],
+    );
   });
 
   it('counts compaction once and does not re-read replacement_history', () => {
     const { events } = run([
       meta,
       event({ type: 'user_message', message: 'first' }),
-      line('compacted', { message: '', replacement_history: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'first' }] }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'old answer' }] }] }),
+      line('compacted', {
+        message: '',
+        replacement_history: [
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'first' }] },
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'old answer' }] },
+        ],
+      }),
       event({ type: 'context_compacted' }),
     ]);
-    assert.deepEqual(events.map((e) => e.kind), ['session', 'prompt', 'compaction']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['session', 'prompt', 'compaction'],
+    );
   });
 });
 
 describe('codex adapter: apply_patch in all its shapes', () => {
-  const patch = '*** Begin Patch\n*** Add File: notes.txt\n+one\n*** Update File: src/a.ts\n@@\n-x\n+y\n*** Delete File: old.txt\n*** Update File: b.md\n*** Move to: docs/b.md\n@@\n-a\n+b\n*** End Patch';
+  const patch =
+    '*** Begin Patch\n*** Add File: notes.txt\n+one\n*** Update File: src/a.ts\n@@\n-x\n+y\n*** Delete File: old.txt\n*** Update File: b.md\n*** Move to: docs/b.md\n@@\n-a\n+b\n*** End Patch';
   const expected = ['created notes.txt', 'edited src/a.ts', 'deleted old.txt', 'moved b.md to docs/b.md'];
 
   it('freeform custom tool, JSON function, shell argv and heredoc give the same actions', () => {
     const shapes = [
       item({ type: 'custom_tool_call', name: 'apply_patch', call_id: 'c1', input: patch }),
       item({ type: 'function_call', name: 'apply_patch', call_id: 'c1', arguments: JSON.stringify({ input: patch }) }),
-      item({ type: 'function_call', name: 'shell', call_id: 'c1', arguments: JSON.stringify({ command: ['apply_patch', patch] }) }),
-      item({ type: 'function_call', name: 'shell', call_id: 'c1', arguments: JSON.stringify({ command: ['bash', '-lc', `apply_patch <<'EOF'\n${patch}\nEOF`] }) }),
+      item({
+        type: 'function_call',
+        name: 'shell',
+        call_id: 'c1',
+        arguments: JSON.stringify({ command: ['apply_patch', patch] }),
+      }),
+      item({
+        type: 'function_call',
+        name: 'shell',
+        call_id: 'c1',
+        arguments: JSON.stringify({ command: ['bash', '-lc', `apply_patch <<'EOF'\n${patch}\nEOF`] }),
+      }),
     ];
     for (const shape of shapes) assert.deepEqual(actions(run([meta, shape]).events), expected, shape.slice(0, 120));
   });
 
   it('patch_apply_end and FileChange items (absolute paths) stand for the call when no call was seen', () => {
-    const changes = { '/w/notes.txt': { type: 'add', content: 'one' }, '/w/src/a.ts': { type: 'update', unified_diff: '', move_path: null }, '/w/old.txt': { type: 'delete', content: '' }, '/w/b.md': { type: 'update', move_path: '/w/docs/b.md' } };
-    assert.deepEqual(actions(run([meta, event({ type: 'patch_apply_end', call_id: 'p', success: true, changes })]).events), expected);
-    assert.deepEqual(actions(run([meta, event({ type: 'item_completed', item: { type: 'FileChange', id: 'exec-1', status: 'completed', changes } })]).events), expected);
+    const changes = {
+      '/w/notes.txt': { type: 'add', content: 'one' },
+      '/w/src/a.ts': { type: 'update', unified_diff: '', move_path: null },
+      '/w/old.txt': { type: 'delete', content: '' },
+      '/w/b.md': { type: 'update', move_path: '/w/docs/b.md' },
+    };
+    assert.deepEqual(
+      actions(run([meta, event({ type: 'patch_apply_end', call_id: 'p', success: true, changes })]).events),
+      expected,
+    );
+    assert.deepEqual(
+      actions(
+        run([
+          meta,
+          event({ type: 'item_completed', item: { type: 'FileChange', id: 'exec-1', status: 'completed', changes } }),
+        ]).events,
+      ),
+      expected,
+    );
   });
 
   it('a patch that failed is a failed result for every file it named', () => {
-    const { events } = run([meta, item({ type: 'custom_tool_call', name: 'apply_patch', call_id: 'c1', input: patch }), item({ type: 'custom_tool_call_output', call_id: 'c1', output: 'Exit code: 1\nWall time: 0 seconds\nOutput:\nverification failed' })]);
+    const { events } = run([
+      meta,
+      item({ type: 'custom_tool_call', name: 'apply_patch', call_id: 'c1', input: patch }),
+      item({
+        type: 'custom_tool_call_output',
+        call_id: 'c1',
+        output: 'Exit code: 1\nWall time: 0 seconds\nOutput:\nverification failed',
+      }),
+    ]);
     const results = kinds(events, 'tool_result');
     assert.equal(results.length, 4);
     assert.ok(results.every((r) => r.kind === 'tool_result' && r.isError));
@@ -102,37 +166,103 @@ describe('codex adapter: commands', () => {
   it('exec_command, shell, shell_command and local_shell_call become "ran …"; rm becomes a deletion', () => {
     const { events } = run([
       meta,
-      item({ type: 'function_call', name: 'exec_command', call_id: 'a', arguments: JSON.stringify({ cmd: 'npm test', workdir: '/w' }) }),
-      item({ type: 'function_call', name: 'shell', call_id: 'b', arguments: JSON.stringify({ command: ['bash', '-lc', 'ls -la'] }) }),
-      item({ type: 'function_call', name: 'shell_command', call_id: 'c', arguments: JSON.stringify({ command: 'git status' }) }),
-      item({ type: 'local_shell_call', call_id: 'd', status: 'completed', action: { type: 'exec', command: ['echo', 'hi there'] } }),
-      item({ type: 'function_call', name: 'exec_command', call_id: 'e', arguments: JSON.stringify({ cmd: 'rm old.txt' }) }),
+      item({
+        type: 'function_call',
+        name: 'exec_command',
+        call_id: 'a',
+        arguments: JSON.stringify({ cmd: 'npm test', workdir: '/w' }),
+      }),
+      item({
+        type: 'function_call',
+        name: 'shell',
+        call_id: 'b',
+        arguments: JSON.stringify({ command: ['bash', '-lc', 'ls -la'] }),
+      }),
+      item({
+        type: 'function_call',
+        name: 'shell_command',
+        call_id: 'c',
+        arguments: JSON.stringify({ command: 'git status' }),
+      }),
+      item({
+        type: 'local_shell_call',
+        call_id: 'd',
+        status: 'completed',
+        action: { type: 'exec', command: ['echo', 'hi there'] },
+      }),
+      item({
+        type: 'function_call',
+        name: 'exec_command',
+        call_id: 'e',
+        arguments: JSON.stringify({ cmd: 'rm old.txt' }),
+      }),
       item({ type: 'function_call', name: 'view_image', call_id: 'f', arguments: '{"path":"a.png"}' }),
     ]);
-    assert.deepEqual(actions(events), ['ran npm test', 'ran ls -la', 'ran git status', "ran echo 'hi there'", 'deleted old.txt', 'used view_image']);
+    assert.deepEqual(actions(events), [
+      'ran npm test',
+      'ran ls -la',
+      'ran git status',
+      "ran echo 'hi there'",
+      'deleted old.txt',
+      'used view_image',
+    ]);
   });
 
   it('update_plan (the task list) is bookkeeping, not work: no call, no result', () => {
     const { events } = run([
       meta,
-      item({ type: 'function_call', name: 'update_plan', call_id: 'p', arguments: '{"plan":[{"step":"x","status":"pending"}]}' }),
+      item({
+        type: 'function_call',
+        name: 'update_plan',
+        call_id: 'p',
+        arguments: '{"plan":[{"step":"x","status":"pending"}]}',
+      }),
       item({ type: 'function_call_output', call_id: 'p', output: 'Plan updated' }),
     ]);
-    assert.deepEqual(events.map((e) => e.kind), ['session']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['session'],
+    );
   });
 
   it('reads exit codes from unified exec text, legacy JSON, exec_command_end and CommandExecution items', () => {
-    const call = (id: string) => item({ type: 'function_call', name: 'exec_command', call_id: id, arguments: JSON.stringify({ cmd: 'npm test' }) });
+    const call = (id: string) =>
+      item({
+        type: 'function_call',
+        name: 'exec_command',
+        call_id: id,
+        arguments: JSON.stringify({ cmd: 'npm test' }),
+      });
     const { events } = run([
       meta,
       call('u'),
-      item({ type: 'function_call_output', call_id: 'u', output: 'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 1\nOriginal token count: 3\nOutput:\nFAIL x\n' }),
+      item({
+        type: 'function_call_output',
+        call_id: 'u',
+        output:
+          'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 1\nOriginal token count: 3\nOutput:\nFAIL x\n',
+      }),
       call('l'),
-      item({ type: 'function_call_output', call_id: 'l', output: JSON.stringify({ output: 'ok', metadata: { exit_code: 0, duration_seconds: 0.2 } }) }),
+      item({
+        type: 'function_call_output',
+        call_id: 'l',
+        output: JSON.stringify({ output: 'ok', metadata: { exit_code: 0, duration_seconds: 0.2 } }),
+      }),
       call('e'),
       event({ type: 'exec_command_end', call_id: 'e', exit_code: 2, aggregated_output: 'boom' }),
       call('i'),
-      event({ type: 'item_completed', item: { type: 'CommandExecution', id: 'i', command: ['/bin/bash', '-lc', 'npm test'], cwd: 'file:///w', status: 'completed', exit_code: 0, aggregated_output: 'ok' } }),
+      event({
+        type: 'item_completed',
+        item: {
+          type: 'CommandExecution',
+          id: 'i',
+          command: ['/bin/bash', '-lc', 'npm test'],
+          cwd: 'file:///w',
+          status: 'completed',
+          exit_code: 0,
+          aggregated_output: 'ok',
+        },
+      }),
     ]);
     assert.deepEqual(
       kinds(events, 'tool_result').map((r) => (r.kind === 'tool_result' ? [r.callId, r.exitCode, r.isError] : [])),
@@ -148,16 +278,39 @@ describe('codex adapter: commands', () => {
   it('a long-running command gets its exit code from the write_stdin poll that saw it end, once', () => {
     const { events } = run([
       meta,
-      item({ type: 'function_call', name: 'exec_command', call_id: 'run', arguments: JSON.stringify({ cmd: 'npm test' }) }),
-      item({ type: 'function_call_output', call_id: 'run', output: 'Chunk ID: 1\nWall time: 1.0 seconds\nProcess running with session ID 48230\nOriginal token count: 0\nOutput:\n' }),
-      item({ type: 'function_call', name: 'write_stdin', call_id: 'poll', arguments: JSON.stringify({ session_id: 48230, chars: '' }) }),
-      item({ type: 'function_call_output', call_id: 'poll', output: 'Chunk ID: 2\nWall time: 0.0 seconds\nProcess exited with code 0\nOriginal token count: 2\nOutput:\n2 passed\n' }),
+      item({
+        type: 'function_call',
+        name: 'exec_command',
+        call_id: 'run',
+        arguments: JSON.stringify({ cmd: 'npm test' }),
+      }),
+      item({
+        type: 'function_call_output',
+        call_id: 'run',
+        output:
+          'Chunk ID: 1\nWall time: 1.0 seconds\nProcess running with session ID 48230\nOriginal token count: 0\nOutput:\n',
+      }),
+      item({
+        type: 'function_call',
+        name: 'write_stdin',
+        call_id: 'poll',
+        arguments: JSON.stringify({ session_id: 48230, chars: '' }),
+      }),
+      item({
+        type: 'function_call_output',
+        call_id: 'poll',
+        output:
+          'Chunk ID: 2\nWall time: 0.0 seconds\nProcess exited with code 0\nOriginal token count: 2\nOutput:\n2 passed\n',
+      }),
       event({ type: 'exec_command_end', call_id: 'run', exit_code: 0, aggregated_output: '2 passed' }),
     ]);
     assert.deepEqual(actions(events), ['ran npm test'], 'the poll is not an action of its own');
     const results = kinds(events, 'tool_result');
     assert.equal(results.length, 1);
-    assert.deepEqual(results[0]?.kind === 'tool_result' ? [results[0].callId, results[0].exitCode, results[0].output] : [], ['run', 0, '2 passed\n']);
+    assert.deepEqual(
+      results[0]?.kind === 'tool_result' ? [results[0].callId, results[0].exitCode, results[0].output] : [],
+      ['run', 0, '2 passed\n'],
+    );
   });
 
   it('code mode: the exec script is no action; its commands and patches come from item_completed', () => {
@@ -170,12 +323,17 @@ describe('codex adapter: commands', () => {
 describe('codex adapter: sessions, forks, subagents, times', () => {
   it('one session event per rollout, with the thread id, cwd, branch and version', () => {
     const { events } = run([meta, meta]);
-    assert.deepEqual(kinds(events, 'session'), [{ kind: 'session', at: T, sessionId: 'th-1', cwd: '/w', gitBranch: 'main', version: '0.140.0' }]);
+    assert.deepEqual(kinds(events, 'session'), [
+      { kind: 'session', at: T, sessionId: 'th-1', cwd: '/w', gitBranch: 'main', version: '0.140.0' },
+    ]);
   });
 
   it('a paginated fork holds only its own turn: the parent is not read twice', () => {
     const events = run(fileLines(join(CODEX_FIXTURES, 'paginated-fork.jsonl'))).events;
-    assert.deepEqual(kinds(events, 'prompt').map((e) => (e.kind === 'prompt' ? e.text : '')), ['On this fork, show me what is in docs.']);
+    assert.deepEqual(
+      kinds(events, 'prompt').map((e) => (e.kind === 'prompt' ? e.text : '')),
+      ['On this fork, show me what is in docs.'],
+    );
   });
 
   it('names subagent threads at spawn and when the parent waits on them', () => {
@@ -183,10 +341,37 @@ describe('codex adapter: sessions, forks, subagents, times', () => {
     const events = run([
       meta,
       event({ type: 'user_message', message: 'run a review' }),
-      item({ type: 'function_call', name: 'spawn_agent', arguments: JSON.stringify({ agent_type: 'explorer', message: 'review code' }), call_id: 'call_spawn1' }),
-      line('event_msg', { type: 'collab_agent_spawn_end', call_id: 'call_spawn1', new_thread_id: 'child-thread-uuid', new_agent_role: 'explorer' }, at('2026-05-12T10:00:03.050Z')),
-      item({ type: 'function_call', name: 'wait_agent', arguments: JSON.stringify({ targets: ['child-thread-uuid'] }), call_id: 'call_wait1' }),
-      line('event_msg', { type: 'collab_waiting_end', call_id: 'call_wait1', agent_statuses: [{ thread_id: 'child-thread-uuid', agent_role: 'explorer' }] }, at('2026-05-12T10:00:20.000Z')),
+      item({
+        type: 'function_call',
+        name: 'spawn_agent',
+        arguments: JSON.stringify({ agent_type: 'explorer', message: 'review code' }),
+        call_id: 'call_spawn1',
+      }),
+      line(
+        'event_msg',
+        {
+          type: 'collab_agent_spawn_end',
+          call_id: 'call_spawn1',
+          new_thread_id: 'child-thread-uuid',
+          new_agent_role: 'explorer',
+        },
+        at('2026-05-12T10:00:03.050Z'),
+      ),
+      item({
+        type: 'function_call',
+        name: 'wait_agent',
+        arguments: JSON.stringify({ targets: ['child-thread-uuid'] }),
+        call_id: 'call_wait1',
+      }),
+      line(
+        'event_msg',
+        {
+          type: 'collab_waiting_end',
+          call_id: 'call_wait1',
+          agent_statuses: [{ thread_id: 'child-thread-uuid', agent_role: 'explorer' }],
+        },
+        at('2026-05-12T10:00:20.000Z'),
+      ),
       event({ type: 'task_complete', turn_id: 'turn-1' }),
     ]).events;
     assert.deepEqual(kinds(events, 'subagent_ref'), [
@@ -195,50 +380,86 @@ describe('codex adapter: sessions, forks, subagents, times', () => {
     ]);
   });
 
-  it('read as a subagent: its prompt is the parent\'s, its tools are attributed, its last message is its report', () => {
+  it("read as a subagent: its prompt is the parent's, its tools are attributed, its last message is its report", () => {
     const ctx: LineContext = { subagent: { id: 'child', type: 'explorer' } };
     const { events } = run(
       [
         meta,
         event({ type: 'user_message', message: 'review code' }),
         event({ type: 'agent_message', message: 'looking' }),
-        item({ type: 'function_call', name: 'exec_command', call_id: 'x', arguments: JSON.stringify({ cmd: 'rg foo' }) }),
+        item({
+          type: 'function_call',
+          name: 'exec_command',
+          call_id: 'x',
+          arguments: JSON.stringify({ cmd: 'rg foo' }),
+        }),
         event({ type: 'task_complete', turn_id: 't', last_agent_message: 'Found 2 issues.' }),
       ],
       ctx,
     );
     assert.deepEqual(kinds(events, 'prompt'), []);
     assert.deepEqual(kinds(events, 'reply'), []);
-    assert.deepEqual(kinds(events, 'tool_call').map((e) => (e.kind === 'tool_call' ? e.subagent : undefined)), [{ id: 'child', type: 'explorer' }]);
-    assert.deepEqual(kinds(events, 'subagent_result'), [{ kind: 'subagent_result', at: T, agentId: 'child', agentType: 'explorer', text: 'Found 2 issues.' }]);
+    assert.deepEqual(
+      kinds(events, 'tool_call').map((e) => (e.kind === 'tool_call' ? e.subagent : undefined)),
+      [{ id: 'child', type: 'explorer' }],
+    );
+    assert.deepEqual(kinds(events, 'subagent_result'), [
+      { kind: 'subagent_result', at: T, agentId: 'child', agentType: 'explorer', text: 'Found 2 issues.' },
+    ]);
   });
 
-  it('uses the records\' UTC times, not the local time in the file name', () => {
+  it("uses the records' UTC times, not the local time in the file name", () => {
     // A rollout named for 13:19 local time (UTC+1) whose records say 12:19:38Z.
     const at = '2026-02-23T12:19:38.512Z';
-    const first = run([line('session_meta', { id: 'th-1', cwd: '/w', cli_version: '0.104.0', timestamp: '2026-02-23T13:19:38' }, { timestamp: at }), line('event_msg', { type: 'user_message', message: 'hi' }, { timestamp: at })]).events.find((e) => e.kind === 'prompt');
+    const first = run([
+      line(
+        'session_meta',
+        { id: 'th-1', cwd: '/w', cli_version: '0.104.0', timestamp: '2026-02-23T13:19:38' },
+        { timestamp: at },
+      ),
+      line('event_msg', { type: 'user_message', message: 'hi' }, { timestamp: at }),
+    ]).events.find((e) => e.kind === 'prompt');
     assert.equal(first?.kind === 'prompt' ? first.at : undefined, at);
   });
 
-  it('0.20 records take the header\'s time, and prompts come from the user items there', () => {
+  it("0.20 records take the header's time, and prompts come from the user items there", () => {
     const events = run(fileLines(join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'))).events;
-    const header = JSON.parse(fileLines(join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'))[0] ?? '{}') as { timestamp: string };
-    assert.deepEqual(kinds(events, 'prompt'), [{ kind: 'prompt', at: header.timestamp, text: 'Create hello.txt and notes.txt.' }]);
+    const header = JSON.parse(fileLines(join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'))[0] ?? '{}') as {
+      timestamp: string;
+    };
+    assert.deepEqual(kinds(events, 'prompt'), [
+      { kind: 'prompt', at: header.timestamp, text: 'Create hello.txt and notes.txt.' },
+    ]);
   });
 });
 
 describe('codex adapter: what became of each call', () => {
-  const exec = (id: string, cmd = 'sh slow.sh') => item({ type: 'function_call', name: 'exec_command', call_id: id, arguments: JSON.stringify({ cmd }) });
-  const patchCall = (id: string) => item({ type: 'custom_tool_call', name: 'apply_patch', call_id: id, input: '*** Begin Patch\n*** Update File: app.txt\n@@\n-hello world\n+hello, world\n*** End Patch' });
+  const exec = (id: string, cmd = 'sh slow.sh') =>
+    item({ type: 'function_call', name: 'exec_command', call_id: id, arguments: JSON.stringify({ cmd }) });
+  const patchCall = (id: string) =>
+    item({
+      type: 'custom_tool_call',
+      name: 'apply_patch',
+      call_id: id,
+      input: '*** Begin Patch\n*** Update File: app.txt\n@@\n-hello world\n+hello, world\n*** End Patch',
+    });
   const verdicts = (lines: string[]) =>
-    kinds(run([meta, ...lines]).events, 'tool_result').map((r) => (r.kind === 'tool_result' ? [r.callId, r.outcome, r.reason, r.isError] : []));
+    kinds(run([meta, ...lines]).events, 'tool_result').map((r) =>
+      r.kind === 'tool_result' ? [r.callId, r.outcome, r.reason, r.isError] : [],
+    );
 
   it('reads command outputs: exit codes, aborts, rejections, the sandbox and timeouts', () => {
     const out = (id: string, output: string) => [exec(id), item({ type: 'function_call_output', call_id: id, output })];
     assert.deepEqual(
       verdicts([
-        ...out('exit1', 'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 1\nOriginal token count: 3\nOutput:\nFAIL x\n'),
-        ...out('killed', 'Chunk ID: 1\nWall time: 3.0 seconds\nProcess exited with code 137\nOriginal token count: 0\nOutput:\n'),
+        ...out(
+          'exit1',
+          'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 1\nOriginal token count: 3\nOutput:\nFAIL x\n',
+        ),
+        ...out(
+          'killed',
+          'Chunk ID: 1\nWall time: 3.0 seconds\nProcess exited with code 137\nOriginal token count: 0\nOutput:\n',
+        ),
         // SIGINT to `codex exec` while the command ran (recorded from 0.169.0, fixture interrupted).
         ...out('abort', 'Wall time: 0.1 seconds\naborted by user'),
         ...out('abort2', 'aborted by user after 27.2s'),
@@ -250,7 +471,10 @@ describe('codex adapter: what became of each call', () => {
         ...out('timeout', 'command timed out after 10000 milliseconds'),
         ...out('legacy', JSON.stringify({ output: 'boom', metadata: { exit_code: 2, duration_seconds: 0.1 } })),
         // What a command printed is not Codex's verdict: exit 0 is a success whatever follows `Output:`.
-        ...out('ok', 'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 0\nOriginal token count: 1\nOutput:\naborted by user\n'),
+        ...out(
+          'ok',
+          'Chunk ID: 1\nWall time: 0.1 seconds\nProcess exited with code 0\nOriginal token count: 1\nOutput:\naborted by user\n',
+        ),
       ]),
       [
         ['exit1', 'failed', 'exit 1', true],
@@ -270,7 +494,10 @@ describe('codex adapter: what became of each call', () => {
   });
 
   it('reads patch outputs: a verification failure names why, for every file of the patch', () => {
-    const out = (id: string, output: string) => [patchCall(id), item({ type: 'custom_tool_call_output', call_id: id, output })];
+    const out = (id: string, output: string) => [
+      patchCall(id),
+      item({ type: 'custom_tool_call_output', call_id: id, output }),
+    ];
     assert.deepEqual(
       verdicts([
         // Recorded from 0.169.0 (fixture patch-retry): no `Exit code:` header.
@@ -294,13 +521,43 @@ describe('codex adapter: what became of each call', () => {
     assert.deepEqual(
       verdicts([
         exec('declined'),
-        event({ type: 'exec_command_end', call_id: 'declined', exit_code: -1, stderr: 'exec command rejected by user', aggregated_output: 'exec command rejected by user', status: 'declined' }),
+        event({
+          type: 'exec_command_end',
+          call_id: 'declined',
+          exit_code: -1,
+          stderr: 'exec command rejected by user',
+          aggregated_output: 'exec command rejected by user',
+          status: 'declined',
+        }),
         patchCall('p'),
-        event({ type: 'patch_apply_end', call_id: 'p', success: false, stderr: 'apply_patch verification failed: Failed to find expected lines in /w/app.txt:\nhello world' }),
+        event({
+          type: 'patch_apply_end',
+          call_id: 'p',
+          success: false,
+          stderr: 'apply_patch verification failed: Failed to find expected lines in /w/app.txt:\nhello world',
+        }),
         exec('item-declined'),
-        event({ type: 'item_completed', item: { type: 'CommandExecution', id: 'item-declined', command: ['/bin/bash', '-lc', 'sh slow.sh'], status: 'declined' } }),
+        event({
+          type: 'item_completed',
+          item: {
+            type: 'CommandExecution',
+            id: 'item-declined',
+            command: ['/bin/bash', '-lc', 'sh slow.sh'],
+            status: 'declined',
+          },
+        }),
         exec('item-failed'),
-        event({ type: 'item_completed', item: { type: 'CommandExecution', id: 'item-failed', command: ['/bin/bash', '-lc', 'sh slow.sh'], status: 'failed', exit_code: 3, aggregated_output: 'no' } }),
+        event({
+          type: 'item_completed',
+          item: {
+            type: 'CommandExecution',
+            id: 'item-failed',
+            command: ['/bin/bash', '-lc', 'sh slow.sh'],
+            status: 'failed',
+            exit_code: 3,
+            aggregated_output: 'no',
+          },
+        }),
         patchCall('fc'),
         event({ type: 'item_completed', item: { type: 'FileChange', id: 'fc', status: 'failed', changes: {} } }),
       ]),
@@ -314,11 +571,20 @@ describe('codex adapter: what became of each call', () => {
     );
   });
 
-  it('reads a local_shell_call\'s output: its call would otherwise never get a result', () => {
+  it("reads a local_shell_call's output: its call would otherwise never get a result", () => {
     assert.deepEqual(
       verdicts([
-        item({ type: 'local_shell_call', call_id: 'l', status: 'completed', action: { type: 'exec', command: ['npm', 'test'] } }),
-        item({ type: 'local_shell_call_output', call_id: 'l', output: JSON.stringify({ output: 'FAIL', metadata: { exit_code: 1, duration_seconds: 0.1 } }) }),
+        item({
+          type: 'local_shell_call',
+          call_id: 'l',
+          status: 'completed',
+          action: { type: 'exec', command: ['npm', 'test'] },
+        }),
+        item({
+          type: 'local_shell_call_output',
+          call_id: 'l',
+          output: JSON.stringify({ output: 'FAIL', metadata: { exit_code: 1, duration_seconds: 0.1 } }),
+        }),
       ]),
       [['l', 'failed', 'exit 1', true]],
     );
@@ -328,8 +594,18 @@ describe('codex adapter: what became of each call', () => {
     assert.deepEqual(
       verdicts([
         exec('run', 'npm run dev'),
-        item({ type: 'function_call_output', call_id: 'run', output: 'Chunk ID: 1\nWall time: 10.0 seconds\nProcess running with session ID 7\nOriginal token count: 0\nOutput:\n' }),
-        item({ type: 'function_call', name: 'write_stdin', call_id: 'poll', arguments: JSON.stringify({ session_id: 7, chars: '' }) }),
+        item({
+          type: 'function_call_output',
+          call_id: 'run',
+          output:
+            'Chunk ID: 1\nWall time: 10.0 seconds\nProcess running with session ID 7\nOriginal token count: 0\nOutput:\n',
+        }),
+        item({
+          type: 'function_call',
+          name: 'write_stdin',
+          call_id: 'poll',
+          arguments: JSON.stringify({ session_id: 7, chars: '' }),
+        }),
         item({ type: 'function_call_output', call_id: 'poll', output: 'aborted by user after 3.2s' }),
       ]),
       [],
@@ -337,8 +613,12 @@ describe('codex adapter: what became of each call', () => {
   });
 
   it('drops the interrupt notice Codex writes as a user message, keeping anything typed after it', () => {
-    const notice = '<turn_aborted>\nThe user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.\n</turn_aborted>';
-    const prompts = (message: string) => kinds(run([meta, event({ type: 'user_message', message })]).events, 'prompt').map((e) => (e.kind === 'prompt' ? e.text : ''));
+    const notice =
+      '<turn_aborted>\nThe user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.\n</turn_aborted>';
+    const prompts = (message: string) =>
+      kinds(run([meta, event({ type: 'user_message', message })]).events, 'prompt').map((e) =>
+        e.kind === 'prompt' ? e.text : '',
+      );
     assert.deepEqual(prompts(notice), []);
     assert.deepEqual(prompts(`${notice}\nnow run the quick one`), ['now run the quick one']);
     assert.deepEqual(prompts('why did <turn_aborted> show up?'), ['why did <turn_aborted> show up?']);

@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { chainFileChanges, summarizeCommand } from '../../src/adapters/common/shell.js';
 
 const base = { cwd: '/repo', root: '/repo' };
-const changes = (command: string) => chainFileChanges(command, base).map((f) => (f.from !== undefined ? `${f.op}:${f.from}->${f.path}` : `${f.op}:${f.path}`));
+const changes = (command: string) =>
+  chainFileChanges(command, base).map((f) =>
+    f.from !== undefined ? `${f.op}:${f.from}->${f.path}` : `${f.op}:${f.path}`,
+  );
 
 describe('shell chains', () => {
   it('reads each part of a chain split on &&, ; and newlines', () => {
@@ -35,7 +38,11 @@ describe('shell chains', () => {
   });
 
   it('a single plain command keeps its own action; a chain is `ran …` with the files it changes', () => {
-    assert.deepEqual(summarizeCommand('rm old.txt', base), { action: 'deleted old.txt', files: [{ path: 'old.txt', op: 'deleted' }], command: 'rm old.txt' });
+    assert.deepEqual(summarizeCommand('rm old.txt', base), {
+      action: 'deleted old.txt',
+      files: [{ path: 'old.txt', op: 'deleted' }],
+      command: 'rm old.txt',
+    });
     const chain = summarizeCommand('mkdir -p docs && mv NOTES.md docs/NOTES.md', base);
     assert.equal(chain.action, 'ran mkdir -p docs && mv NOTES.md docs/NOTES.md');
     assert.deepEqual(chain.files, [{ path: 'docs/NOTES.md', op: 'moved', from: 'NOTES.md' }]);

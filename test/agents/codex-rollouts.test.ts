@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { codexHomeOf, findRollout } from '../../src/agents/codex/rollouts.js';
-import { cleanup, CODEX_FIXTURES, gitRepo, hookEnv, NOTIFY_HOOK, readOutputs, runProcess, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  cleanup,
+  CODEX_FIXTURES,
+  gitRepo,
+  hookEnv,
+  NOTIFY_HOOK,
+  readOutputs,
+  runProcess,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 
 const THREAD = '019e2a4b-0000-7000-8000-00000000c0de';
 const FILE = `rollout-2026-11-22T13-58-47-${THREAD}.jsonl`;
@@ -23,8 +33,11 @@ function codexHome(root: string, name: string): { home: string; rollout: string 
 function stateDb(home: string, rows: [string, string][]): Database.Database {
   const db = new Database(join(home, 'state_5.sqlite'));
   db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE threads (id TEXT PRIMARY KEY, rollout_path TEXT NOT NULL, created_at INTEGER, cwd TEXT, archived INTEGER DEFAULT 0)');
-  for (const [id, path] of rows) db.prepare('INSERT INTO threads (id, rollout_path, created_at, cwd) VALUES (?, ?, 0, ?)').run(id, path, '/w');
+  db.exec(
+    'CREATE TABLE threads (id TEXT PRIMARY KEY, rollout_path TEXT NOT NULL, created_at INTEGER, cwd TEXT, archived INTEGER DEFAULT 0)',
+  );
+  for (const [id, path] of rows)
+    db.prepare('INSERT INTO threads (id, rollout_path, created_at, cwd) VALUES (?, ?, 0, ?)').run(id, path, '/w');
   return db;
 }
 
@@ -102,9 +115,25 @@ describe('codex notify end to end', () => {
     const repo = gitRepo(join(root, 'repo'));
     const state = join(root, 'state');
     const notify = (thread: string) =>
-      runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, JSON.stringify({ type: 'agent-turn-complete', 'thread-id': thread, 'turn-id': 't', cwd: repo, client: 'codex_exec', 'input-messages': [], 'last-assistant-message': 'Done.' })], {
-        env: hookEnv(state, { CODEX_HOME: codex }),
-      });
+      runProcess(
+        '/bin/sh',
+        [
+          NOTIFY_HOOK,
+          process.execPath,
+          JSON.stringify({
+            type: 'agent-turn-complete',
+            'thread-id': thread,
+            'turn-id': 't',
+            cwd: repo,
+            client: 'codex_exec',
+            'input-messages': [],
+            'last-assistant-message': 'Done.',
+          }),
+        ],
+        {
+          env: hookEnv(state, { CODEX_HOME: codex }),
+        },
+      );
     assert.equal((await notify(THREAD)).code, 0);
     await waitForWorkers(state, THREAD);
     const devlog = readOutputs(repo, THREAD).devlog;

@@ -7,7 +7,8 @@ import { newTranscripts } from '../../src/worker/sweep.js';
 import { CLI, cleanup, gitRepo, readOutputs, ROOT, runProcess, tempDir } from '../helpers.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'gemini');
-const idOf = (name: string): string => (JSON.parse(readFileSync(join(FIXTURES, name), 'utf8').split('\n')[0] ?? '{}') as { sessionId: string }).sessionId;
+const idOf = (name: string): string =>
+  (JSON.parse(readFileSync(join(FIXTURES, name), 'utf8').split('\n')[0] ?? '{}') as { sessionId: string }).sessionId;
 
 /**
  * Gemini CLI's folders as the CLI leaves them (docs/gemini-cli.md): `tmp/<project>/chats/`
@@ -33,7 +34,13 @@ function geminiHome(root: string) {
   // Finished sessions: quiet for longer than the idle time, so backfill closes their windows.
   const past = new Date(Date.now() - 2 * 3_600_000);
   for (const f of [main, stub, legacy]) utimesSync(f, past, past);
-  const env = { ...process.env, HOME: home, GEMINI_CLI_HOME: home, CLAUDE_CONFIG_DIR: join(home, '.claude'), CODEX_HOME: join(home, '.codex') };
+  const env = {
+    ...process.env,
+    HOME: home,
+    GEMINI_CLI_HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    CODEX_HOME: join(home, '.codex'),
+  };
   return { home, repo, legacyRepo, main, stub, legacy, env };
 }
 
@@ -44,11 +51,17 @@ describe('Gemini CLI sessions on disk', () => {
   it('backfill finds each session once, by the id in its first record, in the folder .project_root names', () => {
     const g = geminiHome(join(root, 'discover'));
     const found = discoverTranscripts({ agents: ['gemini'], env: g.env });
-    assert.deepEqual(found.transcripts.map((t) => [t.sessionId, t.path]).sort(), [
-      [idOf('build.jsonl'), g.main],
-      [JSON.parse(readFileSync(g.legacy, 'utf8')).sessionId, g.legacy],
-    ].sort());
-    assert.deepEqual(found.skipped.map((s) => [s.path, s.reason]), [[g.stub, `another file of this session is larger: ${g.main}`]]);
+    assert.deepEqual(
+      found.transcripts.map((t) => [t.sessionId, t.path]).sort(),
+      [
+        [idOf('build.jsonl'), g.main],
+        [JSON.parse(readFileSync(g.legacy, 'utf8')).sessionId, g.legacy],
+      ].sort(),
+    );
+    assert.deepEqual(
+      found.skipped.map((s) => [s.path, s.reason]),
+      [[g.stub, `another file of this session is larger: ${g.main}`]],
+    );
     const located = locateSessions(found.transcripts);
     assert.deepEqual(located.sessions.map((s) => s.cwd).sort(), [g.repo, g.legacyRepo].sort());
   });
@@ -62,18 +75,32 @@ describe('Gemini CLI sessions on disk', () => {
     ]);
   });
 
-  it('shiplog backfill --agent gemini writes each session\'s devlog and entries into its project', async () => {
+  it("shiplog backfill --agent gemini writes each session's devlog and entries into its project", async () => {
     const g = geminiHome(join(root, 'backfill'));
-    const r = await runProcess(process.execPath, [CLI, 'backfill', '--agent', 'gemini'], { env: { ...g.env, SHIPLOG_HOME: join(root, 'backfill', 'state') } });
+    const r = await runProcess(process.execPath, [CLI, 'backfill', '--agent', 'gemini'], {
+      env: { ...g.env, SHIPLOG_HOME: join(root, 'backfill', 'state') },
+    });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const build = readOutputs(g.repo, idOf('build.jsonl'));
     assert.match(build.devlog ?? '', /Fix greet so the test passes, run it again and commit\./);
-    assert.deepEqual(build.entries.trim().split('\n').map((l) => (JSON.parse(l) as { tool: string }).tool), ['gemini']);
+    assert.deepEqual(
+      build.entries
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { tool: string }).tool),
+      ['gemini'],
+    );
     const legacy = readOutputs(g.legacyRepo, JSON.parse(readFileSync(g.legacy, 'utf8')).sessionId);
     assert.match(legacy.devlog ?? '', /Create greet\.js with a greet\(name\) function/);
-    const again = await runProcess(process.execPath, [CLI, 'backfill', '--agent', 'gemini'], { env: { ...g.env, SHIPLOG_HOME: join(root, 'backfill', 'state') } });
+    const again = await runProcess(process.execPath, [CLI, 'backfill', '--agent', 'gemini'], {
+      env: { ...g.env, SHIPLOG_HOME: join(root, 'backfill', 'state') },
+    });
     assert.equal(again.code, 0);
     assert.match(again.stdout, /0 processed|up to date/);
-    assert.equal(readOutputs(g.repo, idOf('build.jsonl')).entries, build.entries, 'a second backfill writes nothing twice');
+    assert.equal(
+      readOutputs(g.repo, idOf('build.jsonl')).entries,
+      build.entries,
+      'a second backfill writes nothing twice',
+    );
   });
 });

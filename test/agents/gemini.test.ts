@@ -30,7 +30,9 @@ function records(name: string): string[] {
 }
 
 function workspace(name: string): string {
-  const manifest = JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')) as { scenarios: Record<string, { workspace: string; fixtures: string[] }> };
+  const manifest = JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')) as {
+    scenarios: Record<string, { workspace: string; fixtures: string[] }>;
+  };
   const scenario = Object.values(manifest.scenarios).find((s) => s.fixtures.includes(name));
   assert.ok(scenario, `${name} is in fixtures.json`);
   return scenario.workspace;
@@ -43,14 +45,23 @@ function story(evs: AgentEvent[]): string[] {
   for (const e of evs) if (e.kind === 'tool_result') results.set(e.callId, e);
   const out: string[] = [];
   for (const e of evs) {
-    const key = e.kind === 'prompt' ? `p${e.id}` : e.kind === 'reply' ? `r${e.partId}` : e.kind === 'tool_call' ? `c${e.callId}` : null;
+    const key =
+      e.kind === 'prompt'
+        ? `p${e.id}`
+        : e.kind === 'reply'
+          ? `r${e.partId}`
+          : e.kind === 'tool_call'
+            ? `c${e.callId}`
+            : null;
     if (key === null || seen.has(key)) continue;
     seen.add(key);
     if (e.kind === 'prompt') out.push(`user: ${e.text}`);
     if (e.kind === 'reply') out.push(`gemini: ${e.text}`);
     if (e.kind === 'tool_call') {
       const r = results.get(e.callId);
-      out.push(`${e.action} -> ${r === undefined ? 'no result' : r.outcome ? `${r.outcome}${r.reason ? ` (${r.reason})` : ''}` : 'ok'}${r?.files?.some((f) => f.op === 'created') ? ' [created]' : ''}`);
+      out.push(
+        `${e.action} -> ${r === undefined ? 'no result' : r.outcome ? `${r.outcome}${r.reason ? ` (${r.reason})` : ''}` : 'ok'}${r?.files?.some((f) => f.op === 'created') ? ' [created]' : ''}`,
+      );
     }
   }
   return out;
@@ -80,18 +91,32 @@ describe('gemini adapter on sessions written by the real Gemini CLI', () => {
   });
 
   it('the rebuilt history a resumed run writes ($set messages) and the CLI context are not conversation', () => {
-    const prompts = events('hooks.jsonl').filter((e) => e.kind === 'prompt').map((e) => (e.kind === 'prompt' ? e.text : ''));
-    assert.deepEqual(prompts, ['Write notes.txt saying hello.', 'Show me notes.txt.', 'Append a second line to notes.txt.']);
-    assert.deepEqual(events('build.resume-stub.jsonl').filter((e) => e.kind !== 'session'), [], 'the stub a resume starts holds nothing');
+    const prompts = events('hooks.jsonl')
+      .filter((e) => e.kind === 'prompt')
+      .map((e) => (e.kind === 'prompt' ? e.text : ''));
+    assert.deepEqual(prompts, [
+      'Write notes.txt saying hello.',
+      'Show me notes.txt.',
+      'Append a second line to notes.txt.',
+    ]);
+    assert.deepEqual(
+      events('build.resume-stub.jsonl').filter((e) => e.kind !== 'session'),
+      [],
+      'the stub a resume starts holds nothing',
+    );
   });
 
-  it('the CLI\'s session context and a hook\'s added context are not prompts, wherever a release writes them', () => {
-    const user = (id: string, content: unknown) => JSON.stringify({ id, timestamp: '2026-12-07T10:00:00.000Z', type: 'user', content });
+  it("the CLI's session context and a hook's added context are not prompts, wherever a release writes them", () => {
+    const user = (id: string, content: unknown) =>
+      JSON.stringify({ id, timestamp: '2026-12-07T10:00:00.000Z', type: 'user', content });
     const evs = runAdapter(gemini.adapter, [
       user('u1', [{ text: '<session_context>\nThis is the Gemini CLI.\n</session_context>' }]),
       user('u2', [{ text: '<hook_context>branch main</hook_context>\nAdd a README.' }]),
     ]).events;
-    assert.deepEqual(evs.map((e) => (e.kind === 'prompt' ? e.text : e.kind)), ['Add a README.']);
+    assert.deepEqual(
+      evs.map((e) => (e.kind === 'prompt' ? e.text : e.kind)),
+      ['Add a README.'],
+    );
   });
 
   it('failed, refused and non-zero calls are never done; a call the CLI never finished is not claimed', () => {
@@ -113,8 +138,11 @@ describe('gemini adapter on sessions written by the real Gemini CLI', () => {
 });
 
 describe('gemini turn end', () => {
-  it('AfterAgent\'s prompt_response, which joins every message of the turn, is found in the log once the last one is written', () => {
-    const payloads = readFileSync(join(FIXTURES, 'legacy-0.38.hook-payloads.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; payload: HookPayload });
+  it("AfterAgent's prompt_response, which joins every message of the turn, is found in the log once the last one is written", () => {
+    const payloads = readFileSync(join(FIXTURES, 'legacy-0.38.hook-payloads.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; payload: HookPayload });
     const first = payloads.find((p) => p.event === 'AfterAgent')?.payload;
     assert.ok(first && String(first.prompt_response).includes('\n'), 'a turn of two messages');
     const holds = gemini.hooks?.turnEnd?.(first);
@@ -135,19 +163,43 @@ describe('gemini sessions through the pipeline', () => {
     const twice = gitRepo(join(root, 'twice'));
     const path = join(root, 'session-2026-12-07T14-42-f8c48a7e.jsonl');
     copyFileSync(join(FIXTURES, 'build.jsonl'), path);
-    await runInProcess(join(root, 'state-once'), { sessionId: 'g1', agent: 'gemini', transcriptPath: path, repo: once, trigger: 'test', close: 'process' });
+    await runInProcess(join(root, 'state-once'), {
+      sessionId: 'g1',
+      agent: 'gemini',
+      transcriptPath: path,
+      repo: once,
+      trigger: 'test',
+      close: 'process',
+    });
 
     copyFileSync(join(FIXTURES, 'build.turn1.jsonl'), path);
-    const first = await runInProcess(join(root, 'state-twice'), { sessionId: 'g1', agent: 'gemini', transcriptPath: path, repo: twice, trigger: 'test' });
+    const first = await runInProcess(join(root, 'state-twice'), {
+      sessionId: 'g1',
+      agent: 'gemini',
+      transcriptPath: path,
+      repo: twice,
+      trigger: 'test',
+    });
     copyFileSync(join(FIXTURES, 'build.jsonl'), path);
-    const second = await runInProcess(join(root, 'state-twice'), { sessionId: 'g1', agent: 'gemini', transcriptPath: path, repo: twice, trigger: 'test', close: 'process' });
+    const second = await runInProcess(join(root, 'state-twice'), {
+      sessionId: 'g1',
+      agent: 'gemini',
+      transcriptPath: path,
+      repo: twice,
+      trigger: 'test',
+      close: 'process',
+    });
     assert.equal(second.resync, null, 'turn 1 is a prefix of the log: no re-read');
     assert.equal(first.bytesRead + second.bytesRead, readFileSync(path).length, 'every byte read once');
 
     const a = readOutputs(once, 'g1');
     const b = readOutputs(twice, 'g1');
     assert.equal(b.devlog?.replaceAll(twice, once), a.devlog);
-    const tools = (entries: string) => entries.trim().split('\n').map((l) => (JSON.parse(l) as { tool: string }).tool);
+    const tools = (entries: string) =>
+      entries
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { tool: string }).tool);
     assert.deepEqual(tools(a.entries), ['gemini']);
     assert.deepEqual(tools(b.entries), ['gemini']);
   });
@@ -157,25 +209,72 @@ describe('gemini sessions through the pipeline', () => {
     const path = join(root, 'session-2026-12-07T14-38-9797afdb.json');
     copyFileSync(join(FIXTURES, 'legacy-0.38.turn1.json'), path);
     const home = join(root, 'state-legacy');
-    const turn1 = await runInProcess(home, { sessionId: 'g2', agent: 'gemini', transcriptPath: path, repo, trigger: 'test', close: 'turn' });
-    const again = await runInProcess(home, { sessionId: 'g2', agent: 'gemini', transcriptPath: path, repo, trigger: 'test' });
+    const turn1 = await runInProcess(home, {
+      sessionId: 'g2',
+      agent: 'gemini',
+      transcriptPath: path,
+      repo,
+      trigger: 'test',
+      close: 'turn',
+    });
+    const again = await runInProcess(home, {
+      sessionId: 'g2',
+      agent: 'gemini',
+      transcriptPath: path,
+      repo,
+      trigger: 'test',
+    });
     assert.deepEqual([again.resync, again.lines], [null, 0], 'the same document again: nothing new');
     copyFileSync(join(FIXTURES, 'legacy-0.38.json'), path);
-    const turn2 = await runInProcess(home, { sessionId: 'g2', agent: 'gemini', transcriptPath: path, repo, trigger: 'test', close: 'turn' });
+    const turn2 = await runInProcess(home, {
+      sessionId: 'g2',
+      agent: 'gemini',
+      transcriptPath: path,
+      repo,
+      trigger: 'test',
+      close: 'turn',
+    });
     assert.equal(turn2.resync, null, 'the rewrite kept the messages of turn 1');
     assert.equal(turn1.lines + turn2.lines, records('legacy-0.38.json').length, 'each message read once');
 
     // The CLI rewrites an earlier message (a resume that rebuilt the history): read again from the start.
-    writeFileSync(path, readFileSync(path, 'utf8').replace('I will create the module and its test.', 'I will create the module and a test for it.'));
-    const rewritten = await runInProcess(home, { sessionId: 'g2', agent: 'gemini', transcriptPath: path, repo, trigger: 'test', close: 'process' });
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        'I will create the module and its test.',
+        'I will create the module and a test for it.',
+      ),
+    );
+    const rewritten = await runInProcess(home, {
+      sessionId: 'g2',
+      agent: 'gemini',
+      transcriptPath: path,
+      repo,
+      trigger: 'test',
+      close: 'process',
+    });
     assert.equal(rewritten.resync, 'rewritten');
-    const entries = readOutputs(repo, 'g2').entries.trim().split('\n').map((l) => JSON.parse(l) as { touched_files: { created: string[]; modified: string[] } });
+    const entries = readOutputs(repo, 'g2')
+      .entries.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { touched_files: { created: string[]; modified: string[] } });
     assert.equal(entries.length, 2, 'one entry per turn, none written again');
-    assert.deepEqual(entries.map((e) => [e.touched_files.created, e.touched_files.modified]), [[['greet.js', 'test.js'], []], [[], ['greet.js']]]);
-    const devlog = JSON.parse(readOutputs(repo, 'g2').devlog ?? '{}') as { conversation: { type: string; content?: string }[] };
+    assert.deepEqual(
+      entries.map((e) => [e.touched_files.created, e.touched_files.modified]),
+      [
+        [['greet.js', 'test.js'], []],
+        [[], ['greet.js']],
+      ],
+    );
+    const devlog = JSON.parse(readOutputs(repo, 'g2').devlog ?? '{}') as {
+      conversation: { type: string; content?: string }[];
+    };
     assert.deepEqual(
       devlog.conversation.filter((c) => c.type === 'user').map((c) => c.content),
-      ['Create greet.js with a greet(name) function and a test for it in test.js, then run the test.', 'Fix greet so the test passes, run it again and commit.'],
+      [
+        'Create greet.js with a greet(name) function and a test for it in test.js, then run the test.',
+        'Fix greet so the test passes, run it again and commit.',
+      ],
     );
   });
 
@@ -185,7 +284,16 @@ describe('gemini sessions through the pipeline', () => {
     // Sparse: the size is what is checked, before a byte is read.
     writeFileSync(path, '');
     truncateSync(path, MAX_DOCUMENT_BYTES + 1);
-    await assert.rejects(runInProcess(join(root, 'state-big'), { sessionId: 'g4', agent: 'gemini', transcriptPath: path, repo, trigger: 'test' }), /over the 67108864-byte limit for a session document/);
+    await assert.rejects(
+      runInProcess(join(root, 'state-big'), {
+        sessionId: 'g4',
+        agent: 'gemini',
+        transcriptPath: path,
+        repo,
+        trigger: 'test',
+      }),
+      /over the 67108864-byte limit for a session document/,
+    );
     assert.equal(readOutputs(repo, 'g4').devlog, null);
   });
 
@@ -193,7 +301,16 @@ describe('gemini sessions through the pipeline', () => {
     const repo = gitRepo(join(root, 'torn'));
     const path = join(root, 'session-torn.json');
     writeFileSync(path, readFileSync(join(FIXTURES, 'legacy-0.38.json'), 'utf8').slice(0, 5000));
-    await assert.rejects(runInProcess(join(root, 'state-torn'), { sessionId: 'g3', agent: 'gemini', transcriptPath: path, repo, trigger: 'test' }), /not a whole JSON document/);
+    await assert.rejects(
+      runInProcess(join(root, 'state-torn'), {
+        sessionId: 'g3',
+        agent: 'gemini',
+        transcriptPath: path,
+        repo,
+        trigger: 'test',
+      }),
+      /not a whole JSON document/,
+    );
     assert.equal(readOutputs(repo, 'g3').devlog, null);
   });
 });

@@ -5,7 +5,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeBin } from '../evaluator/fake-env.js';
 import { CLAUDE_FIXTURES, CLI, cleanup, CODEX_FIXTURES, runProcess, tempDir, type ProcResult } from '../helpers.js';
-import { backfill, buildFixture, entries, envFor, located, outputs, progressLines, query, removeOutputs, runLines, type Fixture } from './backfill-world.js';
+import {
+  backfill,
+  buildFixture,
+  entries,
+  envFor,
+  located,
+  outputs,
+  progressLines,
+  query,
+  removeOutputs,
+  runLines,
+  type Fixture,
+} from './backfill-world.js';
 
 /**
  * `shiplog backfill --jobs N` runs sessions in N processes of their own. What it writes must not
@@ -17,11 +29,19 @@ const SOURCES = { claude: CLAUDE_FIXTURES, codex: CODEX_FIXTURES };
 
 /** The files written, with the lines of each .jsonl sorted: sessions of one repository append to one file in the order they finish. */
 function written(fx: Fixture): Map<string, string> {
-  return new Map([...outputs(fx)].map(([path, text]) => [path, path.endsWith('.jsonl') ? text.split('\n').filter(Boolean).sort().join('\n') : text]));
+  return new Map(
+    [...outputs(fx)].map(([path, text]) => [
+      path,
+      path.endsWith('.jsonl') ? text.split('\n').filter(Boolean).sort().join('\n') : text,
+    ]),
+  );
 }
 
 /** `[3/20] <id> <agent>: …` without its place, which follows the order sessions finish in. */
-const unnumbered = (out: string) => progressLines(out).map((l) => l.replace(/^\[\d+\/\d+\] /, '')).sort();
+const unnumbered = (out: string) =>
+  progressLines(out)
+    .map((l) => l.replace(/^\[\d+\/\d+\] /, ''))
+    .sort();
 const summaryOf = (out: string) => /^backfill: .+; read .+ in /m.exec(out)?.[0];
 const pids = (home: string) => query<{ pid: number }>(home, 'SELECT DISTINCT pid FROM runs').map((r) => r.pid);
 
@@ -41,14 +61,22 @@ function childrenOf(pid: number): number[] {
     .map(Number);
 }
 
-const running = (pid: number) => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+const running = (pid: number) =>
+  existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 /** A backfill started in a process group of its own, so it can be killed together with its session processes. */
 function startBackfill(fx: Fixture, home: string, args: string[]) {
-  const child = spawn(process.execPath, [CLI, 'backfill', ...args], { env: envFor(fx, home), cwd: fx.root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [CLI, 'backfill', ...args], {
+    env: envFor(fx, home),
+    cwd: fx.root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   let err = '';
-  const ended = new Promise<ProcResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })));
+  const ended = new Promise<ProcResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })),
+  );
   const waiters: { n: number; resolve: () => void }[] = [];
   const heard: { re: RegExp; resolve: () => void }[] = [];
   child.stderr.on('data', (d: Buffer) => {
@@ -172,7 +200,11 @@ describe('backfill --jobs: sessions run in processes of their own', () => {
     assert.equal((await run.ended).signal, 'SIGKILL');
     // Waits for the processes to leave, which is what is tested; the test's own timeout bounds it.
     while (orphans.some(running)) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(query(home, "SELECT id FROM runs WHERE status = 'running'").length, 0, 'the sessions in hand were finished');
+    assert.equal(
+      query(home, "SELECT id FROM runs WHERE status = 'running'").length,
+      0,
+      'the sessions in hand were finished',
+    );
     assert.equal(query(home, 'SELECT session_id FROM locks').length, 0);
 
     const r = await backfill(fx, home, ['--jobs', '2']);
@@ -195,9 +227,18 @@ describe('backfill --jobs: sessions run in processes of their own', () => {
     assert.equal(r.code, 1, r.stderr);
     const failed = progressLines(r.stderr);
     assert.equal(failed.length, 1, r.stderr);
-    assert.match(failed[0] ?? '', /: FAILED: the backfill process running it stopped \(SIGKILL\); the next backfill continues it$/);
+    assert.match(
+      failed[0] ?? '',
+      /: FAILED: the backfill process running it stopped \(SIGKILL\); the next backfill continues it$/,
+    );
     const U = fx.sessions.length - L;
-    assert.match(r.stdout, new RegExp(`^backfill: ${fx.sessions.length} sessions \\(${L - 1} processed, 0 up to date, ${U} skipped, 1 failed\\)`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^backfill: ${fx.sessions.length} sessions \\(${L - 1} processed, 0 up to date, ${U} skipped, 1 failed\\)`,
+        'm',
+      ),
+    );
 
     const again = await backfill(fx, home, ['--jobs', '2']);
     assert.equal(again.code, 0, again.stderr);
@@ -217,7 +258,13 @@ describe('backfill --jobs: sessions run in processes of their own', () => {
     const done = runLines(r.stdout).length;
     assert.ok(done >= 1 && done < L, r.stdout);
     const U = fx.sessions.length - L;
-    assert.match(r.stdout, new RegExp(`^backfill: ${fx.sessions.length} sessions \\(${done} processed, 0 up to date, ${U} skipped, ${L - done} not started\\)`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^backfill: ${fx.sessions.length} sessions \\(${done} processed, 0 up to date, ${U} skipped, ${L - done} not started\\)`,
+        'm',
+      ),
+    );
     assert.equal(query(home, "SELECT id FROM runs WHERE status != 'ok'").length, 0, 'every run that started, finished');
 
     const again = await backfill(fx, home, ['--jobs', '2']);
@@ -250,10 +297,23 @@ describe('backfill --jobs: sessions run in processes of their own', () => {
 
   it('--jobs is for the heuristic evaluator: with an LLM evaluator the sessions run in this process, and it says so', async () => {
     const home = join(fx.root, 'state-llm');
-    const env = { ...envFor(fx, home), PATH: `${fakeBin(fx.root)}:${envFor(fx, home).PATH ?? ''}`, FAKE_LOG: join(fx.root, 'calls-llm.jsonl'), FAKE_MODE: 'ok', SHIPLOG_ACTOR: 'llm' };
-    const r = await runProcess(process.execPath, [CLI, 'backfill', '--evaluator', 'claude', '--agent', 'codex', '--jobs', '2'], { env, cwd: fx.root });
+    const env = {
+      ...envFor(fx, home),
+      PATH: `${fakeBin(fx.root)}:${envFor(fx, home).PATH ?? ''}`,
+      FAKE_LOG: join(fx.root, 'calls-llm.jsonl'),
+      FAKE_MODE: 'ok',
+      SHIPLOG_ACTOR: 'llm',
+    };
+    const r = await runProcess(
+      process.execPath,
+      [CLI, 'backfill', '--evaluator', 'claude', '--agent', 'codex', '--jobs', '2'],
+      { env, cwd: fx.root },
+    );
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /--jobs is for the heuristic evaluator; with claude, --max-concurrency sessions run at a time \(default 4\)/);
+    assert.match(
+      r.stderr,
+      /--jobs is for the heuristic evaluator; with claude, --max-concurrency sessions run at a time \(default 4\)/,
+    );
     assert.equal(pids(home).length, 1);
   });
 
@@ -261,7 +321,10 @@ describe('backfill --jobs: sessions run in processes of their own', () => {
     for (const bad of ['0', '65', '1.5', 'all']) {
       const r = await backfill(fx, join(fx.root, 'state-bad-jobs'), ['--jobs', bad]);
       assert.equal(r.code, 2, bad);
-      assert.match(r.stderr, new RegExp(`--jobs must be a whole number from 1 to 64, not "${bad.replace('.', '\\.')}"`));
+      assert.match(
+        r.stderr,
+        new RegExp(`--jobs must be a whole number from 1 to 64, not "${bad.replace('.', '\\.')}"`),
+      );
     }
     assert.equal(existsSync(join(fx.root, 'state-bad-jobs')), false);
     const help = await backfill(fx, join(fx.root, 'state-bad-jobs'), ['--help']);

@@ -28,14 +28,25 @@ it('backfill --dry-run leaves an existing state folder exactly as it was', async
   mkdirSync(join(claudeDir, 'projects', 'p'), { recursive: true });
   const t = join(claudeDir, 'projects', 'p', 'dry-1.jsonl');
   writeClaudeTranscript(t, 'dry-1', repo, [simpleTurn(0)]);
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(root, 'home'), SHIPLOG_HOME: state, XDG_CONFIG_HOME: join(root, 'xdg'), CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(root, 'codex') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: join(root, 'home'),
+    SHIPLOG_HOME: state,
+    XDG_CONFIG_HOME: join(root, 'xdg'),
+    CLAUDE_CONFIG_DIR: claudeDir,
+    CODEX_HOME: join(root, 'codex'),
+  };
   delete env.SHIPLOG_INTERNAL;
 
   const real = await runProcess(process.execPath, [CLI, 'backfill', '--evaluator', 'heuristic'], { env, cwd: root });
   assert.equal(real.code, 0, real.stdout + real.stderr);
   writeClaudeTranscript(t, 'dry-1', repo, [simpleTurn(1)], { append: true, firstSeq: 1 });
   const before = snapshot(state);
-  assert.deepEqual(Object.keys(before).filter((n) => /-(wal|shm)$/.test(n)), [], 'the real run closed its database cleanly');
+  assert.deepEqual(
+    Object.keys(before).filter((n) => /-(wal|shm)$/.test(n)),
+    [],
+    'the real run closed its database cleanly',
+  );
 
   const dry = await runProcess(process.execPath, [CLI, 'backfill', '--dry-run'], { env, cwd: root });
   assert.equal(dry.code, 0, dry.stdout + dry.stderr);

@@ -23,7 +23,10 @@ describe('backfill asks git about each repository once', () => {
     mkdirSync(bin);
     log = join(fx.root, 'git-questions.log');
     // $PPID: the shiplog process that asked (git is started directly, not through a shell).
-    writeFileSync(join(bin, 'git'), `#!/bin/sh\nprintf '%s\\t%s\\t%s\\n' "$PPID" "$(pwd -P)" "$*" >> '${log}'\nexec '${git}' "$@"\n`);
+    writeFileSync(
+      join(bin, 'git'),
+      `#!/bin/sh\nprintf '%s\\t%s\\t%s\\n' "$PPID" "$(pwd -P)" "$*" >> '${log}'\nexec '${git}' "$@"\n`,
+    );
     chmodSync(join(bin, 'git'), 0o755);
     env = (home) => ({ ...envFor(fx, home), PATH: `${bin}:${envFor(fx, home).PATH ?? ''}` });
   });
@@ -45,24 +48,41 @@ describe('backfill asks git about each repository once', () => {
       removeOutputs(fx.work);
       writeFileSync(log, '');
       const home = join(fx.root, `state-${jobs}`);
-      const r = await runProcess(process.execPath, [CLI, 'backfill', '--jobs', String(jobs)], { env: env(home), cwd: fx.root });
+      const r = await runProcess(process.execPath, [CLI, 'backfill', '--jobs', String(jobs)], {
+        env: env(home),
+        cwd: fx.root,
+      });
       assert.equal(r.code, 0, r.stderr);
       assert.ok(entries(fx).size > 0);
       const head = asked('rev-parse HEAD');
       const folders = perFolder(head);
-      assert.ok(located(fx.sessions).length > folders.size, 'sessions share repositories, or nothing would be asked twice anyway');
-      for (const q of ['rev-parse HEAD', 'symbolic-ref --short -q HEAD', 'config --get remote.origin.url', 'rev-parse --show-toplevel']) {
-        for (const [folder, n] of perFolder(asked(q))) assert.ok(n <= jobs, `${q} asked ${n} times in ${folder} with --jobs ${jobs}`);
+      assert.ok(
+        located(fx.sessions).length > folders.size,
+        'sessions share repositories, or nothing would be asked twice anyway',
+      );
+      for (const q of [
+        'rev-parse HEAD',
+        'symbolic-ref --short -q HEAD',
+        'config --get remote.origin.url',
+        'rev-parse --show-toplevel',
+      ]) {
+        for (const [folder, n] of perFolder(asked(q)))
+          assert.ok(n <= jobs, `${q} asked ${n} times in ${folder} with --jobs ${jobs}`);
       }
       // The actor too: its e-mail does not change during a backfill either.
       for (const q of ['rev-parse --show-toplevel', 'config --get user.email']) {
-        for (const [where, n] of perFolderAndProcess(asked(q))) assert.equal(n, 1, `${q} asked ${n} times by ${where} with --jobs ${jobs}`);
+        for (const [where, n] of perFolderAndProcess(asked(q)))
+          assert.equal(n, 1, `${q} asked ${n} times by ${where} with --jobs ${jobs}`);
       }
       // With --jobs 2 the backfill itself asks git nothing: the 40 questions it used to ask one
       // after the other, before any session process started, were wall time no process shared.
       const runners = new Set(query<{ pid: number }>(home, 'SELECT DISTINCT pid FROM runs').map((r) => String(r.pid)));
       const askers = new Set(questions().map((l) => l.split('\t')[0] ?? ''));
-      for (const pid of askers) assert.ok(runners.has(pid), `git asked by process ${pid}, which ran no session (runs were by ${[...runners].join(', ')})`);
+      for (const pid of askers)
+        assert.ok(
+          runners.has(pid),
+          `git asked by process ${pid}, which ran no session (runs were by ${[...runners].join(', ')})`,
+        );
     });
   }
 });

@@ -28,6 +28,9 @@ describe('backfill --jobs hand-out order', () => {
       assert.ok(i !== null);
       seen.push(i);
     }
-    assert.deepEqual([...seen].sort((a, b) => a - b), groups.map((_, i) => i));
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      groups.map((_, i) => i),
+    );
   });
 });

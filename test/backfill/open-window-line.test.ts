@@ -19,12 +19,22 @@ it('a backfill line that leaves a window open says why', async () => {
   const done = writeClaudeTranscript(join(claudeDir, 'projects', 'p', 'done-1.jsonl'), 'done-1', repo, [simpleTurn(1)]);
   const dayAgo = new Date(Date.now() - 86_400_000);
   utimesSync(done, dayAgo, dayAgo);
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(root, 'home'), SHIPLOG_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'xdg'), CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(root, 'codex') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: join(root, 'home'),
+    SHIPLOG_HOME: join(root, 'state'),
+    XDG_CONFIG_HOME: join(root, 'xdg'),
+    CLAUDE_CONFIG_DIR: claudeDir,
+    CODEX_HOME: join(root, 'codex'),
+  };
   delete env.SHIPLOG_INTERNAL;
   void live;
 
   const r = await runProcess(process.execPath, [CLI, 'backfill', '--evaluator', 'heuristic'], { env, cwd: root });
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /live-1 claude-code: 0 entries, 0 failed \([^)]*\); window left open: transcript modified within idle_minutes \(30 min\)$/m);
+  assert.match(
+    r.stdout,
+    /live-1 claude-code: 0 entries, 0 failed \([^)]*\); window left open: transcript modified within idle_minutes \(30 min\)$/m,
+  );
   assert.match(r.stdout, /done-1 claude-code: 1 entry, 0 failed \([^)]*\)$/m, 'a finished session says nothing more');
 });

@@ -23,7 +23,11 @@ after(() => cleanup(root));
 const SESSION_START = Date.UTC(2026, 0, 1, 10, 0, 0);
 
 function git(repo: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2025-12-31T09:00:00Z', GIT_COMMITTER_DATE: '2025-12-31T09:00:00Z' } });
+  const r = spawnSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_DATE: '2025-12-31T09:00:00Z', GIT_COMMITTER_DATE: '2025-12-31T09:00:00Z' },
+  });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -44,7 +48,17 @@ async function entryOf(name: string, repo: string, turns: SyntheticTurn[], minut
   const db = openDb(home);
   try {
     const now = () => new Date(SESSION_START + minutesAfterStart * 60_000);
-    await runSession({ stateDir: home, db, log: createLogger(home, 'test'), config: defaultConfig(), now }, { sessionId: `${name}-session`, agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'test', close: 'session-end' });
+    await runSession(
+      { stateDir: home, db, log: createLogger(home, 'test'), config: defaultConfig(), now },
+      {
+        sessionId: `${name}-session`,
+        agent: 'claude-code',
+        transcriptPath: transcript,
+        repo,
+        trigger: 'test',
+        close: 'session-end',
+      },
+    );
   } finally {
     db.close();
   }
@@ -57,14 +71,39 @@ describe('file claims checked against git and the disk when the window closes', 
   it('a shell redirect onto a file git tracked before the window modified it', async () => {
     const repo = repoWith('redirect', { VERSION: '1.0.0\n' });
     writeFileSync(join(repo, 'VERSION'), '1.1.0\n');
-    const entry = await entryOf('redirect', repo, [{ prompt: 'Bump the version', command: "printf '1.1.0\\n' > VERSION", output: '', reply: 'VERSION now says 1.1.0.' }], 2);
+    const entry = await entryOf(
+      'redirect',
+      repo,
+      [
+        {
+          prompt: 'Bump the version',
+          command: "printf '1.1.0\\n' > VERSION",
+          output: '',
+          reply: 'VERSION now says 1.1.0.',
+        },
+      ],
+      2,
+    );
     assert.deepEqual(entry.touched_files, { created: [], modified: ['VERSION'], deleted: [], moved: [] });
   });
 
   it('a file written and then removed by a script the transcript cannot see into was not created', async () => {
     const repo = repoWith('script-removed', { 'cleanup.sh': 'rm -f out.log\n' });
     // As on disk after the session: out.log was written, then cleanup.sh removed it.
-    const entry = await entryOf('script-removed', repo, [{ prompt: 'Log the run, then clean up', write: { path: join(repo, 'out.log'), content: 'run\n' }, command: 'sh cleanup.sh', output: '', reply: 'Logged and cleaned up.' }], 2);
+    const entry = await entryOf(
+      'script-removed',
+      repo,
+      [
+        {
+          prompt: 'Log the run, then clean up',
+          write: { path: join(repo, 'out.log'), content: 'run\n' },
+          command: 'sh cleanup.sh',
+          output: '',
+          reply: 'Logged and cleaned up.',
+        },
+      ],
+      2,
+    );
     assert.deepEqual(entry.touched_files, { created: [], modified: [], deleted: [], moved: [] });
   });
 
@@ -87,22 +126,56 @@ describe('file claims checked against git and the disk when the window closes', 
     const repo = repoWith('committed', { 'README.md': '# r\n' });
     writeFileSync(join(repo, 'gen.txt'), 'x\n');
     spawnSync('git', ['add', 'gen.txt'], { cwd: repo });
-    spawnSync('git', ['commit', '-q', '-m', 'add gen'], { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T10:00:03Z', GIT_COMMITTER_DATE: '2026-01-01T10:00:03Z' } });
+    spawnSync('git', ['commit', '-q', '-m', 'add gen'], {
+      cwd: repo,
+      env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T10:00:03Z', GIT_COMMITTER_DATE: '2026-01-01T10:00:03Z' },
+    });
     rmSync(join(repo, 'gen.txt'));
-    const entry = await entryOf('committed', repo, [{ prompt: 'Generate gen.txt', write: { path: join(repo, 'gen.txt'), content: 'x\n' }, command: 'git add gen.txt && git commit -q -m "add gen"', output: '', reply: 'Committed gen.txt.' }], 2);
+    const entry = await entryOf(
+      'committed',
+      repo,
+      [
+        {
+          prompt: 'Generate gen.txt',
+          write: { path: join(repo, 'gen.txt'), content: 'x\n' },
+          command: 'git add gen.txt && git commit -q -m "add gen"',
+          output: '',
+          reply: 'Committed gen.txt.',
+        },
+      ],
+      2,
+    );
     assert.deepEqual(entry.touched_files.created, ['gen.txt']);
   });
 
   it('a disk looked at long after the session (backfill) does not overrule the transcript', async () => {
     const repo = repoWith('late', { 'cleanup.sh': 'rm -f out.log\n' });
-    const entry = await entryOf('late', repo, [{ prompt: 'Log the run', write: { path: join(repo, 'out.log'), content: 'run\n' }, reply: 'Logged.' }], 24 * 60);
+    const entry = await entryOf(
+      'late',
+      repo,
+      [{ prompt: 'Log the run', write: { path: join(repo, 'out.log'), content: 'run\n' }, reply: 'Logged.' }],
+      24 * 60,
+    );
     assert.deepEqual(entry.touched_files.created, ['out.log']);
   });
 
   it('outside a git repository the disk still settles what a script removed', async () => {
     const dir = join(root, 'plain', 'dir');
     mkdirSync(dir, { recursive: true });
-    const entry = await entryOf('plain', dir, [{ prompt: 'Log the run, then clean up', write: { path: join(dir, 'out.log'), content: 'run\n' }, command: 'sh cleanup.sh', output: '', reply: 'Logged and cleaned up.' }], 2);
+    const entry = await entryOf(
+      'plain',
+      dir,
+      [
+        {
+          prompt: 'Log the run, then clean up',
+          write: { path: join(dir, 'out.log'), content: 'run\n' },
+          command: 'sh cleanup.sh',
+          output: '',
+          reply: 'Logged and cleaned up.',
+        },
+      ],
+      2,
+    );
     assert.deepEqual(entry.touched_files.created, []);
   });
 });

@@ -16,7 +16,15 @@ function windows(...spans: { from: number; to: number; command: string }[]): Clo
   t.apply({ kind: 'session', cwd: '/repo' });
   spans.forEach((s, i) => {
     t.apply({ kind: 'prompt', at: at(s.from), text: `task ${i}` });
-    t.apply({ kind: 'tool_call', at: at(s.to), callId: `c${i}`, tool: 'Bash', action: s.command, command: s.command, files: [] });
+    t.apply({
+      kind: 'tool_call',
+      at: at(s.to),
+      callId: `c${i}`,
+      tool: 'Bash',
+      action: s.command,
+      command: s.command,
+      files: [],
+    });
     t.apply({ kind: 'tool_result', at: at(s.to), callId: `c${i}`, isError: false, exitCode: 0, output: '' });
     t.close('flush');
   });
@@ -25,7 +33,10 @@ function windows(...spans: { from: number; to: number; command: string }[]): Clo
 
 function commitAt(repo: string, min: number, message: string): string {
   const when = at(min);
-  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], { cwd: repo, env: { ...process.env, GIT_COMMITTER_DATE: when, GIT_AUTHOR_DATE: when } });
+  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], {
+    cwd: repo,
+    env: { ...process.env, GIT_COMMITTER_DATE: when, GIT_AUTHOR_DATE: when },
+  });
   return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
 }
 
@@ -39,13 +50,25 @@ describe('resolving quiet commits against one git log', () => {
   const later = commitAt(repo, 42, 'Tidy');
 
   it('one span covers every window with such a commit, and one lookup resolves each in its own span', async () => {
-    const closed = windows({ from: 0, to: 2, command: 'git commit -qm "Add parser"' }, { from: 40, to: 43, command: 'git commit -q -m "Add retry loop"' }, { from: 43, to: 45, command: 'git commit -q' });
+    const closed = windows(
+      { from: 0, to: 2, command: 'git commit -qm "Add parser"' },
+      { from: 40, to: 43, command: 'git commit -q -m "Add retry loop"' },
+      { from: 43, to: 45, command: 'git commit -q' },
+    );
     const span = unresolvedSpan(closed);
     assert.deepEqual(span, { since: new Date(Date.parse(at(-1))), until: new Date(Date.parse(at(46))) });
     const log = await commitsBetween(repo, span.since, span.until);
-    assert.deepEqual(log?.map((c) => c.hash), [later, late, outside, early], 'newest first');
+    assert.deepEqual(
+      log?.map((c) => c.hash),
+      [later, late, outside, early],
+      'newest first',
+    );
     const [a, b, c] = closed.map((w) => resolveCommits(w, log ?? []));
-    assert.deepEqual(a?.window.commits, [{ hash: early, message: 'Add parser' }], 'the same subject outside the window is not taken');
+    assert.deepEqual(
+      a?.window.commits,
+      [{ hash: early, message: 'Add parser' }],
+      'the same subject outside the window is not taken',
+    );
     assert.deepEqual(b?.window.commits, [{ hash: late, message: 'Add retry loop' }]);
     // No message known: the newest commit in the window's span (43-45 min, a minute of slack).
     assert.deepEqual(c?.window.commits, [{ hash: later, message: 'Tidy' }]);
@@ -56,7 +79,15 @@ describe('resolving quiet commits against one git log', () => {
     t.apply({ kind: 'session', cwd: '/repo' });
     t.apply({ kind: 'prompt', at: at(40), text: 'commit it' });
     const commit = (id: string, output: string) => {
-      t.apply({ kind: 'tool_call', at: at(41), callId: id, tool: 'Bash', action: 'ran git commit', command: 'git commit -m "Add retry loop"', files: [] });
+      t.apply({
+        kind: 'tool_call',
+        at: at(41),
+        callId: id,
+        tool: 'Bash',
+        action: 'ran git commit',
+        command: 'git commit -m "Add retry loop"',
+        files: [],
+      });
       t.apply({ kind: 'tool_result', at: at(41), callId: id, isError: false, exitCode: 0, output });
     };
     commit('a', `[main ${late.slice(0, 7)}] Add retry loop\n 1 file changed`);
@@ -76,7 +107,10 @@ describe('resolving quiet commits against one git log', () => {
   it('a message with no match, or no repository, leaves the commit out; windows without one are untouched', async () => {
     const [w] = windows({ from: 0, to: 2, command: 'git commit -qm "Never made"' });
     assert.ok(w);
-    assert.deepEqual(resolveCommits(w, (await commitsBetween(repo, new Date(at(-1)), new Date(at(3)))) ?? []).window.commits, []);
+    assert.deepEqual(
+      resolveCommits(w, (await commitsBetween(repo, new Date(at(-1)), new Date(at(3)))) ?? []).window.commits,
+      [],
+    );
     assert.equal(await commitsBetween(join(root, 'not-a-repo-'), new Date(at(0)), new Date(at(1))), null);
     const [plain] = windows({ from: 0, to: 2, command: 'ls' });
     assert.ok(plain);

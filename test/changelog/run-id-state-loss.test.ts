@@ -21,12 +21,29 @@ describe('run_ids after state loss (real `shiplog process`)', () => {
     const repo = gitRepo(join(dir, 'repo'), true);
     mkdirSync(join(dir, 'projects'));
     const home = join(dir, 'state');
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'xdg'), SHIPLOG_HOME: home };
-    for (const k of ['SHIPLOG_INTERNAL', 'SHIPLOG_GRANULARITY', 'SHIPLOG_IDLE_MINUTES', 'SHIPLOG_EVALUATOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR']) delete env[k];
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: join(dir, 'home'),
+      XDG_CONFIG_HOME: join(dir, 'xdg'),
+      SHIPLOG_HOME: home,
+    };
+    for (const k of [
+      'SHIPLOG_INTERNAL',
+      'SHIPLOG_GRANULARITY',
+      'SHIPLOG_IDLE_MINUTES',
+      'SHIPLOG_EVALUATOR',
+      'CTX_ACTOR',
+      'CHANGELOG_ACTOR',
+    ])
+      delete env[k];
     const sessionId = `runid-${n}`;
     const transcript = join(dir, 'projects', `${sessionId}.jsonl`);
     const process_ = async () => {
-      const r = await runProcess(globalThis.process.execPath, [CLI, 'process', transcript, '--repo', repo, '--session', sessionId], { env, cwd: repo });
+      const r = await runProcess(
+        globalThis.process.execPath,
+        [CLI, 'process', transcript, '--repo', repo, '--session', sessionId],
+        { env, cwd: repo },
+      );
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     };
     const loseState = () => {

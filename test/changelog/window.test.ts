@@ -13,7 +13,11 @@ const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 10, min)).toISOString(
 function call(id: string, min: number, extra: Partial<Extract<AgentEvent, { kind: 'tool_call' }>>): AgentEvent {
   return { kind: 'tool_call', at: at(min), callId: id, tool: 'Bash', action: `ran ${id}`, files: [], ...extra };
 }
-function result(id: string, min: number, extra: Partial<Extract<AgentEvent, { kind: 'tool_result' }>> = {}): AgentEvent {
+function result(
+  id: string,
+  min: number,
+  extra: Partial<Extract<AgentEvent, { kind: 'tool_result' }>> = {},
+): AgentEvent {
   return { kind: 'tool_result', at: at(min), callId: id, isError: false, ...extra };
 }
 
@@ -42,8 +46,22 @@ describe('window tracker', () => {
     t.close('end');
     const [closed] = t.takeClosed();
     assert.ok(closed);
-    const entry = ChangelogEntry.parse(heuristicEntry(closed, { tool: 'claude', actor: 'me', repo: '/repo', sessionId: 's1', transcriptPath: '/t.jsonl', fallbackTime: at(0) }));
-    assert.deepEqual(entry.touched_files, { created: ['src/new.ts'], modified: ['src/old.ts'], deleted: ['src/gone.ts'], moved: [{ from: 'a.ts', to: 'b.ts' }] });
+    const entry = ChangelogEntry.parse(
+      heuristicEntry(closed, {
+        tool: 'claude',
+        actor: 'me',
+        repo: '/repo',
+        sessionId: 's1',
+        transcriptPath: '/t.jsonl',
+        fallbackTime: at(0),
+      }),
+    );
+    assert.deepEqual(entry.touched_files, {
+      created: ['src/new.ts'],
+      modified: ['src/old.ts'],
+      deleted: ['src/gone.ts'],
+      moved: [{ from: 'a.ts', to: 'b.ts' }],
+    });
   });
 
   it('tests keep their order and results; commits come from git output', () => {
@@ -103,8 +121,13 @@ describe('window tracker', () => {
     assert.deepEqual(b.takeClosed()[0]?.window.tests, [{ cmd: 'go test ./...', result: 'pass' }]);
   });
 
-  it('run_ids come from the window\'s content: the same work gives the same id, more work a new one', () => {
-    const events: AgentEvent[] = [{ kind: 'prompt', at: at(0), text: 'go' }, call('a', 1, { command: 'make' }), result('a', 1), { kind: 'reply', at: at(2), text: 'done', messageId: 'm1' }];
+  it("run_ids come from the window's content: the same work gives the same id, more work a new one", () => {
+    const events: AgentEvent[] = [
+      { kind: 'prompt', at: at(0), text: 'go' },
+      call('a', 1, { command: 'make' }),
+      result('a', 1),
+      { kind: 'reply', at: at(2), text: 'done', messageId: 'm1' },
+    ];
     const idOf = (evs: AgentEvent[], state = initialWindowState()) => {
       const t = new WindowTracker(state, opts);
       for (const e of evs) t.apply(e);
@@ -116,7 +139,10 @@ describe('window tracker', () => {
     // Read again from a fresh state (state.db lost), or after other sessions' work: the same id.
     assert.equal(idOf(events), id);
     // The same first and last events with one more between them is other work.
-    assert.notEqual(idOf([...events.slice(0, 3), call('b', 1, { command: 'make' }), result('b', 1), ...events.slice(3)]), id);
+    assert.notEqual(
+      idOf([...events.slice(0, 3), call('b', 1, { command: 'make' }), result('b', 1), ...events.slice(3)]),
+      id,
+    );
     // A later end (a resumed session) is another run, though the window starts at the same event.
     assert.notEqual(idOf([...events, { kind: 'prompt', at: at(3), text: 'more' }]), id);
     // Another session with the same events is another run.
@@ -144,17 +170,51 @@ describe('window tracker', () => {
 
 describe('command recognition', () => {
   it('finds test runs inside compound commands', () => {
-    for (const c of ['npm test', 'cd x && npm run test:unit', 'CI=1 pytest -x tests/', 'python -m pytest', 'go test ./...', 'cargo test', 'mix test 2>&1 | tail', 'npx vitest run', 'node --import tsx --test test/a.test.ts', 'make check', 'sh test/run.sh', 'bash tests/smoke.sh', 'node test.js', 'python3 test_app.py', 'node tests/api.test.mjs', 'tsx src/parse.spec.ts', 'ruby test/unit.rb']) {
+    for (const c of [
+      'npm test',
+      'cd x && npm run test:unit',
+      'CI=1 pytest -x tests/',
+      'python -m pytest',
+      'go test ./...',
+      'cargo test',
+      'mix test 2>&1 | tail',
+      'npx vitest run',
+      'node --import tsx --test test/a.test.ts',
+      'make check',
+      'sh test/run.sh',
+      'bash tests/smoke.sh',
+      'node test.js',
+      'python3 test_app.py',
+      'node tests/api.test.mjs',
+      'tsx src/parse.spec.ts',
+      'ruby test/unit.rb',
+    ]) {
       assert.ok(isTestCommand(c), c);
     }
-    for (const c of ['npm install', 'git commit -m test', 'cat test.txt', 'ls tests/', 'echo pytest', 'cat test/run.sh', 'sh scripts/build.sh', 'node server.js', 'python3 manage.py migrate', 'node latest.js', 'node contest.js']) assert.equal(isTestCommand(c), false, c);
+    for (const c of [
+      'npm install',
+      'git commit -m test',
+      'cat test.txt',
+      'ls tests/',
+      'echo pytest',
+      'cat test/run.sh',
+      'sh scripts/build.sh',
+      'node server.js',
+      'python3 manage.py migrate',
+      'node latest.js',
+      'node contest.js',
+    ])
+      assert.equal(isTestCommand(c), false, c);
   });
 
   it('finds commits and reads their hash and message', () => {
     assert.ok(isCommitCommand('git add . && git commit -m "x"'));
     assert.ok(isCommitCommand('git -c user.name=a commit --amend'));
     assert.equal(isCommitCommand('git log --grep commit'), false);
-    assert.deepEqual(commitFromOutput('[main (root-commit) abcdef1] Initial commit\n', ''), { hash: 'abcdef1', message: 'Initial commit' });
+    assert.deepEqual(commitFromOutput('[main (root-commit) abcdef1] Initial commit\n', ''), {
+      hash: 'abcdef1',
+      message: 'Initial commit',
+    });
     assert.equal(commitFromOutput('nothing to commit, working tree clean', ''), null);
   });
 });

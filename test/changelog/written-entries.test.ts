@@ -8,9 +8,25 @@ import { cleanup, tempDir } from '../helpers.js';
 
 const entry = (session: string, runId: string, end: string) =>
   JSON.stringify({
-    schema_version: 1, run_id: runId, created_at: end, tool: 'claude', actor: 'me', project: 'p', project_root: '/r', label: 'l', start: end, end,
-    continuation_of_run_id: null, transcript: { session_id: session, source_jsonl: '/t.jsonl', window_index: 0, close_reason: 'process' },
-    summary: 'Did a thing that matters.', bullets: ['Did the thing that matters, and checked it.'], tags: [], touched_files: { created: [], modified: [], deleted: [], moved: [] }, tests: [], commits: [], notes: null,
+    schema_version: 1,
+    run_id: runId,
+    created_at: end,
+    tool: 'claude',
+    actor: 'me',
+    project: 'p',
+    project_root: '/r',
+    label: 'l',
+    start: end,
+    end,
+    continuation_of_run_id: null,
+    transcript: { session_id: session, source_jsonl: '/t.jsonl', window_index: 0, close_reason: 'process' },
+    summary: 'Did a thing that matters.',
+    bullets: ['Did the thing that matters, and checked it.'],
+    tags: [],
+    touched_files: { created: [], modified: [], deleted: [], moved: [] },
+    tests: [],
+    commits: [],
+    notes: null,
   });
 
 /** What a session already has in the changelog, read from a repository that is not trusted. */
@@ -21,9 +37,19 @@ it('finds the latest entry of the session, and reads nothing through a link or f
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'entries.jsonl'),
-    [entry('s-1', 'w-a', '2026-01-01T10:00:00.000Z'), entry('s-2', 'w-x', '2026-03-01T10:00:00.000Z'), entry('s-1', 'w-b', '2026-01-01T11:00:00.000Z'), '{"torn', ''].join('\n'),
+    [
+      entry('s-1', 'w-a', '2026-01-01T10:00:00.000Z'),
+      entry('s-2', 'w-x', '2026-03-01T10:00:00.000Z'),
+      entry('s-1', 'w-b', '2026-01-01T11:00:00.000Z'),
+      '{"torn',
+      '',
+    ].join('\n'),
   );
-  assert.deepEqual(writtenSoFar(join(root, 'repo'), 'me', 's-1'), { writtenThrough: '2026-01-01T11:00:00.000Z', prevRunId: 'w-b', index: 2 });
+  assert.deepEqual(writtenSoFar(join(root, 'repo'), 'me', 's-1'), {
+    writtenThrough: '2026-01-01T11:00:00.000Z',
+    prevRunId: 'w-b',
+    index: 2,
+  });
   assert.equal(writtenSoFar(join(root, 'repo'), 'me', 's-3'), null, 'a session with no entries');
   assert.equal(writtenSoFar(join(root, 'repo'), 'nobody', 's-1'), null, 'no such actor');
 

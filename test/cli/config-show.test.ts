@@ -13,9 +13,16 @@ it('config show names the files that exist and the actor in effect', async () =>
   after(() => cleanup(root));
   const repo = gitRepo(join(root, 'repo'));
   const xdg = join(root, 'xdg');
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: root, XDG_CONFIG_HOME: xdg, SHIPLOG_HOME: join(root, 'state') };
-  for (const k of ['SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR', 'SHIPLOG_MODEL', 'CTX_CHANGELOG_MODEL']) delete env[k];
-  const show = (...args: string[]) => runProcess(process.execPath, [CLI, 'config', 'show', '--repo', repo, ...args], { env, cwd: repo });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: root,
+    XDG_CONFIG_HOME: xdg,
+    SHIPLOG_HOME: join(root, 'state'),
+  };
+  for (const k of ['SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR', 'SHIPLOG_MODEL', 'CTX_CHANGELOG_MODEL'])
+    delete env[k];
+  const show = (...args: string[]) =>
+    runProcess(process.execPath, [CLI, 'config', 'show', '--repo', repo, ...args], { env, cwd: repo });
 
   const none = await show();
   assert.equal(none.code, 0, none.stderr);
@@ -29,10 +36,19 @@ it('config show names the files that exist and the actor in effect', async () =>
   writeFileSync(join(repo, '.shiplog.toml'), '[changelog]\ngranularity = "turn"\n');
   const both = await show();
   assert.ok(both.stdout.includes(`user file:  ${join(xdg, 'shiplog', 'config.toml')} (found)`), both.stdout);
-  assert.ok(both.stdout.includes(`repo file:  ${join(repo, '.shiplog.toml')} (found, not trusted: output-shaping keys only)`), both.stdout);
+  assert.ok(
+    both.stdout.includes(`repo file:  ${join(repo, '.shiplog.toml')} (found, not trusted: output-shaping keys only)`),
+    both.stdout,
+  );
   assert.match(both.stdout, /^changelog\.actor = "me" +# .*config\.toml$/m);
 
-  const json = JSON.parse((await show('--json')).stdout) as { files: { path: string; exists: boolean }[]; actor: { value: string; from: string } };
-  assert.deepEqual(json.files.map((f) => f.exists), [true, true]);
+  const json = JSON.parse((await show('--json')).stdout) as {
+    files: { path: string; exists: boolean }[];
+    actor: { value: string; from: string };
+  };
+  assert.deepEqual(
+    json.files.map((f) => f.exists),
+    [true, true],
+  );
   assert.deepEqual(json.actor, { value: 'me', from: 'config' });
 });

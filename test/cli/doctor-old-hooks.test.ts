@@ -18,9 +18,27 @@ it('doctor names hooks of an install made before the sh hooks, and install repla
   mkdirSync(claudeDir, { recursive: true });
   const old = `${process.execPath} ${join(ROOT, 'hooks', 'claude-code.cjs')}`;
   const group = [{ hooks: [{ type: 'command', command: old }] }];
-  writeFileSync(join(claudeDir, 'settings.json'), JSON.stringify({ hooks: { Stop: group, SubagentStop: group, SessionEnd: group } }, null, 2));
-  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(root, 'no-codex'), SHIPLOG_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'xdg') };
-  const doctor = async () => (JSON.parse((await runProcess(process.execPath, [CLI, 'doctor', '--json'], { env })).stdout) as { key: string; status: string; message: string; fix?: string }[]).find((c) => c.key === 'claude.settings');
+  writeFileSync(
+    join(claudeDir, 'settings.json'),
+    JSON.stringify({ hooks: { Stop: group, SubagentStop: group, SessionEnd: group } }, null, 2),
+  );
+  const env = {
+    PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+    HOME: home,
+    CLAUDE_CONFIG_DIR: claudeDir,
+    CODEX_HOME: join(root, 'no-codex'),
+    SHIPLOG_HOME: join(root, 'state'),
+    XDG_CONFIG_HOME: join(root, 'xdg'),
+  };
+  const doctor = async () =>
+    (
+      JSON.parse((await runProcess(process.execPath, [CLI, 'doctor', '--json'], { env })).stdout) as {
+        key: string;
+        status: string;
+        message: string;
+        fix?: string;
+      }[]
+    ).find((c) => c.key === 'claude.settings');
 
   const before = await doctor();
   assert.equal(before?.status, 'problem');

@@ -10,11 +10,21 @@ const written = (value: unknown): { text: string; pieces: number } => {
 
 it('writes exactly what JSON.stringify(value, null, 2) does', () => {
   const values: unknown[] = [
-    null, 0, -1.5e-7, 'text with "quotes", \\ and a\nnewline', true, [], {}, [[]], [{}], { a: [] }, { a: {} },
+    null,
+    0,
+    -1.5e-7,
+    'text with "quotes", \\ and a\nnewline',
+    true,
+    [],
+    {},
+    [[]],
+    [{}],
+    { a: [] },
+    { a: {} },
     { a: undefined, b: () => 1, c: Symbol('s'), d: 1 },
     [undefined, () => 1, Symbol('s'), NaN, Infinity, -0],
     { nested: { deeper: [1, { x: 'y', z: [null, false] }] }, when: new Date(Date.UTC(2026, 0, 2)) },
-    { 'key "quoted"': 1, ünïcødé: '✓ 😀', '__proto__': 2 },
+    { 'key "quoted"': 1, ünïcødé: '✓ 😀', __proto__: 2 },
     { toJSON: () => ({ replaced: true }) },
     JSON.parse('{"__proto__": {"own": 1}, "list": [1, 2]}'),
   ];
@@ -22,7 +32,11 @@ it('writes exactly what JSON.stringify(value, null, 2) does', () => {
 });
 
 it('hands a long value out in pieces rather than as one text', () => {
-  const entries = Array.from({ length: 3000 }, (_, i) => ({ run_id: `run-${i}`, label: 'x'.repeat(200), bullets: ['a', 'b'] }));
+  const entries = Array.from({ length: 3000 }, (_, i) => ({
+    run_id: `run-${i}`,
+    label: 'x'.repeat(200),
+    bullets: ['a', 'b'],
+  }));
   const value = { sessionId: 's', windows: { written: entries, failed: [] } };
   const { text, pieces } = written(value);
   assert.equal(text, JSON.stringify(value, null, 2));

@@ -19,14 +19,24 @@ it('shiplog log prints no control characters from entries or folder names', asyn
   const repo = gitRepo(join(root, 'repo'));
   const env = { ...process.env, SHIPLOG_HOME: join(root, 'state'), SHIPLOG_ACTOR: 'esc' };
   const t = writeClaudeTranscript(join(root, 't.jsonl'), 'esc-1', repo, [simpleTurn(0)]);
-  const made = await runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', 'esc-1', '--agent', 'claude-code'], { env });
+  const made = await runProcess(
+    process.execPath,
+    [CLI, 'process', t, '--repo', repo, '--session', 'esc-1', '--agent', 'claude-code'],
+    { env },
+  );
   assert.equal(made.code, 0, made.stderr);
   const file = join(repo, '.changelog', 'esc', 'entries.jsonl');
   const entry = JSON.parse(readFileSync(file, 'utf8').trim()) as Record<string, unknown>;
   const osc52 = '\u001b]52;c;ZWNobyBwd25lZA==\u0007';
   const osc8 = '\u001b]8;;https://evil.example/\u001b\\click\u001b]8;;\u001b\\';
   const c1 = '\u009b2J\u009d0;title\u009c';
-  const hostile = { ...entry, summary: `Fixed it${osc52}`, label: `label${c1}`, bullets: [`see ${osc8}`, 'bell\u0007 and backspace\b'], touched_files: { created: [`a\u001b[31m.ts`], modified: [], deleted: [], moved: [] } };
+  const hostile = {
+    ...entry,
+    summary: `Fixed it${osc52}`,
+    label: `label${c1}`,
+    bullets: [`see ${osc8}`, 'bell\u0007 and backspace\b'],
+    touched_files: { created: [`a\u001b[31m.ts`], modified: [], deleted: [], moved: [] },
+  };
   writeFileSync(file, `${JSON.stringify(hostile)}\n`);
   // An actor folder whose name is an escape sequence, holding a line that is not JSON (reported on stderr).
   const evilActor = join(repo, '.changelog', 'x\u001b]52;c;aGk=\u0007');
@@ -36,7 +46,10 @@ it('shiplog log prints no control characters from entries or folder names', asyn
   for (const args of [['log'], ['log', '--json']]) {
     const r = await runProcess(process.execPath, [CLI, ...args, '--repo', repo], { env });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(!CONTROL.test(r.stdout), `stdout of ${args.join(' ')} holds a control character: ${JSON.stringify(r.stdout.match(CONTROL)?.[0])}`);
+    assert.ok(
+      !CONTROL.test(r.stdout),
+      `stdout of ${args.join(' ')} holds a control character: ${JSON.stringify(r.stdout.match(CONTROL)?.[0])}`,
+    );
     assert.ok(!CONTROL.test(r.stderr), `stderr of ${args.join(' ')} holds a control character`);
     assert.match(r.stderr, /is not JSON; skipped/, 'the bad line is still reported');
   }
@@ -45,5 +58,9 @@ it('shiplog log prints no control characters from entries or folder names', asyn
   assert.match(text.stdout, /see .*click/);
   const json = await runProcess(process.execPath, [CLI, 'log', '--json', '--repo', repo], { env });
   const back = JSON.parse(json.stdout.trim()) as { summary: string };
-  assert.equal(back.summary, `Fixed it${osc52}`, '--json keeps the stored value, escaped so a terminal shows it as text');
+  assert.equal(
+    back.summary,
+    `Fixed it${osc52}`,
+    '--json keeps the stored value, escaped so a terminal shows it as text',
+  );
 });

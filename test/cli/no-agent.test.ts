@@ -20,7 +20,12 @@ it('no agent found: install says nothing was registered; doctor calls it a probl
   mkdirSync(bin);
   symlinkSync(process.execPath, join(bin, 'node'));
   symlinkSync('/usr/bin/git', join(bin, 'git'));
-  const env: NodeJS.ProcessEnv = { HOME: home, PATH: bin, SHIPLOG_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config') };
+  const env: NodeJS.ProcessEnv = {
+    HOME: home,
+    PATH: bin,
+    SHIPLOG_HOME: join(root, 'state'),
+    XDG_CONFIG_HOME: join(root, 'config'),
+  };
 
   const install = await runProcess(process.execPath, [CLI, 'install'], { env, cwd: home });
   assert.equal(install.code, 0, install.stderr);
@@ -49,7 +54,12 @@ it('./install.sh fails on any other problem doctor finds', async () => {
   const home = join(root, 'home');
   mkdirSync(join(home, '.config', 'shiplog'), { recursive: true });
   writeFileSync(join(home, '.config', 'shiplog', 'config.toml'), 'this is = = not toml\n');
-  const env: NodeJS.ProcessEnv = { HOME: home, PATH: `${join(root, 'bin')}:/usr/bin:/bin`, SHIPLOG_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(home, '.config') };
+  const env: NodeJS.ProcessEnv = {
+    HOME: home,
+    PATH: `${join(root, 'bin')}:/usr/bin:/bin`,
+    SHIPLOG_HOME: join(root, 'state'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+  };
   const r = await runProcess(process.execPath, [AFTER_INSTALL], { env, cwd: home });
   assert.equal(r.code, 1, r.stdout);
   assert.match(r.stderr, /shiplog doctor found problems/);

@@ -23,7 +23,8 @@ describe('operator commands', () => {
   let env: NodeJS.ProcessEnv;
   let repo: string;
   let transcript: string;
-  const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) => runProcess(process.execPath, [CLI, ...args], { env: { ...env, ...extra }, cwd: repo });
+  const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    runProcess(process.execPath, [CLI, ...args], { env: { ...env, ...extra }, cwd: repo });
   const doctor = async (extra: NodeJS.ProcessEnv = {}) => {
     const r = await cli(['doctor', '--json'], extra);
     return { code: r.code, checks: JSON.parse(r.stdout) as Check[] };
@@ -35,7 +36,16 @@ describe('operator commands', () => {
     mkdirSync(join(home, '.claude'), { recursive: true });
     mkdirSync(join(home, '.codex'), { recursive: true });
     const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of ['SHIPLOG_INTERNAL', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'CTX_ACTOR', 'CHANGELOG_ACTOR']) delete base[k];
+    for (const k of [
+      'SHIPLOG_INTERNAL',
+      'CLAUDE_CONFIG_DIR',
+      'CODEX_HOME',
+      'XDG_CONFIG_HOME',
+      'XDG_STATE_HOME',
+      'CTX_ACTOR',
+      'CHANGELOG_ACTOR',
+    ])
+      delete base[k];
     env = {
       ...base,
       HOME: home,
@@ -58,11 +68,16 @@ describe('operator commands', () => {
     assert.match(r.stdout, /claude-code: hooks registered in .*\.claude\/settings\.json/);
     assert.match(r.stdout, /codex: hooks registered in .*\.codex\/config\.toml/);
     const { code, checks } = await doctor();
-    assert.deepEqual(checks.filter((c) => c.status === 'problem'), []);
+    assert.deepEqual(
+      checks.filter((c) => c.status === 'problem'),
+      [],
+    );
     assert.equal(code, 0);
     const byKey = new Map(checks.map((c) => [c.key, c]));
-    for (const key of ['node', 'hooks.files', 'config', 'claude.settings', 'codex.hooks', 'state.db', 'failures.24h']) assert.equal(byKey.get(key)?.status, 'ok', key);
-    for (const key of ['hooks.last_fire.claude-code', 'hooks.last_fire.codex', 'worker.last_run']) assert.equal(byKey.get(key)?.status, 'info', key);
+    for (const key of ['node', 'hooks.files', 'config', 'claude.settings', 'codex.hooks', 'state.db', 'failures.24h'])
+      assert.equal(byKey.get(key)?.status, 'ok', key);
+    for (const key of ['hooks.last_fire.claude-code', 'hooks.last_fire.codex', 'worker.last_run'])
+      assert.equal(byKey.get(key)?.status, 'info', key);
     assert.match(byKey.get('hooks.last_fire.claude-code')?.message ?? '', /no hook fire recorded yet/);
   });
 
@@ -75,7 +90,10 @@ describe('operator commands', () => {
   });
 
   it('after a hook fires: doctor shows the fire and the run, status the session and its open window', async () => {
-    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload('op-1', transcript, repo) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env,
+      input: stopPayload('op-1', transcript, repo),
+    });
     assert.equal(hook.code, 0);
     await waitForWorkers(env.SHIPLOG_HOME as string, 'op-1');
     const { checks } = await doctor();
@@ -86,7 +104,15 @@ describe('operator commands', () => {
 
     const status = await cli(['status', '--json']);
     assert.equal(status.code, 0, status.stderr);
-    const rows = JSON.parse(status.stdout) as { session_id: string; agent: string; repo: string; offset: number; unread_bytes: number; window_prompts: number | null; entries: number }[];
+    const rows = JSON.parse(status.stdout) as {
+      session_id: string;
+      agent: string;
+      repo: string;
+      offset: number;
+      unread_bytes: number;
+      window_prompts: number | null;
+      entries: number;
+    }[];
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.session_id, 'op-1');
     assert.equal(rows[0]?.agent, 'claude-code');
@@ -106,7 +132,10 @@ describe('operator commands', () => {
     assert.match(flush.stdout, /^op-1 {2}entry {3}\S+ {2}.+$/m);
     const again = await cli(['flush']);
     assert.equal(again.stdout, 'Nothing to flush: no open windows.\n');
-    const rows = JSON.parse((await cli(['status', '--json'])).stdout) as { entries: number; window_prompts: number | null }[];
+    const rows = JSON.parse((await cli(['status', '--json'])).stdout) as {
+      entries: number;
+      window_prompts: number | null;
+    }[];
     assert.equal(rows[0]?.entries, 1);
     assert.equal(rows[0]?.window_prompts, null);
 
@@ -117,7 +146,10 @@ describe('operator commands', () => {
     assert.ok(log.stdout.includes(`session op-1  run ${entry.run_id}`));
     for (const b of entry.bullets) assert.ok(log.stdout.includes(`  - ${b}`));
     for (const f of entry.touched_files.created) assert.ok(log.stdout.includes(`+${f}`));
-    assert.equal((await cli(['log', '--since', '2099-01-01'])).stdout, `No entries since 2099-01-01T00:00:00.000Z in ${join(repo, '.changelog')}.\n`);
+    assert.equal(
+      (await cli(['log', '--since', '2099-01-01'])).stdout,
+      `No entries since 2099-01-01T00:00:00.000Z in ${join(repo, '.changelog')}.\n`,
+    );
     assert.ok((await cli(['log', '--since', '3650d', '--json'])).stdout.includes(entry.run_id));
     const bad = await cli(['log', '--since', 'yesterday']);
     assert.equal(bad.code, 2, 'a usage error');
@@ -131,7 +163,10 @@ describe('operator commands', () => {
     const show = await cli(['config', 'show']);
     assert.equal(show.code, 1);
     assert.match(show.stdout, /^changelog\.idle_minutes = 30\s+# default$/m);
-    assert.match(show.stdout, new RegExp(`^problem: ${file}: changelog\\.idle_minutes: .+ \\(the default is used instead\\)$`, 'm'));
+    assert.match(
+      show.stdout,
+      new RegExp(`^problem: ${file}: changelog\\.idle_minutes: .+ \\(the default is used instead\\)$`, 'm'),
+    );
     const { code, checks } = await doctor();
     assert.equal(code, 1);
     const configProblem = checks.find((c) => c.key === 'config');
@@ -150,13 +185,19 @@ describe('operator commands', () => {
     const fixed = await cli(['config', 'show']);
     assert.equal(fixed.code, 0);
     assert.match(fixed.stdout, new RegExp(`^changelog\\.idle_minutes = 45\\s+# ${file}$`, 'm'));
-    assert.match((await cli(['config', 'show'], { CTX_ACTOR: 'ada' })).stdout, /^changelog\.actor = "ada"\s+# env CTX_ACTOR$/m);
+    assert.match(
+      (await cli(['config', 'show'], { CTX_ACTOR: 'ada' })).stdout,
+      /^changelog\.actor = "ada"\s+# env CTX_ACTOR$/m,
+    );
   });
 
   it('doctor finds a Codex hook whose trust no longer matches, and says how to fix it', async () => {
     const file = join(env.HOME as string, '.codex', 'config.toml');
     const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.replace(/trusted_hash = "sha256:[0-9a-f]{64}"/, `trusted_hash = "sha256:${'0'.repeat(64)}"`));
+    writeFileSync(
+      file,
+      text.replace(/trusted_hash = "sha256:[0-9a-f]{64}"/, `trusted_hash = "sha256:${'0'.repeat(64)}"`),
+    );
     const { code, checks } = await doctor();
     assert.equal(code, 1);
     const codex = checks.find((c) => c.key === 'codex.hooks');
@@ -186,12 +227,15 @@ describe('operator commands', () => {
     assert.match(badLimit.stderr, /--limit must be a positive whole number/);
   });
 
-  it('uninstall removes both agents\' entries and doctor then asks for an install', async () => {
+  it("uninstall removes both agents' entries and doctor then asks for an install", async () => {
     const r = await cli(['uninstall']);
     assert.equal(r.code, 0, r.stderr);
     const settings = JSON.parse(readFileSync(join(env.HOME as string, '.claude', 'settings.json'), 'utf8')) as object;
     assert.deepEqual(settings, {});
-    assert.doesNotMatch(readFileSync(join(env.HOME as string, '.codex', 'config.toml'), 'utf8'), /codex\.cjs|hooks\.state/);
+    assert.doesNotMatch(
+      readFileSync(join(env.HOME as string, '.codex', 'config.toml'), 'utf8'),
+      /codex\.cjs|hooks\.state/,
+    );
     const { checks } = await doctor();
     assert.match(checks.find((c) => c.key === 'claude.settings')?.fix ?? '', /shiplog install --claude/);
     assert.match(checks.find((c) => c.key === 'codex.hooks')?.fix ?? '', /shiplog install --codex/);

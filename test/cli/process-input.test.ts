@@ -33,10 +33,18 @@ describe('shiplog process on files that are not sessions', () => {
 
   for (const c of cases) {
     it(`${c.name}: exit 1, says so, writes nothing`, async () => {
-      const r = await runProcess(process.execPath, [CLI, 'process', c.file, '--repo', repo, '--session', 'x-1', ...(c.args ?? [])], { env });
+      const r = await runProcess(
+        process.execPath,
+        [CLI, 'process', c.file, '--repo', repo, '--session', 'x-1', ...(c.args ?? [])],
+        { env },
+      );
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stderr, /is not a session transcript shiplog can read/);
-      assert.deepEqual(listFiles(repo).filter((f) => !f.startsWith('.git/')), [], 'nothing written into the repository');
+      assert.deepEqual(
+        listFiles(repo).filter((f) => !f.startsWith('.git/')),
+        [],
+        'nothing written into the repository',
+      );
       if (existsSync(join(state, 'state.db'))) {
         const db = new Database(join(state, 'state.db'), { readonly: true });
         try {

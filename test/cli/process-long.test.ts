@@ -11,7 +11,10 @@ after(() => cleanup(root));
 
 /** Turns whose command printed 1 MiB each: a transcript past the size `shiplog process` starts itself again for. */
 function longTranscript(path: string, cwd: string): string {
-  const turns = Array.from({ length: 70 }, (_, n) => ({ ...simpleTurn(n), output: `${'line of output '.repeat(64)}\n`.repeat(1024) }));
+  const turns = Array.from({ length: 70 }, (_, n) => ({
+    ...simpleTurn(n),
+    output: `${'line of output '.repeat(64)}\n`.repeat(1024),
+  }));
   return writeClaudeTranscript(path, 'long-session', cwd, turns);
 }
 

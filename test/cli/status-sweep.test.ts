@@ -26,7 +26,13 @@ it('shiplog status starts a sweep in the background that writes the entry of a s
   const db = openDb(home);
   setMeta(db, 'installed_at', new Date(Date.now() - 4 * 3_600_000).toISOString());
   db.close();
-  const transcript = writeClaudeTranscript(join(project, 'killed.jsonl'), 'killed', repo, [{ prompt: 'Add a greeting script', write: { path: join(repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
+  const transcript = writeClaudeTranscript(join(project, 'killed.jsonl'), 'killed', repo, [
+    {
+      prompt: 'Add a greeting script',
+      write: { path: join(repo, 'greet.sh'), content: 'echo hi\n' },
+      reply: 'Added greet.sh.',
+    },
+  ]);
   // Written hours ago and never again: the client died, its window is idle.
   const then = new Date(Date.now() - 3 * 3_600_000);
   utimesSync(transcript, then, then);

@@ -13,7 +13,13 @@ import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 describe('usage errors, --version and agent names', () => {
   const root = tempDir();
   after(() => cleanup(root));
-  const env = { ...process.env, SHIPLOG_HOME: join(root, 'state'), HOME: root, CLAUDE_CONFIG_DIR: join(root, '.claude'), CODEX_HOME: join(root, '.codex') };
+  const env = {
+    ...process.env,
+    SHIPLOG_HOME: join(root, 'state'),
+    HOME: root,
+    CLAUDE_CONFIG_DIR: join(root, '.claude'),
+    CODEX_HOME: join(root, '.codex'),
+  };
   const cli = (...args: string[]) => runProcess(process.execPath, [CLI, ...args], { env, cwd: root });
   const file = join(root, 'f.txt');
   writeFileSync(file, 'x');

@@ -74,7 +74,10 @@ describe('configuration files that are not valid TOML', () => {
   it('read the whole of TOML: dotted keys, inline tables and multi-line arrays', () => {
     const xdg = join(root, 'xdg2');
     mkdirSync(join(xdg, 'shiplog'), { recursive: true });
-    writeFileSync(join(xdg, 'shiplog', 'config.toml'), 'changelog.idle_minutes = 12\nstop = { wait_ms = 500 }\n[devlog]\ncommit = true # keep it\n');
+    writeFileSync(
+      join(xdg, 'shiplog', 'config.toml'),
+      'changelog.idle_minutes = 12\nstop = { wait_ms = 500 }\n[devlog]\ncommit = true # keep it\n',
+    );
     const { config, problems } = configForSession(null, { XDG_CONFIG_HOME: xdg });
     assert.deepEqual(problems, []);
     assert.equal(config.changelog.idle_minutes, 12);

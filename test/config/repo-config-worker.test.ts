@@ -3,7 +3,18 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ChangelogEntry } from '../../src/changelog/schema.js';
-import { CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  CLI,
+  cleanup,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  runProcess,
+  stopPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 /**
@@ -38,11 +49,27 @@ describe('the worker and an untrusted repository config', () => {
     writeFileSync(join(bin, 'codex'), `#!/bin/sh\ntouch '${marker}'\nexit 1\n`);
     chmodSync(join(bin, 'codex'), 0o755);
     mkdirSync(join(dir, 'xdg'));
-    const env = hookEnv(join(dir, 'state'), { PATH: `${bin}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(dir, 'xdg'), CODEX_API_KEY: 'sk-test-not-a-real-key' });
-    for (const k of ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR', 'SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR', 'SHIPLOG_GRANULARITY', 'SHIPLOG_COMMIT_CHANGELOG']) delete env[k];
+    const env = hookEnv(join(dir, 'state'), {
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      XDG_CONFIG_HOME: join(dir, 'xdg'),
+      CODEX_API_KEY: 'sk-test-not-a-real-key',
+    });
+    for (const k of [
+      'SHIPLOG_EVALUATOR',
+      'CTX_CHANGELOG_EVALUATOR',
+      'SHIPLOG_ACTOR',
+      'CTX_ACTOR',
+      'CHANGELOG_ACTOR',
+      'SHIPLOG_GRANULARITY',
+      'SHIPLOG_COMMIT_CHANGELOG',
+    ])
+      delete env[k];
     const id = `${name}-1`;
     const transcript = writeClaudeTranscript(join(dir, `${id}.jsonl`), id, cwd, [simpleTurn(1)]);
-    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload(id, transcript, cwd, { last_assistant_message: simpleTurn(1).reply }) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env,
+      input: stopPayload(id, transcript, cwd, { last_assistant_message: simpleTurn(1).reply }),
+    });
     assert.equal(hook.code, 0, hook.stderr);
     await waitForWorkers(join(dir, 'state'), id);
     return { repo, marker, id };
@@ -53,10 +80,16 @@ describe('the worker and an untrusted repository config', () => {
     assert.equal(existsSync(marker), false, 'the repository made the worker run codex');
     const { entries, failures } = readOutputs(repo, id);
     assert.equal(failures, '');
-    const lines = entries.split('\n').filter(Boolean).map((l) => ChangelogEntry.parse(JSON.parse(l)));
+    const lines = entries
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => ChangelogEntry.parse(JSON.parse(l)));
     assert.equal(lines.length, 1);
     assert.equal(lines[0]?.evaluator, undefined, 'no LLM evaluator wrote it');
-    assert.ok(existsSync(join(repo, '.changelog', '.gitignore')), 'commit = true from the repository is refused: .changelog/ stays ignored');
+    assert.ok(
+      existsSync(join(repo, '.changelog', '.gitignore')),
+      'commit = true from the repository is refused: .changelog/ stays ignored',
+    );
   });
 
   it('reads the file at the repository top level when the session works in a subfolder', async () => {
@@ -76,7 +109,8 @@ describe('the worker and an untrusted repository config', () => {
     mkdirSync(cwd);
     mkdirSync(join(dir, 'xdg'));
     const env = hookEnv(join(dir, 'state'), { XDG_CONFIG_HOME: join(dir, 'xdg') });
-    for (const k of ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR', 'SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR']) delete env[k];
+    for (const k of ['SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR', 'SHIPLOG_ACTOR', 'CTX_ACTOR', 'CHANGELOG_ACTOR'])
+      delete env[k];
     const transcript = writeClaudeTranscript(join(dir, 'proc-1.jsonl'), 'proc-1', cwd, [simpleTurn(2)]);
     const r = await runProcess(process.execPath, [CLI, 'process', transcript], { env, cwd: dir });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);

@@ -26,7 +26,11 @@ describe('a repository .shiplog.toml is not trusted', () => {
     const env: NodeJS.ProcessEnv = { XDG_CONFIG_HOME: xdg, SHIPLOG_HOME: join(dir, 'state') };
     return { repo, env, file: join(repo, '.shiplog.toml') };
   };
-  const refusedKeys = (problems: { key?: string; refused?: boolean }[]) => problems.filter((p) => p.refused).map((p) => p.key).sort();
+  const refusedKeys = (problems: { key?: string; refused?: boolean }[]) =>
+    problems
+      .filter((p) => p.refused)
+      .map((p) => p.key)
+      .sort();
 
   it('keeps the user evaluator and drops codex_config (an MCP server command) a repository sets', () => {
     const { repo, env, file } = setup(
@@ -49,7 +53,12 @@ describe('a repository .shiplog.toml is not trusted', () => {
     // An output-shaping key in the same file still applies.
     assert.equal(config.changelog.granularity, 'turn');
     assert.equal(sources['changelog.granularity'], file);
-    assert.deepEqual(refusedKeys(problems), ['changelog.codex_config', 'changelog.evaluator', 'changelog.model', 'changelog.timeout_seconds']);
+    assert.deepEqual(refusedKeys(problems), [
+      'changelog.codex_config',
+      'changelog.evaluator',
+      'changelog.model',
+      'changelog.timeout_seconds',
+    ]);
     for (const p of problems.filter((q) => q.refused)) {
       assert.equal(p.file, file);
       assert.match(p.message, new RegExp(`shiplog trust ${repo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
@@ -84,11 +93,22 @@ describe('a repository .shiplog.toml is not trusted', () => {
     assert.equal(config.tail.max_line_bytes, 8 * 1024 * 1024);
     assert.equal(config.worker.linger_seconds, 120);
     assert.equal(config.stop.wait_ms, 3000);
-    assert.deepEqual(refusedKeys(problems), ['changelog.commit', 'devlog.commit', 'redact.allow', 'redact.extra', 'stop.wait_ms', 'tail.max_line_bytes', 'worker.linger_seconds']);
+    assert.deepEqual(refusedKeys(problems), [
+      'changelog.commit',
+      'devlog.commit',
+      'redact.allow',
+      'redact.extra',
+      'stop.wait_ms',
+      'tail.max_line_bytes',
+      'worker.linger_seconds',
+    ]);
   });
 
   it('lets the user’s own file set every one of those keys', () => {
-    const { repo, env } = setup('', '[changelog]\nevaluator = "codex"\ncommit = true\ncodex_config = ["model_reasoning_effort=\\"low\\""]\n[redact]\nallow = ["x-fixture"]\n');
+    const { repo, env } = setup(
+      '',
+      '[changelog]\nevaluator = "codex"\ncommit = true\ncodex_config = ["model_reasoning_effort=\\"low\\""]\n[redact]\nallow = ["x-fixture"]\n',
+    );
     const { config, problems } = configForSession(repo, env);
     assert.deepEqual(problems, []);
     assert.equal(config.changelog.evaluator, 'codex');

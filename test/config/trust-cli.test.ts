@@ -34,7 +34,18 @@ describe('shiplog trust', () => {
   before(() => {
     root = tempDir();
     const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of ['SHIPLOG_INTERNAL', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'XDG_STATE_HOME', 'CTX_ACTOR', 'CHANGELOG_ACTOR', 'SHIPLOG_EVALUATOR', 'CTX_CHANGELOG_EVALUATOR', 'SHIPLOG_COMMIT_CHANGELOG']) delete base[k];
+    for (const k of [
+      'SHIPLOG_INTERNAL',
+      'CLAUDE_CONFIG_DIR',
+      'CODEX_HOME',
+      'XDG_STATE_HOME',
+      'CTX_ACTOR',
+      'CHANGELOG_ACTOR',
+      'SHIPLOG_EVALUATOR',
+      'CTX_CHANGELOG_EVALUATOR',
+      'SHIPLOG_COMMIT_CHANGELOG',
+    ])
+      delete base[k];
     const home = join(root, 'home');
     mkdirSync(home);
     env = { ...base, HOME: home, SHIPLOG_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'xdg') };
@@ -48,11 +59,20 @@ describe('shiplog trust', () => {
     const r = await cli(['config', 'show', '--repo', repo]);
     assert.match(r.stdout, /^changelog\.evaluator = "heuristic"\s+# default$/m);
     assert.match(r.stdout, /^changelog\.granularity = "turn"\s+# .*\.shiplog\.toml$/m);
-    assert.match(r.stdout, new RegExp(`^refused: ${file}: changelog\\.commit = true .*run: shiplog trust ${repo}`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(`^refused: ${file}: changelog\\.commit = true .*run: shiplog trust ${repo}`, 'm'),
+    );
     assert.match(r.stdout, new RegExp(`^refused: ${file}: changelog\\.evaluator = "claude"`, 'm'));
     const shown = await show();
     assert.equal(shown.config.changelog.evaluator, 'heuristic');
-    assert.deepEqual(shown.problems.filter((p) => p.refused).map((p) => p.key).sort(), ['changelog.commit', 'changelog.evaluator']);
+    assert.deepEqual(
+      shown.problems
+        .filter((p) => p.refused)
+        .map((p) => p.key)
+        .sort(),
+      ['changelog.commit', 'changelog.evaluator'],
+    );
   });
 
   it('doctor, run in the repository, names what it tried to set and the fix', async () => {
@@ -70,7 +90,10 @@ describe('shiplog trust', () => {
     const other = gitRepo(join(root, 'other'), true);
     writeFileSync(join(other, '.shiplog.toml'), '[redact]\nallow = ["ghp_0123456789abcdefghijklmnopqrstuvwxyz"]\n');
     const transcript = writeClaudeTranscript(join(root, 'other-1.jsonl'), 'other-1', other, [simpleTurn(1)]);
-    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env: { ...env, SHIPLOG_WORKER_LINGER_SECONDS: '0' }, input: stopPayload('other-1', transcript, other) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env: { ...env, SHIPLOG_WORKER_LINGER_SECONDS: '0' },
+      input: stopPayload('other-1', transcript, other),
+    });
     assert.equal(hook.code, 0, hook.stderr);
     await waitForWorkers(env.SHIPLOG_HOME as string, 'other-1');
     const r = await cli(['doctor', '--json'], root);
@@ -87,7 +110,10 @@ describe('shiplog trust', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`trusted ${file} \\(sha256 [0-9a-f]{12}`));
     assert.match(r.stdout, /changelog\.commit, changelog\.evaluator/);
-    assert.ok(!existsSync(join(repo, '.shiplog-trust')) && !existsSync(join(repo, '.git', 'shiplog')), 'nothing written inside the repository');
+    assert.ok(
+      !existsSync(join(repo, '.shiplog-trust')) && !existsSync(join(repo, '.git', 'shiplog')),
+      'nothing written inside the repository',
+    );
     const shown = await show();
     assert.deepEqual(shown.problems, []);
     assert.equal(shown.config.changelog.evaluator, 'claude');
@@ -98,13 +124,21 @@ describe('shiplog trust', () => {
   });
 
   it('an edit to the trusted file refuses its keys again until the user trusts it again', async () => {
-    writeFileSync(file, '[changelog]\nevaluator = "codex"\ncodex_config = ["mcp_servers.x.command=\\"/bin/sh\\""]\ncommit = true\n');
+    writeFileSync(
+      file,
+      '[changelog]\nevaluator = "codex"\ncodex_config = ["mcp_servers.x.command=\\"/bin/sh\\""]\ncommit = true\n',
+    );
     const shown = await show();
     assert.equal(shown.config.changelog.evaluator, 'heuristic');
     assert.equal(shown.config.changelog.commit, false);
     const refused = shown.problems.filter((p) => p.refused);
-    assert.deepEqual(refused.map((p) => p.key).sort(), ['changelog.codex_config', 'changelog.commit', 'changelog.evaluator']);
-    for (const p of refused) assert.match(p.message, new RegExp(`changed since you trusted it.*run: shiplog trust ${repo}`));
+    assert.deepEqual(refused.map((p) => p.key).sort(), [
+      'changelog.codex_config',
+      'changelog.commit',
+      'changelog.evaluator',
+    ]);
+    for (const p of refused)
+      assert.match(p.message, new RegExp(`changed since you trusted it.*run: shiplog trust ${repo}`));
     assert.match((await cli(['trust', '--list'])).stdout, new RegExp(`^${repo}\\s+[0-9a-f]{12}\\s+.*\\bchanged$`, 'm'));
     assert.equal((await cli(['trust', repo])).code, 0);
     assert.equal((await show()).config.changelog.evaluator, 'codex');

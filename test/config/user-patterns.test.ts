@@ -9,9 +9,16 @@ import { createRedactor } from '../../src/redact/redact.js';
 import { cleanup, ROOT, tempDir } from '../helpers.js';
 
 /** Runs a module script with node; SIGKILLed after `boundMs`, so a regression fails instead of hanging the suite. */
-function runBounded(script: string, env: NodeJS.ProcessEnv, boundMs: number): Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }> {
+function runBounded(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  boundMs: number,
+): Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -40,7 +47,10 @@ describe('redaction patterns from the user config', () => {
   };
 
   it('run in linear time: (a+)+$ against 50 KB of "aaaa…!" finishes', async () => {
-    const env = userConfig('hostile', '[redact]\nextra = [{ kind = "slow", pattern = "(a+)+$" }, { kind = "acme-token", pattern = "acme_([a-z0-9]{12})" }]\n');
+    const env = userConfig(
+      'hostile',
+      '[redact]\nextra = [{ kind = "slow", pattern = "(a+)+$" }, { kind = "acme-token", pattern = "acme_([a-z0-9]{12})" }]\n',
+    );
     const dist = (p: string) => pathToFileURL(join(ROOT, 'dist', 'src', p)).href;
     const script = `
       import { configForSession } from ${JSON.stringify(dist('config/session-config.js'))};

@@ -81,13 +81,21 @@ describe('claude-code adapter on the real corpus', () => {
         ['91d1e79a-8ceb-4c23-b5d7-9bc6055be0c4', 'continue'],
       ],
       [HELLO]: [
-        ['10dcdc4f-bc3e-4b4f-a336-cc788f8ffbe1', 'Write a shell script called hello.sh that prints "Hello world" and run it.'],
+        [
+          '10dcdc4f-bc3e-4b4f-a336-cc788f8ffbe1',
+          'Write a shell script called hello.sh that prints "Hello world" and run it.',
+        ],
       ],
       'claude-reliability/stop-hook-reflection-first-stop.transcript.jsonl': [
-        ['80c4feb9-fb04-46ea-956d-20cbfae6b2fb', 'Read test.txt and change the content to "modified content". Commit the change, then stop.'],
+        [
+          '80c4feb9-fb04-46ea-956d-20cbfae6b2fb',
+          'Read test.txt and change the content to "modified content". Commit the change, then stop.',
+        ],
       ],
       [VIEWER_INIT]: [['e2ab9812-8be7-4e9e-8194-d9b7b9d6da14', '/init']],
-      [VIEWER_INLINE]: [['5877060c-0a35-4f68-90a6-fdaa3727859a', '/orchestrator @CLAUDE.md を最新の状態にアップデートしてください']],
+      [VIEWER_INLINE]: [
+        ['5877060c-0a35-4f68-90a6-fdaa3727859a', '/orchestrator @CLAUDE.md を最新の状態にアップデートしてください'],
+      ],
       [VIEWER_BIG]: [
         ['62e0bdc0-a1e4-4d5c-8509-3b9d0d57cc67', '/orchestrator create TODO app by Next.js'],
         ['2e38973c-cb21-4d4d-be4f-b93dd59145bd', 'Thanks! Please update CLAUDE.md for current changes'],
@@ -154,7 +162,12 @@ describe('claude-code adapter on the real corpus', () => {
     // Five records: "\n\n" text (dropped), thinking (dropped), text, tool_use, tool_use.
     assert.deepEqual(
       replies.map((r) => [r.text, r.partId]),
-      [['Let me check the project structure and try running the server to see the error.', 'd4ad15f7-a11f-43cc-b2f3-e01c02800bf3']],
+      [
+        [
+          'Let me check the project structure and try running the server to see the error.',
+          'd4ad15f7-a11f-43cc-b2f3-e01c02800bf3',
+        ],
+      ],
     );
     const messageIds = new Set([...replies.map((r) => r.messageId), ...calls.map((c) => c.messageId)]);
     assert.deepEqual([...messageIds], ['msg_01MKH1ccEGrZGNPvu8pYiiQa']);
@@ -235,7 +248,8 @@ describe('claude-code adapter on the real corpus', () => {
     const sidechainCallIds = new Set<string>();
     for (const line of file) {
       const record = JSON.parse(line) as { type?: string; isSidechain?: boolean; message?: { content?: unknown } };
-      if (record.type !== 'assistant' || record.isSidechain !== true || !Array.isArray(record.message?.content)) continue;
+      if (record.type !== 'assistant' || record.isSidechain !== true || !Array.isArray(record.message?.content))
+        continue;
       for (const block of record.message.content as { type?: string; id?: string }[]) {
         if (block.type === 'tool_use' && block.id !== undefined) sidechainCallIds.add(block.id);
       }
@@ -314,6 +328,4 @@ describe('claude-code adapter on the real corpus', () => {
     );
     assert.equal(deletions[1]?.command, 'rm -r /tmp/tmpqwh7888i/tests/');
   });
-
 });
-

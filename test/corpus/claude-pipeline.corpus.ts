@@ -12,6 +12,12 @@ const GOLDEN_FILES = new Set([
 ]);
 const GOLDEN = join(ROOT, 'test', 'golden', 'corpus');
 
-describeClaudeConversions('every Claude Code corpus transcript converts', CLAUDE_CORPUS, claudeTranscripts(CLAUDE_CORPUS), (rel) =>
-  GOLDEN_FILES.has(rel) ? join(GOLDEN, `${basename(rel, '.jsonl').replace(/[^A-Za-z0-9._-]/g, '-')}.devlog.json`) : null,
+describeClaudeConversions(
+  'every Claude Code corpus transcript converts',
+  CLAUDE_CORPUS,
+  claudeTranscripts(CLAUDE_CORPUS),
+  (rel) =>
+    GOLDEN_FILES.has(rel)
+      ? join(GOLDEN, `${basename(rel, '.jsonl').replace(/[^A-Za-z0-9._-]/g, '-')}.devlog.json`)
+      : null,
 );

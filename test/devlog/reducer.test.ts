@@ -48,7 +48,14 @@ describe('devlog reducer', () => {
   });
 
   it('says what became of each call: failed, refused, interrupted, with the reason', () => {
-    const call = (callId: string, action: string): AgentEvent => ({ kind: 'tool_call', at: t, callId, tool: 'X', action, files: [] });
+    const call = (callId: string, action: string): AgentEvent => ({
+      kind: 'tool_call',
+      at: t,
+      callId,
+      tool: 'X',
+      action,
+      files: [],
+    });
     const { entries } = fold([
       { kind: 'prompt', at: t, text: 'try it', id: 'u1' },
       call('c1', 'ran ls missing-dir'),
@@ -97,7 +104,8 @@ describe('devlog reducer', () => {
       { kind: 'tool_result', at: t, callId: 'c2', isError: false },
       { kind: 'prompt', at: t, text: 'next', id: 'u2' },
       { kind: 'tool_result', at: t, callId: 'c1', isError: false },
-    ] satisfies AgentEvent[]) r.apply(e);
+    ] satisfies AgentEvent[])
+      r.apply(e);
     assert.deepEqual(r.takeFinalized(), [
       { type: 'user', timestamp: t, content: 'run it' },
       { type: 'tool_summary', actions: ['ran sh slow.sh (no result)', 'ran ls'] },
@@ -115,10 +123,22 @@ describe('devlog reducer', () => {
     assert.deepEqual(first.entries[1], { type: 'tool_summary', actions: ['ran npm test (no result)'] });
     // The mark is not stored: the result read by a later run settles the call.
     const later = new DevlogReducer(DevlogState.parse(JSON.parse(JSON.stringify(first.state))));
-    later.apply({ kind: 'tool_result', at: t, callId: 'c1', isError: true, outcome: 'failed', reason: 'exit 1', exitCode: 1 });
+    later.apply({
+      kind: 'tool_result',
+      at: t,
+      callId: 'c1',
+      isError: true,
+      outcome: 'failed',
+      reason: 'exit 1',
+      exitCode: 1,
+    });
     assert.deepEqual(later.openEntries(), [{ type: 'tool_summary', actions: ['ran npm test (failed: exit 1)'] }]);
     // Any split of the events gives the same entries as one pass.
-    const all: AgentEvent[] = [...events, { kind: 'tool_result', at: t, callId: 'c1', isError: true, outcome: 'failed', reason: 'exit 1', exitCode: 1 }, { kind: 'prompt', at: t, text: 'next', id: 'u2' }];
+    const all: AgentEvent[] = [
+      ...events,
+      { kind: 'tool_result', at: t, callId: 'c1', isError: true, outcome: 'failed', reason: 'exit 1', exitCode: 1 },
+      { kind: 'prompt', at: t, text: 'next', id: 'u2' },
+    ];
     const whole = fold(all).entries;
     for (let cut = 0; cut <= all.length; cut++) {
       const a = new DevlogReducer(initialDevlogState());
@@ -130,8 +150,11 @@ describe('devlog reducer', () => {
   });
 
   it('entries finalized because the open list overflowed are marked too', () => {
-    const events: AgentEvent[] = [{ kind: 'tool_call', at: t, callId: 'c0', tool: 'Bash', action: 'ran first', files: [] }];
-    for (let i = 0; i < 201; i++) events.push({ kind: 'reply', at: t, text: `r${i}`, messageId: `m${i}`, partId: `p${i}` });
+    const events: AgentEvent[] = [
+      { kind: 'tool_call', at: t, callId: 'c0', tool: 'Bash', action: 'ran first', files: [] },
+    ];
+    for (let i = 0; i < 201; i++)
+      events.push({ kind: 'reply', at: t, text: `r${i}`, messageId: `m${i}`, partId: `p${i}` });
     const r = new DevlogReducer(initialDevlogState());
     for (const e of events) r.apply(e);
     assert.deepEqual(r.takeFinalized()[0], { type: 'tool_summary', actions: ['ran first (no result)'] });
@@ -139,7 +162,11 @@ describe('devlog reducer', () => {
 
   it('reads a state stored before results were recorded without taking its calls for unanswered', () => {
     // Those states kept every call of an open entry under `calls`, answered or not.
-    const old = { open: [{ entry: { type: 'tool_summary', actions: ['ran ls', 'ran npm test'] }, calls: { c1: 0, c2: 1 } }], lastAt: t, seen: [] };
+    const old = {
+      open: [{ entry: { type: 'tool_summary', actions: ['ran ls', 'ran npm test'] }, calls: { c1: 0, c2: 1 } }],
+      lastAt: t,
+      seen: [],
+    };
     const r = new DevlogReducer(DevlogState.parse(old));
     assert.deepEqual(r.openEntries(), [{ type: 'tool_summary', actions: ['ran ls', 'ran npm test'] }]);
   });
@@ -165,9 +192,21 @@ describe('devlog actions of sessions recorded from the real clients', () => {
         'used WebFetch (refused: not permitted)',
       ],
     );
-    assert.deepEqual(actionsOf(claudeCodeAdapter, claudeFixture('failures', 1)), ['ran sh slow.sh (interrupted)'], 'SIGTERM: exit 137');
-    assert.deepEqual(actionsOf(claudeCodeAdapter, claudeFixture('failures', 2)), ['ran sh slow.sh (no result)'], 'SIGKILL: no result ever came');
-    assert.deepEqual(actionsOf(claudeCodeAdapter, claudeFixture('interactive', 0)), ['ran sh slow.sh (interrupted)', 'created notes.txt'], 'Escape');
+    assert.deepEqual(
+      actionsOf(claudeCodeAdapter, claudeFixture('failures', 1)),
+      ['ran sh slow.sh (interrupted)'],
+      'SIGTERM: exit 137',
+    );
+    assert.deepEqual(
+      actionsOf(claudeCodeAdapter, claudeFixture('failures', 2)),
+      ['ran sh slow.sh (no result)'],
+      'SIGKILL: no result ever came',
+    );
+    assert.deepEqual(
+      actionsOf(claudeCodeAdapter, claudeFixture('interactive', 0)),
+      ['ran sh slow.sh (interrupted)', 'created notes.txt'],
+      'Escape',
+    );
   });
 
   it('Claude Code 2.1.330: a retry after a failure or a refusal keeps its own plain action', () => {
@@ -186,7 +225,9 @@ describe('devlog actions of sessions recorded from the real clients', () => {
   });
 
   it('Codex 0.169.0: an interrupted command and a patch that failed verification say so', () => {
-    assert.deepEqual(actionsOf(codexAdapter, join(CODEX_FIXTURES, 'interrupted.jsonl')), ['ran sh slow.sh (interrupted)']);
+    assert.deepEqual(actionsOf(codexAdapter, join(CODEX_FIXTURES, 'interrupted.jsonl')), [
+      'ran sh slow.sh (interrupted)',
+    ]);
     assert.deepEqual(actionsOf(codexAdapter, join(CODEX_FIXTURES, 'patch-retry.jsonl')), [
       'edited app.txt (failed: expected lines not found)',
       'ran cat app.txt',

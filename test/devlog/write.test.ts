@@ -29,7 +29,13 @@ it('a devlog write clears temporary files that killed runs left, and not those o
   const fragment = Fragment.open(join(root, 'state', `${sessionId}.frag`), 0);
   assert.ok(fragment);
   try {
-    writeDevlog(repo, { session_id: sessionId, timestamp: '2026-01-01T00:00:00.000Z', project_dir: repo, git: null }, fragment, [], false);
+    writeDevlog(
+      repo,
+      { session_id: sessionId, timestamp: '2026-01-01T00:00:00.000Z', project_dir: repo, git: null },
+      fragment,
+      [],
+      false,
+    );
   } finally {
     fragment.close();
   }
@@ -37,5 +43,8 @@ it('a devlog write clears temporary files that killed runs left, and not those o
   assert.equal(existsSync(deadTmp), false, 'the dead run’s leftover is removed');
   assert.equal(existsSync(liveTmp), true, 'a live writer’s file is left alone');
   assert.equal(existsSync(otherSession), true, 'another session’s files are its own runs’ business');
-  assert.deepEqual(readdirSync(dir).sort(), [`.${sessionId}.json.${live.pid}.tmp`, `.another.json.${dead}.tmp`, `${sessionId}.json`].sort());
+  assert.deepEqual(
+    readdirSync(dir).sort(),
+    [`.${sessionId}.json.${live.pid}.tmp`, `.another.json.${dead}.tmp`, `${sessionId}.json`].sort(),
+  );
 });

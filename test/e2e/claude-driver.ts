@@ -28,7 +28,12 @@ function isForeignVar(name: string): boolean {
  * The client's temp files (background task output, `claude-<uid>/<project>/<session>/…`) go to
  * `<home>/.tmp` instead of the machine's /tmp. `extra` is applied last (e.g. SHIPLOG_HOME).
  */
-export function claudeEnv(opts: { home: string; mockUrl: string; configDir?: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+export function claudeEnv(opts: {
+  home: string;
+  mockUrl: string;
+  configDir?: string;
+  extra?: NodeJS.ProcessEnv;
+}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!isForeignVar(k) && v !== undefined) env[k] = v;
   Object.assign(env, {
@@ -89,7 +94,8 @@ interface Exit {
 
 function exited(child: ChildProcess): Promise<Exit> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 }
@@ -147,7 +153,16 @@ export interface PrintArgs {
 function printArgv(args: PrintArgs): string[] {
   // The prompt goes right after -p: --allowedTools takes several values and would swallow a
   // trailing positional argument.
-  const argv = ['-p', args.prompt, '--model', MODEL, '--permission-mode', 'acceptEdits', '--allowedTools', ...(args.allowedTools ?? DEFAULT_TOOLS)];
+  const argv = [
+    '-p',
+    args.prompt,
+    '--model',
+    MODEL,
+    '--permission-mode',
+    'acceptEdits',
+    '--allowedTools',
+    ...(args.allowedTools ?? DEFAULT_TOOLS),
+  ];
   argv.push('--output-format', 'stream-json', '--verbose');
   if (args.resume !== undefined) argv.push('--resume', args.resume);
   return [...argv, ...(args.extraArgs ?? [])];
@@ -168,7 +183,12 @@ function sessionIdOf(streamJson: string): string | null {
 }
 
 export async function runClaudePrint(bin: string, args: PrintArgs): Promise<PrintResult> {
-  const child = spawn(bin, printArgv(args), { cwd: args.cwd, env: args.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(bin, printArgv(args), {
+    cwd: args.cwd,
+    env: args.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const pgid = child.pid;
   if (pgid === undefined) throw new Error(`could not start ${bin}`);
   let stdout = '';
@@ -236,7 +256,14 @@ export function listTranscripts(env: NodeJS.ProcessEnv): TranscriptFile[] {
       const file = parts[parts.length - 1]!.replace(/\.jsonl$/, '');
       // projects/<project>/<session>.jsonl or projects/<project>/<session>/subagents/agent-<id>.jsonl
       const subagent = parts.length >= 4 && parts[parts.length - 2] === 'subagents';
-      return { path, name: file, sessionId: subagent ? parts[1]! : file, kind: subagent ? 'subagent' : 'main', size: statSync(path).size, firstTimestamp: firstTimestamp(path) };
+      return {
+        path,
+        name: file,
+        sessionId: subagent ? parts[1]! : file,
+        kind: subagent ? 'subagent' : 'main',
+        size: statSync(path).size,
+        firstTimestamp: firstTimestamp(path),
+      };
     })
     .sort((a, b) => (a.firstTimestamp ?? '').localeCompare(b.firstTimestamp ?? '') || a.path.localeCompare(b.path));
 }
@@ -286,7 +313,10 @@ function writeClaudeJson(env: NodeJS.ProcessEnv, projectDirs: string[]): string 
   if (dir === undefined) throw new Error('writeClaudeJson: env has neither CLAUDE_CONFIG_DIR nor HOME');
   const path = join(dir, '.claude.json');
   const current = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
-  const projects = typeof current['projects'] === 'object' && current['projects'] !== null ? (current['projects'] as Record<string, Record<string, unknown>>) : {};
+  const projects =
+    typeof current['projects'] === 'object' && current['projects'] !== null
+      ? (current['projects'] as Record<string, Record<string, unknown>>)
+      : {};
   for (const p of projectDirs) projects[p] = { allowedTools: [], ...projects[p], hasTrustDialogAccepted: true };
   const next = {
     ...current,
@@ -329,7 +359,10 @@ async function choosePty(): Promise<'script' | 'python3'> {
 const PY_PTY = 'import pty, sys\nsys.exit(pty.spawn(["sh", "-c", sys.argv[1]]) >> 8)';
 
 function spawnInPty(helper: 'script' | 'python3', command: string, cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const argv = helper === 'script' ? ['script', ['-qfec', command, '/dev/null']] as const : ['python3', ['-c', PY_PTY, command]] as const;
+  const argv =
+    helper === 'script'
+      ? (['script', ['-qfec', command, '/dev/null']] as const)
+      : (['python3', ['-c', PY_PTY, command]] as const);
   return spawn(argv[0], [...argv[1]], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
 }
 
@@ -337,10 +370,15 @@ function spawnInPty(helper: 'script' | 'python3', command: string, cwd: string, 
 // become a space or a newline; every other escape (CSI, OSC, DCS, charset, save/restore) goes.
 const CURSOR_COLUMN = /\x1b\[\d*[CG]/g;
 const CURSOR_LINE = /\x1b\[[\d;]*[ABEFHf]/g;
-const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[()*+][0-9A-Za-z]|\x1b[0-9=<>@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
+const ESCAPES =
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[()*+][0-9A-Za-z]|\x1b[0-9=<>@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
 
 function stripAnsi(s: string): string {
-  return s.replace(CURSOR_COLUMN, ' ').replace(CURSOR_LINE, '\n').replace(ESCAPES, '').replace(/\u00a0/g, ' ');
+  return s
+    .replace(CURSOR_COLUMN, ' ')
+    .replace(CURSOR_LINE, '\n')
+    .replace(ESCAPES, '')
+    .replace(/\u00a0/g, ' ');
 }
 
 /**
@@ -409,13 +447,19 @@ async function runSteps(pty: PtySession, steps: InteractiveStep[], deadline: num
     } else if ('waitMs' in step) {
       await sleep(step.waitMs);
     } else if (!(await pty.waitFor(step.waitFor, deadline))) {
-      throw new Error(`interactive: ${String(step.waitFor)} did not appear; screen tail:\n${stripAnsi(pty.output()).slice(-1500)}`);
+      throw new Error(
+        `interactive: ${String(step.waitFor)} did not appear; screen tail:\n${stripAnsi(pty.output()).slice(-1500)}`,
+      );
     }
   }
 }
 
 function mainSizes(env: NodeJS.ProcessEnv): Map<string, number> {
-  return new Map(listTranscripts(env).filter((t) => t.kind === 'main').map((t) => [t.sessionId, t.size]));
+  return new Map(
+    listTranscripts(env)
+      .filter((t) => t.kind === 'main')
+      .map((t) => [t.sessionId, t.size]),
+  );
 }
 
 /**
@@ -440,10 +484,13 @@ export async function runClaudeInteractive(bin: string, opts: InteractiveArgs): 
   const pty = ptySession(child, rows);
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(pgid, 'SIGKILL');
-  }, Math.max(0, deadline - Date.now()));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      killGroup(pgid, 'SIGKILL');
+    },
+    Math.max(0, deadline - Date.now()),
+  );
   const exit = exited(child);
   let failure: unknown;
   try {
@@ -460,5 +507,14 @@ export async function runClaudeInteractive(bin: string, opts: InteractiveArgs): 
   if (failure) throw failure;
   const after = listTranscripts(opts.env).filter((t) => t.kind === 'main' && (before.get(t.sessionId) ?? -1) < t.size);
   const output = pty.output();
-  return { code, signal, output, text: stripAnsi(output), sessionIds: after.map((t) => t.sessionId), timedOut, strays, pty: helper };
+  return {
+    code,
+    signal,
+    output,
+    text: stripAnsi(output),
+    sessionIds: after.map((t) => t.sessionId),
+    timedOut,
+    strays,
+    pty: helper,
+  };
 }

@@ -32,14 +32,23 @@ function script(ws: string): ClaudeScript {
     [PROMPT_1]: [
       [text('I will add app.txt first.'), toolUse('Write', { file_path: app, content: 'broken\n' })],
       [toolUse('Bash', { command: 'sh test.sh', description: 'Run the tests' })],
-      [text('The test fails; fixing app.txt.'), toolUse('Edit', { file_path: app, old_string: 'broken', new_string: 'ok' })],
+      [
+        text('The test fails; fixing app.txt.'),
+        toolUse('Edit', { file_path: app, old_string: 'broken', new_string: 'ok' }),
+      ],
       [toolUse('Bash', { command: 'sh test.sh', description: 'Run the tests again' })],
       [toolUse('Bash', { command: 'rm old.txt', description: 'Remove old.txt' })],
       [toolUse('Bash', { command: `git add -A && git commit -q -m "${COMMIT_MSG}"`, description: 'Commit' })],
       [text(REPLY_1)],
     ],
-    [PROMPT_2]: [[toolUse('Agent', { description: 'Count files', prompt: SUB_PROMPT, subagent_type: 'general-purpose' })], [text(REPLY_2)]],
-    [SUB_PROMPT]: [[toolUse('Bash', { command: 'ls | wc -l', description: 'Count files' })], [text('There are 3 files.')]],
+    [PROMPT_2]: [
+      [toolUse('Agent', { description: 'Count files', prompt: SUB_PROMPT, subagent_type: 'general-purpose' })],
+      [text(REPLY_2)],
+    ],
+    [SUB_PROMPT]: [
+      [toolUse('Bash', { command: 'ls | wc -l', description: 'Count files' })],
+      [text('There are 3 files.')],
+    ],
     '<task-notification>': [[text(REPLY_2B)]],
     [HI]: [[text('Hi there, friend!')]],
     [BYE]: [[text('Bye for now!')]],
@@ -51,7 +60,10 @@ function script(ws: string): ClaudeScript {
 function prepare(sb: Sandbox): void {
   writeFileSync(join(sb.workspace, 'old.txt'), 'obsolete\n');
   writeFileSync(join(sb.workspace, 'slow.sh'), 'sleep 30\necho slow job finished\n');
-  writeFileSync(join(sb.workspace, 'test.sh'), 'grep -qx ok app.txt || { echo "FAIL: app.txt is not ok"; exit 1; }\necho PASS\n');
+  writeFileSync(
+    join(sb.workspace, 'test.sh'),
+    'grep -qx ok app.txt || { echo "FAIL: app.txt is not ok"; exit 1; }\necho PASS\n',
+  );
   execFileSync('git', ['add', '-A'], { cwd: sb.workspace });
   execFileSync('git', ['commit', '-q', '-m', 'fixtures'], { cwd: sb.workspace });
 }
@@ -101,10 +113,22 @@ describe('real Claude Code, offline', () => {
       assert.equal(first.code, 0, first.stderr);
       assert.ok(first.sessionId);
       await waitForShiplog(sb);
-      const second = await runClaudePrint(bin, { cwd: sb.workspace, prompt: PROMPT_2, resume: first.sessionId, env, timeoutMs: 120_000 });
+      const second = await runClaudePrint(bin, {
+        cwd: sb.workspace,
+        prompt: PROMPT_2,
+        resume: first.sessionId,
+        env,
+        timeoutMs: 120_000,
+      });
       assert.equal(second.code, 0, second.stderr);
       await waitForShiplog(sb);
-      const third = await runClaudePrint(bin, { cwd: sb.workspace, prompt: '/compact keep it short', resume: first.sessionId, env, timeoutMs: 120_000 });
+      const third = await runClaudePrint(bin, {
+        cwd: sb.workspace,
+        prompt: '/compact keep it short',
+        resume: first.sessionId,
+        env,
+        timeoutMs: 120_000,
+      });
       assert.equal(third.code, 0, third.stderr);
       await waitForShiplog(sb);
     } finally {
@@ -118,8 +142,15 @@ describe('real Claude Code, offline', () => {
       entries: 2,
     });
     assert.equal(describeFailures(checks), '', `Claude Code ${version}`);
-    const doctor = JSON.parse((await shiplog(sb, ['doctor', '--json'])).stdout) as { key: string; status: string; message: string }[];
-    assert.deepEqual(doctor.filter((c) => c.status === 'problem'), []);
+    const doctor = JSON.parse((await shiplog(sb, ['doctor', '--json'])).stdout) as {
+      key: string;
+      status: string;
+      message: string;
+    }[];
+    assert.deepEqual(
+      doctor.filter((c) => c.status === 'problem'),
+      [],
+    );
     const fires = doctor.find((c) => c.key === 'hooks.last_fire.claude-code')?.message ?? '';
     assert.match(fires, /SessionEnd ×3\b/, 'one SessionEnd per claude -p run');
     assert.match(fires, /SubagentStop ×[1-9]/);
@@ -130,17 +161,31 @@ describe('real Claude Code, offline', () => {
     try {
       // Terminated once the Bash call is in the transcript: mid-tool, whatever the machine's load
       // (a fixed delay came before the call under a load of 12, and the window was chat only).
-      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: SLOW, env, timeoutMs: 60_000, signal: 'SIGTERM', signalWhen: () => transcriptsHold(sb.claudeDir, '"command":"sh slow.sh"') });
+      const r = await runClaudePrint(bin, {
+        cwd: sb.workspace,
+        prompt: SLOW,
+        env,
+        timeoutMs: 60_000,
+        signal: 'SIGTERM',
+        signalWhen: () => transcriptsHold(sb.claudeDir, '"command":"sh slow.sh"'),
+      });
       assert.ok(r.code === 143 || r.signal === 'SIGTERM', `exit ${r.code} ${r.signal}`);
       await waitForShiplog(sb);
     } finally {
       await mock.close();
     }
-    const expected = { ...NONE, sessions: [{ prompts: [SLOW], replies: [] as string[] }], entries: 1, workspace: ['old.txt', 'slow.sh', 'test.sh'] };
+    const expected = {
+      ...NONE,
+      sessions: [{ prompts: [SLOW], replies: [] as string[] }],
+      entries: 1,
+      workspace: ['old.txt', 'slow.sh', 'test.sh'],
+    };
     assert.equal(describeFailures(runChecks(sb, expected)), '');
     // The job never finished: killed by the client on SIGTERM (exit 137), or cut off before its
     // result was written. Either way the devlog must not read as if it ran to the end.
-    const actions = readDevlogs(sb).flatMap((d) => d.conversation.flatMap((e) => (e.type === 'tool_summary' ? e.actions : [])));
+    const actions = readDevlogs(sb).flatMap((d) =>
+      d.conversation.flatMap((e) => (e.type === 'tool_summary' ? e.actions : [])),
+    );
     assert.equal(actions.length, 1, JSON.stringify(actions));
     assert.match(actions[0] ?? '', /^ran sh slow\.sh \((interrupted|no result)\)$/);
     // The scripted final reply never came (the run was killed first): checked for, it is the one check that breaks.
@@ -155,7 +200,14 @@ describe('real Claude Code, offline', () => {
     const { sb, mock, env } = await world('sigkill');
     try {
       // Killed once the Bash call is in the transcript: mid-tool, whatever the machine's load.
-      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: SLOW, env, timeoutMs: 60_000, signal: 'SIGKILL', signalWhen: () => transcriptsHold(sb.claudeDir, '"command":"sh slow.sh"') });
+      const r = await runClaudePrint(bin, {
+        cwd: sb.workspace,
+        prompt: SLOW,
+        env,
+        timeoutMs: 60_000,
+        signal: 'SIGKILL',
+        signalWhen: () => transcriptsHold(sb.claudeDir, '"command":"sh slow.sh"'),
+      });
       assert.equal(r.signal, 'SIGKILL', `exit ${r.code} ${r.signal}`);
       await waitForShiplog(sb);
     } finally {
@@ -165,26 +217,45 @@ describe('real Claude Code, offline', () => {
     // A short idle time, so the test need not wait two minutes for the transcript to be quiet.
     const swept = await sweepUntil(sb, /read by the sweep; its window closed/);
     assert.match(swept, /read by the sweep; its window closed \(idle\)/);
-    const expected = { ...NONE, sessions: [{ prompts: [SLOW], replies: [] as string[] }], entries: 1, workspace: ['old.txt', 'slow.sh', 'test.sh'] };
+    const expected = {
+      ...NONE,
+      sessions: [{ prompts: [SLOW], replies: [] as string[] }],
+      entries: 1,
+      workspace: ['old.txt', 'slow.sh', 'test.sh'],
+    };
     assert.equal(describeFailures(runChecks(sb, expected)), '');
-    const actions = readDevlogs(sb).flatMap((d) => d.conversation.flatMap((e) => (e.type === 'tool_summary' ? e.actions : [])));
+    const actions = readDevlogs(sb).flatMap((d) =>
+      d.conversation.flatMap((e) => (e.type === 'tool_summary' ? e.actions : [])),
+    );
     assert.deepEqual(actions, ['ran sh slow.sh (no result)']);
     // Swept once: a second sweep reads nothing and writes no second entry.
-    assert.match((await shiplog({ ...sb, env: { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' } }, ['sweep'])).stdout, /Nothing to sweep/);
+    assert.match(
+      (await shiplog({ ...sb, env: { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' } }, ['sweep'])).stdout,
+      /Nothing to sweep/,
+    );
     assert.equal(describeFailures(runChecks(sb, expected)), '');
   });
 
   it('a session run with hooks turned off (--settings disableAllHooks) is read by the sweep', async () => {
     const { sb, mock, env } = await world('hooks-off');
     try {
-      const r = await runClaudePrint(bin, { cwd: sb.workspace, prompt: PROMPT_1, env, timeoutMs: 120_000, extraArgs: ['--settings', JSON.stringify({ disableAllHooks: true })] });
+      const r = await runClaudePrint(bin, {
+        cwd: sb.workspace,
+        prompt: PROMPT_1,
+        env,
+        timeoutMs: 120_000,
+        extraArgs: ['--settings', JSON.stringify({ disableAllHooks: true })],
+      });
       assert.equal(r.code, 0, r.stderr);
       await waitForShiplog(sb);
     } finally {
       await mock.close();
     }
     assert.deepEqual(readDevlogs(sb), [], 'no hook ran: nothing is written yet');
-    assert.match(await sweepUntil(sb, /read by the sweep; its window closed/), /read by the sweep; its window closed \(idle\)/);
+    assert.match(
+      await sweepUntil(sb, /read by the sweep; its window closed/),
+      /read by the sweep; its window closed \(idle\)/,
+    );
     const checks = runChecks(sb, { ...TURN_1, sessions: [{ prompts: [PROMPT_1], replies: [REPLY_1] }], entries: 1 });
     assert.equal(describeFailures(checks), '');
   });
@@ -199,7 +270,18 @@ describe('real Claude Code, offline', () => {
         cwd: sb.workspace,
         env,
         timeoutMs: 120_000,
-        steps: [{ waitFor: /accept edits on|\? for shortcuts/ }, { type: HI }, { waitFor: /Hi there, friend!/ }, { waitMs: 500 }, { type: '/clear' }, { waitMs: 2_000 }, { type: BYE }, { waitFor: /Bye for now!/ }, { waitMs: 500 }, { type: '/exit' }],
+        steps: [
+          { waitFor: /accept edits on|\? for shortcuts/ },
+          { type: HI },
+          { waitFor: /Hi there, friend!/ },
+          { waitMs: 500 },
+          { type: '/clear' },
+          { waitMs: 2_000 },
+          { type: BYE },
+          { waitFor: /Bye for now!/ },
+          { waitMs: 500 },
+          { type: '/exit' },
+        ],
       });
       assert.ok(!r.timedOut && r.code === 0, `exit ${r.code}, timed out ${r.timedOut}`);
       assert.equal(r.sessionIds.length, 2);
@@ -224,5 +306,9 @@ describe('real Claude Code, offline', () => {
 function transcriptsHold(claudeDir: string, text: string): boolean {
   const projects = join(claudeDir, 'projects');
   if (!existsSync(projects)) return false;
-  return readdirSync(projects).some((p) => readdirSync(join(projects, p)).some((f) => f.endsWith('.jsonl') && readFileSync(join(projects, p, f), 'utf8').includes(text)));
+  return readdirSync(projects).some((p) =>
+    readdirSync(join(projects, p)).some(
+      (f) => f.endsWith('.jsonl') && readFileSync(join(projects, p, f), 'utf8').includes(text),
+    ),
+  );
 }

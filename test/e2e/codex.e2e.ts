@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { describeFailures, readDevlogs, runChecks, type Expectation } from './checks.js';
 import { ensureClient } from './clients.js';
-import { applyPatch, execCommand, message, startMockResponses, type MockScript, type MockServer } from './mock-responses.js';
+import {
+  applyPatch,
+  execCommand,
+  message,
+  startMockResponses,
+  type MockScript,
+  type MockServer,
+} from './mock-responses.js';
 import { createSandbox, shiplog, sweepUntil, waitForShiplog, type Sandbox } from './sandbox.js';
 
 /**
@@ -14,7 +21,8 @@ import { createSandbox, shiplog, sweepUntil, waitForShiplog, type Sandbox } from
  * the script.
  */
 const PROMPT_1 = 'Create hello.txt and notes.txt, add a test, make it pass and commit.';
-const REPLY_1 = 'Created hello.txt, notes.txt and test.sh; the test failed once, I fixed notes.txt, it passes now, and I committed.';
+const REPLY_1 =
+  'Created hello.txt, notes.txt and test.sh; the test failed once, I fixed notes.txt, it passes now, and I committed.';
 const PROMPT_2 = 'Delete hello.txt and add a line to README.md.';
 const REPLY_2 = 'Deleted hello.txt and updated README.md.';
 const TEST_SH = ['#!/bin/sh', 'if grep -q tested notes.txt; then echo PASS; else echo "FAIL: not tested"; exit 1; fi'];
@@ -22,16 +30,46 @@ const TEST_SH = ['#!/bin/sh', 'if grep -q tested notes.txt; then echo PASS; else
 const SCRIPT: MockScript = [
   [
     [execCommand("printf 'hi\\n' > hello.txt")],
-    [applyPatch(['*** Begin Patch', '*** Add File: notes.txt', '+line one', '*** Add File: test.sh', ...TEST_SH.map((l) => `+${l}`), '*** Update File: hello.txt', '@@', '-hi', '+hello', '*** End Patch'].join('\n'))],
+    [
+      applyPatch(
+        [
+          '*** Begin Patch',
+          '*** Add File: notes.txt',
+          '+line one',
+          '*** Add File: test.sh',
+          ...TEST_SH.map((l) => `+${l}`),
+          '*** Update File: hello.txt',
+          '@@',
+          '-hi',
+          '+hello',
+          '*** End Patch',
+        ].join('\n'),
+      ),
+    ],
     [execCommand('sh test.sh')],
-    [applyPatch(['*** Begin Patch', '*** Update File: notes.txt', '@@', ' line one', '+tested', '*** End Patch'].join('\n'))],
+    [
+      applyPatch(
+        ['*** Begin Patch', '*** Update File: notes.txt', '@@', ' line one', '+tested', '*** End Patch'].join('\n'),
+      ),
+    ],
     [execCommand('sh test.sh')],
     [execCommand('git add -A && git commit -qm "Add notes and hello"')],
     [message(REPLY_1)],
   ],
   [
     [applyPatch(['*** Begin Patch', '*** Delete File: hello.txt', '*** End Patch'].join('\n'))],
-    [applyPatch(['*** Begin Patch', '*** Update File: README.md', '@@', ' # Project', '+Notes live in notes.txt.', '*** End Patch'].join('\n'))],
+    [
+      applyPatch(
+        [
+          '*** Begin Patch',
+          '*** Update File: README.md',
+          '@@',
+          ' # Project',
+          '+Notes live in notes.txt.',
+          '*** End Patch',
+        ].join('\n'),
+      ),
+    ],
     [message(REPLY_2)],
   ],
 ];
@@ -74,9 +112,19 @@ function writeCodexConfig(sb: Sandbox, mock: MockServer, extra = ''): void {
 }
 
 /** `killWhen`: SIGKILL Codex with its tools as soon as this holds (polled), as a crash or the OOM killer would. */
-function codex(bin: string, sb: Sandbox, args: string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function codex(
+  bin: string,
+  sb: Sandbox,
+  args: string[],
+  killWhen?: () => boolean,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: sb.workspace, env: { ...sb.env, MOCK_API_KEY: 'dummy' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(bin, args, {
+      cwd: sb.workspace,
+      env: { ...sb.env, MOCK_API_KEY: 'dummy' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const watch = killWhen
       ? setInterval(() => {
           if (killWhen()) {
@@ -150,7 +198,15 @@ describe('real Codex CLI, offline', () => {
       const first = await codex(bin, sb, ['exec', '--json', '-C', sb.workspace, PROMPT_1]);
       assert.equal(first.code, 0, first.stderr);
       await waitForShiplog(sb);
-      const second = await codex(bin, sb, ['exec', '--json', '-C', sb.workspace, 'resume', threadIdOf(first.stdout), PROMPT_2]);
+      const second = await codex(bin, sb, [
+        'exec',
+        '--json',
+        '-C',
+        sb.workspace,
+        'resume',
+        threadIdOf(first.stdout),
+        PROMPT_2,
+      ]);
       assert.equal(second.code, 0, second.stderr);
       await waitForShiplog(sb);
     } finally {
@@ -167,7 +223,9 @@ describe('real Codex CLI, offline', () => {
     });
     assert.equal(describeFailures(checks), '', `Codex ${version}`);
     const doctor = await shiplog(sb, ['doctor', '--json']);
-    const fires = (JSON.parse(doctor.stdout) as { key: string; message: string }[]).find((c) => c.key === 'hooks.last_fire.codex');
+    const fires = (JSON.parse(doctor.stdout) as { key: string; message: string }[]).find(
+      (c) => c.key === 'hooks.last_fire.codex',
+    );
     assert.match(fires?.message ?? '', /SessionEnd ×2, Stop ×2|Stop ×2, SessionEnd ×2/);
   });
 
@@ -192,29 +250,45 @@ describe('real Codex CLI, offline', () => {
 
   it('exec killed by SIGKILL mid-turn (no hook runs) is read by the sweep: one devlog, one entry', async () => {
     const slow = 'Run the slow job.';
-    const { sb, mock } = await scenario('sigkill', '', [[[execCommand('sh slow.sh')], [message('The slow job finished.')]]]);
+    const { sb, mock } = await scenario('sigkill', '', [
+      [[execCommand('sh slow.sh')], [message('The slow job finished.')]],
+    ]);
     writeFileSync(join(sb.workspace, 'slow.sh'), 'sleep 30\necho slow job finished\n');
     try {
       assert.equal((await shiplog(sb, ['install'])).code, 0);
       // Killed once the call is in the rollout: mid-tool, whatever the machine's load.
-      const r = await codex(bin, sb, ['exec', '--json', '-C', sb.workspace, slow], () => rolloutsHold(sb.codexHome, 'sh slow.sh'));
+      const r = await codex(bin, sb, ['exec', '--json', '-C', sb.workspace, slow], () =>
+        rolloutsHold(sb.codexHome, 'sh slow.sh'),
+      );
       assert.equal(r.signal, 'SIGKILL', `exit ${r.code} ${r.signal}`);
       await waitForShiplog(sb);
     } finally {
       await mock.close();
     }
     assert.deepEqual(readDevlogs(sb), [], 'no hook ran: nothing is written yet');
-    assert.match(await sweepUntil(sb, /read by the sweep; its window closed/), /read by the sweep; its window closed \(idle\)/);
-    assert.equal(describeFailures(runChecks(sb, { ...NOTHING, sessions: [{ prompts: [slow], replies: [] }], entries: 1 })), '');
-    assert.match((await shiplog({ ...sb, env: { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' } }, ['sweep'])).stdout, /Nothing to sweep/);
+    assert.match(
+      await sweepUntil(sb, /read by the sweep; its window closed/),
+      /read by the sweep; its window closed \(idle\)/,
+    );
+    assert.equal(
+      describeFailures(runChecks(sb, { ...NOTHING, sessions: [{ prompts: [slow], replies: [] }], entries: 1 })),
+      '',
+    );
+    assert.match(
+      (await shiplog({ ...sb, env: { ...sb.env, SHIPLOG_IDLE_MINUTES: '0.02' } }, ['sweep'])).stdout,
+      /Nothing to sweep/,
+    );
   });
 
-  it('can fail: with shiplog\'s SessionEnd hook taken out, it names the checks that break', async () => {
+  it("can fail: with shiplog's SessionEnd hook taken out, it names the checks that break", async () => {
     const { sb, mock } = await scenario('broken');
     try {
       assert.equal((await shiplog(sb, ['install'])).code, 0);
       const file = join(sb.codexHome, 'config.toml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/\n\[\[hooks\.SessionEnd\]\]\nhooks = \[[^\n]*\]\n/, '\n'));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(/\n\[\[hooks\.SessionEnd\]\]\nhooks = \[[^\n]*\]\n/, '\n'),
+      );
       assert.doesNotMatch(readFileSync(file, 'utf8'), /hooks\.SessionEnd/);
       const first = await codex(bin, sb, ['exec', '--json', '-C', sb.workspace, PROMPT_1]);
       assert.equal(first.code, 0, first.stderr);
@@ -230,10 +304,23 @@ describe('real Codex CLI, offline', () => {
   });
 });
 
-const NOTHING = { created: [], modified: [], deleted: [], commands: [], tests: [], commits: [], workspace: ['README.md', 'slow.sh'] };
+const NOTHING = {
+  created: [],
+  modified: [],
+  deleted: [],
+  commands: [],
+  tests: [],
+  commits: [],
+  workspace: ['README.md', 'slow.sh'],
+};
 
 /** Whether a rollout under CODEX_HOME/sessions holds `text` yet. */
 function rolloutsHold(codexHome: string, text: string): boolean {
-  const walk = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)])) : []);
+  const walk = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+          d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)],
+        )
+      : [];
   return walk(join(codexHome, 'sessions')).some((f) => f.endsWith('.jsonl') && readFileSync(f, 'utf8').includes(text));
 }

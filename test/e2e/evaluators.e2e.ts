@@ -19,14 +19,21 @@ import { createSandbox, ROOT, shiplog, type Sandbox } from './sandbox.js';
 const TRANSCRIPT = join(ROOT, 'test', 'fixtures', 'codex', 'paginated-classic.jsonl');
 const FIELDS = {
   summary: 'Created hello.txt and a passing test, then committed the work.',
-  bullets: ['Created `hello.txt` and `notes.txt` with a test script.', 'Ran `sh test.sh`, which failed once and then passed.', 'Committed the result.'],
+  bullets: [
+    'Created `hello.txt` and `notes.txt` with a test script.',
+    'Ran `sh test.sh`, which failed once and then passed.',
+    'Committed the result.',
+  ],
   tags: ['e2e', 'shell'],
   notes: null,
 };
 
 function entriesOf(sb: Sandbox): ChangelogEntry[] {
   const file = join(sb.workspace, '.changelog', 'e2e', 'entries.jsonl');
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => ChangelogEntry.parse(JSON.parse(l)));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => ChangelogEntry.parse(JSON.parse(l)));
 }
 
 describe('real CLIs as changelog evaluators', () => {
@@ -59,14 +66,29 @@ describe('real CLIs as changelog evaluators', () => {
       assert.deepEqual(entry.bullets, FIELDS.bullets);
       assert.ok(entry.touched_files.created.includes('test.sh'), 'files still come from the transcript');
       assert.equal(mock.requests.length, 1, 'one model request');
-      const body = mock.requests[0]?.raw as { tools?: { name: string; input_schema: unknown }[]; system?: { text: string }[]; thinking?: { budget_tokens?: number }; model?: string };
-      assert.deepEqual(body.tools?.map((t) => t.name), ['StructuredOutput'], 'no tool but the structured output one');
+      const body = mock.requests[0]?.raw as {
+        tools?: { name: string; input_schema: unknown }[];
+        system?: { text: string }[];
+        thinking?: { budget_tokens?: number };
+        model?: string;
+      };
+      assert.deepEqual(
+        body.tools?.map((t) => t.name),
+        ['StructuredOutput'],
+        'no tool but the structured output one',
+      );
       assert.deepEqual(body.tools?.[0]?.input_schema, LLM_FIELDS_JSON_SCHEMA);
       assert.ok(body.system?.some((b) => b.text.includes(EVALUATOR_SYSTEM_PROMPT)));
       assert.equal(body.thinking?.budget_tokens, 1024);
       assert.equal(body.model, 'claude-sonnet-4-5');
       const projects = join(sb.claudeDir, 'projects');
-      assert.deepEqual(existsSync(projects) ? readdirSync(projects, { recursive: true }).filter((f) => String(f).endsWith('.jsonl')) : [], [], 'no session saved');
+      assert.deepEqual(
+        existsSync(projects)
+          ? readdirSync(projects, { recursive: true }).filter((f) => String(f).endsWith('.jsonl'))
+          : [],
+        [],
+        'no session saved',
+      );
     } finally {
       await mock.close();
     }
@@ -95,7 +117,11 @@ describe('real CLIs as changelog evaluators', () => {
       assert.equal(entry.summary, FIELDS.summary);
       assert.deepEqual(entry.tags, FIELDS.tags);
       const req = mock.requests.find((q) => q.path.endsWith('/responses'));
-      const body = req?.body as { text?: { format?: { type?: string; schema?: unknown } }; model?: string; input?: unknown };
+      const body = req?.body as {
+        text?: { format?: { type?: string; schema?: unknown } };
+        model?: string;
+        input?: unknown;
+      };
       assert.equal(body.text?.format?.type, 'json_schema');
       assert.deepEqual(body.text?.format?.schema, LLM_FIELDS_JSON_SCHEMA);
       assert.equal(body.model, 'gpt-5.5');

@@ -71,7 +71,22 @@ function isForeignVar(name: string): boolean {
     name.startsWith('GEMINI_') ||
     name.startsWith('GOOGLE_') ||
     name.startsWith('CLOUDSDK_') ||
-    ['CLOUD_SHELL', 'SANDBOX', 'SEATBELT_PROFILE', 'DEBUG', 'DEBUG_MODE', 'CI', 'GITHUB_ACTIONS', 'SHIPLOG_INTERNAL', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'NO_PROXY', 'no_proxy'].includes(name)
+    [
+      'CLOUD_SHELL',
+      'SANDBOX',
+      'SEATBELT_PROFILE',
+      'DEBUG',
+      'DEBUG_MODE',
+      'CI',
+      'GITHUB_ACTIONS',
+      'SHIPLOG_INTERNAL',
+      'HTTPS_PROXY',
+      'HTTP_PROXY',
+      'https_proxy',
+      'http_proxy',
+      'NO_PROXY',
+      'no_proxy',
+    ].includes(name)
   );
 }
 
@@ -128,7 +143,8 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 }
@@ -189,7 +205,16 @@ export interface GeminiTurnResult {
 }
 
 export function geminiArgv(args: Pick<GeminiTurnArgs, 'prompt' | 'resume' | 'outputFormat' | 'extraArgs'>): string[] {
-  const argv = ['-p', args.prompt, '--approval-mode', 'yolo', '--output-format', args.outputFormat ?? 'json', '--model', GEMINI_MODEL];
+  const argv = [
+    '-p',
+    args.prompt,
+    '--approval-mode',
+    'yolo',
+    '--output-format',
+    args.outputFormat ?? 'json',
+    '--model',
+    GEMINI_MODEL,
+  ];
   if (args.resume === true) argv.push('--resume', 'latest');
   else if (typeof args.resume === 'string') argv.push('--resume', args.resume);
   return [...argv, ...(args.extraArgs ?? [])];
@@ -239,7 +264,15 @@ export async function runGeminiTurn(args: GeminiTurnArgs): Promise<GeminiTurnRes
   const strays = groupMembers(pgid);
   if (strays.length > 0) killGroup(pgid, 'SIGKILL');
   await drained(child, 5_000);
-  return { ...exit, stdout, stderr, timedOut, strays, argv, sessionId: args.outputFormat && args.outputFormat !== 'json' ? null : sessionIdOf(stdout) };
+  return {
+    ...exit,
+    stdout,
+    stderr,
+    timedOut,
+    strays,
+    argv,
+    sessionId: args.outputFormat && args.outputFormat !== 'json' ? null : sessionIdOf(stdout),
+  };
 }
 
 // --- session files -------------------------------------------------------------------------------

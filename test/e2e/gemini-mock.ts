@@ -35,12 +35,7 @@ export interface GeminiMockOptions {
   delayMs?: number;
 }
 
-type Answered =
-  | { turn: number; step: number }
-  | { side: string }
-  | 'countTokens'
-  | 'models'
-  | null;
+type Answered = { turn: number; step: number } | { side: string } | 'countTokens' | 'models' | null;
 
 export interface GeminiMockRequest {
   method: string;
@@ -88,7 +83,13 @@ export function writeFile(file_path: string, content: string): GeminiPart {
  * `allow_multiple`). `instruction` is a required parameter in 0.61.0: without it the call fails
  * validation (`params must have required property 'instruction'`).
  */
-export function replace(file_path: string, old_string: string, new_string: string, instruction = `Replace ${JSON.stringify(old_string)} with ${JSON.stringify(new_string)} in ${file_path}.`, extra: Record<string, unknown> = {}): GeminiPart {
+export function replace(
+  file_path: string,
+  old_string: string,
+  new_string: string,
+  instruction = `Replace ${JSON.stringify(old_string)} with ${JSON.stringify(new_string)} in ${file_path}.`,
+  extra: Record<string, unknown> = {},
+): GeminiPart {
   return functionCall('replace', { file_path, instruction, old_string, new_string, ...extra });
 }
 
@@ -109,7 +110,9 @@ function partsOf(c: Content): Array<Record<string, unknown>> {
 }
 
 function textsOf(c: Content): string[] {
-  return partsOf(c).flatMap((p) => (typeof p['text'] === 'string' && p['thought'] !== true ? [p['text'] as string] : []));
+  return partsOf(c).flatMap((p) =>
+    typeof p['text'] === 'string' && p['thought'] !== true ? [p['text'] as string] : [],
+  );
 }
 
 /**
@@ -152,7 +155,13 @@ function pick(script: GeminiScript, contents: Content[]): Pick {
 
 // --- side calls ------------------------------------------------------------------------------
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; items?: Schema };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  enum?: unknown[];
+  items?: Schema;
+};
 
 /** A value that satisfies `schema`, with sensible choices for the known utility schemas. */
 function valueFor(schema: Schema | undefined, key = ''): unknown {
@@ -196,7 +205,12 @@ function usage(inputChars: number, outputChars: number): Record<string, number> 
   return { promptTokenCount: prompt, candidatesTokenCount: candidates, totalTokenCount: prompt + candidates };
 }
 
-function candidateResponse(parts: GeminiPart[], model: string, inputChars: number, responseId: string): Record<string, unknown> {
+function candidateResponse(
+  parts: GeminiPart[],
+  model: string,
+  inputChars: number,
+  responseId: string,
+): Record<string, unknown> {
   return {
     candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
     usageMetadata: usage(inputChars, JSON.stringify(parts).length),
@@ -211,7 +225,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** One SSE event per part (text first, as the API streams it), the last one carrying finishReason and usage. */
-function streamParts(res: ServerResponse, parts: GeminiPart[], model: string, inputChars: number, responseId: string): void {
+function streamParts(
+  res: ServerResponse,
+  parts: GeminiPart[],
+  model: string,
+  inputChars: number,
+  responseId: string,
+): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const chunks = parts.length > 0 ? parts : [{ text: '' }];
   chunks.forEach((part, i) => {
@@ -231,7 +251,10 @@ function streamParts(res: ServerResponse, parts: GeminiPart[], model: string, in
 
 const MODEL_ACTION = /\/models\/([^/:]+):([A-Za-z]+)$/;
 
-export async function startGeminiMock(script: GeminiScript, options: GeminiMockOptions = {}): Promise<GeminiMockServer> {
+export async function startGeminiMock(
+  script: GeminiScript,
+  options: GeminiMockOptions = {},
+): Promise<GeminiMockServer> {
   const requests: GeminiMockRequest[] = [];
   let seq = 0;
   const nextId = () => `mock-response-${++seq}`;
@@ -248,7 +271,16 @@ export async function startGeminiMock(script: GeminiScript, options: GeminiMockO
         body = { unparsable: String(err) };
       }
       const m = MODEL_ACTION.exec(path);
-      const record: GeminiMockRequest = { method, path, query, headers: req.headers, body, model: m?.[1] ?? null, action: m?.[2] ?? null, answered: null };
+      const record: GeminiMockRequest = {
+        method,
+        path,
+        query,
+        headers: req.headers,
+        body,
+        model: m?.[1] ?? null,
+        action: m?.[2] ?? null,
+        answered: null,
+      };
       requests.push(record);
       const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const contents = Array.isArray(b['contents']) ? (b['contents'] as Content[]) : [];
@@ -263,7 +295,9 @@ export async function startGeminiMock(script: GeminiScript, options: GeminiMockO
         return;
       }
       if (method !== 'POST' || !m) {
-        sendJson(res, 404, { error: { code: 404, message: `mock: no route for ${method} ${path}`, status: 'NOT_FOUND' } });
+        sendJson(res, 404, {
+          error: { code: 404, message: `mock: no route for ${method} ${path}`, status: 'NOT_FOUND' },
+        });
         return;
       }
       if (record.action === 'countTokens') {
@@ -279,7 +313,11 @@ export async function startGeminiMock(script: GeminiScript, options: GeminiMockO
           const value = valueFor((cfg['responseJsonSchema'] ?? cfg['responseSchema']) as Schema);
           sendJson(res, 200, candidateResponse([{ text: JSON.stringify(value) }], model, inputChars, nextId()));
         } else {
-          sendJson(res, 200, candidateResponse([{ text: options.summary ?? 'Scripted mock session' }], model, inputChars, nextId()));
+          sendJson(
+            res,
+            200,
+            candidateResponse([{ text: options.summary ?? 'Scripted mock session' }], model, inputChars, nextId()),
+          );
         }
         return;
       }
@@ -291,7 +329,13 @@ export async function startGeminiMock(script: GeminiScript, options: GeminiMockO
           streamParts(res, script[choice.turn]![choice.step]!, model, inputChars, nextId());
         } else {
           // Nothing scripted: end the turn with a visible message rather than hanging the client.
-          streamParts(res, [{ text: `mock: no scripted step for turn ${choice.turn} step ${choice.step}` }], model, inputChars, nextId());
+          streamParts(
+            res,
+            [{ text: `mock: no scripted step for turn ${choice.turn} step ${choice.step}` }],
+            model,
+            inputChars,
+            nextId(),
+          );
         }
         return;
       }
@@ -313,7 +357,13 @@ export async function startGeminiMock(script: GeminiScript, options: GeminiMockO
 
 /** Every scripted step that some request was answered with, as `turn:step`. */
 export function answeredSteps(requests: readonly GeminiMockRequest[]): Set<string> {
-  return new Set(requests.flatMap((r) => (r.answered && typeof r.answered === 'object' && 'turn' in r.answered ? [`${r.answered.turn}:${r.answered.step}`] : [])));
+  return new Set(
+    requests.flatMap((r) =>
+      r.answered && typeof r.answered === 'object' && 'turn' in r.answered
+        ? [`${r.answered.turn}:${r.answered.step}`]
+        : [],
+    ),
+  );
 }
 
 export function scriptSize(script: GeminiScript): number {

@@ -16,11 +16,18 @@ import { createSandbox, shiplog, waitForShiplog, type Sandbox } from './sandbox.
  */
 const PROMPT_1 = 'Create greet.js with a greet(name) function and a test for it in test.js, then run the test.';
 const PROMPT_2 = 'Fix greet so the test passes, run it again and commit.';
-const REPLY_1 = 'I created greet.js and test.js. The test fails: greet("Ada") returns "Hello Ada" instead of "Hello, Ada!".';
+const REPLY_1 =
+  'I created greet.js and test.js. The test fails: greet("Ada") returns "Hello Ada" instead of "Hello, Ada!".';
 const REPLY_2 = 'greet.js now returns "Hello, Ada!"; the test passes and both files are committed.';
 const COMMIT = 'Add greet with a passing test';
 const GREET = ['exports.greet = function greet(name) {', "  return 'Hello ' + name;", '};', ''].join('\n');
-const TEST = ["const assert = require('node:assert');", "const { greet } = require('./greet');", "assert.strictEqual(greet('Ada'), 'Hello, Ada!');", "console.log('ok: greet');", ''].join('\n');
+const TEST = [
+  "const assert = require('node:assert');",
+  "const { greet } = require('./greet');",
+  "assert.strictEqual(greet('Ada'), 'Hello, Ada!');",
+  "console.log('ok: greet');",
+  '',
+].join('\n');
 
 const SCRIPT: GeminiScript = [
   [
@@ -55,7 +62,16 @@ const EXPECTED: Expectation = {
 
 /** One headless turn, with the settings shiplog install left in place. */
 function gemini(bin: string, sb: Sandbox, mockUrl: string, prompt: string, resume: boolean) {
-  return runGeminiTurn({ bin, home: sb.home, cwd: sb.workspace, mockUrl, prompt, resume, env: sb.env, keepSettings: true });
+  return runGeminiTurn({
+    bin,
+    home: sb.home,
+    cwd: sb.workspace,
+    mockUrl,
+    prompt,
+    resume,
+    env: sb.env,
+    keepSettings: true,
+  });
 }
 
 describe('real Gemini CLI, offline', () => {
@@ -96,15 +112,24 @@ describe('real Gemini CLI, offline', () => {
       await mock.close();
     }
     assert.equal(describeFailures(runChecks(sb, EXPECTED)), '', `Gemini CLI ${version}`);
-    const entries = readFileSync(join(sb.workspace, '.changelog', 'e2e', 'entries.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tool: string });
-    assert.deepEqual(entries.map((e) => e.tool), ['gemini', 'gemini']);
+    const entries = readFileSync(join(sb.workspace, '.changelog', 'e2e', 'entries.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { tool: string });
+    assert.deepEqual(
+      entries.map((e) => e.tool),
+      ['gemini', 'gemini'],
+    );
     const doctor = await shiplog(sb, ['doctor', '--json']);
     const checks = JSON.parse(doctor.stdout) as { key: string; status: string; message: string }[];
     assert.equal(checks.find((c) => c.key === 'gemini.settings')?.status, 'ok');
-    assert.match(checks.find((c) => c.key === 'hooks.last_fire.gemini')?.message ?? '', /AfterAgent ×2, SessionEnd ×2|SessionEnd ×2, AfterAgent ×2/);
+    assert.match(
+      checks.find((c) => c.key === 'hooks.last_fire.gemini')?.message ?? '',
+      /AfterAgent ×2, SessionEnd ×2|SessionEnd ×2, AfterAgent ×2/,
+    );
   });
 
-  it('can fail: with shiplog\'s SessionEnd hook taken out, it names the checks that break', async () => {
+  it("can fail: with shiplog's SessionEnd hook taken out, it names the checks that break", async () => {
     const { sb, mock, settings } = await scenario('broken');
     try {
       assert.equal((await shiplog(sb, ['install'])).code, 0);

@@ -85,7 +85,15 @@ export interface MockMessagesServer {
 
 const COMPACTION_MARKERS = ['Your task is to create a detailed summary', 'Respond with TEXT ONLY'];
 /** Injected user text that is context, not something a human typed. */
-const INJECTED_PREFIXES = ['<system-reminder>', '<local-command-caveat>', '<local-command-stdout>', '<local-command-stderr>', '<command-name>', '<command-message>', '<command-args>'];
+const INJECTED_PREFIXES = [
+  '<system-reminder>',
+  '<local-command-caveat>',
+  '<local-command-stdout>',
+  '<local-command-stderr>',
+  '<command-name>',
+  '<command-message>',
+  '<command-args>',
+];
 
 // --- block builders --------------------------------------------------------------------------
 
@@ -152,7 +160,9 @@ interface FlatBlock {
 }
 
 function userBlocks(messages: ApiMessage[]): FlatBlock[] {
-  return messages.flatMap((m, message) => (m.role === 'user' ? blocksOf(m).map((block) => ({ message, block, prompt: promptFromBlock(block) })) : []));
+  return messages.flatMap((m, message) =>
+    m.role === 'user' ? blocksOf(m).map((block) => ({ message, block, prompt: promptFromBlock(block) })) : [],
+  );
 }
 
 function promptFromBlock(block: ApiBlock): string | null {
@@ -180,7 +190,11 @@ function latestTurn(messages: ApiMessage[]): TurnPosition | null {
 
 function lastUserText(messages: ApiMessage[]): string {
   const last = [...messages].reverse().find((m) => m.role === 'user');
-  return last ? blocksOf(last).map((b) => blockText(b) ?? '').join('\n') : '';
+  return last
+    ? blocksOf(last)
+        .map((b) => blockText(b) ?? '')
+        .join('\n')
+    : '';
 }
 
 function isCompaction(messages: ApiMessage[]): boolean {
@@ -221,13 +235,23 @@ interface Choice {
 
 function choose(script: ClaudeScript, messages: ApiMessage[], summary: string): Choice {
   if (isCompaction(messages)) {
-    return { answered: { kind: 'compaction' }, blocks: [text(`<analysis>Mock analysis of the conversation.</analysis>\n<summary>${summary}</summary>`)], prompt: null, toolResults: 0 };
+    return {
+      answered: { kind: 'compaction' },
+      blocks: [text(`<analysis>Mock analysis of the conversation.</analysis>\n<summary>${summary}</summary>`)],
+      prompt: null,
+      toolResults: 0,
+    };
   }
   const turn = latestTurn(messages);
   const found = turn ? stepsFor(script, turn.prompt) : null;
   const idx = turn && found ? stepIndex(found.steps, turn.toolResults) : -1;
   if (turn && found && idx >= 0) {
-    return { answered: { kind: 'step', prompt: found.key, step: idx }, blocks: found.steps[idx]!, prompt: turn.prompt, toolResults: turn.toolResults };
+    return {
+      answered: { kind: 'step', prompt: found.key, step: idx },
+      blocks: found.steps[idx]!,
+      prompt: turn.prompt,
+      toolResults: turn.toolResults,
+    };
   }
   const step = turn && found ? found.steps.length : 0;
   return {
@@ -254,14 +278,20 @@ function sse(res: ServerResponse, type: string, data: Record<string, unknown>): 
 function streamBlock(res: ServerResponse, index: number, block: ClaudeBlock): void {
   if (block.type === 'text') {
     sse(res, 'content_block_start', { index, content_block: { type: 'text', text: '' } });
-    for (const piece of fragments(block.text)) sse(res, 'content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
+    for (const piece of fragments(block.text))
+      sse(res, 'content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
   } else if (block.type === 'thinking') {
     sse(res, 'content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
-    for (const piece of fragments(block.thinking)) sse(res, 'content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } });
+    for (const piece of fragments(block.thinking))
+      sse(res, 'content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } });
     sse(res, 'content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } });
   } else {
-    sse(res, 'content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
-    for (const piece of fragments(JSON.stringify(block.input))) sse(res, 'content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } });
+    sse(res, 'content_block_start', {
+      index,
+      content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+    });
+    for (const piece of fragments(JSON.stringify(block.input)))
+      sse(res, 'content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } });
   }
   sse(res, 'content_block_stop', { index });
 }
@@ -274,9 +304,19 @@ interface Reply {
   inputTokens: number;
 }
 
-function usageOf(reply: Reply): { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number } {
+function usageOf(reply: Reply): {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+} {
   const outputTokens = Math.max(1, Math.ceil(JSON.stringify(reply.blocks).length / 4));
-  return { input_tokens: reply.inputTokens, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  return {
+    input_tokens: reply.inputTokens,
+    output_tokens: outputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
 }
 
 function stopReasonOf(blocks: ClaudeStep): 'tool_use' | 'end_turn' {
@@ -284,13 +324,29 @@ function stopReasonOf(blocks: ClaudeStep): 'tool_use' | 'end_turn' {
 }
 
 function streamReply(res: ServerResponse, reply: Reply): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': reply.requestId });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'request-id': reply.requestId,
+  });
   const usage = usageOf(reply);
   sse(res, 'message_start', {
-    message: { id: reply.id, type: 'message', role: 'assistant', model: reply.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
+    message: {
+      id: reply.id,
+      type: 'message',
+      role: 'assistant',
+      model: reply.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...usage, output_tokens: 1 },
+    },
   });
   for (const [index, block] of reply.blocks.entries()) streamBlock(res, index, block);
-  sse(res, 'message_delta', { delta: { stop_reason: stopReasonOf(reply.blocks), stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+  sse(res, 'message_delta', {
+    delta: { stop_reason: stopReasonOf(reply.blocks), stop_sequence: null },
+    usage: { output_tokens: usage.output_tokens },
+  });
   sse(res, 'message_stop', {});
   res.end();
 }
@@ -298,17 +354,30 @@ function streamReply(res: ServerResponse, reply: Reply): void {
 function jsonReply(res: ServerResponse, reply: Reply): void {
   res.writeHead(200, { 'content-type': 'application/json', 'request-id': reply.requestId });
   res.end(
-    JSON.stringify({ id: reply.id, type: 'message', role: 'assistant', model: reply.model, content: reply.blocks, stop_reason: stopReasonOf(reply.blocks), stop_sequence: null, usage: usageOf(reply) }),
+    JSON.stringify({
+      id: reply.id,
+      type: 'message',
+      role: 'assistant',
+      model: reply.model,
+      content: reply.blocks,
+      stop_reason: stopReasonOf(reply.blocks),
+      stop_sequence: null,
+      usage: usageOf(reply),
+    }),
   );
 }
 
 function notFound(res: ServerResponse, method: string, path: string): void {
   res.writeHead(404, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `mock: no route for ${method} ${path}` } }));
+  res.end(
+    JSON.stringify({
+      type: 'error',
+      error: { type: 'not_found_error', message: `mock: no route for ${method} ${path}` },
+    }),
+  );
 }
 
 // --- server ----------------------------------------------------------------------------------
-
 
 interface ParsedBody {
   model?: unknown;
@@ -344,7 +413,10 @@ function withUniqueIds(blocks: ClaudeStep, sent: Set<string>): ClaudeStep {
   });
 }
 
-export async function startMockMessages(script: ClaudeScript, options: MockMessagesOptions = {}): Promise<MockMessagesServer> {
+export async function startMockMessages(
+  script: ClaudeScript,
+  options: MockMessagesOptions = {},
+): Promise<MockMessagesServer> {
   const requests: RecordedRequest[] = [];
   const sentToolIds = new Set<string>();
   const summary = options.summary ?? 'The user asked for scripted changes; they were made and committed.';

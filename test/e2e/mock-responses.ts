@@ -42,7 +42,11 @@ const TITLE_PREFIX = 'Generate a concise, single-line task title';
 
 /** Unified-exec command (`exec_command`, classic tools of gpt-5.x). */
 export function execCommand(cmd: string, extra: Record<string, unknown> = {}): MockItem {
-  return { type: 'function_call', name: 'exec_command', arguments: JSON.stringify({ cmd, yield_time_ms: 5000, ...extra }) };
+  return {
+    type: 'function_call',
+    name: 'exec_command',
+    arguments: JSON.stringify({ cmd, yield_time_ms: 5000, ...extra }),
+  };
 }
 
 /** Freeform `apply_patch` custom tool. */
@@ -74,7 +78,11 @@ function textOf(item: InputItem): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((c) => (c && typeof c === 'object' && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : ''))
+    .map((c) =>
+      c && typeof c === 'object' && typeof (c as { text?: unknown }).text === 'string'
+        ? (c as { text: string }).text
+        : '',
+    )
     .join('');
 }
 
@@ -93,7 +101,9 @@ function isToolOutput(item: InputItem): boolean {
 }
 
 function countToolCalls(step: MockStep): number {
-  return step.filter((i) => i.type === 'function_call' || i.type === 'custom_tool_call' || i.type === 'local_shell_call').length;
+  return step.filter(
+    (i) => i.type === 'function_call' || i.type === 'custom_tool_call' || i.type === 'local_shell_call',
+  ).length;
 }
 
 interface Pick {
@@ -105,7 +115,8 @@ interface Pick {
 function pick(script: MockScript, input: InputItem[]): Pick {
   const users = input.map((item, idx) => ({ item, idx })).filter(({ item }) => isUserMessage(item));
   const lastUser = users[users.length - 1];
-  if (lastUser && textOf(lastUser.item).trimStart().startsWith(TITLE_PREFIX)) return { kind: 'title', turn: -1, step: -1 };
+  if (lastUser && textOf(lastUser.item).trimStart().startsWith(TITLE_PREFIX))
+    return { kind: 'title', turn: -1, step: -1 };
   const prompts = users.filter(({ item }) => !isInjectedContext(textOf(item)));
   const turnIdx = prompts.length - 1;
   const turn = script[turnIdx];
@@ -158,10 +169,18 @@ function streamResponse(res: ServerResponse, items: MockItem[], inputChars: numb
     outputChars += JSON.stringify(item).length;
     if (item.type === 'message') {
       const parts = Array.isArray(item['content']) ? (item['content'] as Array<{ text?: string }>) : [];
-      sse(res, 'response.output_item.added', { output_index: outputIndex, item: { ...item, content: [], status: 'in_progress' } });
+      sse(res, 'response.output_item.added', {
+        output_index: outputIndex,
+        item: { ...item, content: [], status: 'in_progress' },
+      });
       parts.forEach((part, contentIndex) => {
         if (typeof part.text === 'string' && part.text.length > 0) {
-          sse(res, 'response.output_text.delta', { item_id: item['id'], output_index: outputIndex, content_index: contentIndex, delta: part.text });
+          sse(res, 'response.output_text.delta', {
+            item_id: item['id'],
+            output_index: outputIndex,
+            content_index: contentIndex,
+            delta: part.text,
+          });
         }
       });
     } else {
@@ -189,7 +208,6 @@ function streamResponse(res: ServerResponse, items: MockItem[], inputChars: numb
 }
 
 // --- server ----------------------------------------------------------------------------------
-
 
 export async function startMockResponses(script: MockScript, options: MockOptions = {}): Promise<MockServer> {
   const requests: MockRequest[] = [];
@@ -221,7 +239,9 @@ export async function startMockResponses(script: MockScript, options: MockOption
         res.end(JSON.stringify({ error: { message: `mock: no route for ${method} ${path}`, type: 'not_found' } }));
         return;
       }
-      const input = Array.isArray((body as { input?: unknown } | null)?.input) ? ((body as { input: InputItem[] }).input) : [];
+      const input = Array.isArray((body as { input?: unknown } | null)?.input)
+        ? (body as { input: InputItem[] }).input
+        : [];
       const choice = pick(script, input);
       const inputChars = JSON.stringify(input).length;
       if (choice.kind === 'title') {
@@ -232,7 +252,12 @@ export async function startMockResponses(script: MockScript, options: MockOption
         streamResponse(res, script[choice.turn]![choice.step]!, inputChars, nextId);
       } else {
         // Nothing scripted: end the turn with a visible message rather than hanging the client.
-        streamResponse(res, [message(`mock: no scripted step for turn ${choice.turn} step ${choice.step}`)], inputChars, nextId);
+        streamResponse(
+          res,
+          [message(`mock: no scripted step for turn ${choice.turn} step ${choice.step}`)],
+          inputChars,
+          nextId,
+        );
       }
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

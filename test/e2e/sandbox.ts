@@ -37,7 +37,18 @@ export function createSandbox(name: string, clientBins: string[]): Sandbox {
   const base: NodeJS.ProcessEnv = {};
   // Only what a shell on this machine needs; the clients' and shiplog's own variables are set below.
   // SHIPLOG_HOOK_TIMES: where scripts/run-tests.mjs --e2e gathers every hook's exit time for its report.
-  for (const k of ['PATH', 'LANG', 'TERM', 'SHELL', 'USER', 'LOGNAME', 'TMPDIR', 'NODE_EXTRA_CA_CERTS', 'SHIPLOG_HOOK_TIMES']) if (process.env[k] !== undefined) base[k] = process.env[k];
+  for (const k of [
+    'PATH',
+    'LANG',
+    'TERM',
+    'SHELL',
+    'USER',
+    'LOGNAME',
+    'TMPDIR',
+    'NODE_EXTRA_CA_CERTS',
+    'SHIPLOG_HOOK_TIMES',
+  ])
+    if (process.env[k] !== undefined) base[k] = process.env[k];
   const env: NodeJS.ProcessEnv = {
     ...base,
     HOME: home,
@@ -56,13 +67,30 @@ export function createSandbox(name: string, clientBins: string[]): Sandbox {
   execFileSync('git', ['config', 'user.email', 'e2e@example.com'], { cwd: workspace });
   execFileSync('git', ['config', 'user.name', 'E2E'], { cwd: workspace });
   execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'start'], { cwd: workspace });
-  return { root, home, claudeDir, codexHome, state, workspace, env, remove: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    root,
+    home,
+    claudeDir,
+    codexHome,
+    state,
+    workspace,
+    env,
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
 }
 
-export function shiplog(sb: Sandbox, args: string[], cwd = sb.workspace): Promise<{ code: number; stdout: string; stderr: string }> {
+export function shiplog(
+  sb: Sandbox,
+  args: string[],
+  cwd = sb.workspace,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: sb.env, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd, env: sb.env, encoding: 'utf8', timeout: 120_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -151,4 +179,3 @@ export async function sweepUntil(sb: Sandbox, done: RegExp, boundMs = 60_000): P
   }
   throw new Error(`shiplog sweep never said ${done}; last: ${last}`);
 }
-

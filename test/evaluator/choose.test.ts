@@ -28,13 +28,24 @@ describe('evaluator choice', () => {
 
   it('auto takes a logged-in claude, then a logged-in codex, else the heuristic', () => {
     const h1 = home('h1');
-    assert.deepEqual(chooseEvaluator('auto', { PATH: bin, HOME: h1 }), { name: 'heuristic' }, 'installed but logged in to neither');
+    assert.deepEqual(
+      chooseEvaluator('auto', { PATH: bin, HOME: h1 }),
+      { name: 'heuristic' },
+      'installed but logged in to neither',
+    );
     writeFileSync(join(h1, '.codex', 'auth.json'), '{}');
     assert.deepEqual(chooseEvaluator('auto', { PATH: bin, HOME: h1 }), { name: 'codex', bin: join(bin, 'codex') });
     writeFileSync(join(h1, '.claude', '.credentials.json'), '{}');
     assert.deepEqual(chooseEvaluator('auto', { PATH: bin, HOME: h1 }), { name: 'claude', bin: join(bin, 'claude') });
-    assert.deepEqual(chooseEvaluator('auto', { PATH: onlyCodex, HOME: h1 }), { name: 'codex', bin: join(onlyCodex, 'codex') }, 'claude logged in but not installed');
+    assert.deepEqual(
+      chooseEvaluator('auto', { PATH: onlyCodex, HOME: h1 }),
+      { name: 'codex', bin: join(onlyCodex, 'codex') },
+      'claude logged in but not installed',
+    );
     assert.deepEqual(chooseEvaluator('auto', { PATH: '/nonexistent', HOME: h1 }), { name: 'heuristic' });
-    assert.deepEqual(chooseEvaluator('auto', { PATH: bin, HOME: home('h2'), ANTHROPIC_API_KEY: 'sk-ant-x' }), { name: 'claude', bin: join(bin, 'claude') });
+    assert.deepEqual(chooseEvaluator('auto', { PATH: bin, HOME: home('h2'), ANTHROPIC_API_KEY: 'sk-ant-x' }), {
+      name: 'claude',
+      bin: join(bin, 'claude'),
+    });
   });
 });

@@ -9,16 +9,32 @@ import { createRedactor } from '../../src/redact/redact.js';
 /** The evaluator's digest, built from the window's events by the real tracker and renderer. */
 const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 10, min)).toISOString();
 const redactor = createRedactor();
-const opts = { sessionId: 's1', granularity: 'session' as const, idleMs: 30 * 60_000, redact: (t: string) => redactor.redact(t) };
+const opts = {
+  sessionId: 's1',
+  granularity: 'session' as const,
+  idleMs: 30 * 60_000,
+  redact: (t: string) => redactor.redact(t),
+};
 
 function call(id: string, min: number, extra: Partial<Extract<AgentEvent, { kind: 'tool_call' }>> = {}): AgentEvent {
   return { kind: 'tool_call', at: at(min), callId: id, tool: 'Bash', action: `ran ${id}`, files: [], ...extra };
 }
-function result(id: string, min: number, extra: Partial<Extract<AgentEvent, { kind: 'tool_result' }>> = {}): AgentEvent {
+function result(
+  id: string,
+  min: number,
+  extra: Partial<Extract<AgentEvent, { kind: 'tool_result' }>> = {},
+): AgentEvent {
   return { kind: 'tool_result', at: at(min), callId: id, isError: false, ...extra };
 }
 function digests(closed: ClosedWindow, chars = 40_000) {
-  const entry = heuristicEntry(closed, { tool: 'claude', actor: 'me', repo: '/repo', sessionId: 's1', transcriptPath: '/t.jsonl', fallbackTime: at(0) });
+  const entry = heuristicEntry(closed, {
+    tool: 'claude',
+    actor: 'me',
+    repo: '/repo',
+    sessionId: 's1',
+    transcriptPath: '/t.jsonl',
+    fallbackTime: at(0),
+  });
   return renderDigests(closed.window, entry, chars);
 }
 
@@ -31,7 +47,9 @@ describe('evaluator digest', () => {
     t.apply(result('a', 1, { exitCode: 0, output: 'created package.json' }));
     t.close('flush');
     t.apply({ kind: 'prompt', at: at(5), text: 'second task: add the retry loop' });
-    t.apply(call('b', 6, { tool: 'Edit', action: 'edited src/retry.ts', files: [{ path: 'src/retry.ts', op: 'modified' }] }));
+    t.apply(
+      call('b', 6, { tool: 'Edit', action: 'edited src/retry.ts', files: [{ path: 'src/retry.ts', op: 'modified' }] }),
+    );
     t.apply(result('b', 6));
     t.close('flush');
     const [first, second] = t.takeClosed();
@@ -53,7 +71,12 @@ describe('evaluator digest', () => {
     t.apply(result('ok', 1, { exitCode: 0, output: 'SUCCESSFUL-OUTPUT-MARKER\nfile.ts' }));
     const noise = Array.from({ length: 400 }, (_, i) => `noise line ${i}`).join('\n');
     t.apply(call('bad', 2, { command: 'npm test', action: 'ran npm test' }));
-    t.apply(result('bad', 2, { exitCode: 1, output: `${noise}\nexport GITHUB_TOKEN=ghp_${'a1B2c3D4e5'.repeat(4)}\nAssertionError: expected 2 to equal 3` }));
+    t.apply(
+      result('bad', 2, {
+        exitCode: 1,
+        output: `${noise}\nexport GITHUB_TOKEN=ghp_${'a1B2c3D4e5'.repeat(4)}\nAssertionError: expected 2 to equal 3`,
+      }),
+    );
     t.close('flush');
     const [closed] = t.takeClosed();
     assert.ok(closed);
@@ -72,10 +95,22 @@ describe('evaluator digest', () => {
     for (let p = 0; p < 12; p++) {
       t.apply({ kind: 'prompt', at: at(m++ % 60), text: `prompt number ${p} ${'words '.repeat(100)}` });
       for (let r = 0; r < 30; r++) {
-        t.apply(call(`read${p}-${r}`, m % 60, { tool: 'Read', action: `read src/file${p}-${r}.ts`, files: [{ path: `src/file${p}-${r}.ts`, op: 'read' }] }));
+        t.apply(
+          call(`read${p}-${r}`, m % 60, {
+            tool: 'Read',
+            action: `read src/file${p}-${r}.ts`,
+            files: [{ path: `src/file${p}-${r}.ts`, op: 'read' }],
+          }),
+        );
         t.apply(result(`read${p}-${r}`, m % 60));
       }
-      t.apply(call(`edit${p}`, m % 60, { tool: 'Edit', action: `edited src/mod${p}.ts`, files: [{ path: `src/mod${p}.ts`, op: 'modified' }] }));
+      t.apply(
+        call(`edit${p}`, m % 60, {
+          tool: 'Edit',
+          action: `edited src/mod${p}.ts`,
+          files: [{ path: `src/mod${p}.ts`, op: 'modified' }],
+        }),
+      );
       t.apply(result(`edit${p}`, m % 60));
       t.apply({ kind: 'reply', at: at(m % 60), text: `reply ${p} ${'text '.repeat(100)}`, messageId: `m${p}` });
     }
@@ -99,11 +134,17 @@ describe('evaluator digest', () => {
     const tools: string[] = budget.match(/^\[tool\] .*$/gm) ?? [];
     assert.ok(tools.length <= 25, `${tools.length} tool calls in the budget digest`);
     for (let p = 0; p < 12; p++) assert.ok(tools.includes(`[tool] edited src/mod${p}.ts`), `edit ${p} kept`);
-    assert.ok(tools.filter((l) => l.startsWith('[tool] read ')).length <= 25 - 14, 'reads only fill what edits, tests and git leave');
+    assert.ok(
+      tools.filter((l) => l.startsWith('[tool] read ')).length <= 25 - 14,
+      'reads only fill what edits, tests and git leave',
+    );
   });
 
   it('a private key printed by a failed call is redacted whole, even when the tail starts inside it', () => {
-    const body = Array.from({ length: 24 }, (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, '0')}q7Hk3nY5vT8wZxRb2LmN4pQs6UdFgH1jK9oE0aCzXyWvBt`).join('\n');
+    const body = Array.from(
+      { length: 24 },
+      (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, '0')}q7Hk3nY5vT8wZxRb2LmN4pQs6UdFgH1jK9oE0aCzXyWvBt`,
+    ).join('\n');
     const output = `cat deploy/key.pem\n-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\nerror: key rejected`;
     const t = new WindowTracker(initialWindowState(), opts);
     t.apply({ kind: 'session', cwd: '/repo' });
@@ -115,6 +156,7 @@ describe('evaluator digest', () => {
     assert.ok(w);
     const d = digests(w).full;
     assert.match(d, /error: key rejected/);
-    for (const line of body.split('\n')) assert.ok(!d.includes(line.slice(16)), `a line of the key is in the digest: ${line}`);
+    for (const line of body.split('\n'))
+      assert.ok(!d.includes(line.slice(16)), `a line of the key is in the digest: ${line}`);
   });
 });

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
@@ -16,7 +25,10 @@ import { fakeCalls, fakeEnv } from './fake-env.js';
  * given (arguments, environment, stdin, folder), and what each kind of answer turns into.
  */
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DIGESTS = { full: `Project: demo\n${'[tool] edited src/upload.ts\n'.repeat(200)}`, budget: 'Project: demo\n[tool] edited src/upload.ts\n' };
+const DIGESTS = {
+  full: `Project: demo\n${'[tool] edited src/upload.ts\n'.repeat(200)}`,
+  budget: 'Project: demo\n[tool] edited src/upload.ts\n',
+};
 
 function settings(env: NodeJS.ProcessEnv, over: Partial<EvaluatorSettings> = {}): EvaluatorSettings {
   return { model: undefined, claudeThinkingTokens: undefined, codexConfig: [], timeoutMs: 30_000, env, ...over };
@@ -78,10 +90,23 @@ describe('evaluator runner (fake CLIs)', () => {
 
     it(`${name}: runs detached from the agent session whose hook started the worker`, async () => {
       const dir = box();
-      const session = { CLAUDECODE: '1', CLAUDE_CODE_CHILD_SESSION: '1', CLAUDE_CODE_ENTRYPOINT: 'cli', CLAUDE_CODE_SESSION_ID: 'abc', CLAUDE_PID: '1', CLAUDE_PROJECT_DIR: '/p', CLAUDE_CODE_MESSAGING_SOCKET: '/tmp/s', CLAUDE_CODE_MESSAGING_TOKEN: 't' };
+      const session = {
+        CLAUDECODE: '1',
+        CLAUDE_CODE_CHILD_SESSION: '1',
+        CLAUDE_CODE_ENTRYPOINT: 'cli',
+        CLAUDE_CODE_SESSION_ID: 'abc',
+        CLAUDE_PID: '1',
+        CLAUDE_PROJECT_DIR: '/p',
+        CLAUDE_CODE_MESSAGING_SOCKET: '/tmp/s',
+        CLAUDE_CODE_MESSAGING_TOKEN: 't',
+      };
       const env = fakeEnv(dir, 'ok', { ...session, CLAUDE_CONFIG_DIR: join(dir, 'home', '.claude') });
       await evaluateWindow(name, name, DIGESTS, settings(env));
-      assert.deepEqual(fakeCalls(env.FAKE_LOG as string)[0]?.session, ['CLAUDE_CONFIG_DIR'], 'only the user setting is left');
+      assert.deepEqual(
+        fakeCalls(env.FAKE_LOG as string)[0]?.session,
+        ['CLAUDE_CONFIG_DIR'],
+        'only the user setting is left',
+      );
     });
 
     it(`${name}: malformed output is a failure of its own, with no second call`, async () => {
@@ -165,7 +190,11 @@ describe('evaluator runner (fake CLIs)', () => {
       assert.equal(ev.calls, 2, 'the budget digest is tried after the timeout');
       const clis = stubbornPids(env.FAKE_PIDS as string);
       assert.equal(clis.length, 2, 'two calls, each a stubborn CLI');
-      for (const pid of clis) assert.ok(await eventually(() => !running(pid) && groupMembers(pid).length === 0), `CLI ${pid} or its group outlived the deadline`);
+      for (const pid of clis)
+        assert.ok(
+          await eventually(() => !running(pid) && groupMembers(pid).length === 0),
+          `CLI ${pid} or its group outlived the deadline`,
+        );
     });
 
     it(`${name}: a CLI that is not installed is reported as not_found`, async () => {
@@ -183,21 +212,27 @@ describe('evaluator runner (fake CLIs)', () => {
     const [call] = fakeCalls(env.FAKE_LOG as string);
     assert.deepEqual(call?.args, [
       '--print',
-      '--output-format', 'json',
-      '--json-schema', JSON.stringify(LLM_FIELDS_JSON_SCHEMA),
+      '--output-format',
+      'json',
+      '--json-schema',
+      JSON.stringify(LLM_FIELDS_JSON_SCHEMA),
       '--no-session-persistence',
-      '--setting-sources', '',
+      '--setting-sources',
+      '',
       '--strict-mcp-config',
-      '--tools', '',
-      '--system-prompt', EVALUATOR_SYSTEM_PROMPT,
-      '--model', 'opus',
+      '--tools',
+      '',
+      '--system-prompt',
+      EVALUATOR_SYSTEM_PROMPT,
+      '--model',
+      'opus',
     ]);
     assert.equal(call?.env.MAX_THINKING_TOKENS, '2048');
     assert.equal(call?.env.SHIPLOG_INTERNAL, '1');
     assert.equal(call?.stdin, evaluatorPrompt(DIGESTS.full));
   });
 
-  it('codex: the model\'s own words about limits or logins are not an error report (no pause)', async () => {
+  it("codex: the model's own words about limits or logins are not an error report (no pause)", async () => {
     const dir = box();
     const env = fakeEnv(dir, 'chatty');
     const ev = await evaluateWindow('codex', 'codex', DIGESTS, settings(env));
@@ -205,7 +240,7 @@ describe('evaluator runner (fake CLIs)', () => {
     assert.equal(ev.result.kind, 'malformed');
   });
 
-  it('codex: a login refreshed during the run goes back to the user\'s auth.json (refresh tokens are single-use)', async () => {
+  it("codex: a login refreshed during the run goes back to the user's auth.json (refresh tokens are single-use)", async () => {
     const dir = box();
     const userHome = join(dir, 'home', '.codex');
     mkdirSync(userHome, { recursive: true });
@@ -238,19 +273,31 @@ describe('evaluator runner (fake CLIs)', () => {
     writeFileSync(join(userHome, 'auth.json'), '{"OPENAI_API_KEY":"sk-test"}');
     writeFileSync(join(userHome, 'config.toml'), 'notify = ["x"]\n');
     const env = fakeEnv(dir, 'ok', { CODEX_HOME: userHome });
-    await evaluateWindow('codex', 'codex', DIGESTS, settings(env, { model: 'gpt-5.5', codexConfig: ['model_reasoning_effort="high"'] }));
+    await evaluateWindow(
+      'codex',
+      'codex',
+      DIGESTS,
+      settings(env, { model: 'gpt-5.5', codexConfig: ['model_reasoning_effort="high"'] }),
+    );
     const [call] = fakeCalls(env.FAKE_LOG as string);
     assert.ok(call);
     const at = (flag: string) => call.args[call.args.indexOf(flag) + 1] as string;
     assert.deepEqual(call.args, [
-      'exec', '--json',
-      '--output-schema', at('--output-schema'),
-      '--output-last-message', at('--output-last-message'),
-      '--sandbox', 'read-only',
+      'exec',
+      '--json',
+      '--output-schema',
+      at('--output-schema'),
+      '--output-last-message',
+      at('--output-last-message'),
+      '--sandbox',
+      'read-only',
       '--skip-git-repo-check',
-      '-C', call.cwd,
-      '-m', 'gpt-5.5',
-      '-c', 'model_reasoning_effort="high"',
+      '-C',
+      call.cwd,
+      '-m',
+      'gpt-5.5',
+      '-c',
+      'model_reasoning_effort="high"',
       '-',
     ]);
     assert.deepEqual(JSON.parse(call.schema ?? ''), LLM_FIELDS_JSON_SCHEMA);

@@ -43,7 +43,11 @@ describe('git deadline (real `shiplog process`, fake git on PATH)', () => {
     const repo = gitRepo(join(dir, 'repo'), true);
     const when = new Date(AT + 2000).toISOString();
     const env = { ...process.env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when };
-    const c = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', 'Add greeting'], { cwd: repo, env, encoding: 'utf8' });
+    const c = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', 'Add greeting'], {
+      cwd: repo,
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(c.status, 0, c.stderr);
     const hash = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
     mkdirSync(join(dir, 'projects'));
@@ -53,15 +57,27 @@ describe('git deadline (real `shiplog process`, fake git on PATH)', () => {
     ]);
     const fake = stuckGit(dir, mode, 'log');
     pidFiles.push(fake.pids);
-    const cliEnv: NodeJS.ProcessEnv = { ...process.env, PATH: `${fake.bin}:${process.env.PATH ?? ''}`, HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'xdg'), SHIPLOG_HOME: join(dir, 'state') };
+    const cliEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${fake.bin}:${process.env.PATH ?? ''}`,
+      HOME: join(dir, 'home'),
+      XDG_CONFIG_HOME: join(dir, 'xdg'),
+      SHIPLOG_HOME: join(dir, 'state'),
+    };
     delete cliEnv.SHIPLOG_INTERNAL;
     return { repo, hash, sessionId, transcript, pids: fake.pids, marker: fake.marker, env: cliEnv };
   }
 
   /** Runs the CLI; resolves with its exit, or with `hung` once the failure bound has passed. */
-  function processWithBound(s: ReturnType<typeof setup>): Promise<{ code: number | null; stderr: string; hung: boolean }> {
+  function processWithBound(
+    s: ReturnType<typeof setup>,
+  ): Promise<{ code: number | null; stderr: string; hung: boolean }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, 'process', s.transcript, '--repo', s.repo, '--session', s.sessionId], { env: s.env, cwd: s.repo, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'process', s.transcript, '--repo', s.repo, '--session', s.sessionId],
+        { env: s.env, cwd: s.repo, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       if (child.pid !== undefined) started.push(child.pid);
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -84,7 +100,7 @@ describe('git deadline (real `shiplog process`, fake git on PATH)', () => {
       .filter(Boolean)
       .map((l) => ChangelogEntry.parse(JSON.parse(l)));
 
-  it('a git that ignores SIGTERM and never ends: the run finishes, the entry is written, git\'s group is gone', async () => {
+  it("a git that ignores SIGTERM and never ends: the run finishes, the entry is written, git's group is gone", async () => {
     const s = setup('stubborn');
     const r = await processWithBound(s);
     assert.equal(r.hung, false, `shiplog process still running after ${FAILURE_BOUND_MS} ms`);
@@ -92,7 +108,10 @@ describe('git deadline (real `shiplog process`, fake git on PATH)', () => {
     assert.equal(entries(s).length, 1);
     const [pid] = recordedPids(s.pids);
     assert.ok(pid, 'the stuck git ran');
-    assert.ok(await eventually(() => !running(pid) && groupMembers(pid).length === 0 && processesWith(s.marker).length === 0), `git ${pid} or its group outlived the deadline`);
+    assert.ok(
+      await eventually(() => !running(pid) && groupMembers(pid).length === 0 && processesWith(s.marker).length === 0),
+      `git ${pid} or its group outlived the deadline`,
+    );
   });
 
   it('a git whose grandchild (setsid) holds its stdout: its output is read once it exits, without waiting for the pipe', async () => {
@@ -101,8 +120,15 @@ describe('git deadline (real `shiplog process`, fake git on PATH)', () => {
     assert.equal(r.hung, false, `shiplog process still running after ${FAILURE_BOUND_MS} ms`);
     assert.equal(r.code, 0, r.stderr);
     const [entry] = entries(s);
-    assert.deepEqual(entry?.commits, [{ hash: s.hash, message: 'Add greeting' }], 'the quiet commit is resolved from git log\'s output');
+    assert.deepEqual(
+      entry?.commits,
+      [{ hash: s.hash, message: 'Add greeting' }],
+      "the quiet commit is resolved from git log's output",
+    );
     const [holder] = recordedPids(s.pids);
-    assert.ok(holder !== undefined && running(holder), 'the grandchild was still holding the output when shiplog finished');
+    assert.ok(
+      holder !== undefined && running(holder),
+      'the grandchild was still holding the output when shiplog finished',
+    );
   });
 });

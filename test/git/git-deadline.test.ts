@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { commitsBetween, gitInfo, repoRoot } from '../../src/git.js';
 import { cleanup, gitRepo, tempDir } from '../helpers.js';
-import { eventually, groupMembers, killRecorded, processesWith, recordedPids, running, withinBound } from '../process-groups.js';
+import {
+  eventually,
+  groupMembers,
+  killRecorded,
+  processesWith,
+  recordedPids,
+  running,
+  withinBound,
+} from '../process-groups.js';
 import { stuckGit } from './stuck-git.js';
 
 /**
@@ -36,7 +44,11 @@ describe('git deadline (fake git on PATH, deadline as a parameter)', () => {
   // Nothing the fake started is left: not the stuck git, nor anything in its group. (Under load
   // the deadline may come before the fake recorded its pid; its marker still finds what it left.)
   const nothingLeft = (s: { pids: string; marker: string }) =>
-    eventually(() => processesWith(s.marker).length === 0 && recordedPids(s.pids).every((pid) => !running(pid) && groupMembers(pid).length === 0));
+    eventually(
+      () =>
+        processesWith(s.marker).length === 0 &&
+        recordedPids(s.pids).every((pid) => !running(pid) && groupMembers(pid).length === 0),
+    );
 
   it('repoRoot: a git ignoring SIGTERM costs the deadline, then the folder itself is used; its group is gone', async () => {
     const s = setup('stubborn', 'rev-parse');
@@ -52,9 +64,12 @@ describe('git deadline (fake git on PATH, deadline as a parameter)', () => {
     assert.ok(await nothingLeft(s), `left running: ${processesWith(s.marker).join(' ')}`);
   });
 
-  it('gitInfo and commitsBetween: a grandchild (setsid) holding git\'s stdout does not cost the deadline or the answer', async () => {
+  it("gitInfo and commitsBetween: a grandchild (setsid) holding git's stdout does not cost the deadline or the answer", async () => {
     const s = setup('holder', 'rev-parse');
-    const expected = spawnSync('git', ['-C', s.repo, 'log', '-1', '--format=%H'], { encoding: 'utf8', env: { ...process.env, PATH: path } }).stdout.trim();
+    const expected = spawnSync('git', ['-C', s.repo, 'log', '-1', '--format=%H'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: path },
+    }).stdout.trim();
     // A deadline far beyond the test's own bound: the answer must come from git's exit.
     const info = await withinBound(gitInfo(s.repo, { deadlineMs: 600_000 }));
     assert.equal(info?.commit, expected);
@@ -62,7 +77,9 @@ describe('git deadline (fake git on PATH, deadline as a parameter)', () => {
     assert.ok(holders.length > 0 && holders.every(running), 'the grandchildren still hold the output');
 
     const logged = setup('holder', 'log');
-    const list = await withinBound(commitsBetween(logged.repo, new Date(0), new Date(Date.now() + 60_000), { deadlineMs: 600_000 }));
+    const list = await withinBound(
+      commitsBetween(logged.repo, new Date(0), new Date(Date.now() + 60_000), { deadlineMs: 600_000 }),
+    );
     assert.equal(list?.length, 1);
   });
 

@@ -21,7 +21,11 @@ function oneByOne(dir: string) {
   if (!commit.ok || !/^[0-9a-f]{40,64}$/.test(commit.out)) return null;
   const branch = git(dir, 'symbolic-ref', '--short', '-q', 'HEAD');
   const remote = git(dir, 'config', '--get', 'remote.origin.url');
-  return { remote: remote.ok && remote.out ? remote.out : null, branch: branch.ok && branch.out ? branch.out : 'HEAD', commit: commit.out };
+  return {
+    remote: remote.ok && remote.out ? remote.out : null,
+    branch: branch.ok && branch.out ? branch.out : 'HEAD',
+    commit: commit.out,
+  };
 }
 
 describe('gitInfo', () => {

@@ -11,7 +11,11 @@ import { join } from 'node:path';
  * Every process it leaves records its pid in `pids`, for the test to clear, and sleeps with the
  * argument `marker`.
  */
-export function stuckGit(dir: string, mode: 'stubborn' | 'holder', subcommand: string): { bin: string; pids: string; marker: string } {
+export function stuckGit(
+  dir: string,
+  mode: 'stubborn' | 'holder',
+  subcommand: string,
+): { bin: string; pids: string; marker: string } {
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   const pids = join(dir, 'git-pids');

@@ -40,7 +40,10 @@ describe('claude-code hook', () => {
   after(() => cleanup(root));
 
   it('exits 0 with empty stdout and the worker writes the devlog and the entry', async () => {
-    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: stopPayload('sess-1', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env: hookEnv(home),
+      input: stopPayload('sess-1', transcript, repo),
+    });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, '');
@@ -50,7 +53,10 @@ describe('claude-code hook', () => {
     assert.match(afterStop.devlog, /"type": "user"/);
     assert.equal(afterStop.entries, '', 'a Stop does not close the window in session granularity');
 
-    const end = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: sessionEndPayload('sess-1', transcript, repo) });
+    const end = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env: hookEnv(home),
+      input: sessionEndPayload('sess-1', transcript, repo),
+    });
     assert.equal(end.code, 0);
     assert.equal(end.stdout, '');
     await waitForWorkers(home, 'sess-1');
@@ -72,20 +78,42 @@ describe('claude-code hook', () => {
     assert.equal(existsSync(internalHome), false, 'no state folder, no log, no job');
   });
 
-  const malformed: { name: string; input?: string | Buffer; keepOpen?: boolean; fromFile?: boolean; reason: RegExp }[] = [
-    { name: 'empty stdin', input: '', reason: /stdin was empty/ },
-    { name: 'not JSON', input: 'this is not json{', reason: /not a complete JSON payload/ },
-    // From a file: a parent that stops feeding stdin once the hook has exited (node does) would
-    // cut it short first, and the hook exits before its background copy has read it all.
-    { name: '5 MiB of stdin', input: Buffer.alloc(5 * 1024 * 1024, 0x61), fromFile: true, reason: /size cap/ },
-    { name: 'a JSON array', input: '[1,2,3]', reason: /not a JSON object/ },
-    { name: 'missing fields', input: JSON.stringify({ hook_event_name: 'Stop' }), reason: /session_id/ },
-    { name: 'missing transcript_path', input: JSON.stringify({ session_id: 'ok-id', hook_event_name: 'Stop' }), reason: /transcript_path/ },
-    { name: 'a traversal session id', input: JSON.stringify({ session_id: '../../x', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }), reason: /unsafe session_id/ },
-    { name: 'an absolute session id', input: JSON.stringify({ session_id: '/etc/passwd', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }), reason: /unsafe session_id/ },
-    { name: 'an unknown event', input: JSON.stringify({ session_id: 'ok-id', transcript_path: '/tmp/x.jsonl', hook_event_name: 'PreToolUse' }), reason: /hook_event_name/ },
-    { name: 'stdin held open without a payload', input: '{"session_id":', keepOpen: true, reason: /not a complete JSON payload/ },
-  ];
+  const malformed: { name: string; input?: string | Buffer; keepOpen?: boolean; fromFile?: boolean; reason: RegExp }[] =
+    [
+      { name: 'empty stdin', input: '', reason: /stdin was empty/ },
+      { name: 'not JSON', input: 'this is not json{', reason: /not a complete JSON payload/ },
+      // From a file: a parent that stops feeding stdin once the hook has exited (node does) would
+      // cut it short first, and the hook exits before its background copy has read it all.
+      { name: '5 MiB of stdin', input: Buffer.alloc(5 * 1024 * 1024, 0x61), fromFile: true, reason: /size cap/ },
+      { name: 'a JSON array', input: '[1,2,3]', reason: /not a JSON object/ },
+      { name: 'missing fields', input: JSON.stringify({ hook_event_name: 'Stop' }), reason: /session_id/ },
+      {
+        name: 'missing transcript_path',
+        input: JSON.stringify({ session_id: 'ok-id', hook_event_name: 'Stop' }),
+        reason: /transcript_path/,
+      },
+      {
+        name: 'a traversal session id',
+        input: JSON.stringify({ session_id: '../../x', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }),
+        reason: /unsafe session_id/,
+      },
+      {
+        name: 'an absolute session id',
+        input: JSON.stringify({ session_id: '/etc/passwd', transcript_path: '/tmp/x.jsonl', hook_event_name: 'Stop' }),
+        reason: /unsafe session_id/,
+      },
+      {
+        name: 'an unknown event',
+        input: JSON.stringify({ session_id: 'ok-id', transcript_path: '/tmp/x.jsonl', hook_event_name: 'PreToolUse' }),
+        reason: /hook_event_name/,
+      },
+      {
+        name: 'stdin held open without a payload',
+        input: '{"session_id":',
+        keepOpen: true,
+        reason: /not a complete JSON payload/,
+      },
+    ];
 
   for (const c of malformed) {
     it(`exits 0 silently on ${c.name}; the router logs why and nothing else is written`, async () => {
@@ -97,13 +125,23 @@ describe('claude-code hook', () => {
       const beforeFiles = listFiles(caseRoot);
       try {
         const r = c.fromFile
-          ? await runProcess('/bin/sh', ['-c', 'exec /bin/sh "$HOOK" "$NODE" < "$IN"'], { env: hookEnv(caseHome, { HOME: caseRoot, HOOK, NODE: process.execPath, IN: inputFile }) })
-          : await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(caseHome, { HOME: caseRoot }), input: c.input, keepStdinOpen: c.keepOpen });
+          ? await runProcess('/bin/sh', ['-c', 'exec /bin/sh "$HOOK" "$NODE" < "$IN"'], {
+              env: hookEnv(caseHome, { HOME: caseRoot, HOOK, NODE: process.execPath, IN: inputFile }),
+            })
+          : await runProcess('/bin/sh', [HOOK, process.execPath], {
+              env: hookEnv(caseHome, { HOME: caseRoot }),
+              input: c.input,
+              keepStdinOpen: c.keepOpen,
+            });
         assert.equal(r.code, 0);
         assert.equal(r.stdout, '');
         assert.equal(r.stderr, '');
         await waitForWorkers(caseHome, 'none');
-        assert.deepEqual(listFiles(caseRoot), [...beforeFiles, 'state/shiplog.log'].sort(), 'nothing but the log line was left');
+        assert.deepEqual(
+          listFiles(caseRoot),
+          [...beforeFiles, 'state/shiplog.log'].sort(),
+          'nothing but the log line was left',
+        );
         assert.equal(existsSync(join(caseRepo, '.devlog')) || existsSync(join(caseRepo, '.changelog')), false);
         const log = readFileSync(join(caseHome, 'shiplog.log'), 'utf8');
         assert.match(log, c.reason);
@@ -115,14 +153,20 @@ describe('claude-code hook', () => {
   }
 
   it('a complete payload on stdin that is never closed is still taken', async () => {
-    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: stopPayload('sess-open', transcript, repo), keepStdinOpen: true });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env: hookEnv(home),
+      input: stopPayload('sess-open', transcript, repo),
+      keepStdinOpen: true,
+    });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     await waitForWorkers(home, 'sess-open');
     assert.ok(readOutputs(repo, 'sess-open').devlog);
   });
 
-  it('reads stdin whether it is a file, a pipe or a socket, and a pipe held open does not hold it', { timeout: 300_000 }, async () => {
+  it('reads stdin whether it is a file, a pipe or a socket, and a pipe held open does not hold it', {
+    timeout: 300_000,
+  }, async () => {
     const kinds: { name: string; script: string }[] = [
       { name: 'file', script: 'exec /bin/sh "$HOOK" "$NODE" < "$PAYLOAD"' },
       { name: 'pipe', script: 'cat "$PAYLOAD" | /bin/sh "$HOOK" "$NODE"' },
@@ -130,15 +174,29 @@ describe('claude-code hook', () => {
       // killed only then), so the hook can only finish by leaving on its own.
       {
         name: 'held-pipe',
-        script: '{ cat "$PAYLOAD"; exec sh -c \'echo $$ > "$WRITER"; exec sleep 600\'; } | { /bin/sh "$HOOK" "$NODE"; status=$?; while [ ! -s "$WRITER" ]; do sleep 0.05; done; echo "status $status with the writer still there: $(kill -0 "$(cat "$WRITER")" && echo yes)"; kill "$(cat "$WRITER")"; }',
+        script:
+          '{ cat "$PAYLOAD"; exec sh -c \'echo $$ > "$WRITER"; exec sleep 600\'; } | { /bin/sh "$HOOK" "$NODE"; status=$?; while [ ! -s "$WRITER" ]; do sleep 0.05; done; echo "status $status with the writer still there: $(kill -0 "$(cat "$WRITER")" && echo yes)"; kill "$(cat "$WRITER")"; }',
       },
     ];
     for (const kind of kinds) {
       const id = `sess-${kind.name}`;
       const payloadFile = join(root, `${id}.json`);
       writeFileSync(payloadFile, stopPayload(id, transcript, repo));
-      const r = await runProcess('sh', ['-c', kind.script], { env: { ...hookEnv(home), NODE: process.execPath, HOOK, PAYLOAD: payloadFile, WRITER: join(root, `${id}.writer`) } });
-      if (kind.name === 'held-pipe') assert.equal(r.stdout, 'status 0 with the writer still there: yes\n', 'the hook left while the writer held the pipe');
+      const r = await runProcess('sh', ['-c', kind.script], {
+        env: {
+          ...hookEnv(home),
+          NODE: process.execPath,
+          HOOK,
+          PAYLOAD: payloadFile,
+          WRITER: join(root, `${id}.writer`),
+        },
+      });
+      if (kind.name === 'held-pipe')
+        assert.equal(
+          r.stdout,
+          'status 0 with the writer still there: yes\n',
+          'the hook left while the writer held the pipe',
+        );
       else {
         assert.equal(r.code, 0, `${kind.name}: ${r.stderr}`);
         assert.equal(r.stdout, '', kind.name);
@@ -154,7 +212,10 @@ describe('claude-code hook', () => {
     mkdirSync(inbox, { recursive: true });
     // This test process stands in for a live router: its marker names a running process.
     writeFileSync(join(inbox, 'router.alive'), `${process.pid} ${processStartTime(process.pid) ?? '-'}\n`);
-    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(warmHome), input: stopPayload('sess-warm', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env: hookEnv(warmHome),
+      input: stopPayload('sess-warm', transcript, repo),
+    });
     assert.equal(r.code, 0);
     // The hook hands the copy to a process of its own and does not wait for it: wait for the rename.
     const named = () => readdirSync(inbox).filter((n) => n !== 'router.alive' && !n.endsWith('.part'));
@@ -175,9 +236,16 @@ describe('claude-code hook', () => {
 
   it('resolves the same state folder as the worker', async () => {
     const out = join(root, 'state-dir.txt');
-    const envs: NodeJS.ProcessEnv[] = [{ SHIPLOG_HOME: '/x/y' }, { XDG_STATE_HOME: '/xdg/state' }, { XDG_STATE_HOME: 'relative/ignored' }, {}];
+    const envs: NodeJS.ProcessEnv[] = [
+      { SHIPLOG_HOME: '/x/y' },
+      { XDG_STATE_HOME: '/xdg/state' },
+      { XDG_STATE_HOME: 'relative/ignored' },
+      {},
+    ];
     for (const env of envs) {
-      const r = await runProcess('/bin/sh', ['-c', '. "$LIB"; printf %s "$shiplog_state" > "$OUT"'], { env: { PATH: process.env.PATH, HOME: homedir(), LIB: join(HOOK, '..', 'lib', 'inbox.sh'), OUT: out, ...env } });
+      const r = await runProcess('/bin/sh', ['-c', '. "$LIB"; printf %s "$shiplog_state" > "$OUT"'], {
+        env: { PATH: process.env.PATH, HOME: homedir(), LIB: join(HOOK, '..', 'lib', 'inbox.sh'), OUT: out, ...env },
+      });
       assert.equal(r.code, 0);
       assert.equal(readFileSync(out, 'utf8'), srcStateDir(env));
     }

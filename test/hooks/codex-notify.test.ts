@@ -3,7 +3,17 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from '
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { cleanup, CODEX_FIXTURES, gitRepo, hookEnv, NOTIFY_HOOK, readOutputs, runProcess, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  cleanup,
+  CODEX_FIXTURES,
+  gitRepo,
+  hookEnv,
+  NOTIFY_HOOK,
+  readOutputs,
+  runProcess,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 
 const THREAD = '01a2007f-c9c4-7083-b3b6-473cb6f459ec';
 
@@ -16,7 +26,15 @@ describe('codex notify entry', () => {
   /** A real program standing in for the user's own notify: it records the arguments it got. */
   function userProgram(): { argv: string[]; marker: string } {
     const marker = join(root, `marker-${++n}.json`);
-    return { argv: [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, JSON.stringify(process.argv.slice(1)))`, 'extra-arg'], marker };
+    return {
+      argv: [
+        process.execPath,
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(marker)}, JSON.stringify(process.argv.slice(1)))`,
+        'extra-arg',
+      ],
+      marker,
+    };
   }
   /** The user program's record once it is whole: the file exists before its JSON is written. */
   async function waitFor(file: string): Promise<string> {
@@ -36,13 +54,23 @@ describe('codex notify entry', () => {
     }
   }
   const payload = (extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ type: 'agent-turn-complete', 'thread-id': THREAD, 'turn-id': 't1', cwd: '/tmp', 'input-messages': ['hi'], 'last-assistant-message': 'Done.', ...extra });
+    JSON.stringify({
+      type: 'agent-turn-complete',
+      'thread-id': THREAD,
+      'turn-id': 't1',
+      cwd: '/tmp',
+      'input-messages': ['hi'],
+      'last-assistant-message': 'Done.',
+      ...extra,
+    });
 
-  it('runs the user\'s program with the same JSON, exits 0 silently, and spools the turn by thread id', async () => {
+  it("runs the user's program with the same JSON, exits 0 silently, and spools the turn by thread id", async () => {
     const home = join(root, 'state-1');
     const user = userProgram();
     const json = payload();
-    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, json], { env: hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '0', CODEX_HOME: join(root, 'no-codex') }) });
+    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, json], {
+      env: hookEnv(home, { SHIPLOG_WORKER_LINGER_SECONDS: '0', CODEX_HOME: join(root, 'no-codex') }),
+    });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, '');
@@ -52,29 +80,46 @@ describe('codex notify entry', () => {
     assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /"trigger":"Notify".*no transcript for this session/);
   });
 
-  it('without a user program it only spools; under SHIPLOG_INTERNAL=1 it still runs the user\'s program but records nothing', async () => {
+  it("without a user program it only spools; under SHIPLOG_INTERNAL=1 it still runs the user's program but records nothing", async () => {
     const home = join(root, 'state-2');
     const user = userProgram();
-    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, payload()], { env: { ...hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }), SHIPLOG_INTERNAL: '1' } });
+    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, payload()], {
+      env: { ...hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }), SHIPLOG_INTERNAL: '1' },
+    });
     assert.equal(r.code, 0);
     assert.ok((await waitFor(user.marker)).includes('agent-turn-complete'));
     assert.equal(existsSync(join(home, 'spool')), false);
     assert.equal(existsSync(join(home, 'inbox')), false);
   });
 
-  it('older payloads (no thread-id) with no recent rollout, other types and garbage are logged and left, and the user\'s program still runs', async () => {
+  it("older payloads (no thread-id) with no recent rollout, other types and garbage are logged and left, and the user's program still runs", async () => {
     const home = join(root, 'state-3');
     const codexHome = join(root, 'empty-codex-home');
-    for (const json of [JSON.stringify({ type: 'agent-turn-complete', 'turn-id': '1', 'input-messages': [], 'last-assistant-message': 'ok' }), payload({ type: 'other' }), 'not json', payload({ 'thread-id': '../../etc' })]) {
+    for (const json of [
+      JSON.stringify({
+        type: 'agent-turn-complete',
+        'turn-id': '1',
+        'input-messages': [],
+        'last-assistant-message': 'ok',
+      }),
+      payload({ type: 'other' }),
+      'not json',
+      payload({ 'thread-id': '../../etc' }),
+    ]) {
       const user = userProgram();
-      const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, json], { env: hookEnv(home, { CODEX_HOME: codexHome }) });
+      const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, ...user.argv, json], {
+        env: hookEnv(home, { CODEX_HOME: codexHome }),
+      });
       assert.equal(r.code, 0);
       assert.equal(r.stdout + r.stderr, '');
       assert.ok((await waitFor(user.marker)).length > 0);
     }
     await waitForWorkers(home, 'none');
     assert.equal(existsSync(join(home, 'spool')) ? readdirSync(join(home, 'spool')).length : 0, 0);
-    const lines = readFileSync(join(home, 'shiplog.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    const lines = readFileSync(join(home, 'shiplog.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
     assert.deepEqual(
       lines.map((l) => l.msg),
       [
@@ -88,7 +133,11 @@ describe('codex notify entry', () => {
 
   it('a user program that no longer exists is logged; the turn is still spooled', async () => {
     const home = join(root, 'state-4');
-    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, join(root, 'gone', 'notify-program'), payload()], { env: hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }) });
+    const r = await runProcess(
+      '/bin/sh',
+      [NOTIFY_HOOK, process.execPath, join(root, 'gone', 'notify-program'), payload()],
+      { env: hookEnv(home, { CODEX_HOME: join(root, 'no-codex') }) },
+    );
     assert.equal(r.code, 0);
     assert.equal(r.stdout + r.stderr, '');
     await waitForWorkers(home, THREAD);
@@ -97,7 +146,7 @@ describe('codex notify entry', () => {
     assert.match(log, /"trigger":"Notify"/);
   });
 
-  it('an old payload without thread-id or cwd (0.20–0.40) is tied to the rollout written last, in Codex\'s working folder', async () => {
+  it("an old payload without thread-id or cwd (0.20–0.40) is tied to the rollout written last, in Codex's working folder", async () => {
     const home = join(root, 'state-5');
     const codexHome = join(root, 'codex-home-5');
     const now = new Date();
@@ -105,10 +154,21 @@ describe('codex notify entry', () => {
     const day = join(codexHome, 'sessions', String(now.getFullYear()), pad(now.getMonth() + 1), pad(now.getDate()));
     mkdirSync(day, { recursive: true });
     const thread = '8d224b73-e1ac-4967-9d68-1e9ee5584d4e';
-    copyFileSync(join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'), join(day, `rollout-2026-11-22T03-02-07-${thread}.jsonl`));
+    copyFileSync(
+      join(CODEX_FIXTURES, 'pre-envelope-0.20.jsonl'),
+      join(day, `rollout-2026-11-22T03-02-07-${thread}.jsonl`),
+    );
     const repo = gitRepo(join(root, 'repo-5'));
-    const old = JSON.stringify({ type: 'agent-turn-complete', 'turn-id': '1', 'input-messages': [], 'last-assistant-message': 'Created hello.txt with the shell tool and notes.txt with apply_patch.' });
-    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, old], { env: hookEnv(home, { CODEX_HOME: codexHome }), cwd: repo });
+    const old = JSON.stringify({
+      type: 'agent-turn-complete',
+      'turn-id': '1',
+      'input-messages': [],
+      'last-assistant-message': 'Created hello.txt with the shell tool and notes.txt with apply_patch.',
+    });
+    const r = await runProcess('/bin/sh', [NOTIFY_HOOK, process.execPath, old], {
+      env: hookEnv(home, { CODEX_HOME: codexHome }),
+      cwd: repo,
+    });
     assert.equal(r.code, 0);
     await waitForWorkers(home, thread);
     assert.ok(readOutputs(repo, thread).devlog?.includes('Create hello.txt and notes.txt.'));

@@ -30,28 +30,45 @@ describe('gemini hook', () => {
     copyFileSync(join(FIXTURES, 'hooks.jsonl'), session);
     const home = join(root, 'state');
     const fired = captured.filter((c) => c.event === 'AfterAgent' || c.event === 'SessionEnd');
-    assert.deepEqual(fired.map((c) => c.event), ['AfterAgent', 'SessionEnd', 'AfterAgent', 'SessionEnd', 'AfterAgent', 'SessionEnd']);
+    assert.deepEqual(
+      fired.map((c) => c.event),
+      ['AfterAgent', 'SessionEnd', 'AfterAgent', 'SessionEnd', 'AfterAgent', 'SessionEnd'],
+    );
     const sessionId = String(fired[0]?.payload.session_id);
     for (const c of fired) {
       // The recorded session, in this test's folders: the payload is the CLI's own otherwise.
       const input = JSON.stringify({ ...c.payload, transcript_path: session, cwd: repo });
-      const r = await runProcess('/bin/sh', [GEMINI_HOOK, process.execPath], { env: hookEnv(home, { SHIPLOG_GRANULARITY: 'turn' }), input });
+      const r = await runProcess('/bin/sh', [GEMINI_HOOK, process.execPath], {
+        env: hookEnv(home, { SHIPLOG_GRANULARITY: 'turn' }),
+        input,
+      });
       assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
       await waitForWorkers(home, sessionId);
     }
     const out = readOutputs(repo, sessionId);
-    const devlog = JSON.parse(out.devlog ?? '{}') as { conversation: { type: string; content?: string; actions?: string[] }[] };
+    const devlog = JSON.parse(out.devlog ?? '{}') as {
+      conversation: { type: string; content?: string; actions?: string[] }[];
+    };
     assert.deepEqual(
       devlog.conversation.filter((c) => c.type === 'user').map((c) => c.content),
       ['Write notes.txt saying hello.', 'Show me notes.txt.', 'Append a second line to notes.txt.'],
     );
-    assert.deepEqual(devlog.conversation.filter((c) => c.type === 'tool_summary').flatMap((c) => c.actions), ['created notes.txt', 'ran cat notes.txt', 'ran echo two >> notes.txt']);
-    const entries = out.entries.trim().split('\n').map((l) => JSON.parse(l) as { tool: string; transcript: { close_reason: string } });
-    assert.deepEqual(entries.map((e) => [e.tool, e.transcript.close_reason]), [
-      ['gemini', 'turn'],
-      ['gemini', 'turn'],
-      ['gemini', 'turn'],
-    ]);
+    assert.deepEqual(
+      devlog.conversation.filter((c) => c.type === 'tool_summary').flatMap((c) => c.actions),
+      ['created notes.txt', 'ran cat notes.txt', 'ran echo two >> notes.txt'],
+    );
+    const entries = out.entries
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { tool: string; transcript: { close_reason: string } });
+    assert.deepEqual(
+      entries.map((e) => [e.tool, e.transcript.close_reason]),
+      [
+        ['gemini', 'turn'],
+        ['gemini', 'turn'],
+        ['gemini', 'turn'],
+      ],
+    );
     const log = readFileSync(join(home, 'shiplog.log'), 'utf8');
     assert.doesNotMatch(log, /rejected|ignored/, 'every payload became a job');
   });
@@ -60,7 +77,10 @@ describe('gemini hook', () => {
     const home = join(root, 'state-2');
     const start = captured.find((c) => c.event === 'SessionStart');
     assert.ok(start);
-    const r = await runProcess('/bin/sh', [GEMINI_HOOK, process.execPath], { env: hookEnv(home), input: JSON.stringify(start.payload) });
+    const r = await runProcess('/bin/sh', [GEMINI_HOOK, process.execPath], {
+      env: hookEnv(home),
+      input: JSON.stringify(start.payload),
+    });
     assert.equal(r.code, 0);
     await waitForWorkers(home, String(start.payload.session_id));
     assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /hook payload rejected: unexpected hook_event_name/);

@@ -20,8 +20,24 @@ describe('hook payload fields that are null or of the wrong type', () => {
     const transcript = writeClaudeTranscript(join(root, 'odd.jsonl'), 'odd', repo, [simpleTurn(1)]);
     const env = hookEnv(home, { SHIPLOG_STOP_WAIT_MS: '0' });
     const base = { session_id: 'odd', transcript_path: transcript };
-    const stop = { ...base, hook_event_name: 'Stop', cwd: 42, last_assistant_message: null, turn_id: 7, stop_hook_active: null, agent_transcript_path: false, codex_home: {} };
-    const end = { ...base, hook_event_name: 'SessionEnd', cwd: null, reason: null, turn_id: null, last_assistant_message: ['x'] };
+    const stop = {
+      ...base,
+      hook_event_name: 'Stop',
+      cwd: 42,
+      last_assistant_message: null,
+      turn_id: 7,
+      stop_hook_active: null,
+      agent_transcript_path: false,
+      codex_home: {},
+    };
+    const end = {
+      ...base,
+      hook_event_name: 'SessionEnd',
+      cwd: null,
+      reason: null,
+      turn_id: null,
+      last_assistant_message: ['x'],
+    };
     for (const payload of [stop, end]) {
       const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: JSON.stringify(payload) });
       assert.equal(r.code, 0, r.stderr);
@@ -31,6 +47,9 @@ describe('hook payload fields that are null or of the wrong type', () => {
     assert.doesNotMatch(log, /invalid hook job|moved aside/);
     const entries = readOutputs(repo, 'odd').entries.trim().split('\n').filter(Boolean);
     assert.equal(entries.length, 1, 'the working folder came from the transcript; the entry is there');
-    assert.equal((JSON.parse(entries[0] ?? '{}') as { transcript: { close_reason: string } }).transcript.close_reason, 'session-end');
+    assert.equal(
+      (JSON.parse(entries[0] ?? '{}') as { transcript: { close_reason: string } }).transcript.close_reason,
+      'session-end',
+    );
   });
 });

@@ -5,7 +5,19 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { openDb } from '../../src/state/db.js';
-import { CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, ROOT, runProcess, sessionEndPayload, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  CLI,
+  cleanup,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  ROOT,
+  runProcess,
+  sessionEndPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 /**
@@ -27,7 +39,10 @@ describe('a frozen holder of the state database’s write lock', () => {
   async function frozenHolder(home: string): Promise<ChildProcess> {
     openDb(home).close();
     const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); setInterval(() => {}, 1 << 30);`;
-    const child = spawn(process.execPath, ['-e', script, join(home, 'state.db')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', script, join(home, 'state.db')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     holders.push(child);
     await new Promise<void>((resolve, reject) => {
       child.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
@@ -39,7 +54,8 @@ describe('a frozen holder of the state database’s write lock', () => {
   async function logShows(home: string, pattern: RegExp): Promise<void> {
     // A bound for a failure only: the worker writes this line when it meets the frozen lock.
     for (let i = 0; i < 1200; i++) {
-      if (existsSync(join(home, 'shiplog.log')) && pattern.test(readFileSync(join(home, 'shiplog.log'), 'utf8'))) return;
+      if (existsSync(join(home, 'shiplog.log')) && pattern.test(readFileSync(join(home, 'shiplog.log'), 'utf8')))
+        return;
       await sleep(50);
     }
     throw new Error(`the log never showed ${pattern}`);
@@ -54,15 +70,24 @@ describe('a frozen holder of the state database’s write lock', () => {
     child.kill('SIGKILL');
     await gone;
   }
-  const entriesOf = (session: string) => readOutputs(repo, session).entries.split('\n').filter((l) => l.includes(`"session_id":"${session}"`));
-  const jobsLeft = (home: string, session: string) => (existsSync(join(home, 'spool', session)) ? readdirSync(join(home, 'spool', session)).filter((n) => n.endsWith('.json')) : []);
+  const entriesOf = (session: string) =>
+    readOutputs(repo, session)
+      .entries.split('\n')
+      .filter((l) => l.includes(`"session_id":"${session}"`));
+  const jobsLeft = (home: string, session: string) =>
+    existsSync(join(home, 'spool', session))
+      ? readdirSync(join(home, 'spool', session)).filter((n) => n.endsWith('.json'))
+      : [];
 
   it('is waited out: once it is gone the job runs, and no worker crashes', async () => {
     const home = join(root, 'home-thaw');
     const holder = await frozenHolder(home);
     const transcript = writeClaudeTranscript(join(root, 'thaw.jsonl'), 'thaw', repo, [simpleTurn(1)]);
     const env = hookEnv(home, { SHIPLOG_DB_BUSY_MS: '2000' });
-    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('thaw', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env,
+      input: sessionEndPayload('thaw', transcript, repo),
+    });
     assert.equal(r.code, 0, r.stderr);
     await logShows(home, /state database busy; retrying/);
     await killed(holder);
@@ -77,7 +102,10 @@ describe('a frozen holder of the state database’s write lock', () => {
     const holder = await frozenHolder(home);
     const transcript = writeClaudeTranscript(join(root, 'later.jsonl'), 'later', repo, [simpleTurn(2)]);
     const env = hookEnv(home, { SHIPLOG_DB_BUSY_MS: '100' });
-    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('later', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env,
+      input: sessionEndPayload('later', transcript, repo),
+    });
     assert.equal(r.code, 0, r.stderr);
     await logShows(home, /jobs left in the spool for the next worker or shiplog flush/);
     await gone(join(home, 'spool', 'later', 'worker.alive'));

@@ -40,9 +40,16 @@ describe('a full or read-only .changelog', () => {
       const t = join(root, kind, 't.jsonl');
       copyFileSync(claudeFixture('build'), t);
 
-      const others = () => listFiles(join(root, kind)).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'));
+      const others = () =>
+        listFiles(join(root, kind)).filter(
+          (f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'),
+        );
       const before = others();
-      const r = await runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', kind, '--agent', 'claude-code'], { env });
+      const r = await runProcess(
+        process.execPath,
+        [CLI, 'process', t, '--repo', repo, '--session', kind, '--agent', 'claude-code'],
+        { env },
+      );
       assert.deepEqual(others(), before, 'nothing written outside the outputs and the state folder');
       assert.equal(r.code, 1);
       assert.match(r.stdout, new RegExp(`FAILED\\s+\\S+\\s+append: .*${kind === 'full' ? 'ENOSPC' : 'EROFS'}`));

@@ -25,7 +25,10 @@ it('an entries file locked by another process past the lock timeout: pending, th
 
   const holder = spawn(
     process.execPath,
-    [join(ROOT, 'test', 'hostile', 'append-child.mjs'), JSON.stringify({ file: entries, runId: 'holder', lockDir: statePaths(state).appendLocks, mode: 'hold' })],
+    [
+      join(ROOT, 'test', 'hostile', 'append-child.mjs'),
+      JSON.stringify({ file: entries, runId: 'holder', lockDir: statePaths(state).appendLocks, mode: 'hold' }),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const gone = new Promise<void>((resolve) => holder.on('exit', () => resolve()));
@@ -34,9 +37,14 @@ it('an entries file locked by another process past the lock timeout: pending, th
       holder.stdout.once('data', () => resolve());
       holder.once('exit', () => reject(new Error('the holder exited before taking the lock')));
     });
-    const others = () => listFiles(root).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'));
+    const others = () =>
+      listFiles(root).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/'));
     const before = others();
-    const r = await runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', 'lk', '--agent', 'claude-code'], { env });
+    const r = await runProcess(
+      process.execPath,
+      [CLI, 'process', t, '--repo', repo, '--session', 'lk', '--agent', 'claude-code'],
+      { env },
+    );
     assert.deepEqual(others(), before, 'nothing written outside the outputs and the state folder');
     assert.equal(r.code, 1);
     assert.match(r.stdout, /FAILED\s+\S+\s+append: .*(lock|ELOCKED)/i);

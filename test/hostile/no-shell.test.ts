@@ -22,12 +22,19 @@ it('shiplog never runs a command through a shell', () => {
     const text = readFileSync(file, 'utf8');
     const rel = relative(ROOT, file);
     // `exec(` as a function, not a RegExp method (`re.exec(text)` is everywhere and harmless).
-    const shellish = /shell:\s*true|(?<![.\w])execSync\(|(?<![.\w])exec\(|spawnSync\(\s*['"`](?:ba|z)?sh['"`]/.exec(text);
+    const shellish = /shell:\s*true|(?<![.\w])execSync\(|(?<![.\w])exec\(|spawnSync\(\s*['"`](?:ba|z)?sh['"`]/.exec(
+      text,
+    );
     assert.equal(shellish, null, `${rel}: ${shellish?.[0]}`);
     for (const m of text.matchAll(/\b(execFile|execFileSync|spawn|spawnSync)\(/g)) found.push(`${rel}: ${m[1]}`);
   }
   // Every other child (git, the evaluator CLIs, codex --version) goes through bounded-child.ts,
   // which gives it a hard deadline. one-arena.ts starts `shiplog process` itself again (node and
   // bin/shiplog.mjs, the user's own arguments): the foreground command, which has no deadline.
-  assert.deepEqual([...new Set(found)].sort(), ['hooks/lib/forward.cjs: spawnSync', 'src/bounded-child.ts: spawn', 'src/cli/one-arena.ts: spawnSync', 'src/worker/spawn-worker.ts: spawn']);
+  assert.deepEqual([...new Set(found)].sort(), [
+    'hooks/lib/forward.cjs: spawnSync',
+    'src/bounded-child.ts: spawn',
+    'src/cli/one-arena.ts: spawnSync',
+    'src/worker/spawn-worker.ts: spawn',
+  ]);
 });

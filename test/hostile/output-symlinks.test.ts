@@ -25,9 +25,16 @@ describe('outputs that are symlinks out of the repository', () => {
     const state = join(dir, 'state');
     const env = { ...process.env, SHIPLOG_HOME: state, SHIPLOG_ACTOR: 'me' };
     const t = writeClaudeTranscript(join(dir, 't.jsonl'), name, repo, [simpleTurn(1)]);
-    const run = () => runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', name, '--agent', 'claude-code'], { env });
+    const run = () =>
+      runProcess(process.execPath, [CLI, 'process', t, '--repo', repo, '--session', name, '--agent', 'claude-code'], {
+        env,
+      });
     const untouched = () => {
-      assert.deepEqual(listFiles(outside), ['.bashrc', '.profile'], `${name}: nothing created beside the targets (no lock)`);
+      assert.deepEqual(
+        listFiles(outside),
+        ['.bashrc', '.profile'],
+        `${name}: nothing created beside the targets (no lock)`,
+      );
       assert.equal(readFileSync(join(outside, '.bashrc'), 'utf8'), BASHRC, `${name}: .bashrc unchanged`);
       assert.equal(readFileSync(join(outside, '.profile'), 'utf8'), BASHRC, `${name}: .profile unchanged`);
     };
@@ -84,6 +91,12 @@ describe('outputs that are symlinks out of the repository', () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /devlog\s+NOT WRITTEN: .*symlink/);
     // The devlog is refused, not the changelog: the window's entry is written all the same.
-    assert.equal(readFileSync(join(w.repo, '.changelog', 'me', 'entries.jsonl'), 'utf8').trim().split('\n').length, 1, 'the entry is written');
+    assert.equal(
+      readFileSync(join(w.repo, '.changelog', 'me', 'entries.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+      1,
+      'the entry is written',
+    );
   });
 });

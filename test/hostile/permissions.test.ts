@@ -2,11 +2,24 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  cleanup,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  runProcess,
+  sessionEndPayload,
+  stopPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 import { claudeFixture } from '../claude-fixtures.js';
 
 function walk(dir: string): { path: string; mode: number; dir: boolean }[] {
-  const out: { path: string; mode: number; dir: boolean }[] = [{ path: dir, mode: statSync(dir).mode & 0o777, dir: true }];
+  const out: { path: string; mode: number; dir: boolean }[] = [
+    { path: dir, mode: statSync(dir).mode & 0o777, dir: true },
+  ];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...walk(p));
@@ -25,7 +38,10 @@ it('state files are 0600 and state folders 0700, whatever the umask; the actor .
   copyFileSync(claudeFixture('build'), t);
   const env = hookEnv(state, { SHIPLOG_ACTOR: '../../etc' });
   for (const input of [stopPayload('perm', t, repo), sessionEndPayload('perm', t, repo)]) {
-    const r = await runProcess('/bin/sh', ['-c', `umask 000; exec /bin/sh "${HOOK}" "${process.execPath}"`], { env, input });
+    const r = await runProcess('/bin/sh', ['-c', `umask 000; exec /bin/sh "${HOOK}" "${process.execPath}"`], {
+      env,
+      input,
+    });
     assert.equal(r.code, 0);
     await waitForWorkers(state, 'perm');
   }

@@ -48,9 +48,18 @@ it('shiplog sweep SIGKILLed at random moments, then let finish, writes what one 
   // What the last sweep said and logged is what explains a difference.
   const log = readFileSync(join(killed.home, 'shiplog.log'), 'utf8').split('\n').slice(-15).join('\n');
   const db = openDb(killed.home);
-  const state = JSON.stringify([db.prepare('SELECT session_id, offset, ended_at, window_state, updated_at FROM sessions').all(), db.prepare('SELECT run_id, status, needs_eval FROM windows').all(), db.prepare('SELECT * FROM meta').all(), db.prepare('SELECT * FROM locks').all()]);
+  const state = JSON.stringify([
+    db.prepare('SELECT session_id, offset, ended_at, window_state, updated_at FROM sessions').all(),
+    db.prepare('SELECT run_id, status, needs_eval FROM windows').all(),
+    db.prepare('SELECT * FROM meta').all(),
+    db.prepare('SELECT * FROM locks').all(),
+  ]);
   db.close();
-  assert.equal(got.entries, moved(expected.entries), `last sweep (exit ${last.code}): ${last.stdout}${last.stderr}\nlog:\n${log}\nstate: ${state}`);
+  assert.equal(
+    got.entries,
+    moved(expected.entries),
+    `last sweep (exit ${last.code}): ${last.stdout}${last.stderr}\nlog:\n${log}\nstate: ${state}`,
+  );
   assert.equal(got.devlog, expected.devlog === null ? null : moved(expected.devlog));
   assert.equal(got.failures, '');
   rmSync(join(root, 'clean'), { recursive: true, force: true });

@@ -31,7 +31,11 @@ const MAX_KILLS_PER_ROUND = 25;
 function startWorker(env: NodeJS.ProcessEnv) {
   const w = workerCommand([OWN], env);
   assert.ok(w.args.includes(WORKER_ENTRY));
-  const child = spawn(w.command, w.args.map((a) => (a === WORKER_ENTRY ? WORKER : a)), { env: w.env, stdio: 'ignore' });
+  const child = spawn(
+    w.command,
+    w.args.map((a) => (a === WORKER_ENTRY ? WORKER : a)),
+    { env: w.env, stdio: 'ignore' },
+  );
   return { child, exited: once(child, 'exit') };
 }
 type Worker = ReturnType<typeof startWorker>;
@@ -45,7 +49,6 @@ function minutePassed(home: string): void {
     db.close();
   }
 }
-
 
 /**
  * Issue 16: a worker SIGKILLed while its exit-time sweep reads a session no hook named leaves
@@ -70,7 +73,10 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
     const spool = join(home, 'spool', OWN);
     mkdirSync(spool, { recursive: true });
     const payload = JSON.parse(sessionEndPayload(OWN, ownTranscript, ownRepo)) as object;
-    writeFileSync(join(spool, '000000000000001-1-end.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
+    writeFileSync(
+      join(spool, '000000000000001-1-end.json'),
+      JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }),
+    );
     return { repo, ownRepo, home, env };
   }
   type World = Awaited<ReturnType<typeof setup>>;
@@ -88,8 +94,12 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
       return {
         turn: db.prepare("SELECT 1 FROM meta WHERE key = 'sweep.last'").get() !== undefined,
         holding: db.prepare('SELECT 1 FROM locks WHERE session_id = ? AND pid = ?').get(swept, pid) !== undefined,
-        reading: db.prepare("SELECT 1 FROM runs WHERE session_id = ? AND pid = ? AND trigger = 'sweep' AND ended_at IS NULL").get(swept, pid) !== undefined,
-        unwritten: db.prepare("SELECT 1 FROM windows WHERE session_id = ? AND status = 'closing'").get(swept) !== undefined,
+        reading:
+          db
+            .prepare("SELECT 1 FROM runs WHERE session_id = ? AND pid = ? AND trigger = 'sweep' AND ended_at IS NULL")
+            .get(swept, pid) !== undefined,
+        unwritten:
+          db.prepare("SELECT 1 FROM windows WHERE session_id = ? AND status = 'closing'").get(swept) !== undefined,
       };
     } finally {
       db.close();
@@ -126,7 +136,11 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
   const retime = (w: World, pid: number, lifeMs: number | null) => {
     const db = openDb(w.home);
     try {
-      const run = db.prepare("SELECT started_at, ended_at FROM runs WHERE session_id = ? AND pid = ? AND trigger = 'sweep' AND ended_at IS NOT NULL AND bytes_read > 0").get(swept, pid) as { started_at: string; ended_at: string } | undefined;
+      const run = db
+        .prepare(
+          "SELECT started_at, ended_at FROM runs WHERE session_id = ? AND pid = ? AND trigger = 'sweep' AND ended_at IS NOT NULL AND bytes_read > 0",
+        )
+        .get(swept, pid) as { started_at: string; ended_at: string } | undefined;
       if (run === undefined) return false;
       timing.readMs = Math.max(1, Date.parse(run.ended_at) - Date.parse(run.started_at));
       if (lifeMs !== null) timing.lifeMs = lifeMs;
@@ -138,13 +152,22 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
 
   // One worker first, in a state folder of its own with nothing to do, so the clean one is timed
   // with the build in the page cache like every worker after it.
-  await startWorker(hookEnv(join(root, 'warm'), { CLAUDE_CONFIG_DIR: join(root, 'warm', 'claude'), CODEX_HOME: join(root, 'warm', 'codex'), HOME: join(root, 'warm') })).exited;
+  await startWorker(
+    hookEnv(join(root, 'warm'), {
+      CLAUDE_CONFIG_DIR: join(root, 'warm', 'claude'),
+      CODEX_HOME: join(root, 'warm', 'codex'),
+      HOME: join(root, 'warm'),
+    }),
+  ).exited;
   const clean = await setup('clean');
   const started = Date.now();
   const cleanWorker = startWorker(clean.env);
   const [code] = await cleanWorker.exited;
   assert.equal(code, 0);
-  assert.ok(retime(clean, cleanWorker.child.pid ?? -1, Date.now() - started), 'the clean worker read the swept session from its sweep');
+  assert.ok(
+    retime(clean, cleanWorker.child.pid ?? -1, Date.now() - started),
+    'the clean worker read the swept session from its sweep',
+  );
   const expected = { swept: readOutputs(clean.repo, swept), own: readOutputs(clean.ownRepo, OWN) };
   assert.ok(expected.swept.entries.trim() !== '', 'the clean worker swept the session and wrote its entry');
   assert.ok(expected.own.entries.trim() !== '', 'the clean worker wrote its own session entry');
@@ -178,7 +201,9 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
       if (signal === 'SIGKILL') kills++;
       if (signal === 'SIGKILL' && left.holding) holding++;
       if (signal === 'SIGKILL' && left.reading) reading++;
-      story.push(`${round} worker ${i}: ${signal === 'SIGKILL' ? 'killed' : 'exited'}${left.turn ? ', its sweep had begun' : ''}${left.holding ? ', holding the swept session' : ''}${left.reading ? ' in its run' : ''}${left.unwritten ? ', its window stored, not appended' : ''}${through ? ', the swept entry is out' : ''}`);
+      story.push(
+        `${round} worker ${i}: ${signal === 'SIGKILL' ? 'killed' : 'exited'}${left.turn ? ', its sweep had begun' : ''}${left.holding ? ', holding the swept session' : ''}${left.reading ? ' in its run' : ''}${left.unwritten ? ', its window stored, not appended' : ''}${through ? ', the swept entry is out' : ''}`,
+      );
       // Got through the swept session: its sweep has nothing left to be killed in.
       if (through) break;
     }
@@ -190,7 +215,12 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
     const got = { swept: readOutputs(w.repo, swept), own: readOutputs(w.ownRepo, OWN) };
     const log = readFileSync(join(w.home, 'shiplog.log'), 'utf8').split('\n').slice(-15).join('\n');
     const db = openDb(w.home);
-    const state = JSON.stringify([db.prepare('SELECT session_id, offset, ended_at, window_state, updated_at FROM sessions').all(), db.prepare('SELECT run_id, status, needs_eval FROM windows').all(), db.prepare('SELECT * FROM meta').all(), db.prepare('SELECT * FROM locks').all()]);
+    const state = JSON.stringify([
+      db.prepare('SELECT session_id, offset, ended_at, window_state, updated_at FROM sessions').all(),
+      db.prepare('SELECT run_id, status, needs_eval FROM windows').all(),
+      db.prepare('SELECT * FROM meta').all(),
+      db.prepare('SELECT * FROM locks').all(),
+    ]);
     db.close();
     // What the workers went through, what the last one logged and the state it left explain a difference.
     const why = `${story.filter((l) => l.startsWith(`${round} `)).join('\n')}\nlast worker (exit ${lastCode})\nlog:\n${log}\nstate: ${state}`;
@@ -204,9 +234,14 @@ it('a worker SIGKILLed while its exit sweep reads a session, then one let finish
     assert.equal(got.own.failures, m(expected.own.failures), why);
     rmSync(join(root, round), { recursive: true, force: true });
   }
-  console.log(`last timed worker: ${timing.lifeMs} ms, its sweep read the session in ${timing.readMs} ms; ${kills} kills, ${holding} while the sweep held the swept session (${reading} inside its run)\n${story.join('\n')}`);
+  console.log(
+    `last timed worker: ${timing.lifeMs} ms, its sweep read the session in ${timing.readMs} ms; ${kills} kills, ${holding} while the sweep held the swept session (${reading} inside its run)\n${story.join('\n')}`,
+  );
   // Not vacuous: kills did land while the worker's sweep held the session it was reading.
-  assert.ok(holding >= MIN_HOLDING, `only ${holding} of ${kills} kills landed while the sweep held the swept session:\n${story.join('\n')}`);
+  assert.ok(
+    holding >= MIN_HOLDING,
+    `only ${holding} of ${kills} kills landed while the sweep held the swept session:\n${story.join('\n')}`,
+  );
   rmSync(join(root, 'clean'), { recursive: true, force: true });
 });
 
@@ -219,10 +254,18 @@ function chatOnlyWorld(name: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const claudeDir = join(base, 'claude');
   const project = join(claudeDir, 'projects', '-repo');
   mkdirSync(project, { recursive: true });
-  const transcript = writeClaudeTranscript(join(project, `${CHAT}.jsonl`), CHAT, repo, [{ prompt: 'What does this repository do?', reply: 'Nothing yet: it is empty.' }]);
+  const transcript = writeClaudeTranscript(join(project, `${CHAT}.jsonl`), CHAT, repo, [
+    { prompt: 'What does this repository do?', reply: 'Nothing yet: it is empty.' },
+  ]);
   const home = join(base, 'state');
   writtenAfterInstall(transcript, home);
-  return { base, repo, home, transcript, env: hookEnv(home, { CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(base, 'no-codex'), HOME: base, ...extraEnv }) };
+  return {
+    base,
+    repo,
+    home,
+    transcript,
+    env: hookEnv(home, { CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: join(base, 'no-codex'), HOME: base, ...extraEnv }),
+  };
 }
 
 /**

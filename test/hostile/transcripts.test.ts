@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cleanup, CLI, gitRepo, listFiles, readOutputs, runProcess, tempDir, WORKER } from '../helpers.js';
@@ -22,9 +33,16 @@ describe('hostile transcripts and paths', () => {
     const state = join(dir, 'state');
     mkdirSync(join(dir, 'in'));
     const run = (transcript: string, ...extra: string[]) =>
-      runProcess(process.execPath, [CLI, 'process', transcript, '--repo', repo, '--session', name, '--agent', 'claude-code', ...extra], { env: { ...process.env, SHIPLOG_HOME: state } });
+      runProcess(
+        process.execPath,
+        [CLI, 'process', transcript, '--repo', repo, '--session', name, '--agent', 'claude-code', ...extra],
+        { env: { ...process.env, SHIPLOG_HOME: state } },
+      );
     /** What changed outside the repository's outputs, the state folder and the inputs. */
-    const outside = () => listFiles(dir).filter((f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/') && !f.startsWith('in/'));
+    const outside = () =>
+      listFiles(dir).filter(
+        (f) => !/^repo\/\.(devlog|changelog|git)\//.test(f) && !f.startsWith('state/') && !f.startsWith('in/'),
+      );
     return { dir, repo, state, run, outside, input: (n: string) => join(dir, 'in', n) };
   }
 
@@ -41,10 +59,23 @@ describe('hostile transcripts and paths', () => {
     // A hook's job naming a link to /etc/passwd: the worker refuses it, and logs why.
     const link = w.input('link.jsonl');
     symlinkSync('/etc/passwd', link);
-    const job = { v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload: { session_id: 'lnk', transcript_path: link, cwd: w.repo, hook_event_name: 'SessionEnd', reason: 'other' } };
+    const job = {
+      v: 1,
+      agent: 'claude-code',
+      received_at: new Date().toISOString(),
+      payload: {
+        session_id: 'lnk',
+        transcript_path: link,
+        cwd: w.repo,
+        hook_event_name: 'SessionEnd',
+        reason: 'other',
+      },
+    };
     mkdirSync(join(w.state, 'spool', 'lnk'), { recursive: true });
     writeFileSync(join(w.state, 'spool', 'lnk', '000000000000001-x.json'), JSON.stringify(job));
-    const worker = await runProcess(process.execPath, [WORKER, 'lnk'], { env: { ...process.env, SHIPLOG_HOME: w.state, SHIPLOG_WORKER_LINGER_SECONDS: '0' } });
+    const worker = await runProcess(process.execPath, [WORKER, 'lnk'], {
+      env: { ...process.env, SHIPLOG_HOME: w.state, SHIPLOG_WORKER_LINGER_SECONDS: '0' },
+    });
     assert.equal(worker.code, 0);
     assert.match(readFileSync(join(w.state, 'shiplog.log'), 'utf8'), /symbolic link; not followed/);
     assert.equal(readOutputs(w.repo, 'lnk').devlog, null);
@@ -56,7 +87,14 @@ describe('hostile transcripts and paths', () => {
     const t = w.input('t.jsonl');
     copyFileSync(good, t);
     appendFileSync(t, Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x0a]));
-    appendFileSync(t, Buffer.concat([Buffer.from('{"type":"user","message":{"content":"'), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from('"}\n')]));
+    appendFileSync(
+      t,
+      Buffer.concat([
+        Buffer.from('{"type":"user","message":{"content":"'),
+        Buffer.from([0xc3, 0x28, 0xa0, 0xa1]),
+        Buffer.from('"}\n'),
+      ]),
+    );
     appendFileSync(t, `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
     appendFileSync(t, '{"type":"assistant","uuid":5,"timestamp":{},"message":{"id":[],"content":"x"}}\n');
     // 200 MB in one line, written in pieces: far over the 8 MiB line cap.
@@ -74,7 +112,10 @@ describe('hostile transcripts and paths', () => {
     }
     writeSync(fd, '}\n');
     closeSync(fd);
-    appendFileSync(t, '{"type":"user","uuid":"after","timestamp":"2026-01-21T07:00:00.000Z","cwd":"/tmp","message":{"role":"user","content":"a prompt after all of it"}}\n');
+    appendFileSync(
+      t,
+      '{"type":"user","uuid":"after","timestamp":"2026-01-21T07:00:00.000Z","cwd":"/tmp","message":{"role":"user","content":"a prompt after all of it"}}\n',
+    );
     const r = await w.run(t, '--json');
     rmSync(t);
     assert.equal(r.code, 0, r.stderr);
@@ -83,7 +124,11 @@ describe('hostile transcripts and paths', () => {
     // The garbage and the invalid UTF-8 line are not JSON; the deep array parses but is no record;
     // the wrong-typed assistant record is skipped as malformed: four lines, four reasons counted.
     assert.equal(outcome.skipped['invalid-json'], 2, JSON.stringify(outcome.skipped));
-    assert.equal(Object.values(outcome.skipped).reduce((a, b) => a + b, 0), 4, JSON.stringify(outcome.skipped));
+    assert.equal(
+      Object.values(outcome.skipped).reduce((a, b) => a + b, 0),
+      4,
+      JSON.stringify(outcome.skipped),
+    );
     assert.ok(readOutputs(w.repo, 'garbage').devlog?.includes('a prompt after all of it'));
     assert.deepEqual(w.outside(), []);
   });
@@ -115,7 +160,12 @@ describe('hostile transcripts and paths', () => {
       assert.equal(r.code, 1, `${kind}: ${r.stdout}${r.stderr}`);
       assert.match(r.stdout, /FAILED\s+\S+\s+append: /, kind);
       assert.deepEqual(listFiles(elsewhere), [], `${kind}: nothing written through the link`);
-      const rows = JSON.parse(execFileSync(process.execPath, [CLI, 'status', '--json', '--session', `changelog-${kind}`], { env: { ...process.env, SHIPLOG_HOME: w.state }, encoding: 'utf8' })) as { failures: number }[];
+      const rows = JSON.parse(
+        execFileSync(process.execPath, [CLI, 'status', '--json', '--session', `changelog-${kind}`], {
+          env: { ...process.env, SHIPLOG_HOME: w.state },
+          encoding: 'utf8',
+        }),
+      ) as { failures: number }[];
       assert.equal(rows[0]?.failures, 1, `${kind}: the window is kept, failed, for a retry`);
     }
   });

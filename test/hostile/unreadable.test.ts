@@ -21,10 +21,26 @@ it('a transcript without read permission: exit 1 with EACCES, nothing written', 
   const t = join(dir, 't.jsonl');
   copyFileSync(claudeFixture('build'), t);
   chmodSync(t, 0o000);
-  const r = await runProcess('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'process', t, '--repo', join(dir, 'repo'), '--agent', 'claude-code'], {
-    env: { ...process.env, HOME: dir, SHIPLOG_HOME: join(dir, 'state') },
-    cwd: dir,
-  });
+  const r = await runProcess(
+    'setpriv',
+    [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      CLI,
+      'process',
+      t,
+      '--repo',
+      join(dir, 'repo'),
+      '--agent',
+      'claude-code',
+    ],
+    {
+      env: { ...process.env, HOME: dir, SHIPLOG_HOME: join(dir, 'state') },
+      cwd: dir,
+    },
+  );
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /cannot open transcript .*: EACCES/);
   assert.match(readFileSync(join(dir, 'state', 'shiplog.log'), 'utf8'), /EACCES/);

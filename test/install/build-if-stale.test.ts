@@ -12,7 +12,8 @@ import { cleanup, ROOT, runProcess, tempDir } from '../helpers.js';
 it('the build runs when dist is missing or a source changed, and is skipped when up to date', async () => {
   const root = tempDir();
   after(() => cleanup(root));
-  for (const name of ['src', 'scripts', 'test', 'tsconfig.json', 'package.json', 'package-lock.json']) cpSync(join(ROOT, name), join(root, name), { recursive: true });
+  for (const name of ['src', 'scripts', 'test', 'tsconfig.json', 'package.json', 'package-lock.json'])
+    cpSync(join(ROOT, name), join(root, name), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
   const build = () => runProcess(process.execPath, [join(root, 'scripts', 'build-if-stale.mjs')], { cwd: root });
 

@@ -10,9 +10,12 @@ describe('shiplog install --claude (settings.json, compared with expected files)
   const root = tempDir();
   after(() => cleanup(root));
   const command = `/bin/sh ${HOOK} ${process.execPath}`;
-  const expected = (name: string, which: 'install' | 'uninstall') => readFileSync(join(FIXTURES, name, `expected-${which}.json`), 'utf8').replaceAll('@COMMAND@', command);
+  const expected = (name: string, which: 'install' | 'uninstall') =>
+    readFileSync(join(FIXTURES, name, `expected-${which}.json`), 'utf8').replaceAll('@COMMAND@', command);
   const run = (configDir: string, ...args: string[]) =>
-    runProcess(process.execPath, [CLI, ...args, '--claude'], { env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, HOME: root, CODEX_HOME: join(root, 'no-codex') } });
+    runProcess(process.execPath, [CLI, ...args, '--claude'], {
+      env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, HOME: root, CODEX_HOME: join(root, 'no-codex') },
+    });
 
   for (const name of ['missing', 'empty', 'existing', 'foreign-hooks']) {
     it(`${name}: install, install again (no change), uninstall`, async () => {
@@ -25,7 +28,12 @@ describe('shiplog install --claude (settings.json, compared with expected files)
       const first = await run(dir, 'install');
       assert.equal(first.code, 0, first.stderr);
       assert.equal(readFileSync(file, 'utf8'), expected(name, 'install'));
-      if (existsSync(before)) assert.equal(readFileSync(`${file}.shiplog.bak`, 'utf8'), readFileSync(before, 'utf8'), 'the old file is kept as the backup');
+      if (existsSync(before))
+        assert.equal(
+          readFileSync(`${file}.shiplog.bak`, 'utf8'),
+          readFileSync(before, 'utf8'),
+          'the old file is kept as the backup',
+        );
 
       const mtime = statSync(file).mtimeMs;
       const second = await run(dir, 'install');
@@ -49,12 +57,17 @@ describe('shiplog install --claude (settings.json, compared with expected files)
     const first = await run(dir, 'install');
     assert.equal(first.code, 0, first.stderr);
     const installed = readFileSync(file, 'utf8');
-    for (const line of before.split('\n').filter((l) => !l.includes('"Stop"') && !l.startsWith('\t}') && l !== '')) assert.ok(installed.includes(line), `kept: ${JSON.stringify(line)}`);
+    for (const line of before.split('\n').filter((l) => !l.includes('"Stop"') && !l.startsWith('\t}') && l !== ''))
+      assert.ok(installed.includes(line), `kept: ${JSON.stringify(line)}`);
     assert.equal(installed, expected('formatted', 'install'));
     const removed = await run(dir, 'uninstall');
     assert.equal(removed.code, 0, removed.stderr);
     assert.equal(readFileSync(file, 'utf8'), before, 'uninstall gives back the very bytes');
-    assert.doesNotMatch(readFileSync(`${file}.shiplog.bak`, 'utf8'), /claude-code\.(?:cjs|sh)/, 'no backup left holding shiplog hooks');
+    assert.doesNotMatch(
+      readFileSync(`${file}.shiplog.bak`, 'utf8'),
+      /claude-code\.(?:cjs|sh)/,
+      'no backup left holding shiplog hooks',
+    );
   });
 
   it('broken: refuses with a clear message on stderr and changes nothing', async () => {

@@ -45,7 +45,10 @@ function userArgv(argv: string[] | null): string[] | null {
 function install(text: string): { text: string; trust: { key: string; hash: string }[] } {
   const hooked = installHooks(text, { hooksFile: FILE, hooks: HOOKS, isOurs });
   const trusted = setTrust(hooked.text, hooked.trust);
-  return { text: setNotify(trusted, ['/bin/sh', NOTIFY_HOOK, NODE, ...(userArgv(readNotify(trusted)) ?? [])]), trust: hooked.trust };
+  return {
+    text: setNotify(trusted, ['/bin/sh', NOTIFY_HOOK, NODE, ...(userArgv(readNotify(trusted)) ?? [])]),
+    trust: hooked.trust,
+  };
 }
 
 function uninstall(text: string, user: string[] | null): { text: string; rekey: Map<string, string | null> } {
@@ -57,22 +60,34 @@ const fixture = (name: string, file: string) => readFileSync(join(FIXTURES, name
 
 describe('codex config: trust hash and key', () => {
   it('matches the hashes Codex computes (reference §3.5)', () => {
-    assert.equal(trustedHash({ event: 'Stop', command: 'node /opt/tool/hook.js stop' }), 'sha256:072427f15dbc07de4f896466562c4229fde1d1b54ef05c70e1176d70c59eaeac');
-    assert.equal(trustedHash({ event: 'SessionEnd', command: 'node /opt/tool/hook.js session-end' }), 'sha256:2d65f8b81f6f6ab0c054b600833a02be71a1bd3f80100aa750c3e5408f096175');
+    assert.equal(
+      trustedHash({ event: 'Stop', command: 'node /opt/tool/hook.js stop' }),
+      'sha256:072427f15dbc07de4f896466562c4229fde1d1b54ef05c70e1176d70c59eaeac',
+    );
+    assert.equal(
+      trustedHash({ event: 'SessionEnd', command: 'node /opt/tool/hook.js session-end' }),
+      'sha256:2d65f8b81f6f6ab0c054b600833a02be71a1bd3f80100aa750c3e5408f096175',
+    );
   });
 
   it('hashes compact JSON with sorted keys and the effective timeout', () => {
     assert.equal(
       trustedHash({ event: 'Stop', command: COMMAND, timeout: 10 }),
-      sha('{"event_name":"stop","hooks":[{"async":false,"command":"/bin/sh /opt/shiplog/hooks/codex.sh /usr/bin/node","timeout":10,"type":"command"}]}'),
+      sha(
+        '{"event_name":"stop","hooks":[{"async":false,"command":"/bin/sh /opt/shiplog/hooks/codex.sh /usr/bin/node","timeout":10,"type":"command"}]}',
+      ),
     );
     assert.equal(
       trustedHash({ event: 'SessionEnd', command: 'node "/opt/my tool/hook.js"' }),
-      sha('{"event_name":"session_end","hooks":[{"async":false,"command":"node \\"/opt/my tool/hook.js\\"","timeout":1,"type":"command"}]}'),
+      sha(
+        '{"event_name":"session_end","hooks":[{"async":false,"command":"node \\"/opt/my tool/hook.js\\"","timeout":1,"type":"command"}]}',
+      ),
     );
     assert.equal(
       trustedHash({ event: 'Stop', command: 'x', async: true, statusMessage: 'saving', matcher: '.*' }),
-      sha('{"event_name":"stop","hooks":[{"async":true,"command":"x","statusMessage":"saving","timeout":600,"type":"command"}],"matcher":".*"}'),
+      sha(
+        '{"event_name":"stop","hooks":[{"async":true,"command":"x","statusMessage":"saving","timeout":600,"type":"command"}],"matcher":".*"}',
+      ),
     );
   });
 
@@ -83,7 +98,16 @@ describe('codex config: trust hash and key', () => {
 });
 
 describe('codex config: install and uninstall fixtures', () => {
-  const cases = ['empty', 'plain', 'tables-first', 'existing-notify', 'multiline-notify', 'existing-hooks', 'user-hook-after-ours', 'no-trailing-newline'];
+  const cases = [
+    'empty',
+    'plain',
+    'tables-first',
+    'existing-notify',
+    'multiline-notify',
+    'existing-hooks',
+    'user-hook-after-ours',
+    'no-trailing-newline',
+  ];
   for (const name of cases) {
     it(name, () => {
       const before = fixture(name, 'before.toml');
@@ -101,7 +125,10 @@ describe('codex config: install and uninstall fixtures', () => {
     for (const name of cases.filter((c) => c !== 'no-trailing-newline' && c !== 'user-hook-after-ours')) {
       assert.equal(fixture(name, 'expected-uninstall.toml'), fixture(name, 'before.toml'), name);
     }
-    assert.equal(fixture('no-trailing-newline', 'expected-uninstall.toml'), `${fixture('no-trailing-newline', 'before.toml')}\n`);
+    assert.equal(
+      fixture('no-trailing-newline', 'expected-uninstall.toml'),
+      `${fixture('no-trailing-newline', 'before.toml')}\n`,
+    );
   });
 
   it('appends ours after existing groups, so their indexes and trust stay put', () => {
@@ -112,7 +139,10 @@ describe('codex config: install and uninstall fixtures', () => {
     );
     assert.deepEqual(toml(fixture('existing-hooks', 'expected-install.toml')).hooks, {
       PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'guard --strict' }] }],
-      Stop: [{ hooks: [{ type: 'command', command: 'say done' }] }, { hooks: [{ type: 'command', command: COMMAND, timeout: 10 }] }],
+      Stop: [
+        { hooks: [{ type: 'command', command: 'say done' }] },
+        { hooks: [{ type: 'command', command: COMMAND, timeout: 10 }] },
+      ],
       SessionEnd: [{ hooks: [{ type: 'command', command: COMMAND }] }],
       state: {
         [`${FILE}:stop:0:0`]: { trusted_hash: `sha256:${'1'.repeat(64)}` },
@@ -141,16 +171,25 @@ describe('codex config: install and uninstall fixtures', () => {
 
 describe('codex config: errors', () => {
   it('refuses invalid TOML with the line number', () => {
-    assert.throws(() => install(fixture('invalid-toml', 'before.toml')), (err: unknown) => err instanceof ConfigEditError && /^config\.toml line 2: /.test(err.message));
+    assert.throws(
+      () => install(fixture('invalid-toml', 'before.toml')),
+      (err: unknown) => err instanceof ConfigEditError && /^config\.toml line 2: /.test(err.message),
+    );
   });
 
   it('refuses hooks written as an inline array, saying what to change', () => {
-    assert.throws(() => install(fixture('inline-hooks-array', 'before.toml')), (err: unknown) => err instanceof ConfigEditError && /\[\[hooks\.Stop\]\] table/.test(err.message));
+    assert.throws(
+      () => install(fixture('inline-hooks-array', 'before.toml')),
+      (err: unknown) => err instanceof ConfigEditError && /\[\[hooks\.Stop\]\] table/.test(err.message),
+    );
   });
 
   it('refuses an inline hooks table', () => {
     const text = 'hooks = { Stop = [] }\n';
-    assert.throws(() => installHooks(text, { hooksFile: FILE, hooks: HOOKS, isOurs }), (err: unknown) => err instanceof ConfigEditError && /inline table/.test(err.message));
+    assert.throws(
+      () => installHooks(text, { hooksFile: FILE, hooks: HOOKS, isOurs }),
+      (err: unknown) => err instanceof ConfigEditError && /inline table/.test(err.message),
+    );
   });
 
   it('refuses a notify that is not a list of strings', () => {
@@ -173,7 +212,13 @@ describe('codex config: hooks edge cases', () => {
       '',
     ].join('\n');
     const { text, trust } = installHooks(before, { hooksFile: FILE, hooks: [HOOKS[0]!], isOurs });
-    assert.equal(text, before.replace(`{ type = "command", command = "${old}" }`, `{ type = "command", command = "${COMMAND}", timeout = 10 }`));
+    assert.equal(
+      text,
+      before.replace(
+        `{ type = "command", command = "${old}" }`,
+        `{ type = "command", command = "${COMMAND}", timeout = 10 }`,
+      ),
+    );
     assert.deepEqual(trust, [{ key: `${FILE}:stop:0:0`, hash: trustedHash(HOOKS[0]!) }]);
     const trusted = setTrust(text, trust);
     assert.equal(trusted, text.replace(trustedHash({ event: 'Stop', command: old }), trustedHash(HOOKS[0]!)));
@@ -182,14 +227,21 @@ describe('codex config: hooks edge cases', () => {
   it('writes commands with quotes and backslashes as valid TOML strings', () => {
     const command = `"C:\\Program Files\\node.exe" '/opt/it's here/hook.cjs'\ttab`;
     const { text } = installHooks('', { hooksFile: FILE, hooks: [{ event: 'Stop', command }], isOurs: () => false });
-    assert.equal(text, `[[hooks.Stop]]\nhooks = [{ type = "command", command = "\\"C:\\\\Program Files\\\\node.exe\\" '/opt/it's here/hook.cjs'\\ttab" }]\n`);
+    assert.equal(
+      text,
+      `[[hooks.Stop]]\nhooks = [{ type = "command", command = "\\"C:\\\\Program Files\\\\node.exe\\" '/opt/it's here/hook.cjs'\\ttab" }]\n`,
+    );
     assert.deepEqual(toml(text), { hooks: { Stop: [{ hooks: [{ type: 'command', command }] }] } });
   });
 
   it('removes only our handler from a group shared with another tool, renumbering the rest', () => {
-    const before = '[[hooks.Stop]]\nhooks = [\n  { type = "command", command = "a" },\n  { type = "command", command = "node /x/hooks/codex.cjs" },\n  { type = "command", command = "b" },\n]\n';
+    const before =
+      '[[hooks.Stop]]\nhooks = [\n  { type = "command", command = "a" },\n  { type = "command", command = "node /x/hooks/codex.cjs" },\n  { type = "command", command = "b" },\n]\n';
     const { text, rekey } = uninstallHooks(before, { hooksFile: FILE, isOurs });
-    assert.equal(text, '[[hooks.Stop]]\nhooks = [\n  { type = "command", command = "a" },\n  { type = "command", command = "b" },\n]\n');
+    assert.equal(
+      text,
+      '[[hooks.Stop]]\nhooks = [\n  { type = "command", command = "a" },\n  { type = "command", command = "b" },\n]\n',
+    );
     assert.deepEqual(
       rekey,
       new Map([
@@ -230,12 +282,29 @@ describe('codex config: hooks edge cases', () => {
         [`${FILE}:stop:9:0`, null],
       ]),
     );
-    assert.equal(out, ['a = 1', '', `[hooks.state."${FILE}:stop:0:0"]`, 'trusted_hash = "sha256:0"', '', `[hooks.state."${FILE}:stop:1:0"]`, 'trusted_hash = "sha256:2"', '', '[tui]', ''].join('\n'));
+    assert.equal(
+      out,
+      [
+        'a = 1',
+        '',
+        `[hooks.state."${FILE}:stop:0:0"]`,
+        'trusted_hash = "sha256:0"',
+        '',
+        `[hooks.state."${FILE}:stop:1:0"]`,
+        'trusted_hash = "sha256:2"',
+        '',
+        '[tui]',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('adds trusted_hash to an existing state table that lacks it', () => {
     const text = `[hooks.state.'${FILE}:stop:0:0']\nenabled = true\n`;
-    assert.equal(setTrust(text, [{ key: `${FILE}:stop:0:0`, hash: 'sha256:ab' }]), `[hooks.state.'${FILE}:stop:0:0']\ntrusted_hash = "sha256:ab"\nenabled = true\n`);
+    assert.equal(
+      setTrust(text, [{ key: `${FILE}:stop:0:0`, hash: 'sha256:ab' }]),
+      `[hooks.state.'${FILE}:stop:0:0']\ntrusted_hash = "sha256:ab"\nenabled = true\n`,
+    );
   });
 });
 
@@ -243,13 +312,16 @@ describe('codex config: notify', () => {
   it('escapes strings and reads them back', () => {
     const argv = ['/usr/bin/node', 'C:\\tools\\n.js', 'say "hi"', 'line\nbreak', 'tab\there', 'ünïcode ✓'];
     const text = setNotify('model = "o3"\n', argv);
-    assert.equal(text, 'model = "o3"\nnotify = ["/usr/bin/node", "C:\\\\tools\\\\n.js", "say \\"hi\\"", "line\\nbreak", "tab\\there", "ünïcode ✓"]\n');
+    assert.equal(
+      text,
+      'model = "o3"\nnotify = ["/usr/bin/node", "C:\\\\tools\\\\n.js", "say \\"hi\\"", "line\\nbreak", "tab\\there", "ünïcode ✓"]\n',
+    );
     assert.deepEqual(readNotify(text), argv);
     assert.equal(setNotify(text, null), 'model = "o3"\n');
   });
 
   it('reads literal and multi-line notify arrays', () => {
-    assert.deepEqual(readNotify("notify = [\n  'a\\b', # c\n  \"d\",\n]\n"), ['a\\b', 'd']);
+    assert.deepEqual(readNotify('notify = [\n  \'a\\b\', # c\n  "d",\n]\n'), ['a\\b', 'd']);
     assert.equal(readNotify('model = "o3"\n'), null);
   });
 
@@ -289,7 +361,10 @@ describe('codex config: inspection', () => {
       ],
     );
 
-    const edited = installed.replace(`command = "${COMMAND}", timeout = 10`, `command = "${COMMAND} --debug", timeout = 10`);
+    const edited = installed.replace(
+      `command = "${COMMAND}", timeout = 10`,
+      `command = "${COMMAND} --debug", timeout = 10`,
+    );
     const stop = inspectHooks(edited, { hooksFile: FILE, isOurs })[0];
     assert.equal(stop?.storedHash, trustedHash(HOOKS[0]!));
     assert.notEqual(stop?.expectedHash, stop?.storedHash);

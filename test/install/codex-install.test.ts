@@ -33,10 +33,18 @@ describe('shiplog install --codex (config.toml on disk, compared with expected f
       .replaceAll('/usr/bin/node', process.execPath)
       .replaceAll('/opt/shiplog/hooks/', `${ROOT}/hooks/`)
       .replaceAll('/home/u/.codex/config.toml', join(home, 'config.toml'))
-      .replaceAll('sha256:33820a7fb905bee26564e340a8bd2b78e4e083064058555655c2b2962dc1e525', referenceHash('stop', command, 10))
-      .replaceAll('sha256:0e1f0714c5f77edb4eac5c85caf72f6685f4f137fa746d64aa29e2ce42d4e8be', referenceHash('session_end', command, 1));
+      .replaceAll(
+        'sha256:33820a7fb905bee26564e340a8bd2b78e4e083064058555655c2b2962dc1e525',
+        referenceHash('stop', command, 10),
+      )
+      .replaceAll(
+        'sha256:0e1f0714c5f77edb4eac5c85caf72f6685f4f137fa746d64aa29e2ce42d4e8be',
+        referenceHash('session_end', command, 1),
+      );
   const run = (home: string, ...args: string[]) =>
-    runProcess(process.execPath, [CLI, ...args, '--codex'], { env: { ...process.env, CODEX_HOME: home, HOME: root, PATH: '/usr/bin:/bin' } });
+    runProcess(process.execPath, [CLI, ...args, '--codex'], {
+      env: { ...process.env, CODEX_HOME: home, HOME: root, PATH: '/usr/bin:/bin' },
+    });
 
   it('the fixtures hold the hashes the reference gives for their commands', () => {
     const expected = readFileSync(join(FIXTURES, 'plain', 'expected-install.toml'), 'utf8');
@@ -44,7 +52,15 @@ describe('shiplog install --codex (config.toml on disk, compared with expected f
     assert.ok(expected.includes(referenceHash('session_end', '/bin/sh /opt/shiplog/hooks/codex.sh /usr/bin/node', 1)));
   });
 
-  for (const name of ['empty', 'plain', 'tables-first', 'existing-notify', 'multiline-notify', 'existing-hooks', 'no-trailing-newline']) {
+  for (const name of [
+    'empty',
+    'plain',
+    'tables-first',
+    'existing-notify',
+    'multiline-notify',
+    'existing-hooks',
+    'no-trailing-newline',
+  ]) {
     it(`${name}: install --notify, again (no change), uninstall`, async () => {
       const home = join(root, name);
       mkdirSync(home);
@@ -69,7 +85,7 @@ describe('shiplog install --codex (config.toml on disk, compared with expected f
     });
   }
 
-  it('without --notify only the hooks go in: the user\'s notify and its line stay as they were', async () => {
+  it("without --notify only the hooks go in: the user's notify and its line stay as they were", async () => {
     const home = join(root, 'hooks-only');
     mkdirSync(home);
     const file = join(home, 'config.toml');
@@ -77,12 +93,16 @@ describe('shiplog install --codex (config.toml on disk, compared with expected f
     assert.equal((await run(home, 'install')).code, 0);
     const text = readFileSync(file, 'utf8');
     assert.match(text, /^notify = \["notify-send", "codex"\]$/m);
-    assert.ok(text.includes(`[hooks.state."${join(home, 'config.toml')}:stop:0:0"]\ntrusted_hash = "${referenceHash('stop', command, 10)}"`));
+    assert.ok(
+      text.includes(
+        `[hooks.state."${join(home, 'config.toml')}:stop:0:0"]\ntrusted_hash = "${referenceHash('stop', command, 10)}"`,
+      ),
+    );
     assert.equal((await run(home, 'uninstall')).code, 0);
     assert.equal(readFileSync(file, 'utf8'), readFileSync(join(FIXTURES, 'existing-notify', 'before.toml'), 'utf8'));
   });
 
-  it('hooks turned off in [features]: the notify program goes in instead, chained to the user\'s', async () => {
+  it("hooks turned off in [features]: the notify program goes in instead, chained to the user's", async () => {
     const home = join(root, 'hooks-off');
     mkdirSync(home);
     const file = join(home, 'config.toml');
@@ -90,7 +110,10 @@ describe('shiplog install --codex (config.toml on disk, compared with expected f
     const r = await run(home, 'install');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /notify program registered in .* \(hooks are turned off in \[features\]\)/);
-    assert.equal(readFileSync(file, 'utf8'), `notify = ["/bin/sh", ${JSON.stringify(NOTIFY_HOOK)}, ${JSON.stringify(process.execPath)}, "say"]\n\n[features]\nhooks = false\n`);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      `notify = ["/bin/sh", ${JSON.stringify(NOTIFY_HOOK)}, ${JSON.stringify(process.execPath)}, "say"]\n\n[features]\nhooks = false\n`,
+    );
     assert.equal((await run(home, 'uninstall')).code, 0);
     assert.equal(readFileSync(file, 'utf8'), 'notify = ["say"]\n\n[features]\nhooks = false\n');
   });
@@ -112,14 +135,23 @@ describe('shiplog install --codex (config.toml on disk, compared with expected f
     const home = join(root, 'proj-home');
     const project = join(root, 'proj');
     mkdirSync(project);
-    const r = await runProcess(process.execPath, [CLI, 'install', '--codex', '--scope', 'project'], { cwd: project, env: { ...process.env, CODEX_HOME: home, HOME: root, PATH: '/usr/bin:/bin' } });
+    const r = await runProcess(process.execPath, [CLI, 'install', '--codex', '--scope', 'project'], {
+      cwd: project,
+      env: { ...process.env, CODEX_HOME: home, HOME: root, PATH: '/usr/bin:/bin' },
+    });
     assert.equal(r.code, 0, r.stderr);
     const declared = join(project, '.codex', 'config.toml');
     assert.match(readFileSync(declared, 'utf8'), /^\[\[hooks\.Stop\]\]$/m);
     assert.doesNotMatch(readFileSync(declared, 'utf8'), /hooks\.state/);
     const user = readFileSync(join(home, 'config.toml'), 'utf8');
-    assert.ok(user.includes(`[hooks.state."${declared}:stop:0:0"]\ntrusted_hash = "${referenceHash('stop', command, 10)}"`));
-    assert.ok(user.includes(`[hooks.state."${declared}:session_end:0:0"]\ntrusted_hash = "${referenceHash('session_end', command, 1)}"`));
+    assert.ok(
+      user.includes(`[hooks.state."${declared}:stop:0:0"]\ntrusted_hash = "${referenceHash('stop', command, 10)}"`),
+    );
+    assert.ok(
+      user.includes(
+        `[hooks.state."${declared}:session_end:0:0"]\ntrusted_hash = "${referenceHash('session_end', command, 1)}"`,
+      ),
+    );
   });
 });
 
@@ -128,7 +160,13 @@ describe('which Codex wiring', () => {
     assert.deepEqual(chooseCodexMode([0, 169, 0], false, false), { mode: 'hooks', why: null });
     assert.deepEqual(chooseCodexMode(null, false, false), { mode: 'hooks', why: null });
     assert.deepEqual(chooseCodexMode([0, 124, 0], false, true), { mode: 'both', why: null });
-    assert.deepEqual(chooseCodexMode([0, 100, 0], false, false), { mode: 'notify', why: 'Codex 0.100.0 predates hooks' });
-    assert.deepEqual(chooseCodexMode([0, 169, 0], true, false), { mode: 'notify', why: 'hooks are turned off in [features]' });
+    assert.deepEqual(chooseCodexMode([0, 100, 0], false, false), {
+      mode: 'notify',
+      why: 'Codex 0.100.0 predates hooks',
+    });
+    assert.deepEqual(chooseCodexMode([0, 169, 0], true, false), {
+      mode: 'notify',
+      why: 'hooks are turned off in [features]',
+    });
   });
 });

@@ -11,8 +11,17 @@ describe('shiplog install --gemini (settings.json)', () => {
   const root = tempDir();
   after(() => cleanup(root));
   const command = `/bin/sh ${GEMINI_HOOK} ${process.execPath}`;
-  const env = (home: string) => ({ ...process.env, HOME: home, GEMINI_CLI_HOME: home, CLAUDE_CONFIG_DIR: join(home, 'no-claude'), CODEX_HOME: join(home, 'no-codex'), SHIPLOG_HOME: join(home, 'state'), PATH: '/usr/bin:/bin' });
-  const run = (home: string, ...args: string[]) => runProcess(process.execPath, [CLI, ...args], { env: env(home), cwd: home });
+  const env = (home: string) => ({
+    ...process.env,
+    HOME: home,
+    GEMINI_CLI_HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, 'no-claude'),
+    CODEX_HOME: join(home, 'no-codex'),
+    SHIPLOG_HOME: join(home, 'state'),
+    PATH: '/usr/bin:/bin',
+  });
+  const run = (home: string, ...args: string[]) =>
+    runProcess(process.execPath, [CLI, ...args], { env: env(home), cwd: home });
 
   it('keeps every other setting and hook, is idempotent, and uninstall gives the file back', async () => {
     const home = join(root, 'keeps');
@@ -21,7 +30,10 @@ describe('shiplog install --gemini (settings.json)', () => {
     const before = `${JSON.stringify(
       {
         security: { auth: { selectedType: 'gemini-api-key' } },
-        hooks: { AfterAgent: [{ hooks: [{ type: 'command', command: 'other-tool after', timeout: 5000 }] }], BeforeTool: [{ matcher: 'run_shell_command', hooks: [{ type: 'command', command: 'guard' }] }] },
+        hooks: {
+          AfterAgent: [{ hooks: [{ type: 'command', command: 'other-tool after', timeout: 5000 }] }],
+          BeforeTool: [{ matcher: 'run_shell_command', hooks: [{ type: 'command', command: 'guard' }] }],
+        },
       },
       null,
       2,
@@ -31,11 +43,24 @@ describe('shiplog install --gemini (settings.json)', () => {
     const first = await run(home, 'install', '--gemini');
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, `gemini: hooks registered in ${file}\n`);
-    const installed = JSON.parse(readFileSync(file, 'utf8')) as { security: unknown; hooks: Record<string, { matcher?: string; hooks: { command: string; timeout?: number }[] }[]> };
+    const installed = JSON.parse(readFileSync(file, 'utf8')) as {
+      security: unknown;
+      hooks: Record<string, { matcher?: string; hooks: { command: string; timeout?: number }[] }[]>;
+    };
     assert.deepEqual(installed.security, { auth: { selectedType: 'gemini-api-key' } });
-    assert.deepEqual(installed.hooks.AfterAgent?.map((g) => g.hooks.map((h) => h.command)), [['other-tool after'], [command]]);
-    assert.deepEqual(installed.hooks.SessionEnd?.map((g) => g.hooks.map((h) => [h.command, h.timeout])), [[[command, 10_000]]], 'Gemini reads timeouts in milliseconds');
-    assert.deepEqual(installed.hooks.BeforeTool?.map((g) => g.hooks.map((h) => h.command)), [['guard']]);
+    assert.deepEqual(
+      installed.hooks.AfterAgent?.map((g) => g.hooks.map((h) => h.command)),
+      [['other-tool after'], [command]],
+    );
+    assert.deepEqual(
+      installed.hooks.SessionEnd?.map((g) => g.hooks.map((h) => [h.command, h.timeout])),
+      [[[command, 10_000]]],
+      'Gemini reads timeouts in milliseconds',
+    );
+    assert.deepEqual(
+      installed.hooks.BeforeTool?.map((g) => g.hooks.map((h) => h.command)),
+      [['guard']],
+    );
     assert.equal(readFileSync(`${file}.shiplog.bak`, 'utf8'), before);
 
     const mtime = statSync(file).mtimeMs;
@@ -66,7 +91,9 @@ describe('shiplog install --gemini (settings.json)', () => {
     delete settings.hooks.SessionEnd;
     writeFileSync(file, JSON.stringify(settings));
     const doctor = await run(home, 'doctor', '--json');
-    const check = (JSON.parse(doctor.stdout) as { key: string; status: string; message: string; fix?: string }[]).find((c) => c.key === 'gemini.settings');
+    const check = (JSON.parse(doctor.stdout) as { key: string; status: string; message: string; fix?: string }[]).find(
+      (c) => c.key === 'gemini.settings',
+    );
     assert.equal(check?.status, 'problem');
     assert.match(check?.message ?? '', /lacks shiplog's SessionEnd hook/);
     assert.equal(check?.fix, 'run: shiplog install --gemini');

@@ -25,7 +25,13 @@ it('a codex --version that hangs and ignores SIGTERM does not hang install', { t
   chmodSync(join(bin, 'codex'), 0o755);
   const codexHome = join(root, '.codex');
   mkdirSync(codexHome);
-  const env = { ...process.env, HOME: root, CODEX_HOME: codexHome, CLAUDE_CONFIG_DIR: join(root, '.claude'), PATH: `${bin}:${process.env.PATH ?? ''}` };
+  const env = {
+    ...process.env,
+    HOME: root,
+    CODEX_HOME: codexHome,
+    CLAUDE_CONFIG_DIR: join(root, '.claude'),
+    PATH: `${bin}:${process.env.PATH ?? ''}`,
+  };
 
   const r = await runProcess(process.execPath, [CLI, 'install', '--codex'], { env });
   assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -35,11 +35,18 @@ it('install and uninstall edit the target of a symlinked settings.json and confi
     assert.ok(lstatSync(link).isSymbolicLink(), `${link} is still a symlink`);
     assert.equal(readlinkSync(link), target, 'pointing where it did');
   }
-  const settings = JSON.parse(readFileSync(join(dotfiles, 'claude-settings.json'), 'utf8')) as { model: string; hooks: Record<string, unknown> };
+  const settings = JSON.parse(readFileSync(join(dotfiles, 'claude-settings.json'), 'utf8')) as {
+    model: string;
+    hooks: Record<string, unknown>;
+  };
   assert.equal(settings.model, 'opus');
   assert.ok(settings.hooks.Stop, 'the hooks are in the target file');
   assert.match(readFileSync(join(dotfiles, 'codex.toml'), 'utf8'), /\[\[hooks\.Stop\]\]/);
-  assert.equal(readFileSync(join(dotfiles, 'claude-settings.json.shiplog.bak'), 'utf8'), '{\n  "model": "opus"\n}\n', 'the backup sits beside the target');
+  assert.equal(
+    readFileSync(join(dotfiles, 'claude-settings.json.shiplog.bak'), 'utf8'),
+    '{\n  "model": "opus"\n}\n',
+    'the backup sits beside the target',
+  );
 
   const removed = await runProcess(process.execPath, [CLI, 'uninstall', '--claude', '--codex'], { env });
   assert.equal(removed.code, 0, removed.stdout + removed.stderr);
@@ -71,14 +78,18 @@ it('concurrent edits of one config file all land', async () => {
       });
     }`;
   const results = await Promise.all(
-    Array.from({ length: editors }, (_, n) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script, `editor${n}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stderr }));
-      }),
+    Array.from(
+      { length: editors },
+      (_, n) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script, `editor${n}`], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.on('error', reject);
+          child.on('close', (code) => resolve({ code, stderr }));
+        }),
     ),
   );
   for (const r of results) assert.equal(r.code, 0, r.stderr);

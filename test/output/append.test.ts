@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { appendOnce } from '../../src/output/append.js';
@@ -17,11 +26,16 @@ describe('appendOnce', () => {
 
   it('writes a run_id once, however often it is asked', async () => {
     const file = join(root, 'entries.jsonl');
-    const results = await Promise.all(Array.from({ length: 10 }, () => appendOnce(file, 'run-1', { run_id: 'run-1', n: 1 }, { lockDir })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => appendOnce(file, 'run-1', { run_id: 'run-1', n: 1 }, { lockDir })),
+    );
     assert.equal(results.filter((r) => r.written).length, 1);
     await appendOnce(file, 'run-2', { run_id: 'run-2' }, { lockDir });
     assert.deepEqual(
-      readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).run_id),
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).run_id),
       ['run-1', 'run-2'],
     );
   });
@@ -40,8 +54,15 @@ describe('appendOnce', () => {
     const file = join(root, 'edited.jsonl');
     writeFileSync(file, '{"run_id":"a"}\n{"run_id":"b","note":"edited by hand"}');
     assert.equal((await appendOnce(file, 'c', { run_id: 'c' }, { lockDir })).written, true);
-    assert.equal((await appendOnce(file, 'b', { run_id: 'b' }, { lockDir })).written, false, 'the kept line still counts for the duplicate check');
-    assert.equal(readFileSync(file, 'utf8'), '{"run_id":"a"}\n{"run_id":"b","note":"edited by hand"}\n{"run_id":"c"}\n');
+    assert.equal(
+      (await appendOnce(file, 'b', { run_id: 'b' }, { lockDir })).written,
+      false,
+      'the kept line still counts for the duplicate check',
+    );
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      '{"run_id":"a"}\n{"run_id":"b","note":"edited by hand"}\n{"run_id":"c"}\n',
+    );
     assert.equal(existsSync(`${file}.torn`), false);
   });
 
@@ -57,12 +78,16 @@ describe('appendOnce', () => {
     writeFileSync(torn, '{"run_id":"a"}\n{"run_id":"b","cut');
     symlinkSync(join(outside, 'target'), `${torn}.torn`);
     await assert.rejects(appendOnce(torn, 'x', { run_id: 'x' }, { lockDir }), isCode('ESYMLINK'));
-    assert.equal(readFileSync(torn, 'utf8'), '{"run_id":"a"}\n{"run_id":"b","cut', 'the torn line stays until it can be moved');
+    assert.equal(
+      readFileSync(torn, 'utf8'),
+      '{"run_id":"a"}\n{"run_id":"b","cut',
+      'the torn line stays until it can be moved',
+    );
     assert.equal(readFileSync(join(outside, 'target'), 'utf8'), 'precious');
     assert.deepEqual(listFiles(outside), ['target']);
   });
 
-  it("refuses an output file owned by another user (running as root, it is chowned to nobody)", async () => {
+  it('refuses an output file owned by another user (running as root, it is chowned to nobody)', async () => {
     const file = join(root, 'theirs.jsonl');
     writeFileSync(file, '{"run_id":"a"}\n');
     chownSync(file, 65534, 65534);
@@ -72,7 +97,11 @@ describe('appendOnce', () => {
 
   it('a live holder keeps the lock however long it is stopped; a dead one releases it at once', async () => {
     const file = join(root, 'held.jsonl');
-    const holder = spawn(process.execPath, [join(ROOT, 'test', 'hostile', 'append-child.mjs'), JSON.stringify({ file, runId: 'h', lockDir, mode: 'hold' })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      [join(ROOT, 'test', 'hostile', 'append-child.mjs'), JSON.stringify({ file, runId: 'h', lockDir, mode: 'hold' })],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const exited = new Promise<void>((resolve) => holder.on('exit', () => resolve()));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -89,7 +118,10 @@ describe('appendOnce', () => {
     // No stale timeout to sit out: with no wait at all, the lock of the dead holder is free.
     assert.equal((await appendOnce(file, 'x', { run_id: 'x' }, { lockDir, waitMs: 0 })).written, true);
     assert.equal(readFileSync(file, 'utf8'), '{"run_id":"x"}\n');
-    assert.ok(listFiles(lockDir).every((f) => f.endsWith('.lock')), `only lock databases, no journals: ${listFiles(lockDir).join(' ')}`);
+    assert.ok(
+      listFiles(lockDir).every((f) => f.endsWith('.lock')),
+      `only lock databases, no journals: ${listFiles(lockDir).join(' ')}`,
+    );
   });
 });
 
@@ -102,7 +134,10 @@ it('a second append in the holding process does not loosen the lock for other pr
   try {
     // Opening and closing the lock file in this process would drop its fcntl lock (POSIX).
     await assert.rejects(appendOnce(file, 'mine', { run_id: 'mine' }, { lockDir, waitMs: 0 }), isCode('ELOCKED'));
-    const other = await runProcess(process.execPath, [join(ROOT, 'test', 'hostile', 'append-child.mjs'), JSON.stringify({ file, runId: 'other', lockDir, mode: 'append', waitMs: 0 })]);
+    const other = await runProcess(process.execPath, [
+      join(ROOT, 'test', 'hostile', 'append-child.mjs'),
+      JSON.stringify({ file, runId: 'other', lockDir, mode: 'append', waitMs: 0 }),
+    ]);
     assert.notEqual(other.code, 0, `another process must not get the lock: ${other.stdout}`);
     assert.match(other.stderr, /ELOCKED|locked by another/);
   } finally {

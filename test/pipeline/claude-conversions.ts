@@ -16,7 +16,10 @@ export function loadSchema(name: string): object {
 export function schemaValidators() {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   ajv.addFormat('date-time', true);
-  return { validateDevlog: ajv.compile(loadSchema('devlog')), validateEntry: ajv.compile(loadSchema('changelog-entry')) };
+  return {
+    validateDevlog: ajv.compile(loadSchema('devlog')),
+    validateEntry: ajv.compile(loadSchema('changelog-entry')),
+  };
 }
 
 /**
@@ -25,7 +28,13 @@ export function schemaValidators() {
  * line unknown to the adapter. `golden(rel)` names the file a devlog is pinned to byte for byte
  * (project_dir normalised), or null; `SHIPLOG_UPDATE_GOLDEN=1` rewrites them.
  */
-export function describeClaudeConversions(title: string, base: string, files: string[], golden: (rel: string) => string | null, worldOf?: (file: string) => FixtureDisk): void {
+export function describeClaudeConversions(
+  title: string,
+  base: string,
+  files: string[],
+  golden: (rel: string) => string | null,
+  worldOf?: (file: string) => FixtureDisk,
+): void {
   describe(title, () => {
     const root = tempDir();
     after(() => cleanup(root));
@@ -51,7 +60,8 @@ export function describeClaudeConversions(title: string, base: string, files: st
         const companion = join(dirname(file), basename(file, '.jsonl'));
         if (world) {
           copyRelocated(file, transcript, world.root, repo);
-          if (existsSync(companion)) copyRelocated(companion, join(projects, basename(file, '.jsonl')), world.root, repo);
+          if (existsSync(companion))
+            copyRelocated(companion, join(projects, basename(file, '.jsonl')), world.root, repo);
         } else {
           copyFileSync(file, transcript);
           if (existsSync(companion)) cpSync(companion, join(projects, basename(file, '.jsonl')), { recursive: true });
@@ -59,17 +69,42 @@ export function describeClaudeConversions(title: string, base: string, files: st
         const sessionId = basename(file, '.jsonl').replace(/[^A-Za-z0-9._-]/g, '-');
         // The hooks run the worker as the session's last turn ends, so it sees the disk as the turn left it.
         const now = world ? new Date(lastEventTime(transcript).getTime() + 1000) : undefined;
-        const outcome = await runInProcess(home, { sessionId, agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'test', close: 'test' }, undefined, undefined, now);
+        const outcome = await runInProcess(
+          home,
+          { sessionId, agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'test', close: 'test' },
+          undefined,
+          undefined,
+          now,
+        );
         assert.equal(outcome.oversized, 0);
         assert.deepEqual(outcome.skipped, {}, 'no line is unknown to the adapter');
         const out = readOutputs(repo, sessionId);
         assert.ok(out.devlog);
-        const doc = JSON.parse(out.devlog) as { conversation: { type: string; content?: string; actions?: string[] }[] };
+        const doc = JSON.parse(out.devlog) as {
+          conversation: { type: string; content?: string; actions?: string[] }[];
+        };
         assert.ok(validateDevlog(doc), JSON.stringify(validateDevlog.errors?.slice(0, 3)));
         // One window, unless the session paused for longer than the idle time in between.
-        const entries = out.entries.trim() === '' ? [] : out.entries.trim().split('\n').map((l) => JSON.parse(l) as { run_id: string; continuation_of_run_id: string | null; label: string; summary: string; bullets: string[] });
+        const entries =
+          out.entries.trim() === ''
+            ? []
+            : out.entries
+                .trim()
+                .split('\n')
+                .map(
+                  (l) =>
+                    JSON.parse(l) as {
+                      run_id: string;
+                      continuation_of_run_id: string | null;
+                      label: string;
+                      summary: string;
+                      bullets: string[];
+                    },
+                );
         // A session of chat alone writes no entry (changelog.chat_only defaults to drop).
-        const worked = doc.conversation.some((e) => e.type === 'tool_summary' || (e as { subagent?: unknown }).subagent !== undefined);
+        const worked = doc.conversation.some(
+          (e) => e.type === 'tool_summary' || (e as { subagent?: unknown }).subagent !== undefined,
+        );
         if (worked) assert.ok(entries.length >= 1, 'a session that used tools has an entry');
         else assert.deepEqual(entries, [], 'a session of chat alone has no entry');
         entries.forEach((entry, i) => {
@@ -86,7 +121,8 @@ export function describeClaudeConversions(title: string, base: string, files: st
         }
 
         const goldenPath = golden(rel);
-        if (goldenPath !== null) assertGolden(goldenPath, { devlog: out.devlog, entries: out.entries }, { repo, transcript });
+        if (goldenPath !== null)
+          assertGolden(goldenPath, { devlog: out.devlog, entries: out.entries }, { repo, transcript });
       });
     }
   });

@@ -8,7 +8,12 @@ import { describeClaudeConversions, loadSchema } from './claude-conversions.js';
 
 describe('JSON Schemas', () => {
   it('ships JSON Schemas generated from the zod schemas', () => {
-    for (const [name, schema] of Object.entries(jsonSchemas())) assert.deepEqual(loadSchema(name), JSON.parse(JSON.stringify(schema)), `schema/${name}.schema.json is stale: npm run build`);
+    for (const [name, schema] of Object.entries(jsonSchemas()))
+      assert.deepEqual(
+        loadSchema(name),
+        JSON.parse(JSON.stringify(schema)),
+        `schema/${name}.schema.json is stale: npm run build`,
+      );
   });
 });
 

@@ -2,7 +2,21 @@ import assert from 'node:assert/strict';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cleanup, CODEX_FIXTURES, CODEX_HOOK, gitRepo, HOOK, hookEnv, readOutputs, runInProcess, runProcess, sessionEndPayload, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  cleanup,
+  CODEX_FIXTURES,
+  CODEX_HOOK,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  runInProcess,
+  runProcess,
+  sessionEndPayload,
+  stopPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 import { claudeFixture, claudeFixtures } from '../claude-fixtures.js';
 
 describe('concurrency', () => {
@@ -11,7 +25,12 @@ describe('concurrency', () => {
 
   const CASES = [
     { agent: 'claude-code' as const, hook: HOOK, session: 'sess-32', src: claudeFixture('long') },
-    { agent: 'codex' as const, hook: CODEX_HOOK, session: 'codex-32', src: join(CODEX_FIXTURES, 'paginated-classic.jsonl') },
+    {
+      agent: 'codex' as const,
+      hook: CODEX_HOOK,
+      session: 'codex-32',
+      src: join(CODEX_FIXTURES, 'paginated-classic.jsonl'),
+    },
   ];
   for (const c of CASES) {
     it(`${c.agent}: 32 hooks for one session fired at once give the outputs of one clean run`, async () => {
@@ -20,7 +39,14 @@ describe('concurrency', () => {
       const transcript = join(root, c.agent, `${c.session}.jsonl`);
       copyFileSync(c.src, transcript);
 
-      await runInProcess(join(root, c.agent, 'clean-home'), { sessionId: c.session, agent: c.agent, transcriptPath: transcript, cwd: repo, trigger: 'test', close: 'session-end' });
+      await runInProcess(join(root, c.agent, 'clean-home'), {
+        sessionId: c.session,
+        agent: c.agent,
+        transcriptPath: transcript,
+        cwd: repo,
+        trigger: 'test',
+        close: 'session-end',
+      });
       const clean = readOutputs(repo, c.session);
       rmSync(join(repo, '.devlog'), { recursive: true });
       rmSync(join(repo, '.changelog'), { recursive: true });
@@ -57,7 +83,14 @@ describe('concurrency', () => {
       return { id: `sess-${i}`, transcript };
     });
     const fire = () =>
-      Promise.all(sessions.map((s) => runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home, { SHIPLOG_ACTOR: 'team' }), input: sessionEndPayload(s.id, s.transcript, repo) })));
+      Promise.all(
+        sessions.map((s) =>
+          runProcess('/bin/sh', [HOOK, process.execPath], {
+            env: hookEnv(home, { SHIPLOG_ACTOR: 'team' }),
+            input: sessionEndPayload(s.id, s.transcript, repo),
+          }),
+        ),
+      );
     for (const r of await fire()) assert.equal(r.code, 0);
     for (const s of sessions) await waitForWorkers(home, s.id);
     // Firing again must not add anything: every window was already written.

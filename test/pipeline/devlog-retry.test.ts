@@ -18,7 +18,14 @@ it('a devlog that could not be written after the cursor moved is written by the 
   const bytes = readFileSync(join(root, 'whole.jsonl'));
   const half = bytes.lastIndexOf(0x0a, Math.floor(bytes.length / 2)) + 1;
   const home = join(root, 'home');
-  const req = { sessionId: 'sess', agent: 'claude-code' as const, transcriptPath: transcript, repo, trigger: 'test', close: null };
+  const req = {
+    sessionId: 'sess',
+    agent: 'claude-code' as const,
+    transcriptPath: transcript,
+    repo,
+    trigger: 'test',
+    close: null,
+  };
 
   writeFileSync(transcript, bytes.subarray(0, half));
   await runInProcess(home, req);

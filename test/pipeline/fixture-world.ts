@@ -24,11 +24,16 @@ export function rebuildStart(repo: string, disk: FixtureDisk): void {
     writeFileSync(join(repo, path), text);
   }
   if (disk.tracked.length === 0) {
-    if (disk.commits.length > 0) throw new Error(`${disk.root}: ${disk.commits.length} commit(s) recorded but nothing tracked at the start`);
+    if (disk.commits.length > 0)
+      throw new Error(`${disk.root}: ${disk.commits.length} commit(s) recorded but nothing tracked at the start`);
     return;
   }
   const git = (at: string, ...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at } });
+    const r = spawnSync('git', args, {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at },
+    });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   };
   git(BEFORE_ANY_SESSION, 'init', '-q', '-b', 'main');

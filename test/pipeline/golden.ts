@@ -9,8 +9,13 @@ import { dirname } from 'node:path';
  * transcript). `SHIPLOG_UPDATE_GOLDEN=1` rewrites both; the entries sit beside the devlog as
  * `<name>.entries.jsonl` and are read by hand like it.
  */
-export function assertGolden(devlogGolden: string, out: { devlog: string; entries: string }, run: { repo: string; transcript: string }): void {
-  const normalise = (text: string) => text.replaceAll(JSON.stringify(run.repo), '"<repo>"').replaceAll(JSON.stringify(run.transcript), '"<transcript>"');
+export function assertGolden(
+  devlogGolden: string,
+  out: { devlog: string; entries: string },
+  run: { repo: string; transcript: string },
+): void {
+  const normalise = (text: string) =>
+    text.replaceAll(JSON.stringify(run.repo), '"<repo>"').replaceAll(JSON.stringify(run.transcript), '"<transcript>"');
   const entriesGolden = devlogGolden.replace(/\.devlog\.json$/, '.entries.jsonl');
   assert.notEqual(entriesGolden, devlogGolden, `${devlogGolden}: a devlog golden ends in .devlog.json`);
   const devlog = normalise(out.devlog);
@@ -21,7 +26,10 @@ export function assertGolden(devlogGolden: string, out: { devlog: string; entrie
     writeFileSync(entriesGolden, entries);
   }
   assert.equal(devlog, readFileSync(devlogGolden, 'utf8'), `devlog differs from ${devlogGolden}`);
-  assert.ok(existsSync(entriesGolden), `no golden entries at ${entriesGolden}: run with SHIPLOG_UPDATE_GOLDEN=1 and read them`);
+  assert.ok(
+    existsSync(entriesGolden),
+    `no golden entries at ${entriesGolden}: run with SHIPLOG_UPDATE_GOLDEN=1 and read them`,
+  );
   assert.equal(entries, readFileSync(entriesGolden, 'utf8'), `entries differ from ${entriesGolden}`);
 }
 
@@ -39,5 +47,9 @@ export const CLIENT_MARKUP = /<\/?[a-z]+(?:[-_][a-z]+)+>|\[Request interrupted b
 export function assertReadable(entry: { label: string; summary: string; bullets: string[] }): void {
   for (const text of [entry.summary, ...entry.bullets]) assert.match(text, /[.!?…。！？]$/, `not a sentence: ${text}`);
   assert.ok(entry.label.length <= LABEL_MAX, `label over ${LABEL_MAX} characters: ${entry.label}`);
-  assert.doesNotMatch(entry.label, /^\/\S+$|^(?:continue|go on|thanks?(?: you)?|thank you\b.*|ok(?:ay)?)[.!]*$/i, `label names no work: ${entry.label}`);
+  assert.doesNotMatch(
+    entry.label,
+    /^\/\S+$|^(?:continue|go on|thanks?(?: you)?|thank you\b.*|ok(?:ay)?)[.!]*$/i,
+    `label names no work: ${entry.label}`,
+  );
 }

@@ -50,7 +50,13 @@ export function describeIncremental(title: string, cases: IncrementalCase[]): vo
         if (existsSync(companion)) cpSync(companion, join(projects, basename(src, '.jsonl')), { recursive: true });
         const sessionId = `s${c.seed}`;
         const config = defaultConfig({ granularity: c.granularity ?? 'session' });
-        const req = { sessionId, agent: c.agent ?? ('claude-code' as const), transcriptPath: transcript, repo, trigger: 'test' };
+        const req = {
+          sessionId,
+          agent: c.agent ?? ('claude-code' as const),
+          transcriptPath: transcript,
+          repo,
+          trigger: 'test',
+        };
 
         // One run over the whole file.
         writeFileSync(transcript, bytes);

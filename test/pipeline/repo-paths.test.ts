@@ -22,11 +22,28 @@ it('a session in a repository subfolder names files from the repository top, in 
   // The recorded folders, moved here: the transcript names them by absolute path.
   const transcript = join(root, 'session.jsonl');
   writeFileSync(transcript, readFileSync(claudeFixture('subfolder'), 'utf8').replaceAll(recordedRepo, repo));
-  await runInProcess(join(root, 'state'), { sessionId: 'sub', agent: 'claude-code', transcriptPath: transcript, cwd: join(repo, 'services', 'api'), trigger: 'test', close: 'session-end' });
+  await runInProcess(join(root, 'state'), {
+    sessionId: 'sub',
+    agent: 'claude-code',
+    transcriptPath: transcript,
+    cwd: join(repo, 'services', 'api'),
+    trigger: 'test',
+    close: 'session-end',
+  });
   const out = readOutputs(repo, 'sub');
   const doc = JSON.parse(out.devlog ?? '{}') as { conversation: { type: string; actions?: string[] }[] };
   const actions = doc.conversation.flatMap((e) => e.actions ?? []);
-  assert.deepEqual(actions, ['created services/api/config.js', 'read README.md', 'edited README.md', 'ran git status --short']);
+  assert.deepEqual(actions, [
+    'created services/api/config.js',
+    'read README.md',
+    'edited README.md',
+    'ran git status --short',
+  ]);
   const entry = ChangelogEntry.parse(JSON.parse(out.entries.trim()));
-  assert.deepEqual(entry.touched_files, { created: ['services/api/config.js'], modified: ['README.md'], deleted: [], moved: [] });
+  assert.deepEqual(entry.touched_files, {
+    created: ['services/api/config.js'],
+    modified: ['README.md'],
+    deleted: [],
+    moved: [],
+  });
 });

@@ -40,7 +40,14 @@ describe('re-sync of a changed transcript', () => {
       const repo = join(dir, 'repo');
       gitRepo(repo);
       const transcript = join(dir, 'sess.jsonl');
-      const req = { sessionId: 'sess', agent: 'claude-code' as const, transcriptPath: transcript, repo, trigger: 'test', close: null };
+      const req = {
+        sessionId: 'sess',
+        agent: 'claude-code' as const,
+        transcriptPath: transcript,
+        repo,
+        trigger: 'test',
+        close: null,
+      };
       writeFileSync(transcript, src.subarray(0, src.lastIndexOf(0x0a, Math.floor(src.length / 2)) + 1));
       await runInProcess(join(dir, 'home'), req);
       writeFileSync(transcript, src);

@@ -47,20 +47,28 @@ function entriesIn(repo: string): ChangelogEntry[] {
   return readdirSync(dir).flatMap((actor) => {
     const file = join(dir, actor, 'entries.jsonl');
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => ChangelogEntry.parse(JSON.parse(l)));
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => ChangelogEntry.parse(JSON.parse(l)));
   });
 }
 
 /** Precision and recall of the claimed (op, path) pairs against the disk's. */
 function score(claims: Record<Op, string[]>, disk: FixtureDisk['disk']): { precision: number; recall: number } {
-  const pairs = (r: Record<Op, string[]>) => new Set((['created', 'modified', 'deleted'] as Op[]).flatMap((op) => r[op].map((p) => `${op} ${p}`)));
+  const pairs = (r: Record<Op, string[]>) =>
+    new Set((['created', 'modified', 'deleted'] as Op[]).flatMap((op) => r[op].map((p) => `${op} ${p}`)));
   const said = pairs(claims);
   const truth = pairs(disk);
   const hit = [...said].filter((x) => truth.has(x)).length;
   return { precision: said.size === 0 ? 1 : hit / said.size, recall: truth.size === 0 ? 1 : hit / truth.size };
 }
 
-async function measure(name: string, world: FixtureDisk, sessions: { id: string; agent: 'claude-code' | 'codex'; place: (repo: string, into: string) => string }[]) {
+async function measure(
+  name: string,
+  world: FixtureDisk,
+  sessions: { id: string; agent: 'claude-code' | 'codex'; place: (repo: string, into: string) => string }[],
+) {
   const dir = join(root, name);
   const repo = join(dir, 'repo');
   rebuildStart(repo, world);
@@ -70,7 +78,13 @@ async function measure(name: string, world: FixtureDisk, sessions: { id: string;
     const into = join(dir, 'transcripts');
     mkdirSync(into, { recursive: true });
     const transcript = s.place(repo, into);
-    await runInProcess(home, { sessionId: s.id, agent: s.agent, transcriptPath: transcript, repo, trigger: 'test', close: 'session-end' }, undefined, undefined, new Date(lastEventTime(transcript).getTime() + 1000));
+    await runInProcess(
+      home,
+      { sessionId: s.id, agent: s.agent, transcriptPath: transcript, repo, trigger: 'test', close: 'session-end' },
+      undefined,
+      undefined,
+      new Date(lastEventTime(transcript).getTime() + 1000),
+    );
   }
   const claims = claimed(entriesIn(repo), new Set(Object.keys(world.before)));
   assert.deepEqual(claims, world.disk, `${name}: the entries' files against the disk`);
@@ -82,33 +96,41 @@ describe('touched files equal what happened on disk', () => {
     it(`Claude Code: ${scenario}`, async () => {
       const world = claudeFixtureDisk(scenario);
       const files = claudeScenarioFiles(scenario);
-      await measure(`claude-${scenario}`, world, files.map((file) => ({
-        id: basename(file, '.jsonl'),
-        agent: 'claude-code' as const,
-        place: (repo, into) => {
-          const transcript = join(into, basename(file));
-          copyRelocated(file, transcript, world.root, repo);
-          // Subagent transcripts live beside the main file in a folder named after it.
-          const companion = join(dirname(file), basename(file, '.jsonl'));
-          if (existsSync(companion)) copyRelocated(companion, join(into, basename(file, '.jsonl')), world.root, repo);
-          return transcript;
-        },
-      })));
+      await measure(
+        `claude-${scenario}`,
+        world,
+        files.map((file) => ({
+          id: basename(file, '.jsonl'),
+          agent: 'claude-code' as const,
+          place: (repo, into) => {
+            const transcript = join(into, basename(file));
+            copyRelocated(file, transcript, world.root, repo);
+            // Subagent transcripts live beside the main file in a folder named after it.
+            const companion = join(dirname(file), basename(file, '.jsonl'));
+            if (existsSync(companion)) copyRelocated(companion, join(into, basename(file, '.jsonl')), world.root, repo);
+            return transcript;
+          },
+        })),
+      );
     });
   }
 
   for (const scenario of codexFixtureScenarios()) {
     it(`Codex: ${scenario}`, async () => {
       const world = codexFixtureDisk(scenario);
-      await measure(`codex-${scenario}`, world, codexFixtureFiles(scenario).map((file) => ({
-        id: threadIdFromRolloutName(basename(file)) ?? basename(file, '.jsonl'),
-        agent: 'codex' as const,
-        place: (repo, into) => {
-          const rollout = join(into, basename(file));
-          copyRelocated(file, rollout, world.root, repo);
-          return rollout;
-        },
-      })));
+      await measure(
+        `codex-${scenario}`,
+        world,
+        codexFixtureFiles(scenario).map((file) => ({
+          id: threadIdFromRolloutName(basename(file)) ?? basename(file, '.jsonl'),
+          agent: 'codex' as const,
+          place: (repo, into) => {
+            const rollout = join(into, basename(file));
+            copyRelocated(file, rollout, world.root, repo);
+            return rollout;
+          },
+        })),
+      );
     });
   }
 });

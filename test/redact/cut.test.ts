@@ -26,7 +26,9 @@ function piece(text: string, secret: string): string | undefined {
 
 describe('redaction before the cut', () => {
   const root = tempDir();
-  after(() => { if (!process.env.KEEP) cleanup(root); });
+  after(() => {
+    if (!process.env.KEEP) cleanup(root);
+  });
 
   it('a token across the cut of a long command leaves nothing in the devlog or the entries', async () => {
     const ghp = token(1);
@@ -34,11 +36,28 @@ describe('redaction before the cut', () => {
     const home = join(root, 'state');
     // The action keeps the first 200 characters of the command: the token starts at 185.
     const command = `echo ${'a'.repeat(179)} ${ghp} > /dev/null`;
-    const transcript = writeClaudeTranscript(join(root, 'cut.jsonl'), 'cut-1', repo, [{ prompt: 'run the long one', command, output: 'done\n', reply: 'Ran it.' }]);
-    await runInProcess(home, { sessionId: 'cut-1', agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'test', close: 'session-end' }, defaultConfig());
+    const transcript = writeClaudeTranscript(join(root, 'cut.jsonl'), 'cut-1', repo, [
+      { prompt: 'run the long one', command, output: 'done\n', reply: 'Ran it.' },
+    ]);
+    await runInProcess(
+      home,
+      {
+        sessionId: 'cut-1',
+        agent: 'claude-code',
+        transcriptPath: transcript,
+        repo,
+        trigger: 'test',
+        close: 'session-end',
+      },
+      defaultConfig(),
+    );
     const out = readOutputs(repo, 'cut-1');
     assert.ok(out.devlog !== null);
-    assert.equal(piece(out.devlog + out.entries, ghp), undefined, readFileSync(join(repo, '.devlog', 'sessions', 'cut-1.json'), 'utf8'));
+    assert.equal(
+      piece(out.devlog + out.entries, ghp),
+      undefined,
+      readFileSync(join(repo, '.devlog', 'sessions', 'cut-1.json'), 'utf8'),
+    );
   });
 
   it('a token across the start of a kept output tail leaves nothing in the event', () => {

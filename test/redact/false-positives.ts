@@ -39,7 +39,8 @@ const tokenCount = (text: string) => text.split(/\s+/).filter((t) => t !== '').l
 export function transcriptTexts(files: string[]): string[] {
   const texts: string[] = [];
   for (const f of files) {
-    for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim() !== '') stringValues(JSON.parse(line), texts);
+    for (const line of readFileSync(f, 'utf8').split('\n'))
+      if (line.trim() !== '') stringValues(JSON.parse(line), texts);
   }
   return texts;
 }
@@ -54,6 +55,9 @@ export function falsePositives(label: string, texts: string[]): number {
     changed.push(...changedTokens(t, r.redact(t)));
   }
   const rate = changed.length / total;
-  console.log(`${label}: ${changed.length} of ${total} tokens changed, false-positive rate ${(100 * rate).toFixed(4)}%`, r.counts);
+  console.log(
+    `${label}: ${changed.length} of ${total} tokens changed, false-positive rate ${(100 * rate).toFixed(4)}%`,
+    r.counts,
+  );
   return rate;
 }

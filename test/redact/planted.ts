@@ -109,7 +109,8 @@ const MAKERS: Record<string, Maker> = {
   },
   'github-token': (g, i) => {
     const prefix = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'ghp_'][i] ?? 'ghp_';
-    const secret = prefix === 'github_pat_' ? `${prefix}${g.str(B62, 22)}_${g.str(B62, 59)}` : `${prefix}${g.str(B62, 36)}`;
+    const secret =
+      prefix === 'github_pat_' ? `${prefix}${g.str(B62, 22)}_${g.str(B62, 59)}` : `${prefix}${g.str(B62, 36)}`;
     return {
       kind: 'github-token',
       secret,
@@ -225,8 +226,22 @@ const MAKERS: Record<string, Maker> = {
     };
   },
   'private-key': (g, i) => {
-    const label = ['RSA PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PGP PRIVATE KEY BLOCK', 'PRIVATE KEY', 'RSA PRIVATE KEY'][i] ?? 'PRIVATE KEY';
-    const body = (g.bytes(g.int(120, 900)).toString('base64').match(/.{1,64}/g) ?? []).join('\n');
+    const label =
+      [
+        'RSA PRIVATE KEY',
+        'EC PRIVATE KEY',
+        'OPENSSH PRIVATE KEY',
+        'ENCRYPTED PRIVATE KEY',
+        'PGP PRIVATE KEY BLOCK',
+        'PRIVATE KEY',
+        'RSA PRIVATE KEY',
+      ][i] ?? 'PRIVATE KEY';
+    const body = (
+      g
+        .bytes(g.int(120, 900))
+        .toString('base64')
+        .match(/.{1,64}/g) ?? []
+    ).join('\n');
     const pem = `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----`;
     if (i === 5) {
       // A service-account JSON file: the key sits in a JSON string with escaped newlines.
@@ -247,7 +262,10 @@ const MAKERS: Record<string, Maker> = {
       return {
         kind: 'private-key',
         secret,
-        contexts: [`$ sed 1,2d deploy_key.pem\n${secret}\n-----END ${label}-----\n$ `, `$ tail -n ${lines.length - 1} id_deploy | head -n ${lines.length - 2}\n${secret}\n`],
+        contexts: [
+          `$ sed 1,2d deploy_key.pem\n${secret}\n-----END ${label}-----\n$ `,
+          `$ tail -n ${lines.length - 1} id_deploy | head -n ${lines.length - 2}\n${secret}\n`,
+        ],
       };
     }
     if (i === 6) {
@@ -271,7 +289,12 @@ const MAKERS: Record<string, Maker> = {
   },
   jwt: (g, i) => {
     const header = i % 2 === 0 ? { alg: 'HS256', typ: 'JWT' } : { alg: 'RS256', typ: 'JWT', kid: g.str(HEX, 16) };
-    const payload = { sub: String(g.int(1000, 999999)), name: g.pick(['Ada', 'Grace', 'Linus']), iat: 1700000000 + g.int(0, 9999999), exp: 1800000000 };
+    const payload = {
+      sub: String(g.int(1000, 999999)),
+      name: g.pick(['Ada', 'Grace', 'Linus']),
+      iat: 1700000000 + g.int(0, 9999999),
+      exp: 1800000000,
+    };
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const secret = `${enc(header)}.${enc(payload)}.${g.str(B64URL, i % 2 === 0 ? 43 : 342)}`;
     return {
@@ -344,7 +367,16 @@ const MAKERS: Record<string, Maker> = {
     };
   },
   dotenv: (g, i) => {
-    const name = ['SESSION_SECRET', 'DB_PASS', 'JWT_SIGNING_KEY', 'SENTRY_AUTH_TOKEN', 'ENCRYPTION_KEY', 'REDIS_PASSWORD', 'WEBHOOK_SECRET'][i] ?? 'APP_SECRET';
+    const name =
+      [
+        'SESSION_SECRET',
+        'DB_PASS',
+        'JWT_SIGNING_KEY',
+        'SENTRY_AUTH_TOKEN',
+        'ENCRYPTION_KEY',
+        'REDIS_PASSWORD',
+        'WEBHOOK_SECRET',
+      ][i] ?? 'APP_SECRET';
     const secret = g.mixed(B62, g.int(16, 40));
     return {
       kind: 'dotenv',
@@ -373,31 +405,72 @@ const MAKERS: Record<string, Maker> = {
   },
   'vault-token': (g, i) => {
     const secret = `${i === 6 ? 'hvb.' : 'hvs.'}${g.mixed(`${B62}_-`, i === 6 ? 140 : g.int(91, 110))}`;
-    return { kind: 'vault-token', secret, contexts: [...tokenContexts(secret, 'VAULT_TOKEN'), `vault login ${secret}`, `curl -H "X-Vault-Token: ${secret}" https://vault.internal:8200/v1/secret/data/app`] };
+    return {
+      kind: 'vault-token',
+      secret,
+      contexts: [
+        ...tokenContexts(secret, 'VAULT_TOKEN'),
+        `vault login ${secret}`,
+        `curl -H "X-Vault-Token: ${secret}" https://vault.internal:8200/v1/secret/data/app`,
+      ],
+    };
   },
   'pypi-token': (g) => {
     const secret = `pypi-AgEIcHlwaS5vcmc${g.str(B64URL, g.int(60, 160))}`;
-    return { kind: 'pypi-token', secret, contexts: [...tokenContexts(secret, 'TWINE_PASSWORD'), `twine upload -u __token__ -p ${secret} dist/*`, `[pypi]\n  username = __token__\n  password = ${secret}\n`] };
+    return {
+      kind: 'pypi-token',
+      secret,
+      contexts: [
+        ...tokenContexts(secret, 'TWINE_PASSWORD'),
+        `twine upload -u __token__ -p ${secret} dist/*`,
+        `[pypi]\n  username = __token__\n  password = ${secret}\n`,
+      ],
+    };
   },
   'digitalocean-token': (g, i) => {
     const secret = `${['dop', 'doo', 'dor'][i % 3] ?? 'dop'}_v1_${g.str(HEX, 64)}`;
-    return { kind: 'digitalocean-token', secret, contexts: [...tokenContexts(secret, 'DIGITALOCEAN_TOKEN'), `doctl auth init -t ${secret}`] };
+    return {
+      kind: 'digitalocean-token',
+      secret,
+      contexts: [...tokenContexts(secret, 'DIGITALOCEAN_TOKEN'), `doctl auth init -t ${secret}`],
+    };
   },
   'docker-token': (g, i) => {
     const secret = `${i % 2 === 0 ? 'dckr_pat_' : 'dckr_oat_'}${g.mixed(B64URL, 27)}`;
-    return { kind: 'docker-token', secret, contexts: [...tokenContexts(secret, 'DOCKERHUB_TOKEN'), `echo ${secret} | docker login -u ci --password-stdin`] };
+    return {
+      kind: 'docker-token',
+      secret,
+      contexts: [...tokenContexts(secret, 'DOCKERHUB_TOKEN'), `echo ${secret} | docker login -u ci --password-stdin`],
+    };
   },
   'sendgrid-key': (g) => {
     const secret = `SG.${g.mixed(B64URL, 22)}.${g.mixed(B64URL, 43)}`;
-    return { kind: 'sendgrid-key', secret, contexts: [...tokenContexts(secret, 'SENDGRID_API_KEY'), `sg = SendGridAPIClient("${secret}")`] };
+    return {
+      kind: 'sendgrid-key',
+      secret,
+      contexts: [...tokenContexts(secret, 'SENDGRID_API_KEY'), `sg = SendGridAPIClient("${secret}")`],
+    };
   },
   'huggingface-token': (g) => {
     const secret = `hf_Q${g.str(UPPER + LOWER, 32)}q`;
-    return { kind: 'huggingface-token', secret, contexts: [...tokenContexts(secret, 'HF_TOKEN'), `huggingface-cli login --token ${secret}`] };
+    return {
+      kind: 'huggingface-token',
+      secret,
+      contexts: [...tokenContexts(secret, 'HF_TOKEN'), `huggingface-cli login --token ${secret}`],
+    };
   },
   'age-key': (g) => {
     const secret = `AGE-SECRET-KEY-1${g.str('QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L', 58)}`;
-    return { kind: 'age-key', secret, contexts: [`# created: 2026-01-01T00:00:00Z\n# public key: age1${g.str('qpzry9x8gf2tvdw0s3jn54khce6mua7l', 58)}\n${secret}\n`, `$ cat ~/.config/sops/age/keys.txt\n${secret}\n$ `, `SOPS_AGE_KEY=${secret} sops -d secrets.yaml`, `I saved your key (${secret}) in keys.txt.`] };
+    return {
+      kind: 'age-key',
+      secret,
+      contexts: [
+        `# created: 2026-01-01T00:00:00Z\n# public key: age1${g.str('qpzry9x8gf2tvdw0s3jn54khce6mua7l', 58)}\n${secret}\n`,
+        `$ cat ~/.config/sops/age/keys.txt\n${secret}\n$ `,
+        `SOPS_AGE_KEY=${secret} sops -d secrets.yaml`,
+        `I saved your key (${secret}) in keys.txt.`,
+      ],
+    };
   },
   'telegram-bot-token': (g) => {
     const secret = `${g.str(DIGITS.slice(1), 1)}${g.str(DIGITS, g.int(7, 9))}:AA${g.mixed(B64URL, 33)}`;
@@ -468,7 +541,9 @@ const MAKERS: Record<string, Maker> = {
     };
   },
   'docker-auth': (g) => {
-    const secret = Buffer.from(`${g.pick(['ci', 'deploy', 'robot$builder'])}:${g.password(g.int(12, 24))}`).toString('base64');
+    const secret = Buffer.from(`${g.pick(['ci', 'deploy', 'robot$builder'])}:${g.password(g.int(12, 24))}`).toString(
+      'base64',
+    );
     return {
       kind: 'docker-auth',
       secret,
@@ -493,15 +568,16 @@ const MAKERS: Record<string, Maker> = {
     };
   },
   'base64-secret': (g, i) => {
-    const inner = [
-      `ghp_${g.str(B62, 36)}`,
-      `DB_HOST=db\nDB_PASSWORD=${g.password(14)}\n`,
-      `AKIA${g.str(AWS_ID, 16)}`,
-      `postgres://app:${g.mixed(B62, 16)}@db:5432/app`,
-      `xoxb-${g.str(DIGITS, 12)}-${g.str(DIGITS, 13)}-${g.str(B62, 24)}`,
-      `{"api_key": "${g.mixed(B62, 32)}"}`,
-      `sk-ant-api03-${g.str(B64URL, 93)}AA`,
-    ][i] ?? `npm_${g.str(B62, 36)}`;
+    const inner =
+      [
+        `ghp_${g.str(B62, 36)}`,
+        `DB_HOST=db\nDB_PASSWORD=${g.password(14)}\n`,
+        `AKIA${g.str(AWS_ID, 16)}`,
+        `postgres://app:${g.mixed(B62, 16)}@db:5432/app`,
+        `xoxb-${g.str(DIGITS, 12)}-${g.str(DIGITS, 13)}-${g.str(B62, 24)}`,
+        `{"api_key": "${g.mixed(B62, 32)}"}`,
+        `sk-ant-api03-${g.str(B64URL, 93)}AA`,
+      ][i] ?? `npm_${g.str(B62, 36)}`;
     const secret = Buffer.from(inner).toString('base64').replace(/=+$/, '');
     return {
       kind: 'base64-secret',

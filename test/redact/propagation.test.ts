@@ -17,19 +17,38 @@ function awsSecret(seed: number): string {
   const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const next = prng(seed);
   let s = '';
-  while (!/[0-9]/.test(s) || !/[a-z]/.test(s) || !/[A-Z]/.test(s)) s = Array.from({ length: 40 }, () => B64[Math.floor(next() * 64)]).join('');
+  while (!/[0-9]/.test(s) || !/[a-z]/.test(s) || !/[A-Z]/.test(s))
+    s = Array.from({ length: 40 }, () => B64[Math.floor(next() * 64)]).join('');
   return s;
 }
 
-const echo = (v: string, n: number): SyntheticTurn => ({ prompt: `print it again (${n})`, command: `echo '${v}'`, output: `${v}\n`, reply: `It printed ${v}.` });
-const exported = (v: string): SyntheticTurn => ({ prompt: 'set up the aws credentials', command: `export AWS_SECRET_ACCESS_KEY=${v} && aws s3 ls`, output: 'bucket-a\n', reply: 'Exported the key and listed the buckets.' });
+const echo = (v: string, n: number): SyntheticTurn => ({
+  prompt: `print it again (${n})`,
+  command: `echo '${v}'`,
+  output: `${v}\n`,
+  reply: `It printed ${v}.`,
+});
+const exported = (v: string): SyntheticTurn => ({
+  prompt: 'set up the aws credentials',
+  command: `export AWS_SECRET_ACCESS_KEY=${v} && aws s3 ls`,
+  output: 'bucket-a\n',
+  reply: 'Exported the key and listed the buckets.',
+});
 
 /** Every TEXT value of every table. */
 function dbText(home: string): string {
   const db = new Database(join(home, 'state.db'), { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-    return tables.flatMap((t) => (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).flatMap((r) => Object.values(r).filter((v): v is string => typeof v === 'string'))).join('\n');
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+    return tables
+      .flatMap((t) =>
+        (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).flatMap((r) =>
+          Object.values(r).filter((v): v is string => typeof v === 'string'),
+        ),
+      )
+      .join('\n');
   } finally {
     db.close();
   }
@@ -48,9 +67,15 @@ describe('known secrets: one Redactor', () => {
     const r = createRedactor();
     const early = r.redact(`echo '${v}'`);
     assert.ok(early.includes(v), 'nothing says it is a secret yet');
-    assert.equal(r.redact(`export AWS_SECRET_ACCESS_KEY=${v}`), 'export AWS_SECRET_ACCESS_KEY=[REDACTED:aws-secret-key]');
+    assert.equal(
+      r.redact(`export AWS_SECRET_ACCESS_KEY=${v}`),
+      'export AWS_SECRET_ACCESS_KEY=[REDACTED:aws-secret-key]',
+    );
     assert.equal(r.redact(`echo '${v}'`), "echo '[REDACTED:aws-secret-key]'");
-    assert.equal(r.known.scrub(JSON.stringify({ early })), JSON.stringify({ early: "echo '[REDACTED:aws-secret-key]'" }));
+    assert.equal(
+      r.known.scrub(JSON.stringify({ early })),
+      JSON.stringify({ early: "echo '[REDACTED:aws-secret-key]'" }),
+    );
   });
 
   it('finds a stored digest again in a later run, without the value being stored', () => {
@@ -67,15 +92,32 @@ describe('known secrets: one Redactor', () => {
 
 describe('known secrets through the pipeline', () => {
   const root = tempDir();
-  after(() => { if (!process.env.KEEP) cleanup(root); });
+  after(() => {
+    if (!process.env.KEEP) cleanup(root);
+  });
 
   it('within one run: the echo before and after the export is redacted in the devlog, the entries and state.db', async () => {
     const v = awsSecret(3);
     const dir = join(root, 'one');
     const repo = gitRepo(join(dir, 'repo'));
     const home = join(dir, 'state');
-    const transcript = writeClaudeTranscript(join(dir, 's1.jsonl'), 'prop-one', repo, [echo(v, 1), exported(v), echo(v, 2)]);
-    await runInProcess(home, { sessionId: 'prop-one', agent: 'claude-code', transcriptPath: transcript, repo, trigger: 'test', close: 'session-end' }, defaultConfig({ granularity: 'turn' }));
+    const transcript = writeClaudeTranscript(join(dir, 's1.jsonl'), 'prop-one', repo, [
+      echo(v, 1),
+      exported(v),
+      echo(v, 2),
+    ]);
+    await runInProcess(
+      home,
+      {
+        sessionId: 'prop-one',
+        agent: 'claude-code',
+        transcriptPath: transcript,
+        repo,
+        trigger: 'test',
+        close: 'session-end',
+      },
+      defaultConfig({ granularity: 'turn' }),
+    );
     const out = readOutputs(repo, 'prop-one');
     assert.ok(out.devlog?.includes('[REDACTED:aws-secret-key]'));
     assert.ok(!out.devlog?.includes(v), 'devlog');
@@ -90,11 +132,19 @@ describe('known secrets through the pipeline', () => {
     const repo = gitRepo(join(dir, 'repo'));
     const home = join(dir, 'state');
     const path = join(dir, 's2.jsonl');
-    const run = (close: string | null) => runInProcess(home, { sessionId: 'prop-runs', agent: 'claude-code', transcriptPath: path, repo, trigger: 'test', close }, defaultConfig({ granularity: 'turn' }));
+    const run = (close: string | null) =>
+      runInProcess(
+        home,
+        { sessionId: 'prop-runs', agent: 'claude-code', transcriptPath: path, repo, trigger: 'test', close },
+        defaultConfig({ granularity: 'turn' }),
+      );
     writeClaudeTranscript(path, 'prop-runs', repo, [echo(v, 1), { prompt: 'next', reply: 'ok' }]);
     await run(null);
     assert.ok(readOutputs(repo, 'prop-runs').devlog?.includes(v), 'not known as a secret yet');
-    writeClaudeTranscript(path, 'prop-runs', repo, [exported(v), { prompt: 'next', reply: 'ok' }], { append: true, firstSeq: 2 });
+    writeClaudeTranscript(path, 'prop-runs', repo, [exported(v), { prompt: 'next', reply: 'ok' }], {
+      append: true,
+      firstSeq: 2,
+    });
     await run(null);
     assert.ok(!readOutputs(repo, 'prop-runs').devlog?.includes(v), 'the devlog written before is redacted');
     writeClaudeTranscript(path, 'prop-runs', repo, [echo(v, 2)], { append: true, firstSeq: 4 });

@@ -8,7 +8,6 @@ import { claudeTranscripts, codexRollouts, ROOT } from '../helpers.js';
 import { falsePositives, filesUnder, transcriptTexts } from './false-positives.js';
 import { plantedSecrets } from './planted.js';
 
-
 const markers = (text: string) => text.match(/\[REDACTED:[a-z0-9-]+\]/g) ?? [];
 
 describe('redaction: planted secrets', () => {
@@ -44,18 +43,26 @@ describe('redaction: planted secrets', () => {
     }
     console.log('recall per kind');
     for (const [kind, s] of stats) {
-      console.log(`  ${kind.padEnd(20)} ${String(s.secrets).padStart(2)} secrets ${String(s.contexts).padStart(3)} contexts  ${((100 * s.caught) / s.contexts).toFixed(1)}%`);
+      console.log(
+        `  ${kind.padEnd(20)} ${String(s.secrets).padStart(2)} secrets ${String(s.contexts).padStart(3)} contexts  ${((100 * s.caught) / s.contexts).toFixed(1)}%`,
+      );
     }
     assert.deepEqual(misses, []);
   });
 });
 
 describe('redaction: false positives on ordinary text', () => {
-
   it("changes under 0.1% of the project's own source tokens", () => {
-    const files = [...filesUnder(join(ROOT, 'src'), '.ts'), ...filesUnder(join(ROOT, 'hooks'), '.cjs'), join(ROOT, 'README.md')];
+    const files = [
+      ...filesUnder(join(ROOT, 'src'), '.ts'),
+      ...filesUnder(join(ROOT, 'hooks'), '.cjs'),
+      join(ROOT, 'README.md'),
+    ];
     assert.ok(files.length > 20);
-    const rate = falsePositives('project sources', files.map((f) => readFileSync(f, 'utf8')));
+    const rate = falsePositives(
+      'project sources',
+      files.map((f) => readFileSync(f, 'utf8')),
+    );
     assert.ok(rate < 0.001, `false-positive rate ${rate}`);
   });
 
@@ -72,9 +79,18 @@ describe('redaction: false positives on ordinary text', () => {
 describe('redaction: what is kept, options', () => {
   it('url-password keeps scheme, user and host', () => {
     const r = createRedactor();
-    assert.equal(r.redact('postgres://app:S3cr3t-x9@db.internal:5432/app'), 'postgres://app:[REDACTED:url-password]@db.internal:5432/app');
-    assert.equal(r.redact('git clone https://deploy:pA55w0rd!@git.example.com/t/r.git'), 'git clone https://deploy:[REDACTED:url-password]@git.example.com/t/r.git');
-    assert.equal(r.redact('see http://localhost:3000/path and git@github.com:o/r.git'), 'see http://localhost:3000/path and git@github.com:o/r.git');
+    assert.equal(
+      r.redact('postgres://app:S3cr3t-x9@db.internal:5432/app'),
+      'postgres://app:[REDACTED:url-password]@db.internal:5432/app',
+    );
+    assert.equal(
+      r.redact('git clone https://deploy:pA55w0rd!@git.example.com/t/r.git'),
+      'git clone https://deploy:[REDACTED:url-password]@git.example.com/t/r.git',
+    );
+    assert.equal(
+      r.redact('see http://localhost:3000/path and git@github.com:o/r.git'),
+      'see http://localhost:3000/path and git@github.com:o/r.git',
+    );
   });
 
   it('password-assignment keeps the key name and separator in every form', () => {
@@ -89,7 +105,10 @@ describe('redaction: what is kept, options', () => {
       ['client_secret=q1w2e3r4&grant_type=x', 'client_secret=[REDACTED:password-assignment]&grant_type=x'],
       ['DB_PASSWORD=abc123\nPORT=1', 'DB_PASSWORD=[REDACTED:dotenv]\nPORT=1'],
       ["curl -s -u 'deploy:pa55-word' https://x", "curl -s -u 'deploy:[REDACTED:password-assignment]' https://x"],
-      ['AccountName=acme;AccountKey=Zm9vYmFy0123==;Suffix=x', 'AccountName=acme;AccountKey=[REDACTED:password-assignment];Suffix=x'],
+      [
+        'AccountName=acme;AccountKey=Zm9vYmFy0123==;Suffix=x',
+        'AccountName=acme;AccountKey=[REDACTED:password-assignment];Suffix=x',
+      ],
     ];
     for (const [input, expected] of cases) assert.equal(r.redact(input), expected);
   });
@@ -127,8 +146,14 @@ describe('redaction: what is kept, options', () => {
   it('keeps the path or URL around a recognised token readable', () => {
     const r = createRedactor();
     const ghp = `ghp_${'p0Q'.repeat(12)}`;
-    assert.equal(r.redact(`saved the credential to /tmp/${ghp}.txt`), 'saved the credential to /tmp/[REDACTED:github-token].txt');
-    assert.equal(r.redact(`git clone https://${ghp}@github.com/o/r.git`), 'git clone https://[REDACTED:github-token]@github.com/o/r.git');
+    assert.equal(
+      r.redact(`saved the credential to /tmp/${ghp}.txt`),
+      'saved the credential to /tmp/[REDACTED:github-token].txt',
+    );
+    assert.equal(
+      r.redact(`git clone https://${ghp}@github.com/o/r.git`),
+      'git clone https://[REDACTED:github-token]@github.com/o/r.git',
+    );
   });
 
   it('is idempotent: redacting redacted text changes nothing and counts nothing', () => {
@@ -142,7 +167,10 @@ describe('redaction: what is kept, options', () => {
   it('never redacts allow-listed strings', () => {
     const r = createRedactor({ allow: ['AKIAIOSFODNN7EXAMPLE', 'hunter2x'] });
     assert.equal(r.redact('aws_access_key_id = AKIAIOSFODNN7EXAMPLE'), 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE');
-    assert.equal(r.redact('password=hunter2x password=hunter3x'), 'password=hunter2x password=[REDACTED:password-assignment]');
+    assert.equal(
+      r.redact('password=hunter2x password=hunter3x'),
+      'password=hunter2x password=[REDACTED:password-assignment]',
+    );
   });
 
   it('applies extra patterns from the config, redacting the first group when there is one', () => {
@@ -159,13 +187,16 @@ describe('redaction: what is kept, options', () => {
   });
 
   it('rejects an invalid extra pattern with an error naming it', () => {
-    assert.throws(() => createRedactor({ extra: [{ kind: 'acme-token', pattern: 'acme_[a-z' }] }), (err: unknown) => {
-      assert.ok(err instanceof Error);
-      assert.match(err.message, /acme-token/);
-      assert.ok(err.message.includes('/acme_[a-z/'), err.message);
-      assert.match(err.message, /not a valid regular expression/);
-      return true;
-    });
+    assert.throws(
+      () => createRedactor({ extra: [{ kind: 'acme-token', pattern: 'acme_[a-z' }] }),
+      (err: unknown) => {
+        assert.ok(err instanceof Error);
+        assert.match(err.message, /acme-token/);
+        assert.ok(err.message.includes('/acme_[a-z/'), err.message);
+        assert.match(err.message, /not a valid regular expression/);
+        return true;
+      },
+    );
     assert.throws(() => createRedactor({ extra: [{ kind: 'empty', pattern: 'x*' }] }), /matches the empty string/);
     assert.throws(() => createRedactor({ extra: [{ kind: 'Not Kebab', pattern: 'x' }] }), /kebab-case/);
   });
@@ -235,7 +266,9 @@ describe('redactDeep', () => {
     assert.notEqual(out, input);
     assert.deepEqual(out, {
       kind: 'tool_call',
-      '[REDACTED:github-token]': { list: ['password=[REDACTED:password-assignment]', 42, null, true, ['nested [REDACTED:aws-access-key]']] },
+      '[REDACTED:github-token]': {
+        list: ['password=[REDACTED:password-assignment]', 42, null, true, ['nested [REDACTED:aws-access-key]']],
+      },
       ok: 'plain text',
     });
     assert.ok(!JSON.stringify(out).includes(ghp));
@@ -247,7 +280,9 @@ describe('redactDeep', () => {
     const out = redactDeep(input, createRedactor());
     assert.deepEqual(Object.keys(out as object), ['[REDACTED:github-token]', '[REDACTED:github-token]#2', '__proto__']);
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
-    assert.deepEqual(Object.getOwnPropertyDescriptor(out, '__proto__')?.value, { polluted: 'password=[REDACTED:password-assignment]' });
+    assert.deepEqual(Object.getOwnPropertyDescriptor(out, '__proto__')?.value, {
+      polluted: 'password=[REDACTED:password-assignment]',
+    });
   });
 
   it('passes primitives through and redacts a bare string', () => {
@@ -262,7 +297,9 @@ describe('redaction counts', () => {
   it('counts per kind, cumulatively, exactly one per marker written', () => {
     const r = createRedactor();
     const a = r.redact(`two: ghp_${'a1B'.repeat(12)} and ghs_${'c2D'.repeat(12)}; db postgres://u:pw12345@h/db`);
-    const b = r.redact(`again ghp_${'e3F'.repeat(12)}\nSESSION_SECRET=abc123def\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----`);
+    const b = r.redact(
+      `again ghp_${'e3F'.repeat(12)}\nSESSION_SECRET=abc123def\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----`,
+    );
     assert.deepEqual(r.counts, { 'github-token': 3, 'url-password': 1, dotenv: 1, 'private-key': 1 });
     const total = Object.values(r.counts).reduce((s, n) => s + n, 0);
     assert.equal(total, markers(a).length + markers(b).length);

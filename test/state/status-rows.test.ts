@@ -21,7 +21,9 @@ describe('status rows without zod', () => {
   const at = '2026-01-01T10:00:00.000Z';
   const insert = (id: string, offset: unknown, windowState: string | null) =>
     db
-      .prepare(`INSERT INTO sessions (session_id, agent, transcript_path, repo, cwd, offset, window_state, created_at, updated_at) VALUES (?, 'codex', '/t.jsonl', NULL, '/w', ?, ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO sessions (session_id, agent, transcript_path, repo, cwd, offset, window_state, created_at, updated_at) VALUES (?, 'codex', '/t.jsonl', NULL, '/w', ?, ?, ?, ?)`,
+      )
       .run(id, offset, windowState, at, at);
 
   it('the evaluator names are the agents registry’s', () => {
@@ -54,14 +56,27 @@ describe('status rows without zod', () => {
 
   it('a column of the wrong kind is refused by name', () => {
     insert('s2', 1.5, null);
-    assert.throws(() => recentSessions(db, { limit: 10, sessionId: 's2' }), (err) => err instanceof RowError && /sessions\.offset is 1\.5, not a whole number/.test(err.message));
+    assert.throws(
+      () => recentSessions(db, { limit: 10, sessionId: 's2' }),
+      (err) => err instanceof RowError && /sessions\.offset is 1\.5, not a whole number/.test(err.message),
+    );
   });
 
   it('evaluator pauses: what the Backoff schema gives, and an unknown evaluator is refused', () => {
-    const b = { evaluator: 'claude', until: '2999-01-01T00:00:00.000Z', reason: 'rate_limit', message: 'limit', set_at: at } as const;
+    const b = {
+      evaluator: 'claude',
+      until: '2999-01-01T00:00:00.000Z',
+      reason: 'rate_limit',
+      message: 'limit',
+      set_at: at,
+    } as const;
     setBackoff(db, b);
     assert.deepEqual(activeBackoffs(db, new Date(at)), [Backoff.parse(b)]);
     db.prepare(`UPDATE evaluator_backoff SET evaluator = 'gpt'`).run();
-    assert.throws(() => activeBackoffs(db, new Date(at)), (err) => err instanceof RowError && /evaluator_backoff\.evaluator is "gpt", not one of claude, codex/.test(err.message));
+    assert.throws(
+      () => activeBackoffs(db, new Date(at)),
+      (err) =>
+        err instanceof RowError && /evaluator_backoff\.evaluator is "gpt", not one of claude, codex/.test(err.message),
+    );
   });
 });

@@ -65,7 +65,6 @@ function expectedItems(buf: Buffer, maxLineBytes = Number.MAX_SAFE_INTEGER): Tai
   return items;
 }
 
-
 function multiByteText(rand: () => number, lines: number): string {
   const alphabet = ['a', 'Z', ' ', '"', '{', 'é', '日本', '😀', '👩‍💻', 'ß', '\t', '\\u00e9'];
   let out = '';
@@ -81,7 +80,12 @@ function multiByteText(rand: () => number, lines: number): string {
  * Appends `content` to a fresh file in random cuts (so cuts fall mid-line and mid-UTF-8 sequence),
  * reading after each append from the cursor as a worker would, and returns everything read.
  */
-function tailWhileAppending(content: Buffer, seed: number, opts: (rand: () => number) => ReadLinesOptions, maxCut: number): TailItem[] {
+function tailWhileAppending(
+  content: Buffer,
+  seed: number,
+  opts: (rand: () => number) => ReadLinesOptions,
+  maxCut: number,
+): TailItem[] {
   const rand = prng(seed);
   const path = tmpFile();
   const fd = openSync(path, 'r');
@@ -186,7 +190,12 @@ describe('readLines', () => {
   it('appending in random cuts mid-line and mid-UTF-8 yields exactly the lines of one full read', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const content = Buffer.from(multiByteText(prng(seed * 7919), 200));
-      const seen = tailWhileAppending(content, seed, (r) => ({ chunkBytes: r() < 0.5 ? 7 : 1 + Math.floor(r() * 100) }), 30);
+      const seen = tailWhileAppending(
+        content,
+        seed,
+        (r) => ({ chunkBytes: r() < 0.5 ? 7 : 1 + Math.floor(r() * 100) }),
+        30,
+      );
       const finalPath = tmpFile(content);
       assert.deepEqual(seen, collect(finalPath), `seed ${seed}`);
       assert.deepEqual(seen, expectedItems(content), `seed ${seed}`);
@@ -205,7 +214,12 @@ describe('readLines', () => {
       if (item.kind === 'line' && item.text !== '') assert.doesNotThrow(() => JSON.parse(item.text));
     }
     for (const seed of [11, 12]) {
-      const seen = tailWhileAppending(bytes, seed, (r) => ({ chunkBytes: r() < 0.5 ? 7 : 1 + Math.floor(r() * 5000) }), 3000);
+      const seen = tailWhileAppending(
+        bytes,
+        seed,
+        (r) => ({ chunkBytes: r() < 0.5 ? 7 : 1 + Math.floor(r() * 5000) }),
+        3000,
+      );
       assert.deepEqual(seen, oneRead, `seed ${seed}`);
     }
   });

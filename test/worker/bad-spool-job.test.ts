@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  CLI,
+  cleanup,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  runProcess,
+  sessionEndPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 /**
@@ -25,12 +36,18 @@ describe('an unreadable spooled job', () => {
     writeFileSync(join(spool, '000000000000002-1-empty.json'), '');
 
     const env = hookEnv(home, { SHIPLOG_STOP_WAIT_MS: '0' });
-    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('torn', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env,
+      input: sessionEndPayload('torn', transcript, repo),
+    });
     assert.equal(r.code, 0, r.stderr);
     await waitForWorkers(home, 'torn');
 
     const bad = join(home, 'spool', '.bad');
-    assert.deepEqual(readdirSync(bad).sort(), ['torn-000000000000001-1-torn.json', 'torn-000000000000002-1-empty.json']);
+    assert.deepEqual(readdirSync(bad).sort(), [
+      'torn-000000000000001-1-torn.json',
+      'torn-000000000000002-1-empty.json',
+    ]);
     assert.equal(readFileSync(join(bad, 'torn-000000000000001-1-torn.json'), 'utf8'), torn, 'kept byte for byte');
     assert.equal(existsSync(spool) ? readdirSync(spool).filter((n) => n.endsWith('.json')).length : 0, 0);
     assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /unreadable hook job moved aside/);

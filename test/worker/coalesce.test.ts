@@ -29,21 +29,37 @@ describe('triggers during a run', () => {
     // bounded wait while the second trigger arrives.
     const spool = join(home, 'spool', 'busy');
     mkdirSync(spool, { recursive: true });
-    const payload = { session_id: 'busy', transcript_path: transcript, cwd: repo, hook_event_name: 'Stop', last_assistant_message: 'a reply that is never written' };
-    writeFileSync(join(spool, '000000000000001-first.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
+    const payload = {
+      session_id: 'busy',
+      transcript_path: transcript,
+      cwd: repo,
+      hook_event_name: 'Stop',
+      last_assistant_message: 'a reply that is never written',
+    };
+    writeFileSync(
+      join(spool, '000000000000001-first.json'),
+      JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }),
+    );
     const env = hookEnv(home, { SHIPLOG_STOP_WAIT_MS: '2500' });
     const running = workerMain('busy', env);
 
     await waitForLock(home, 'busy');
     writeFileSync(transcript, `${lines.join('\n')}\n`);
-    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload('busy', transcript, repo) });
+    const hook = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env,
+      input: stopPayload('busy', transcript, repo),
+    });
     assert.equal(hook.code, 0);
     await running;
 
     assert.deepEqual(existsSync(spool) ? readdirSync(spool) : [], [], 'no job left behind');
     const db = new Database(join(home, 'state.db'), { readonly: true });
-    const runs = db.prepare('SELECT pid, status FROM runs WHERE session_id = ? ORDER BY id').all('busy') as { pid: number; status: string }[];
-    const offset = (db.prepare('SELECT offset FROM sessions WHERE session_id = ?').get('busy') as { offset: number }).offset;
+    const runs = db.prepare('SELECT pid, status FROM runs WHERE session_id = ? ORDER BY id').all('busy') as {
+      pid: number;
+      status: string;
+    }[];
+    const offset = (db.prepare('SELECT offset FROM sessions WHERE session_id = ?').get('busy') as { offset: number })
+      .offset;
     db.close();
     assert.ok(runs.length >= 2 && runs.every((r) => r.pid === process.pid && r.status === 'ok'), JSON.stringify(runs));
     assert.equal(offset, readFileSync(transcript).length, 'the later bytes were read by the running worker');

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, stopPayload, tempDir } from '../helpers.js';
+import {
+  cleanup,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  runProcess,
+  sessionEndPayload,
+  stopPayload,
+  tempDir,
+} from '../helpers.js';
 import { claudeFixture } from '../claude-fixtures.js';
 
 /**
@@ -33,7 +43,10 @@ describe('lingering worker', () => {
     const aliveFile = join(home, 'spool', 'warm', 'worker.alive');
 
     for (let turn = 0; turn < 3; turn++) {
-      const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: stopPayload('warm', transcript, repo) });
+      const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+        env,
+        input: stopPayload('warm', transcript, repo),
+      });
       assert.equal(r.code, 0);
       await until(() => runs(home).length === turn + 1, `run ${turn + 1}`);
     }
@@ -44,7 +57,10 @@ describe('lingering worker', () => {
     assert.ok(pid !== undefined && isRunning(pid), 'still there, waiting for the next turn');
     assert.equal(JSON.parse(readFileSync(aliveFile, 'utf8')).pid, pid);
 
-    const end = await runProcess('/bin/sh', [HOOK, process.execPath], { env, input: sessionEndPayload('warm', transcript, repo) });
+    const end = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env,
+      input: sessionEndPayload('warm', transcript, repo),
+    });
     assert.equal(end.code, 0);
     await until(() => !isRunning(pid), 'the worker to leave after SessionEnd');
     assert.equal(existsSync(aliveFile), false);
@@ -60,7 +76,9 @@ function runs(home: string): { pid: number; status: string }[] {
     // The first worker may not have created its tables yet.
     const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'runs'").get() !== undefined;
     if (!hasRuns) return [];
-    return db.prepare("SELECT pid, status FROM runs WHERE session_id = 'warm' AND ended_at IS NOT NULL ORDER BY id").all() as { pid: number; status: string }[];
+    return db
+      .prepare("SELECT pid, status FROM runs WHERE session_id = 'warm' AND ended_at IS NOT NULL ORDER BY id")
+      .all() as { pid: number; status: string }[];
   } finally {
     db.close();
   }

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HookJob } from '../../src/hooks/payload.js';
@@ -18,7 +27,8 @@ function stateWithInbox(name: string): { home: string; inbox: string } {
   return { home, inbox };
 }
 
-const payload = (session: string) => JSON.stringify({ session_id: session, transcript_path: '/tmp/t.jsonl', cwd: '/tmp', hook_event_name: 'Stop' });
+const payload = (session: string) =>
+  JSON.stringify({ session_id: session, transcript_path: '/tmp/t.jsonl', cwd: '/tmp', hook_event_name: 'Stop' });
 
 /** The router's half of the hooks' inbox, on real files: what a hook left becomes one job. */
 describe('routeInbox', () => {
@@ -57,14 +67,21 @@ describe('routeInbox', () => {
     assert.match(readFileSync(join(home, 'shiplog.log'), 'utf8'), /not a plain file.*removed/);
   });
 
-  it('drops a payload of a kind no agent has (a name like an object\'s own property included) and routes the rest', () => {
+  it("drops a payload of a kind no agent has (a name like an object's own property included) and routes the rest", () => {
     const { home, inbox } = stateWithInbox('kinds');
-    for (const kind of ['constructor', 'tostring', 'aider']) writeFileSync(join(inbox, `1-1.${kind}`), payload('stray'));
+    for (const kind of ['constructor', 'tostring', 'aider'])
+      writeFileSync(join(inbox, `1-1.${kind}`), payload('stray'));
     writeFileSync(join(inbox, '1-2.claude-code'), payload('real'));
     assert.deepEqual([...routeInbox(home, createLogger(home, 'test'), process.env)], ['real']);
     assert.deepEqual(readdirSync(inbox), []);
-    const messages = readFileSync(join(home, 'shiplog.log'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
-    assert.deepEqual(messages.sort(), ['aider', 'constructor', 'tostring'].map((kind) => `payload of an unknown kind "${kind}"; ignored`));
+    const messages = readFileSync(join(home, 'shiplog.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    assert.deepEqual(
+      messages.sort(),
+      ['aider', 'constructor', 'tostring'].map((kind) => `payload of an unknown kind "${kind}"; ignored`),
+    );
   });
 
   it('leaves a .part a hook is still writing, and reads one its hook was killed before renaming', () => {

@@ -4,7 +4,19 @@ import { claudeTurnLines, simpleTurn } from '../synthetic.js';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { cleanup, CODEX_FIXTURES, CODEX_HOOK, gitRepo, HOOK, hookEnv, readOutputs, runProcess, stopPayload, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  cleanup,
+  CODEX_FIXTURES,
+  CODEX_HOOK,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  runProcess,
+  stopPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 
 /**
  * Claude Code may fire Stop before the turn's last assistant record is in the file. The worker
@@ -75,7 +87,10 @@ describe('Codex Stop before task_complete', () => {
     const home = join(dir, 'home');
     const rollout = join(dir, 'rollout.jsonl');
     writeFileSync(rollout, before);
-    const hook = await runProcess('/bin/sh', [CODEX_HOOK, process.execPath], { env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: waitMs }), input: stopPayload('cx', rollout, repo, { turn_id: turnId }) });
+    const hook = await runProcess('/bin/sh', [CODEX_HOOK, process.execPath], {
+      env: hookEnv(home, { SHIPLOG_STOP_WAIT_MS: waitMs }),
+      input: stopPayload('cx', rollout, repo, { turn_id: turnId }),
+    });
     assert.equal(hook.code, 0);
     assert.equal(hook.stdout, '');
     if (landsAfterWorker) await waitForWorkers(home, 'cx');
@@ -89,7 +104,7 @@ describe('Codex Stop before task_complete', () => {
     }
   }
 
-  it('the run after Stop reads through the turn\'s task_complete', async () => {
+  it("the run after Stop reads through the turn's task_complete", async () => {
     assert.ok(end > 0 && turnId);
     assert.equal(await offsetAfterStop('waits', '60000', false), Buffer.byteLength(through));
   });

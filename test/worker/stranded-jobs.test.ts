@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLI, cleanup, gitRepo, HOOK, hookEnv, readOutputs, runProcess, sessionEndPayload, tempDir, waitForWorkers } from '../helpers.js';
+import {
+  CLI,
+  cleanup,
+  gitRepo,
+  HOOK,
+  hookEnv,
+  readOutputs,
+  runProcess,
+  sessionEndPayload,
+  tempDir,
+  waitForWorkers,
+} from '../helpers.js';
 import { simpleTurn, writeClaudeTranscript } from '../synthetic.js';
 
 /**
@@ -17,22 +28,36 @@ describe('stranded hook jobs', () => {
 
   /** Leaves a SessionEnd job in the spool as the hook would, watched by a worker that is gone. */
   async function strand(home: string, session: string): Promise<void> {
-    const transcript = writeClaudeTranscript(join(root, `${session}.jsonl`), session, repo, [simpleTurn(session.length)]);
+    const transcript = writeClaudeTranscript(join(root, `${session}.jsonl`), session, repo, [
+      simpleTurn(session.length),
+    ]);
     const spool = join(home, 'spool', session);
     mkdirSync(spool, { recursive: true });
     const gone = await runProcess(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     writeFileSync(join(spool, 'worker.alive'), JSON.stringify({ pid: Number(gone.stdout), start: null }));
     const payload = JSON.parse(sessionEndPayload(session, transcript, repo)) as object;
-    writeFileSync(join(spool, '000000000000001-1-stranded.json'), JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }));
+    writeFileSync(
+      join(spool, '000000000000001-1-stranded.json'),
+      JSON.stringify({ v: 1, agent: 'claude-code', received_at: new Date().toISOString(), payload }),
+    );
   }
-  const entriesOf = (session: string) => readOutputs(repo, session).entries.split('\n').filter((l) => l.includes(`"session_id":"${session}"`));
-  const jobsLeft = (home: string, session: string) => (existsSync(join(home, 'spool', session)) ? readdirSync(join(home, 'spool', session)).filter((n) => n.endsWith('.json')) : []);
+  const entriesOf = (session: string) =>
+    readOutputs(repo, session)
+      .entries.split('\n')
+      .filter((l) => l.includes(`"session_id":"${session}"`));
+  const jobsLeft = (home: string, session: string) =>
+    existsSync(join(home, 'spool', session))
+      ? readdirSync(join(home, 'spool', session)).filter((n) => n.endsWith('.json'))
+      : [];
 
   it('are taken by the next worker of another session on its way out', async () => {
     const home = join(root, 'home-worker');
     await strand(home, 'orphan-a');
     const transcript = writeClaudeTranscript(join(root, 'other.jsonl'), 'other', repo, [simpleTurn(2)]);
-    const r = await runProcess('/bin/sh', [HOOK, process.execPath], { env: hookEnv(home), input: sessionEndPayload('other', transcript, repo) });
+    const r = await runProcess('/bin/sh', [HOOK, process.execPath], {
+      env: hookEnv(home),
+      input: sessionEndPayload('other', transcript, repo),
+    });
     assert.equal(r.code, 0, r.stderr);
     await waitForWorkers(home, 'other');
     await waitForWorkers(home, 'orphan-a');

@@ -37,7 +37,18 @@ function world(name: string) {
   const run = async (at: Date, force = false) => {
     const db = openDb(home);
     try {
-      return await sweep({ dir: home, db, log: createLogger(home, 'test'), env, configFor: () => configFor(repo, process.env, createLogger(home, 'test')), busyMs: 5000, now: () => at }, { force });
+      return await sweep(
+        {
+          dir: home,
+          db,
+          log: createLogger(home, 'test'),
+          env,
+          configFor: () => configFor(repo, process.env, createLogger(home, 'test')),
+          busyMs: 5000,
+          now: () => at,
+        },
+        { force },
+      );
     } finally {
       db.close();
     }
@@ -50,7 +61,12 @@ function world(name: string) {
       db.close();
     }
   };
-  const entries = (session: string) => readOutputs(repo, session).entries.trim().split('\n').filter((l) => l !== '').map((l) => ChangelogEntry.parse(JSON.parse(l)));
+  const entries = (session: string) =>
+    readOutputs(repo, session)
+      .entries.trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => ChangelogEntry.parse(JSON.parse(l)));
   return { repo, home, dirs, project, run, install, entries };
 }
 
@@ -64,9 +80,33 @@ const touch = (path: string, at: Date) => utimesSync(path, at, at);
 async function grownSession(w: ReturnType<typeof world>, id: string): Promise<string> {
   w.install(minutes(-60));
   const transcript = join(w.project, `${id}.jsonl`);
-  writeClaudeTranscript(transcript, id, w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
-  await runInProcess(w.home, { sessionId: id, agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test' });
-  writeClaudeTranscript(transcript, id, w.repo, [{ prompt: 'Add a farewell script', write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' }, reply: 'Added bye.sh.' }], { append: true, firstSeq: 1 });
+  writeClaudeTranscript(transcript, id, w.repo, [
+    {
+      prompt: 'Add a greeting script',
+      write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' },
+      reply: 'Added greet.sh.',
+    },
+  ]);
+  await runInProcess(w.home, {
+    sessionId: id,
+    agent: 'claude-code',
+    transcriptPath: transcript,
+    cwd: w.repo,
+    trigger: 'test',
+  });
+  writeClaudeTranscript(
+    transcript,
+    id,
+    w.repo,
+    [
+      {
+        prompt: 'Add a farewell script',
+        write: { path: join(w.repo, 'bye.sh'), content: 'echo bye\n' },
+        reply: 'Added bye.sh.',
+      },
+    ],
+    { append: true, firstSeq: 1 },
+  );
   touch(transcript, minutes(2));
   return transcript;
 }
@@ -79,9 +119,15 @@ describe('the catch-up sweep', () => {
 
     const early = await w.run(minutes(3), true);
     assert.deepEqual(early.ran, [], 'written to a minute ago: left to its hooks');
-    assert.deepEqual(early.waiting, [{ session: 'known', reason: 'written to in the last minutes: left to its hooks' }]);
+    assert.deepEqual(early.waiting, [
+      { session: 'known', reason: 'written to in the last minutes: left to its hooks' },
+    ]);
     const read = await w.run(minutes(10), true);
-    assert.deepEqual(read.ran, [{ session: 'known', agent: 'claude-code', closed: false }], 'quiet, not yet idle: read, window kept open');
+    assert.deepEqual(
+      read.ran,
+      [{ session: 'known', agent: 'claude-code', closed: false }],
+      'quiet, not yet idle: read, window kept open',
+    );
     assert.deepEqual(w.entries('known'), []);
     assert.match(readOutputs(w.repo, 'known').devlog ?? '', /created bye\.sh/, 'the devlog has the second turn');
 
@@ -97,17 +143,32 @@ describe('the catch-up sweep', () => {
     const w = world('read-open');
     await grownSession(w, 'read-open');
     // The run read every byte and committed, but died before the idle close (a kill between two commits).
-    await runInProcess(w.home, { sessionId: 'read-open', agent: 'claude-code', transcriptPath: join(w.project, 'read-open.jsonl'), cwd: w.repo, trigger: 'test' });
+    await runInProcess(w.home, {
+      sessionId: 'read-open',
+      agent: 'claude-code',
+      transcriptPath: join(w.project, 'read-open.jsonl'),
+      cwd: w.repo,
+      trigger: 'test',
+    });
     assert.deepEqual(w.entries('read-open'), []);
     assert.deepEqual((await w.run(minutes(10), true)).ran, [], 'not idle yet: nothing to do');
-    assert.deepEqual((await w.run(minutes(40), true)).ran, [{ session: 'read-open', agent: 'claude-code', closed: true }]);
+    assert.deepEqual((await w.run(minutes(40), true)).ran, [
+      { session: 'read-open', agent: 'claude-code', closed: true },
+    ]);
     assert.deepEqual(w.entries('read-open')[0]?.touched_files.created.sort(), ['bye.sh', 'greet.sh']);
   });
 
   it('writes a closed window whose run was killed after storing it and before appending it', async () => {
     const w = world('unwritten');
     const transcript = await grownSession(w, 'unwritten');
-    await runInProcess(w.home, { sessionId: 'unwritten', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test', close: 'idle' });
+    await runInProcess(w.home, {
+      sessionId: 'unwritten',
+      agent: 'claude-code',
+      transcriptPath: transcript,
+      cwd: w.repo,
+      trigger: 'test',
+      close: 'idle',
+    });
     const written = readOutputs(w.repo, 'unwritten').entries;
     assert.equal(w.entries('unwritten').length, 1);
     // What a SIGKILL between the window's commit and its append leaves: the window stored as
@@ -123,7 +184,9 @@ describe('the catch-up sweep', () => {
     }
     const entriesFile = join(w.repo, '.changelog', w.entries('unwritten')[0]?.actor ?? '', 'entries.jsonl');
     writeFileSync(entriesFile, '');
-    assert.deepEqual((await w.run(minutes(10), true)).ran, [{ session: 'unwritten', agent: 'claude-code', closed: false }]);
+    assert.deepEqual((await w.run(minutes(10), true)).ran, [
+      { session: 'unwritten', agent: 'claude-code', closed: false },
+    ]);
     assert.equal(readOutputs(w.repo, 'unwritten').entries, written, 'the same line, once');
     assert.deepEqual((await w.run(minutes(40), true)).ran, [], 'nothing left to do');
   });
@@ -143,7 +206,14 @@ describe('the catch-up sweep', () => {
   it('writes the devlog of a session whose run was killed after its commit and before its devlog write', async () => {
     const w = world('devlog-behind');
     const transcript = await grownSession(w, 'devlog-behind');
-    await runInProcess(w.home, { sessionId: 'devlog-behind', agent: 'claude-code', transcriptPath: transcript, cwd: w.repo, trigger: 'test', close: 'idle' });
+    await runInProcess(w.home, {
+      sessionId: 'devlog-behind',
+      agent: 'claude-code',
+      transcriptPath: transcript,
+      cwd: w.repo,
+      trigger: 'test',
+      close: 'idle',
+    });
     const devlog = readOutputs(w.repo, 'devlog-behind').devlog;
     assert.match(devlog ?? '', /created bye\.sh/);
     // What a SIGKILL between the run's last commit and its devlog write leaves (its window
@@ -156,7 +226,9 @@ describe('the catch-up sweep', () => {
       db.close();
     }
     rmSync(join(w.repo, '.devlog'), { recursive: true });
-    assert.deepEqual((await w.run(minutes(10), true)).ran, [{ session: 'devlog-behind', agent: 'claude-code', closed: false }]);
+    assert.deepEqual((await w.run(minutes(10), true)).ran, [
+      { session: 'devlog-behind', agent: 'claude-code', closed: false },
+    ]);
     assert.equal(readOutputs(w.repo, 'devlog-behind').devlog, devlog);
     assert.equal(w.entries('devlog-behind').length, 1, 'the entry is not written again');
     assert.deepEqual((await w.run(minutes(45), true)).ran, [], 'nothing left to do');
@@ -165,15 +237,27 @@ describe('the catch-up sweep', () => {
   it('finds a session no hook ever named (hooks off) among the transcripts started since install, and no older one', async () => {
     const w = world('unknown');
     w.install(minutes(0));
-    const fresh = writeClaudeTranscript(join(w.project, 'fresh.jsonl'), 'fresh', w.repo, [{ prompt: 'Add a greeting script', write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' }, reply: 'Added greet.sh.' }]);
+    const fresh = writeClaudeTranscript(join(w.project, 'fresh.jsonl'), 'fresh', w.repo, [
+      {
+        prompt: 'Add a greeting script',
+        write: { path: join(w.repo, 'greet.sh'), content: 'echo hi\n' },
+        reply: 'Added greet.sh.',
+      },
+    ]);
     touch(fresh, minutes(1));
-    const old = writeClaudeTranscript(join(w.project, 'old.jsonl'), 'old', w.repo, [{ prompt: 'Add an old script', write: { path: join(w.repo, 'old.sh'), content: 'echo old\n' }, reply: 'Added old.sh.' }]);
+    const old = writeClaudeTranscript(join(w.project, 'old.jsonl'), 'old', w.repo, [
+      {
+        prompt: 'Add an old script',
+        write: { path: join(w.repo, 'old.sh'), content: 'echo old\n' },
+        reply: 'Added old.sh.',
+      },
+    ]);
     touch(old, minutes(-120));
     touch(w.project, minutes(1));
     const swept = await w.run(minutes(40), true);
     assert.deepEqual(swept.ran, [{ session: 'fresh', agent: 'claude-code', closed: true }]);
     assert.equal(w.entries('fresh').length, 1);
-    assert.equal(readOutputs(w.repo, 'old').devlog, null, 'a session from before the install is backfill\'s');
+    assert.equal(readOutputs(w.repo, 'old').devlog, null, "a session from before the install is backfill's");
   });
 
   it('runs at most once a minute unless forced, and lists only folders changed since the last complete sweep', async () => {
@@ -182,26 +266,42 @@ describe('the catch-up sweep', () => {
     assert.notEqual((await w.run(minutes(5))).ran, null);
     assert.equal((await w.run(minutes(5.5))).ran, null, 'a second sweep within the minute does nothing');
     // A transcript in a folder whose mtime is older than the last sweep is not listed.
-    const hidden = writeClaudeTranscript(join(w.project, 'hidden.jsonl'), 'hidden', w.repo, [{ prompt: 'Add x', write: { path: join(w.repo, 'x.sh'), content: 'x\n' }, reply: 'Added x.sh.' }]);
+    const hidden = writeClaudeTranscript(join(w.project, 'hidden.jsonl'), 'hidden', w.repo, [
+      { prompt: 'Add x', write: { path: join(w.repo, 'x.sh'), content: 'x\n' }, reply: 'Added x.sh.' },
+    ]);
     touch(hidden, minutes(4));
     touch(w.project, minutes(-30));
     assert.deepEqual((await w.run(minutes(50))).ran, [], 'its folder did not change since the last sweep');
     touch(w.project, minutes(49));
-    assert.deepEqual((await w.run(minutes(51))).ran?.map((r) => r.session), ['hidden']);
+    assert.deepEqual(
+      (await w.run(minutes(51))).ran?.map((r) => r.session),
+      ['hidden'],
+    );
   });
 
   it('an install older than a month with no complete sweep yet: lists the last month of day folders and sweeps', async () => {
     const w = world('month-old');
     w.install(minutes(-45 * 24 * 60));
-    const fresh = writeClaudeTranscript(join(w.project, 'late.jsonl'), 'late', w.repo, [{ prompt: 'Add a late script', write: { path: join(w.repo, 'late.sh'), content: 'late\n' }, reply: 'Added late.sh.' }]);
+    const fresh = writeClaudeTranscript(join(w.project, 'late.jsonl'), 'late', w.repo, [
+      {
+        prompt: 'Add a late script',
+        write: { path: join(w.repo, 'late.sh'), content: 'late\n' },
+        reply: 'Added late.sh.',
+      },
+    ]);
     touch(fresh, minutes(1));
     touch(w.project, minutes(1));
-    assert.deepEqual((await w.run(minutes(40), true)).ran?.map((r) => r.session), ['late']);
+    assert.deepEqual(
+      (await w.run(minutes(40), true)).ran?.map((r) => r.session),
+      ['late'],
+    );
   });
 
   it('looks for no transcript a hook never named while shiplog install has not recorded itself', async () => {
     const w = world('not-installed');
-    const fresh = writeClaudeTranscript(join(w.project, 'stray.jsonl'), 'stray', w.repo, [{ prompt: 'Add a script', write: { path: join(w.repo, 's.sh'), content: 's\n' }, reply: 'Added s.sh.' }]);
+    const fresh = writeClaudeTranscript(join(w.project, 'stray.jsonl'), 'stray', w.repo, [
+      { prompt: 'Add a script', write: { path: join(w.repo, 's.sh'), content: 's\n' }, reply: 'Added s.sh.' },
+    ]);
     touch(fresh, minutes(1));
     touch(w.project, minutes(1));
     assert.deepEqual((await w.run(minutes(40), true)).ran, []);
@@ -211,11 +311,25 @@ describe('the catch-up sweep', () => {
   it('doctor names sessions that grew with no hook to say so, until a sweep has read them', async () => {
     const w = world('doctor');
     await grownSession(w, 'doc');
-    const doctor = async () => (await runDoctor({ env: { ...process.env, SHIPLOG_HOME: w.home }, stateDir: w.home, cwd: w.repo, now: minutes(10) })).find((c) => c.key === 'sweep');
+    const doctor = async () =>
+      (
+        await runDoctor({
+          env: { ...process.env, SHIPLOG_HOME: w.home },
+          stateDir: w.home,
+          cwd: w.repo,
+          now: minutes(10),
+        })
+      ).find((c) => c.key === 'sweep');
     assert.equal((await doctor())?.status, 'info');
-    assert.match((await doctor())?.message ?? '', /1 session\(s\) grew with no hook to say so \(doc\); the next worker's sweep reads them, or now: shiplog sweep/);
+    assert.match(
+      (await doctor())?.message ?? '',
+      /1 session\(s\) grew with no hook to say so \(doc\); the next worker's sweep reads them, or now: shiplog sweep/,
+    );
     await w.run(minutes(10), true);
     assert.equal((await doctor())?.status, 'ok');
-    assert.match((await doctor())?.message ?? '', /^last sweep .*; no timer: workers on their way out, shiplog status, doctor and flush start it$/);
+    assert.match(
+      (await doctor())?.message ?? '',
+      /^last sweep .*; no timer: workers on their way out, shiplog status, doctor and flush start it$/,
+    );
   });
 });

@@ -21,7 +21,12 @@ export function skipped(reason: string): EventOf<'skipped'> {
  * one `invalid-json` skip, and a bug in the record handler one `internal-error` skip instead of
  * an exception that would stop the pipeline.
  */
-export function parseJsonLine<S>(state: S, line: string, ctx: LineContext | undefined, parseRecord: (state: S, value: unknown, ctx: LineContext | undefined) => ParseResult<S>): ParseResult<S> {
+export function parseJsonLine<S>(
+  state: S,
+  line: string,
+  ctx: LineContext | undefined,
+  parseRecord: (state: S, value: unknown, ctx: LineContext | undefined) => ParseResult<S>,
+): ParseResult<S> {
   // Blank lines (a trailing newline, an editor's empty line) carry nothing and are not counted.
   if (line.trim() === '') return { state, events: [] };
   let value: unknown;

@@ -36,7 +36,8 @@ export interface TextRule {
 /** The first rule whose pattern matches, as an outcome. */
 export function firstMatch(text: string, rules: readonly TextRule[]): Classified | undefined {
   for (const rule of rules) {
-    if (rule.test.test(text)) return rule.reason === undefined ? { outcome: rule.outcome } : { outcome: rule.outcome, reason: rule.reason };
+    if (rule.test.test(text))
+      return rule.reason === undefined ? { outcome: rule.outcome } : { outcome: rule.outcome, reason: rule.reason };
   }
   return undefined;
 }

@@ -40,7 +40,9 @@ function relativeInside(abs: string, dir: string): string | undefined {
  */
 export function projectRoot(sessionRoot: string | undefined, repoRoot: string | undefined): string | undefined {
   if (repoRoot === undefined || sessionRoot === undefined) return sessionRoot;
-  return relativeInside(trimTrailingSeparators(sessionRoot), repoRoot) !== undefined ? trimTrailingSeparators(repoRoot) : sessionRoot;
+  return relativeInside(trimTrailingSeparators(sessionRoot), repoRoot) !== undefined
+    ? trimTrailingSeparators(repoRoot)
+    : sessionRoot;
 }
 
 /**

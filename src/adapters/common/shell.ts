@@ -110,9 +110,7 @@ function shellFileOp(command: string): ShellFileOp | undefined {
   if (paths === undefined) return undefined;
   if (verb === 'rm') return paths.length > 0 ? { verb: 'deleted', paths } : undefined;
   const [from, to] = paths;
-  return paths.length === 2 && from !== undefined && to !== undefined
-    ? { verb: 'moved', from, to }
-    : undefined;
+  return paths.length === 2 && from !== undefined && to !== undefined ? { verb: 'moved', from, to } : undefined;
 }
 
 /**
@@ -152,7 +150,9 @@ const REDIRECT = /^(.*?[^0-9&>\s])\s*(>>?)\s*([^\s<>|&;'"]+)$/;
 const PLAIN_PATH = /^[^\s$`*?[\]{}~!#<>|&;()\\'"]+$/;
 
 /** What one simple command of a chain does to files, with paths as written; null when unknown. */
-function partEffects(part: string): { files: { path: string; op: 'created' | 'modified' | 'deleted' | 'moved'; from?: string }[]; cd?: string } | null {
+function partEffects(
+  part: string,
+): { files: { path: string; op: 'created' | 'modified' | 'deleted' | 'moved'; from?: string }[]; cd?: string } | null {
   const text = part.trim();
   if (text === '') return { files: [] };
   const redirect = REDIRECT.exec(text);
@@ -241,5 +241,9 @@ export function summarizeCommand(command: string, base: PathBase): ToolSummary {
       command,
     };
   }
-  return { action: `ran ${clipEnd(oneLine(command), ACTION_PART_CHARS)}`, files: chainFileChanges(command, base), command };
+  return {
+    action: `ran ${clipEnd(oneLine(command), ACTION_PART_CHARS)}`,
+    files: chainFileChanges(command, base),
+    command,
+  };
 }

@@ -27,7 +27,11 @@ import { isRecord } from '../../kit/plain-object.js';
 
 export { claudeCodeStateSchema, type ClaudeCodeState } from './state.js';
 
-function parseRecord(state: ClaudeCodeState, value: unknown, ctx: LineContext | undefined): ParseResult<ClaudeCodeState> {
+function parseRecord(
+  state: ClaudeCodeState,
+  value: unknown,
+  ctx: LineContext | undefined,
+): ParseResult<ClaudeCodeState> {
   if (!isRecord(value)) return { state, events: [skipped('not-an-object')] };
   const type = value['type'];
   if (typeof type !== 'string') return { state, events: [skipped('no-type')] };

@@ -19,13 +19,18 @@ import { runCli, type CliRun } from '../../evaluator/run-cli.js';
 function claudeArgs(s: Pick<EvaluatorSettings, 'model'>): string[] {
   return [
     '--print',
-    '--output-format', 'json',
-    '--json-schema', JSON.stringify(LLM_FIELDS_JSON_SCHEMA),
+    '--output-format',
+    'json',
+    '--json-schema',
+    JSON.stringify(LLM_FIELDS_JSON_SCHEMA),
     '--no-session-persistence',
-    '--setting-sources', '',
+    '--setting-sources',
+    '',
     '--strict-mcp-config',
-    '--tools', '',
-    '--system-prompt', EVALUATOR_SYSTEM_PROMPT,
+    '--tools',
+    '',
+    '--system-prompt',
+    EVALUATOR_SYSTEM_PROMPT,
     ...(s.model ? ['--model', s.model] : []),
   ];
 }
@@ -64,25 +69,48 @@ export async function runClaude(bin: string, prompt: string, s: EvaluatorSetting
 /** Pure: what a finished `claude --print` run amounts to. */
 function readClaude(run: CliRun): EvalResult {
   const stderrTail = tail(run.stderr);
-  if (run.spawnError) return { ok: false, kind: 'not_found', message: `claude could not be started: ${run.spawnError}`, stderrTail };
-  if (run.timedOut) return { ok: false, kind: 'timeout', message: 'claude did not finish in time; its process group was killed', stderrTail };
+  if (run.spawnError)
+    return { ok: false, kind: 'not_found', message: `claude could not be started: ${run.spawnError}`, stderrTail };
+  if (run.timedOut)
+    return {
+      ok: false,
+      kind: 'timeout',
+      message: 'claude did not finish in time; its process group was killed',
+      stderrTail,
+    };
   const parsed = ClaudeResult.safeParse(lastJson(run.stdout));
   if (!parsed.success) {
     const text = `${run.stdout}\n${run.stderr}`;
     const kind = classifyText(text) ?? 'failed';
-    const what = run.exitCode === 0 ? 'claude printed no result object' : `claude exited with ${run.exitCode ?? run.signal}`;
-    return { ok: false, kind: kind === 'failed' && run.exitCode === 0 ? 'malformed' : kind, message: `${what}: ${quotedLine(text)}`, stderrTail: tail(text) };
+    const what =
+      run.exitCode === 0 ? 'claude printed no result object' : `claude exited with ${run.exitCode ?? run.signal}`;
+    return {
+      ok: false,
+      kind: kind === 'failed' && run.exitCode === 0 ? 'malformed' : kind,
+      message: `${what}: ${quotedLine(text)}`,
+      stderrTail: tail(text),
+    };
   }
   const r = parsed.data;
   if (r.is_error || run.exitCode !== 0) {
     const text = r.result ?? run.stderr;
-    const kind = classifyStatus(r.api_error_status) ?? (r.terminal_reason === 'prompt_too_long' ? 'overflow' : null) ?? classifyText(text) ?? 'failed';
+    const kind =
+      classifyStatus(r.api_error_status) ??
+      (r.terminal_reason === 'prompt_too_long' ? 'overflow' : null) ??
+      classifyText(text) ??
+      'failed';
     return { ok: false, kind, message: `claude: ${quotedLine(text) || r.subtype || 'error'}`, stderrTail };
   }
   let candidate = r.structured_output;
   if (candidate === undefined && r.result !== undefined) candidate = jsonIn(r.result);
   const fields = LlmFields.safeParse(candidate);
-  if (!fields.success) return { ok: false, kind: 'malformed', message: `claude's answer is not a valid entry: ${z.prettifyError(fields.error).split('\n').slice(0, 4).join('; ')}`, stderrTail: tail(r.result ?? '') };
+  if (!fields.success)
+    return {
+      ok: false,
+      kind: 'malformed',
+      message: `claude's answer is not a valid entry: ${z.prettifyError(fields.error).split('\n').slice(0, 4).join('; ')}`,
+      stderrTail: tail(r.result ?? ''),
+    };
   return { ok: true, fields: fields.data };
 }
 
@@ -100,7 +128,6 @@ function lastJson(stdout: string): unknown {
   }
   return undefined;
 }
-
 
 /** Claude Code's login: an API key or token in the environment, or its credentials file. */
 export function claudeLoggedIn(env: NodeJS.ProcessEnv): boolean {

@@ -27,9 +27,8 @@ export function handleAssistant(draft: Draft, line: LineInfo, record: AssistantR
   // `<synthetic>` messages are client placeholders ("No response requested.", "API Error: …"),
   // not something the model said; the devlog shows model text only.
   const synthetic = message.model === '<synthetic>';
-  const blocks: unknown[] = typeof message.content === 'string'
-    ? [{ type: 'text', text: message.content }]
-    : message.content;
+  const blocks: unknown[] =
+    typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
   const textCount = blocks.filter((b) => isRecord(b) && b['type'] === 'text').length;
   let textIndex = 0;
   for (const block of blocks) {

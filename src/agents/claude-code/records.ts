@@ -68,7 +68,10 @@ export type ToolUseBlock = z.infer<typeof ToolUseBlock>;
 export const ToolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string(),
-  content: z.union([z.string(), z.array(z.unknown())]).optional().catch(undefined),
+  content: z
+    .union([z.string(), z.array(z.unknown())])
+    .optional()
+    .catch(undefined),
   is_error: optBoolean,
 });
 export type ToolResultBlock = z.infer<typeof ToolResultBlock>;

@@ -16,7 +16,14 @@ export const claudeSessions: SessionFiles = {
   where: (env) => join(claudeConfigDir(env), 'projects'),
   all(env) {
     // Not `onlyFiles`: it drops links silently, and a link in place of a transcript deserves a reason.
-    const paths = globSync('projects/*/*.jsonl', { cwd: claudeConfigDir(env), absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false });
+    const paths = globSync('projects/*/*.jsonl', {
+      cwd: claudeConfigDir(env),
+      absolute: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      dot: false,
+    });
     return paths.filter((p) => isSession(basename(p))).map((path) => ({ path }));
   },
   recent(env, after) {

@@ -16,7 +16,11 @@ export const CLAUDE_HOOKS: HookSpec = {
   timeout: 10,
 };
 
-export function claudeSettingsPath(scope: 'user' | 'project', env: NodeJS.ProcessEnv = process.env, projectDir = process.cwd()): string {
+export function claudeSettingsPath(
+  scope: 'user' | 'project',
+  env: NodeJS.ProcessEnv = process.env,
+  projectDir = process.cwd(),
+): string {
   if (scope === 'project') return join(projectDir, '.claude', 'settings.json');
   return join(claudeConfigDir(env), 'settings.json');
 }

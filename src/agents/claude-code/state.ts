@@ -49,7 +49,6 @@ export function initialState(): ClaudeCodeState {
   };
 }
 
-
 export function findAgentCall(state: ClaudeCodeState, callId: string): AgentCall | undefined {
   return state.agentCalls.find((call) => call.callId === callId);
 }

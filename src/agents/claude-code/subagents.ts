@@ -52,7 +52,8 @@ export function handleAgentResult(
   const result: AgentResult | undefined = parsed.success ? parsed.data : undefined;
   // Without the Task/Agent call in state (evicted, or a partial file), recognise the result's
   // own shape: a report (`content` items plus run totals or an agent id/type) or a launch.
-  const hasReport = result?.content !== undefined &&
+  const hasReport =
+    result?.content !== undefined &&
     (result.totalDurationMs !== undefined || result.agentId !== undefined || result.agentType !== undefined);
   const isLaunch = result?.agentId !== undefined && (result.status === 'async_launched' || result.isAsync === true);
   const looksLikeAgent = hasReport || isLaunch;
@@ -87,7 +88,12 @@ interface SubagentReport {
 function emitSubagentReport(draft: Draft, line: LineInfo, report: SubagentReport): void {
   if (report.agentId !== undefined) {
     draft.events.push(
-      withoutUndefined({ kind: 'subagent_ref' as const, at: line.at, agentId: report.agentId, agentType: report.agentType }),
+      withoutUndefined({
+        kind: 'subagent_ref' as const,
+        at: line.at,
+        agentId: report.agentId,
+        agentType: report.agentType,
+      }),
     );
   }
   draft.events.push(withoutUndefined({ kind: 'subagent_result' as const, at: line.at, ...report }));

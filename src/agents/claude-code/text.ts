@@ -20,13 +20,60 @@ import { TextBlock } from './records.js';
  * is an `isMeta` record and never a prompt, so the request is not counted twice.
  */
 const CLIENT_COMMANDS = new Set([
-  'add-dir', 'agents', 'bashes', 'branch', 'bug', 'clear', 'color', 'compact', 'config', 'context',
-  'copy', 'cost', 'doctor', 'effort', 'exit', 'export', 'extra-usage', 'fast', 'feedback', 'fork',
-  'help', 'hooks', 'ide', 'install-github-app', 'keybindings', 'login', 'logout', 'mcp', 'memory',
-  'migrate-installer', 'model', 'output-style', 'permissions', 'plugin', 'plugins',
-  'privacy-settings', 'quit', 'release-notes', 'rename', 'reset', 'resume', 'rewind', 'sandbox',
-  'settings', 'stats', 'status', 'statusline', 'tasks', 'terminal-setup', 'theme', 'todos',
-  'upgrade', 'usage', 'vim',
+  'add-dir',
+  'agents',
+  'bashes',
+  'branch',
+  'bug',
+  'clear',
+  'color',
+  'compact',
+  'config',
+  'context',
+  'copy',
+  'cost',
+  'doctor',
+  'effort',
+  'exit',
+  'export',
+  'extra-usage',
+  'fast',
+  'feedback',
+  'fork',
+  'help',
+  'hooks',
+  'ide',
+  'install-github-app',
+  'keybindings',
+  'login',
+  'logout',
+  'mcp',
+  'memory',
+  'migrate-installer',
+  'model',
+  'output-style',
+  'permissions',
+  'plugin',
+  'plugins',
+  'privacy-settings',
+  'quit',
+  'release-notes',
+  'rename',
+  'reset',
+  'resume',
+  'rewind',
+  'sandbox',
+  'settings',
+  'stats',
+  'status',
+  'statusline',
+  'tasks',
+  'terminal-setup',
+  'theme',
+  'todos',
+  'upgrade',
+  'usage',
+  'vim',
 ]);
 
 /** Harness wrappers around text in user records that the human did not type as a prompt. */
@@ -89,7 +136,6 @@ function stripSystemReminders(text: string): string {
     pos = end + close.length;
   }
 }
-
 
 /** The notice the 2.1.330 client puts before a subagent's report, ending its frame. */
 const HAND_BACK = '[Subagent hand-back]';

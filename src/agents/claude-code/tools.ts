@@ -10,7 +10,12 @@
 
 import type { FileChange } from '../../events.js';
 import { type Draft, type LineInfo, withoutUndefined } from './draft.js';
-import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
+import {
+  ACTION_MAX_CHARS,
+  ACTION_PART_CHARS,
+  MAX_NAME_CHARS,
+  OUTPUT_TAIL_CHARS,
+} from '../../adapters/common/limits.js';
 import { type PathBase, repoPath } from '../../adapters/common/paths.js';
 import {
   AgentInput,
@@ -140,7 +145,13 @@ function writeResultFiles(toolUseResult: unknown, text: string, base: PathBase):
   return undefined;
 }
 
-export function handleToolResult(draft: Draft, line: LineInfo, block: ToolResultBlock, toolUseResult: unknown, denialKind: string | undefined): void {
+export function handleToolResult(
+  draft: Draft,
+  line: LineInfo,
+  block: ToolResultBlock,
+  toolUseResult: unknown,
+  denialKind: string | undefined,
+): void {
   const text = toolResultText(block.content);
   const exitCode = exitCodeOf(text) ?? exitCodeField(toolUseResult);
   const classified = classifyClaudeResult({ text, isError: block.is_error === true, exitCode, denialKind });

@@ -35,27 +35,97 @@ import {
   WebSearchCall,
 } from './records.js';
 import { type CodexState, codexStateSchema, initialState } from './state.js';
-import { handleCallOutput, handleCompletedTool, handleCustomToolCall, handleExecEnd, handleFunctionCall, handleLocalShellCall, handlePatchEnd, handleWebSearch } from './tools.js';
+import {
+  handleCallOutput,
+  handleCompletedTool,
+  handleCustomToolCall,
+  handleExecEnd,
+  handleFunctionCall,
+  handleLocalShellCall,
+  handlePatchEnd,
+  handleWebSearch,
+} from './tools.js';
 import { isRecord } from '../../kit/plain-object.js';
 
-export type {  CodexState } from './state.js';
+export type { CodexState } from './state.js';
 
 /** Record and payload types that carry nothing for the devlog or the changelog. */
-const IGNORED_TYPES = new Set(['world_state', 'token_usage_record', 'dynamic_tools_updated', 'inter_agent_communication', 'inter_agent_communication_metadata', 'security_risk_score', 'realtime_item', 'retained_context']);
-const IGNORED_EVENTS = new Set([
-  'token_count', 'task_started', 'agent_reasoning', 'agent_reasoning_raw_content', 'context_compacted', 'web_search_end', 'mcp_tool_call_end',
-  'thread_settings_applied', 'item_started', 'exec_command_begin', 'patch_apply_begin', 'turn_diff', 'thread_name_updated', 'entered_review_mode',
-  'exited_review_mode', 'thread_goal_updated', 'image_generation_end', 'sub_agent_activity', 'thread_rolled_back',
-  'collab_agent_spawn_begin', 'collab_waiting_begin', 'mcp_tool_call_begin', 'background_event', 'stream_error', 'error', 'warning',
+const IGNORED_TYPES = new Set([
+  'world_state',
+  'token_usage_record',
+  'dynamic_tools_updated',
+  'inter_agent_communication',
+  'inter_agent_communication_metadata',
+  'security_risk_score',
+  'realtime_item',
+  'retained_context',
 ]);
-const IGNORED_ITEMS = new Set(['reasoning', 'compaction', 'compaction_summary', 'context_compaction', 'ghost_snapshot', 'additional_tools', 'tool_search_call', 'tool_search_output', 'image_generation_call', 'configuration_update', 'agent_message']);
+const IGNORED_EVENTS = new Set([
+  'token_count',
+  'task_started',
+  'agent_reasoning',
+  'agent_reasoning_raw_content',
+  'context_compacted',
+  'web_search_end',
+  'mcp_tool_call_end',
+  'thread_settings_applied',
+  'item_started',
+  'exec_command_begin',
+  'patch_apply_begin',
+  'turn_diff',
+  'thread_name_updated',
+  'entered_review_mode',
+  'exited_review_mode',
+  'thread_goal_updated',
+  'image_generation_end',
+  'sub_agent_activity',
+  'thread_rolled_back',
+  'collab_agent_spawn_begin',
+  'collab_waiting_begin',
+  'mcp_tool_call_begin',
+  'background_event',
+  'stream_error',
+  'error',
+  'warning',
+]);
+const IGNORED_ITEMS = new Set([
+  'reasoning',
+  'compaction',
+  'compaction_summary',
+  'context_compaction',
+  'ghost_snapshot',
+  'additional_tools',
+  'tool_search_call',
+  'tool_search_output',
+  'image_generation_call',
+  'configuration_update',
+  'agent_message',
+]);
 
-function noteSession(draft: Draft, line: LineInfo, meta: { id?: string | undefined; cwd?: string | undefined; branch?: string | undefined; version?: string | undefined }): void {
+function noteSession(
+  draft: Draft,
+  line: LineInfo,
+  meta: {
+    id?: string | undefined;
+    cwd?: string | undefined;
+    branch?: string | undefined;
+    version?: string | undefined;
+  },
+): void {
   if (draft.state.sessionEmitted) return;
   const id = meta.id !== undefined && meta.id.length <= MAX_ID_CHARS ? meta.id : undefined;
   const cwd = meta.cwd !== undefined && meta.cwd.length <= MAX_CWD_CHARS ? meta.cwd : undefined;
   draft.state = withoutUndefined({ ...draft.state, sessionEmitted: true, threadId: id, rootCwd: cwd, cwd });
-  draft.events.push(withoutUndefined({ kind: 'session' as const, at: line.at, sessionId: id, cwd, gitBranch: meta.branch, version: meta.version }));
+  draft.events.push(
+    withoutUndefined({
+      kind: 'session' as const,
+      at: line.at,
+      sessionId: id,
+      cwd,
+      gitBranch: meta.branch,
+      version: meta.version,
+    }),
+  );
 }
 
 /** Runs `handle` on a payload of the expected shape; anything else is one `bad-shape` skip. */
@@ -78,7 +148,8 @@ function handleResponseItem(draft: Draft, line: LineInfo, item: unknown): void {
       const msg = MessageItem.safeParse(item);
       if (!msg.success) return void draft.events.push(skipped('bad-shape:message'));
       // Prompts come from the events except in 0.20, which writes none.
-      if (msg.data.role === 'user' && draft.state.format === 'pre-envelope') addPrompt(draft, line, contentText(msg.data.content, ['input_text']), true);
+      if (msg.data.role === 'user' && draft.state.format === 'pre-envelope')
+        addPrompt(draft, line, contentText(msg.data.content, ['input_text']), true);
       else if (msg.data.role === 'assistant') addReply(draft, line, contentText(msg.data.content, ['output_text']));
       return;
     }
@@ -88,7 +159,15 @@ function handleResponseItem(draft: Draft, line: LineInfo, item: unknown): void {
       return shaped(draft, CustomToolCall, item, type, (call) => handleCustomToolCall(draft, line, call));
     case 'local_shell_call': {
       const call = LocalShellCall.safeParse(item);
-      return call.success ? handleLocalShellCall(draft, line, call.data.call_id, call.data.action?.command, call.data.action?.working_directory) : void draft.events.push(skipped('bad-shape:local_shell_call'));
+      return call.success
+        ? handleLocalShellCall(
+            draft,
+            line,
+            call.data.call_id,
+            call.data.action?.command,
+            call.data.action?.working_directory,
+          )
+        : void draft.events.push(skipped('bad-shape:local_shell_call'));
     }
     case 'function_call_output':
     case 'custom_tool_call_output':
@@ -108,7 +187,8 @@ function handleResponseItem(draft: Draft, line: LineInfo, item: unknown): void {
 }
 
 function handleEvent(draft: Draft, line: LineInfo, payload: unknown): void {
-  if (!isRecord(payload) || typeof payload['type'] !== 'string') return void draft.events.push(skipped('bad-shape:event_msg'));
+  if (!isRecord(payload) || typeof payload['type'] !== 'string')
+    return void draft.events.push(skipped('bad-shape:event_msg'));
   const type = payload['type'];
   if (IGNORED_EVENTS.has(type)) return;
   const text = (key: string) => (typeof payload[key] === 'string' ? payload[key] : '');
@@ -120,7 +200,9 @@ function handleEvent(draft: Draft, line: LineInfo, payload: unknown): void {
     case 'task_complete':
       // The turn's last message again, unless this build wrote it nowhere else; in a subagent's
       // thread, its report to the parent.
-      return draft.subagent ? subagentReport(draft, line, text('last_agent_message')) : addReply(draft, line, text('last_agent_message'));
+      return draft.subagent
+        ? subagentReport(draft, line, text('last_agent_message'))
+        : addReply(draft, line, text('last_agent_message'));
     case 'turn_aborted':
       return;
     case 'exec_command_end':
@@ -130,8 +212,10 @@ function handleEvent(draft: Draft, line: LineInfo, payload: unknown): void {
     case 'item_completed': {
       const item = CompletedItem.safeParse(payload['item']);
       if (!item.success) return void draft.events.push(skipped('bad-shape:item_completed'));
-      if (item.data.type === 'UserMessage') return addPrompt(draft, line, contentText(item.data.content, ['text', 'Text', 'input_text']));
-      if (item.data.type === 'AgentMessage') return addReply(draft, line, contentText(item.data.content, ['Text', 'text', 'output_text']));
+      if (item.data.type === 'UserMessage')
+        return addPrompt(draft, line, contentText(item.data.content, ['text', 'Text', 'input_text']));
+      if (item.data.type === 'AgentMessage')
+        return addReply(draft, line, contentText(item.data.content, ['Text', 'text', 'output_text']));
       return handleCompletedTool(draft, line, item.data);
     }
     case 'collab_agent_spawn_end':
@@ -149,7 +233,14 @@ function handleEvent(draft: Draft, line: LineInfo, payload: unknown): void {
 
 function subagentRef(draft: Draft, line: LineInfo, threadId: unknown, role: unknown): void {
   if (typeof threadId !== 'string' || threadId.length === 0 || threadId.length > MAX_ID_CHARS || draft.subagent) return;
-  draft.events.push(withoutUndefined({ kind: 'subagent_ref' as const, at: line.at, agentId: threadId, agentType: typeof role === 'string' ? clipEnd(role, MAX_NAME_CHARS) : undefined }));
+  draft.events.push(
+    withoutUndefined({
+      kind: 'subagent_ref' as const,
+      at: line.at,
+      agentId: threadId,
+      agentType: typeof role === 'string' ? clipEnd(role, MAX_NAME_CHARS) : undefined,
+    }),
+  );
 }
 
 function parseEnvelope(draft: Draft, value: Record<string, unknown>): void {
@@ -157,17 +248,24 @@ function parseEnvelope(draft: Draft, value: Record<string, unknown>): void {
   if (!env) return void draft.events.push(skipped('bad-shape:envelope'));
   const line: LineInfo = { at: env.timestamp };
   const { type, payload } = env;
-  if (draft.state.format === 'unknown') draft.state = { ...draft.state, format: env.ordinal !== undefined ? 'paginated' : 'legacy' };
-  else if (draft.state.format === 'legacy' && env.ordinal !== undefined) draft.state = { ...draft.state, format: 'paginated' };
+  if (draft.state.format === 'unknown')
+    draft.state = { ...draft.state, format: env.ordinal !== undefined ? 'paginated' : 'legacy' };
+  else if (draft.state.format === 'legacy' && env.ordinal !== undefined)
+    draft.state = { ...draft.state, format: 'paginated' };
   switch (type) {
     case 'session_meta': {
       const meta = SessionMeta.safeParse(payload);
       if (!meta.success) return void draft.events.push(skipped('bad-shape:session_meta'));
-      return noteSession(draft, { at: meta.data.timestamp ?? line.at }, { id: meta.data.id, cwd: meta.data.cwd, branch: meta.data.git?.branch, version: meta.data.cli_version });
+      return noteSession(
+        draft,
+        { at: meta.data.timestamp ?? line.at },
+        { id: meta.data.id, cwd: meta.data.cwd, branch: meta.data.git?.branch, version: meta.data.cli_version },
+      );
     }
     case 'turn_context': {
       const cwd = TurnContext.safeParse(payload).data?.cwd;
-      if (cwd !== undefined && cwd.length <= MAX_CWD_CHARS) draft.state = { ...draft.state, cwd, rootCwd: draft.state.rootCwd ?? cwd };
+      if (cwd !== undefined && cwd.length <= MAX_CWD_CHARS)
+        draft.state = { ...draft.state, cwd, rootCwd: draft.state.rootCwd ?? cwd };
       return;
     }
     case 'response_item':
@@ -191,9 +289,11 @@ function parseRecord(state: CodexState, value: unknown, ctx: LineContext | undef
   }
   // 0.20: a header line, `{"record_type": "state"}` markers, then bare response items.
   if (value['record_type'] !== undefined) return draft;
-  const header = state.format === 'unknown' && value['type'] === undefined ? PreEnvelopeHeader.safeParse(value) : undefined;
+  const header =
+    state.format === 'unknown' && value['type'] === undefined ? PreEnvelopeHeader.safeParse(value) : undefined;
   if (header?.success) {
-    const at = header.data.timestamp !== undefined && header.data.timestamp.length <= 64 ? header.data.timestamp : undefined;
+    const at =
+      header.data.timestamp !== undefined && header.data.timestamp.length <= 64 ? header.data.timestamp : undefined;
     draft.state = withoutUndefined({ ...draft.state, format: 'pre-envelope' as const, headerAt: at });
     noteSession(draft, { at: header.data.timestamp }, { id: header.data.id, branch: header.data.git?.branch });
     return draft;
@@ -211,10 +311,12 @@ function parseRecord(state: CodexState, value: unknown, ctx: LineContext | undef
  * counts, encrypted reasoning and the like are a third of a rollout's lines and much of its
  * bytes. Codex writes the envelope keys in a fixed order; a line written otherwise is parsed.
  */
-const NOTHING_TO_READ = /^\{"timestamp":"[^"]{0,40}",(?:"ordinal":\d{1,15},)?"type":"(?:event_msg","payload":\{"type":"(?:token_count|agent_reasoning|task_started|exec_command_begin|patch_apply_begin|item_started|thread_settings_applied)"|response_item","payload":\{"type":"(?:reasoning"|message","role":"(?:developer|user|system)")|world_state"|token_usage_record")/;
+const NOTHING_TO_READ =
+  /^\{"timestamp":"[^"]{0,40}",(?:"ordinal":\d{1,15},)?"type":"(?:event_msg","payload":\{"type":"(?:token_count|agent_reasoning|task_started|exec_command_begin|patch_apply_begin|item_started|thread_settings_applied)"|response_item","payload":\{"type":"(?:reasoning"|message","role":"(?:developer|user|system)")|world_state"|token_usage_record")/;
 
 /** turn_context lines are large (instructions, policies) and only their cwd is used: read it from the text. */
-const TURN_CONTEXT_CWD = /^\{"timestamp":"[^"]{0,40}",(?:"ordinal":\d{1,15},)?"type":"turn_context","payload":\{(?:"turn_id":"[^"\\]{0,200}",)?"cwd":("(?:[^"\\]|\\.){0,4096}")/;
+const TURN_CONTEXT_CWD =
+  /^\{"timestamp":"[^"]{0,40}",(?:"ordinal":\d{1,15},)?"type":"turn_context","payload":\{(?:"turn_id":"[^"\\]{0,200}",)?"cwd":("(?:[^"\\]|\\.){0,4096}")/;
 
 function turnContextCwd(state: CodexState, line: string): CodexState | undefined {
   const m = TURN_CONTEXT_CWD.exec(line);

@@ -2,7 +2,23 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
-import { appendBlock, applyEdits, arrayElements, basicString, ConfigEditError, type Edit, eolOf, headers, inlineArray, type KeyVal, keyvalInSection, removalRange, samePath, scan, type Stmt } from '../../install/toml-text.js';
+import {
+  appendBlock,
+  applyEdits,
+  arrayElements,
+  basicString,
+  ConfigEditError,
+  type Edit,
+  eolOf,
+  headers,
+  inlineArray,
+  type KeyVal,
+  keyvalInSection,
+  removalRange,
+  samePath,
+  scan,
+  type Stmt,
+} from '../../install/toml-text.js';
 
 /**
  * Installing shiplog into the text of a Codex `config.toml`: `[[hooks.<Event>]]` groups, their
@@ -62,7 +78,11 @@ function hashOf(h: HashInput): string {
     async: h.async ?? false,
     ...(h.statusMessage !== undefined ? { statusMessage: h.statusMessage } : {}),
   };
-  const payload = { event_name: snake(h.event), ...(h.matcher !== undefined ? { matcher: h.matcher } : {}), hooks: [handler] };
+  const payload = {
+    event_name: snake(h.event),
+    ...(h.matcher !== undefined ? { matcher: h.matcher } : {}),
+    hooks: [handler],
+  };
   return `sha256:${createHash('sha256').update(canonicalJson(payload)).digest('hex')}`;
 }
 
@@ -150,7 +170,9 @@ function groupsOf(cfg: Table, event: string): Group[] {
   if (raw === undefined) return [];
   const groups = z.array(Group).safeParse(raw);
   if (!groups.success) {
-    throw new ConfigEditError(`config.toml: hooks.${event} is not a list of hook groups (${groups.error.issues[0]?.message ?? 'unexpected shape'}); fix it so Codex can load it`);
+    throw new ConfigEditError(
+      `config.toml: hooks.${event} is not a list of hook groups (${groups.error.issues[0]?.message ?? 'unexpected shape'}); fix it so Codex can load it`,
+    );
   }
   return groups.data;
 }
@@ -159,7 +181,10 @@ function stateOf(cfg: Table, key: string): z.infer<typeof StateEntry> | undefine
   const raw = at(cfg, 'hooks', 'state', key);
   if (raw === undefined) return undefined;
   const entry = StateEntry.safeParse(raw);
-  if (!entry.success) throw new ConfigEditError(`config.toml: hooks.state."${key}" is malformed (${entry.error.issues[0]?.message ?? 'unexpected shape'})`);
+  if (!entry.success)
+    throw new ConfigEditError(
+      `config.toml: hooks.state."${key}" is malformed (${entry.error.issues[0]?.message ?? 'unexpected shape'})`,
+    );
   return entry.data;
 }
 
@@ -185,7 +210,9 @@ function verified(before: string, after: string, change: (cfg: Table) => void, w
   change(expected);
   const actual = load(after, `config.toml after ${what}`);
   if (!isDeepStrictEqual(prune(actual), prune(expected))) {
-    throw new ConfigEditError(`config.toml: ${what} would have changed other settings, so nothing was changed; please report this with your config.toml`);
+    throw new ConfigEditError(
+      `config.toml: ${what} would have changed other settings, so nothing was changed; please report this with your config.toml`,
+    );
   }
   return after;
 }
@@ -200,13 +227,18 @@ function handlerText(hook: CodexHook): string {
   return `{ type = "command", command = ${basicString(hook.command)}${timeout} }`;
 }
 
-const handlerData = (hook: CodexHook): Table => ({ type: 'command', command: hook.command, ...(hook.timeout !== undefined ? { timeout: hook.timeout } : {}) });
-
+const handlerData = (hook: CodexHook): Table => ({
+  type: 'command',
+  command: hook.command,
+  ...(hook.timeout !== undefined ? { timeout: hook.timeout } : {}),
+});
 
 /** Appending `[[hooks.<event>]]` only works when that array (and `hooks`) are written as tables. */
 function assertAppendable(cfg: Table, stmts: Stmt[], event: string): void {
   if (stmts.some((s) => s.kind === 'keyval' && s.table.length === 0 && samePath(s.path, ['hooks']))) {
-    throw new ConfigEditError('config.toml: `hooks = { ... }` is an inline table, which shiplog cannot add to; rewrite it as [[hooks.<Event>]] tables (see the Codex hooks docs) and run this again');
+    throw new ConfigEditError(
+      'config.toml: `hooks = { ... }` is an inline table, which shiplog cannot add to; rewrite it as [[hooks.<Event>]] tables (see the Codex hooks docs) and run this again',
+    );
   }
   const raw = at(cfg, 'hooks', event);
   if (raw === undefined) return;
@@ -219,12 +251,20 @@ function assertAppendable(cfg: Table, stmts: Stmt[], event: string): void {
 }
 
 /** The `hooks = [...]` array of group `index` and its element spans, checked against the parsed group. */
-function groupHandlers(text: string, stmts: Stmt[], event: string, index: number, group: Group): { elements: { start: number; end: number }[] } {
+function groupHandlers(
+  text: string,
+  stmts: Stmt[],
+  event: string,
+  index: number,
+  group: Group,
+): { elements: { start: number; end: number }[] } {
   const headerIdx = headers(stmts, ['hooks', event], true)[index];
   const kv = headerIdx === undefined ? undefined : keyvalInSection(stmts, headerIdx, ['hooks']);
   const elements = kv && text[kv.valueStart] === '[' ? arrayElements(text, kv.valueStart) : undefined;
   if (!elements || elements.length !== (group.hooks ?? []).length) {
-    throw new ConfigEditError(`config.toml: hooks.${event} group ${index} does not use a \`hooks = [...]\` list, which shiplog needs to edit its handler there; edit it by hand`);
+    throw new ConfigEditError(
+      `config.toml: hooks.${event} group ${index} does not use a \`hooks = [...]\` list, which shiplog needs to edit its handler there; edit it by hand`,
+    );
   }
   return { elements };
 }
@@ -235,7 +275,11 @@ function isExactly(h: z.infer<typeof Handler>, hook: CodexHook): boolean {
   return extra.length === 0 && h.type === 'command' && h.command === hook.command && h.timeout === hook.timeout;
 }
 
-function findOurs(groups: Group[], free: (group: number, handler: number) => boolean, isOurs: (command: string) => boolean): { group: number; handler: number } | undefined {
+function findOurs(
+  groups: Group[],
+  free: (group: number, handler: number) => boolean,
+  isOurs: (command: string) => boolean,
+): { group: number; handler: number } | undefined {
   for (const [group, g] of groups.entries()) {
     for (const [handler, h] of (g.hooks ?? []).entries()) {
       if (h.command !== undefined && isOurs(h.command) && free(group, handler)) return { group, handler };
@@ -244,7 +288,10 @@ function findOurs(groups: Group[], free: (group: number, handler: number) => boo
   return undefined;
 }
 
-export function installHooks(text: string, opts: { hooksFile: string; hooks: CodexHook[]; isOurs: (command: string) => boolean }): { text: string; trust: TrustEntry[] } {
+export function installHooks(
+  text: string,
+  opts: { hooksFile: string; hooks: CodexHook[]; isOurs: (command: string) => boolean },
+): { text: string; trust: TrustEntry[] } {
   let out = text;
   const claimed = new Set<string>();
   const placed: { event: CodexEvent; group: number; handler: number }[] = [];
@@ -259,7 +306,12 @@ export function installHooks(text: string, opts: { hooksFile: string; hooks: Cod
       // Appending keeps every existing group's index, and so its trust entry, unchanged.
       const block = `[[hooks.${hook.event}]]${eolOf(out)}hooks = [${handlerText(hook)}]${eolOf(out)}`;
       const next = appendBlock(out, block);
-      out = verified(out, next, (c) => void arrayChild(child(c, 'hooks'), hook.event).push({ hooks: [handlerData(hook)] }), `adding the ${hook.event} hook`);
+      out = verified(
+        out,
+        next,
+        (c) => void arrayChild(child(c, 'hooks'), hook.event).push({ hooks: [handlerData(hook)] }),
+        `adding the ${hook.event} hook`,
+      );
       found = { group: groups.length, handler: 0 };
     } else {
       const { group, handler } = found;
@@ -290,7 +342,10 @@ export function installHooks(text: string, opts: { hooksFile: string; hooks: Cod
     const g = groupsOf(final, event)[group];
     const h = g?.hooks?.[handler];
     if (!g || h?.command === undefined) throw new Error('installHooks: placed handler missing');
-    return { key: keyFor(opts.hooksFile, event, group, handler), hash: hashOf({ ...h, command: h.command, event, matcher: g.matcher }) };
+    return {
+      key: keyFor(opts.hooksFile, event, group, handler),
+      hash: hashOf({ ...h, command: h.command, event, matcher: g.matcher }),
+    };
   });
   return { text: out, trust };
 }
@@ -317,7 +372,9 @@ export function uninstallHooks(
   const cfg = load(text);
   const stmts = scan(text);
   const hooksTable = at(cfg, 'hooks');
-  const events = isTable(hooksTable) ? Object.keys(hooksTable).filter((k) => k !== 'state' && Array.isArray(hooksTable[k])) : [];
+  const events = isTable(hooksTable)
+    ? Object.keys(hooksTable).filter((k) => k !== 'state' && Array.isArray(hooksTable[k]))
+    : [];
   const edits: Edit[] = [];
   const rekey = new Map<string, string | null>();
   const removed = new Map<string, Gone>();
@@ -439,10 +496,14 @@ export function setTrust(text: string, entries: TrustEntry[]): string {
       if (kv) next = applyEdits(out, [{ start: kv.valueStart, end: kv.valueEnd, text: basicString(hash) }]);
       else if (header) {
         const lead = out.slice(header.start, header.end).endsWith('\n') ? '' : eol;
-        next = applyEdits(out, [{ start: header.end, end: header.end, text: `${lead}trusted_hash = ${basicString(hash)}${eol}` }]);
+        next = applyEdits(out, [
+          { start: header.end, end: header.end, text: `${lead}trusted_hash = ${basicString(hash)}${eol}` },
+        ]);
       } else throw new Error('setTrust: header missing');
     } else if (existing !== undefined) {
-      throw new ConfigEditError(`config.toml: the trust entry for ${key} is not written as a [hooks.state."…"] table, so shiplog cannot update it; rewrite it as one and run this again`);
+      throw new ConfigEditError(
+        `config.toml: the trust entry for ${key} is not written as a [hooks.state."…"] table, so shiplog cannot update it; rewrite it as one and run this again`,
+      );
     } else {
       next = appendBlock(out, `${stateHeader(key)}${eol}trusted_hash = ${basicString(hash)}${eol}`);
     }
@@ -463,7 +524,9 @@ export function rekeyTrust(text: string, rekey: Map<string, string | null>): str
     const found = headers(stmts, statePath(oldKey), false);
     if (found.length === 0) {
       if (stateOf(cfg, oldKey) !== undefined) {
-        throw new ConfigEditError(`config.toml: the trust entry for ${oldKey} is not written as a [hooks.state."…"] table, so shiplog cannot move it; rewrite it as one and run this again`);
+        throw new ConfigEditError(
+          `config.toml: the trust entry for ${oldKey} is not written as a [hooks.state."…"] table, so shiplog cannot move it; rewrite it as one and run this again`,
+        );
       }
       continue;
     }
@@ -497,7 +560,8 @@ export function readNotify(text: string): string[] | null {
   const raw = load(text).notify;
   if (raw === undefined) return null;
   const argv = Argv.safeParse(raw);
-  if (!argv.success) throw new ConfigEditError('config.toml: notify must be an array of strings (a program and its arguments)');
+  if (!argv.success)
+    throw new ConfigEditError('config.toml: notify must be an array of strings (a program and its arguments)');
   return argv.data;
 }
 
@@ -550,7 +614,10 @@ function changedNotify(text: string, existing: KeyVal, current: string[], argv: 
     // One element per line when the user's array is laid out that way.
     const indent = /\n([ \t]*)$/.exec(text.slice(existing.valueStart + 1, first.start))?.[1];
     const sep = indent === undefined ? ', ' : `,${eol}${indent}`;
-    const chain = argv.slice(0, added).map((a) => basicString(a) + sep).join('');
+    const chain = argv
+      .slice(0, added)
+      .map((a) => basicString(a) + sep)
+      .join('');
     return applyEdits(text, [{ start: first.start, end: first.start, text: chain }]);
   }
   if (added < 0 && argv.length > 0 && first && startsWith(current.slice(-added), argv)) {
@@ -569,7 +636,8 @@ function insertTopLevel(text: string, stmts: Stmt[], line: string, eol: string):
     const lead = text.slice(lastKey.start, lastKey.end).endsWith('\n') ? '' : eol;
     return applyEdits(text, [{ start: lastKey.end, end: lastKey.end, text: `${lead}${line}${eol}` }]);
   }
-  if (firstHeader === -1) return text === '' ? `${line}${eol}` : `${text.endsWith('\n') ? text : text + eol}${line}${eol}`;
+  if (firstHeader === -1)
+    return text === '' ? `${line}${eol}` : `${text.endsWith('\n') ? text : text + eol}${line}${eol}`;
   // No top-level keys: everything above the first header is comments and blank lines, so the key
   // goes at the very top, set apart from them (and from the header) by a blank line.
   return `${line}${eol}${eol}${text}`;
@@ -586,7 +654,15 @@ export function hooksDisabled(text: string): boolean {
 export function inspectHooks(
   text: string,
   opts: { hooksFile: string; isOurs: (command: string) => boolean; stateText?: string },
-): { event: CodexEvent; index: number; command: string; key: string; expectedHash: string; storedHash: string | null; enabled: boolean }[] {
+): {
+  event: CodexEvent;
+  index: number;
+  command: string;
+  key: string;
+  expectedHash: string;
+  storedHash: string | null;
+  enabled: boolean;
+}[] {
   const cfg = load(text);
   const state = opts.stateText === undefined ? cfg : load(opts.stateText);
   return CODEX_EVENTS.flatMap((event) =>

@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { codexHome } from './paths.js';
 import { atLeast, CODEX_HOOKS_SINCE, type Version } from './version.js';
 import { editConfigFile as editAnyConfigFile, readConfigText } from '../../install/config-file.js';
-import { ConfigEditError, installHooks, readNotify, rekeyTrust, setNotify, setTrust, uninstallHooks, type CodexHook } from './codex-config.js';
+import {
+  ConfigEditError,
+  installHooks,
+  readNotify,
+  rekeyTrust,
+  setNotify,
+  setTrust,
+  uninstallHooks,
+  type CodexHook,
+} from './codex-config.js';
 import { hookCommand, hookScript } from '../../install/hook-files.js';
 import { chainedNotify, isCodexHook, isCodexNotify, notifyArgv } from './notify-argv.js';
 
@@ -17,7 +26,8 @@ function editConfigFile(file: string, edit: (text: string | null) => string, new
   try {
     return editAnyConfigFile(file, edit, newMode);
   } catch (err) {
-    if (err instanceof ConfigEditError) throw new ConfigEditError(err.message.replace(/^config\.toml/, file), { cause: err });
+    if (err instanceof ConfigEditError)
+      throw new ConfigEditError(err.message.replace(/^config\.toml/, file), { cause: err });
     throw err;
   }
 }
@@ -25,8 +35,13 @@ function editConfigFile(file: string, edit: (text: string | null) => string, new
 export type CodexMode = 'hooks' | 'notify' | 'both';
 
 /** Hooks where Codex has them (≥ 0.124) and they are on; the notify program otherwise, or on request as well. */
-export function chooseCodexMode(version: Version | null, hooksOff: boolean, alsoNotify: boolean): { mode: CodexMode; why: string | null } {
-  if (version && !atLeast(version, CODEX_HOOKS_SINCE)) return { mode: 'notify', why: `Codex ${version.join('.')} predates hooks` };
+export function chooseCodexMode(
+  version: Version | null,
+  hooksOff: boolean,
+  alsoNotify: boolean,
+): { mode: CodexMode; why: string | null } {
+  if (version && !atLeast(version, CODEX_HOOKS_SINCE))
+    return { mode: 'notify', why: `Codex ${version.join('.')} predates hooks` };
   if (hooksOff) return { mode: 'notify', why: 'hooks are turned off in [features]' };
   return { mode: alsoNotify ? 'both' : 'hooks', why: null };
 }
@@ -38,9 +53,16 @@ export interface CodexTarget {
   hooksFile: string;
 }
 
-export function codexTarget(scope: 'user' | 'project', env: NodeJS.ProcessEnv = process.env, projectDir = process.cwd()): CodexTarget {
+export function codexTarget(
+  scope: 'user' | 'project',
+  env: NodeJS.ProcessEnv = process.env,
+  projectDir = process.cwd(),
+): CodexTarget {
   const home = codexHome(env);
-  return { home, hooksFile: scope === 'project' ? join(projectDir, '.codex', 'config.toml') : join(home, 'config.toml') };
+  return {
+    home,
+    hooksFile: scope === 'project' ? join(projectDir, '.codex', 'config.toml') : join(home, 'config.toml'),
+  };
 }
 
 export const userConfig = (t: CodexTarget): string => join(t.home, 'config.toml');
@@ -69,7 +91,12 @@ export interface CodexInstallResult {
  * hands `notify` back to the user's program if an earlier install had taken it. `trust` writes
  * the `hooks.state` hashes (Codex ≥ 0.130; older releases do not know the table).
  */
-export function installCodex(target: CodexTarget, nodePath: string, mode: CodexMode, trust: boolean): CodexInstallResult {
+export function installCodex(
+  target: CodexTarget,
+  nodePath: string,
+  mode: CodexMode,
+  trust: boolean,
+): CodexInstallResult {
   const result: CodexInstallResult = { changed: [], unchanged: [] };
   const note = (file: string, changed: boolean) => (changed ? result.changed : result.unchanged).push(file);
   const stateFile = userConfig(target);
@@ -83,7 +110,11 @@ export function installCodex(target: CodexTarget, nodePath: string, mode: CodexM
       (text) => {
         let next = text ?? '';
         if (withHooks) {
-          const installed = installHooks(next, { hooksFile: target.hooksFile, hooks: shiplogCodexHooks(nodePath), isOurs: isCodexHook });
+          const installed = installHooks(next, {
+            hooksFile: target.hooksFile,
+            hooks: shiplogCodexHooks(nodePath),
+            isOurs: isCodexHook,
+          });
           next = installed.text;
           trustEntries = installed.trust;
         } else next = removeHooks(next, target.hooksFile, target.hooksFile === stateFile);
@@ -144,4 +175,3 @@ function withNotify(text: string, nodePath: string | null): string {
   if (current && isCodexNotify(current)) return setNotify(text, chained.length > 0 ? chained : null);
   return text;
 }
-

@@ -29,11 +29,15 @@ function codexArgs(p: CodexPaths, s: Pick<EvaluatorSettings, 'model' | 'codexCon
   return [
     'exec',
     '--json',
-    '--output-schema', p.schema,
-    '--output-last-message', p.lastMessage,
-    '--sandbox', 'read-only',
+    '--output-schema',
+    p.schema,
+    '--output-last-message',
+    p.lastMessage,
+    '--sandbox',
+    'read-only',
     '--skip-git-repo-check',
-    '-C', p.workdir,
+    '-C',
+    p.workdir,
     ...(s.model ? ['-m', s.model] : []),
     ...s.codexConfig.flatMap((c) => ['-c', c]),
     '-',
@@ -50,7 +54,12 @@ export async function runCodex(bin: string, prompt: string, s: EvaluatorSettings
   try {
     const userHome = codexHome(s.env);
     const { paths: p, auth } = preparePaths(root, userHome);
-    const run = await runCli(bin, codexArgs(p, s), { input: `${EVALUATOR_SYSTEM_PROMPT}\n\n${prompt}`, env: codexEnv(p, s.env), cwd: p.workdir, timeoutMs: s.timeoutMs });
+    const run = await runCli(bin, codexArgs(p, s), {
+      input: `${EVALUATOR_SYSTEM_PROMPT}\n\n${prompt}`,
+      env: codexEnv(p, s.env),
+      cwd: p.workdir,
+      timeoutMs: s.timeoutMs,
+    });
     if (auth) keepRefreshedLogin(p, auth, userHome);
     const last = existsSync(p.lastMessage) ? readFileSync(p.lastMessage, 'utf8') : null;
     return readCodex(run, last);
@@ -62,7 +71,12 @@ export async function runCodex(bin: string, prompt: string, s: EvaluatorSettings
 
 /** The throwaway folders, and the user's auth.json as it was copied (null when there is none). */
 function preparePaths(root: string, userHome: string): { paths: CodexPaths; auth: Buffer | null } {
-  const p: CodexPaths = { home: join(root, 'home'), schema: join(root, 'schema.json'), lastMessage: join(root, 'last-message.txt'), workdir: join(root, 'work') };
+  const p: CodexPaths = {
+    home: join(root, 'home'),
+    schema: join(root, 'schema.json'),
+    lastMessage: join(root, 'last-message.txt'),
+    workdir: join(root, 'work'),
+  };
   let copied: Buffer | null = null;
   mkdirSync(p.home, { mode: 0o700 });
   mkdirSync(p.workdir, { mode: 0o700 });
@@ -100,8 +114,15 @@ const ErrorEvent = z.union([
 /** Pure: what a finished `codex exec` run amounts to, given the last message it wrote. */
 function readCodex(run: CliRun, lastMessage: string | null): EvalResult {
   const stderrTail = tail(run.stderr);
-  if (run.spawnError) return { ok: false, kind: 'not_found', message: `codex could not be started: ${run.spawnError}`, stderrTail };
-  if (run.timedOut) return { ok: false, kind: 'timeout', message: 'codex did not finish in time; its process group was killed', stderrTail };
+  if (run.spawnError)
+    return { ok: false, kind: 'not_found', message: `codex could not be started: ${run.spawnError}`, stderrTail };
+  if (run.timedOut)
+    return {
+      ok: false,
+      kind: 'timeout',
+      message: 'codex did not finish in time; its process group was killed',
+      stderrTail,
+    };
   if (run.exitCode !== 0 || lastMessage === null || lastMessage.trim() === '') {
     const errors = eventErrors(run.stdout);
     // Only codex's own error reports decide the kind: the rest of stdout is the model talking
@@ -109,10 +130,21 @@ function readCodex(run: CliRun, lastMessage: string | null): EvalResult {
     const kind = classifyText([...errors, run.stderr].join('\n')) ?? (run.exitCode === 0 ? 'malformed' : 'failed');
     const text = [...errors, run.stderr, errors.length ? '' : run.stdout].join('\n');
     const what = run.exitCode === 0 ? 'codex wrote no last message' : `codex exited with ${run.exitCode ?? run.signal}`;
-    return { ok: false, kind, message: `${what}: ${quotedLine(errors[0] ?? run.stderr) || 'no error message'}`, stderrTail: tail(text) };
+    return {
+      ok: false,
+      kind,
+      message: `${what}: ${quotedLine(errors[0] ?? run.stderr) || 'no error message'}`,
+      stderrTail: tail(text),
+    };
   }
   const fields = LlmFields.safeParse(jsonIn(lastMessage));
-  if (!fields.success) return { ok: false, kind: 'malformed', message: `codex's answer is not a valid entry: ${z.prettifyError(fields.error).split('\n').slice(0, 4).join('; ')}`, stderrTail: tail(lastMessage) };
+  if (!fields.success)
+    return {
+      ok: false,
+      kind: 'malformed',
+      message: `codex's answer is not a valid entry: ${z.prettifyError(fields.error).split('\n').slice(0, 4).join('; ')}`,
+      stderrTail: tail(lastMessage),
+    };
   return { ok: true, fields: fields.data };
 }
 

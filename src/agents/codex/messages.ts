@@ -53,7 +53,11 @@ export function addPrompt(draft: Draft, line: LineInfo, text: string, fromItem =
   if (clean === '' || draft.subagent !== undefined || (fromItem && isInjectedContext(clean))) return;
   const hash = sameTextKey(clean);
   if (draft.state.recentPrompts.includes(hash)) return;
-  draft.state = { ...draft.state, recentPrompts: pushBounded(draft.state.recentPrompts, hash, RECENT_CAP), recentReplies: [] };
+  draft.state = {
+    ...draft.state,
+    recentPrompts: pushBounded(draft.state.recentPrompts, hash, RECENT_CAP),
+    recentReplies: [],
+  };
   draft.events.push(withoutUndefined({ kind: 'prompt' as const, at: line.at, text: clean }));
 }
 
@@ -64,8 +68,15 @@ export function addReply(draft: Draft, line: LineInfo, text: string): void {
   const hash = sameTextKey(clean);
   if (draft.state.recentReplies.includes(hash)) return;
   const seq = draft.state.seq + 1;
-  draft.state = { ...draft.state, seq, recentReplies: pushBounded(draft.state.recentReplies, hash, RECENT_CAP), recentPrompts: [] };
-  draft.events.push(withoutUndefined({ kind: 'reply' as const, at: line.at, text: clean, messageId: `codex-reply-${seq}` }));
+  draft.state = {
+    ...draft.state,
+    seq,
+    recentReplies: pushBounded(draft.state.recentReplies, hash, RECENT_CAP),
+    recentPrompts: [],
+  };
+  draft.events.push(
+    withoutUndefined({ kind: 'reply' as const, at: line.at, text: clean, messageId: `codex-reply-${seq}` }),
+  );
 }
 
 /** Anything but a prompt ends the stretch in which a repeated prompt text is the same prompt. */
@@ -91,5 +102,13 @@ export function subagentReport(draft: Draft, line: LineInfo, text: string): void
   const clean = text.trim();
   const sub = draft.subagent;
   if (clean === '' || sub === undefined) return;
-  draft.events.push(withoutUndefined({ kind: 'subagent_result' as const, at: line.at, agentId: sub.id, agentType: sub.type, text: clean }));
+  draft.events.push(
+    withoutUndefined({
+      kind: 'subagent_result' as const,
+      at: line.at,
+      agentId: sub.id,
+      agentType: sub.type,
+      text: clean,
+    }),
+  );
 }

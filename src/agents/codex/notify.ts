@@ -13,8 +13,12 @@ import { findRollout } from './rollouts.js';
  * rollout: the worker looks the rollout up. Codex before 0.100 names no thread either: the turn
  * that just ended is then in the rollout written last.
  */
-export function routeNotify(bytes: Buffer, at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv }): Routed {
-  if (bytes.length > MAX_PAYLOAD_BYTES) return { drop: `payload over the size cap (${MAX_PAYLOAD_BYTES} bytes); ignored`, level: 'warn' };
+export function routeNotify(
+  bytes: Buffer,
+  at: { receivedAt: string; mtimeMs: number; env: NodeJS.ProcessEnv },
+): Routed {
+  if (bytes.length > MAX_PAYLOAD_BYTES)
+    return { drop: `payload over the size cap (${MAX_PAYLOAD_BYTES} bytes); ignored`, level: 'warn' };
   const parts = bytes.toString('utf8').split('\0');
   if (parts.length !== 3) return { drop: 'notify payload ignored: not what codex-notify.sh writes', level: 'warn' };
   const [cwd = '', home = '', json = ''] = parts;
@@ -26,7 +30,8 @@ export function routeNotify(bytes: Buffer, at: { receivedAt: string; mtimeMs: nu
   }
   const n = JsonObject.safeParse(payload);
   if (!n.success) return { drop: 'notify payload ignored: not a JSON object', level: 'warn' };
-  if (n.data.type !== 'agent-turn-complete') return { drop: 'notify payload ignored: not agent-turn-complete', level: 'info' };
+  if (n.data.type !== 'agent-turn-complete')
+    return { drop: 'notify payload ignored: not agent-turn-complete', level: 'info' };
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const turn = {
     codexHome: isAbsolute(home) ? home : codexHome(at.env),
@@ -39,13 +44,22 @@ export function routeNotify(bytes: Buffer, at: { receivedAt: string; mtimeMs: nu
   if (thread === undefined) {
     const latest = latestRollout(turn.codexHome, at.mtimeMs);
     if (latest) return { job: notifyJob(latest.threadId, latest.path, turn, at.receivedAt) };
-    return { drop: 'notify payload ignored: no thread-id and no rollout written in the last two minutes', level: 'info' };
+    return {
+      drop: 'notify payload ignored: no thread-id and no rollout written in the last two minutes',
+      level: 'info',
+    };
   }
-  if (typeof thread !== 'string' || !isSafeId(thread)) return { drop: 'notify payload ignored: unsafe thread-id', level: 'warn' };
+  if (typeof thread !== 'string' || !isSafeId(thread))
+    return { drop: 'notify payload ignored: unsafe thread-id', level: 'warn' };
   return { job: notifyJob(thread, undefined, turn, at.receivedAt) };
 }
 
-function notifyJob(threadId: string, transcriptPath: string | undefined, n: { codexHome: string; cwd: string; turnId?: string | undefined; lastMessage?: string | undefined }, receivedAt: string): HookJob {
+function notifyJob(
+  threadId: string,
+  transcriptPath: string | undefined,
+  n: { codexHome: string; cwd: string; turnId?: string | undefined; lastMessage?: string | undefined },
+  receivedAt: string,
+): HookJob {
   return {
     v: 1,
     agent: 'codex',

@@ -13,13 +13,24 @@ const HEADER_LINES = String.raw`(?:(?:Chunk ID|Wall time|Original token count)[^
 
 const RULES: readonly TextRule[] = [
   // A turn interrupted while a call ran: its output is only the abort (after the wall time).
-  { test: new RegExp(String.raw`^${HEADER_LINES}aborted(?: by user(?: after [^\n]*)?| before dispatch)?\s*$`), outcome: 'interrupted' },
-  { test: /^(?:exec command|patch) rejected by user|^user rejected MCP tool call/, outcome: 'refused', reason: 'rejected by user' },
+  {
+    test: new RegExp(String.raw`^${HEADER_LINES}aborted(?: by user(?: after [^\n]*)?| before dispatch)?\s*$`),
+    outcome: 'interrupted',
+  },
+  {
+    test: /^(?:exec command|patch) rejected by user|^user rejected MCP tool call/,
+    outcome: 'refused',
+    reason: 'rejected by user',
+  },
   { test: /^This action was rejected due to unacceptable risk/, outcome: 'refused', reason: 'rejected as too risky' },
   { test: /^exec command rejected\b/, outcome: 'refused', reason: 'not permitted' },
   { test: /^(?:sandbox denied exec error|failed in sandbox)\b/, outcome: 'refused', reason: 'sandbox denied' },
   { test: /^command timed out after\b/, outcome: 'interrupted', reason: 'timed out' },
-  { test: /^apply_patch verification failed: Failed to find expected lines\b/, outcome: 'failed', reason: 'expected lines not found' },
+  {
+    test: /^apply_patch verification failed: Failed to find expected lines\b/,
+    outcome: 'failed',
+    reason: 'expected lines not found',
+  },
   { test: /^apply_patch verification failed\b/, outcome: 'failed', reason: 'patch did not apply' },
 ];
 
@@ -31,7 +42,10 @@ const RULES: readonly TextRule[] = [
 export function classifyCodexOutput(text: string, exitCode: number | undefined): Classified | undefined {
   // Exit code 0: the command ran and succeeded, whatever it printed.
   if (exitCode === 0) return undefined;
-  return firstMatch(text.slice(0, HEAD_CHARS).trimStart(), RULES) ?? (exitCode === undefined ? undefined : exitOutcome(exitCode));
+  return (
+    firstMatch(text.slice(0, HEAD_CHARS).trimStart(), RULES) ??
+    (exitCode === undefined ? undefined : exitOutcome(exitCode))
+  );
 }
 
 /** A patch that did not apply: Codex's verdict when it gave one, else a plain failure to apply. */

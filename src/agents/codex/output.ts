@@ -33,7 +33,11 @@ export function outputText(output: unknown): string {
 export function readOutput(output: unknown): ReadOutput {
   const raw = outputText(output);
   const json = legacyJson(raw);
-  if (json) return { ...(json.exitCode !== undefined && { exitCode: json.exitCode }), text: tail(json.text, OUTPUT_TAIL_CHARS) };
+  if (json)
+    return {
+      ...(json.exitCode !== undefined && { exitCode: json.exitCode }),
+      text: tail(json.text, OUTPUT_TAIL_CHARS),
+    };
   const exited = /^(?:Process exited with code|Exit code:)\s*(-?\d+)\s*$/m.exec(raw.slice(0, 4096));
   const running = /^Process running with session ID (\d+)\s*$/m.exec(raw.slice(0, 4096));
   const body = raw.indexOf('\nOutput:\n');

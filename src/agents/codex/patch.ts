@@ -7,7 +7,9 @@
 import type { z } from 'zod';
 import type { Changes } from './records.js';
 
-export type PatchOp = { op: 'created' | 'modified' | 'deleted'; path: string } | { op: 'moved'; path: string; from: string };
+export type PatchOp =
+  | { op: 'created' | 'modified' | 'deleted'; path: string }
+  | { op: 'moved'; path: string; from: string };
 
 /** Bounded: a hostile patch of a million files still gives a short list. */
 const MAX_FILES = 200;
@@ -30,7 +32,8 @@ export function patchOps(text: string): PatchOp[] {
     }
     const move = /^\*\*\* Move to:\s*(.+)$/.exec(line);
     const last = ops[ops.length - 1];
-    if (move && last && last.op === 'modified') ops[ops.length - 1] = { op: 'moved', path: (move[1] as string).trim(), from: last.path };
+    if (move && last && last.op === 'modified')
+      ops[ops.length - 1] = { op: 'moved', path: (move[1] as string).trim(), from: last.path };
   }
   return ops;
 }
@@ -62,7 +65,8 @@ export function changesOps(changes: z.infer<typeof Changes>): PatchOp[] {
     if (ops.length >= MAX_FILES) break;
     if (change.type === 'add') ops.push({ op: 'created', path });
     else if (change.type === 'delete') ops.push({ op: 'deleted', path });
-    else if (typeof change.move_path === 'string' && change.move_path !== '') ops.push({ op: 'moved', path: change.move_path, from: path });
+    else if (typeof change.move_path === 'string' && change.move_path !== '')
+      ops.push({ op: 'moved', path: change.move_path, from: path });
     else ops.push({ op: 'modified', path });
   }
   return ops;

@@ -59,14 +59,32 @@ export const MessageItem = z.looseObject({
   content: z.array(z.unknown()).optional().catch(undefined),
 });
 
-export const FunctionCall = z.looseObject({ type: z.literal('function_call'), name: z.string(), arguments: str, call_id: z.string(), id: str });
-export const CustomToolCall = z.looseObject({ type: z.literal('custom_tool_call'), name: z.string(), input: str, call_id: z.string() });
+export const FunctionCall = z.looseObject({
+  type: z.literal('function_call'),
+  name: z.string(),
+  arguments: str,
+  call_id: z.string(),
+  id: str,
+});
+export const CustomToolCall = z.looseObject({
+  type: z.literal('custom_tool_call'),
+  name: z.string(),
+  input: str,
+  call_id: z.string(),
+});
 export const LocalShellCall = z.looseObject({
   type: z.literal('local_shell_call'),
   call_id: z.string(),
-  action: z.looseObject({ command: z.array(z.string()).optional().catch(undefined), working_directory: str }).optional().catch(undefined),
+  action: z
+    .looseObject({ command: z.array(z.string()).optional().catch(undefined), working_directory: str })
+    .optional()
+    .catch(undefined),
 });
-export const CallOutput = z.looseObject({ type: z.enum(['function_call_output', 'custom_tool_call_output', 'local_shell_call_output']), call_id: z.string(), output: z.unknown() });
+export const CallOutput = z.looseObject({
+  type: z.enum(['function_call_output', 'custom_tool_call_output', 'local_shell_call_output']),
+  call_id: z.string(),
+  output: z.unknown(),
+});
 export const WebSearchCall = z.looseObject({
   type: z.literal('web_search_call'),
   id: str,
@@ -74,7 +92,10 @@ export const WebSearchCall = z.looseObject({
 });
 
 /** `apply_patch` / FileChange `changes`: absolute path → what happened to it. */
-export const Changes = z.record(z.string(), z.looseObject({ type: str, move_path: z.string().nullable().optional().catch(undefined) }));
+export const Changes = z.record(
+  z.string(),
+  z.looseObject({ type: str, move_path: z.string().nullable().optional().catch(undefined) }),
+);
 
 export const ExecCommandEnd = z.looseObject({
   call_id: z.string(),
@@ -85,14 +106,23 @@ export const ExecCommandEnd = z.looseObject({
   stdout: str,
   stderr: str,
 });
-export const PatchApplyEnd = z.looseObject({ call_id: z.string(), success: z.boolean().optional().catch(undefined), changes: Changes.optional().catch(undefined), stderr: str, stdout: str });
+export const PatchApplyEnd = z.looseObject({
+  call_id: z.string(),
+  success: z.boolean().optional().catch(undefined),
+  changes: Changes.optional().catch(undefined),
+  stderr: str,
+  stdout: str,
+});
 
 /** Paginated `item_completed.item`. */
 export const CompletedItem = z.looseObject({
   type: z.string(),
   id: str,
   content: z.array(z.unknown()).optional().catch(undefined),
-  command: z.union([z.array(z.string()), z.string()]).optional().catch(undefined),
+  command: z
+    .union([z.array(z.string()), z.string()])
+    .optional()
+    .catch(undefined),
   cwd: str,
   exit_code: num,
   aggregated_output: str,

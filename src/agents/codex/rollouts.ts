@@ -20,13 +20,16 @@ export function findRollout(codexHome: string, threadId: string): { path: string
   if (!isSafeId(threadId) || !isAbsolute(codexHome)) return null;
   const fromDb = fromStateDb(codexHome, threadId);
   if (fromDb) return { path: fromDb, source: 'state-db' };
-  const byName = globSync([`sessions/*/*/*/rollout-*-${threadId}.jsonl`, `archived_sessions/rollout-*-${threadId}.jsonl`], {
-    cwd: codexHome,
-    absolute: true,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    suppressErrors: true,
-  });
+  const byName = globSync(
+    [`sessions/*/*/*/rollout-*-${threadId}.jsonl`, `archived_sessions/rollout-*-${threadId}.jsonl`],
+    {
+      cwd: codexHome,
+      absolute: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+    },
+  );
   const path = byName.sort()[0];
   return path ? { path, source: 'file-name' } : null;
 }
@@ -72,7 +75,9 @@ export function codexHomeOf(rolloutPath: string, env: NodeJS.ProcessEnv = proces
 export function codexSubagentRollout(parentPath: string, threadId: string): string | null {
   if (!isSafeId(threadId)) return null;
   try {
-    const near = readdirSync(dirname(parentPath)).find((n) => n.startsWith('rollout-') && n.endsWith(`-${threadId}.jsonl`));
+    const near = readdirSync(dirname(parentPath)).find(
+      (n) => n.startsWith('rollout-') && n.endsWith(`-${threadId}.jsonl`),
+    );
     if (near) return join(dirname(parentPath), near);
   } catch {
     // The parent's folder is unreadable: the wider lookup below decides.

@@ -57,7 +57,11 @@ function daysBetween(from: Date, to: Date): string[] {
   // A floor older than a month: the last month is what a sweep can afford to list.
   const start = new Date(Math.max(from.getTime(), to.getTime() - 30 * 86_400_000));
   const out: string[] = [];
-  for (const d = new Date(start.getFullYear(), start.getMonth(), start.getDate()); d.getTime() <= to.getTime(); d.setDate(d.getDate() + 1)) {
+  for (
+    const d = new Date(start.getFullYear(), start.getMonth(), start.getDate());
+    d.getTime() <= to.getTime();
+    d.setDate(d.getDate() + 1)
+  ) {
     out.push(`${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}`);
   }
   return out;

@@ -31,24 +31,40 @@ function hooksTurnedOff(file: string): boolean {
   try {
     return text !== null && hooksDisabled(text);
   } catch (err) {
-    if (err instanceof ConfigEditError) throw new CliError(err.message.replace(/^config\.toml/, file), 'Fix the file (or move it aside), then run this again. Nothing was changed.');
+    if (err instanceof ConfigEditError)
+      throw new CliError(
+        err.message.replace(/^config\.toml/, file),
+        'Fix the file (or move it aside), then run this again. Nothing was changed.',
+      );
     throw err;
   }
 }
 
-async function install(opts: { scope: Scope; node: string; notify: boolean; binary: string | null; env: NodeJS.ProcessEnv }): Promise<string[]> {
+async function install(opts: {
+  scope: Scope;
+  node: string;
+  notify: boolean;
+  binary: string | null;
+  env: NodeJS.ProcessEnv;
+}): Promise<string[]> {
   const target = codexTarget(opts.scope, opts.env);
   const version = opts.binary ? await codexVersion(opts.binary, opts.env) : null;
   const { mode, why } = chooseCodexMode(version, hooksTurnedOff(userConfig(target)), opts.notify);
   const trust = version === null || atLeast(version, CODEX_TRUST_SINCE);
   const result = unlessConfigError(() => installCodex(target, opts.node, mode, trust));
   const what = mode === 'hooks' ? 'hooks' : mode === 'notify' ? 'notify program' : 'hooks and notify program';
-  return [...result.changed.map((f) => `codex: ${what} registered in ${f}${why ? ` (${why})` : ''}`), ...result.unchanged.map((f) => `codex: ${f} already up to date`)];
+  return [
+    ...result.changed.map((f) => `codex: ${what} registered in ${f}${why ? ` (${why})` : ''}`),
+    ...result.unchanged.map((f) => `codex: ${f} already up to date`),
+  ];
 }
 
 function uninstall(opts: { scope: Scope; env: NodeJS.ProcessEnv }): string[] {
   const result = unlessConfigError(() => uninstallCodex(codexTarget(opts.scope, opts.env)));
-  return [...result.changed.map((f) => `codex: shiplog removed from ${f}`), ...result.unchanged.map((f) => `codex: ${f} already up to date`)];
+  return [
+    ...result.changed.map((f) => `codex: shiplog removed from ${f}`),
+    ...result.unchanged.map((f) => `codex: ${f} already up to date`),
+  ];
 }
 
 function safeNotify(text: string): string[] | null {

@@ -44,7 +44,17 @@ export const codexStateSchema = z.object({
 export type CodexState = z.infer<typeof codexStateSchema>;
 
 export function initialState(): CodexState {
-  return { version: 1, format: 'unknown', sessionEmitted: false, seq: 0, recentPrompts: [], recentReplies: [], calls: [], done: [], running: [] };
+  return {
+    version: 1,
+    format: 'unknown',
+    sessionEmitted: false,
+    seq: 0,
+    recentPrompts: [],
+    recentReplies: [],
+    calls: [],
+    done: [],
+    running: [],
+  };
 }
 
 /**
@@ -52,5 +62,3 @@ export function initialState(): CodexState {
  * whose echoes (exec_command_end, item_completed) come within a few dozen records.
  */
 export const CALLS_CAP = 256;
-
-

@@ -25,4 +25,3 @@ export function isSubagentRollout(path: string): boolean {
 
 /** `session_meta` carries ~22 KB of instructions, so the first line is read whole (up to 4 MiB). */
 const FIRST_LINE_BYTES = 4 << 20;
-

@@ -39,7 +39,14 @@ interface Summary {
 const partId = (callId: string, i: number) => (i === 0 ? callId : `${callId}#${i}`);
 
 function remember(draft: Draft, call: Call): void {
-  draft.state = { ...draft.state, calls: pushBounded(draft.state.calls.filter((c) => c.id !== call.id), call, CALLS_CAP) };
+  draft.state = {
+    ...draft.state,
+    calls: pushBounded(
+      draft.state.calls.filter((c) => c.id !== call.id),
+      call,
+      CALLS_CAP,
+    ),
+  };
 }
 
 function findCall(draft: Draft, id: string): Call | undefined {
@@ -98,7 +105,11 @@ function emitResult(draft: Draft, line: LineInfo, callId: string, result: Result
       }),
     );
   }
-  draft.state = { ...draft.state, calls: draft.state.calls.filter((c) => c !== call), done: pushBounded(draft.state.done, callId, CALLS_CAP) };
+  draft.state = {
+    ...draft.state,
+    calls: draft.state.calls.filter((c) => c !== call),
+    done: pushBounded(draft.state.done, callId, CALLS_CAP),
+  };
 }
 
 function commandSummary(draft: Draft, tool: string, command: string, workdir: string | undefined): Summary {
@@ -111,7 +122,11 @@ function patchSummaries(draft: Draft, tool: string, ops: PatchOp[], workdir: str
     const path = repoPath(o.path, base);
     if (o.op === 'moved') {
       const from = repoPath(o.from, base);
-      return { tool, action: `moved ${clipEnd(from, ACTION_PART_CHARS)} to ${clipEnd(path, ACTION_PART_CHARS)}`, files: [{ path, op: 'moved', from }] };
+      return {
+        tool,
+        action: `moved ${clipEnd(from, ACTION_PART_CHARS)} to ${clipEnd(path, ACTION_PART_CHARS)}`,
+        files: [{ path, op: 'moved', from }],
+      };
     }
     const verb = o.op === 'created' ? 'created' : o.op === 'deleted' ? 'deleted' : 'edited';
     return { tool, action: `${verb} ${clipEnd(path, ACTION_PART_CHARS)}`, files: [{ path, op: o.op }] };
@@ -131,7 +146,8 @@ function parseArgs(raw: string | undefined): Record<string, unknown> | undefined
 }
 
 const stringOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const argvOf = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((a) => typeof a === 'string') ? v : undefined);
+const argvOf = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((a) => typeof a === 'string') ? v : undefined;
 
 /** A call whose command is an argv, run by `tool` in `workdir`. */
 interface ArgvCall {
@@ -144,17 +160,23 @@ interface ArgvCall {
 /** A command given as an argv: a patch (apply_patch / heredoc) or a shell line. */
 function fromArgv(draft: Draft, line: LineInfo, { callId, tool, argv, workdir }: ArgvCall): void {
   const patch = patchFromArgv(argv);
-  if (patch !== undefined) emitCalls(draft, line, callId, 'patch', patchSummaries(draft, tool, patchOps(patch), workdir));
+  if (patch !== undefined)
+    emitCalls(draft, line, callId, 'patch', patchSummaries(draft, tool, patchOps(patch), workdir));
   else emitCalls(draft, line, callId, 'exec', [commandSummary(draft, tool, commandLine(argv), workdir)]);
 }
 
-export function handleFunctionCall(draft: Draft, line: LineInfo, call: { name: string; arguments?: string | undefined; call_id: string }): void {
+export function handleFunctionCall(
+  draft: Draft,
+  line: LineInfo,
+  call: { name: string; arguments?: string | undefined; call_id: string },
+): void {
   const args = parseArgs(call.arguments);
   const workdir = stringOf(args?.['workdir']);
   const name = call.name;
   if (name === 'exec_command' || name === 'shell_command') {
     const cmd = stringOf(args?.['cmd']) ?? stringOf(args?.['command']);
-    if (cmd !== undefined) return emitCalls(draft, line, call.call_id, 'exec', [commandSummary(draft, name, cmd, workdir)]);
+    if (cmd !== undefined)
+      return emitCalls(draft, line, call.call_id, 'exec', [commandSummary(draft, name, cmd, workdir)]);
   } else if (name === 'shell' || name === 'container.exec') {
     const argv = argvOf(args?.['command']);
     if (argv !== undefined && argv.length > 0) {
@@ -162,37 +184,69 @@ export function handleFunctionCall(draft: Draft, line: LineInfo, call: { name: s
     }
   } else if (name === 'apply_patch') {
     const input = stringOf(args?.['input']) ?? stringOf(args?.['patch']);
-    if (input !== undefined) return emitCalls(draft, line, call.call_id, 'patch', patchSummaries(draft, name, patchOps(input), workdir));
+    if (input !== undefined)
+      return emitCalls(draft, line, call.call_id, 'patch', patchSummaries(draft, name, patchOps(input), workdir));
   } else if (isBookkeepingTool(name)) {
     endPromptStretch(draft);
     return;
   } else if (name === 'write_stdin') {
     const session = args?.['session_id'];
     endPromptStretch(draft);
-    if (typeof session === 'number' && Number.isInteger(session)) remember(draft, { id: call.call_id, kind: 'stdin', parts: 1, target: session });
+    if (typeof session === 'number' && Number.isInteger(session))
+      remember(draft, { id: call.call_id, kind: 'stdin', parts: 1, target: session });
     return;
   }
-  emitCalls(draft, line, call.call_id, 'other', [{ tool: name, action: `used ${clipEnd(name, MAX_NAME_CHARS)}`, files: [] }]);
+  emitCalls(draft, line, call.call_id, 'other', [
+    { tool: name, action: `used ${clipEnd(name, MAX_NAME_CHARS)}`, files: [] },
+  ]);
 }
 
-export function handleCustomToolCall(draft: Draft, line: LineInfo, call: { name: string; input?: string | undefined; call_id: string }): void {
+export function handleCustomToolCall(
+  draft: Draft,
+  line: LineInfo,
+  call: { name: string; input?: string | undefined; call_id: string },
+): void {
   if (call.name === 'apply_patch' && call.input !== undefined) {
-    return emitCalls(draft, line, call.call_id, 'patch', patchSummaries(draft, call.name, patchOps(call.input), undefined));
+    return emitCalls(
+      draft,
+      line,
+      call.call_id,
+      'patch',
+      patchSummaries(draft, call.name, patchOps(call.input), undefined),
+    );
   }
   // Code mode's `exec` script: its commands and patches arrive as item_completed items.
   if (call.name === 'exec') {
     endPromptStretch(draft);
     return;
   }
-  emitCalls(draft, line, call.call_id, 'other', [{ tool: call.name, action: `used ${clipEnd(call.name, MAX_NAME_CHARS)}`, files: [] }]);
+  emitCalls(draft, line, call.call_id, 'other', [
+    { tool: call.name, action: `used ${clipEnd(call.name, MAX_NAME_CHARS)}`, files: [] },
+  ]);
 }
 
-export function handleLocalShellCall(draft: Draft, line: LineInfo, callId: string, argv: string[] | undefined, workdir: string | undefined): void {
+export function handleLocalShellCall(
+  draft: Draft,
+  line: LineInfo,
+  callId: string,
+  argv: string[] | undefined,
+  workdir: string | undefined,
+): void {
   if (argv && argv.length > 0) fromArgv(draft, line, { callId, tool: 'local_shell', argv, workdir });
 }
 
-export function handleWebSearch(draft: Draft, line: LineInfo, id: string | undefined, action: { type?: string | undefined; query?: string | undefined; url?: string | undefined } | undefined): void {
-  const what = action?.query !== undefined ? `searched the web for ${clipEnd(oneLine(action.query), ACTION_PART_CHARS)}` : action?.url !== undefined ? `opened ${clipEnd(action.url, ACTION_PART_CHARS)}` : 'searched the web';
+export function handleWebSearch(
+  draft: Draft,
+  line: LineInfo,
+  id: string | undefined,
+  action: { type?: string | undefined; query?: string | undefined; url?: string | undefined } | undefined,
+): void {
+  const what =
+    action?.query !== undefined
+      ? `searched the web for ${clipEnd(oneLine(action.query), ACTION_PART_CHARS)}`
+      : action?.url !== undefined
+        ? `opened ${clipEnd(action.url, ACTION_PART_CHARS)}`
+        : 'searched the web';
   const callId = id ?? `web-search-${draft.state.seq + 1}`;
   if (id === undefined) draft.state = { ...draft.state, seq: draft.state.seq + 1 };
   emitCalls(draft, line, callId, 'other', [{ tool: 'web_search', action: what, files: [] }]);
@@ -203,7 +257,8 @@ export function handleCallOutput(draft: Draft, line: LineInfo, callId: string, o
   const call = findCall(draft, callId);
   if (!call) return;
   const raw = outputText(output);
-  if (call.kind === 'patch') return emitResult(draft, line, callId, { classified: patchSucceeded(output) ? undefined : patchFailure(raw) });
+  if (call.kind === 'patch')
+    return emitResult(draft, line, callId, { classified: patchSucceeded(output) ? undefined : patchFailure(raw) });
   const read = readOutput(output);
   if (call.kind === 'stdin') {
     draft.state = { ...draft.state, calls: draft.state.calls.filter((c) => c !== call) };
@@ -213,11 +268,22 @@ export function handleCallOutput(draft: Draft, line: LineInfo, callId: string, o
     const run = draft.state.running.find((r) => r.session === call.target);
     if (!run) return;
     draft.state = { ...draft.state, running: draft.state.running.filter((r) => r !== run) };
-    return emitResult(draft, line, run.callId, { classified: classifyCodexOutput(raw, read.exitCode), exitCode: read.exitCode, output: read.text });
+    return emitResult(draft, line, run.callId, {
+      classified: classifyCodexOutput(raw, read.exitCode),
+      exitCode: read.exitCode,
+      output: read.text,
+    });
   }
   if (call.kind === 'exec') {
     if (read.runningSession !== undefined) {
-      draft.state = { ...draft.state, running: pushBounded(draft.state.running.filter((r) => r.session !== read.runningSession), { session: read.runningSession, callId }, 200) };
+      draft.state = {
+        ...draft.state,
+        running: pushBounded(
+          draft.state.running.filter((r) => r.session !== read.runningSession),
+          { session: read.runningSession, callId },
+          200,
+        ),
+      };
       return;
     }
     const classified = classifyCodexOutput(raw, read.exitCode);
@@ -235,13 +301,26 @@ export function handleExecEnd(draft: Draft, line: LineInfo, end: z.infer<typeof 
   }
   if (end.exit_code === undefined) return;
   const text = end.aggregated_output ?? end.stderr ?? end.stdout ?? '';
-  emitResult(draft, line, end.call_id, { classified: classifyCodexOutput(text, end.exit_code), exitCode: end.exit_code, output: readOutput(end.aggregated_output ?? end.stdout ?? '').text });
+  emitResult(draft, line, end.call_id, {
+    classified: classifyCodexOutput(text, end.exit_code),
+    exitCode: end.exit_code,
+    output: readOutput(end.aggregated_output ?? end.stdout ?? '').text,
+  });
 }
 
 export function handlePatchEnd(draft: Draft, line: LineInfo, end: z.infer<typeof PatchApplyEnd>): void {
-  if (!known(draft, end.call_id) && end.changes) emitCalls(draft, line, end.call_id, 'patch', patchSummaries(draft, 'apply_patch', changesOps(end.changes), undefined));
+  if (!known(draft, end.call_id) && end.changes)
+    emitCalls(
+      draft,
+      line,
+      end.call_id,
+      'patch',
+      patchSummaries(draft, 'apply_patch', changesOps(end.changes), undefined),
+    );
   if (end.success === undefined) return;
-  emitResult(draft, line, end.call_id, { classified: end.success ? undefined : patchFailure(end.stderr ?? end.stdout ?? '') });
+  emitResult(draft, line, end.call_id, {
+    classified: end.success ? undefined : patchFailure(end.stderr ?? end.stdout ?? ''),
+  });
 }
 
 /**
@@ -249,7 +328,8 @@ export function handlePatchEnd(draft: Draft, line: LineInfo, end: z.infer<typeof
  * declined it), `failed` one that did not work; otherwise the exit code and text decide.
  */
 function itemOutcome(status: string | undefined, text: string, exitCode: number | undefined): Classified | undefined {
-  if (status === 'declined') return classifyCodexOutput(text, undefined) ?? { outcome: 'refused', reason: 'not approved' };
+  if (status === 'declined')
+    return classifyCodexOutput(text, undefined) ?? { outcome: 'refused', reason: 'not approved' };
   const classified = classifyCodexOutput(text, exitCode);
   if (classified !== undefined || status !== 'failed') return classified;
   return { outcome: 'failed' };

@@ -29,10 +29,19 @@ function parseRecord(state: GeminiState, value: unknown, ctx: LineContext | unde
   if (!('type' in value)) {
     const meta = Metadata.safeParse(value);
     if (!meta.success) return { state, events: [skipped('bad-shape:metadata')] };
-    return { state, events: [withoutUndefined({ kind: 'session' as const, at: meta.data.startTime, sessionId: meta.data.sessionId })] };
+    return {
+      state,
+      events: [withoutUndefined({ kind: 'session' as const, at: meta.data.startTime, sessionId: meta.data.sessionId })],
+    };
   }
   const msg = Message.safeParse(value);
-  if (!msg.success) return { state, events: [skipped(`bad-shape:${typeof value.type === 'string' ? clipEnd(value.type, MAX_NAME_CHARS) : 'message'}`)] };
+  if (!msg.success)
+    return {
+      state,
+      events: [
+        skipped(`bad-shape:${typeof value.type === 'string' ? clipEnd(value.type, MAX_NAME_CHARS) : 'message'}`),
+      ],
+    };
   const m = msg.data;
   const at = m.timestamp;
   const events: AgentEvent[] = [];
@@ -40,7 +49,10 @@ function parseRecord(state: GeminiState, value: unknown, ctx: LineContext | unde
     // What the user typed: `displayContent` when the CLI expanded it (an @file) for the model.
     // The CLI's own context and a hook's additional context are not what anyone typed, wherever
     // a release writes them (0.61 puts the session context in a `$set`).
-    const text = INJECTED.reduce((t, tag) => stripClosedBlocks(t, tag), contentText(m.displayContent ?? m.content)).trim();
+    const text = INJECTED.reduce(
+      (t, tag) => stripClosedBlocks(t, tag),
+      contentText(m.displayContent ?? m.content),
+    ).trim();
     if (text !== '') events.push(withoutUndefined({ kind: 'prompt' as const, at, text, id: m.id }));
   } else if (m.type === 'gemini') {
     const text = contentText(m.content).trim();

@@ -27,7 +27,8 @@ export const gemini = {
   // 0.5x and later append a JSONL log; earlier releases rewrote one JSON document per session.
   format: (path) => (path.endsWith('.json') ? DOCUMENT : LINES),
   // Both the log's first record and a document start with the session's metadata.
-  recognises: (fileName, head) => /^\{\s*"sessionId"\s*:\s*"[^"\n]{0,200}",\s*"projectHash"\s*:/.test(head) || /^session-.*\.json$/.test(fileName),
+  recognises: (fileName, head) =>
+    /^\{\s*"sessionId"\s*:\s*"[^"\n]{0,200}",\s*"projectHash"\s*:/.test(head) || /^session-.*\.json$/.test(fileName),
   sessionIdOf,
   cwdOf: projectRootOf,
   sessions: geminiSessions,

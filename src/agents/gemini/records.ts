@@ -16,7 +16,10 @@ export const Metadata = z.looseObject({ sessionId: z.string(), startTime: text, 
 
 /** A part of `content`: only text parts are conversation; the rest (inline data, function parts) is not. */
 const Part = z.looseObject({ text: text });
-export const Content = z.union([z.string(), z.array(Part), Part]).optional().catch(undefined);
+export const Content = z
+  .union([z.string(), z.array(Part), Part])
+  .optional()
+  .catch(undefined);
 
 export const ToolCall = z.looseObject({
   id: z.string(),
@@ -48,7 +51,9 @@ export function contentText(content: z.infer<typeof Content>): string {
 }
 
 const FunctionResponse = z.looseObject({
-  functionResponse: z.looseObject({ response: z.looseObject({ output: text, error: text }).optional().catch(undefined) }),
+  functionResponse: z.looseObject({
+    response: z.looseObject({ output: text, error: text }).optional().catch(undefined),
+  }),
 });
 
 /** What a tool call returned to the model: its output, or its error. */
@@ -58,7 +63,10 @@ export function resultText(result: unknown): { output?: string; error?: string }
     const r = FunctionResponse.safeParse(p);
     const response = r.success ? r.data.functionResponse.response : undefined;
     if (response?.output !== undefined || response?.error !== undefined) {
-      return { ...(response.output !== undefined && { output: response.output }), ...(response.error !== undefined && { error: response.error }) };
+      return {
+        ...(response.output !== undefined && { output: response.output }),
+        ...(response.error !== undefined && { error: response.error }),
+      };
     }
   }
   return {};

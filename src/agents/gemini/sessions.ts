@@ -9,7 +9,11 @@ import { tryParseJson } from '../../try-json.js';
 import { z } from 'zod';
 import { Metadata } from './records.js';
 
-const SessionDocument = z.looseObject({ sessionId: z.string(), lastUpdated: z.unknown(), messages: z.array(z.unknown()) });
+const SessionDocument = z.looseObject({
+  sessionId: z.string(),
+  lastUpdated: z.unknown(),
+  messages: z.array(z.unknown()),
+});
 import { geminiDir } from './paths.js';
 
 /**
@@ -23,7 +27,14 @@ const SESSION_NAME = /^session-.*\.jsonl?$/;
 export const geminiSessions: SessionFiles = {
   where: (env) => join(geminiDir(env), 'tmp'),
   all(env) {
-    const paths = globSync('tmp/*/chats/session-*.{json,jsonl}', { cwd: geminiDir(env), absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true, dot: false });
+    const paths = globSync('tmp/*/chats/session-*.{json,jsonl}', {
+      cwd: geminiDir(env),
+      absolute: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      dot: false,
+    });
     return paths.map((path) => ({ path, sessionId: sessionIdOf(path) }));
   },
   recent(env, after) {
@@ -33,14 +44,14 @@ export const geminiSessions: SessionFiles = {
       const chats = join(tmp, project, 'chats');
       const st = unlessMissing(() => lstatSync(chats), null);
       if (st === null || !st.isDirectory() || st.mtimeMs < after) continue;
-      for (const name of listDir(chats)) if (SESSION_NAME.test(name)) found.push({ path: join(chats, name), sessionId: sessionIdOf(join(chats, name)) });
+      for (const name of listDir(chats))
+        if (SESSION_NAME.test(name)) found.push({ path: join(chats, name), sessionId: sessionIdOf(join(chats, name)) });
     }
     return found;
   },
   // A resumed run first starts a file of its own for the same session (a metadata line and the
   // CLI's context), then goes on in the old one: the larger file holds the session.
   pickCopies: (found) => largestCopies(found, (kept) => `another file of this session is larger: ${kept.path}`),
-
 };
 
 /** The session id in the file's first record (the whole document's, for a `.json`). */
@@ -62,7 +73,9 @@ function metadataOf(path: string): { sessionId?: string; kind?: string } | undef
   const first = peekFirstLine(path, 64 * 1024);
   // A torn first line: the session is found again once it is whole.
   const meta = Metadata.safeParse(first === null ? undefined : tryParseJson(first));
-  return meta.success ? { sessionId: meta.data.sessionId, ...(typeof meta.data.kind === 'string' && { kind: meta.data.kind }) } : undefined;
+  return meta.success
+    ? { sessionId: meta.data.sessionId, ...(typeof meta.data.kind === 'string' && { kind: meta.data.kind }) }
+    : undefined;
 }
 
 /** The project folder a session worked in: `tmp/<project>/.project_root`, written by the CLI. */

@@ -16,7 +16,11 @@ export const GEMINI_HOOKS: HookSpec = {
   timeout: 10_000,
 };
 
-export function geminiSettingsPath(scope: 'user' | 'project', env: NodeJS.ProcessEnv = process.env, projectDir = process.cwd()): string {
+export function geminiSettingsPath(
+  scope: 'user' | 'project',
+  env: NodeJS.ProcessEnv = process.env,
+  projectDir = process.cwd(),
+): string {
   if (scope === 'project') return join(projectDir, '.gemini', 'settings.json');
   return join(geminiDir(env), 'settings.json');
 }

@@ -3,7 +3,12 @@ import type { AgentEvent, FileChange } from '../../events.js';
 import { clipEnd, tail } from '../../adapters/common/clip.js';
 import { oneLine } from '../../kit/text-lines.js';
 import { withoutUndefined } from '../../adapters/common/events.js';
-import { ACTION_MAX_CHARS, ACTION_PART_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
+import {
+  ACTION_MAX_CHARS,
+  ACTION_PART_CHARS,
+  MAX_NAME_CHARS,
+  OUTPUT_TAIL_CHARS,
+} from '../../adapters/common/limits.js';
 import { exitOutcome, firstMatch, HEAD_CHARS, type Classified, type TextRule } from '../../adapters/common/outcome.js';
 import { repoPath, type PathBase } from '../../adapters/common/paths.js';
 import { summarizeCommand, type ToolSummary } from '../../adapters/common/shell.js';
@@ -23,7 +28,10 @@ function summarize(name: string, args: unknown, base: PathBase): ToolSummary {
     const path = repoPath(parsed.data.file_path, base);
     const read = name === 'read_file';
     // A write stays `modified` here; its result says whether it created the file.
-    return { action: `${read ? 'read' : 'edited'} ${clipEnd(path, ACTION_PART_CHARS)}`, files: [{ path, op: read ? 'read' : 'modified' }] };
+    return {
+      action: `${read ? 'read' : 'edited'} ${clipEnd(path, ACTION_PART_CHARS)}`,
+      files: [{ path, op: read ? 'read' : 'modified' }],
+    };
   }
   if (name === 'run_shell_command') {
     const parsed = ShellArgs.safeParse(args);
@@ -33,7 +41,10 @@ function summarize(name: string, args: unknown, base: PathBase): ToolSummary {
     const parsed = SearchArgs.safeParse(args);
     if (!parsed.success) return used;
     const where = parsed.data.dir_path ? repoPath(parsed.data.dir_path, base) : '.';
-    return { action: `searched for ${clipEnd(oneLine(parsed.data.pattern), ACTION_PART_CHARS)}${where === '.' ? '' : ` in ${clipEnd(where, ACTION_PART_CHARS)}`}`, files: [] };
+    return {
+      action: `searched for ${clipEnd(oneLine(parsed.data.pattern), ACTION_PART_CHARS)}${where === '.' ? '' : ` in ${clipEnd(where, ACTION_PART_CHARS)}`}`,
+      files: [],
+    };
   }
   return used;
 }
@@ -45,7 +56,8 @@ function summarize(name: string, args: unknown, base: PathBase): ToolSummary {
  */
 function classify(call: ToolCall, output: string | undefined, error: string | undefined): Classified | undefined {
   if (call.status === 'cancelled') return { outcome: 'interrupted', reason: 'cancelled' };
-  if (call.status === 'error') return firstMatch((error ?? '').slice(0, HEAD_CHARS), ERROR_RULES) ?? { outcome: 'failed', reason: 'tool error' };
+  if (call.status === 'error')
+    return firstMatch((error ?? '').slice(0, HEAD_CHARS), ERROR_RULES) ?? { outcome: 'failed', reason: 'tool error' };
   if (call.status !== 'success') return { outcome: 'interrupted', reason: 'not finished' };
   if (call.name !== 'run_shell_command' || output === undefined) return undefined;
   const head = output.slice(0, HEAD_CHARS);
@@ -73,13 +85,24 @@ export function toolEvents(call: ToolCall, messageId: string, at: string | undef
   const tool = clipEnd(call.name, MAX_NAME_CHARS);
   const summary = summarize(tool, call.args, base);
   const events: AgentEvent[] = [
-    withoutUndefined({ kind: 'tool_call' as const, at, callId: call.id, messageId, tool, action: clipEnd(summary.action, ACTION_MAX_CHARS), files: summary.files, command: summary.command }),
+    withoutUndefined({
+      kind: 'tool_call' as const,
+      at,
+      callId: call.id,
+      messageId,
+      tool,
+      action: clipEnd(summary.action, ACTION_MAX_CHARS),
+      files: summary.files,
+      command: summary.command,
+    }),
   ];
   // A call appears once it has completed; one without a status is not known to have run.
   const { output, error } = resultText(call.result);
   const outcome = classify(call, output, error);
   const files: FileChange[] | undefined =
-    outcome === undefined && tool === 'write_file' && output !== undefined && CREATED.test(output) ? summary.files.map((f) => ({ ...f, op: 'created' as const })) : undefined;
+    outcome === undefined && tool === 'write_file' && output !== undefined && CREATED.test(output)
+      ? summary.files.map((f) => ({ ...f, op: 'created' as const }))
+      : undefined;
   const shown = output ?? error;
   events.push(
     withoutUndefined({
@@ -89,7 +112,10 @@ export function toolEvents(call: ToolCall, messageId: string, at: string | undef
       isError: outcome !== undefined,
       outcome: outcome?.outcome,
       reason: outcome?.reason,
-      exitCode: call.name === 'run_shell_command' && call.status === 'success' && output !== undefined ? (exitCodeOf(output) ?? 0) : undefined,
+      exitCode:
+        call.name === 'run_shell_command' && call.status === 'success' && output !== undefined
+          ? (exitCodeOf(output) ?? 0)
+          : undefined,
       output: shown === undefined ? undefined : tail(shown, OUTPUT_TAIL_CHARS),
       files,
     }),

@@ -20,17 +20,38 @@ import type { AgentEvent } from '../../events.js';
 import type { Adapter, LineContext, ParseResult } from '../../adapters/adapter.js';
 import { clipEnd, tail } from '../../adapters/common/clip.js';
 import { parseJsonLine, skipped, withoutUndefined } from '../../adapters/common/events.js';
-import { ACTION_MAX_CHARS, MAX_CWD_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS, OUTPUT_TAIL_CHARS } from '../../adapters/common/limits.js';
+import {
+  ACTION_MAX_CHARS,
+  MAX_CWD_CHARS,
+  MAX_ID_CHARS,
+  MAX_NAME_CHARS,
+  OUTPUT_TAIL_CHARS,
+} from '../../adapters/common/limits.js';
 import { type PathBase, projectRoot } from '../../adapters/common/paths.js';
 import { promptText } from './noise.js';
 import { classifyResult } from './outcome.js';
-import { GenericRecord, type GenericToolCall, type GenericToolResult, MAX_INPUT_VALUE_CHARS, MAX_TEXT_CHARS, MAX_TOOLS_PER_RECORD } from './record.js';
-import { CALLS_CAP, type GenericState, genericStateSchema, initialState, type PendingCall, pushBounded, RECENT_CAP, textHash } from './state.js';
+import {
+  GenericRecord,
+  type GenericToolCall,
+  type GenericToolResult,
+  MAX_INPUT_VALUE_CHARS,
+  MAX_TEXT_CHARS,
+  MAX_TOOLS_PER_RECORD,
+} from './record.js';
+import {
+  CALLS_CAP,
+  type GenericState,
+  genericStateSchema,
+  initialState,
+  type PendingCall,
+  pushBounded,
+  RECENT_CAP,
+  textHash,
+} from './state.js';
 import { nameToolCall, normaliseToolName } from './tools.js';
 
 export { genericStateSchema, type GenericState } from './state.js';
-export { readGeneric,    } from './shapes.js';
-;
+export { readGeneric } from './shapes.js';
 
 export type GenericAdapter = Adapter<GenericState>;
 

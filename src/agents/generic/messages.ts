@@ -83,7 +83,13 @@ const LangChainMessage = Times.extend(LangChainFields.shape).extend({
   cwd: str,
 });
 
-const CallItem = Times.extend({ call_id: str, id: str, name: z.string(), arguments: z.unknown().optional(), input: z.unknown().optional() });
+const CallItem = Times.extend({
+  call_id: str,
+  id: str,
+  name: z.string(),
+  arguments: z.unknown().optional(),
+  input: z.unknown().optional(),
+});
 const OutputItem = Times.extend({ call_id: str, output: z.unknown().optional() });
 
 const TextBlock = z.object({ type: z.enum(['text', 'input_text', 'output_text']), text: z.string() });
@@ -97,9 +103,17 @@ const ToolUseBlock = z.object({
   args: z.unknown().optional(),
   arguments: z.unknown().optional(),
 });
-const ToolResultBlock = z.object({ type: z.literal('tool_result'), tool_use_id: str, content: z.unknown().optional(), is_error: bool });
+const ToolResultBlock = z.object({
+  type: z.literal('tool_result'),
+  tool_use_id: str,
+  content: z.unknown().optional(),
+  is_error: bool,
+});
 /** OpenAI chat `tool_calls` items, and LangChain's `{name, args, id}`. */
-const OpenAIToolCall = z.object({ id: str, function: z.object({ name: z.string(), arguments: z.unknown().optional() }) });
+const OpenAIToolCall = z.object({
+  id: str,
+  function: z.object({ name: z.string(), arguments: z.unknown().optional() }),
+});
 const LangChainToolCall = z.object({ id: str, name: z.string(), args: z.unknown().optional() });
 const LegacyFunctionCall = z.object({ name: z.string(), arguments: z.unknown().optional() });
 
@@ -109,7 +123,8 @@ export function classify(value: unknown): Dialect | Foreign | undefined {
   const type = value['type'];
   if (typeof type === 'string') {
     if ((type === 'user' || type === 'assistant') && isRecord(value['message'])) return 'claude-code';
-    if (type === 'response_item' || type === 'event_msg' || type === 'session_meta' || type === 'turn_context') return 'codex';
+    if (type === 'response_item' || type === 'event_msg' || type === 'session_meta' || type === 'turn_context')
+      return 'codex';
   }
   if (typeof value['role'] === 'string') return ROLES[value['role']] === undefined ? undefined : 'role';
   if (typeof type === 'string') {
@@ -185,7 +200,13 @@ function outputText(content: unknown): string {
   return '';
 }
 
-function resultRecord(id: string | undefined, name: string | undefined, content: unknown, isError: boolean | undefined, at: string | undefined): GenericRecord {
+function resultRecord(
+  id: string | undefined,
+  name: string | undefined,
+  content: unknown,
+  isError: boolean | undefined,
+  at: string | undefined,
+): GenericRecord {
   const output = headAndTail(outputText(content));
   const boundId = boundedId(id);
   return stamped(
@@ -236,11 +257,14 @@ function readContent(content: unknown, at: string | undefined): Content {
     }
     const use = ToolUseBlock.safeParse(block);
     if (use.success) {
-      out.tools.push(toolCall(use.data.id ?? use.data.call_id, use.data.name, use.data.input ?? use.data.args ?? use.data.arguments));
+      out.tools.push(
+        toolCall(use.data.id ?? use.data.call_id, use.data.name, use.data.input ?? use.data.args ?? use.data.arguments),
+      );
       continue;
     }
     const result = ToolResultBlock.safeParse(block);
-    if (result.success) out.results.push(resultRecord(result.data.tool_use_id, undefined, result.data.content, result.data.is_error, at));
+    if (result.success)
+      out.results.push(resultRecord(result.data.tool_use_id, undefined, result.data.content, result.data.is_error, at));
     // Images, documents, thinking, and anything newer: not conversation text.
   }
   return out;
@@ -286,7 +310,8 @@ interface Parts {
  */
 function recordsOf(parts: Parts): GenericRecord[] {
   const { role, at, cwd } = parts;
-  if (role === 'tool') return [stamped(resultRecord(parts.callId, parts.name, parts.content, parts.isError, undefined), at, cwd)];
+  if (role === 'tool')
+    return [stamped(resultRecord(parts.callId, parts.name, parts.content, parts.isError, undefined), at, cwd)];
   const content = readContent(parts.content, at);
   if (content.results.length > 0) return content.results.map((r) => stamped(r, undefined, cwd));
   const record: GenericRecord = { role };
@@ -307,7 +332,16 @@ function fromRoleDialect(value: unknown): GenericRecord[] {
     const role = ROLES[m.role];
     if (role === undefined) return [];
     const calls = m.tool_calls !== undefined ? listedCalls(m.tool_calls) : legacyCall(m.function_call);
-    return recordsOf({ role, content: m.content, calls, callId: m.tool_call_id, name: m.name, isError: m.is_error, at: timeOf(m), cwd: m.cwd });
+    return recordsOf({
+      role,
+      content: m.content,
+      calls,
+      callId: m.tool_call_id,
+      name: m.name,
+      isError: m.is_error,
+      at: timeOf(m),
+      cwd: m.cwd,
+    });
   }
   const type = isRecord(value) ? value['type'] : undefined;
   if (typeof type !== 'string') return [];
@@ -315,7 +349,9 @@ function fromRoleDialect(value: unknown): GenericRecord[] {
     const call = CallItem.safeParse(value);
     if (!call.success) return [];
     const c = call.data;
-    return [stamped({ role: 'assistant', tools: [toolCall(c.call_id ?? c.id, c.name, c.arguments ?? c.input)] }, timeOf(c))];
+    return [
+      stamped({ role: 'assistant', tools: [toolCall(c.call_id ?? c.id, c.name, c.arguments ?? c.input)] }, timeOf(c)),
+    ];
   }
   if (OUTPUT_ITEMS.has(type)) {
     const out = OutputItem.safeParse(value);

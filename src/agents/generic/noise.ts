@@ -20,7 +20,6 @@ const INJECTED_TAGS = [
   'env',
 ];
 
-
 /** The longest tag name taken for a wrapper. */
 const MAX_TAG = 40;
 

@@ -11,9 +11,16 @@
 import { type Classified, exitOutcome, firstMatch, HEAD_CHARS, type TextRule } from '../../adapters/common/outcome.js';
 
 const RULES: readonly TextRule[] = [
-  { test: /^\[?(?:request interrupted|interrupted by (?:the )?user|aborted by (?:the )?user|cancell?ed by (?:the )?user)/i, outcome: 'interrupted' },
+  {
+    test: /^\[?(?:request interrupted|interrupted by (?:the )?user|aborted by (?:the )?user|cancell?ed by (?:the )?user)/i,
+    outcome: 'interrupted',
+  },
   { test: /^(?:command )?timed out\b|^command timed out after\b/i, outcome: 'interrupted', reason: 'timed out' },
-  { test: /^[^\n]{0,120}\b(?:rejected|denied|declined) by (?:the )?user\b/i, outcome: 'refused', reason: 'rejected by user' },
+  {
+    test: /^[^\n]{0,120}\b(?:rejected|denied|declined) by (?:the )?user\b/i,
+    outcome: 'refused',
+    reason: 'rejected by user',
+  },
   { test: /^[^\n]{0,120}\buser (?:rejected|denied|declined)\b/i, outcome: 'refused', reason: 'rejected by user' },
   { test: /^<tool_use_error>/, outcome: 'failed' },
   { test: /^Traceback \(most recent call last\):/, outcome: 'failed', reason: 'exception' },

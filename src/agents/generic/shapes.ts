@@ -26,8 +26,6 @@ import { type GenericRecord, MAX_FILE_CHARS, MAX_RECORDS } from './record.js';
 import { boundedCwd } from './text.js';
 import { isRecord } from '../../kit/plain-object.js';
 
-;
-
 const GenericShape = z.enum(['role-content-jsonl', 'langchain', 'json-array', 'messages-document', 'markdown']);
 type GenericShape = z.infer<typeof GenericShape>;
 
@@ -110,7 +108,13 @@ class Collector {
   }
 
   result(shape: GenericShape): GenericRead {
-    return { ok: true, shape, records: this.records, skipped: this.skipped + this.foreign['claude-code'] + this.foreign.codex, truncated: this.truncated };
+    return {
+      ok: true,
+      shape,
+      records: this.records,
+      skipped: this.skipped + this.foreign['claude-code'] + this.foreign.codex,
+      truncated: this.truncated,
+    };
   }
 }
 
@@ -127,7 +131,11 @@ function foreignReason(agent: Foreign): string {
 /** The message list of a document: itself, or its `messages` / `conversation` / `conversation.messages`. */
 function messageList(doc: Record<string, unknown>): unknown[] | undefined {
   const conversation = doc['conversation'];
-  for (const candidate of [doc['messages'], conversation, isRecord(conversation) ? conversation['messages'] : undefined]) {
+  for (const candidate of [
+    doc['messages'],
+    conversation,
+    isRecord(conversation) ? conversation['messages'] : undefined,
+  ]) {
     if (Array.isArray(candidate)) return candidate;
   }
   return undefined;
@@ -148,7 +156,9 @@ function fromDocument(doc: unknown): GenericRead {
     collector.add(doc);
     if (collector.messages === 0) {
       const foreign = collector.mostlyForeign();
-      return fail(foreign !== undefined ? foreignReason(foreign) : `a JSON document that is not a conversation: ${LOOKED_FOR}`);
+      return fail(
+        foreign !== undefined ? foreignReason(foreign) : `a JSON document that is not a conversation: ${LOOKED_FOR}`,
+      );
     }
     return collector.result(collector.dialects.langchain > 0 ? 'langchain' : 'role-content-jsonl');
   }
@@ -162,7 +172,9 @@ function fromDocument(doc: unknown): GenericRead {
   if (collector.messages === 0) {
     const foreign = collector.mostlyForeign();
     if (foreign !== undefined) return fail(foreignReason(foreign));
-    return fail(`a ${shape === 'json-array' ? 'JSON array' : 'JSON messages list'} with no messages in it (${items.length} items): ${LOOKED_FOR}`);
+    return fail(
+      `a ${shape === 'json-array' ? 'JSON array' : 'JSON messages list'} with no messages in it (${items.length} items): ${LOOKED_FOR}`,
+    );
   }
   if (isRecord(doc)) withDocumentCwd(collector.records, doc);
   return collector.result(shape);
@@ -206,7 +218,8 @@ function fromJsonLines(text: string): GenericRead {
   }
   const foreign = collector.mostlyForeign();
   if (foreign !== undefined) return fail(foreignReason(foreign));
-  if (collector.messages === 0) return fail(`neither one JSON document nor JSONL with message records (${lines} lines): ${LOOKED_FOR}`);
+  if (collector.messages === 0)
+    return fail(`neither one JSON document nor JSONL with message records (${lines} lines): ${LOOKED_FOR}`);
   return collector.result(collector.dialects.langchain > collector.dialects.role ? 'langchain' : 'role-content-jsonl');
 }
 
@@ -227,8 +240,10 @@ function firstNonSpace(text: string): string {
 
 function read(raw: string, fileName: string): GenericRead {
   const ext = extensionOf(fileName);
-  if (ext === 'sqlite' || ext === 'db' || ext === 'sqlite3') return fail('a SQLite database: the generic reader reads text session files only');
-  if (raw.length > MAX_FILE_CHARS) return fail(`too large to read (${raw.length} characters; the generic reader reads up to ${MAX_FILE_CHARS})`);
+  if (ext === 'sqlite' || ext === 'db' || ext === 'sqlite3')
+    return fail('a SQLite database: the generic reader reads text session files only');
+  if (raw.length > MAX_FILE_CHARS)
+    return fail(`too large to read (${raw.length} characters; the generic reader reads up to ${MAX_FILE_CHARS})`);
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const first = firstNonSpace(text);
   if (first === '') return fail('an empty file: no messages in it');

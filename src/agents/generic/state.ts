@@ -39,5 +39,3 @@ export function initialState(): GenericState {
 /** Calls waiting or done that are remembered: a turn's calls are answered within it. */
 export const CALLS_CAP = 256;
 export const RECENT_CAP = 32;
-
-

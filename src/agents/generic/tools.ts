@@ -18,14 +18,47 @@ import { summarizeCommand } from '../../adapters/common/shell.js';
 import type { GenericToolCall, GenericToolInput } from './record.js';
 
 const SHELL_TOOLS = new Set([
-  'bash', 'shell', 'sh', 'zsh', 'terminal', 'powershell', 'exec', 'execute', 'command', 'run',
-  'run_command', 'run_shell_command', 'execute_command', 'exec_command', 'shell_command',
-  'run_terminal_cmd', 'run_in_terminal', 'local_shell', 'execute_bash', 'bash_tool',
+  'bash',
+  'shell',
+  'sh',
+  'zsh',
+  'terminal',
+  'powershell',
+  'exec',
+  'execute',
+  'command',
+  'run',
+  'run_command',
+  'run_shell_command',
+  'execute_command',
+  'exec_command',
+  'shell_command',
+  'run_terminal_cmd',
+  'run_in_terminal',
+  'local_shell',
+  'execute_bash',
+  'bash_tool',
 ]);
 const EDIT_TOOLS = new Set([
-  'write', 'write_file', 'writefile', 'write_to_file', 'edit', 'edit_file', 'editfile', 'multiedit',
-  'multi_edit', 'str_replace', 'replace', 'replace_in_file', 'search_replace', 'insert', 'apply_diff',
-  'notebookedit', 'notebook_edit', 'update_file', 'modify_file',
+  'write',
+  'write_file',
+  'writefile',
+  'write_to_file',
+  'edit',
+  'edit_file',
+  'editfile',
+  'multiedit',
+  'multi_edit',
+  'str_replace',
+  'replace',
+  'replace_in_file',
+  'search_replace',
+  'insert',
+  'apply_diff',
+  'notebookedit',
+  'notebook_edit',
+  'update_file',
+  'modify_file',
 ]);
 const CREATE_TOOLS = new Set(['create', 'create_file', 'createfile', 'new_file']);
 /** Anthropic's text editor tool and its kin: the `command` input says what it does. */
@@ -34,7 +67,18 @@ const EDITOR_EDITS = new Set(['str_replace', 'insert', 'edit', 'undo_edit']);
 
 const COMMAND_KEYS = ['command', 'cmd', 'script', 'commandLine', 'command_line'];
 const WORKDIR_KEYS = ['workdir', 'cwd', 'working_directory', 'workingDirectory', 'directory'];
-const PATH_KEYS = ['file_path', 'filePath', 'filepath', 'path', 'file', 'filename', 'target_file', 'targetFile', 'notebook_path', 'absolute_path'];
+const PATH_KEYS = [
+  'file_path',
+  'filePath',
+  'filepath',
+  'path',
+  'file',
+  'filename',
+  'target_file',
+  'targetFile',
+  'notebook_path',
+  'absolute_path',
+];
 
 export interface Named {
   /** The normalised tool name: what a result without an id is paired by. */
@@ -72,7 +116,14 @@ const SHELLS = new Set(['bash', 'sh', 'zsh', '/bin/bash', '/bin/sh', '/bin/zsh',
 /** The command line of an argv: the script of `bash -lc <script>`, else the words joined. */
 function commandOfArgv(argv: readonly string[]): string | undefined {
   const [shell, flag, script] = argv;
-  if (argv.length === 3 && shell !== undefined && SHELLS.has(shell) && (flag === '-c' || flag === '-lc') && script !== undefined) return script;
+  if (
+    argv.length === 3 &&
+    shell !== undefined &&
+    SHELLS.has(shell) &&
+    (flag === '-c' || flag === '-lc') &&
+    script !== undefined
+  )
+    return script;
   return argv.length === 0 ? undefined : argv.map(shellQuote).join(' ');
 }
 
@@ -89,7 +140,11 @@ function fileAction(verb: 'edited' | 'created', raw: string, base: PathBase, too
   // A path this long is no path; it would carry its length into the events' file lists.
   if (raw.length > MAX_CWD_CHARS) return undefined;
   const path = repoPath(raw, base);
-  return { tool, action: `${verb} ${clipEnd(path, ACTION_PART_CHARS)}`, files: [{ path, op: verb === 'created' ? 'created' : 'modified' }] };
+  return {
+    tool,
+    action: `${verb} ${clipEnd(path, ACTION_PART_CHARS)}`,
+    files: [{ path, op: verb === 'created' ? 'created' : 'modified' }],
+  };
 }
 
 /** Where the command runs: its own working folder (relative to the record's), else the record's. */

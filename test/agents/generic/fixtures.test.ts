@@ -104,11 +104,22 @@ describe('generic reader: each shape end to end', () => {
   });
 
   test('every session starts with one session event and has no skipped lines', () => {
-    for (const name of ['anthropic-api.jsonl', 'openai-chat.jsonl', 'langchain.jsonl', 'responses-array.json', 'messages-document.json', 'chat-export.md']) {
+    for (const name of [
+      'anthropic-api.jsonl',
+      'openai-chat.jsonl',
+      'langchain.jsonl',
+      'responses-array.json',
+      'messages-document.json',
+      'chat-export.md',
+    ]) {
       const events = runFixture(name);
       assert.equal(events[0]?.kind, 'session', name);
       assert.equal(events.filter((e) => e.kind === 'session').length, 1, name);
-      assert.deepEqual(events.filter((e) => e.kind === 'skipped'), [], name);
+      assert.deepEqual(
+        events.filter((e) => e.kind === 'skipped'),
+        [],
+        name,
+      );
       assert.equal(readFixture(name).skipped, 0, name);
     }
   });

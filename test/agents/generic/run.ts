@@ -26,11 +26,16 @@ export function readFixture(name: string): Extract<GenericRead, { ok: true }> {
 }
 
 /** Each line through parseLine from `state`, checking every event against the schema. */
-export function runLines(lines: readonly string[], ctx?: LineContext, state: GenericState = genericAdapter.initialState()): { state: GenericState; events: AgentEvent[] } {
+export function runLines(
+  lines: readonly string[],
+  ctx?: LineContext,
+  state: GenericState = genericAdapter.initialState(),
+): { state: GenericState; events: AgentEvent[] } {
   const events: AgentEvent[] = [];
   for (const line of lines) {
     const out = genericAdapter.parseLine(state, line, ctx);
-    for (const event of out.events) assert.ok(AgentEvent.safeParse(event).success, `valid event: ${JSON.stringify(event).slice(0, 200)}`);
+    for (const event of out.events)
+      assert.ok(AgentEvent.safeParse(event).success, `valid event: ${JSON.stringify(event).slice(0, 200)}`);
     events.push(...out.events);
     state = out.state;
   }
@@ -38,7 +43,10 @@ export function runLines(lines: readonly string[], ctx?: LineContext, state: Gen
 }
 
 export function runFixture(name: string, ctx?: LineContext): AgentEvent[] {
-  return runLines(readFixture(name).records.map((r) => JSON.stringify(r)), ctx).events;
+  return runLines(
+    readFixture(name).records.map((r) => JSON.stringify(r)),
+    ctx,
+  ).events;
 }
 
 /**
@@ -55,7 +63,14 @@ export function transcript(events: readonly AgentEvent[]): string[] {
       case 'tool_call':
         return [`$ ${e.action} [${e.callId}]`];
       case 'tool_result': {
-        const verdict = e.outcome === undefined ? (e.isError ? 'error' : 'ok') : e.reason === undefined ? e.outcome : `${e.outcome}: ${e.reason}`;
+        const verdict =
+          e.outcome === undefined
+            ? e.isError
+              ? 'error'
+              : 'ok'
+            : e.reason === undefined
+              ? e.outcome
+              : `${e.outcome}: ${e.reason}`;
         return [`= ${e.callId} ${verdict}`];
       }
       default:
