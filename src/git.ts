@@ -1,5 +1,8 @@
 import { type BoundedRun, runBounded } from './bounded-child.js';
 import type { GitInfo } from './devlog/schema.js';
+import type { LoggedCommit } from './changelog/resolve-commits.js';
+
+export type { LoggedCommit };
 
 /**
  * git is run with argument arrays only, never through a shell, and never prompts. Each run has a
@@ -98,13 +101,6 @@ export async function gitInfo(repo: string, opts: GitOptions = {}): Promise<GitI
 
 export async function gitUserEmail(repo: string, opts: GitOptions = {}): Promise<string | null> {
   return git(repo, ['config', '--get', 'user.email'], opts);
-}
-
-/** A commit as `git log` lists it: subject only, committer time in ms. */
-export interface LoggedCommit {
-  hash: string;
-  message: string;
-  at: number;
 }
 
 /**

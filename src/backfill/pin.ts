@@ -1,4 +1,4 @@
-import { resolveActor } from '../changelog/actor.js';
+import { resolveActor } from '../actor.js';
 import type { Config } from '../config/config.js';
 import { repoRoot } from '../git.js';
 

@@ -1,5 +1,11 @@
-import type { LoggedCommit } from '../git.js';
 import { UNRESOLVED_COMMIT, type ClosedWindow } from './window.js';
+
+/** A commit as `git log` lists it: subject only, committer time in ms. */
+export interface LoggedCommit {
+  hash: string;
+  message: string;
+  at: number;
+}
 
 /** The commit's clock and the transcript's may disagree a little. */
 const SLACK_MS = 60_000;

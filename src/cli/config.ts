@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { actorInEffect } from '../changelog/actor.js';
+import { actorInEffect } from '../actor.js';
 import { parseArgs } from 'node:util';
 import { ENV, OPTIONAL_KEYS } from '../config/config.js';
 import { configForSession } from '../config/session-config.js';

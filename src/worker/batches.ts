@@ -7,7 +7,7 @@ import { renderEntry } from '../devlog/write.js';
 import { commitsBetween } from '../git.js';
 import type { Logger } from '../log.js';
 import { redactDeep, type Redactor } from '../redact/redact.js';
-import { saveKnownSecrets, scrubStoredWindows } from '../redact/session-store.js';
+import { saveKnownSecrets, scrubStoredWindows } from './secret-store.js';
 import type { Db } from '../state/db.js';
 import { insertWindow, type SessionRow, saveSession, saveSubagentCursor } from '../state/sessions.js';
 import { readLines } from '../tail/tail.js';

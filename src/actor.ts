@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
-import { gitUserEmail } from '../git.js';
-import { safeFolderName } from '../ids.js';
+import { gitUserEmail } from './git.js';
+import { safeFolderName } from './ids.js';
 
 /**
  * Whose folder under `.changelog/` an entry goes to: the configured actor (config already folds in

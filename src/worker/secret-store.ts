@@ -1,7 +1,7 @@
 import type { Db } from '../state/db.js';
 import { insertSecretDigests, secretDigests } from '../state/session-secrets.js';
 import { saveWindowTexts, type WindowTexts, windowTexts } from '../state/window-texts.js';
-import { KnownSecrets, type KnownDigest } from './known.js';
+import { KnownSecrets, type KnownDigest } from '../redact/known.js';
 
 /**
  * A session's known secrets between runs: digests in state.db `session_secrets`, never values
