@@ -99,8 +99,14 @@ export async function gitInfo(repo: string, opts: GitOptions = {}): Promise<GitI
   return { remote: remote || null, branch: branch || 'HEAD', commit };
 }
 
-export async function gitUserEmail(repo: string, opts: GitOptions = {}): Promise<string | null> {
-  return git(repo, ['config', '--get', 'user.email'], opts);
+/**
+ * The user e-mail git holds for `repo`: its value, `null` when git says none is set (or git is
+ * missing), `undefined` when git did not answer (killed, or past its deadline), which says nothing.
+ */
+export async function gitUserEmail(repo: string, opts: GitOptions = {}): Promise<string | null | undefined> {
+  const r = await gitRun(repo, ['config', '--get', 'user.email'], opts);
+  if (r.timedOut || r.signal !== null) return undefined;
+  return r.exitCode === 0 ? r.stdout.trim() || null : null;
 }
 
 /**

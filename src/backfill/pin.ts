@@ -29,6 +29,8 @@ export class OutputPins {
     if (actor === undefined) {
       actor = resolveActor(configured, repo);
       this.actors.set(key, actor);
+      // git that did not answer is asked again by the next session, not taken as the answer.
+      actor.catch(() => this.actors.delete(key));
     }
     return { ...s, repo, config: { ...s.config, changelog: { ...s.config.changelog, actor: await actor } } };
   }
