@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentId } from '../agents/ids.js';
 import type { Db } from './db.js';
+import { OPEN } from './open-windows.js';
 
 /** Sessions the state knows (a hook or a command named them once), as the sweep looks them over. */
 
@@ -30,7 +31,7 @@ export function sessionsRunSince(db: Db, since: Date, now: Date): KnownSession[]
     db
       .prepare(
         `SELECT s.session_id, s.agent, s.transcript_path, s.cwd, s.repo, s.offset, s.source_size, s.devlog_offset,
-           (s.ended_at IS NULL AND json_extract(s.window_state, '$.cur') IS NOT NULL) AS open,
+           (s.ended_at IS NULL AND ${OPEN}) AS open,
            -- A window for an LLM evaluator waits out a pause (flushHeldWindows writes it after).
            EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status = 'closing'
                    AND (w.needs_eval = 0

@@ -5,7 +5,7 @@ import type { Db } from './db.js';
 /** Sessions whose window of work is open: the rows the sweeps and backfill close windows of. */
 
 /** A session row with an open window: its stored window state has a current window. */
-const OPEN = `json_extract(window_state, '$.cur') IS NOT NULL`;
+export const OPEN = `json_extract(window_state, '$.cur') IS NOT NULL`;
 
 export const IdleCandidate = z.object({
   session_id: z.string(),

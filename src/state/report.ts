@@ -1,6 +1,7 @@
 import { AgentId } from '../agents/ids.js';
 import { z } from 'zod';
 import type { Db } from './db.js';
+import { OPEN } from './open-windows.js';
 /** Read-only views of the state database for `shiplog status` and `shiplog doctor`. */
 
 /** Sessions with a window open or a closed window not yet written: what `shiplog flush` acts on. */
@@ -17,7 +18,7 @@ export function sessionsWithOpenWork(db: Db, sessionId?: string): z.infer<typeof
       .prepare(
         `SELECT session_id, agent, transcript_path, cwd, repo FROM sessions s
            WHERE (? IS NULL OR session_id = ?)
-             AND (json_extract(window_state, '$.cur') IS NOT NULL
+             AND (${OPEN}
                   OR EXISTS (SELECT 1 FROM windows w WHERE w.session_id = s.session_id AND w.status != 'written'))
            ORDER BY updated_at`,
       )
