@@ -13,7 +13,7 @@ async function dist() {
     pipeline: await load('worker/pipeline.js'),
     db: await load('state/db.js'),
     log: await load('log.js'),
-    config: await load('config/config.js'),
+    config: await load('config/session-config.js'),
   };
   return modules;
 }
@@ -25,7 +25,7 @@ async function dist() {
 export async function runInProcess({ home, transcript, repo, sessionId, keepOpen = true, agent = 'claude-code' }) {
   const m = await dist();
   const env = childEnv({ SHIPLOG_HOME: home });
-  const { config } = m.config.loadConfig({ repo, env });
+  const { config } = m.config.configForSession(repo, env);
   const db = m.db.openDb(home);
   const log = m.log.createLogger(home, 'bench');
   try {

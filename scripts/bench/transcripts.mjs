@@ -290,7 +290,7 @@ export function loadCodexTemplates() {
   const head = [];
   const templates = [];
   for (const file of files) {
-    for (const { rec } of records(file)) {
+    for (const { line, rec } of records(file)) {
       if (rec.type === 'session_meta') {
         if (head.length === 0)
           head.push({ parts: [line], bytes: Buffer.byteLength(line) + 1, prompt: false, ts: NaN, file });

@@ -1,10 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
 import { isErrno } from '../kit/errno.js';
 import { createLogger } from '../log.js';
 import { statePaths } from '../paths.js';
 import { isCorrupt } from './db-errors.js';
+import { int } from './rows.js';
 
 export type Db = Database.Database;
 
@@ -216,11 +216,10 @@ function migrate(db: Db): void {
 /** `PRAGMA user_version` from which delivery state is kept per sink, in `deliveries`. */
 const OUTBOX_VERSION = 1;
 
+// Read by hand, as rows.ts reads status's rows: every command opens the database, and zod would
+// load on each one's start for this one integer.
 function userVersion(db: Db): number {
-  return z
-    .number()
-    .int()
-    .parse(db.pragma('user_version', { simple: true }));
+  return int('PRAGMA', { user_version: db.pragma('user_version', { simple: true }) }, 'user_version');
 }
 
 /**
