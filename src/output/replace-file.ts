@@ -10,6 +10,19 @@ import { checkOutputFile, fsyncFolder, openOutputFile } from './safe-open.js';
  * ensureOutputDir.
  */
 export function replaceFile(dir: string, name: string, content: string): void {
+  replaceFileWith(dir, name, (put) => put(Buffer.from(content)), { syncFolder: true });
+}
+
+/**
+ * {@link replaceFile} for a text written in pieces (`write` calls `put` for each): a devlog is
+ * copied from its fragment file rather than held whole. `syncFolder` also syncs the rename.
+ */
+export function replaceFileWith(
+  dir: string,
+  name: string,
+  write: (put: (buf: Buffer) => void) => void,
+  opts: { syncFolder: boolean },
+): string {
   const target = join(dir, name);
   // The rename would replace a symlink rather than write through it; still, a link or another
   // user's file where ours goes was put there by someone else, and the caller reports it.
@@ -20,8 +33,9 @@ export function replaceFile(dir: string, name: string, content: string): void {
   rmSync(tmp, { force: true });
   const { fd } = openOutputFile(tmp, 'new');
   try {
-    const buf = Buffer.from(content);
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+    write((buf) => {
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+    });
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -30,8 +44,9 @@ export function replaceFile(dir: string, name: string, content: string): void {
   }
   closeSync(fd);
   renameSync(tmp, target);
-  fsyncFolder(dir);
+  if (opts.syncFolder) fsyncFolder(dir);
   clearDeadWriters(dir, name);
+  return target;
 }
 
 /**
