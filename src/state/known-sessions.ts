@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentId } from '../agents/ids.js';
+import { SessionRow } from './sessions.js';
 import type { Db } from './db.js';
 import { OPEN } from './open-windows.js';
 
@@ -9,15 +9,16 @@ export function isKnownSession(db: Db, sessionId: string): boolean {
   return db.prepare('SELECT 1 FROM sessions WHERE session_id = ?').get(sessionId) !== undefined;
 }
 
-export const KnownSession = z.object({
-  session_id: z.string(),
-  agent: AgentId,
-  transcript_path: z.string(),
-  cwd: z.string().nullable(),
-  repo: z.string().nullable(),
-  offset: z.number().int(),
-  source_size: z.number().int().nullable(),
-  devlog_offset: z.number().int(),
+export const KnownSession = SessionRow.pick({
+  session_id: true,
+  agent: true,
+  transcript_path: true,
+  cwd: true,
+  repo: true,
+  offset: true,
+  source_size: true,
+  devlog_offset: true,
+}).extend({
   /** 1: not ended, with a window open. */
   open: z.number().int(),
   /** 1: a closed window waits to be written, and no evaluator pause holds it back at `now`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentId } from '../agents/ids.js';
+import { SessionRow } from './sessions.js';
 import type { Db } from './db.js';
 
 /** Sessions whose window of work is open: the rows the sweeps and backfill close windows of. */
@@ -7,14 +7,14 @@ import type { Db } from './db.js';
 /** A session row with an open window: its stored window state has a current window. */
 export const OPEN = `json_extract(window_state, '$.cur') IS NOT NULL`;
 
-export const IdleCandidate = z.object({
-  session_id: z.string(),
-  agent: AgentId,
-  transcript_path: z.string(),
-  cwd: z.string().nullable(),
-  /** The repository its outputs went to (null until its first run found one). */
-  repo: z.string().nullable(),
-  updated_at: z.string(),
+// The columns come from the session row's own schema, so a column it gains is one pick away.
+export const IdleCandidate = SessionRow.pick({
+  session_id: true,
+  agent: true,
+  transcript_path: true,
+  cwd: true,
+  repo: true,
+  updated_at: true,
 });
 export type IdleCandidate = z.infer<typeof IdleCandidate>;
 
